@@ -1,0 +1,14 @@
+"""The 5.7 → 8.0 check catalog. Each module declares checks with :func:`checks.registry.check`."""
+
+from checks.registry import (  # noqa: F401
+    MANUAL_REVIEW_ID,
+    Check,
+    CheckRun,
+    Finding,
+    Scope,
+    Severity,
+    all_checks,
+    check,
+    get_check,
+    run_checks,
+)

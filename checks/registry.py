@@ -1,0 +1,185 @@
+"""The check registry: every upgrade check is a small, documented, pure function of a Catalog.
+
+A check module in this package declares its checks with :func:`check`; :func:`all_checks`
+imports every module of the package once (no central list to keep in sync) and returns them in
+id order. Ids are the ones DBAs already know from MySQL Shell's upgrade checker and Aurora's
+prechecks, without the trailing ``Check``; ``aliases`` maps the other spellings seen in real
+``upgrade-prechecks.log`` files.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from upgrade_cli.model import Catalog
+
+
+class Severity(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    notice = "notice"
+
+    @property
+    def rank(self) -> int:
+        return {"notice": 0, "warning": 1, "error": 2}[self.value]
+
+
+class Scope(str, enum.Enum):
+    objects = "objects"  # needs only schema objects: works on a dump, a snapshot and a live server
+    server = "server"  # needs live server facts (XA RECOVER, innodb_trx, variables, mysql.*)
+    not_checkable = "not_checkable"  # cannot be seen through SQL (on-disk state): documented, reported as not checked
+
+
+@dataclass(frozen=True)
+class Finding:
+    check_id: str
+    severity: Severity
+    object_type: str  # schema, table, column, index, foreign_key, view, routine, trigger, event, server, user, ...
+    schema: str | None = None
+    object_name: str | None = None
+    column: str | None = None
+    message: str = ""
+    fix: str | None = None  # remediation text or SQL, when it is safe to give
+    origin: str = "scan"  # "scan", or "aurora-log" for findings imported from upgrade-prechecks.log
+
+    @property
+    def location(self) -> str:
+        return ".".join(p for p in (self.schema, self.object_name, self.column) if p) or "(server)"
+
+    def to_dict(self) -> dict:
+        return {
+            "check_id": self.check_id,
+            "severity": self.severity.value,
+            "object_type": self.object_type,
+            "schema": self.schema,
+            "object_name": self.object_name,
+            "column": self.column,
+            "location": self.location,
+            "message": self.message,
+            "fix": self.fix,
+            "origin": self.origin,
+        }
+
+
+CheckFn = Callable[[Catalog], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    severity: Severity  # the level its findings have by default
+    source: str  # "mysql-shell", "aurora" or "aurora-upgrade" (ours: a changed-behaviour notice)
+    since: str  # first 8.0 version the problem applies to, e.g. "8.0.11"
+    doc_url: str
+    detects: str  # what it detects
+    why: str  # why it breaks (or changes) in 8.0
+    example: str  # a short SQL example that fires
+    fix: str  # how to fix it
+    scope: Scope = Scope.objects
+    aliases: tuple[str, ...] = ()
+    func: CheckFn | None = field(default=None, compare=False, repr=False)
+
+    def finding(self, object_type: str, message: str, *, schema: str | None = None,
+                object_name: str | None = None, column: str | None = None,
+                fix: str | None = None, severity: Severity | None = None) -> Finding:
+        """A finding of this check (its default severity unless told otherwise)."""
+        return Finding(check_id=self.id, severity=severity or self.severity, object_type=object_type,
+                       schema=schema, object_name=object_name, column=column, message=message, fix=fix)
+
+
+_REGISTRY: dict[str, Check] = {}
+_LOADED = False
+
+
+def check(**meta) -> Callable[[CheckFn], CheckFn]:
+    """Register the decorated function as a check; ``meta`` are the :class:`Check` fields.
+
+    The function receives ``(check, catalog)`` so it can build findings with ``check.finding``.
+    """
+
+    def register(fn: Callable) -> Callable:
+        c = Check(**meta)
+        if c.id in _REGISTRY:
+            raise ValueError(f"duplicate check id {c.id}")
+        object.__setattr__(c, "func", lambda catalog, _fn=fn, _c=c: _fn(_c, catalog))
+        _REGISTRY[c.id] = c
+        return fn
+
+    return register
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    import checks
+
+    for mod in pkgutil.iter_modules(checks.__path__):
+        if not mod.name.startswith("_") and mod.name != "registry":
+            importlib.import_module(f"checks.{mod.name}")
+    _LOADED = True
+
+
+def all_checks() -> list[Check]:
+    _load()
+    return sorted(_REGISTRY.values(), key=lambda c: c.id.lower())
+
+
+def _norm(check_id: str) -> str:
+    low = check_id.strip().lower()
+    return low[: -len("check")] if low.endswith("check") and len(low) > 5 else low
+
+
+def get_check(check_id: str) -> Check | None:
+    """Find a check by id or alias, ignoring case and a trailing ``Check``."""
+    want = _norm(check_id)
+    for c in all_checks():
+        if _norm(c.id) == want or any(_norm(a) == want for a in c.aliases):
+            return c
+    return None
+
+
+MANUAL_REVIEW_ID = "manualReview"
+
+
+@dataclass
+class CheckRun:
+    findings: list[Finding]
+    failed: dict[str, str]  # check id -> error text, for checks that crashed (never a silent pass)
+    skipped: dict[str, str]  # check id -> why it did not run (needs a live server, not checkable from SQL)
+
+
+def run_checks(catalog: Catalog, only: Iterable[str] | None = None) -> CheckRun:
+    """Run every (or the selected) check. A crashing check is recorded, not fatal."""
+    selected = all_checks()
+    if only:
+        wanted = {_norm(i) for i in only}
+        selected = [c for c in selected if _norm(c.id) in wanted]
+    findings: list[Finding] = []
+    failed: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    for c in selected:
+        if c.scope is Scope.not_checkable:
+            skipped[c.id] = "not checkable from SQL"
+            continue
+        if c.scope is Scope.server and not catalog.server.known:
+            skipped[c.id] = "needs a live server"
+            continue
+        try:
+            findings.extend(c.func(catalog))  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
+            failed[c.id] = f"{type(exc).__name__}: {exc}"
+    for issue in catalog.issues:
+        findings.append(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning,
+                                object_type=issue.object_type, schema=issue.schema,
+                                object_name=issue.object_name,
+                                message=f"could not be fully analysed: {issue.reason}",
+                                fix="Review this object by hand against the 8.0 changes."))
+    findings.sort(key=lambda f: (-f.severity.rank, f.check_id.lower(), f.schema or "",
+                                 f.object_name or "", f.column or ""))
+    return CheckRun(findings=findings, failed=failed, skipped=skipped)

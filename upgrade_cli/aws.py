@@ -1,0 +1,67 @@
+"""boto3 clients and the one place AWS errors become one-line ToolErrors.
+
+The endpoint comes from boto3's own ``AWS_ENDPOINT_URL`` support, so tests point every client
+at a local moto server without special code paths here. Throttling is retried by botocore's
+``standard`` retry mode (exponential backoff with jitter).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+from upgrade_cli.cli_common import ToolError
+
+RETRY_ATTEMPTS = 6
+
+
+def client(service: str, region: str | None = None, profile: str | None = None) -> Any:
+    """A boto3 client with standard retries; errors creating it become ToolErrors."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+        return session.client(service, config=Config(retries={"mode": "standard", "max_attempts": RETRY_ATTEMPTS},
+                                                     connect_timeout=10, read_timeout=60))
+    except (BotoCoreError, ValueError) as exc:
+        raise ToolError(f"AWS setup failed: {exc}") from None
+
+
+def explain(exc: Exception, operation: str) -> ToolError:
+    """One line that says which call failed and why, without request ids or stack noise."""
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        code = err.get("Code", "Error")
+        msg = err.get("Message", "")
+        return ToolError(f"AWS {operation} failed: {code}: {msg}".rstrip(": "))
+    if isinstance(exc, NoCredentialsError):
+        return ToolError(f"AWS {operation} failed: no AWS credentials found (set a profile or AWS_* variables)")
+    if isinstance(exc, NoRegionError):
+        return ToolError(f"AWS {operation} failed: no region given (use --region or AWS_DEFAULT_REGION)")
+    return ToolError(f"AWS {operation} failed: {exc}")
+
+
+def call(api: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
+    """Call ``api.<operation>(**kwargs)`` (snake_case name), mapping AWS errors to ToolError."""
+    try:
+        return getattr(api, operation)(**kwargs)
+    except (ClientError, BotoCoreError) as exc:
+        raise explain(exc, _camel(operation)) from None
+
+
+def paginate(api: Any, operation: str, key: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Yield every item under ``key`` across all pages of a paginated call."""
+    try:
+        for page in api.get_paginator(operation).paginate(**kwargs):
+            yield from page.get(key, [])
+    except (ClientError, BotoCoreError) as exc:
+        raise explain(exc, _camel(operation)) from None
+
+
+def error_code(exc: BaseException) -> str | None:
+    return exc.response.get("Error", {}).get("Code") if isinstance(exc, ClientError) else None
+
+
+def _camel(snake: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in snake.split("_")).replace("Db", "DB")

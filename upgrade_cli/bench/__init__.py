@@ -1,0 +1,1 @@
+"""Capture slow queries, replay them on blue and green, compare."""

@@ -1,0 +1,66 @@
+"""What every command shares: consoles, exit codes, and the one-line error contract.
+
+Every command body runs under :func:`guarded`, so bad input, a lost connection or an AWS error
+becomes one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from typing import Any, Callable, TypeVar
+
+import typer
+from rich.console import Console
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # findings at or above --fail-on, a failed gate, a regression
+EXIT_ERROR = 2  # usage, input, connection or API error
+EXIT_INTERRUPTED = 130
+
+console = Console()
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ToolError(Exception):
+    """An expected failure with a message fit for the operator: printed as one line."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class OutputFormat(str, enum.Enum):
+    console = "console"
+    json = "json"
+    md = "md"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line(text: str) -> str:
+    """Collapse whitespace so an error message stays on one line."""
+    return " ".join(str(text).split())
+
+
+def guarded(fn: F) -> F:
+    """Turn ToolError, Ctrl-C and unexpected exceptions into one stderr line and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ToolError as exc:
+            err_console.print(f"error: {one_line(str(exc))}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted", markup=False)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:  # noqa: BLE001 - the contract is "never a traceback"
+            err_console.print(f"error: internal: {type(exc).__name__}: {one_line(str(exc))}", markup=False)
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]

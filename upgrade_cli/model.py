@@ -1,0 +1,285 @@
+"""The catalog: one server's schema objects and server facts, as the checks see them.
+
+Both collectors (live server via pymysql, offline mysqldump file) build this same shape, and a
+snapshot is this shape as JSON, so every check is a pure function of a ``Catalog`` and gives the
+same findings whichever way the catalog was built.
+
+Normalisation rules that both collectors must follow (so live and offline compare equal):
+- identifiers are kept exactly as written (case preserved, no backquotes);
+- ``data_type`` is the lower-case base type (``int``, ``varchar``, ``enum``, ``geometry``);
+  ``column_type`` is the lower-case full type as in ``information_schema.COLUMNS.COLUMN_TYPE``
+  (``int(11) unsigned zerofill``, ``enum('a','b')``), element text of enum/set kept as written;
+- charsets and collations go through :func:`normalize_charset` / :func:`normalize_collation`
+  (``utf8`` and ``utf8mb3`` are the same thing, reported as ``utf8mb3``);
+- a column's ``charset``/``collation`` are the *effective* ones (inherited from the table when
+  not declared), ``None`` for non-string columns;
+- ``default`` is ``None`` when there is no default or the default is NULL; otherwise the literal
+  value without quotes, or the expression text for expression defaults (``CURRENT_TIMESTAMP``
+  upper-cased, without ``()``), with ``default_is_expression`` set;
+- ``row_format`` is only the explicitly declared ROW_FORMAT (``CREATE_OPTIONS``), upper-case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+SNAPSHOT_FORMAT = 1
+
+
+def normalize_charset(name: str | None) -> str | None:
+    """Lower-case, and fold the 5.7 alias ``utf8`` into ``utf8mb3`` (what 8.0 calls it)."""
+    if not name:
+        return None
+    name = name.strip().lower()
+    return "utf8mb3" if name == "utf8" else name
+
+
+def normalize_collation(name: str | None) -> str | None:
+    """Lower-case, and fold ``utf8_*`` collations into ``utf8mb3_*``."""
+    if not name:
+        return None
+    name = name.strip().lower()
+    if name.startswith("utf8_"):
+        return "utf8mb3_" + name[len("utf8_"):]
+    return name
+
+
+def charset_of_collation(collation: str | None) -> str | None:
+    """The charset a collation belongs to (``latin1_swedish_ci`` → ``latin1``)."""
+    collation = normalize_collation(collation)
+    if not collation:
+        return None
+    return collation.split("_", 1)[0]
+
+
+@dataclass
+class Column:
+    name: str
+    ordinal: int
+    data_type: str
+    column_type: str
+    nullable: bool = True
+    default: str | None = None
+    default_is_expression: bool = False
+    charset: str | None = None
+    collation: str | None = None
+    extra: str = ""  # e.g. "auto_increment", "on update CURRENT_TIMESTAMP" (lower-case keywords)
+    generation_expression: str | None = None
+    comment: str = ""
+
+
+@dataclass
+class IndexPart:
+    column: str
+    sub_part: int | None = None  # prefix length in characters (bytes for binary types)
+
+
+@dataclass
+class Index:
+    name: str
+    parts: list[IndexPart]
+    unique: bool = False
+    index_type: str = "BTREE"  # BTREE, HASH, FULLTEXT, SPATIAL
+    comment: str = ""
+
+
+@dataclass
+class ForeignKey:
+    name: str
+    columns: list[str]
+    ref_schema: str
+    ref_table: str
+    ref_columns: list[str]
+
+
+@dataclass
+class Partition:
+    name: str
+    tablespace: str | None = None
+    subpartitions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    schema: str
+    name: str
+    engine: str | None = None
+    row_format: str | None = None
+    charset: str | None = None
+    collation: str | None = None
+    comment: str = ""
+    tablespace: str | None = None
+    partition_method: str | None = None  # RANGE, LIST, HASH, KEY, RANGE COLUMNS, LINEAR HASH, ...
+    partition_expression: str | None = None
+    subpartition_method: str | None = None
+    partitions: list[Partition] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    temporary: bool = False
+
+    def column(self, name: str) -> Column | None:
+        low = name.lower()
+        return next((c for c in self.columns if c.name.lower() == low), None)
+
+
+@dataclass
+class View:
+    schema: str
+    name: str
+    definition: str  # the SELECT body only, as the server stores it
+    columns: list[str] = field(default_factory=list)
+    check_option: str = "NONE"
+    definer: str | None = None
+    security_type: str | None = None
+
+
+@dataclass
+class Routine:
+    schema: str
+    name: str
+    kind: str  # PROCEDURE or FUNCTION
+    body: str | None  # ROUTINE_DEFINITION: BEGIN ... END or the single statement; None = not visible
+    params: str = ""  # parameter list text, without the parentheses
+    returns: str | None = None
+    sql_mode: str = ""
+    definer: str | None = None
+    security_type: str | None = None
+    comment: str = ""
+
+
+@dataclass
+class Trigger:
+    schema: str
+    name: str
+    table: str
+    timing: str  # BEFORE / AFTER
+    event: str  # INSERT / UPDATE / DELETE
+    body: str
+    sql_mode: str = ""
+    definer: str | None = None
+
+
+@dataclass
+class Event:
+    schema: str
+    name: str
+    body: str
+    sql_mode: str = ""
+    definer: str | None = None
+    status: str | None = None
+    schedule: str = ""
+
+
+@dataclass
+class Schema:
+    name: str
+    charset: str | None = None
+    collation: str | None = None
+
+
+@dataclass
+class ServerFacts:
+    """What only a live server can tell. ``None``/empty means "not known" (e.g. a dump)."""
+
+    version: str | None = None  # SELECT VERSION(), or the dump header's "Server version"
+    version_comment: str | None = None
+    aurora_version: str | None = None
+    sql_mode: str | None = None  # @@GLOBAL.sql_mode
+    variables: dict[str, str] = field(default_factory=dict)  # selected global variables, lower-case names
+    xa_prepared: list[dict[str, Any]] = field(default_factory=list)  # XA RECOVER rows
+    transactions: list[dict[str, Any]] = field(default_factory=list)  # innodb_trx: trx_id, trx_state, seconds, rows_modified, query
+    history_list_length: int | None = None
+    processlist: list[dict[str, Any]] = field(default_factory=list)  # id, user, db, command, time, state, info (non-idle only)
+    users: list[str] = field(default_factory=list)  # 'user'@'host' account names (never passwords)
+    mysql_tables: list[str] = field(default_factory=list)  # table names in the mysql schema
+    orphaned_routines: list[dict[str, Any]] = field(default_factory=list)  # routines whose schema is gone
+    extra: dict[str, Any] = field(default_factory=dict)  # anything else a server check needs
+
+    @property
+    def known(self) -> bool:
+        return self.version is not None
+
+
+@dataclass
+class Source:
+    kind: str  # "live", "dump" or "snapshot"
+    name: str  # host:port, or the dump file path
+    collected_at: str = ""  # ISO 8601 UTC
+    tool_version: str = ""
+
+
+@dataclass
+class CollectionIssue:
+    """An object the collector could not fully understand: reported for manual review, never a pass."""
+
+    schema: str | None
+    object_type: str
+    object_name: str | None
+    reason: str
+
+
+@dataclass
+class Catalog:
+    source: Source
+    server: ServerFacts = field(default_factory=ServerFacts)
+    schemas: list[Schema] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    views: list[View] = field(default_factory=list)
+    routines: list[Routine] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    issues: list[CollectionIssue] = field(default_factory=list)
+    complete: bool = True
+    incomplete_reason: str | None = None
+
+    def table(self, schema: str, name: str) -> Table | None:
+        return next((t for t in self.tables if t.schema == schema and t.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["snapshot_format"] = SNAPSHOT_FORMAT
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Catalog":
+        if data.get("snapshot_format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"unsupported snapshot format {data.get('snapshot_format')!r}")
+        return _build(cls, data)
+
+
+def _build(cls: type, data: Any) -> Any:
+    """Rebuild nested dataclasses from ``asdict`` output, using the field annotations."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    import typing
+
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value)
+    if origin is list and args and dataclasses.is_dataclass(args[0]):
+        return [_build(args[0], v) for v in value]
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for a in args:
+            if a is not type(None):
+                return _convert(a, value)
+    return value
