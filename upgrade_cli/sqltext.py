@@ -1,0 +1,164 @@
+"""A small MySQL lexer: the one place that knows about quotes, comments and version comments.
+
+sqlglot cannot be trusted on MySQL stored code (see shared/domain/check-catalog-style.md §7),
+so the dump splitter and the body-level checks work on these tokens instead. Comments are
+dropped; ``/*!NNNNN ... */`` executable comments are unwrapped, because mysqldump puts real DDL
+inside them. String and quoted-identifier tokens carry their unescaped value, so a check never
+mistakes ``'PASSWORD('`` inside a literal for a call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_MULTI_PUNCT = ("<=>", "->>", "<=", ">=", "<>", "!=", ":=", "||", "&&", "->", "<<", ">>")
+_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "word", "ident" (`quoted`), "string", "number", "variable" (@x, @@x), "punct"
+    text: str  # as written for word/number/punct/variable; the unescaped value for ident/string
+    line: int  # 1-based line in the source text
+    pos: int  # offset of the token's first character in the source text
+    end: int  # offset just past the token
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+    def is_word(self, *words: str) -> bool:
+        return self.kind == "word" and self.text.upper() in words
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_$" or ord(ch) > 127
+
+
+def tokenize(sql: str) -> list[Token]:
+    """Split MySQL text into tokens. Never raises: an unterminated quote runs to the end."""
+    tokens: list[Token] = []
+    i, n, line = 0, len(sql), 1
+    in_version_comment = False
+    while i < n:
+        ch = sql[i]
+        if ch == "\n":
+            line += 1
+            i += 1
+            continue
+        if ch.isspace():
+            i += 1
+            continue
+        two = sql[i:i + 2]
+        if in_version_comment and two == "*/":
+            in_version_comment = False
+            i += 2
+            continue
+        if two == "/*":
+            if sql.startswith("/*!", i) or sql.startswith("/*M!", i):
+                j = i + (3 if sql[i + 2] == "!" else 4)
+                while j < n and sql[j].isdigit():
+                    j += 1
+                in_version_comment = True
+                i = j
+                continue
+            end = sql.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            line += sql.count("\n", i, end)
+            i = end
+            continue
+        if ch == "#" or (two == "--" and (i + 2 >= n or sql[i + 2].isspace())):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        start, start_line = i, line
+        if ch in "'\"`":
+            value, i = _read_quoted(sql, i, ch)
+            line += sql.count("\n", start, i)
+            tokens.append(Token("ident" if ch == "`" else "string", value, start_line, start, i))
+            continue
+        if ch == "@" and tokens and tokens[-1].end == i and tokens[-1].kind in ("ident", "string", "word"):
+            tokens.append(Token("punct", "@", start_line, start, i + 1))  # user@host in DEFINER=
+            i += 1
+            continue
+        if ch == "@":
+            j = i + 1
+            while j < n and sql[j] == "@":
+                j += 1
+            if j < n and sql[j] in "'\"`":
+                _, j = _read_quoted(sql, j, sql[j])
+            else:
+                while j < n and (_is_word_char(sql[j]) or sql[j] == "."):
+                    j += 1
+            tokens.append(Token("variable", sql[i:j], start_line, start, j))
+            i = j
+            continue
+        if ch.isdigit() or (ch == "." and i + 1 < n and sql[i + 1].isdigit()):
+            j = i + 1
+            if two.lower() in ("0x", "0b"):
+                j = i + 2
+            while j < n and (sql[j].isalnum() or sql[j] == "." or (sql[j] in "+-" and sql[j - 1] in "eE" and not two.lower() == "0x")):
+                j += 1
+            text = sql[i:j]
+            kind = "number"
+            if any(c.isalpha() for c in text) and not _looks_numeric(text):
+                while j < n and _is_word_char(sql[j]):
+                    j += 1
+                text, kind = sql[i:j], "word"
+            tokens.append(Token(kind, text, start_line, start, j))
+            i = j
+            continue
+        if _is_word_char(ch):
+            j = i + 1
+            while j < n and _is_word_char(sql[j]):
+                j += 1
+            tokens.append(Token("word", sql[i:j], start_line, start, j))
+            i = j
+            continue
+        for op in _MULTI_PUNCT:
+            if sql.startswith(op, i):
+                tokens.append(Token("punct", op, start_line, start, i + len(op)))
+                i += len(op)
+                break
+        else:
+            tokens.append(Token("punct", ch, start_line, start, i + 1))
+            i += 1
+    return tokens
+
+
+def _looks_numeric(text: str) -> bool:
+    low = text.lower()
+    if low.startswith(("0x", "0b")):
+        return True
+    try:
+        float(low)
+        return True
+    except ValueError:
+        return False
+
+
+def _read_quoted(sql: str, i: int, quote: str) -> tuple[str, int]:
+    """Read a quoted string/identifier starting at ``i``; return (value, index after it)."""
+    out: list[str] = []
+    j, n = i + 1, len(sql)
+    while j < n:
+        c = sql[j]
+        if c == "\\" and quote != "`" and j + 1 < n:
+            nxt = sql[j + 1]
+            out.append(_ESCAPES.get(nxt, nxt))
+            j += 2
+            continue
+        if c == quote:
+            if j + 1 < n and sql[j + 1] == quote:
+                out.append(quote)
+                j += 2
+                continue
+            return "".join(out), j + 1
+        out.append(c)
+        j += 1
+    return "".join(out), n
+
+
+def quote_ident(name: str) -> str:
+    """Backquote an identifier for generated fix SQL."""
+    return "`" + name.replace("`", "``") + "`"
