@@ -18,11 +18,15 @@ from upgrade_cli.cli_common import ToolError
 RETRY_ATTEMPTS = 6
 
 
-def client(service: str, region: str | None = None, profile: str | None = None) -> Any:
-    """A boto3 client with standard retries; errors creating it become ToolErrors."""
+def client(service: str, region: str | None = None, profile: str | None = None,
+           max_attempts: int = RETRY_ATTEMPTS) -> Any:
+    """A boto3 client with standard retries; errors creating it become ToolErrors.
+
+    ``max_attempts=1`` is for callers that are themselves a polling loop with their own backoff.
+    """
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
-        return session.client(service, config=Config(retries={"mode": "standard", "max_attempts": RETRY_ATTEMPTS},
+        return session.client(service, config=Config(retries={"mode": "standard", "max_attempts": max_attempts},
                                                      connect_timeout=10, read_timeout=60))
     except (BotoCoreError, ValueError) as exc:
         raise ToolError(f"AWS setup failed: {exc}") from None
