@@ -1,10 +1,342 @@
-"""`aurora-upgrade precheck` and `aurora-upgrade checks`: scan a server, dump or snapshot."""
+"""`aurora-upgrade precheck` and `aurora-upgrade checks`: scan a server, dump or snapshot.
+
+The command only wires things together: pick the one input, build a Catalog (live, dump or
+snapshot), run the registry's checks, merge Aurora's own log if given, and render one Report.
+Whatever was collected is written (snapshot, reports) before an incomplete scan exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from checks.registry import Check, Scope, all_checks, get_check, run_checks
+from upgrade_cli import connect
+from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded
+from upgrade_cli.model import Catalog
+from upgrade_cli.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
 
 checks_app = typer.Typer(help="List and explain the upgrade checks.", no_args_is_help=True)
 
+FORMATS = ("console", "json")
+DEFAULT_STATEMENT_TIMEOUT_S = 60
 
-def precheck() -> None:
-    """Scan a live server, a mysqldump file or a snapshot for 5.7 → 8.0 incompatibilities."""
-    raise NotImplementedError
+
+@guarded
+def precheck(
+    ddl: Annotated[Optional[Path], typer.Option("--ddl", help="A `mysqldump --no-data --routines --triggers "
+                                                "--events` file to scan (no server needed).")] = None,
+    snapshot: Annotated[Optional[Path], typer.Option("--snapshot", help="Re-check a snapshot saved with "
+                                                     "--save-snapshot (no server needed).")] = None,
+    host: connect.HostOpt = None,
+    port: connect.PortOpt = None,
+    user: connect.UserOpt = None,
+    password: connect.PasswordOpt = None,
+    socket: connect.SocketOpt = None,
+    dsn: connect.DsnOpt = None,
+    defaults_file: connect.DefaultsFileOpt = None,
+    ssl_ca: connect.SslCaOpt = None,
+    iam: connect.IamOpt = False,
+    region: connect.RegionOpt = None,
+    schema: Annotated[Optional[list[str]], typer.Option("--schema", help="Only this schema (repeatable).")] = None,
+    save_snapshot: Annotated[Optional[Path], typer.Option("--save-snapshot", help="Write the collected catalog "
+                                                          "as JSON, to re-check later with --snapshot.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="console or json (json goes to stdout).")] = "console",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for report.json, report.md, "
+                                                "report.html and junit.xml.")] = None,
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this level: "
+                                         "error, warning, notice or never.")] = "error",
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only this check id (repeatable).")] = None,
+    import_aurora_log: Annotated[Optional[Path], typer.Option("--import-aurora-log", help="Merge the findings of "
+                                                              "Aurora's upgrade-prechecks.log.")] = None,
+    master_user: Annotated[Optional[str], typer.Option("--master-user", help="The cluster's master user name "
+                                                       "(for the master-user check).")] = None,
+    statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query "
+                                                   "may run on a live server.")] = DEFAULT_STATEMENT_TIMEOUT_S,
+) -> None:
+    """Scan a live server, a mysqldump file or a snapshot for 5.7 → 8.0 incompatibilities.
+
+    Exit codes: 0 no findings at or above --fail-on; 1 findings at or above --fail-on;
+    2 usage, input or connection error, a crashed check, or an incomplete scan.
+    """
+    if output_format not in FORMATS:
+        raise ToolError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if fail_on not in FAIL_ON_LEVELS:
+        raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
+    selected = _select_checks(only or [])
+    live = any(v is not None for v in (host, socket, dsn, defaults_file)) or iam
+    conn_only = [flag for flag, v in (("--port", port), ("--user", user), ("--password", password),
+                                      ("--ssl-ca", ssl_ca), ("--region", region)) if v is not None]
+    given = [name for name, on in (("--ddl", ddl is not None), ("--snapshot", snapshot is not None),
+                                   ("a live server", live)) if on]
+    if len(given) != 1:
+        if not given and conn_only:
+            raise ToolError(f"{conn_only[0]} needs a live server: add --host, --socket or --dsn")
+        raise ToolError("give exactly one input: --ddl FILE, --snapshot FILE, or a live server "
+                        f"(--host/--socket/--dsn){'; got ' + ' and '.join(given) if given else ''}")
+    if conn_only and not live:
+        raise ToolError(f"{conn_only[0]} only applies to a live server, not to {given[0]}")
+    aurora_log = None
+    if import_aurora_log is not None:  # read it first: a bad log should fail before a long scan
+        from upgrade_cli.aurora_log import load_aurora_log
+
+        aurora_log = load_aurora_log(import_aurora_log)
+
+    if ddl is not None:
+        catalog = _load_dump(ddl)
+        source = _source_of(catalog)
+    elif snapshot is not None:
+        catalog = load_snapshot(snapshot)
+        source = {**_source_of(catalog), "kind": "snapshot", "name": str(snapshot),
+                  "snapshot_of": {"kind": catalog.source.kind, "name": catalog.source.name,
+                                  "collected_at": catalog.source.collected_at}}
+    else:
+        opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password, socket_path=socket,
+                               defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
+        catalog = _collect_live(opts, schema or None, statement_timeout)
+        source = {**_source_of(catalog), "kind": "live", "name": opts.address}
+    if schema:
+        catalog = filter_schemas(catalog, schema)
+    if master_user:
+        catalog.server.extra["master_user"] = master_user
+    if save_snapshot is not None:
+        _write(save_snapshot, catalog.to_json() + "\n", "snapshot")
+
+    run = run_checks(catalog, only=[c.id for c in selected] if only else None)
+    extra = []
+    log_summary = None
+    if aurora_log is not None:
+        wanted = {c.id for c in selected}
+        extra = [f for f in aurora_log.findings if not only or f.check_id in wanted]
+        log_summary = aurora_log.summary_dict()
+    report = build_report(source, selected, run, fail_on=fail_on, complete=catalog.complete,
+                          incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary)
+    if output_format == "json":
+        sys.stdout.write(render_json(report))
+        sys.stdout.flush()
+    else:
+        render_console(report, console)
+    written = write_reports(report, out) if out is not None else []
+
+    if not catalog.complete:
+        kept = ", ".join(str(p) for p in [*( [save_snapshot] if save_snapshot else []), *written]) or "nothing (use --out)"
+        raise ToolError(f"scan incomplete: {catalog.incomplete_reason or 'collection stopped early'}; "
+                        f"partial results written: {kept}")
+    if run.failed:
+        raise ToolError(f"{len(run.failed)} check(s) crashed and did not run: {', '.join(sorted(run.failed))} "
+                        "(see the report)")
+    if report.blocking:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _select_checks(only: list[str]) -> list[Check]:
+    if not only:
+        return all_checks()
+    picked = []
+    for check_id in only:
+        c = get_check(check_id)
+        if c is None:
+            raise ToolError(f"unknown check {check_id!r} in --only: see 'aurora-upgrade checks list'")
+        if c not in picked:
+            picked.append(c)
+    return picked
+
+
+def _source_of(catalog: Catalog) -> dict[str, Any]:
+    s = catalog.source
+    return {"kind": s.kind, "name": s.name, "server_version": catalog.server.version,
+            "aurora_version": catalog.server.aurora_version, "collected_at": s.collected_at}
+
+
+def _load_dump(path: Path) -> Catalog:
+    from upgrade_cli.collect_dump import load_dump
+
+    return load_dump(path)
+
+
+def load_snapshot(path: Path) -> Catalog:
+    """A catalog saved by ``--save-snapshot``; anything else is one clear line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ToolError(f"snapshot not found: {path}") from None
+    except IsADirectoryError:
+        raise ToolError(f"snapshot is a directory, not a file: {path}") from None
+    except UnicodeDecodeError:
+        raise ToolError(f"{path} is not a snapshot: not UTF-8 text") from None
+    except OSError as exc:
+        raise ToolError(f"cannot read snapshot {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolError(f"{path} is not a snapshot: invalid JSON at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(data, dict) or "snapshot_format" not in data:
+        raise ToolError(f"{path} is not a snapshot saved by 'precheck --save-snapshot'")
+    try:
+        return Catalog.from_dict(data)
+    except ValueError as exc:
+        raise ToolError(f"{path}: {exc}") from None
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise ToolError(f"{path} is a damaged snapshot ({type(exc).__name__}: {exc})") from None
+
+
+def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: int) -> Catalog:
+    from upgrade_cli.collect_live import collect_live
+
+    conn = connect.open_connection(opts, read_only=True)
+    try:
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
+            task = bar.add_task(f"collecting from {opts.address}", total=None)
+
+            def progress(step: str, done: int, total: int) -> None:
+                bar.update(task, description=f"{opts.address}: {step}", completed=done, total=total)
+
+            return collect_live(conn, schemas=schemas, progress=progress, statement_timeout_s=statement_timeout)
+    finally:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - the connection may already be gone; the catalog says so
+            pass
+
+
+def filter_schemas(catalog: Catalog, schemas: list[str]) -> Catalog:
+    """Keep only objects of the given schemas (server facts stay: they are server-wide)."""
+    keep = set(schemas)
+    catalog.schemas = [s for s in catalog.schemas if s.name in keep]
+    for kind in ("tables", "views", "routines", "triggers", "events"):
+        setattr(catalog, kind, [o for o in getattr(catalog, kind) if o.schema in keep])
+    catalog.issues = [i for i in catalog.issues if i.schema is None or i.schema in keep]
+    return catalog
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ToolError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# checks list / explain / docs
+# --------------------------------------------------------------------------------------------
+
+DOC_SECTIONS = ("What it detects", "Why it breaks in 8.0", "Example", "Fix", "Docs")
+SCOPE_TEXT = {
+    Scope.objects: "schema objects: works on a live server, a dump and a snapshot",
+    Scope.server: "server state: needs a live server (skipped for dumps)",
+    Scope.not_checkable: "not checkable from SQL: reported as not checked, verify by hand",
+}
+
+
+def check_sections(c: Check) -> list[tuple[str, str]]:
+    """The fixed documentation shape of a check, shared by ``checks explain`` and docs/checks.md."""
+    return list(zip(DOC_SECTIONS, (c.detects, c.why, c.example, c.fix, c.doc_url)))
+
+
+def missing_sections(c: Check) -> list[str]:
+    return [name for name, text in check_sections(c) if not (text or "").strip()] + (
+        ["title"] if not c.title.strip() else [])
+
+
+def _check_row(c: Check) -> dict[str, Any]:
+    return {"id": c.id, "title": c.title, "severity": c.severity.value, "source": c.source, "scope": c.scope.value,
+            "since": c.since, "aliases": list(c.aliases), "doc_url": c.doc_url}
+
+
+@checks_app.command("list")
+@guarded
+def checks_list(output_format: Annotated[str, typer.Option("--format", help="console or json.")] = "console") -> None:
+    """List every check: id, severity, source, scope, the 8.0 version it applies from."""
+    if output_format not in FORMATS:
+        raise ToolError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    rows = [_check_row(c) for c in all_checks()]
+    if output_format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table(title=f"{len(rows)} upgrade checks")
+    for col in ("id", "severity", "source", "scope", "since", "title"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(*(Text(str(r[k])) for k in ("id", "severity", "source", "scope", "since", "title")))
+    console.print(table)
+
+
+@checks_app.command("explain")
+@guarded
+def checks_explain(check_id: Annotated[str, typer.Argument(help="A check id or alias, e.g. reservedKeywords.")]) -> None:
+    """Explain one check: what it detects, why it breaks in 8.0, an example, the fix, the docs."""
+    c = get_check(check_id)
+    if c is None:
+        raise ToolError(f"unknown check {check_id!r}: see 'aurora-upgrade checks list'")
+    console.print(Text(f"{c.id} — {c.title}", style="bold"))
+    meta = f"severity {c.severity.value} · source {c.source} · since {c.since} · scope: {SCOPE_TEXT[c.scope]}"
+    if c.aliases:
+        meta += f" · also known as {', '.join(c.aliases)}"
+    console.print(Text(meta))
+    for name, text in check_sections(c):
+        console.print()
+        console.print(Text(name, style="bold underline"))
+        console.print(Text(text.strip()))
+
+
+def render_check_docs(checks: list[Check]) -> str:
+    """docs/checks.md: an index table, then one section per check in the fixed shape."""
+    lines = ["# Upgrade checks", "",
+             "Generated from the check registry by `aurora-upgrade checks docs`; do not edit by hand.",
+             "`aurora-upgrade checks explain ID` shows the same text.", "",
+             f"{len(checks)} checks. Severity is the level a finding has by default; scope says what input "
+             "the check needs.", "",
+             "| id | severity | source | scope | since | title |", "|---|---|---|---|---|---|"]
+    for c in checks:
+        lines.append(f"| [{c.id}](#{c.id.lower()}) | {c.severity.value} | {c.source} | {c.scope.value} | {c.since} "
+                     f"| {c.title.replace('|', chr(92) + '|')} |")
+    for c in checks:
+        lines += ["", f"## {c.id}", "", f"**{c.title}**", "",
+                  f"- Severity: {c.severity.value}", f"- Source: {c.source}",
+                  f"- Scope: {SCOPE_TEXT[c.scope]}", f"- Since: {c.since}"]
+        if c.aliases:
+            lines.append(f"- Also known as: {', '.join(f'`{a}`' for a in c.aliases)}")
+        for name, text in check_sections(c):
+            body = text.strip()
+            if name == "Example":
+                body = f"```sql\n{body}\n```"
+            elif name == "Docs":
+                body = "\n".join(f"<{u.strip()}>" for u in body.replace(", ", "\n").splitlines() if u.strip())
+            lines += ["", f"### {name}", "", body]
+    return "\n".join(lines) + "\n"
+
+
+@checks_app.command("docs")
+@guarded
+def checks_docs(
+    file: Annotated[Path, typer.Option("--file", help="Where the rendered catalog lives.")] = Path("docs/checks.md"),
+    check_only: Annotated[bool, typer.Option("--check", help="Do not write: exit 1 if the file is stale.")] = False,
+) -> None:
+    """Render docs/checks.md from the registry (with --check: fail if it is stale)."""
+    checks = all_checks()
+    incomplete = {c.id: missing_sections(c) for c in checks if missing_sections(c)}
+    if incomplete:
+        detail = "; ".join(f"{cid} lacks {', '.join(m)}" for cid, m in sorted(incomplete.items()))
+        raise ToolError(f"check documentation incomplete: {detail}", exit_code=EXIT_FINDINGS)
+    text = render_check_docs(checks)
+    if check_only:
+        try:
+            current = file.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current != text:
+            raise ToolError(f"{file} is stale: run 'aurora-upgrade checks docs' to regenerate it",
+                            exit_code=EXIT_FINDINGS)
+        err_console.print(f"{file} is up to date ({len(checks)} checks)", markup=False)
+        return
+    _write(file, text, "check docs")
+    err_console.print(f"wrote {file} ({len(checks)} checks)", markup=False)

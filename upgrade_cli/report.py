@@ -1,0 +1,358 @@
+"""One report model for a precheck, rendered for each audience.
+
+A DBA reads the console or the HTML page, a change ticket gets the Markdown, CI reads the JUnit
+XML and other tools (the blue/green gate) read the JSON. All are rendered from the same
+:class:`Report`, so they can never disagree. The JSON shape is documented in
+``docs/report-format.md`` and versioned by ``report_format``; change it only additively.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
+from upgrade_cli import __version__
+from upgrade_cli.cli_common import ToolError
+
+REPORT_FORMAT = 1
+FAIL_ON_LEVELS = ("error", "warning", "notice", "never")
+SEVERITIES = ("error", "warning", "notice")
+REPORT_FILES = ("report.json", "report.md", "report.html", "junit.xml")
+
+# Status of one check in this run.
+PASSED, FINDINGS, SKIPPED, NOT_CHECKABLE, FAILED = "passed", "findings", "skipped", "not_checkable", "failed"
+
+
+@dataclass
+class CheckSummary:
+    id: str
+    title: str
+    severity: str  # the check's default severity
+    source: str  # mysql-shell / aurora / aurora-upgrade, or aurora-log for ids only Aurora's log knows
+    scope: str
+    status: str  # passed, findings, skipped, not_checkable, failed
+    counts: dict[str, int]  # findings by severity
+    doc_url: str | None = None
+    note: str | None = None  # why skipped / failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "severity": self.severity, "source": self.source,
+                "scope": self.scope, "status": self.status, "findings": sum(self.counts.values()),
+                "counts": dict(self.counts), "doc_url": self.doc_url, "note": self.note}
+
+
+@dataclass
+class Report:
+    source: dict[str, Any]  # kind, name, server_version, aurora_version, collected_at (+ snapshot_of)
+    findings: list[Finding]
+    checks: list[CheckSummary]
+    fail_on: str = "error"
+    complete: bool = True
+    incomplete_reason: str | None = None
+    aurora_log: dict[str, Any] | None = None
+    tool_version: str = __version__
+    generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        out["total"] = len(self.findings)
+        return out
+
+    @property
+    def blocking(self) -> list[Finding]:
+        """Findings at or above ``fail_on`` (what makes the command exit 1)."""
+        return [f for f in self.findings if at_or_above(f.severity, self.fail_on)]
+
+    def checks_with(self, status: str) -> list[CheckSummary]:
+        return [c for c in self.checks if c.status == status]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report_format": REPORT_FORMAT,
+            "tool": {"name": "aurora-upgrade", "version": self.tool_version},
+            "generated_at": self.generated_at,
+            "source": self.source,
+            "complete": self.complete,
+            "incomplete_reason": self.incomplete_reason,
+            "fail_on": self.fail_on,
+            "passed": not self.blocking and self.complete and not self.checks_with(FAILED),
+            "counts": self.counts,
+            "blocking": len(self.blocking),
+            "checks": [c.to_dict() for c in self.checks],
+            "findings": [f.to_dict() for f in self.findings],
+            "aurora_log": self.aurora_log,
+        }
+
+
+def at_or_above(severity: Severity, fail_on: str) -> bool:
+    return fail_on != "never" and severity.rank >= Severity(fail_on).rank
+
+
+def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *, fail_on: str = "error",
+                 complete: bool = True, incomplete_reason: str | None = None,
+                 extra_findings: Iterable[Finding] = (), aurora_log: dict[str, Any] | None = None) -> Report:
+    """Summarise a check run (plus imported findings) per check, in registry order."""
+    if fail_on not in FAIL_ON_LEVELS:
+        raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
+    findings = sorted([*run.findings, *extra_findings],
+                      key=lambda f: (-f.severity.rank, f.check_id.lower(), f.schema or "", f.object_name or "",
+                                     f.column or "", f.origin))
+    per_check: dict[str, dict[str, int]] = {}
+    for f in findings:
+        per_check.setdefault(f.check_id, {s: 0 for s in SEVERITIES})[f.severity.value] += 1
+    summaries = []
+    for c in selected:
+        counts = per_check.pop(c.id, {s: 0 for s in SEVERITIES})
+        if c.id in run.failed:
+            status, note = FAILED, run.failed[c.id]
+        elif c.scope is Scope.not_checkable:
+            status, note = NOT_CHECKABLE, run.skipped.get(c.id, "not checkable from SQL")
+        elif c.id in run.skipped:
+            status, note = SKIPPED, run.skipped[c.id]
+        else:
+            status, note = (FINDINGS if any(counts.values()) else PASSED), None
+        if status != FINDINGS and any(counts.values()):  # e.g. skipped here but reported by Aurora's log
+            status = FINDINGS
+        summaries.append(CheckSummary(id=c.id, title=c.title, severity=c.severity.value, source=c.source,
+                                      scope=c.scope.value, status=status, counts=counts, doc_url=c.doc_url, note=note))
+    for check_id, counts in per_check.items():  # manual review, and ids only Aurora's log knows
+        manual = check_id == MANUAL_REVIEW_ID
+        summaries.append(CheckSummary(
+            id=check_id, title="Objects that could not be fully analysed" if manual else check_id,
+            severity="warning" if manual else max((s for s in SEVERITIES if counts[s]), key=lambda s: Severity(s).rank),
+            source="aurora-upgrade" if manual else "aurora-log", scope="objects" if manual else "server",
+            status=FINDINGS, counts=counts))
+    return Report(source=source, findings=findings, checks=summaries, fail_on=fail_on, complete=complete,
+                  incomplete_reason=incomplete_reason, aurora_log=aurora_log)
+
+
+# --------------------------------------------------------------------------------------------
+# Renderers
+# --------------------------------------------------------------------------------------------
+
+_STYLE = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
+
+
+def _source_line(report: Report) -> str:
+    s = report.source
+    line = f"{s.get('kind')} {s.get('name')}"
+    if s.get("snapshot_of"):
+        line += f" (snapshot of {s['snapshot_of'].get('kind')} {s['snapshot_of'].get('name')})"
+    if s.get("server_version"):
+        line += f", server {s['server_version']}"
+    return line
+
+
+def render_console(report: Report, console: Console) -> None:
+    """Counts by severity, then one table per check that has findings, then what was not checked."""
+    counts = report.counts
+    console.print(Text(f"aurora-upgrade {report.tool_version} precheck of {_source_line(report)}", style="bold"))
+    if not report.complete:
+        console.print(Text(f"INCOMPLETE SCAN: {report.incomplete_reason or 'unknown reason'}", style="bold red"))
+    summary = Text()
+    for sev in SEVERITIES:
+        summary.append(f"{counts[sev]} {sev}{'s' if counts[sev] != 1 else ''}", style=_STYLE[sev])
+        summary.append("  ")
+    summary.append(f"(checks: {len(report.checks_with(PASSED))} passed, {len(report.checks_with(FINDINGS))} with findings, "
+                   f"{len(report.checks_with(SKIPPED)) + len(report.checks_with(NOT_CHECKABLE))} not run, "
+                   f"{len(report.checks_with(FAILED))} failed)")
+    console.print(summary)
+    by_check: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_check.setdefault(f.check_id, []).append(f)
+    for c in report.checks:
+        if c.id not in by_check:
+            continue
+        table = Table(title=Text(f"{c.id} — {c.title}", style="bold"), title_justify="left", show_lines=False,
+                      expand=False)
+        for col in ("severity", "location", "message", "fix"):
+            table.add_column(col, overflow="fold")
+        for f in by_check[c.id]:
+            origin = " (aurora log)" if f.origin != "scan" else ""
+            table.add_row(Text(f.severity.value + origin, style=_STYLE[f.severity.value]), Text(f.location),
+                          Text(f.message), Text(f.fix or ""))
+        console.print(table)
+    for c in report.checks:
+        if c.status in (SKIPPED, NOT_CHECKABLE, FAILED):
+            style = "red" if c.status == FAILED else "dim"
+            console.print(Text(f"{c.status.replace('_', ' ')}: {c.id} — {c.note}", style=style))
+    if report.aurora_log:
+        log = report.aurora_log
+        console.print(Text(f"merged Aurora log {log['path']} (Aurora {log.get('aurora_server_version')} → "
+                           f"{log.get('aurora_target_version')})"))
+        for check_id, why in log.get("checks_failed", {}).items():
+            console.print(Text(f"not checked by Aurora: {check_id} — {why}", style="red"))
+    verdict = (f"{len(report.blocking)} finding(s) at or above --fail-on {report.fail_on}" if report.blocking
+               else f"no findings at or above --fail-on {report.fail_on}")
+    console.print(Text(verdict, style="bold red" if report.blocking else "bold green"))
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _md(text: Any) -> str:
+    """Escape for a Markdown table cell: no markup, no HTML, one line."""
+    out = str(text if text is not None else "")
+    for ch in "\\`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\r", "").replace("\n", "<br>")
+
+
+def render_markdown(report: Report) -> str:
+    c = report.counts
+    lines = [f"# aurora-upgrade precheck: {_md(_source_line(report))}", "",
+             f"Tool {report.tool_version}, generated {report.generated_at}, fail-on `{report.fail_on}`.", ""]
+    if not report.complete:
+        lines += [f"**INCOMPLETE SCAN:** {_md(report.incomplete_reason)}", ""]
+    lines += ["| errors | warnings | notices | total |", "|---:|---:|---:|---:|",
+              f"| {c['error']} | {c['warning']} | {c['notice']} | {c['total']} |", "",
+              "## Checks", "", "| check | title | status | findings | note |", "|---|---|---|---:|---|"]
+    for s in report.checks:
+        lines.append(f"| {_md(s.id)} | {_md(s.title)} | {s.status} | {sum(s.counts.values())} | {_md(s.note or '')} |")
+    by_check: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_check.setdefault(f.check_id, []).append(f)
+    for s in report.checks:
+        if s.id not in by_check:
+            continue
+        lines += ["", f"## {_md(s.id)}: {_md(s.title)}", ""]
+        if s.doc_url:
+            lines += [f"Docs: <{s.doc_url}>", ""]
+        lines += ["| severity | location | message | fix | origin |", "|---|---|---|---|---|"]
+        for f in by_check[s.id]:
+            lines.append(f"| {f.severity.value} | {_md(f.location)} | {_md(f.message)} | {_md(f.fix or '')} | {f.origin} |")
+    if report.aurora_log:
+        log = report.aurora_log
+        lines += ["", "## Aurora upgrade-prechecks.log", "",
+                  f"From `{_md(log['path'])}`: Aurora {_md(log.get('aurora_server_version'))} → "
+                  f"{_md(log.get('aurora_target_version'))}; {_md(log.get('summary') or '')}"]
+        for check_id, why in log.get("checks_failed", {}).items():
+            lines.append(f"- not checked by Aurora: {_md(check_id)}: {_md(why)}")
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}
+.error{color:#b00020;font-weight:bold}.warning{color:#9a6700}.notice{color:#0550ae}
+.incomplete{background:#ffebe9;padding:1em;border:1px solid #b00020}code,pre{white-space:pre-wrap}"""
+
+
+def render_html(report: Report) -> str:
+    """A self-contained page (inline CSS, no scripts, no external assets); every value escaped."""
+    e = html.escape
+    c = report.counts
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>aurora-upgrade precheck: {e(_source_line(report))}</title><style>{_CSS}</style></head><body>",
+             f"<h1>aurora-upgrade precheck</h1><p>Source: {e(_source_line(report))}<br>Tool {e(report.tool_version)}, "
+             f"generated {e(report.generated_at)}, fail-on <code>{e(report.fail_on)}</code></p>"]
+    if not report.complete:
+        parts.append(f'<p class="incomplete">INCOMPLETE SCAN: {e(report.incomplete_reason or "")}</p>')
+    parts.append("<table><tr><th>errors</th><th>warnings</th><th>notices</th><th>total</th></tr>"
+                 f'<tr><td class="error">{c["error"]}</td><td class="warning">{c["warning"]}</td>'
+                 f'<td class="notice">{c["notice"]}</td><td>{c["total"]}</td></tr></table>')
+    parts.append("<h2>Checks</h2><table><tr><th>check</th><th>title</th><th>status</th><th>findings</th><th>note</th></tr>")
+    for s in report.checks:
+        parts.append(f'<tr><td><a href="#{e(s.id)}">{e(s.id)}</a></td><td>{e(s.title)}</td><td>{e(s.status)}</td>'
+                     f"<td>{sum(s.counts.values())}</td><td>{e(s.note or '')}</td></tr>")
+    parts.append("</table>")
+    by_check: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_check.setdefault(f.check_id, []).append(f)
+    for s in report.checks:
+        if s.id not in by_check:
+            continue
+        parts.append(f'<h2 id="{e(s.id)}">{e(s.id)}: {e(s.title)}</h2>')
+        if s.doc_url:
+            parts.append(f'<p>Docs: <a href="{e(s.doc_url)}">{e(s.doc_url)}</a></p>')
+        parts.append("<table><tr><th>severity</th><th>location</th><th>message</th><th>fix</th><th>origin</th></tr>")
+        for f in by_check[s.id]:
+            parts.append(f'<tr><td class="{f.severity.value}">{f.severity.value}</td><td>{e(f.location)}</td>'
+                         f"<td>{e(f.message)}</td><td><pre>{e(f.fix or '')}</pre></td><td>{e(f.origin)}</td></tr>")
+        parts.append("</table>")
+    if report.aurora_log:
+        log = report.aurora_log
+        parts.append(f"<h2>Aurora upgrade-prechecks.log</h2><p>{e(log['path'])}: Aurora "
+                     f"{e(str(log.get('aurora_server_version')))} → {e(str(log.get('aurora_target_version')))}. "
+                     f"{e(log.get('summary') or '')}</p><ul>")
+        for check_id, why in log.get("checks_failed", {}).items():
+            parts.append(f"<li>not checked by Aurora: {e(check_id)}: {e(why)}</li>")
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def render_junit(report: Report) -> str:
+    """One testcase per check; a failure when it has findings at or above fail-on (findings below go
+    to system-out), skipped when not run, error when the check crashed or the scan is incomplete."""
+    by_check: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_check.setdefault(f.check_id, []).append(f)
+    suite = ET.Element("testsuite", name="aurora-upgrade precheck", timestamp=report.generated_at)
+    n_fail = n_skip = n_err = 0
+    for s in report.checks:
+        case = ET.SubElement(suite, "testcase", classname=f"aurora-upgrade.{s.source}", name=s.id)
+        found = by_check.get(s.id, [])
+        failing = [f for f in found if at_or_above(f.severity, report.fail_on)]
+        if s.status == FAILED:
+            n_err += 1
+            ET.SubElement(case, "error", message=s.note or "check failed")
+        elif s.status in (SKIPPED, NOT_CHECKABLE):
+            n_skip += 1
+            ET.SubElement(case, "skipped", message=s.note or s.status)
+        if failing:
+            n_fail += 1
+            el = ET.SubElement(case, "failure", type=failing[0].severity.value,
+                               message=f"{len(failing)} finding(s) at or above {report.fail_on}")
+            el.text = "\n".join(_finding_line(f) for f in failing)
+        rest = [f for f in found if f not in failing]
+        if rest:
+            ET.SubElement(case, "system-out").text = "\n".join(_finding_line(f) for f in rest)
+    if not report.complete:
+        n_err += 1
+        case = ET.SubElement(suite, "testcase", classname="aurora-upgrade", name="scan-complete")
+        ET.SubElement(case, "error", message=report.incomplete_reason or "scan incomplete")
+    suite.set("tests", str(len(suite)))
+    suite.set("failures", str(n_fail))
+    suite.set("errors", str(n_err))
+    suite.set("skipped", str(n_skip))
+    ET.indent(suite)
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _finding_line(f: Finding) -> str:
+    line = f"[{f.severity.value}] {f.location}: {f.message}"
+    if f.fix:
+        line += f" | fix: {f.fix}"
+    if f.origin != "scan":
+        line += f" ({f.origin})"
+    return line
+
+
+def write_reports(report: Report, out_dir: str | Path) -> list[Path]:
+    """Write every file format into ``out_dir`` (created if needed)."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, text in zip(REPORT_FILES, (render_json(report), render_markdown(report), render_html(report),
+                                             render_junit(report))):
+            path = out / name
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise ToolError(f"cannot write reports to {out}: {exc.strerror or exc}") from None
+    return written
