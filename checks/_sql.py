@@ -1,0 +1,336 @@
+"""Token-level detectors for checks over stored code (views, routines, triggers, events).
+
+sqlglot cannot be trusted on MySQL stored code (check-catalog-style.md §7), so these detectors
+work on :func:`upgrade_cli.sqltext.tokenize` tokens: comments are already gone and string
+literals are single tokens, so ``'PASSWORD('`` in a literal or ``SQL_CACHE`` in a comment can
+never match. Every detector returns the offending tokens, so a finding can say which line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Collection, Iterable, Iterator
+
+from upgrade_cli.model import Catalog
+from upgrade_cli.sqltext import Token, tokenize
+
+
+@dataclass(frozen=True)
+class StoredCode:
+    """One piece of stored SQL text and the object it belongs to."""
+
+    object_type: str  # view, routine, trigger, event, column (generated column)
+    kind: str  # VIEW, PROCEDURE, FUNCTION, TRIGGER, EVENT, COLUMN: how messages name it (as MySQL Shell does)
+    schema: str
+    name: str
+    text: str
+    column: str | None = None
+    params: str = ""  # routine parameter list (part of what must still parse in 8.0)
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return tokens_of(self.text)
+
+
+@lru_cache(maxsize=16384)
+def tokens_of(text: str) -> tuple[Token, ...]:
+    """Tokens of a text, cached: a dozen checks read the same bodies."""
+    return tuple(tokenize(text))
+
+
+def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, triggers: bool = True,
+                events: bool = True, generated_columns: bool = False) -> Iterator[StoredCode]:
+    """Every stored body of the catalog. Routines whose body is not visible are skipped here:
+    the collector records them as needing manual review."""
+    if views:
+        for v in catalog.views:
+            yield StoredCode("view", "VIEW", v.schema, v.name, v.definition or "")
+    if routines:
+        for r in catalog.routines:
+            if r.body is not None:
+                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body, params=r.params or "")
+    if triggers:
+        for t in catalog.triggers:
+            yield StoredCode("trigger", "TRIGGER", t.schema, t.name, t.body or "")
+    if events:
+        for e in catalog.events:
+            yield StoredCode("event", "EVENT", e.schema, e.name, e.body or "")
+    if generated_columns:
+        for t in catalog.tables:
+            for c in t.columns:
+                if c.generation_expression:
+                    yield StoredCode("column", "COLUMN", t.schema, t.name, c.generation_expression, column=c.name)
+
+
+def _prev(tokens: tuple[Token, ...] | list[Token], i: int) -> Token | None:
+    return tokens[i - 1] if i > 0 else None
+
+
+def _next(tokens: tuple[Token, ...] | list[Token], i: int) -> Token | None:
+    return tokens[i + 1] if i + 1 < len(tokens) else None
+
+
+def _is_punct(tok: Token | None, *texts: str) -> bool:
+    return tok is not None and tok.kind == "punct" and tok.text in texts
+
+
+# --- function calls ----------------------------------------------------------------------------
+
+# After these words, ``name (`` is a table, index, routine or key name followed by a column list,
+# not a call of a built-in function: ``INSERT INTO password (a, b)``, ``CREATE INDEX x ON t (c)``.
+_NOT_A_CALL_AFTER = frozenset({
+    "INTO", "TABLE", "TABLES", "INDEX", "KEY", "UNIQUE", "PRIMARY", "FULLTEXT", "SPATIAL", "REFERENCES",
+    "CONSTRAINT", "PROCEDURE", "FUNCTION", "CALL", "TRIGGER", "VIEW", "EXISTS", "ON", "UPDATE", "JOIN",
+    "FROM", "DATABASE", "SCHEMA", "EVENT", "CURSOR", "TEMPORARY", "REPLACE", "PARTITION",
+})
+
+
+def function_calls(tokens: tuple[Token, ...], names: Collection[str]) -> list[Token]:
+    """Calls of the (upper-case) function ``names``: an unquoted word followed by ``(``.
+
+    Qualified names (``db.password(...)``, a stored function of that name) and object names
+    followed by a column list (``INSERT INTO password (a)``) are not calls of the built-in.
+    """
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word" or tok.upper not in names or not _is_punct(_next(tokens, i), "("):
+            continue
+        prev = _prev(tokens, i)
+        if _is_punct(prev, "."):
+            continue
+        if prev is not None and prev.kind == "word" and prev.upper in _NOT_A_CALL_AFTER:
+            continue
+        found.append(tok)
+    return found
+
+
+# --- reserved words used unquoted ----------------------------------------------------------------
+
+# Reserved words that are also built-in functions in 8.0: ``RANK() OVER (...)`` is a call, not an
+# identifier; ``ROW(1, 2)`` is a row constructor already in 5.7.
+_FUNCTION_WORDS = frozenset({
+    "CUME_DIST", "DENSE_RANK", "FIRST_VALUE", "LAG", "LAST_VALUE", "LEAD", "NTH_VALUE", "NTILE",
+    "PERCENT_RANK", "RANK", "ROW_NUMBER", "GROUPING", "JSON_TABLE", "ROW",
+})
+# 5.7 statements that already use some of these words as keywords, so they stay valid in 8.0.
+_KEYWORD_USES = {
+    "FUNCTION": frozenset({"CREATE", "DROP", "ALTER", "SHOW", "AGGREGATE", "ON", "EXISTS"}),
+    "FULL": frozenset({"SHOW"}),
+    "ROW": frozenset({"EACH"}),
+}
+
+
+def unquoted_words(tokens: tuple[Token, ...], words: Collection[str]) -> list[Token]:
+    """Unquoted uses of the (upper-case) ``words`` as identifiers.
+
+    Not counted: a word right after ``.`` (``NEW.rank``, ``t.rank`` are legal in 8.0), a function
+    form (``RANK() OVER``), and the 5.7 statements where the word is a keyword
+    (``DROP FUNCTION``, ``SHOW FULL PROCESSLIST``, ``FOR EACH ROW``).
+    """
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word" or tok.upper not in words:
+            continue
+        prev = _prev(tokens, i)
+        if _is_punct(prev, "."):
+            continue
+        if tok.upper in _FUNCTION_WORDS and _is_punct(_next(tokens, i), "("):
+            continue
+        keyword_after = _KEYWORD_USES.get(tok.upper)
+        if keyword_after and prev is not None and prev.kind == "word" and prev.upper in keyword_after:
+            continue
+        if tok.upper == "FUNCTION" and _after_definer(tokens, i):
+            continue  # CREATE DEFINER=`u`@`h` FUNCTION
+        found.append(tok)
+    return found
+
+
+def _after_definer(tokens: tuple[Token, ...], i: int) -> bool:
+    for j in range(i - 1, max(i - 6, -1), -1):
+        if tokens[j].is_word("DEFINER"):
+            return True
+    return False
+
+
+# Where a stored program declares a name of its own: the name must still parse in 8.0.
+_DECLARE_SKIP = frozenset({"CONTINUE", "EXIT", "UNDO"})  # DECLARE CONTINUE HANDLER ...: no name
+
+
+def declared_names(code: StoredCode) -> list[Token]:
+    """Names a routine/trigger/event declares: DECLARE variables, cursors, conditions, labels,
+    and (for routines) parameters. Only unquoted word tokens."""
+    tokens = code.tokens
+    found: list[Token] = []
+    for i, tok in enumerate(tokens):
+        if tok.is_word("DECLARE"):
+            j = i + 1
+            if j < len(tokens) and tokens[j].is_word(*_DECLARE_SKIP):
+                continue
+            while j < len(tokens) and tokens[j].kind == "word":  # DECLARE a, b, c INT
+                found.append(tokens[j])
+                if _is_punct(_next(tokens, j), ","):
+                    j += 2
+                else:
+                    break
+        elif tok.kind == "word" and _is_punct(_next(tokens, i), ":") and (
+                i == 0 or _is_punct(_prev(tokens, i), ";") or _prev(tokens, i).is_word("BEGIN", "THEN", "ELSE", "DO", "LOOP", "REPEAT")):
+            found.append(tok)  # label:  BEGIN/LOOP/WHILE/REPEAT
+        elif tok.is_word("LEAVE", "ITERATE") and _next(tokens, i) is not None and _next(tokens, i).kind == "word":
+            found.append(_next(tokens, i))
+    if code.params:
+        ptoks = tokens_of(code.params)
+        for i, tok in enumerate(ptoks):
+            first = i == 0 or _is_punct(_prev(ptoks, i), ",")
+            if first and tok.is_word("IN", "OUT", "INOUT") and _next(ptoks, i) is not None and _next(ptoks, i).kind == "word":
+                found.append(_next(ptoks, i))
+            elif first and tok.kind == "word" and not tok.is_word("IN", "OUT", "INOUT"):
+                found.append(tok)
+    return found
+
+
+# --- GROUP BY ... ASC|DESC ------------------------------------------------------------------------
+
+_GROUP_BY_ENDS = frozenset({"HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "INTO", "FOR", "LOCK", "PROCEDURE",
+                            "WITH", "END", "SELECT", "INSERT", "UPDATE", "DELETE", "SET", "ELSE", "THEN"})
+
+
+def _group_by_clauses(tokens: tuple[Token, ...]) -> Iterator[tuple[int, int, int]]:
+    """(index of GROUP, first index after the clause, paren depth) for every GROUP BY clause."""
+    depths = _depths(tokens)
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if not (tok.is_word("GROUP") and i + 1 < n and tokens[i + 1].is_word("BY")):
+            continue
+        d = depths[i]
+        j = i + 2
+        while j < n:
+            t = tokens[j]
+            if _is_punct(t, ")") and depths[j] < d:
+                break
+            if depths[j] == d and (_is_punct(t, ";") or (t.kind == "word" and t.upper in _GROUP_BY_ENDS)):
+                break
+            j += 1
+        yield i, j, d
+
+
+def group_by_order(tokens: tuple[Token, ...]) -> list[Token]:
+    """``ASC``/``DESC`` written inside a GROUP BY clause (removed in 8.0.13), at the clause's own
+    paren depth: ``GROUP_CONCAT(x ORDER BY y DESC)`` or a subquery's ORDER BY are not counted."""
+    found = []
+    depth_at = _depths(tokens)
+    for start, end, d in _group_by_clauses(tokens):
+        for j in range(start + 2, end):
+            if depth_at[j] == d and tokens[j].is_word("ASC", "DESC"):
+                found.append(tokens[j])
+    return found
+
+
+def group_by_without_order_by(tokens: tuple[Token, ...]) -> list[Token]:
+    """GROUP BY clauses whose query has no ORDER BY at the same level: 5.7 sorted the result by
+    the grouping columns implicitly, 8.0 does not."""
+    found = []
+    n = len(tokens)
+    depth_at = _depths(tokens)
+    for start, end, d in _group_by_clauses(tokens):
+        ordered = False
+        j = end
+        while j < n:
+            t = tokens[j]
+            if depth_at[j] < d or (depth_at[j] == d and (_is_punct(t, ";") or t.is_word("UNION"))):
+                break
+            if depth_at[j] == d and t.is_word("ORDER") and j + 1 < n and tokens[j + 1].is_word("BY"):
+                ordered = True
+                break
+            j += 1
+        if not ordered and not any(depth_at[k] == d and tokens[k].is_word("ASC", "DESC") for k in range(start + 2, end)):
+            found.append(tokens[start])
+    return found
+
+
+def _depths(tokens: tuple[Token, ...]) -> list[int]:
+    """Paren depth of each token (a closing paren has the depth outside it)."""
+    out, depth = [], 0
+    for tok in tokens:
+        if _is_punct(tok, "("):
+            depth += 1
+        elif _is_punct(tok, ")"):
+            depth -= 1
+        out.append(depth if not _is_punct(tok, "(") else depth - 1)
+    return out
+
+
+# --- query cache syntax, .tbl, system variables --------------------------------------------------
+
+
+def query_cache_syntax(tokens: tuple[Token, ...]) -> list[Token]:
+    """``SQL_CACHE``, ``SQL_NO_CACHE`` and ``QUERY CACHE`` (``RESET``/``FLUSH QUERY CACHE``)."""
+    found = []
+    for i, tok in enumerate(tokens):
+        if _is_punct(_prev(tokens, i), "."):
+            continue
+        if tok.is_word("SQL_CACHE", "SQL_NO_CACHE"):
+            found.append(tok)
+        elif tok.is_word("QUERY") and _next(tokens, i) is not None and _next(tokens, i).is_word("CACHE"):
+            found.append(tok)
+    return found
+
+
+def empty_dot_table(tokens: tuple[Token, ...]) -> list[Token]:
+    """The deprecated ``.tbl`` syntax (a table in "no schema"): a ``.`` that directly precedes a
+    name but follows no name — ``FROM .t``, not ``s.t`` or ``s .t``."""
+    found = []
+    for i, tok in enumerate(tokens):
+        if not _is_punct(tok, "."):
+            continue
+        nxt, prev = _next(tokens, i), _prev(tokens, i)
+        if nxt is None or nxt.pos != tok.end or nxt.kind not in ("word", "ident", "string"):
+            continue
+        if prev is None or prev.kind == "punct" and prev.text != ")":
+            found.append(tok)
+        elif prev.kind == "word" and prev.end != tok.pos and prev.upper in _NOT_A_CALL_AFTER | {"DELETE", "FROM"}:
+            found.append(tok)
+    return found
+
+
+_SCOPE_PREFIXES = ("global.", "session.", "local.")
+_SET_STARTS = frozenset({"BEGIN", "THEN", "ELSE", "DO", "LOOP", "REPEAT"})
+
+
+def system_variable_refs(tokens: tuple[Token, ...], names: Collection[str]) -> list[tuple[str, Token]]:
+    """References to the (lower-case) system variables ``names``: ``@@x``, ``@@global.x`` and
+    ``SET [GLOBAL|SESSION|LOCAL] x = ...`` statements (not ``UPDATE t SET x = ...``)."""
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "variable" and tok.text.startswith("@@"):
+            name = tok.text[2:].strip("`").lower()
+            for p in _SCOPE_PREFIXES:
+                if name.startswith(p):
+                    name = name[len(p):]
+            if name in names:
+                found.append((name, tok))
+        elif tok.is_word("SET") and _starts_statement(tokens, i):
+            j = i + 1
+            if j < len(tokens) and tokens[j].is_word("GLOBAL", "SESSION", "LOCAL"):
+                j += 1
+            if j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.lower() in names:
+                found.append((tokens[j].text.lower(), tokens[j]))
+    return found
+
+
+def _starts_statement(tokens: tuple[Token, ...], i: int) -> bool:
+    prev = _prev(tokens, i)
+    return prev is None or _is_punct(prev, ";") or (prev.kind == "word" and prev.upper in _SET_STARTS)
+
+
+def words_at(tokens: Iterable[Token]) -> str:
+    """``"ROWS (line 3), ROW (line 4)"``: which words and where, for messages."""
+    by_word: dict[str, list[int]] = {}
+    for t in tokens:
+        by_word.setdefault(t.upper, []).append(t.line)
+    return ", ".join(f"{w} ({lines_of(ls)})" for w, ls in by_word.items())
+
+
+def lines_of(nums: Iterable[int]) -> str:
+    ns = sorted(set(nums))
+    return ("line " if len(ns) == 1 else "lines ") + ", ".join(map(str, ns))
