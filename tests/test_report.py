@@ -1,0 +1,181 @@
+"""The report model and its renderers: JSON (documented keys), Markdown, HTML, JUnit, console.
+
+Checks here are small local ones run through the real ``run_checks`` (in an isolated registry), so
+the statuses come from a real run: one passes, one finds, one needs a server, one is not checkable,
+one crashes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from checks import registry
+from checks.registry import Check, Finding, Scope, Severity, run_checks
+from upgrade_cli.model import Catalog, CollectionIssue, Source, Table
+from upgrade_cli.report import (
+    REPORT_FILES,
+    build_report,
+    render_console,
+    render_html,
+    render_json,
+    render_junit,
+    render_markdown,
+    write_reports,
+)
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "report-format.md"
+EVIL = "<script>alert('x')</script> | `tick` *star* [link](http://evil.example) & [bold]markup[/bold]"
+
+
+def _check(id_, body=None, scope=Scope.objects):
+    """A check as ``@check`` would build it: ``body(check, catalog)`` bound to its own Check."""
+    c = Check(id=id_, title=f"title of {id_}", severity=Severity.error, source="mysql-shell", since="8.0.11",
+              doc_url=f"https://docs.example/{id_}", detects="d", why="w", example="e", fix="f", scope=scope)
+    object.__setattr__(c, "func", lambda catalog: (body or (lambda c, cat: ()))(c, catalog))
+    return c
+
+
+def _finds(c, catalog):
+    for t in catalog.tables:
+        yield c.finding("table", f"table {t.name} is bad: {EVIL}", schema=t.schema, object_name=t.name,
+                        fix=f"ALTER TABLE `{t.name}` ...")
+    yield c.finding("server", "a notice", severity=Severity.notice)
+
+
+def _crash(c, catalog):
+    raise RuntimeError("boom")
+
+
+@pytest.fixture
+def run(monkeypatch):
+    checks = [_check("aPasses"), _check("bFinds", _finds), _check("cNeedsServer", scope=Scope.server),
+              _check("dNotCheckable", scope=Scope.not_checkable), _check("eCrashes", _crash)]
+    monkeypatch.setattr(registry, "_REGISTRY", {c.id: c for c in checks})
+    monkeypatch.setattr(registry, "_LOADED", True)
+    catalog = Catalog(source=Source(kind="dump", name="legacy.sql", collected_at="2024-01-01T00:00:00+00:00"),
+                      tables=[Table(schema="shop", name="orders<x>")],
+                      issues=[CollectionIssue(schema="shop", object_type="routine", object_name="p1",
+                                              reason="body not understood")])
+    return checks, run_checks(catalog)
+
+
+def _report(run, **kw):
+    checks, result = run
+    source = {"kind": "dump", "name": "legacy.sql", "server_version": None, "aurora_version": None,
+              "collected_at": "2024-01-01T00:00:00+00:00"}
+    return build_report(source, checks, result, **kw)
+
+
+def test_statuses_counts_and_blocking(run):
+    imported = [Finding(check_id="cNeedsServer", severity=Severity.error, object_type="server", object_name="all",
+                        message="from aurora", origin="aurora-log"),
+                Finding(check_id="auroraOnlyCheck", severity=Severity.warning, object_type="table", schema="s",
+                        object_name="t", message="only Aurora knows", origin="aurora-log")]
+    report = _report(run, extra_findings=imported)
+    status = {c.id: c.status for c in report.checks}
+    assert status == {"aPasses": "passed", "bFinds": "findings", "cNeedsServer": "findings",
+                      "dNotCheckable": "not_checkable", "eCrashes": "failed", "manualReview": "findings",
+                      "auroraOnlyCheck": "findings"}
+    by_id = {c.id: c for c in report.checks}
+    assert by_id["eCrashes"].note == "RuntimeError: boom"
+    assert by_id["auroraOnlyCheck"].source == "aurora-log" and by_id["auroraOnlyCheck"].severity == "warning"
+    assert report.counts == {"error": 2, "warning": 2, "notice": 1, "total": 5}
+    assert [f.severity.value for f in report.findings] == ["error", "error", "warning", "warning", "notice"]
+    assert len(report.blocking) == 2
+    assert len(_report(run, extra_findings=imported, fail_on="warning").blocking) == 4
+    assert len(_report(run, extra_findings=imported, fail_on="notice").blocking) == 5
+    assert _report(run, extra_findings=imported, fail_on="never").blocking == []
+
+
+def _documented_keys(section: str) -> set[str]:
+    """Backquoted names in the first column of the table under ``## <section>`` in docs/report-format.md."""
+    text = DOC.read_text()
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    keys = set()
+    for line in body.splitlines():
+        if line.startswith("| `"):
+            keys.update(re.findall(r"`([^`]+)`", line.split("|")[1]))
+    return keys
+
+
+def test_json_has_exactly_the_documented_keys(run):
+    from upgrade_cli.aurora_log import load_aurora_log
+
+    log = load_aurora_log(Path(__file__).parent / "fixtures" / "aurora_logs" / "failed_2_11_to_3_04.log")
+    report = _report(run, aurora_log=log.summary_dict(), complete=False, incomplete_reason="lost connection")
+    data = json.loads(render_json(report))
+    assert set(data) == _documented_keys("Top level")
+    assert data["report_format"] == 1 and data["tool"]["name"] == "aurora-upgrade"
+    assert data["complete"] is False and data["passed"] is False and data["blocking"] == 1
+    assert set(data["source"]) | {"snapshot_of"} == _documented_keys("`source`")
+    assert all(set(c) == _documented_keys("`checks[]`") for c in data["checks"])
+    assert all(set(f) == _documented_keys("`findings[]`") for f in data["findings"])
+    assert set(data["aurora_log"]) == _documented_keys("`aurora_log`")
+    assert data["counts"] == {"error": 1, "warning": 1, "notice": 1, "total": 3}
+
+
+def test_markdown_escapes_cells(run):
+    md = render_markdown(_report(run))
+    row = next(line for line in md.splitlines() if "orders" in line and line.startswith("| error"))
+    assert row.count("|") - row.count("\\|") == 6  # 5 columns: the pipe in the message is escaped
+    assert "<script>" not in md and "\\<script\\>" in md
+    assert "## bFinds: title of bFinds" in md and "could not be fully analysed" in md
+
+
+def test_html_is_self_contained_and_escaped(run):
+    page = render_html(_report(run, complete=False, incomplete_reason="lost <connection>"))
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page and "&lt;script&gt;" in page and "orders&lt;x&gt;" in page
+    assert not re.search(r"<(link|img|iframe|object)\b|\bsrc=|@import|url\(", page)
+    assert "INCOMPLETE SCAN: lost &lt;connection&gt;" in page
+    assert 'href="https://docs.example/bFinds"' in page
+
+
+def test_junit_one_testcase_per_check(run):
+    xml = render_junit(_report(run, complete=False, incomplete_reason="lost connection"))
+    suite = ET.fromstring(xml.split("?>", 1)[1])
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert set(cases) == {"aPasses", "bFinds", "cNeedsServer", "dNotCheckable", "eCrashes", "manualReview",
+                          "scan-complete"}
+    assert list(cases["aPasses"]) == []
+    failure = cases["bFinds"].find("failure")
+    assert failure is not None and failure.get("message") == "1 finding(s) at or above error"
+    assert "orders<x>" in failure.text and "ALTER TABLE" in failure.text
+    assert "a notice" in cases["bFinds"].find("system-out").text  # below fail-on: reported, not failing
+    assert cases["cNeedsServer"].find("skipped") is not None and cases["dNotCheckable"].find("skipped") is not None
+    assert cases["eCrashes"].find("error").get("message") == "RuntimeError: boom"
+    assert cases["scan-complete"].find("error").get("message") == "lost connection"
+    assert cases["manualReview"].find("failure") is None  # a warning, below fail-on=error
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("7", "1", "2", "2")
+    warn = ET.fromstring(render_junit(_report(run, fail_on="warning")).split("?>", 1)[1])
+    assert warn.get("failures") == "2"
+
+
+def test_console_shows_counts_tables_and_what_was_not_checked(run):
+    con = Console(record=True, width=250, color_system=None)
+    render_console(_report(run), con)
+    text = con.export_text()
+    assert "1 error  1 warning  1 notice" in text
+    assert "bFinds — title of bFinds" in text and "shop.orders<x>" in text
+    assert "[bold]markup[/bold]" in text  # data is never interpreted as rich markup
+    assert "not checkable: dNotCheckable" in text and "failed: eCrashes — RuntimeError: boom" in text
+    assert "skipped: cNeedsServer — needs a live server" in text
+    assert "1 finding(s) at or above --fail-on error" in text
+
+
+def test_write_reports_writes_every_format(run, tmp_path):
+    paths = write_reports(_report(run), tmp_path / "out")
+    assert [p.name for p in paths] == list(REPORT_FILES)
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["counts"]["total"] == 3
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    from upgrade_cli.cli_common import ToolError
+
+    with pytest.raises(ToolError, match="cannot write reports"):
+        write_reports(_report(run), blocker / "sub")
