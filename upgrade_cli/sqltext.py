@@ -162,3 +162,77 @@ def _read_quoted(sql: str, i: int, quote: str) -> tuple[str, int]:
 def quote_ident(name: str) -> str:
     """Backquote an identifier for generated fix SQL."""
     return "`" + name.replace("`", "``") + "`"
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str  # the statement without its delimiter
+    line: int  # 1-based line of its first character in the source text
+    pos: int  # offset of its first character in the source text
+
+
+def split_statements(sql: str) -> list[Statement]:
+    """Split a script into statements the way the ``mysql`` client does.
+
+    Honours ``DELIMITER`` lines (only at the start of a statement, never inside a comment or a
+    string), quotes with backslash escapes, ``--``/``#``/``/* */`` comments (a delimiter inside
+    them does not end a statement) and ``/*!NNNNN ... */`` version comments, which the client
+    treats as code. Statements that hold only comments are dropped. Never raises.
+    """
+    out: list[Statement] = []
+    delim = ";"
+    i, n, line = 0, len(sql), 1
+    start, start_line = 0, 1
+    has_code = False  # the current statement holds something besides whitespace and comments
+
+    def emit(end: int) -> None:
+        text = sql[start:end]
+        if has_code and text.strip():
+            lead = len(text) - len(text.lstrip())
+            out.append(Statement(text.strip(), start_line + text.count("\n", 0, lead), start + lead))
+
+    while i < n:
+        ch = sql[i]
+        if not has_code and ch in " \t\r\n":
+            if ch == "\n":
+                line += 1
+            i += 1
+            continue
+        if not has_code and sql[i:i + 9].upper() == "DELIMITER" and (i + 9 >= n or sql[i + 9] in " \t"):
+            eol = sql.find("\n", i)
+            eol = n if eol < 0 else eol
+            new = sql[i + 9:eol].strip().split()
+            if new:
+                delim = new[0]
+            i = eol
+            start, start_line = i, line
+            continue
+        if sql.startswith(delim, i):
+            emit(i)
+            i += len(delim)
+            start, start_line, has_code = i, line, False
+            continue
+        two = sql[i:i + 2]
+        if two == "/*" and (sql.startswith("/*M!999999\\-", i)  # mariadb-dump's sandbox marker
+                            or not (sql.startswith("/*!", i) or sql.startswith("/*M!", i))):
+            end = sql.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            line += sql.count("\n", i, end)
+            i = end
+            continue
+        if ch == "#" or (two == "--" and (i + 2 >= n or sql[i + 2] in " \t\r\n")):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if not has_code:
+            start, start_line, has_code = i, line, True
+        if ch in "'\"`":
+            _, j = _read_quoted(sql, i, ch)
+            line += sql.count("\n", i, j)
+            i = j
+            continue
+        if ch == "\n":
+            line += 1
+        i += 1
+    emit(n)
+    return out
