@@ -1,5 +1,192 @@
-"""`aurora-upgrade bluegreen`: Create, watch, gate, switch over and clean up an RDS blue/green deployment."""
+"""`aurora-upgrade bluegreen`: create, watch, gate, switch over and clean up an RDS blue/green deployment.
+
+Terraform and CloudFormation cannot drive Aurora blue/green and boto3 has no waiters for it, so
+these commands do it with gates before every risky call, a resumable journal and ``--dry-run``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
 
 import typer
 
-app = typer.Typer(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.", no_args_is_help=True)
+from upgrade_cli import aws, connect
+from upgrade_cli.bluegreen import orchestrator as orch
+from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
+from upgrade_cli.bluegreen.waiter import PollSettings, render
+from upgrade_cli.cli_common import ToolError, console, guarded
+
+app = typer.Typer(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.",
+                  no_args_is_help=True)
+
+RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS Region (default: the AWS default).")]
+ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="AWS profile.")]
+JournalOpt = Annotated[Optional[Path], typer.Option(
+    "--journal-dir", envvar=ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+PollOpt = Annotated[float, typer.Option("--poll-interval", min=0, help="Seconds between status polls.")]
+PrecheckOpt = Annotated[Optional[Path], typer.Option(
+    "--precheck-report", help="Precheck JSON report (or AWS upgrade-prechecks.log); any error blocks.")]
+
+
+def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run: bool = False,
+             yes: bool = False, interval: float = 30.0, timeout: float = 6 * 3600.0) -> orch.Context:
+    rds = aws.client("rds", region, profile)
+    region_name = rds.meta.region_name
+    if not region_name:
+        raise ToolError("no AWS Region given (use --region or AWS_DEFAULT_REGION)")
+    return orch.Context(rds=rds, rds_poll=aws.client("rds", region, profile, max_attempts=1),
+                        cw=aws.client("cloudwatch", region, profile), region=region_name,
+                        journal_dir=journal_dir(jdir), dry_run=dry_run, yes=yes,
+                        poll=PollSettings(interval=interval, timeout=timeout))
+
+
+def _connector(dsn: str | None) -> orch.Connector | None:
+    """A way to open a read-only session from a DSN (password: DSN, $AURORA_UPGRADE_PASSWORD or ~/.my.cnf)."""
+    if not dsn:
+        return None
+    opts = connect.resolve(dsn=dsn)
+    return lambda: connect.open_connection(opts, read_only=True)
+
+
+@app.command("create")
+@guarded
+def create(
+    cluster: Annotated[str, typer.Option("--cluster", help="The blue (source) Aurora MySQL 2 cluster.")],
+    target_version: Annotated[str, typer.Option("--target-version", help="8.0 or a full 8.0.mysql_aurora.3.x.y.")],
+    cluster_parameter_group: Annotated[str, typer.Option(
+        "--cluster-parameter-group", help="aurora-mysql8.0 cluster parameter group for green.")],
+    instance_parameter_group: Annotated[Optional[str], typer.Option(
+        "--instance-parameter-group", help="aurora-mysql8.0 DB parameter group for every green instance.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Deployment name (default: <cluster>-to-<version>).")] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Follow the deployment until AVAILABLE.")] = False,
+    precheck_report: PrecheckOpt = None,
+    dsn: Annotated[Optional[str], typer.Option(
+        "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP}).")] = None,
+    dry_run: DryRunOpt = False,
+    poll_interval: PollOpt = 30.0,
+    wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0, help="Give up waiting after this many seconds.")] = 6 * 3600.0,
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    journal: JournalOpt = None,
+) -> None:
+    """Verify prerequisites, then create the blue/green deployment (and with --wait, follow it)."""
+    blue = _connector(dsn)
+    if blue is None:
+        console.print("note: no blue connection (--dsn): the `tmp` database gate is skipped", markup=False)
+    ctx = _context(region, profile, journal, dry_run=dry_run, interval=poll_interval, timeout=wait_timeout)
+    orch.create(ctx, orch.CreateRequest(cluster=cluster, target_version=target_version,
+                                        cluster_group=cluster_parameter_group, instance_group=instance_parameter_group,
+                                        name=name, precheck_report=precheck_report, blue=blue), wait=wait)
+
+
+@app.command("status")
+@guarded
+def status(
+    ident: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Deployment id (bgd-…) or name; "
+                                                                        "omit to list all.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="console or json.")] = "console",
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    journal: JournalOpt = None,
+) -> None:
+    """Show a deployment: status, tasks, switchover members, green endpoints, replica lag."""
+    if fmt not in ("console", "json"):
+        raise ToolError(f"unknown --format {fmt!r}: use console or json")
+    ctx = _context(region, profile, journal)
+    if ident is None:
+        items = orch.list_report(ctx)
+        if fmt == "json":
+            typer.echo(json.dumps(items, indent=2))
+            return
+        if not items:
+            console.print("no blue/green deployments", markup=False)
+        for d in items:
+            console.print(f"{d['BlueGreenDeploymentIdentifier']}  {d['BlueGreenDeploymentName']}  {d['Status']}  "
+                          f"{d['Source']} → {d['Target']}", markup=False, highlight=False)
+        return
+    report = orch.status_report(ctx, ident)
+    if fmt == "json":
+        typer.echo(json.dumps(report, indent=2))
+        return
+    _print_status(report)
+
+
+def _print_status(report: dict[str, Any]) -> None:
+    console.print(render(report["deployment"]))
+    green = report.get("green")
+    if green:
+        console.print(f"green cluster {green['cluster']} ({green['engine_version']}, {green['status']})", markup=False)
+        console.print(f"  writer endpoint: {green['endpoint']}", markup=False, highlight=False)
+        console.print(f"  reader endpoint: {green['reader_endpoint']}", markup=False, highlight=False)
+        for ep in green.get("custom_endpoints") or []:
+            console.print(f"  custom endpoint: {ep}", markup=False, highlight=False)
+    lag = report.get("replica_lag")
+    console.print(f"replica lag: {lag['seconds']:g}s at {lag['at']} ({lag['metric']})" if lag
+                  else "replica lag: no recent datapoints", markup=False)
+    last = (report.get("journal") or {}).get("last")
+    if last:
+        console.print(f"journal: last step {last['step']} {last['phase']} at {last['ts']} "
+                      f"({report['journal']['path']})", markup=False, highlight=False)
+
+
+@app.command("switchover")
+@guarded
+def switchover(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="Deployment id (bgd-…) or name.")],
+    timeout: Annotated[int, typer.Option("--timeout", min=30, max=3600,
+                                         help="SwitchoverTimeout: AWS rolls back if it takes longer.")] = 300,
+    max_lag: Annotated[float, typer.Option("--max-lag", min=0, help="Highest replica lag (s) allowed.")] = 5.0,
+    lag_window: Annotated[int, typer.Option("--lag-window", min=1,
+                                            help="Minutes of AuroraBinlogReplicaLag the lag gate looks at.")] = 5,
+    max_trx_seconds: Annotated[int, typer.Option("--max-trx-seconds", min=0,
+                                                 help="Oldest open transaction allowed on blue (s).")] = 60,
+    override: Annotated[Optional[list[str]], typer.Option(
+        "--override", help="Proceed although this gate failed (repeatable; by gate name).")] = None,
+    precheck_report: PrecheckOpt = None,
+    bench_report: Annotated[Optional[Path], typer.Option("--bench-report", help="Bench JSON report; regressions block.")] = None,
+    blue_dsn: Annotated[Optional[str], typer.Option(
+        "--blue-dsn", help="Blue cluster endpoint, for the transaction/DDL/XA gates and the 8.0 check after.")] = None,
+    green_dsn: Annotated[Optional[str], typer.Option("--green-dsn", help="Green writer, for SHOW REPLICA STATUS.")] = None,
+    yes: YesOpt = False,
+    dry_run: DryRunOpt = False,
+    poll_interval: PollOpt = 10.0,
+    wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0,
+                                                help="Give up following the switchover after this many seconds.")] = 3600.0,
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    journal: JournalOpt = None,
+) -> None:
+    """Run every gate, then switch over and verify the cluster endpoint serves 8.0."""
+    blue, green = _connector(blue_dsn), _connector(green_dsn)
+    ctx = _context(region, profile, journal, dry_run=dry_run, yes=yes, interval=poll_interval, timeout=wait_timeout)
+    orch.switchover(ctx, orch.SwitchoverRequest(
+        ref=ident, timeout=timeout, max_lag=max_lag, lag_minutes=lag_window, max_trx_seconds=max_trx_seconds,
+        overrides=list(override or []), precheck_report=precheck_report, bench_report=bench_report,
+        blue=blue, green=green))
+
+
+@app.command("cleanup")
+@guarded
+def cleanup(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="Deployment id (bgd-…) or name.")],
+    delete_old_blue: Annotated[bool, typer.Option(
+        "--delete-old-blue", help="After a completed switchover, also delete the -old1 cluster and instances.")] = False,
+    final_snapshot: Annotated[bool, typer.Option(
+        "--final-snapshot/--skip-final-snapshot", help="Snapshot the old blue cluster as it is deleted.")] = True,
+    delete_green: Annotated[bool, typer.Option(
+        "--delete-green", help="Abandon before switchover: delete the green resources too (DeleteTarget).")] = False,
+    yes: YesOpt = False,
+    dry_run: DryRunOpt = False,
+    poll_interval: PollOpt = 15.0,
+    wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0, help="Give up waiting for deletions.")] = 3600.0,
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    journal: JournalOpt = None,
+) -> None:
+    """Delete the deployment (never its target after switchover) and optionally the old blue cluster."""
+    ctx = _context(region, profile, journal, dry_run=dry_run, yes=yes, interval=poll_interval, timeout=wait_timeout)
+    orch.cleanup(ctx, ident, delete_old_blue=delete_old_blue, final_snapshot=final_snapshot, delete_green=delete_green)

@@ -1,0 +1,356 @@
+"""Gates: what the tool verifies before it creates a deployment or switches over.
+
+AWS refuses (or worse, rolls back after minutes of write downtime) when a prerequisite is missing,
+so every gate the tool can evaluate runs first and its result is shown. A gate fails closed: if it
+cannot be evaluated (an API or SQL error), it fails with that reason. Gates that need a SQL
+connection are skipped with a note when none is given. A failed gate can be overridden by name
+(switchover only), which the table shows as ``overridden``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pymysql
+from rich.table import Table
+
+from upgrade_cli import aws
+from upgrade_cli.bluegreen import rds as bg
+from upgrade_cli.cli_common import ToolError
+from upgrade_cli.sqltext import tokenize
+
+PASS, FAIL, WARN, SKIP, OVERRIDDEN = "pass", "fail", "warn", "skip", "overridden"
+V3_FAMILY = "aurora-mysql8.0"
+
+CREATE_GATES = ("source-cluster", "binlog-format", "writer-in-sync", "target-cluster-group",
+                "target-instance-group", "target-version", "no-tmp-database", "precheck-report")
+SWITCHOVER_GATES = ("deployment-available", "members-available", "replica-lag", "replica-status",
+                    "long-transactions", "running-ddl", "prepared-xa", "precheck-report", "bench-report")
+
+DDL_WORDS = {"ALTER", "CREATE", "DROP", "RENAME", "TRUNCATE", "OPTIMIZE", "REPAIR", "ANALYZE"}
+MDL_WAIT = "metadata lock"
+
+
+@dataclass
+class Gate:
+    name: str
+    status: str
+    detail: str
+
+    @property
+    def blocks(self) -> bool:
+        return self.status == FAIL
+
+
+def evaluate(name: str, fn: Callable[[], Gate]) -> Gate:
+    """Run one gate; an error while evaluating it fails the gate with that reason (fail closed)."""
+    try:
+        return fn()
+    except ToolError as exc:
+        return Gate(name, FAIL, f"could not evaluate: {exc}")
+    except pymysql.err.MySQLError as exc:
+        return Gate(name, FAIL, f"could not evaluate: MySQL error {exc.args[0] if exc.args else ''}: "
+                                f"{exc.args[1] if len(exc.args) > 1 else exc}")
+
+
+def apply_overrides(gates: list[Gate], overrides: list[str], known: tuple[str, ...]) -> list[Gate]:
+    unknown = sorted(set(overrides) - set(known))
+    if unknown:
+        raise ToolError(f"unknown gate(s) to override: {', '.join(unknown)}; gates are: {', '.join(known)}")
+    for gate in gates:
+        if gate.name in overrides and gate.status == FAIL:
+            gate.status, gate.detail = OVERRIDDEN, f"{gate.detail} (overridden by --override {gate.name})"
+    return gates
+
+
+def table(title: str, gates: list[Gate]) -> Table:
+    style = {PASS: "green", FAIL: "bold red", WARN: "yellow", SKIP: "dim", OVERRIDDEN: "magenta"}
+    out = Table(title=title, show_lines=False)
+    out.add_column("gate")
+    out.add_column("result")
+    out.add_column("detail", overflow="fold")
+    for g in gates:
+        out.add_row(g.name, f"[{style.get(g.status, '')}]{g.status}[/]", g.detail)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# create gates (blue cluster and target groups, via the RDS API)
+# ---------------------------------------------------------------------------------------------
+
+
+def source_cluster(cluster: dict[str, Any]) -> Gate:
+    engine, version, status = cluster.get("Engine"), cluster.get("EngineVersion", ""), cluster.get("Status")
+    if engine != "aurora-mysql" or not version.startswith("5.7."):
+        return Gate("source-cluster", FAIL, f"{cluster['DBClusterIdentifier']} is {engine} {version}; "
+                                            "this tool upgrades aurora-mysql 5.7 (v2) clusters")
+    if status != "available":
+        return Gate("source-cluster", FAIL, f"{cluster['DBClusterIdentifier']} is {status!r}, not 'available'")
+    if cluster.get("ReplicationSourceIdentifier"):
+        return Gate("source-cluster", FAIL, f"{cluster['DBClusterIdentifier']} is a replica of "
+                                            f"{cluster['ReplicationSourceIdentifier']}; blue must not be a binlog replica")
+    return Gate("source-cluster", PASS, f"{cluster['DBClusterIdentifier']}: aurora-mysql {version}, available")
+
+
+def binlog_format(rds: Any, cluster: dict[str, Any]) -> Gate:
+    group = cluster.get("DBClusterParameterGroup", "")
+    if group.startswith("default."):
+        return Gate("binlog-format", FAIL, f"blue uses the default group {group}; attach a custom cluster "
+                                           "parameter group with binlog_format=ROW and reboot the writer")
+    params = aws.paginate(rds, "describe_db_cluster_parameters", "Parameters",
+                          DBClusterParameterGroupName=group, Source="user")
+    value = next((p.get("ParameterValue") for p in params if p.get("ParameterName") == "binlog_format"), None)
+    if not value or value.upper() == "OFF":
+        return Gate("binlog-format", FAIL, f"binlog_format is {value or 'not set'} in {group}; set it (ROW "
+                                           "recommended) so green can replicate from blue")
+    note = "" if value.upper() == "ROW" else " (AWS recommends ROW)"
+    return Gate("binlog-format", PASS, f"binlog_format={value} in {group}{note}")
+
+
+def writer_in_sync(cluster: dict[str, Any]) -> Gate:
+    writer = next((m for m in cluster.get("DBClusterMembers", []) if m.get("IsClusterWriter")), None)
+    if writer is None:
+        return Gate("writer-in-sync", FAIL, "the cluster has no writer instance")
+    state = writer.get("DBClusterParameterGroupStatus", "unknown")
+    if state != "in-sync":
+        return Gate("writer-in-sync", FAIL, f"writer {writer['DBInstanceIdentifier']} parameter group status is "
+                                            f"{state!r}: reboot the writer first, or creation fails")
+    return Gate("writer-in-sync", PASS, f"writer {writer['DBInstanceIdentifier']} is in-sync")
+
+
+def target_group(rds: Any, name: str | None, level: str) -> Gate:
+    gate = f"target-{level}-group"
+    if not name:
+        return Gate(gate, WARN, "not given: green instances keep their blue partner's 5.7 instance group")
+    if level == "cluster":
+        items = aws.call(rds, "describe_db_cluster_parameter_groups",
+                         DBClusterParameterGroupName=name)["DBClusterParameterGroups"]
+    else:
+        items = aws.call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)["DBParameterGroups"]
+    family = items[0].get("DBParameterGroupFamily") if items else None
+    if family != V3_FAMILY:
+        return Gate(gate, FAIL, f"{name} is family {family}, expected {V3_FAMILY}")
+    if level == "cluster":
+        params = aws.paginate(rds, "describe_db_cluster_parameters", "Parameters",
+                              DBClusterParameterGroupName=name, Source="user")
+        value = next((p.get("ParameterValue") for p in params if p.get("ParameterName") == "binlog_format"), None)
+        if not value or value.upper() == "OFF":
+            return Gate(gate, WARN, f"{name} ({family}) has no binlog_format: the upgraded cluster will not "
+                                    "write binlogs after switchover")
+    return Gate(gate, PASS, f"{name} ({family})")
+
+
+def target_version(rds: Any, source_version: str, requested: str) -> tuple[Gate, str | None]:
+    """The gate, and the full engine version to pass to the API when valid."""
+    from upgrade_cli.params.versions import check_target, valid_upgrade_targets
+
+    verdict = check_target(valid_upgrade_targets(rds, source_version), requested)
+    if not verdict.valid:
+        return Gate("target-version", FAIL, verdict.message), None
+    return Gate("target-version", PASS if verdict.recommended else WARN, verdict.message), verdict.resolved
+
+
+# ---------------------------------------------------------------------------------------------
+# report gates (files written by `precheck` and `bench`)
+# ---------------------------------------------------------------------------------------------
+
+
+def _load_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ToolError(f"report not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ToolError(f"cannot read report {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ToolError(f"report {path} is not a JSON object")
+    return data
+
+
+def _count(data: dict[str, Any], *keys: str) -> int | None:
+    """The first count found under ``counts``/``summary`` or at the top level, for any of ``keys``."""
+    for where in (data.get("counts"), data.get("summary"), data):
+        if isinstance(where, dict):
+            for key in keys:
+                value = where.get(key)
+                if isinstance(value, bool):
+                    continue
+                if isinstance(value, int):
+                    return value
+                if isinstance(value, list):
+                    return len(value)
+    return None
+
+
+def precheck_report(path: Path | None) -> Gate:
+    """Our precheck JSON report (counts by severity) or AWS's upgrade-prechecks.log (errorCount)."""
+    if path is None:
+        return Gate("precheck-report", SKIP, "no --precheck-report given")
+    data = _load_report(path)
+    errors = _count(data, "error", "errors", "ERROR", "errorCount")
+    if errors is None:
+        return Gate("precheck-report", FAIL, f"{path}: no error count found; is it a precheck report?")
+    if errors:
+        return Gate("precheck-report", FAIL, f"{path}: {errors} error finding(s) block the upgrade")
+    return Gate("precheck-report", PASS, f"{path}: no errors")
+
+
+def bench_report(path: Path | None) -> Gate:
+    if path is None:
+        return Gate("bench-report", SKIP, "no --bench-report given")
+    data = _load_report(path)
+    bad = _count(data, "regressions", "regression", "errors", "error", "failed")
+    if bad is None:
+        return Gate("bench-report", FAIL, f"{path}: no regression count found; is it a bench report?")
+    if bad:
+        return Gate("bench-report", FAIL, f"{path}: {bad} regression(s) or error(s) between blue and green")
+    return Gate("bench-report", PASS, f"{path}: no regressions")
+
+
+# ---------------------------------------------------------------------------------------------
+# switchover gates on the deployment (RDS API, CloudWatch)
+# ---------------------------------------------------------------------------------------------
+
+
+def deployment_available(dep: dict[str, Any]) -> Gate:
+    status = dep.get("Status")
+    pending = [f"{t['Name']}={t['Status']}" for t in dep.get("Tasks", []) if t.get("Status") != "COMPLETED"]
+    if status != bg.AVAILABLE:
+        detail = f"status is {status}" + (f": {dep['StatusDetails']}" if dep.get("StatusDetails") else "")
+        return Gate("deployment-available", FAIL, detail)
+    if pending:
+        return Gate("deployment-available", FAIL, f"tasks not completed: {', '.join(pending)}")
+    return Gate("deployment-available", PASS, f"{dep['BlueGreenDeploymentIdentifier']} is AVAILABLE, "
+                                              "all tasks completed")
+
+
+def members_available(rds: Any, dep: dict[str, Any]) -> Gate:
+    """Every switchover member pair AVAILABLE, and the green cluster and its instances 'available'."""
+    problems = [f"{bg.arn_name(d.get('TargetMember') or d.get('SourceMember', '?'))}={d.get('Status')}"
+                for d in dep.get("SwitchoverDetails", []) if d.get("Status") != bg.AVAILABLE]
+    green = bg.describe_cluster(rds, dep["Target"])
+    if green is None:
+        problems.append(f"green cluster {bg.arn_name(dep['Target'])} not found")
+    else:
+        if green.get("Status") != "available":
+            problems.append(f"{green['DBClusterIdentifier']} is {green.get('Status')}")
+        for inst in bg.cluster_instances(rds, green):
+            if inst.get("DBInstanceStatus") != "available":
+                problems.append(f"{inst['DBInstanceIdentifier']} is {inst.get('DBInstanceStatus')}")
+    if problems:
+        return Gate("members-available", FAIL, "not available: " + "; ".join(problems))
+    return Gate("members-available", PASS, f"{len(dep.get('SwitchoverDetails', []))} member pair(s) and every "
+                                           "green instance available")
+
+
+def replica_lag_metric(rds: Any, cw: Any, dep: dict[str, Any], max_lag: float, minutes: int) -> Gate:
+    green = bg.describe_cluster(rds, dep["Target"])
+    writer = bg.writer_id(green) if green else None
+    if writer is None:
+        return Gate("replica-lag", FAIL, "green writer instance not found")
+    points = bg.replica_lag(cw, writer, minutes)
+    if not points:
+        return Gate("replica-lag", FAIL, f"no {bg.LAG_METRIC} datapoints for {writer} in the last {minutes} min: "
+                                         "cannot prove green is caught up")
+    worst = max(p["Maximum"] for p in points)
+    latest = points[-1]["Maximum"]
+    if any(p["Maximum"] < 0 for p in points):
+        return Gate("replica-lag", FAIL, f"{bg.LAG_METRIC}=-1 on {writer}: replication not running or unknown")
+    if worst > max_lag:
+        return Gate("replica-lag", FAIL, f"{bg.LAG_METRIC} on {writer} peaked at {worst:g}s in the last {minutes} "
+                                         f"min (latest {latest:g}s), above --max-lag {max_lag:g}s")
+    return Gate("replica-lag", PASS, f"{bg.LAG_METRIC} on {writer} ≤ {worst:g}s over {minutes} min "
+                                     f"(limit {max_lag:g}s)")
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL gates (read-only sessions on blue / green)
+# ---------------------------------------------------------------------------------------------
+
+
+def _rows(conn: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
+    with conn.cursor(pymysql.cursors.DictCursor) as cur:
+        cur.execute(sql, args)
+        return list(cur.fetchall())
+
+
+def no_tmp_database(conn: Any | None) -> Gate:
+    if conn is None:
+        return Gate("no-tmp-database", SKIP, "no blue connection given (--dsn): not checked")
+    if _rows(conn, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'tmp'"):
+        return Gate("no-tmp-database", FAIL, "blue has a database named `tmp`: blue/green does not copy it; "
+                                             "rename or drop it first")
+    return Gate("no-tmp-database", PASS, "no `tmp` database on blue")
+
+
+def long_transactions(conn: Any | None, max_seconds: int) -> Gate:
+    if conn is None:
+        return Gate("long-transactions", SKIP, "no --blue-dsn given: not checked")
+    rows = _rows(conn, "SELECT trx_mysql_thread_id AS thread, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS age, "
+                       "trx_rows_modified AS rows_modified, trx_state AS state FROM information_schema.innodb_trx "
+                       "WHERE trx_mysql_thread_id <> CONNECTION_ID() "
+                       "AND trx_started <= NOW() - INTERVAL %s SECOND ORDER BY trx_started", (max_seconds,))
+    if rows:
+        shown = ", ".join(f"thread {r['thread']} open {r['age']}s ({r['rows_modified']} rows modified)"
+                          for r in rows[:5])
+        return Gate("long-transactions", FAIL, f"{len(rows)} transaction(s) open ≥ {max_seconds}s on blue: {shown}")
+    return Gate("long-transactions", PASS, f"no transaction open ≥ {max_seconds}s on blue")
+
+
+def is_ddl(statement: str | None) -> bool:
+    """Whether a processlist statement is DDL (comments and version comments handled by the lexer)."""
+    tokens = tokenize(statement or "")
+    return bool(tokens) and tokens[0].kind == "word" and tokens[0].upper in DDL_WORDS
+
+
+def running_ddl(conn: Any | None) -> Gate:
+    if conn is None:
+        return Gate("running-ddl", SKIP, "no --blue-dsn given: not checked")
+    rows = _rows(conn, "SELECT ID AS id, TIME AS secs, STATE AS state, INFO AS info FROM information_schema.PROCESSLIST "
+                       "WHERE ID <> CONNECTION_ID() AND INFO IS NOT NULL")
+    hits = [r for r in rows if is_ddl(r["info"]) or MDL_WAIT in (r["state"] or "").lower()]
+    if hits:
+        shown = "; ".join(f"thread {r['id']} {r['secs']}s {(r['state'] or '').strip()}: "
+                          f"{' '.join(str(r['info']).split())[:80]}" for r in hits[:5])
+        return Gate("running-ddl", FAIL, f"{len(hits)} DDL statement(s) or metadata-lock wait(s) on blue: {shown}")
+    return Gate("running-ddl", PASS, "no DDL or metadata-lock wait running on blue")
+
+
+def prepared_xa(conn: Any | None) -> Gate:
+    if conn is None:
+        return Gate("prepared-xa", SKIP, "no --blue-dsn given: not checked")
+    rows = _rows(conn, "XA RECOVER")
+    if rows:
+        ids = ", ".join(str(r.get("data", "?")) for r in rows[:5])
+        return Gate("prepared-xa", FAIL, f"{len(rows)} prepared XA transaction(s) on blue ({ids}): "
+                                         "XA COMMIT or XA ROLLBACK them first")
+    return Gate("prepared-xa", PASS, "no prepared XA transactions on blue")
+
+
+def replica_status(conn: Any | None, max_lag: float) -> Gate:
+    """``SHOW REPLICA STATUS`` on green (``SHOW SLAVE STATUS`` where REPLICA is not understood)."""
+    if conn is None:
+        return Gate("replica-status", SKIP, "no --green-dsn given: not checked")
+    try:
+        rows = _rows(conn, "SHOW REPLICA STATUS")
+    except pymysql.err.ProgrammingError:
+        rows = _rows(conn, "SHOW SLAVE STATUS")
+    if not rows:
+        return Gate("replica-status", FAIL, "green shows no replication channel: it is not replicating from blue")
+    row = rows[0]
+
+    def col(*names: str) -> Any:
+        return next((row[n] for n in names if n in row), None)
+
+    io_ok = col("Replica_IO_Running", "Slave_IO_Running")
+    sql_ok = col("Replica_SQL_Running", "Slave_SQL_Running")
+    lag = col("Seconds_Behind_Source", "Seconds_Behind_Master")
+    if io_ok != "Yes" or sql_ok != "Yes":
+        err = col("Last_Error", "Last_SQL_Error", "Last_IO_Error") or ""
+        return Gate("replica-status", FAIL, f"replication threads IO={io_ok} SQL={sql_ok}" + (f": {err}" if err else ""))
+    if lag is None or float(lag) > max_lag:
+        return Gate("replica-status", FAIL, f"Seconds_Behind_Source={lag} on green, limit {max_lag:g}s")
+    return Gate("replica-status", PASS, f"replicating, Seconds_Behind_Source={lag}s (limit {max_lag:g}s)")

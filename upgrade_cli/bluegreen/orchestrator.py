@@ -1,0 +1,616 @@
+"""The blue/green flows: create → wait, gated switchover → verify, cleanup. Journaled and resumable.
+
+Each flow reads the deployment's journal first. A step whose ``intent`` was written but whose
+outcome was not (Ctrl-C, kill, lost network mid-call) is never called again: the flow looks the
+deployment up and carries on from what AWS reports. Mutating calls go through
+:class:`~upgrade_cli.bluegreen.rds.Mutations`, so ``--dry-run`` prints them and calls nothing (and
+writes no journal entries: a dry run must not change what a later real run resumes from).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import typer
+
+from upgrade_cli import aws
+from upgrade_cli.bluegreen import gates as G
+from upgrade_cli.bluegreen import rds as bg
+from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
+from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, WaitAborted, wait_for
+from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console
+
+CALLED = "called"  # the switchover call returned; the outcome is still to be seen
+OPEN = (INTENT, CALLED)  # started, outcome unknown: never call again, look it up
+AVAILABLE_GRACE_POLLS = 6  # AVAILABLE polls tolerated right after a switchover call (eventual consistency)
+OLD_BLUE = re.compile(r"-old\d+$")
+
+Connector = Callable[[], Any]  # opens a read-only SQL connection (or raises ToolError)
+
+
+@dataclass
+class Context:
+    rds: Any  # standard retries, for single calls
+    rds_poll: Any  # max_attempts=1: the waiter backs off itself
+    cw: Any
+    region: str
+    journal_dir: Path
+    dry_run: bool = False
+    yes: bool = False
+    poll: PollSettings = field(default_factory=PollSettings)
+
+    def __post_init__(self) -> None:
+        self.mutations = bg.Mutations(self.dry_run)
+
+    def journal(self, name: str) -> Journal:
+        return Journal(self.journal_dir, self.region, name)
+
+
+def show_gates(title: str, gates: list[G.Gate]) -> None:
+    console.print(G.table(title, gates))
+
+
+def confirm(ctx: Context, question: str) -> None:
+    if ctx.yes:
+        return
+    if not typer.confirm(question, default=False):
+        raise ToolError("aborted: nothing was changed", EXIT_FINDINGS)
+
+
+def _gates_record(gates: list[G.Gate]) -> list[dict[str, str]]:
+    return [{"gate": g.name, "status": g.status, "detail": g.detail} for g in gates]
+
+
+def _with_conn(connector: Connector | None, fn: Callable[[Any], G.Gate], name: str) -> G.Gate:
+    """Run a SQL gate on a fresh connection (or with None when no connection was given)."""
+    def run() -> G.Gate:
+        if connector is None:
+            return fn(None)
+        conn = connector()
+        try:
+            return fn(conn)
+        finally:
+            conn.close()
+    return G.evaluate(name, run)
+
+
+# =============================================================================================
+# create
+# =============================================================================================
+
+
+@dataclass
+class CreateRequest:
+    cluster: str
+    target_version: str
+    cluster_group: str
+    instance_group: str | None
+    name: str | None
+    precheck_report: Path | None
+    blue: Connector | None
+
+    def inputs(self) -> dict[str, Any]:
+        """What identifies "the same create" across re-runs (no secrets: DSNs are not recorded)."""
+        return {"cluster": self.cluster, "target_version": self.target_version,
+                "cluster_parameter_group": self.cluster_group, "instance_parameter_group": self.instance_group}
+
+
+def create(ctx: Context, req: CreateRequest, wait: bool) -> dict[str, Any] | None:
+    cluster = bg.describe_cluster(ctx.rds, req.cluster)
+    if cluster is None:
+        raise ToolError(f"DB cluster {req.cluster!r} not found in {ctx.region}")
+    name = bg.check_name(req.name or bg.deployment_name_for(req.cluster, req.target_version))
+    journal = ctx.journal(name)
+    dep = _resume_create(ctx, journal, req, name)
+    if dep is None:
+        dep = _fresh_create(ctx, journal, req, cluster, name)
+        if dep is None:  # dry run
+            if wait:
+                console.print(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until AVAILABLE",
+                              markup=False)
+            return None
+    if not wait:
+        console.print(f"deployment {dep['BlueGreenDeploymentIdentifier']} is {dep.get('Status')}; follow it with "
+                      f"`aurora-upgrade bluegreen status {dep['BlueGreenDeploymentIdentifier']}` or re-run with --wait",
+                      markup=False)
+        return dep
+    if ctx.dry_run:
+        console.print(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until AVAILABLE",
+                      markup=False)
+        return dep
+    return wait_available(ctx, journal, dep["BlueGreenDeploymentIdentifier"])
+
+
+def _resume_create(ctx: Context, journal: Journal, req: CreateRequest, name: str) -> dict[str, Any] | None:
+    """The deployment an earlier run created (or started creating), or None to create afresh."""
+    phase = journal.phase("create")
+    if phase not in (INTENT, DONE) or journal.phase("delete-deployment") == DONE:
+        return None  # never created, or created and cleaned up since: a new lifecycle
+    recorded = journal.last("create").get("inputs") or journal.value("inputs")
+    if recorded and recorded != req.inputs():
+        raise ToolError(f"journal {journal.path} records a create of {name} with different inputs {recorded}; "
+                        "use another --name, or clean the earlier deployment up first")
+    dep = bg.lookup_deployment(ctx.rds, journal.value("deployment_id") or name)
+    if phase == DONE:
+        if dep is None:
+            raise ToolError(f"journal {journal.path} says {name} was created, but AWS has no such deployment "
+                            "any more (deleted outside this tool?); move the journal aside to start over")
+        console.print(f"resuming: {name} ({dep['BlueGreenDeploymentIdentifier']}) was already created "
+                      f"(journal {journal.path}); not creating it again", markup=False)
+        return dep
+    # intent without outcome: the call may or may not have reached AWS.
+    if dep is not None:
+        console.print(f"resuming: the interrupted create of {name} did reach AWS "
+                      f"({dep['BlueGreenDeploymentIdentifier']}, {dep.get('Status')}); not creating it again",
+                      markup=False)
+        if not ctx.dry_run:
+            journal.write("create", "create", DONE, deployment_id=dep["BlueGreenDeploymentIdentifier"],
+                          status=dep.get("Status"), recovered=True)
+        return dep
+    # Nothing exists under the name: the call never took effect. Deployment names are unique per
+    # account and Region, so a new attempt cannot produce a second deployment.
+    console.print(f"the interrupted create of {name} never reached AWS (no deployment by that name); "
+                  "starting it again", markup=False)
+    if not ctx.dry_run:
+        journal.write("create", "create", FAILED, error="interrupted before AWS recorded the deployment")
+    return None
+
+
+def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: dict[str, Any],
+                  name: str) -> dict[str, Any] | None:
+    existing = bg.lookup_deployment(ctx.rds, name)
+    if existing is not None:
+        raise ToolError(f"a deployment named {name} already exists ({existing['BlueGreenDeploymentIdentifier']}, "
+                        f"{existing.get('Status')}) and journal {journal.path} has no record of creating it; "
+                        f"see `aurora-upgrade bluegreen status {existing['BlueGreenDeploymentIdentifier']}` "
+                        "or choose another --name")
+    resolved: dict[str, str | None] = {"version": None}
+
+    def version_gate() -> G.Gate:
+        gate, resolved["version"] = G.target_version(ctx.rds, cluster.get("EngineVersion", ""), req.target_version)
+        return gate
+
+    gates = [
+        G.evaluate("source-cluster", lambda: G.source_cluster(cluster)),
+        G.evaluate("binlog-format", lambda: G.binlog_format(ctx.rds, cluster)),
+        G.evaluate("writer-in-sync", lambda: G.writer_in_sync(cluster)),
+        G.evaluate("target-cluster-group", lambda: G.target_group(ctx.rds, req.cluster_group, "cluster")),
+        G.evaluate("target-instance-group", lambda: G.target_group(ctx.rds, req.instance_group, "instance")),
+        G.evaluate("target-version", version_gate),
+        _with_conn(req.blue, G.no_tmp_database, "no-tmp-database"),
+        G.evaluate("precheck-report", lambda: G.precheck_report(req.precheck_report)),
+    ]
+    show_gates(f"create gates for {name}", gates)
+    failed = [g.name for g in gates if g.blocks]
+    if failed:
+        if not ctx.dry_run:
+            journal.write("create", "gates", FAILED, inputs=req.inputs(), gates=_gates_record(gates))
+        raise ToolError(f"not creating {name}: gate(s) failed: {', '.join(failed)}", EXIT_FINDINGS)
+    params: dict[str, Any] = {"BlueGreenDeploymentName": name, "Source": cluster["DBClusterArn"],
+                              "TargetEngineVersion": resolved["version"] or req.target_version,
+                              "TargetDBClusterParameterGroupName": req.cluster_group}
+    if req.instance_group:
+        params["TargetDBParameterGroupName"] = req.instance_group
+    if ctx.dry_run:
+        ctx.mutations.call(ctx.rds, "create_blue_green_deployment", **params)
+        console.print("dry run: nothing was created", markup=False)
+        return None
+    journal.write("create", "gates", DONE, inputs=req.inputs(), gates=_gates_record(gates))
+    journal.write("create", "create", INTENT, inputs=req.inputs(), request=params)
+    try:
+        out = ctx.mutations.call(ctx.rds, "create_blue_green_deployment", **params)
+    except ToolError as exc:
+        dep = bg.lookup_deployment(ctx.rds, name)  # a retried call may have landed after all
+        if dep is None:
+            journal.write("create", "create", FAILED, error=str(exc))
+            raise
+        out = {"BlueGreenDeployment": dep}
+    dep = out["BlueGreenDeployment"]
+    journal.write("create", "create", DONE, deployment_id=dep["BlueGreenDeploymentIdentifier"],
+                  status=dep.get("Status"), source=dep.get("Source"), target=dep.get("Target"))
+    console.print(f"created {name}: {dep['BlueGreenDeploymentIdentifier']} ({dep.get('Status')})", markup=False)
+    return dep
+
+
+def _tasks_failed(dep: dict[str, Any]) -> list[str]:
+    return [t.get("Name", "?") for t in dep.get("Tasks", []) if t.get("Status") == "FAILED"]
+
+
+def _check_provisioning(dep: dict[str, Any]) -> None:
+    ident, details = dep["BlueGreenDeploymentIdentifier"], dep.get("StatusDetails") or "no details given"
+    if dep.get("Status") == bg.INVALID_CONFIGURATION:
+        raise DeploymentFailed(f"deployment {ident} is INVALID_CONFIGURATION: {details}", dep)
+    failed = _tasks_failed(dep)
+    if failed:
+        raise DeploymentFailed(f"deployment {ident}: task {', '.join(failed)} FAILED: {details}", dep)
+    if dep.get("Status") in (bg.SWITCHOVER_IN_PROGRESS, bg.SWITCHOVER_COMPLETED, bg.SWITCHOVER_FAILED, bg.DELETING):
+        raise DeploymentFailed(f"deployment {ident} is {dep['Status']}, not provisioning", dep)
+
+
+def _is_ready(dep: dict[str, Any]) -> bool:
+    return dep.get("Status") == bg.AVAILABLE and all(t.get("Status") == "COMPLETED" for t in dep.get("Tasks", []))
+
+
+def wait_available(ctx: Context, journal: Journal, ident: str) -> dict[str, Any]:
+    if journal.phase("wait-available") == DONE:
+        dep = bg.find_deployment(ctx.rds, ident)
+        if _is_ready(dep):
+            console.print(f"{ident} is AVAILABLE", markup=False)
+            return dep
+    journal.write("create", "wait-available", INTENT, deployment_id=ident)
+    console.print(f"waiting for {ident} to become AVAILABLE (poll every {ctx.poll.interval:g}s, "
+                  f"timeout {ctx.poll.timeout:g}s)", markup=False)
+    try:
+        dep = wait_for(lambda: bg.poll_deployment(ctx.rds_poll, ident), _is_ready, _check_provisioning, ctx.poll,
+                       f"{ident} to become AVAILABLE", View())
+    except DeploymentFailed as exc:
+        journal.write("create", "wait-available", FAILED, status=exc.snapshot.get("Status"),
+                      status_details=exc.snapshot.get("StatusDetails"), failed_tasks=_tasks_failed(exc.snapshot),
+                      error=str(exc))
+        raise
+    except WaitAborted as exc:
+        journal.write("create", "wait-available", INFO, error=str(exc))
+        raise WaitAborted(f"{exc}; the deployment exists: re-run the same command to keep waiting "
+                          "(it will not be created again)") from None
+    journal.write("create", "wait-available", DONE, status=dep.get("Status"))
+    console.print(f"{ident} is AVAILABLE: validate green, then `aurora-upgrade bluegreen switchover {ident}`",
+                  markup=False)
+    return dep
+
+
+# =============================================================================================
+# switchover
+# =============================================================================================
+
+
+@dataclass
+class SwitchoverRequest:
+    ref: str
+    timeout: int
+    max_lag: float
+    lag_minutes: int
+    max_trx_seconds: int
+    overrides: list[str]
+    precheck_report: Path | None
+    bench_report: Path | None
+    blue: Connector | None
+    green: Connector | None
+
+
+def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest) -> list[G.Gate]:
+    gates = [
+        G.evaluate("deployment-available", lambda: G.deployment_available(dep)),
+        G.evaluate("members-available", lambda: G.members_available(ctx.rds, dep)),
+        G.evaluate("replica-lag", lambda: G.replica_lag_metric(ctx.rds, ctx.cw, dep, req.max_lag, req.lag_minutes)),
+        _with_conn(req.green, lambda c: G.replica_status(c, req.max_lag), "replica-status"),
+        _with_conn(req.blue, lambda c: G.long_transactions(c, req.max_trx_seconds), "long-transactions"),
+        _with_conn(req.blue, G.running_ddl, "running-ddl"),
+        _with_conn(req.blue, G.prepared_xa, "prepared-xa"),
+        G.evaluate("precheck-report", lambda: G.precheck_report(req.precheck_report)),
+        G.evaluate("bench-report", lambda: G.bench_report(req.bench_report)),
+    ]
+    return G.apply_overrides(gates, req.overrides, G.SWITCHOVER_GATES)
+
+
+def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
+    G.apply_overrides([], req.overrides, G.SWITCHOVER_GATES)  # reject unknown gate names before anything else
+    dep = bg.find_deployment(ctx.rds, req.ref)
+    ident, name = dep["BlueGreenDeploymentIdentifier"], dep["BlueGreenDeploymentName"]
+    journal = ctx.journal(name)
+    phase = journal.phase("switchover")
+    blue_name = journal.value("blue_cluster") or bg.arn_name(dep["Source"])
+
+    if phase in OPEN:
+        console.print(f"resuming: an earlier switchover of {ident} was started (journal {journal.path}); "
+                      "following it, not calling SwitchoverBlueGreenDeployment again", markup=False)
+        if ctx.dry_run:
+            return dep
+        return _follow_switchover(ctx, journal, ident, blue_name, req, resumed=True)
+    if dep.get("Status") == bg.SWITCHOVER_COMPLETED:
+        console.print(f"{ident} already switched over: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
+        if not ctx.dry_run:
+            _verify(ctx, journal, blue_name, req.blue)
+        return dep
+    if dep.get("Status") == bg.SWITCHOVER_IN_PROGRESS:
+        console.print(f"{ident} is already switching over (started elsewhere); following it", markup=False)
+        if ctx.dry_run:
+            return dep
+        journal.write("switchover", "switchover", CALLED, deployment_id=ident, blue_cluster=blue_name,
+                      note="found in progress, not started by this run")
+        return _follow_switchover(ctx, journal, ident, blue_name, req, resumed=True)
+
+    gates = switchover_gates(ctx, dep, req)
+    show_gates(f"switchover gates for {name} ({ident})", gates)
+    failed = [g.name for g in gates if g.blocks]
+    if failed:
+        if not ctx.dry_run:
+            journal.write("switchover", "switchover-gates", FAILED, deployment_id=ident, gates=_gates_record(gates))
+        raise ToolError(f"switchover of {ident} stopped: gate(s) failed: {', '.join(failed)} "
+                        "(fix the cause, or accept the risk with --override GATE)", EXIT_FINDINGS)
+    params = {"BlueGreenDeploymentIdentifier": ident, "SwitchoverTimeout": req.timeout}
+    if ctx.dry_run:
+        ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
+        console.print(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until "
+                      "SWITCHOVER_COMPLETED or SWITCHOVER_FAILED; dry run: nothing was switched", markup=False)
+        return dep
+    journal.write("switchover", "switchover-gates", DONE, deployment_id=ident, gates=_gates_record(gates))
+    confirm(ctx, f"Switch over {name} ({ident})? Writes stop on both sides for up to {req.timeout}s; "
+                 f"{blue_name} becomes {blue_name}-old1 and green takes its name.")
+    journal.write("switchover", "switchover", INTENT, deployment_id=ident, blue_cluster=blue_name,
+                  green_cluster=bg.arn_name(dep["Target"]), request=params)
+    try:
+        ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
+    except ToolError as exc:
+        now = bg.lookup_deployment(ctx.rds, ident)  # a retried call may have landed after all
+        if now is None or now.get("Status") not in (bg.SWITCHOVER_IN_PROGRESS, bg.SWITCHOVER_COMPLETED):
+            journal.write("switchover", "switchover", FAILED, error=str(exc))
+            raise
+    journal.write("switchover", "switchover", CALLED, deployment_id=ident)
+    return _follow_switchover(ctx, journal, ident, blue_name, req, resumed=False)
+
+
+def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: str, req: SwitchoverRequest,
+                       resumed: bool) -> dict[str, Any]:
+    seen = {"in_progress": False, "available_polls": 0}
+
+    def check(dep: dict[str, Any]) -> None:
+        status, details = dep.get("Status"), dep.get("StatusDetails") or "no details given"
+        if status == bg.SWITCHOVER_IN_PROGRESS:
+            seen["in_progress"] = True
+        elif status == bg.SWITCHOVER_FAILED:
+            raise DeploymentFailed(f"switchover of {ident} FAILED and was rolled back: {details}; blue is still "
+                                   "production. Fix the cause and run switchover again", dep)
+        elif status == bg.AVAILABLE:
+            seen["available_polls"] += 1
+            if seen["in_progress"] or resumed or seen["available_polls"] > AVAILABLE_GRACE_POLLS:
+                raise DeploymentFailed(f"switchover of {ident} did not happen or was rolled back (deployment is "
+                                       f"AVAILABLE again: {details}); blue is still production. Run switchover "
+                                       "again to start a new attempt", dep)
+        elif status != bg.SWITCHOVER_COMPLETED:
+            raise DeploymentFailed(f"deployment {ident} is {status} during switchover: {details}", dep)
+
+    try:
+        dep = wait_for(lambda: bg.poll_deployment(ctx.rds_poll, ident),
+                       lambda d: d.get("Status") == bg.SWITCHOVER_COMPLETED, check, ctx.poll,
+                       f"the switchover of {ident}", View())
+    except DeploymentFailed as exc:
+        journal.write("switchover", "switchover", FAILED, status=exc.snapshot.get("Status"),
+                      status_details=exc.snapshot.get("StatusDetails"), error=str(exc))
+        raise
+    except WaitAborted as exc:
+        journal.write("switchover", "switchover", INFO, error=str(exc))
+        raise WaitAborted(f"{exc}; re-run `aurora-upgrade bluegreen switchover {ident}` to keep following it "
+                          "(it will not switch over again)") from None
+    journal.write("switchover", "switchover", DONE, status=dep.get("Status"),
+                  status_details=dep.get("StatusDetails"), old_blue=bg.arn_name(dep.get("Source", "")))
+    console.print(f"switchover of {ident} completed: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
+    _verify(ctx, journal, blue_name, req.blue)
+    return dep
+
+
+def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | None) -> None:
+    """The cluster that now carries the blue name must run 8.0 (API; and SQL through the endpoint if given)."""
+    cluster = bg.describe_cluster(ctx.rds, blue_name)
+    version = cluster.get("EngineVersion", "") if cluster else None
+    problems = []
+    if version is None:
+        problems.append(f"no cluster named {blue_name} after switchover")
+    elif not version.startswith("8.0"):
+        problems.append(f"{blue_name} runs {version}, not 8.0")
+    sql_version = None
+    if blue is not None:
+        try:
+            conn = blue()
+            try:
+                with conn.cursor() as cur:
+                    cur.execute("SELECT @@version")
+                    sql_version = str(cur.fetchone()[0])
+            finally:
+                conn.close()
+            if not sql_version.startswith("8.0"):
+                problems.append(f"the cluster endpoint serves {sql_version}, not 8.0")
+        except ToolError as exc:
+            problems.append(f"could not check the endpoint by SQL: {exc}")
+    if problems:
+        journal.write("switchover", "verify", FAILED, engine_version=version, sql_version=sql_version,
+                      error="; ".join(problems))
+        raise ToolError(f"verification after switchover failed: {'; '.join(problems)}", EXIT_FINDINGS)
+    journal.write("switchover", "verify", DONE, engine_version=version, sql_version=sql_version)
+    console.print(f"verified: {blue_name} now runs {version}" + (f"; endpoint reports {sql_version}" if sql_version
+                                                                 else ""), markup=False)
+
+
+# =============================================================================================
+# cleanup
+# =============================================================================================
+
+
+def _journal_for(ctx: Context, ref: str, dep: dict[str, Any] | None) -> Journal:
+    if dep is not None:
+        return ctx.journal(dep["BlueGreenDeploymentName"])
+    if not ref.lower().startswith("bgd-"):
+        return ctx.journal(ref)
+    for path in sorted(Path(ctx.journal_dir).glob(f"{ctx.region}--*.jsonl")):
+        name = path.name[len(ctx.region) + 2:-len(".jsonl")]
+        journal = ctx.journal(name)
+        if any(e.get("deployment_id") == ref for e in journal.entries()):
+            return journal
+    raise ToolError(f"no blue/green deployment {ref!r} in AWS and no journal mentions it in {ctx.journal_dir}")
+
+
+def _old_blue_name(ctx: Context, source_arn: str) -> str:
+    source = bg.arn_name(source_arn)
+    return source if OLD_BLUE.search(source) else f"{source}-old1"
+
+
+def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool, delete_green: bool) -> None:
+    dep = bg.lookup_deployment(ctx.rds, ref)
+    journal = _journal_for(ctx, ref, dep)
+    if dep is None and journal.phase("delete-deployment") not in (INTENT, DONE):
+        raise ToolError(f"no blue/green deployment {ref!r} in AWS, and journal {journal.path} has no record of "
+                        "deleting it")
+    status = dep.get("Status") if dep else journal.value("status_at_cleanup")
+    if delete_green and status == bg.SWITCHOVER_COMPLETED:
+        raise ToolError("refusing --delete-green after a completed switchover: green is production now "
+                        "(AWS forbids DeleteTarget then too)")
+    if delete_green and delete_old_blue:
+        raise ToolError("--delete-green (abandon before switchover) and --delete-old-blue (after it) exclude "
+                        "each other")
+    if status == bg.SWITCHOVER_IN_PROGRESS:
+        raise ToolError(f"{dep['BlueGreenDeploymentIdentifier']} is {status}; wait for it to settle first")
+    if delete_old_blue and status != bg.SWITCHOVER_COMPLETED:
+        raise ToolError(f"--delete-old-blue needs a completed switchover; the deployment is {status}")
+
+    old_blue = None
+    if delete_old_blue:
+        old_blue = (journal.value("old_blue_cluster") or journal.value("old_blue")
+                    or (_old_blue_name(ctx, dep["Source"]) if dep else None))
+        if old_blue is None:
+            raise ToolError(f"cannot tell which cluster is the old blue from AWS or journal {journal.path}")
+        _guard_old_blue(ctx, old_blue, journal)
+
+    plan = [f"delete blue/green deployment {ref}" + (" AND its green resources" if delete_green else
+                                                     " (blue and green clusters are kept)")]
+    if old_blue:
+        plan.append(f"{'snapshot and ' if final_snapshot else ''}delete old blue cluster {old_blue} and its instances")
+    console.print("cleanup plan:\n  " + "\n  ".join(plan), markup=False)
+    if not ctx.dry_run:
+        confirm(ctx, "Proceed with this cleanup?")
+
+    _delete_deployment(ctx, journal, dep, delete_green, old_blue)
+    if old_blue:
+        _delete_old_blue(ctx, journal, old_blue, final_snapshot)
+    if ctx.dry_run:
+        console.print("dry run: nothing was deleted", markup=False)
+        return
+    if old_blue or delete_green or status != bg.SWITCHOVER_COMPLETED:
+        journal.write("cleanup", "cleanup", DONE, old_blue_cluster=old_blue)  # closes this lifecycle
+        console.print("cleanup done", markup=False)
+    else:
+        journal.write("cleanup", "cleanup", INFO, note="deployment deleted; old blue kept")
+        console.print("deployment deleted; the old blue cluster is kept (read-only) for a rollback or forensics "
+                      f"window: delete it later with `aurora-upgrade bluegreen cleanup {ref} --delete-old-blue`",
+                      markup=False)
+
+
+def _guard_old_blue(ctx: Context, old_blue: str, journal: Journal) -> None:
+    """Never delete anything that is not the renamed 5.7 blue: the name must end -oldN and run 5.7."""
+    if not OLD_BLUE.search(old_blue):
+        raise ToolError(f"refusing to delete {old_blue}: old blue clusters end in -old1 (-oldN)")
+    cluster = bg.describe_cluster(ctx.rds, old_blue)
+    if cluster is None:
+        if journal.phase("delete-old-blue-cluster") in (INTENT, DONE):
+            return  # deleted by an earlier run
+        raise ToolError(f"old blue cluster {old_blue} not found")
+    if not cluster.get("EngineVersion", "").startswith("5.7"):
+        raise ToolError(f"refusing to delete {old_blue}: it runs {cluster.get('EngineVersion')}, "
+                        "not the 5.7 blue")
+
+
+def _delete_deployment(ctx: Context, journal: Journal, dep: dict[str, Any] | None, delete_green: bool,
+                       old_blue: str | None) -> None:
+    if dep is None:
+        console.print("deployment already deleted (journal)", markup=False)
+        return
+    ident = dep["BlueGreenDeploymentIdentifier"]
+    if dep.get("Status") == bg.DELETING and not ctx.dry_run:  # an earlier run's delete is under way
+        _wait_gone(ctx, f"deployment {ident}", lambda: bg.lookup_deployment(ctx.rds, ident))
+        journal.write("cleanup", "delete-deployment", DONE, deployment_id=ident)
+        return
+    params: dict[str, Any] = {"BlueGreenDeploymentIdentifier": ident}
+    if delete_green:
+        params["DeleteTarget"] = True
+    if ctx.dry_run:
+        ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)
+        return
+    journal.write("cleanup", "delete-deployment", INTENT, deployment_id=ident, request=params,
+                  status_at_cleanup=dep.get("Status"), old_blue_cluster=old_blue)
+    ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)
+    _wait_gone(ctx, f"deployment {ident}", lambda: bg.lookup_deployment(ctx.rds, ident))
+    journal.write("cleanup", "delete-deployment", DONE, deployment_id=ident)
+    console.print(f"deleted deployment {ident}", markup=False)
+
+
+def _wait_gone(ctx: Context, what: str, lookup: Callable[[], Any]) -> None:
+    start = ctx.poll.clock()
+    while lookup() is not None:
+        if ctx.poll.clock() - start >= ctx.poll.timeout:
+            raise WaitAborted(f"timed out waiting for {what} to be deleted; re-run cleanup to continue")
+        ctx.poll.sleep(ctx.poll.interval)
+
+
+def _delete_old_blue(ctx: Context, journal: Journal, old_blue: str, final_snapshot: bool) -> None:
+    cluster = bg.describe_cluster(ctx.rds, old_blue)
+    if cluster is None:
+        console.print(f"old blue cluster {old_blue} already deleted", markup=False)
+        return
+    if cluster.get("DeletionProtection"):
+        params = {"DBClusterIdentifier": old_blue, "DeletionProtection": False, "ApplyImmediately": True}
+        if not ctx.dry_run:
+            journal.write("cleanup", "disable-deletion-protection", INTENT, cluster=old_blue)
+        ctx.mutations.call(ctx.rds, "modify_db_cluster", **params)
+        if not ctx.dry_run:
+            journal.write("cleanup", "disable-deletion-protection", DONE, cluster=old_blue)
+    for inst in bg.cluster_instances(ctx.rds, cluster):
+        iid = inst["DBInstanceIdentifier"]
+        if inst.get("DBInstanceStatus") == "deleting":
+            continue
+        if not ctx.dry_run:
+            journal.write("cleanup", f"delete-instance:{iid}", INTENT, instance=iid)
+        ctx.mutations.call(ctx.rds, "delete_db_instance", DBInstanceIdentifier=iid)
+        if not ctx.dry_run:
+            journal.write("cleanup", f"delete-instance:{iid}", DONE, instance=iid)
+    if not ctx.dry_run:
+        _wait_gone(ctx, f"the instances of {old_blue}",
+                   lambda: bg.cluster_instances(ctx.rds, cluster) or None)
+    snapshot = journal.value("final_snapshot") or f"{old_blue}-final-{dt.datetime.now(dt.timezone.utc):%Y%m%d%H%M}"
+    params = ({"DBClusterIdentifier": old_blue, "FinalDBSnapshotIdentifier": snapshot} if final_snapshot
+              else {"DBClusterIdentifier": old_blue, "SkipFinalSnapshot": True})
+    if ctx.dry_run:
+        ctx.mutations.call(ctx.rds, "delete_db_cluster", **params)
+        return
+    journal.write("cleanup", "delete-old-blue-cluster", INTENT, cluster=old_blue,
+                  final_snapshot=snapshot if final_snapshot else None, request=params)
+    ctx.mutations.call(ctx.rds, "delete_db_cluster", **params)
+    journal.write("cleanup", "delete-old-blue-cluster", DONE, cluster=old_blue)
+    console.print(f"deleting old blue cluster {old_blue}" + (f" (final snapshot {snapshot})" if final_snapshot
+                                                             else " (no final snapshot)"), markup=False)
+
+
+# =============================================================================================
+# status
+# =============================================================================================
+
+
+def status_report(ctx: Context, ref: str, lag_minutes: int = 5) -> dict[str, Any]:
+    """Deployment, tasks, members, green endpoints, replica lag and the journal's last step."""
+    dep = bg.find_deployment(ctx.rds, ref)
+    green = bg.describe_cluster(ctx.rds, dep["Target"]) if dep.get("Target") else None
+    green_info = None
+    lag = None
+    if green is not None:
+        writer = bg.writer_id(green)
+        green_info = {"cluster": green["DBClusterIdentifier"], "engine_version": green.get("EngineVersion"),
+                      "status": green.get("Status"), "endpoint": green.get("Endpoint"),
+                      "reader_endpoint": green.get("ReaderEndpoint"),
+                      "custom_endpoints": green.get("CustomEndpoints", []), "writer": writer}
+        if writer and dep.get("Status") not in (bg.SWITCHOVER_COMPLETED,):
+            points = bg.replica_lag(ctx.cw, writer, lag_minutes)
+            if points:
+                lag = {"seconds": points[-1]["Maximum"], "at": points[-1]["Timestamp"], "metric": bg.LAG_METRIC}
+    journal = ctx.journal(dep["BlueGreenDeploymentName"])
+    entries = journal.entries()
+    last = entries[-1] if entries else None
+    return bg.jsonable({"deployment": dep, "green": green_info, "replica_lag": lag,
+                        "journal": {"path": str(journal.path), "last": last}})
+
+
+def list_report(ctx: Context) -> list[dict[str, Any]]:
+    return bg.jsonable([{k: d.get(k) for k in ("BlueGreenDeploymentIdentifier", "BlueGreenDeploymentName",
+                                                "Status", "Source", "Target", "CreateTime")}
+                        for d in aws.paginate(ctx.rds, "describe_blue_green_deployments",
+                                                 "BlueGreenDeployments")])

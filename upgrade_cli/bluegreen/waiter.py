@@ -1,0 +1,142 @@
+"""Follow a deployment until it reaches a goal status: boto3 has no blue/green waiters (facts §3.3).
+
+The loop owns its backoff (the poll client is built with ``max_attempts=1``): throttling and a
+dropped connection are waited out with exponential backoff, anything else stops the wait. Sleep
+and clock are injectable so tests never sleep for real. On a terminal the progress is a live rich
+view; elsewhere (CI logs, pipes) one line per change.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+
+from upgrade_cli.bluegreen import rds as bg
+from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console
+
+MAX_BACKOFF_S = 300
+
+
+@dataclass
+class PollSettings:
+    interval: float = 30.0
+    timeout: float = 6 * 3600.0
+    max_transient: int = 10  # consecutive throttled / dropped polls before giving up
+    sleep: Callable[[float], None] = field(default=time.sleep)
+    clock: Callable[[], float] = field(default=time.monotonic)
+
+
+class DeploymentFailed(ToolError):
+    """The deployment reached a failure state: an outcome, not a tool error (exit 1)."""
+
+    def __init__(self, message: str, snapshot: dict[str, Any]):
+        super().__init__(message, EXIT_FINDINGS)
+        self.snapshot = snapshot
+
+
+class WaitAborted(ToolError):
+    """The wait stopped (timeout, persistent throttling) with the deployment's outcome still open."""
+
+
+def render(dep: dict[str, Any]) -> Group:
+    head = Table.grid(padding=(0, 1))
+    head.add_row("deployment", f"{dep.get('BlueGreenDeploymentName')} ({dep.get('BlueGreenDeploymentIdentifier')})")
+    head.add_row("status", f"[bold]{dep.get('Status')}[/]")
+    if dep.get("StatusDetails"):
+        head.add_row("details", str(dep["StatusDetails"]))
+    tasks = Table(title="tasks", title_justify="left")
+    tasks.add_column("task")
+    tasks.add_column("status")
+    for t in dep.get("Tasks", []):
+        tasks.add_row(t.get("Name", "?"), t.get("Status", "?"))
+    members = Table(title="switchover members", title_justify="left")
+    members.add_column("blue")
+    members.add_column("green")
+    members.add_column("status")
+    for d in dep.get("SwitchoverDetails", []):
+        members.add_row(bg.arn_name(d.get("SourceMember", "")), bg.arn_name(d.get("TargetMember", "")),
+                        d.get("Status", "?"))
+    return Group(head, tasks, members)
+
+
+def summary_line(dep: dict[str, Any]) -> str:
+    tasks = ", ".join(f"{t.get('Name')}={t.get('Status')}" for t in dep.get("Tasks", []))
+    members = ", ".join(f"{bg.arn_name(d.get('TargetMember', ''))}={d.get('Status')}"
+                        for d in dep.get("SwitchoverDetails", []))
+    details = f" ({dep['StatusDetails']})" if dep.get("StatusDetails") else ""
+    return f"{dep.get('Status')}{details}; tasks: {tasks or '-'}; members: {members or '-'}"
+
+
+class View:
+    """A live table on a terminal, otherwise one line per change."""
+
+    def __init__(self, out: Console = console):
+        self.out = out
+        self.live: Live | None = None
+        self._last = ""
+
+    def __enter__(self) -> "View":
+        if self.out.is_terminal:
+            self.live = Live(console=self.out, refresh_per_second=2, transient=False)
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.live is not None:
+            self.live.__exit__(*exc)
+
+    def update(self, dep: dict[str, Any]) -> None:
+        if self.live is not None:
+            self.live.update(render(dep))
+            return
+        line = summary_line(dep)
+        if line != self._last:
+            self.out.print(f"  {line}", markup=False, highlight=False)
+            self._last = line
+
+    def note(self, text: str) -> None:
+        if self.live is not None:
+            self.live.console.print(text, markup=False)
+        else:
+            self.out.print(f"  {text}", markup=False, highlight=False)
+
+
+def wait_for(poll: Callable[[], dict[str, Any]], finished: Callable[[dict[str, Any]], bool],
+             check: Callable[[dict[str, Any]], None], settings: PollSettings, what: str,
+             view: View | None = None) -> dict[str, Any]:
+    """Poll until ``finished(snapshot)``; ``check`` raises on a failure state.
+
+    Raises :class:`WaitAborted` on timeout or after ``max_transient`` consecutive transient errors.
+    """
+    start = settings.clock()
+    transient = 0
+    view = view or View()
+    with view:
+        while True:
+            try:
+                snap = poll()
+            except bg.Transient as exc:
+                transient += 1
+                if transient > settings.max_transient:
+                    raise WaitAborted(f"gave up waiting for {what}: {exc.reason} on {transient} polls in a row") from None
+                if settings.clock() - start >= settings.timeout:
+                    raise WaitAborted(f"timed out waiting for {what}: last poll {exc.reason}") from None
+                delay = min(settings.interval * 2 ** transient, MAX_BACKOFF_S)
+                view.note(f"{exc.reason}; retrying in {delay:g}s")
+                settings.sleep(delay)
+                continue
+            transient = 0
+            view.update(snap)
+            check(snap)
+            if finished(snap):
+                return snap
+            elapsed = settings.clock() - start
+            if elapsed >= settings.timeout:
+                raise WaitAborted(f"timed out after {elapsed:.0f}s waiting for {what}; still "
+                                  f"{snap.get('Status')}")
+            settings.sleep(settings.interval)
