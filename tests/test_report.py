@@ -164,8 +164,9 @@ def test_console_shows_counts_tables_and_what_was_not_checked(run):
     assert "1 error  1 warning  1 notice" in text
     assert "bFinds — title of bFinds" in text and "shop.orders<x>" in text
     assert "[bold]markup[/bold]" in text  # data is never interpreted as rich markup
-    assert "not checkable: dNotCheckable" in text and "failed: eCrashes — RuntimeError: boom" in text
-    assert "skipped: cNeedsServer — needs a live server" in text
+    assert "not checkable (not checkable from SQL), 1: dNotCheckable" in text
+    assert "failed: eCrashes — RuntimeError: boom" in text
+    assert "skipped (needs a live server), 1: cNeedsServer" in text
     assert "1 finding(s) at or above --fail-on error" in text
 
 

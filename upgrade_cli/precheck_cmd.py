@@ -151,7 +151,8 @@ def _select_checks(only: list[str]) -> list[Check]:
 
 def _source_of(catalog: Catalog) -> dict[str, Any]:
     s = catalog.source
-    return {"kind": s.kind, "name": s.name, "server_version": catalog.server.version,
+    version = catalog.server.version or catalog.server.extra.get("dump_server_version")
+    return {"kind": s.kind, "name": s.name, "server_version": version,
             "aurora_version": catalog.server.aurora_version, "collected_at": s.collected_at}
 
 
@@ -188,9 +189,9 @@ def load_snapshot(path: Path) -> Catalog:
 
 
 def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: int) -> Catalog:
+    conn = connect.open_connection(opts, read_only=True)
     from upgrade_cli.collect_live import collect_live
 
-    conn = connect.open_connection(opts, read_only=True)
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       TimeElapsedColumn(), console=err_console, transient=True) as bar:
@@ -263,7 +264,8 @@ def checks_list(output_format: Annotated[str, typer.Option("--format", help="con
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
     table = Table(title=f"{len(rows)} upgrade checks")
-    for col in ("id", "severity", "source", "scope", "since", "title"):
+    table.add_column("id", no_wrap=True)  # ids are what users copy into --only and explain: never broken
+    for col in ("severity", "source", "scope", "since", "title"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(*(Text(str(r[k])) for k in ("id", "severity", "source", "scope", "since", "title")))

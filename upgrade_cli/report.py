@@ -185,10 +185,14 @@ def render_console(report: Report, console: Console) -> None:
             table.add_row(Text(f.severity.value + origin, style=_STYLE[f.severity.value]), Text(f.location),
                           Text(f.message), Text(f.fix or ""))
         console.print(table)
+    not_run: dict[str, list[str]] = {}  # one line per reason: dozens of "needs a live server" are noise
     for c in report.checks:
-        if c.status in (SKIPPED, NOT_CHECKABLE, FAILED):
-            style = "red" if c.status == FAILED else "dim"
-            console.print(Text(f"{c.status.replace('_', ' ')}: {c.id} — {c.note}", style=style))
+        if c.status in (SKIPPED, NOT_CHECKABLE):
+            not_run.setdefault(f"{c.status.replace('_', ' ')} ({c.note})", []).append(c.id)
+        elif c.status == FAILED:
+            console.print(Text(f"failed: {c.id} — {c.note}", style="red"))
+    for why, ids in not_run.items():
+        console.print(Text(f"{why}, {len(ids)}: {', '.join(ids)}", style="dim"))
     if report.aurora_log:
         log = report.aurora_log
         console.print(Text(f"merged Aurora log {log['path']} (Aurora {log.get('aurora_server_version')} → "
