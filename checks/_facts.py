@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from upgrade_cli.model import Catalog, Column, Table
+from upgrade_cli.sqltext import tokenize
 
 # Longest encoding of one character, per MySQL 5.7 character set (SHOW CHARACTER SET, Maxlen).
 _MAXLEN = {
@@ -77,9 +78,25 @@ _HIDDEN = re.compile("[\u00a0\u00ad\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064
                      "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def hidden_characters(text: str | None) -> list[tuple[int, str]]:
-    """(offset, char) of every hidden/special character in ``text``."""
-    return [(m.start(), m.group()) for m in _HIDDEN.finditer(text or "")]
+_COMMENT = re.compile(r"/\*.*?\*/|(?:--|#)[^\n]*", re.S)
+
+
+def hidden_characters(code: str | None) -> list[tuple[int, str]]:
+    """(offset, char) of hidden/special characters in SQL code, outside string literals, quoted
+    identifiers and comments: inside those they are data, which 8.0 parses fine."""
+    code = code or ""
+    found: list[tuple[int, str]] = []
+    start = 0
+    for tok in [*tokenize(code), None]:
+        gap_end = tok.pos if tok else len(code)
+        gap = _COMMENT.sub(lambda m: " " * len(m.group()), code[start:gap_end])
+        found += [(start + m.start(), m.group()) for m in _HIDDEN.finditer(gap)]
+        if tok is None:
+            break
+        if tok.kind not in ("string", "ident"):
+            found += [(tok.pos + m.start(), m.group()) for m in _HIDDEN.finditer(code[tok.pos:tok.end])]
+        start = tok.end
+    return found
 
 
 def char_name(ch: str) -> str:

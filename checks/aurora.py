@@ -272,7 +272,7 @@ def geometry_prefix_index(c, catalog: Catalog):
                 col = t.column(part.column)
                 if col and col.data_type in GEOMETRY_TYPES and part.sub_part is not None:
                     yield c.finding("index", f"index {ix.name} uses a prefix ({part.sub_part}) on geometry column "
-                                    f"{col.name}", schema=t.schema, object_name=t.name, column=col.name,
+                                    f"{col.name}", schema=t.schema, object_name=t.name, column=ix.name,
                                     fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} DROP INDEX "
                                         f"{quote_ident(ix.name)};  -- then ADD SPATIAL INDEX on the column if needed")
 
@@ -302,7 +302,7 @@ def tiny_column_prefix(c, catalog: Catalog):
                 if size > 255:
                     yield c.finding("index", f"index {ix.name} prefix {part.sub_part} on {col.data_type.upper()} "
                                     f"{col.name} is {size} bytes (limit 255)", schema=t.schema, object_name=t.name,
-                                    column=col.name,
+                                    column=ix.name,
                                     fix=f"Recreate {quote_ident(ix.name)} with a prefix of at most "
                                         f"{255 // per_char} {'bytes' if per_char == 1 else 'characters'}.")
 
@@ -311,11 +311,13 @@ def tiny_column_prefix(c, catalog: Catalog):
     id="auroraUpgradeCheckForSpecialCharactersInProcedures",
     title="Hidden or special characters in stored routine bodies",
     severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
-    detects="Stored procedure and function bodies that contain invisible or special characters: "
-            "no-break space (\\xa0), zero-width and bidirectional marks, byte-order marks, soft hyphens, "
-            "control characters.",
-    why="The upgrade re-parses every routine body while it moves routines into the 8.0 data dictionary; "
-        "these characters (typically pasted from a document or chat) make that parse fail.",
+    detects="Stored procedure and function bodies with invisible or special characters in the code itself "
+            "(outside string literals, quoted identifiers and comments): no-break space (\\xa0), zero-width "
+            "and bidirectional marks, byte-order marks, soft hyphens, control characters.",
+    why="The upgrade re-parses every routine body while it moves routines into the 8.0 data dictionary. "
+        "5.7 accepted such characters as whitespace when the routine was created through a latin1 "
+        "connection (0xA0 is a space there); 8.0 reads the body as UTF-8 and the parse fails. Inside "
+        "string literals they are data and parse fine.",
     example="CREATE PROCEDURE p() BEGIN\u00a0SELECT 1; END  -- a no-break space after BEGIN",
     fix="Recreate the routine with the characters replaced by plain spaces (or, inside string literals, by "
         "CHAR(...) expressions). SHOW CREATE PROCEDURE and a hex editor show where they are.",

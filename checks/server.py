@@ -210,7 +210,7 @@ def index_too_large(c, catalog: Catalog):
                 if size is not None and size > 767:
                     yield c.finding("index", f"index {ix.name} part {part.column} is {size} bytes, over the 767-byte "
                                     f"limit of ROW_FORMAT={fmt}", schema=t.schema, object_name=t.name,
-                                    column=part.column,
+                                    column=ix.name,
                                     fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} ROW_FORMAT=DYNAMIC;")
 
 
