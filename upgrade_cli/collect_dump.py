@@ -1349,7 +1349,12 @@ def _finish_table(table: Table) -> None:
         if not covered:
             table.indexes.append(Index(index_name or _auto_index_name(table, fk.columns[0]),
                                        [IndexPart(c) for c in fk.columns]))
-    table.indexes.sort(key=lambda i: i.name != "PRIMARY")
+    table.indexes.sort(key=index_order)
+
+
+def index_order(index: Index) -> tuple[bool, str]:
+    """PRIMARY first, then by name: the one order both collectors give (declaration order is not visible live)."""
+    return index.name != "PRIMARY", index.name.lower()
 
 
 def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
