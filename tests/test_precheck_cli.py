@@ -261,3 +261,164 @@ def test_checks_explain_prints_the_fixed_sections(cli):
 
 def test_checks_explain_unknown_id(cli):
     _one_line_error(cli("checks", "explain", "noSuchCheck"), "unknown check 'noSuchCheck'")
+
+
+# ---------------------------------------------------------------------------------------------
+# live scans on the real MariaDB server
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scan_user(mariadb):
+    """A real read-only account whose password is a canary that must never be seen again."""
+    name, password = f"scan{uuid.uuid4().hex[:6]}", f"CANARY{uuid.uuid4().hex}"
+    with mariadb.connect() as conn, conn.cursor() as cur:
+        cur.execute(f"CREATE USER '{name}'@'127.0.0.1' IDENTIFIED BY %s", (password,))
+        cur.execute(f"GRANT SELECT, PROCESS, SHOW VIEW ON *.* TO '{name}'@'127.0.0.1'")
+    yield name, password
+    with mariadb.connect() as conn, conn.cursor() as cur:
+        cur.execute(f"DROP USER '{name}'@'127.0.0.1'")
+
+
+@pytest.fixture
+def legacy_db(mariadb, fresh_db):
+    """A schema with a reserved-word column and a utf8 table, in the real server."""
+    with mariadb.connect(fresh_db) as conn, conn.cursor() as cur:
+        cur.execute("CREATE TABLE leaderboard (id INT PRIMARY KEY, `rank` INT) DEFAULT CHARSET=utf8")
+        cur.execute("CREATE PROCEDURE p() SELECT id FROM leaderboard")
+    return fresh_db
+
+
+def test_live_scan_never_shows_the_password(cli, mariadb, scan_user, legacy_db, tmp_path):
+    user, password = scan_user
+    out, snap = tmp_path / "out", tmp_path / "snap.json"
+    outputs = []
+    env = {"AURORA_UPGRADE_PASSWORD": password}
+    res = cli("precheck", "--host", "127.0.0.1", "--port", mariadb.port, "--user", user, "--schema", legacy_db,
+              "--master-user", "admin", "--out", out, "--save-snapshot", snap, "--format", "json", env=env)
+    assert res.exit_code == 1, res.output  # admin does not exist: the master-user check is an error
+    report = _json(res)
+    assert report["source"]["kind"] == "live" and report["source"]["name"] == f"127.0.0.1:{mariadb.port}"
+    assert "MariaDB" in report["source"]["server_version"] and report["complete"] is True
+    found = {(f["check_id"], f["location"]) for f in report["findings"]}
+    assert ("reservedKeywords", f"{legacy_db}.leaderboard.rank") in found
+    assert ("auroraUpgradeCheckForMasterUser", "user admin") in found
+    outputs += [res.stdout, res.stderr]
+    # the same server through a DSN holding the password, and through --password (warned against)
+    dsn = f"mysql://{user}:{password}@127.0.0.1:{mariadb.port}/{legacy_db}"
+    res = cli("precheck", "--dsn", dsn, "--schema", legacy_db, "--format", "json", "--fail-on", "never")
+    assert res.exit_code == 0, res.output
+    outputs += [res.stdout, res.stderr]
+    res = cli("precheck", "--host", "127.0.0.1", "--port", mariadb.port, "--user", user, "--password", password,
+              "--schema", legacy_db, "--fail-on", "never")
+    assert res.exit_code == 0 and "process list" in res.stderr
+    outputs += [res.stdout, res.stderr]
+    # error cases: a wrong password (the canary is the right one, shown nowhere), a bad DSN
+    res = cli("precheck", "--host", "127.0.0.1", "--port", mariadb.port, "--user", user, "--out", out,
+              env={"AURORA_UPGRADE_PASSWORD": password + "-wrong"})
+    _one_line_error(res, f"access denied for user '{user}' at 127.0.0.1:{mariadb.port} "
+                         "(using a password from $AURORA_UPGRADE_PASSWORD)")
+    outputs += [res.stdout, res.stderr]
+    res = cli("precheck", "--dsn", f"mysql://{user}:{password}@127.0.0.1:notaport/x")
+    _one_line_error(res, "invalid port in DSN")
+    outputs += [res.stdout, res.stderr]
+    files = [p for p in [snap, *out.iterdir()]]
+    assert len(files) == 5
+    outputs += [p.read_text() for p in files]
+    assert all(password not in text for text in outputs)
+    assert all(password[len("CANARY"):] not in text for text in outputs)
+
+
+def test_wrong_credentials_unknown_host_and_refused_are_one_line(cli, mariadb, scan_user):
+    user, _ = scan_user
+    res = cli("precheck", "--host", "127.0.0.1", "--port", mariadb.port, "--user", user,
+              env={"MYSQL_PWD": "not-the-password"})
+    _one_line_error(res, f"access denied for user '{user}' at 127.0.0.1:{mariadb.port} (using a password from $MYSQL_PWD)")
+    _one_line_error(cli("precheck", "--host", "no-such-host.invalid", "--user", "x"),
+                    "unknown host 'no-such-host.invalid'")
+    port = free_port()
+    _one_line_error(cli("precheck", "--dsn", f"h=127.0.0.1,P={port},u=x"), f"connection refused by 127.0.0.1:{port}")
+    _one_line_error(cli("precheck", "--socket", "/nonexistent/mysqld.sock", "--user", "x"),
+                    "no server socket at /nonexistent/mysqld.sock")
+
+
+def test_defaults_file_supplies_the_connection(cli, mariadb, scan_user, legacy_db, tmp_path):
+    user, password = scan_user
+    cnf = tmp_path / "scan.cnf"
+    cnf.write_text(f"[client]\nhost=127.0.0.1\nport={mariadb.port}\nuser={user}\npassword=\"{password}\"\n")
+    res = cli("precheck", "--defaults-file", cnf, "--schema", legacy_db, "--only", "reservedKeywords",
+              "--format", "json")
+    assert res.exit_code == 0  # reserved words are warnings
+    assert [f["location"] for f in _json(res)["findings"]] == [f"{legacy_db}.leaderboard.rank"]
+
+
+class _CuttingProxy:
+    """A real TCP proxy to the server that drops both sides once the client sends a query containing
+    ``cut_on`` — a connection lost in the middle of a scan, on the wire."""
+
+    def __init__(self, target_port: int, cut_on: bytes):
+        import socket
+        import threading
+
+        self.cut_on, self.target_port = cut_on.lower(), target_port
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.port = self.listener.getsockname()[1]
+        self.cut = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _pump(self, src, dst, from_client):
+        import socket
+
+        try:
+            while data := src.recv(65536):
+                if from_client and self.cut_on in data.lower():
+                    self.cut.set()
+                    for s in (src, dst):
+                        s.shutdown(socket.SHUT_RDWR)
+                    return
+                dst.sendall(data)
+        except OSError:
+            pass
+
+    def close(self):
+        self.listener.close()
+
+
+def test_lost_connection_mid_scan_writes_partial_results_and_exits_2(cli, mariadb, legacy_db, tmp_path):
+    proxy = _CuttingProxy(mariadb.port, b"information_schema.ROUTINES")
+    out, snap = tmp_path / "out", tmp_path / "partial.json"
+    try:
+        res = cli("precheck", "--host", "127.0.0.1", "--port", proxy.port, "--user", "root", "--schema", legacy_db,
+                  "--out", out, "--save-snapshot", snap, "--format", "json",
+                  env={"AURORA_UPGRADE_PASSWORD": mariadb.password})
+    finally:
+        proxy.close()
+    assert proxy.cut.is_set()
+    _one_line_error(res, "scan incomplete: connection lost while reading routines")
+    assert f"partial results written: {snap}, {out / 'report.json'}" in res.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert report["complete"] is False and report["passed"] is False
+    assert ("reservedKeywords", f"{legacy_db}.leaderboard.rank") in {
+        (f["check_id"], f["location"]) for f in report["findings"]}  # what was read before the cut is checked
+    saved = json.loads(snap.read_text())
+    assert saved["complete"] is False and [t["name"] for t in saved["tables"]] == ["leaderboard"]
+    assert saved["routines"] == []
+    # the partial snapshot re-checks to the same result, still flagged incomplete
+    again = cli("precheck", "--snapshot", snap, "--format", "json")
+    _one_line_error(again, "scan incomplete: connection lost while reading routines")
+    assert _finding_keys(_json(again)) == _finding_keys(report)

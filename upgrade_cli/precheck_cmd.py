@@ -19,6 +19,8 @@ from rich.text import Text
 
 from checks.registry import Check, Scope, all_checks, get_check, run_checks
 from upgrade_cli import connect
+from upgrade_cli.collect_dump import load_dump
+from upgrade_cli.collect_live import collect_live
 from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded
 from upgrade_cli.model import Catalog
 from upgrade_cli.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
@@ -90,7 +92,7 @@ def precheck(
         aurora_log = load_aurora_log(import_aurora_log)
 
     if ddl is not None:
-        catalog = _load_dump(ddl)
+        catalog = load_dump(ddl)
         source = _source_of(catalog)
     elif snapshot is not None:
         catalog = load_snapshot(snapshot)
@@ -156,12 +158,6 @@ def _source_of(catalog: Catalog) -> dict[str, Any]:
             "aurora_version": catalog.server.aurora_version, "collected_at": s.collected_at}
 
 
-def _load_dump(path: Path) -> Catalog:
-    from upgrade_cli.collect_dump import load_dump
-
-    return load_dump(path)
-
-
 def load_snapshot(path: Path) -> Catalog:
     """A catalog saved by ``--save-snapshot``; anything else is one clear line."""
     try:
@@ -190,15 +186,13 @@ def load_snapshot(path: Path) -> Catalog:
 
 def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: int) -> Catalog:
     conn = connect.open_connection(opts, read_only=True)
-    from upgrade_cli.collect_live import collect_live
-
     try:
-        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
-            task = bar.add_task(f"collecting from {opts.address}", total=None)
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=err_console, transient=True) as bar:
+            task = bar.add_task(f"{opts.address}: connecting", total=None)  # phases vary: a pulsing bar
 
-            def progress(step: str, done: int, total: int) -> None:
-                bar.update(task, description=f"{opts.address}: {step}", completed=done, total=total)
+            def progress(phase: str) -> None:
+                bar.update(task, description=f"{opts.address}: reading {phase}", advance=1)
 
             return collect_live(conn, schemas=schemas, progress=progress, statement_timeout_s=statement_timeout)
     finally:
