@@ -25,21 +25,24 @@ HISTORY_LIST_LENGTH_ACCEPTABLE = 100_000
 
 # --- running state: XA, big transactions, undo history, DDL -------------------------------------------------
 
-def _xa_data(value) -> bytes:
+def _xa_data(value, length: int) -> bytes:
+    """XA RECOVER's ``data`` as bytes: the collector keeps UTF-8 text, or ``0x<hex>`` for other bytes."""
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
     text = str(value or "")
-    try:
-        return text.encode("latin-1")  # a collector that decoded bytes as latin-1 round-trips exactly
-    except UnicodeEncodeError:
-        return text.encode("utf-8")
+    if text.startswith("0x") and len(text) == 2 + 2 * length:
+        try:
+            return bytes.fromhex(text[2:])
+        except ValueError:
+            pass
+    return text.encode("utf-8")
 
 
 def xid_sql(row: dict) -> str:
     """The xid of an ``XA RECOVER`` row as SQL (hex literals: gtrid/bqual are arbitrary bytes)."""
-    data = _xa_data(row.get("data"))
     g = int(row.get("gtrid_length") or 0)
     b = int(row.get("bqual_length") or 0)
+    data = _xa_data(row.get("data"), g + b)
     gtrid, bqual = data[:g], data[g:g + b]
     return f"X'{gtrid.hex()}',X'{bqual.hex()}',{int(row.get('formatID', row.get('formatid', 1)) or 0)}"
 
@@ -350,10 +353,13 @@ _SYS_BASE_TABLES = {"sys_config"}  # the one base table the sys schema ships wit
     fix="Move any data you need out, then DROP TABLE sys.<name>; the upgrade recreates the view.",
 )
 def sys_schema_type(c, catalog: Catalog):
-    for t in catalog.tables:
-        if t.schema.lower() == "sys" and t.name.lower() not in _SYS_BASE_TABLES:
-            yield c.finding("table", "base table in the sys schema, where 8.0 expects a view", schema=t.schema,
-                            object_name=t.name, fix=f"DROP TABLE sys.{quote_ident(t.name)};  -- after saving its data")
+    # sys is a system schema: a live scan lists its base tables in extra, a dump may contain the schema itself.
+    names = {t.name for t in catalog.tables if t.schema.lower() == "sys"}
+    names |= set(catalog.server.extra.get("sys_base_tables") or ())
+    for name in sorted(names):
+        if name.lower() not in _SYS_BASE_TABLES:
+            yield c.finding("table", "base table in the sys schema, where 8.0 expects a view", schema="sys",
+                            object_name=name, fix=f"DROP TABLE sys.{quote_ident(name)};  -- after saving its data")
 
 
 @check(
