@@ -3,6 +3,7 @@ and no password anywhere. Live scans use the real MariaDB fixture."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -165,6 +166,8 @@ def test_import_aurora_log_merges_marked_findings(cli):
     (["--ddl", LEGACY, "--only", "noSuchCheck"], "unknown check 'noSuchCheck' in --only"),
     (["--ddl", "/nonexistent/dump.sql"], "dump file not found: /nonexistent/dump.sql"),
     (["--snapshot", "/nonexistent/snap.json"], "snapshot not found"),
+    (["--host", "db.example", "--user", "u", "--iam"], "--iam needs TLS: give --ssl-ca with the RDS CA bundle"),
+    (["--defaults-file", "/nonexistent/my.cnf"], "defaults file not found: /nonexistent/my.cnf"),
     (["--ddl", LEGACY, "--import-aurora-log", "/nonexistent/upgrade-prechecks.log"], "Aurora log not found"),
 ])
 def test_usage_and_input_errors_are_one_line(cli, args, message):
@@ -195,6 +198,23 @@ def test_unreadable_binary_and_bad_files_are_one_line(cli, tmp_path):
     bad_log = tmp_path / "upgrade-prechecks.log"
     bad_log.write_text('{"checksPerformed": [,]}')
     _one_line_error(cli("precheck", "--ddl", CLEAN, "--import-aurora-log", bad_log), "invalid JSON")
+
+
+def test_a_crashing_check_is_reported_and_exits_2(cli, monkeypatch, tmp_path):
+    from checks import registry
+
+    def broken(catalog):
+        raise KeyError("no such column")
+
+    real = registry.get_check("reservedKeywords")
+    crashing = dataclasses.replace(registry.get_check("utf8mb3"), func=broken)
+    monkeypatch.setattr(registry, "_REGISTRY", {real.id: real, crashing.id: crashing})
+    res = cli("precheck", "--ddl", LEGACY, "--format", "json", "--out", tmp_path)
+    _one_line_error(res, "1 check(s) crashed and did not run: utf8mb3 (see the report)")
+    report = _json(res)
+    assert {c["id"]: c["status"] for c in report["checks"]} == {"reservedKeywords": "findings", "utf8mb3": "failed"}
+    assert report["passed"] is False and "KeyError" in report["checks"][1]["note"]
+    assert (tmp_path / "junit.xml").exists()
 
 
 def test_incomplete_snapshot_still_reports_then_exits_2(cli, tmp_path):
@@ -239,6 +259,7 @@ def test_checks_list_json(cli):
     res = cli("checks", "list", "--format", "json")
     assert res.exit_code == 0
     rows = json.loads(res.stdout)
+    assert len(rows) >= 40
     assert {"reservedKeywords", "utf8mb3", "zeroDates", "groupByAscSyntax"} <= {r["id"] for r in rows}
     assert all(set(r) == {"id", "title", "severity", "source", "scope", "since", "aliases", "doc_url"} for r in rows)
     assert {r["severity"] for r in rows} <= {"error", "warning", "notice"}
