@@ -1,5 +1,153 @@
-"""`aurora-upgrade bench`: Capture slow queries, replay them on blue and green, compare."""
+"""`aurora-upgrade bench`: Capture slow queries, replay them on blue and green, compare.
+
+capture → a workload JSON (shapes with sample statements and source timings);
+run     → a results file (JSON lines), replaying only read-only statements on both sides at once;
+compare → verdicts. ``compare`` exits 1 when there is a regression, a result or order difference,
+an error on one side only or a warning difference; plan changes and "faster" are reported but do
+not fail. Errors (bad input, unreachable server) exit 2.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
+from upgrade_cli.bench import capture as capture_mod
+from upgrade_cli.bench.compare import CompareOptions, compare as compare_results
+from upgrade_cli.bench.render import render_console, render_html, render_json, render_markdown, summary_line
+from upgrade_cli.bench.replay import RunOptions, run_workload
+from upgrade_cli.bench.workload import Workload
+from upgrade_cli.cli_common import ToolError, console, err_console, guarded
+from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, RegionOpt, SocketOpt,
+                                 SslCaOpt, UserOpt, open_connection, resolve)
+
 app = typer.Typer(help="Capture slow queries, replay them on blue and green, compare.", no_args_is_help=True)
+
+
+class CompareFormat(str, enum.Enum):
+    console = "console"
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+@app.command("capture")
+@guarded
+def capture(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Workload file to write (JSON).")] = Path("workload.json"),
+    slow_log: Annotated[Optional[Path], typer.Option("--slow-log", help="Read a MySQL/MariaDB/Aurora slow query log.")] = None,
+    sql: Annotated[Optional[Path], typer.Option("--sql", help="Read ;-separated statements from a SQL file.")] = None,
+    top: Annotated[int, typer.Option("--top", help="Keep the N heaviest query shapes (by total time).")] = 50,
+    max_samples: Annotated[int, typer.Option("--max-samples", help="Distinct statements kept per shape (0 = all).")] = 1000,
+    database: Annotated[Optional[str], typer.Option("--database", "-D", help="Default database for statements with none.")] = None,
+    host: HostOpt = None, port: PortOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    socket: SocketOpt = None, dsn: DsnOpt = None, defaults_file: DefaultsFileOpt = None, ssl_ca: SslCaOpt = None,
+    iam: IamOpt = False, region: RegionOpt = None,
+) -> None:
+    """Build a workload from performance_schema digests (--host/--dsn), a slow log or a SQL file."""
+    live = any(v is not None for v in (host, dsn, socket)) or iam
+    sources = [s for s in (live, slow_log is not None, sql is not None) if s]
+    if len(sources) != 1:
+        raise ToolError("give exactly one source: --host/--dsn (performance_schema), --slow-log FILE or --sql FILE")
+    if top < 1:
+        raise ToolError("--top must be at least 1")
+    if max_samples < 0:
+        raise ToolError("--max-samples cannot be negative")
+    if slow_log is not None:
+        workload = capture_mod.capture_slow_log(slow_log, top, max_samples, database)
+    elif sql is not None:
+        workload = capture_mod.capture_sql_file(sql, top, max_samples, database)
+    else:
+        opts = resolve(dsn=dsn, host=host, port=port, user=user, password=password, socket_path=socket,
+                       database=database, defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
+        conn = open_connection(opts, read_only=True)
+        try:
+            workload = capture_mod.capture_digests(conn, top)
+        finally:
+            conn.close()
+    try:
+        workload.save(out)
+    except OSError as exc:
+        raise ToolError(f"cannot write {out}: {exc.strerror}") from None
+    samples = sum(len(q.samples) for q in workload.queries)
+    without = sum(1 for q in workload.queries if not q.samples)
+    console.print(f"captured {len(workload.queries)} query shapes ({samples} sample statements) from "
+                  f"{workload.origin_detail} → {out}", markup=False)
+    if without:
+        err_console.print(f"note: {without} shapes have no sample text and cannot be replayed "
+                          "(see their 'note' in the workload file)", markup=False)
+
+
+@app.command("run")
+@guarded
+def run(
+    workload: Annotated[Path, typer.Option("--workload", "-w", help="Workload file from `bench capture`.")],
+    blue: Annotated[str, typer.Option("--blue", help="Blue (current) server DSN, e.g. mysql://user@host:3306/db.")],
+    green: Annotated[str, typer.Option("--green", help="Green (upgraded) server DSN.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Results file to write (JSON lines).")] = Path("results.jsonl"),
+    repeat: Annotated[int, typer.Option("--repeat", help="Timed executions per statement and side.")] = 3,
+    warmup: Annotated[int, typer.Option("--warmup", help="Untimed executions first (warm caches).")] = 1,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Sessions per side running statements at once.")] = 1,
+    timeout: Annotated[float, typer.Option("--timeout", help="Per-statement time limit in seconds (server enforced).")] = 30.0,
+    budget: Annotated[float, typer.Option("--budget", help="Seconds per query shape; once spent (and 2 statements "
+                                                           "done) the shape's other samples are skipped. 0 = all.")] = 0.0,
+    explain_samples: Annotated[int, typer.Option("--explain-samples", help="Statements per shape to EXPLAIN on both sides.")] = 2,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Replay the workload's read-only statements on blue and green in parallel; write every measurement."""
+    options = RunOptions(repeat=repeat, warmup=warmup, concurrency=concurrency, timeout_s=timeout, budget_s=budget,
+                         explain_samples=explain_samples)
+    options.validate()
+    wl = Workload.load(workload)
+    blue_opts, green_opts = resolve(dsn=blue), resolve(dsn=green)
+
+    def progress(done: int, total: int) -> None:
+        if not quiet:
+            err_console.print(f"  {done}/{total} statements", markup=False)
+
+    summary = run_workload(wl, blue_opts, green_opts, options, out, progress=None if quiet else progress)
+    console.print(f"replayed {summary.statements} statements of {summary.shapes} shapes on both sides "
+                  f"({summary.skipped} skipped) in {summary.wall_s:.1f}s → {out}", markup=False)
+
+
+@app.command("compare")
+@guarded
+def compare(
+    result: Annotated[Path, typer.Argument(help="Results file from `bench run`.")],
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="console, json, md or html.")] = CompareFormat.console,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="A regression's interval must lie above this green/blue ratio.")] = 1.10,
+    floor_ms: Annotated[float, typer.Option("--floor-ms", help="…and its p50 must be this many ms slower.")] = 1.0,
+    confidence: Annotated[float, typer.Option("--confidence", help="Confidence level of the interval.")] = 0.95,
+) -> None:
+    """Per-shape latency verdicts and every difference. Exit 1 on regressions or differences."""
+    data = compare_results(result, CompareOptions(threshold=threshold, floor_ms=floor_ms, confidence=confidence))
+    if fmt is CompareFormat.console and out is None:
+        render_console(data, console)
+    else:
+        text = {CompareFormat.json: render_json, CompareFormat.md: render_markdown, CompareFormat.html: render_html,
+                CompareFormat.console: _plain_console}[fmt](data)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            try:
+                out.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ToolError(f"cannot write {out}: {exc.strerror}") from None
+            err_console.print(f"{summary_line(data)} → {out}", markup=False)
+    if not data["complete"]:
+        err_console.print("warning: the run did not finish (no end record): results are partial", markup=False)
+    raise typer.Exit(data["exit_code"])
+
+
+def _plain_console(data: dict) -> str:
+    import io
+
+    from rich.console import Console
+
+    buf = Console(record=True, width=160, file=io.StringIO())
+    render_console(data, buf)
+    return buf.export_text()

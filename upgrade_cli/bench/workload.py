@@ -1,0 +1,123 @@
+"""The workload file: which query shapes to replay, with real sample statements and source timings.
+
+One entry per query shape (digest) and database. ``samples`` are distinct statement texts of that
+shape as they really ran (the replay needs literals, not ``?``); ``source`` keeps what the capture
+saw on the source server (count, total/avg/max time, rows examined) so a report can say how much of
+the production load a shape represents.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from upgrade_cli.bench.sqlshape import digest_of, fingerprint
+from upgrade_cli.cli_common import ToolError
+
+WORKLOAD_FORMAT = "aurora-upgrade-bench-workload"
+WORKLOAD_VERSION = 1
+
+
+@dataclass
+class SourceTimings:
+    count: int = 0
+    total_s: float = 0.0
+    max_s: float = 0.0
+    rows_examined: int = 0
+    rows_sent: int = 0
+
+    @property
+    def avg_ms(self) -> float:
+        return self.total_s / self.count * 1000 if self.count else 0.0
+
+
+@dataclass
+class QueryShape:
+    digest: str
+    fingerprint: str
+    database: str | None
+    samples: list[str] = field(default_factory=list)
+    source: SourceTimings = field(default_factory=SourceTimings)
+    note: str = ""  # e.g. why there is no sample text
+
+
+@dataclass
+class Workload:
+    origin: str  # "performance_schema", "slow-log", "sql-file"
+    origin_detail: str
+    queries: list[QueryShape] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": WORKLOAD_FORMAT, "version": WORKLOAD_VERSION, "origin": self.origin,
+                "origin_detail": self.origin_detail,
+                "queries": [{**asdict(q), "source": {**asdict(q.source), "avg_ms": round(q.source.avg_ms, 4)}}
+                            for q in self.queries]}
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "Workload":
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ToolError(f"workload file not found: {path}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ToolError(f"cannot read workload {path}: {exc}") from None
+        if not isinstance(data, dict) or data.get("format") != WORKLOAD_FORMAT:
+            raise ToolError(f"{path} is not a bench workload file (run `aurora-upgrade bench capture` first)")
+        try:
+            queries = []
+            for q in data["queries"]:
+                src = {k: v for k, v in q.get("source", {}).items() if k != "avg_ms"}
+                queries.append(QueryShape(digest=q["digest"], fingerprint=q["fingerprint"], database=q.get("database"),
+                                          samples=list(q.get("samples", [])), source=SourceTimings(**src),
+                                          note=q.get("note", "")))
+        except (KeyError, TypeError) as exc:
+            raise ToolError(f"workload {path} is malformed: {exc}") from None
+        return cls(origin=data.get("origin", "?"), origin_detail=data.get("origin_detail", ""), queries=queries)
+
+
+class WorkloadBuilder:
+    """Group statements into shapes as they stream in (a slow log can be far larger than memory)."""
+
+    def __init__(self, max_samples: int):
+        self.max_samples = max_samples
+        self._shapes: dict[tuple[str | None, str], QueryShape] = {}
+        self._seen: dict[tuple[str | None, str], set[str]] = {}
+
+    def add(self, sql: str, database: str | None, query_time: float = 0.0, rows_examined: int = 0,
+            rows_sent: int = 0) -> None:
+        sql = sql.strip().rstrip(";").strip()
+        if not sql:
+            return
+        fp = fingerprint(sql)
+        key = (database, fp)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = QueryShape(digest=digest_of(fp), fingerprint=fp, database=database)
+            self._seen[key] = set()
+        src = shape.source
+        src.count += 1
+        src.total_s += query_time
+        src.max_s = max(src.max_s, query_time)
+        src.rows_examined += rows_examined
+        src.rows_sent += rows_sent
+        seen = self._seen[key]
+        if sql not in seen and (self.max_samples <= 0 or len(shape.samples) < self.max_samples):
+            seen.add(sql)
+            shape.samples.append(sql)
+
+    def shapes(self, top: int | None = None) -> list[QueryShape]:
+        """Heaviest first (total source time, then count)."""
+        out = sorted(self._shapes.values(), key=lambda s: (-s.source.total_s, -s.source.count, s.digest))
+        return out[:top] if top else out
+
+
+def statements(workload: Workload) -> Iterable[tuple[QueryShape, int, str]]:
+    """Every (shape, sample index, sql) to replay, in workload order."""
+    for shape in workload.queries:
+        for i, sql in enumerate(shape.samples):
+            yield shape, i, sql
