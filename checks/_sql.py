@@ -26,7 +26,6 @@ class StoredCode:
     name: str
     text: str
     column: str | None = None
-    params: str = ""  # routine parameter list (part of what must still parse in 8.0)
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -49,7 +48,7 @@ def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, 
     if routines:
         for r in catalog.routines:
             if r.body is not None:
-                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body, params=r.params or "")
+                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body)
     if triggers:
         for t in catalog.triggers:
             yield StoredCode("trigger", "TRIGGER", t.schema, t.name, t.body or "")
@@ -140,6 +139,8 @@ def unquoted_words(tokens: tuple[Token, ...], words: Collection[str]) -> list[To
         keyword_after = _KEYWORD_USES.get(tok.upper)
         if keyword_after and prev is not None and prev.kind == "word" and prev.upper in keyword_after:
             continue
+        if tok.upper == "OVER" and _is_punct(prev, ")"):
+            continue  # RANK() OVER (...)
         if tok.upper == "FUNCTION" and _after_definer(tokens, i):
             continue  # CREATE DEFINER=`u`@`h` FUNCTION
         found.append(tok)
@@ -158,8 +159,9 @@ _DECLARE_SKIP = frozenset({"CONTINUE", "EXIT", "UNDO"})  # DECLARE CONTINUE HAND
 
 
 def declared_names(code: StoredCode) -> list[Token]:
-    """Names a routine/trigger/event declares: DECLARE variables, cursors, conditions, labels,
-    and (for routines) parameters. Only unquoted word tokens."""
+    """Names a routine/trigger/event body declares: DECLARE variables, cursors, conditions and
+    labels (unquoted word tokens only). Parameters are not here: both collectors keep the parameter
+    list without its quotes, so whether a parameter name was quoted cannot be known."""
     tokens = code.tokens
     found: list[Token] = []
     for i, tok in enumerate(tokens):
@@ -178,14 +180,6 @@ def declared_names(code: StoredCode) -> list[Token]:
             found.append(tok)  # label:  BEGIN/LOOP/WHILE/REPEAT
         elif tok.is_word("LEAVE", "ITERATE") and _next(tokens, i) is not None and _next(tokens, i).kind == "word":
             found.append(_next(tokens, i))
-    if code.params:
-        ptoks = tokens_of(code.params)
-        for i, tok in enumerate(ptoks):
-            first = i == 0 or _is_punct(_prev(ptoks, i), ",")
-            if first and tok.is_word("IN", "OUT", "INOUT") and _next(ptoks, i) is not None and _next(ptoks, i).kind == "word":
-                found.append(_next(ptoks, i))
-            elif first and tok.kind == "word" and not tok.is_word("IN", "OUT", "INOUT"):
-                found.append(tok)
     return found
 
 

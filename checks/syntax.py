@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks._sql import (declared_names, empty_dot_table, group_by_order, lines_of, query_cache_syntax,
-                         stored_code, tokens_of, unquoted_words, words_at)
+                         stored_code, unquoted_words, words_at)
 from checks.keywords import RESERVED_IN_80
 from checks.registry import Check, Severity, check
 from upgrade_cli.model import Catalog
@@ -92,8 +92,8 @@ def empty_dot_table_syntax(c: Check, catalog: Catalog):
     since="8.0.11",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/keywords.html",
     detects="Routines, triggers and events that will not parse in 8.0 because a word reserved new in 8.0 is "
-            "used unquoted: as a DECLAREd variable, cursor or condition, a label, a parameter, or anywhere in "
-            "the body as a column or table name. (Views are stored with backquoted names, so the server "
+            "used unquoted: as a DECLAREd variable, cursor or condition, a label, or anywhere in the body as a "
+            "column or table name (parameter names are not checked: collectors keep them without quotes). (Views are stored with backquoted names, so the server "
             "re-quotes them; reservedKeywords covers hand-written view DDL.)",
     why="The upgrade re-parses every stored program into the 8.0 data dictionary; one that no longer parses "
         "fails the upgrade.",
@@ -104,7 +104,7 @@ def empty_dot_table_syntax(c: Check, catalog: Catalog):
 def routine_syntax(c: Check, catalog: Catalog):
     for code in stored_code(catalog, views=False):
         declared = [t for t in declared_names(code) if t.upper in RESERVED_IN_80]
-        used = unquoted_words(code.tokens, RESERVED_IN_80) + unquoted_words(tokens_of(code.params), RESERVED_IN_80)
+        used = unquoted_words(code.tokens, RESERVED_IN_80)
         hits = list(dict.fromkeys(declared + used))  # a declaration is also a use: count it once
         if not hits:
             continue
