@@ -19,6 +19,7 @@ from rich.text import Text
 
 from checks.registry import Check, Scope, all_checks, get_check, run_checks
 from upgrade_cli import connect
+from upgrade_cli.aurora_log import load_aurora_log
 from upgrade_cli.collect_dump import load_dump
 from upgrade_cli.collect_live import collect_live
 from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded
@@ -87,8 +88,6 @@ def precheck(
         raise ToolError(f"{conn_only[0]} only applies to a live server, not to {given[0]}")
     aurora_log = None
     if import_aurora_log is not None:  # read it first: a bad log should fail before a long scan
-        from upgrade_cli.aurora_log import load_aurora_log
-
         aurora_log = load_aurora_log(import_aurora_log)
 
     if ddl is not None:
@@ -128,9 +127,9 @@ def precheck(
     written = write_reports(report, out) if out is not None else []
 
     if not catalog.complete:
-        kept = ", ".join(str(p) for p in [*( [save_snapshot] if save_snapshot else []), *written]) or "nothing (use --out)"
+        kept = ", ".join(str(p) for p in ([save_snapshot] if save_snapshot else []) + written)
         raise ToolError(f"scan incomplete: {catalog.incomplete_reason or 'collection stopped early'}; "
-                        f"partial results written: {kept}")
+                        f"partial results written: {kept or 'none (use --out or --save-snapshot)'}")
     if run.failed:
         raise ToolError(f"{len(run.failed)} check(s) crashed and did not run: {', '.join(sorted(run.failed))} "
                         "(see the report)")
