@@ -124,8 +124,8 @@ def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *
             status, note = SKIPPED, run.skipped[c.id]
         else:
             status, note = (FINDINGS if any(counts.values()) else PASSED), None
-        if status != FINDINGS and any(counts.values()):  # e.g. skipped here but reported by Aurora's log
-            status = FINDINGS
+        if status in (SKIPPED, NOT_CHECKABLE) and any(counts.values()):  # not run here, but Aurora's log found some
+            status, note = FINDINGS, f"not run by this scan ({note}); findings from Aurora's log"
         summaries.append(CheckSummary(id=c.id, title=c.title, severity=c.severity.value, source=c.source,
                                       scope=c.scope.value, status=status, counts=counts, doc_url=c.doc_url, note=note))
     for check_id, counts in per_check.items():  # manual review, and ids only Aurora's log knows
