@@ -1,5 +1,155 @@
-"""`aurora-upgrade params`: Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups."""
+"""`aurora-upgrade params`: diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
+from rich.table import Table
 
-app = typer.Typer(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.", no_args_is_help=True)
+from upgrade_cli import aws
+from upgrade_cli.cli_common import EXIT_FINDINGS, OutputFormat, ToolError, console, err_console, guarded
+from upgrade_cli.params import groups, profiles, versions
+from upgrade_cli.params.diff import build_report
+from upgrade_cli.params.plan import build_plan, execute, plan_calls
+from upgrade_cli.params.render import render_plan, render_report
+
+app = typer.Typer(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.",
+                  no_args_is_help=True)
+
+ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")]
+RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS Region (default: your AWS config).")]
+ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="AWS named profile.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="console, json or md (to stdout).")]
+
+
+@app.command("diff")
+@guarded
+def diff(
+    cluster: ClusterOpt = None,
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    target_cluster_group: Annotated[Optional[str], typer.Option(
+        "--target-cluster-group", help="Compare with this aurora-mysql8.0 cluster parameter group.")] = None,
+    target_instance_group: Annotated[Optional[str], typer.Option(
+        "--target-instance-group", help="Compare with this aurora-mysql8.0 DB parameter group.")] = None,
+    from_json: Annotated[Optional[Path], typer.Option(
+        "--from-json", help="Offline: `aws rds describe-db-cluster-parameters` output (no AWS access needed).")] = None,
+    instance_json: Annotated[Optional[list[Path]], typer.Option(
+        "--instance-json", help="Offline: `aws rds describe-db-parameters` output per instance; the first is the "
+        "writer (repeatable).")] = None,
+    instance_class: Annotated[Optional[list[str]], typer.Option(
+        "--instance-class", help="Offline: the class of each --instance-json, in the same order (repeatable).")] = None,
+    output_format: FormatOpt = OutputFormat.console,
+) -> None:
+    """Report what each v2 parameter setting becomes in 8.0, changed defaults, and TempTable sizing per instance."""
+    if from_json:
+        if cluster or target_cluster_group or target_instance_group:
+            raise ToolError("--from-json is offline: do not combine it with --cluster or --target-* groups")
+        cp = groups.from_json(from_json, instance_json or [], instance_class or [])
+        rds = None
+        tc = ti = None
+    else:
+        if not cluster:
+            raise ToolError("give --cluster ID (or --from-json FILE for an offline diff)")
+        if instance_json or instance_class:
+            raise ToolError("--instance-json/--instance-class only go with --from-json")
+        rds = aws.client("rds", region, profile)
+        cp = groups.read_cluster(rds, cluster)
+        tc = groups.read_target_group(rds, target_cluster_group, "cluster") if target_cluster_group else None
+        ti = groups.read_target_group(rds, target_instance_group, "instance") if target_instance_group else None
+    v2 = groups.family_defaults(rds, profiles.V2)
+    v3 = groups.family_defaults(rds, profiles.V3)
+    render_report(build_report(cp, v2, v3, tc, ti), output_format, console)
+
+
+@app.command("plan")
+@guarded
+def plan(
+    cluster: Annotated[str, typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")],
+    name: Annotated[str, typer.Option("--name", help="Base name: creates NAME-cluster and NAME-instance groups.")],
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Create/modify the 8.0 groups (asks first).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="With --apply: do not ask for confirmation.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls --apply would make.")] = False,
+    output_format: FormatOpt = OutputFormat.console,
+) -> None:
+    """Plan aurora-mysql8.0 groups that carry over the cluster's settings; --apply makes them (idempotent)."""
+    if apply and dry_run:
+        raise ToolError("--apply and --dry-run exclude each other")
+    rds = aws.client("rds", region, profile)
+    cp = groups.read_cluster(rds, cluster)
+    v2 = groups.family_defaults(rds, profiles.V2)
+    v3 = groups.family_defaults(rds, profiles.V3)
+    the_plan = build_plan(cp, v2, v3, name)
+    calls = plan_calls(rds, the_plan) if (apply or dry_run) else None
+    render_plan(the_plan, output_format, console, calls)
+    if calls is None:
+        return
+    if output_format == OutputFormat.console:
+        if not calls:
+            console.print("nothing to change: the 8.0 groups already match the plan")
+        for c in calls:
+            console.print(f"{'would call' if dry_run else 'will call'}: {c.describe()}", markup=False, soft_wrap=True)
+    if dry_run or not calls:
+        return
+    if not yes and not typer.confirm(f"Apply {len(calls)} API call(s) to create/modify the 8.0 groups?"):
+        err_console.print("aborted: nothing changed", markup=False)
+        raise typer.Exit(EXIT_FINDINGS)
+    execute(rds, calls, lambda c: err_console.print(f"done: {c.describe()}", markup=False))
+    err_console.print(f"applied {len(calls)} call(s); static parameters take effect after a reboot", markup=False)
+
+
+@app.command("versions")
+@guarded
+def versions_cmd(
+    cluster: ClusterOpt = None,
+    engine_version: Annotated[Optional[str], typer.Option(
+        "--engine-version", help="A 5.7.mysql_aurora.2.x.y version instead of a cluster.")] = None,
+    target: Annotated[Optional[str], typer.Option(
+        "--target", help="Check this target (8.0 or 8.0.mysql_aurora.3.xx.y).")] = None,
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    output_format: FormatOpt = OutputFormat.console,
+) -> None:
+    """List valid aurora-mysql 8.0 upgrade targets for the cluster's version; recommends ≥ 3.04."""
+    if bool(cluster) == bool(engine_version):
+        raise ToolError("give exactly one of --cluster or --engine-version")
+    rds = aws.client("rds", region, profile)
+    if cluster:
+        found = aws.call(rds, "describe_db_clusters", DBClusterIdentifier=cluster)["DBClusters"]
+        engine_version = found[0]["EngineVersion"]
+    targets = versions.valid_upgrade_targets(rds, engine_version)
+    best = versions.recommended_target(targets)
+    verdict = versions.check_target(targets, target) if target else None
+    if output_format == OutputFormat.json:
+        import json
+        console.print_json(json.dumps({
+            "source": engine_version, "targets": targets,
+            "recommended": best["EngineVersion"] if best else None,
+            "check": verdict.__dict__ if verdict else None}))
+    else:
+        table = Table(title=f"aurora-mysql 8.0 upgrade targets for {engine_version}", title_justify="left")
+        for col in ("engine version", "recommended", "description"):
+            table.add_column(col)
+        for t in targets:
+            table.add_row(t["EngineVersion"], "yes" if t["Recommended"] else "no (< 3.04)", t.get("Description", ""))
+        if output_format == OutputFormat.md:
+            lines = ["| engine version | recommended |", "|---|---|"]
+            lines += [f"| {t['EngineVersion']} | {'yes' if t['Recommended'] else 'no'} |" for t in targets]
+            console.print("\n".join(lines), markup=False)
+        else:
+            console.print(table)
+        if best:
+            console.print(f"recommended: {best['EngineVersion']}"
+                          + ("" if best["Recommended"] else f" (no ≥ 3.04 target offered: {versions.WHY_RECOMMENDED})"),
+                          markup=False, soft_wrap=True)
+        else:
+            console.print("no 8.0 major-version target is offered for this version: first upgrade to a "
+                          "supported 2.11/2.12 release", markup=False, soft_wrap=True)
+        if verdict:
+            console.print(f"--target {verdict.requested}: {verdict.message}", markup=False, soft_wrap=True)
+    if verdict and not verdict.valid:
+        raise typer.Exit(EXIT_FINDINGS)

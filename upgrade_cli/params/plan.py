@@ -1,0 +1,211 @@
+"""The aurora-mysql8.0 cluster and instance groups that carry over a v2 cluster's settings, and applying them.
+
+The plan follows :func:`diff.map_setting` for every user setting (rename, drop with a note, move to
+the cluster group). Applying is idempotent: it reads what exists first and only issues the Create /
+Modify calls that would change something, so a second run makes no call at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from upgrade_cli import aws
+from upgrade_cli.cli_common import ToolError
+from upgrade_cli.params import profiles
+from upgrade_cli.params.diff import map_setting, v2_effective
+from upgrade_cli.params.groups import ClusterParams, FamilyDefaults
+
+MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 parameters per call
+
+
+@dataclass
+class PlannedParam:
+    name: str
+    value: str
+    apply_method: str
+    origin: str  # where the value came from, e.g. "instance group g: tx_isolation"
+
+
+@dataclass
+class PlannedGroup:
+    kind: str  # cluster | instance
+    name: str
+    description: str
+    params: dict[str, PlannedParam] = field(default_factory=dict)
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dropped:
+    name: str
+    value: str
+    where: str
+    note: str
+
+
+@dataclass
+class Plan:
+    cluster_id: str
+    cluster_group: PlannedGroup
+    instance_groups: list[PlannedGroup]
+    dropped: list[Dropped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)
+
+    def groups(self) -> list[PlannedGroup]:
+        return [self.cluster_group, *self.instance_groups]
+
+    def to_dict(self) -> dict:
+        def g(p: PlannedGroup) -> dict:
+            return {"kind": p.kind, "name": p.name, "family": profiles.V3, "description": p.description,
+                    "members": p.members,
+                    "parameters": {n: {"value": x.value, "apply_method": x.apply_method, "origin": x.origin}
+                                   for n, x in sorted(p.params.items())}}
+        return {"cluster": self.cluster_id, "groups": [g(p) for p in self.groups()],
+                "dropped": [d.__dict__ for d in self.dropped], "notes": self.notes, "blockers": self.blockers}
+
+
+def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: str) -> Plan:
+    if not name or len(name) > 255 - len("-instance-99") or not name[0].isalpha():
+        raise ToolError(f"--name {name!r}: a parameter group name must start with a letter (max ~240 characters)")
+    cgroup = PlannedGroup("cluster", f"{name}-cluster",
+                          f"aurora-upgrade: 8.0 cluster group for {cp.cluster_id} (from {cp.cluster_group.name})")
+    plan = Plan(cp.cluster_id, cgroup, [])
+    moved_from: dict[str, tuple[str, bool]] = {}  # cluster param name -> (value, came from the writer's group)
+
+    def put(group: PlannedGroup, new: str, value: str, origin: str) -> None:
+        info = v3.params.get(new)
+        group.params[new] = PlannedParam(new, value, info.apply_method if info else "pending-reboot", origin)
+
+    for pname, value in sorted(cp.cluster_group.user.items()):
+        m = map_setting(pname, value, "cluster", v3)
+        where = f"cluster group {cp.cluster_group.name}"
+        if m.new_name is None:
+            plan.dropped.append(Dropped(pname, value, where, m.note))
+        else:
+            put(cgroup, m.new_name, value, f"{where}: {pname}")
+
+    inst_groups = list(cp.instance_groups().values())
+    for i, (group, members) in enumerate(inst_groups):
+        gname = f"{name}-instance" + (f"-{i + 1}" if len(inst_groups) > 1 else "")
+        planned = PlannedGroup("instance", gname, f"aurora-upgrade: 8.0 instance group for {cp.cluster_id} "
+                               f"(from {group.name})", members=[m.id for m in members])
+        has_writer = any(m.writer for m in members)
+        for pname, value in sorted(group.user.items()):
+            m = map_setting(pname, value, "instance", v3)
+            where = f"instance group {group.name}"
+            if m.new_name is None:
+                plan.dropped.append(Dropped(pname, value, where, m.note))
+            elif m.new_kind == "cluster":
+                _move(plan, moved_from, m.new_name, value, has_writer, f"{where}: {pname}", put)
+            else:
+                put(planned, m.new_name, value, f"{where}: {pname}")
+        plan.instance_groups.append(planned)
+
+    binlog = v2_effective(cp, cp.writer, "binlog_format", v2)
+    if (binlog or "OFF").upper() == "OFF":
+        plan.blockers.append("binlog_format is OFF on the v2 cluster: blue/green needs binary logging on the blue "
+                             f"cluster - set binlog_format=ROW in {cp.cluster_group.name} and reboot the writer "
+                             "(static) before creating the deployment")
+    if "binlog_format" in cgroup.params:
+        plan.notes.append(f"binlog_format={cgroup.params['binlog_format'].value} kept in the 8.0 cluster group so "
+                          "green keeps writing binlogs")
+    if {"tmp_table_size", "max_heap_table_size"} & set().union(*(g.params for g in plan.groups())):
+        plan.notes.append("tmp_table_size kept, but in 8.0 it limits TempTable tables only when "
+                          "aurora_tmptable_enable_per_table_limit=ON (3.04+); the plan leaves that flag OFF, because "
+                          "ON makes reader queries fail with ERROR 1114 at tmp_table_size - see `params diff` advice")
+    return plan
+
+
+def _move(plan: Plan, moved_from: dict, new: str, value: str, from_writer: bool, origin: str, put: Callable) -> None:
+    """Put an instance-group setting into the cluster group; the writer's group wins a conflict."""
+    cgroup = plan.cluster_group
+    existing = cgroup.params.get(new)
+    prev = moved_from.get(new)
+    if existing is None or (from_writer and (prev is None or not prev[1])):
+        if existing is not None and existing.value != value:
+            plan.notes.append(f"{new}: {origin} ({value}) overrides {existing.origin} ({existing.value}) in the "
+                              "8.0 cluster group (it was the effective value on the writer)")
+        put(cgroup, new, value, origin)
+        moved_from[new] = (value, from_writer)
+        plan.notes.append(f"{new} moved to the 8.0 cluster group {cgroup.name} (cluster-level only in 8.0), "
+                          f"from {origin}")
+    elif existing.value != value:
+        plan.notes.append(f"{new}: {origin} sets {value}, but the 8.0 cluster group keeps {existing.value} from "
+                          f"{existing.origin} (cluster-level only in 8.0: one value for all instances)")
+
+
+# ---- applying ------------------------------------------------------------------------------------
+
+@dataclass
+class ApiCall:
+    operation: str  # boto3 method name
+    params: dict[str, Any]
+
+    def describe(self) -> str:
+        return f"{aws._camel(self.operation)} {self.params}"
+
+
+_NOT_FOUND = {"DBParameterGroupNotFound", "DBParameterGroupNotFoundFault", "DBClusterParameterGroupNotFound",
+              "DBClusterParameterGroupNotFoundFault"}
+
+
+def _existing(rds: Any, group: PlannedGroup) -> dict[str, str] | None:
+    """The group's current user values, or None when it does not exist (family checked)."""
+    op, key, name_arg = (("describe_db_cluster_parameter_groups", "DBClusterParameterGroups",
+                          "DBClusterParameterGroupName") if group.kind == "cluster"
+                         else ("describe_db_parameter_groups", "DBParameterGroups", "DBParameterGroupName"))
+    try:
+        found = getattr(rds, op)(**{name_arg: group.name})[key]
+    except ClientError as exc:
+        if aws.error_code(exc) in _NOT_FOUND:
+            return None
+        raise aws.explain(exc, aws._camel(op)) from None
+    except BotoCoreError as exc:
+        raise aws.explain(exc, aws._camel(op)) from None
+    if not found:  # moto answers an unknown name with an empty list; AWS with DBParameterGroupNotFound
+        return None
+    family = found[0].get("DBParameterGroupFamily")
+    if family and family != profiles.V3:
+        raise ToolError(f"{group.kind} parameter group {group.name} already exists with family {family}; "
+                        f"choose another --name")
+    list_op = "describe_db_cluster_parameters" if group.kind == "cluster" else "describe_db_parameters"
+    records = aws.paginate(rds, list_op, "Parameters", Source="user", **{name_arg: group.name})
+    return {r["ParameterName"]: str(r.get("ParameterValue", "")) for r in records
+            if r.get("Source", "user") == "user" and "ParameterValue" in r}
+
+
+def plan_calls(rds: Any, plan: Plan) -> list[ApiCall]:
+    """The exact Create/Modify calls needed to make AWS match the plan (read-only: it only describes)."""
+    calls: list[ApiCall] = []
+    for group in plan.groups():
+        cluster = group.kind == "cluster"
+        name_arg = "DBClusterParameterGroupName" if cluster else "DBParameterGroupName"
+        current = _existing(rds, group)
+        if current is None:
+            calls.append(ApiCall("create_db_cluster_parameter_group" if cluster else "create_db_parameter_group",
+                                 {name_arg: group.name, "DBParameterGroupFamily": profiles.V3,
+                                  "Description": group.description}))
+            current = {}
+        changes = [p for n, p in sorted(group.params.items()) if current.get(n) != p.value]
+        for i in range(0, len(changes), MODIFY_BATCH):
+            calls.append(ApiCall("modify_db_cluster_parameter_group" if cluster else "modify_db_parameter_group",
+                                 {name_arg: group.name,
+                                  "Parameters": [{"ParameterName": p.name, "ParameterValue": p.value,
+                                                  "ApplyMethod": p.apply_method}
+                                                 for p in changes[i:i + MODIFY_BATCH]]}))
+    return calls
+
+
+def execute(rds: Any, calls: list[ApiCall], done: Callable[[ApiCall], None]) -> None:
+    """Run the calls in order; on failure say how far it got (a re-run only repeats what is missing)."""
+    for i, c in enumerate(calls):
+        try:
+            aws.call(rds, c.operation, **c.params)
+        except ToolError as exc:
+            raise ToolError(f"{exc} (after {i} of {len(calls)} calls; re-run to finish: it only makes the missing "
+                            "changes)") from None
+        done(c)

@@ -1,0 +1,128 @@
+"""Diff and plan output: rich tables for a terminal, JSON for tools, Markdown for a change ticket."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from upgrade_cli.cli_common import OutputFormat
+from upgrade_cli.params.diff import RULE_ORDER, RULE_TITLES, Report
+from upgrade_cli.params.plan import ApiCall, Plan
+from upgrade_cli.params.temptable import human
+
+_SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": ""}
+
+
+def _cell(v: object) -> str:
+    return "" if v is None else str(v)
+
+
+def _md(v: object) -> str:
+    return _cell(v).replace("|", "\\|").replace("\n", " ")
+
+
+def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
+    if fmt == OutputFormat.json:
+        console.print_json(json.dumps(report.to_dict()))
+        return
+    if fmt == OutputFormat.md:
+        console.print(report_markdown(report), markup=False, highlight=False, soft_wrap=True)
+        return
+    console.print(f"[bold]Parameter diff for {report.cluster_id}[/] ({report.origin}"
+                  f"{', ' + report.engine_version if report.engine_version else ''}) → {report.target}")
+    console.print(f"defaults: 5.7 from {report.v2_defaults}; 8.0 from {report.v3_defaults}", markup=False,
+                  soft_wrap=True)
+    for rule in RULE_ORDER:
+        rows = report.by_rule(rule)
+        if not rows:
+            continue
+        table = Table(title=RULE_TITLES[rule], title_justify="left", show_lines=False, expand=True)
+        for col in ("parameter", "where", "v2", "8.0", "action", "note / source"):
+            table.add_column(col, overflow="fold")
+        for f in rows:
+            note = f.note + (f"  [{f.source}]" if f.source else "")
+            table.add_row(f.parameter, f.where, _cell(f.v2), _cell(f.v3), f.action, note,
+                          style=_SEV_STYLE.get(f.severity, ""))
+        console.print(table)
+    if report.temptable:
+        table = Table(title="TempTable sizing per instance (8.0)", title_justify="left", expand=True)
+        for col in ("instance", "role", "class", "max_ram", "max_mmap", "advice"):
+            table.add_column(col, overflow="fold")
+        for a in report.temptable:
+            table.add_row(a.instance, a.role, _cell(a.instance_class), human(a.max_ram), human(a.max_mmap),
+                          "\n".join(f"- {m}" for m in a.messages), style=_SEV_STYLE.get(a.severity, ""))
+        console.print(table)
+
+
+def report_markdown(report: Report) -> str:
+    out = [f"# Parameter diff: {report.cluster_id}", "",
+           f"- origin: {report.origin}; engine version: {report.engine_version or 'n/a'}; compared with: {report.target}",
+           f"- 5.7 defaults from: {report.v2_defaults}", f"- 8.0 defaults from: {report.v3_defaults}", ""]
+    for rule in RULE_ORDER:
+        rows = report.by_rule(rule)
+        if not rows:
+            continue
+        out += [f"## {RULE_TITLES[rule]}", "", "| severity | parameter | where | v2 | 8.0 | action | note | source |",
+                "|---|---|---|---|---|---|---|---|"]
+        out += [f"| {f.severity} | {_md(f.parameter)} | {_md(f.where)} | {_md(f.v2)} | {_md(f.v3)} | {_md(f.action)} "
+                f"| {_md(f.note)} | {_md(f.source)} |" for f in rows]
+        out.append("")
+    if report.temptable:
+        out += ["## TempTable sizing per instance (8.0)", ""]
+        for a in report.temptable:
+            out.append(f"### {a.instance} ({a.role}, {a.instance_class or 'unknown class'}) - {a.severity}")
+            out += [f"- {m}" for m in a.messages]
+            out.append("")
+    return "\n".join(out)
+
+
+def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[ApiCall] | None = None) -> None:
+    if fmt == OutputFormat.json:
+        data = plan.to_dict()
+        if calls is not None:
+            data["api_calls"] = [{"operation": c.operation, "params": c.params} for c in calls]
+        console.print_json(json.dumps(data))
+        return
+    if fmt == OutputFormat.md:
+        console.print(plan_markdown(plan), markup=False, highlight=False, soft_wrap=True)
+        return
+    console.print(f"[bold]8.0 parameter-group plan for {plan.cluster_id}[/]")
+    for g in plan.groups():
+        table = Table(title=f"{g.kind} group {g.name} (aurora-mysql8.0)"
+                      + (f" for {', '.join(g.members)}" if g.members else ""), title_justify="left", expand=True)
+        for col in ("parameter", "value", "apply method", "from"):
+            table.add_column(col, overflow="fold")
+        for p in sorted(g.params.values(), key=lambda p: p.name):
+            table.add_row(p.name, p.value, p.apply_method, p.origin)
+        if not g.params:
+            table.add_row("(no custom settings)", "", "", "")
+        console.print(table)
+    if plan.dropped:
+        table = Table(title="Dropped (not valid in aurora-mysql8.0)", title_justify="left", expand=True)
+        for col in ("parameter", "value", "where", "why"):
+            table.add_column(col, overflow="fold")
+        for d in plan.dropped:
+            table.add_row(d.name, d.value, d.where, d.note)
+        console.print(table)
+    for n in plan.notes:
+        console.print(f"note: {n}", markup=False, soft_wrap=True)
+    for b in plan.blockers:
+        console.print(f"BLOCKER: {b}", style="bold red", markup=False, soft_wrap=True)
+
+
+def plan_markdown(plan: Plan) -> str:
+    out = [f"# 8.0 parameter-group plan: {plan.cluster_id}", ""]
+    for g in plan.groups():
+        out += [f"## {g.kind} group `{g.name}`" + (f" ({', '.join(g.members)})" if g.members else ""), "",
+                "| parameter | value | apply method | from |", "|---|---|---|---|"]
+        out += [f"| {_md(p.name)} | {_md(p.value)} | {p.apply_method} | {_md(p.origin)} |"
+                for p in sorted(g.params.values(), key=lambda p: p.name)]
+        out.append("")
+    if plan.dropped:
+        out += ["## Dropped", "", "| parameter | value | where | why |", "|---|---|---|---|"]
+        out += [f"| {_md(d.name)} | {_md(d.value)} | {_md(d.where)} | {_md(d.note)} |" for d in plan.dropped]
+        out.append("")
+    out += [f"- note: {n}" for n in plan.notes] + [f"- **BLOCKER**: {b}" for b in plan.blockers]
+    return "\n".join(out)
