@@ -106,9 +106,9 @@ def canonical_extra(parts: list[str]) -> str:
 
 
 def decimal_literal(value: str, column_type: str) -> str:
-    """A numeric default on a DECIMAL(m,s) column, written with ``s`` decimals as the server does."""
-    m = re.match(r"decimal\(\d+,(\d+)\)", column_type)
-    if not m:
+    """A numeric default on a DECIMAL/FLOAT/DOUBLE(m,s) column, written with ``s`` decimals as the server does."""
+    m = re.match(r"(?:decimal|float|double)\(\d+,(\d+)\)", column_type)
+    if not m or not _NUMBER_RE.match(value):
         return value
     try:
         return str(Decimal(value).quantize(Decimal(1).scaleb(-int(m.group(1)))))
@@ -905,11 +905,23 @@ class DumpParser:
         existing = table.column(name)
         if existing is not None:
             table.columns.remove(existing)
-        table.columns.append(col)
+        table.columns.insert(self._column_position(c, table), col)
+        for n, each in enumerate(table.columns, 1):
+            each.ordinal = n
         for kind in inline:
             table.indexes.append(Index("PRIMARY" if kind == "PRIMARY" else _auto_index_name(table, name),
                                        [IndexPart(name)], unique=True,
                                        index_type="HASH" if (table.engine or "").upper() in ("MEMORY", "HEAP") else "BTREE"))
+
+    def _column_position(self, c: _Cursor, table: Table) -> int:
+        """``FIRST`` / ``AFTER col`` (ALTER TABLE ADD/MODIFY/CHANGE): the list index for the column."""
+        if c.accept("FIRST"):
+            return 0
+        if c.accept("AFTER"):
+            after = table.column(c.name())
+            if after is not None:
+                return table.columns.index(after) + 1
+        return len(table.columns)
 
     def _column_definition(self, c: _Cursor, name: str, ordinal: int, table: Table,
                            line: int) -> tuple[Column, list[str]]:
@@ -978,6 +990,8 @@ class DumpParser:
                         c.take()
             elif c.at("WITH", "WITHOUT") and c.at("SYSTEM", k=1):
                 c.i += 3
+            elif c.at("FIRST", "AFTER"):
+                break  # position: the caller places the column
             elif c.at("CHARACTER", "CHARSET", "COLLATE", "BINARY"):
                 extra_typ = _parse_type_attrs(c)
                 typ.charset = extra_typ[0] or typ.charset
@@ -999,7 +1013,7 @@ class DumpParser:
             if typ.binary_collation and charset:
                 collation = f"{charset}_bin"
             col.charset, col.collation = charset, collation
-        if col.default is not None and not col.default_is_expression and col.data_type == "decimal":
+        if col.default is not None and not col.default_is_expression:
             col.default = decimal_literal(col.default, col.column_type)
         return col, inline
 
@@ -1252,9 +1266,11 @@ class DumpParser:
             raise _ParseError(f"ALTER TABLE {table.name}: no column {old}")
         col, _ = self._column_definition(c, new_name or old, existing.ordinal, table, line)
         table.columns[table.columns.index(existing)] = col
-        if c.accept("FIRST") or c.accept("AFTER"):
-            self._issue("table", table.name, f"ALTER TABLE {table.name} at line {line}: column move not applied",
-                        table.schema)
+        if c.at("FIRST", "AFTER"):
+            table.columns.remove(col)
+            table.columns.insert(self._column_position(c, table), col)
+        for n, each in enumerate(table.columns, 1):
+            each.ordinal = n
 
     def rename(self, c: _Cursor, line: int) -> None:
         c.take()

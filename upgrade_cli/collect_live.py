@@ -220,7 +220,7 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         value, is_expr = live_default(default, ctx.mariadb, extra)
         if gen_expr:
             value, is_expr = None, False
-        if value is not None and not is_expr and data_type == "decimal":
+        if value is not None and not is_expr:
             value = decimal_literal(value, column_type)
         string = data_type in STRING_TYPES
         table.columns.append(Column(
@@ -265,6 +265,8 @@ def _indexes(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
             idx = current[key] = Index(iname, [], unique=int(non_unique) == 0, index_type=(itype or "BTREE").upper(),
                                        comment=comment or "")
             table.indexes.append(idx)
+        if idx.index_type == "SPATIAL":
+            sub_part = None  # SHOW INDEX reports 32 for every SPATIAL key: not a prefix anyone declared
         idx.parts.append(IndexPart(column, int(sub_part) if sub_part is not None else None))
     for table in cat.tables:
         table.indexes.sort(key=index_order)
