@@ -22,7 +22,8 @@ def client(service: str, region: str | None = None, profile: str | None = None,
            max_attempts: int = RETRY_ATTEMPTS) -> Any:
     """A boto3 client with standard retries; errors creating it become ToolErrors.
 
-    ``max_attempts=1`` is for callers that are themselves a polling loop with their own backoff.
+    ``max_attempts`` counts retries after the first try (botocore's meaning); ``0`` is for callers
+    that are themselves a polling loop with their own backoff.
     """
     try:
         session = boto3.Session(profile_name=profile, region_name=region)

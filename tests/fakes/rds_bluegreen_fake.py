@@ -63,7 +63,7 @@ class BlueGreenTimeline:
         self.aws = aws
         self.frames: list[Frame] = []
         self.sticky = False
-        self.throttle_left = 0
+        self.throttle_left = self.throttle_after = 0
         self.switchover_mode = "moto"  # "moto": moto switches; "accept-only": answered, nothing switches
         aws.on("DescribeBlueGreenDeployments", self._describe)
         aws.on("SwitchoverBlueGreenDeployment", self._switchover)
@@ -73,9 +73,9 @@ class BlueGreenTimeline:
         self.frames, self.sticky = list(frames), sticky
         return self
 
-    def throttle(self, times: int) -> "BlueGreenTimeline":
-        """The next ``times`` DescribeBlueGreenDeployments calls fail with Throttling (-1: all)."""
-        self.throttle_left = times
+    def throttle(self, times: int, after: int = 0) -> "BlueGreenTimeline":
+        """After ``after`` more calls, ``times`` DescribeBlueGreenDeployments calls fail with Throttling (-1: all)."""
+        self.throttle_after, self.throttle_left = after, times
         return self
 
     def fail_switchover(self, details: str, in_progress_polls: int = 2, end: str = "SWITCHOVER_FAILED") -> None:
@@ -103,7 +103,9 @@ class BlueGreenTimeline:
         return deps
 
     def _describe(self, params: dict[str, str]) -> Any:
-        if self.throttle_left:
+        if self.throttle_after:
+            self.throttle_after -= 1
+        elif self.throttle_left:
             self.throttle_left -= 1 if self.throttle_left > 0 else 0
             return aws_error("Throttling", "Rate exceeded", 400)
         deps = self._matching(params)
@@ -220,3 +222,33 @@ def put_lag(instance: str, *values: float) -> None:
     cw.put_metric_data(Namespace="AWS/RDS", MetricData=[
         {"MetricName": "AuroraBinlogReplicaLag", "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": instance}],
          "Value": v, "Unit": "Seconds", "Timestamp": now - dt.timedelta(minutes=n - 1 - i)} for i, v in enumerate(values)])
+
+
+# ---------------------------------------------------------------------------------------------
+# driving the CLI in tests
+# ---------------------------------------------------------------------------------------------
+
+
+def run_cli(journal_dir: Any, *args: str, input: str | None = None) -> Any:
+    """``aurora-upgrade bluegreen ARGS --journal-dir DIR`` through typer's runner; polls never sleep."""
+    from typer.testing import CliRunner
+
+    from upgrade_cli.main import app
+
+    extra = ["--journal-dir", str(journal_dir)]
+    if args[0] != "status":
+        extra += ["--poll-interval", "0"]
+    return CliRunner().invoke(app, ["bluegreen", *args, *extra], input=input)
+
+
+def journal(journal_dir: Any, name: str) -> list[dict]:
+    """Every entry of a deployment's journal (Region us-east-1)."""
+    import json
+    from pathlib import Path
+
+    path = Path(journal_dir) / f"{REGION}--{name}.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def steps(entries: list[dict]) -> list[tuple[str, str]]:
+    return [(e["step"], e["phase"]) for e in entries]

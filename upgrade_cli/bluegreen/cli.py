@@ -38,7 +38,7 @@ def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run
     region_name = rds.meta.region_name
     if not region_name:
         raise ToolError("no AWS Region given (use --region or AWS_DEFAULT_REGION)")
-    return orch.Context(rds=rds, rds_poll=aws.client("rds", region, profile, max_attempts=1),
+    return orch.Context(rds=rds, rds_poll=aws.client("rds", region, profile, max_attempts=0),
                         cw=aws.client("cloudwatch", region, profile), region=region_name,
                         journal_dir=journal_dir(jdir), dry_run=dry_run, yes=yes,
                         poll=PollSettings(interval=interval, timeout=timeout))

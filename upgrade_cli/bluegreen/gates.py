@@ -130,7 +130,9 @@ def target_group(rds: Any, name: str | None, level: str) -> Gate:
                          DBClusterParameterGroupName=name)["DBClusterParameterGroups"]
     else:
         items = aws.call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)["DBParameterGroups"]
-    family = items[0].get("DBParameterGroupFamily") if items else None
+    if not items:
+        return Gate(gate, FAIL, f"{level} parameter group {name} not found")
+    family = items[0].get("DBParameterGroupFamily")
     if family != V3_FAMILY:
         return Gate(gate, FAIL, f"{name} is family {family}, expected {V3_FAMILY}")
     if level == "cluster":

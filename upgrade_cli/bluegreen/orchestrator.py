@@ -35,7 +35,7 @@ Connector = Callable[[], Any]  # opens a read-only SQL connection (or raises Too
 @dataclass
 class Context:
     rds: Any  # standard retries, for single calls
-    rds_poll: Any  # max_attempts=1: the waiter backs off itself
+    rds_poll: Any  # max_attempts=0: the waiter backs off itself
     cw: Any
     region: str
     journal_dir: Path

@@ -1,6 +1,6 @@
 """Follow a deployment until it reaches a goal status: boto3 has no blue/green waiters (facts §3.3).
 
-The loop owns its backoff (the poll client is built with ``max_attempts=1``): throttling and a
+The loop owns its backoff (the poll client is built with ``max_attempts=0``): throttling and a
 dropped connection are waited out with exponential backoff, anything else stops the wait. Sleep
 and clock are injectable so tests never sleep for real. On a terminal the progress is a live rich
 view; elsewhere (CI logs, pipes) one line per change.
