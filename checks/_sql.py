@@ -298,6 +298,9 @@ def system_variable_refs(tokens: tuple[Token, ...], names: Collection[str]) -> l
     for i, tok in enumerate(tokens):
         if tok.kind == "variable" and tok.text.startswith("@@"):
             name = tok.text[2:].strip("`").lower()
+            nxt = _next(tokens, i)
+            if name.endswith(".") and nxt is not None and nxt.kind == "ident" and nxt.pos == tok.end:
+                name += nxt.text.lower()  # @@session.`tx_read_only`
             for p in _SCOPE_PREFIXES:
                 if name.startswith(p):
                     name = name[len(p):]

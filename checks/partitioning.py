@@ -26,7 +26,8 @@ NATIVE_PARTITIONING_ENGINES = ("INNODB", "NDB", "NDBCLUSTER")
 )
 def non_native_partitioning(c: Check, catalog: Catalog):
     for t in catalog.tables:
-        if t.partition_method and (t.engine or "").upper() not in NATIVE_PARTITIONING_ENGINES:
+        # no ENGINE clause (a hand-written DDL) means the default engine, InnoDB since 5.5
+        if t.partition_method and t.engine and t.engine.upper() not in NATIVE_PARTITIONING_ENGINES:
             yield c.finding("table", f"{t.engine} engine does not support native partitioning", schema=t.schema,
                             object_name=t.name,
                             fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} ENGINE=InnoDB;")
