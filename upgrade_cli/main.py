@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from upgrade_cli import __version__, precheck_cmd
+from upgrade_cli.cli_common import EXIT_ERROR, err_console, one_line
 from upgrade_cli.bench.cli import app as bench_app
 from upgrade_cli.bluegreen.cli import app as bluegreen_app
 from upgrade_cli.params.cli import app as params_app
+
+_UsageError = typer.BadParameter.__mro__[1]  # click's UsageError, wherever typer takes click from
 
 app = typer.Typer(
     name="aurora-upgrade",
@@ -30,7 +35,20 @@ def version() -> None:
 
 
 def run() -> None:
-    app()
+    """Console entry point: click's usage errors become one line too (typer would draw a box)."""
+    try:
+        code = app(standalone_mode=False)
+    except _UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: show its help, as typer would
+            typer.echo(exc.ctx.get_help() if exc.ctx else "")
+            sys.exit(EXIT_ERROR)
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        err_console.print(f"error: {one_line(exc.format_message())}{hint}", markup=False)
+        sys.exit(EXIT_ERROR)
+    except typer.Abort:
+        err_console.print("aborted", markup=False)
+        sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,29 @@
+"""The console script itself: usage mistakes are one line and exit 2, like every other error."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXE = Path(sys.executable).parent / "aurora-upgrade"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["precheck", "--bogus"], "No such option: --bogus"),
+    (["bluegreen", "switchover"], "Missing argument"),
+    (["nosuchcommand"], "No such command"),
+])
+def test_usage_errors_are_one_line_and_exit_2(args, expected):
+    res = subprocess.run([str(EXE), *args], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0]
+    assert "Traceback" not in res.stderr + res.stdout
+
+
+def test_version_and_help_exit_0():
+    res = subprocess.run([str(EXE), "version"], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and res.stdout.strip() == "0.1.0"
+    res = subprocess.run([str(EXE), "--help"], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and "precheck" in res.stdout and "bluegreen" in res.stdout
