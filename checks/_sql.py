@@ -221,12 +221,15 @@ def group_by_order(tokens: tuple[Token, ...]) -> list[Token]:
 
 
 def group_by_without_order_by(tokens: tuple[Token, ...]) -> list[Token]:
-    """GROUP BY clauses whose query has no ORDER BY at the same level: 5.7 sorted the result by
-    the grouping columns implicitly, 8.0 does not."""
+    """Top-level GROUP BY clauses whose query has no ORDER BY: 5.7 sorted the result by the
+    grouping columns implicitly, 8.0 does not. Grouped subqueries (in parentheses) are left out:
+    the order of their rows does not reach the caller."""
     found = []
     n = len(tokens)
     depth_at = _depths(tokens)
     for start, end, d in _group_by_clauses(tokens):
+        if d > 0:
+            continue
         ordered = False
         j = end
         while j < n:
