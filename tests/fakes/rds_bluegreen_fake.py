@@ -65,6 +65,7 @@ class BlueGreenTimeline:
         self.sticky = False
         self.throttle_left = self.throttle_after = 0
         self.switchover_mode = "moto"  # "moto": moto switches; "accept-only": answered, nothing switches
+        self.on_switchover: tuple[list[Frame], bool] | None = None  # frames to play once the call arrives
         aws.on("DescribeBlueGreenDeployments", self._describe)
         aws.on("SwitchoverBlueGreenDeployment", self._switchover)
 
@@ -79,17 +80,17 @@ class BlueGreenTimeline:
         return self
 
     def fail_switchover(self, details: str, in_progress_polls: int = 2, end: str = "SWITCHOVER_FAILED") -> None:
-        """Accept the switchover call, show it in progress, then fail (moto's blue stays production)."""
+        """Once the switchover is called: accept it, show it in progress, then end in ``end`` (failed or
+        rolled back to AVAILABLE); moto's blue stays production."""
         self.switchover_mode = "accept-only"
-        self.script(*[Frame("SWITCHOVER_IN_PROGRESS", "Switchover in progress", None, "SWITCHOVER_IN_PROGRESS")]
-                    * in_progress_polls, Frame(end, details, None, end if end != "AVAILABLE" else "AVAILABLE"),
-                    sticky=True)
+        self.on_switchover = ([Frame("SWITCHOVER_IN_PROGRESS", "Switchover in progress", None, "SWITCHOVER_IN_PROGRESS")]
+                              * in_progress_polls + [Frame(end, details, None, end)], True)
 
     def slow_switchover(self, in_progress_polls: int = 2) -> None:
-        """moto switches for real, but the first polls still show SWITCHOVER_IN_PROGRESS."""
+        """Once the switchover is called, moto switches for real, but the first polls still show it in progress."""
         self.switchover_mode = "moto"
-        self.script(*[Frame("SWITCHOVER_IN_PROGRESS", "Switchover in progress", None, "SWITCHOVER_IN_PROGRESS")]
-                    * in_progress_polls)
+        self.on_switchover = ([Frame("SWITCHOVER_IN_PROGRESS", "Switchover in progress", None, "SWITCHOVER_IN_PROGRESS")]
+                              * in_progress_polls, False)
 
     # handlers --------------------------------------------------------------------------------
     def _matching(self, params: dict[str, str]) -> list[Any]:
@@ -115,6 +116,10 @@ class BlueGreenTimeline:
         return {"BlueGreenDeployments": [self._render(d, frame) for d in deps]}
 
     def _switchover(self, params: dict[str, str]) -> Any:
+        if self.on_switchover is not None:  # the scripted aftermath starts with the call
+            frames, sticky = self.on_switchover
+            self.script(*frames, sticky=sticky)
+            self.on_switchover = None
         if self.switchover_mode == "moto":
             return None
         deps = self._matching(params)

@@ -188,28 +188,37 @@ def _count(data: dict[str, Any], *keys: str) -> int | None:
 
 
 def precheck_report(path: Path | None) -> Gate:
-    """Our precheck JSON report (counts by severity) or AWS's upgrade-prechecks.log (errorCount)."""
+    """Our precheck report (docs/report-format.md: ``counts.error``, ``complete``) or AWS's
+    ``upgrade-prechecks.log`` (``errorCount``)."""
     if path is None:
         return Gate("precheck-report", SKIP, "no --precheck-report given")
     data = _load_report(path)
-    errors = _count(data, "error", "errors", "ERROR", "errorCount")
+    errors = _count(data, "error", "errorCount")
     if errors is None:
         return Gate("precheck-report", FAIL, f"{path}: no error count found; is it a precheck report?")
     if errors:
         return Gate("precheck-report", FAIL, f"{path}: {errors} error finding(s) block the upgrade")
+    if data.get("complete") is False:
+        return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({data.get('incomplete_reason')}): "
+                                             "no errors found so far is not a pass")
     return Gate("precheck-report", PASS, f"{path}: no errors")
 
 
 def bench_report(path: Path | None) -> Gate:
+    """``bench compare --format json`` output: ``summary.failing`` counts regressions and differences."""
     if path is None:
         return Gate("bench-report", SKIP, "no --bench-report given")
     data = _load_report(path)
-    bad = _count(data, "regressions", "regression", "errors", "error", "failed")
-    if bad is None:
-        return Gate("bench-report", FAIL, f"{path}: no regression count found; is it a bench report?")
-    if bad:
-        return Gate("bench-report", FAIL, f"{path}: {bad} regression(s) or error(s) between blue and green")
-    return Gate("bench-report", PASS, f"{path}: no regressions")
+    failing = _count(data, "failing")
+    if failing is None:
+        return Gate("bench-report", FAIL, f"{path}: no summary.failing count found; is it a bench compare report?")
+    if failing:
+        regressions = _count(data, "regressions") or 0
+        return Gate("bench-report", FAIL, f"{path}: {failing} failing finding(s) between blue and green "
+                                          f"({regressions} latency regression(s))")
+    if data.get("complete") is False:
+        return Gate("bench-report", FAIL, f"{path}: the bench run is incomplete: no failures so far is not a pass")
+    return Gate("bench-report", PASS, f"{path}: no regressions or differences")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,8 +268,9 @@ def replica_lag_metric(rds: Any, cw: Any, dep: dict[str, Any], max_lag: float, m
                                          "cannot prove green is caught up")
     worst = max(p["Maximum"] for p in points)
     latest = points[-1]["Maximum"]
-    if any(p["Maximum"] < 0 for p in points):
-        return Gate("replica-lag", FAIL, f"{bg.LAG_METRIC}=-1 on {writer}: replication not running or unknown")
+    if min(points[-1].get("Minimum", latest), latest) < 0:
+        return Gate("replica-lag", FAIL, f"{bg.LAG_METRIC}=-1 on {writer} in the latest minute: replication not "
+                                         "running or unknown")
     if worst > max_lag:
         return Gate("replica-lag", FAIL, f"{bg.LAG_METRIC} on {writer} peaked at {worst:g}s in the last {minutes} "
                                          f"min (latest {latest:g}s), above --max-lag {max_lag:g}s")

@@ -147,12 +147,15 @@ def writer_id(cluster: dict[str, Any]) -> str | None:
 
 
 def replica_lag(cw: Any, instance_id: str, minutes: int, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """``AuroraBinlogReplicaLag`` datapoints (Maximum per minute) of one instance, oldest first."""
+    """``AuroraBinlogReplicaLag`` datapoints (Maximum and Minimum per minute) of one instance, oldest first.
+
+    Minimum matters because ``-1`` (replication not running) hides under a Maximum of the same minute.
+    """
     end = now or dt.datetime.now(dt.timezone.utc)
     out = aws.call(cw, "get_metric_statistics", Namespace="AWS/RDS", MetricName=LAG_METRIC,
                    Dimensions=[{"Name": "DBInstanceIdentifier", "Value": instance_id}],
                    StartTime=end - dt.timedelta(minutes=minutes), EndTime=end + dt.timedelta(minutes=1),
-                   Period=60, Statistics=["Maximum"])
+                   Period=60, Statistics=["Maximum", "Minimum"])
     return sorted(out.get("Datapoints", []), key=lambda d: d["Timestamp"])
 
 
