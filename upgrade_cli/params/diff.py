@@ -66,7 +66,7 @@ def map_setting(name: str, value: str, kind: str, v3: FamilyDefaults) -> Mapping
         return Mapping("not_modifiable", None, None, f"not modifiable in {profiles.V3}", v3.source, "warning")
     if kind == "instance" and info.level == "cluster":
         return Mapping("scope_changed", name, "cluster", f"cluster-level in {profiles.V3}", v3.source, "warning")
-    return Mapping("custom", name, kind, "", v3.source)
+    return Mapping("custom", name, kind, "", "")
 
 
 @dataclass

@@ -6,6 +6,7 @@ import json
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from upgrade_cli.cli_common import OutputFormat
 from upgrade_cli.params.diff import RULE_ORDER, RULE_TITLES, Report
@@ -15,12 +16,13 @@ from upgrade_cli.params.temptable import human
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": ""}
 
 
-def _cell(v: object) -> str:
-    return "" if v is None else str(v)
+def _cell(v: object) -> Text:
+    """Cells are plain text: values such as ``[https://…]`` or ``{TrueIfReplica}`` are never rich markup."""
+    return Text("" if v is None else str(v))
 
 
 def _md(v: object) -> str:
-    return _cell(v).replace("|", "\\|").replace("\n", " ")
+    return ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ")
 
 
 def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
@@ -30,8 +32,9 @@ def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
     if fmt == OutputFormat.md:
         console.print(report_markdown(report), markup=False, highlight=False, soft_wrap=True)
         return
-    console.print(f"[bold]Parameter diff for {report.cluster_id}[/] ({report.origin}"
-                  f"{', ' + report.engine_version if report.engine_version else ''}) → {report.target}")
+    console.print(Text(f"Parameter diff for {report.cluster_id} ({report.origin}"
+                       f"{', ' + report.engine_version if report.engine_version else ''}) → {report.target}",
+                       style="bold"))
     console.print(f"defaults: 5.7 from {report.v2_defaults}; 8.0 from {report.v3_defaults}", markup=False,
                   soft_wrap=True)
     for rule in RULE_ORDER:
@@ -43,7 +46,7 @@ def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
             table.add_column(col, overflow="fold")
         for f in rows:
             note = f.note + (f"  [{f.source}]" if f.source else "")
-            table.add_row(f.parameter, f.where, _cell(f.v2), _cell(f.v3), f.action, note,
+            table.add_row(_cell(f.parameter), _cell(f.where), _cell(f.v2), _cell(f.v3), _cell(f.action), _cell(note),
                           style=_SEV_STYLE.get(f.severity, ""))
         console.print(table)
     if report.temptable:
@@ -51,8 +54,8 @@ def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
         for col in ("instance", "role", "class", "max_ram", "max_mmap", "advice"):
             table.add_column(col, overflow="fold")
         for a in report.temptable:
-            table.add_row(a.instance, a.role, _cell(a.instance_class), human(a.max_ram), human(a.max_mmap),
-                          "\n".join(f"- {m}" for m in a.messages), style=_SEV_STYLE.get(a.severity, ""))
+            table.add_row(_cell(a.instance), a.role, _cell(a.instance_class), human(a.max_ram), human(a.max_mmap),
+                          _cell("\n".join(f"- {m}" for m in a.messages)), style=_SEV_STYLE.get(a.severity, ""))
         console.print(table)
 
 
@@ -88,14 +91,14 @@ def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[Api
     if fmt == OutputFormat.md:
         console.print(plan_markdown(plan), markup=False, highlight=False, soft_wrap=True)
         return
-    console.print(f"[bold]8.0 parameter-group plan for {plan.cluster_id}[/]")
+    console.print(Text(f"8.0 parameter-group plan for {plan.cluster_id}", style="bold"))
     for g in plan.groups():
         table = Table(title=f"{g.kind} group {g.name} (aurora-mysql8.0)"
                       + (f" for {', '.join(g.members)}" if g.members else ""), title_justify="left", expand=True)
         for col in ("parameter", "value", "apply method", "from"):
             table.add_column(col, overflow="fold")
         for p in sorted(g.params.values(), key=lambda p: p.name):
-            table.add_row(p.name, p.value, p.apply_method, p.origin)
+            table.add_row(_cell(p.name), _cell(p.value), p.apply_method, _cell(p.origin))
         if not g.params:
             table.add_row("(no custom settings)", "", "", "")
         console.print(table)
@@ -104,7 +107,7 @@ def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[Api
         for col in ("parameter", "value", "where", "why"):
             table.add_column(col, overflow="fold")
         for d in plan.dropped:
-            table.add_row(d.name, d.value, d.where, d.note)
+            table.add_row(_cell(d.name), _cell(d.value), _cell(d.where), _cell(d.note))
         console.print(table)
     for n in plan.notes:
         console.print(f"note: {n}", markup=False, soft_wrap=True)
