@@ -1,0 +1,321 @@
+"""The live collector against the real MariaDB server: same catalog as the dump, read-only, partial-safe.
+
+MariaDB 10.11 is not MySQL 5.7. Where that matters here:
+- MariaDB's information_schema quotes literal defaults and says ``current_timestamp()``/``utf8mb3``;
+  the collectors normalise both spellings, which is what these tests prove.
+- MariaDB rewrites view definitions (schema-qualified names, fewer parentheses) and generated-column
+  expressions (backquotes); those texts are compared token-wise without qualifiers and parentheses.
+- The ``mariadb`` client drops comments from routine bodies when it loads a file, so bodies are
+  compared as token streams (comments are not tokens).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+from checks.registry import Scope, all_checks, run_checks
+from tests.mariadb_server import ROOT_PASSWORD
+from upgrade_cli.collect_dump import parse_dump
+from upgrade_cli.collect_live import collect_live, redact_statement
+from upgrade_cli.model import Catalog
+from upgrade_cli.sqltext import tokenize
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "legacy_app_57.sql"
+HANDWRITTEN = REPO / "tests" / "fixtures" / "handwritten_schema.sql"
+
+
+def mariadb_loadable(sql: str) -> str:
+    """The example dump without its ``-- BEGIN not-in-mariadb`` ... ``-- END`` blocks."""
+    return re.sub(r"^-- BEGIN not-in-mariadb.*?^-- END not-in-mariadb\n", "", sql, flags=re.S | re.M)
+
+
+def scan(mariadb, db: str, **kwargs) -> Catalog:
+    with mariadb.connect() as conn:
+        return collect_live(conn, [db], **kwargs)
+
+
+def _tokens(text: str | None, schema: str) -> tuple[str, ...] | None:
+    """Text as tokens, without ``schema.`` qualifiers and parentheses, words lower-cased."""
+    if text is None:
+        return None
+    toks = tokenize(text)
+    out: list[str] = []
+    skip_dot = False
+    for i, t in enumerate(toks):
+        if skip_dot:
+            skip_dot = False
+            continue
+        if t.kind in ("ident", "word") and t.text == schema and i + 1 < len(toks) and toks[i + 1].text == ".":
+            skip_dot = True
+            continue
+        if t.kind == "punct" and t.text in "()":
+            continue
+        out.append(t.text.lower() if t.kind == "word" else t.text)
+    return tuple(out)
+
+
+def structure(cat: Catalog, schema: str, *, known_definers: bool = True) -> dict:
+    """Everything both collectors must agree on, with server-rewritten texts compared as tokens."""
+    def opt(value):
+        return value if known_definers else None
+
+    tables = {}
+    for t in cat.tables:
+        cols = [(c.name, c.ordinal, c.data_type, c.column_type, c.nullable, c.default, c.default_is_expression,
+                 c.charset, c.collation, c.extra, _tokens(c.generation_expression, schema), c.comment)
+                for c in t.columns]
+        tables[t.name] = dict(
+            engine=t.engine, row_format=t.row_format, charset=t.charset, collation=t.collation, comment=t.comment,
+            tablespace=t.tablespace, partition_method=t.partition_method,
+            partition_expression=_tokens(t.partition_expression, schema), subpartition_method=t.subpartition_method,
+            partitions=[(p.name, p.tablespace, p.subpartitions) for p in t.partitions], columns=cols,
+            indexes=[(i.name, [(p.column, p.sub_part) for p in i.parts], i.unique, i.index_type, i.comment)
+                     for i in t.indexes],
+            foreign_keys=[(f.name, f.columns, f.ref_schema, f.ref_table, f.ref_columns) for f in t.foreign_keys])
+    return dict(
+        tables=tables,
+        views={v.name: (v.columns, v.check_option, opt(v.definer), opt(v.security_type)) for v in cat.views},
+        routines={(r.kind, r.name): (_tokens(r.body, schema), r.params, r.returns, r.sql_mode, opt(r.definer),
+                                     r.security_type if known_definers or r.security_type != "DEFINER" else None,
+                                     r.comment) for r in cat.routines},
+        triggers={t.name: (t.table, t.timing, t.event, _tokens(t.body, schema), t.sql_mode, opt(t.definer))
+                  for t in cat.triggers},
+        events={e.name: (_tokens(e.body, schema), e.sql_mode, opt(e.definer), e.status) for e in cat.events},
+    )
+
+
+def _unset_definers(cat: Catalog) -> None:
+    """A hand-written file names no definer: the server fills in the loading account, the file cannot."""
+    for obj in [*cat.views, *cat.routines, *cat.triggers, *cat.events]:
+        obj.definer = None
+    for v in cat.views:
+        v.security_type = None
+    for r in cat.routines:
+        r.security_type = None if r.security_type == "DEFINER" else r.security_type
+
+
+@pytest.fixture
+def app_definer(mariadb):
+    """The example's objects are defined by `app`@`%`; mariadb-dump refuses views whose definer is missing."""
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        cur.execute("CREATE USER IF NOT EXISTS 'app'@'%' ACCOUNT LOCK")
+    yield
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        cur.execute("DROP USER IF EXISTS 'app'@'%'")
+
+
+SERVER_CHECKS = {c.id for c in all_checks() if c.scope is not Scope.objects}
+
+
+def findings(cat: Catalog) -> set[tuple]:
+    """Object findings as comparable tuples: server-scope checks and server-fact findings left out."""
+    run = run_checks(cat)
+    assert run.failed == {}
+    return {(f.check_id, f.object_type, f.object_name, f.column) for f in run.findings
+            if f.check_id not in SERVER_CHECKS and f.object_type != "server"}
+
+
+def test_real_mariadb_dump_and_live_scan_build_the_same_catalog(mariadb, fresh_db, app_definer):
+    mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
+    mariadb.execute_script(mariadb_loadable(EXAMPLE.read_text()), fresh_db)
+    live = scan(mariadb, fresh_db)
+    dump = parse_dump(mariadb.dump_schema(fresh_db), "mariadb-dump")
+    assert live.complete and live.issues == [] and dump.issues == []
+    assert [s.name for s in dump.schemas] == [fresh_db]
+    assert (dump.schemas[0].charset, dump.schemas[0].collation) == (live.schemas[0].charset, live.schemas[0].collation)
+    assert len(live.tables) == 18 and len(live.routines) == 7
+    assert structure(dump, fresh_db) == structure(live, fresh_db)
+    assert findings(dump) == findings(live)
+    assert findings(live)  # the planted problems are there to be found
+
+
+def test_hand_written_ddl_and_live_scan_agree(mariadb, fresh_db):
+    mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
+    live = scan(mariadb, fresh_db)
+    offline = parse_dump(HANDWRITTEN.read_text(), str(HANDWRITTEN), default_schema=fresh_db)
+    _unset_definers(live)
+    _unset_definers(offline)
+    assert structure(offline, fresh_db) == structure(live, fresh_db)
+    assert findings(offline) == findings(live)
+
+
+def test_example_dump_and_live_scan_agree(mariadb, fresh_db):
+    sql = mariadb_loadable(EXAMPLE.read_text())
+    mariadb.execute_script(sql, fresh_db)
+    live = scan(mariadb, fresh_db)
+    offline = parse_dump(sql, str(EXAMPLE), default_schema=fresh_db)
+    assert structure(offline, fresh_db) == structure(live, fresh_db)
+    found = findings(live)
+    assert found == findings(offline)
+    # planted problems fire ...
+    for expected in [("reservedKeywords", "column", "leaderboard", "rank"), ("utf8mb3", "table", "groups", None),
+                     ("zeroDates", "column", "orders", "placed_at"), ("removedFunctions", "routine", "hash_password", None),
+                     ("groupByAscSyntax", "routine", "order_report", None),
+                     ("columnsWhichCannotHaveDefaults", "column", "system_settings", "payload"),
+                     ("enumSetElementLength", "column", "system_settings", "kind"),
+                     ("nonNativePartitioning", "table", "audit_log", None),
+                     ("obsoleteSqlModeFlags", "routine", "hash_password", None),
+                     ("depreciatedSyntax", "routine", "order_report", None)]:
+        assert expected in found, expected
+    # ... and the traps do not
+    assert not {f for f in found if f[0] == "removedFunctions" and f[2] in ("order_report", "season_ranks")}
+    assert not {f for f in found if f[3] in ("password", "rank_value")}
+    assert not {f for f in found if f[0] == "groupByAscSyntax" and f[2] in ("season_ranks", "purge_sessions")}
+    assert not {f for f in found if f[0] == "depreciatedSyntax" and f[2] in ("purge_sessions", "v_order_totals")}
+    assert not {f for f in found if f[0] == "reservedKeywords" and f[1] in ("trigger", "routine")}
+
+
+def _general_log_statements(path: Path, thread_id: int) -> list[str]:
+    """Query statements of one connection from a MariaDB general log file (multi-line aware)."""
+    head = re.compile(r"^(?:\d{6}\s+\d{1,2}:\d{2}:\d{2})?\s+(\d+)\s+([A-Za-z]+(?: [A-Za-z]+)?)\t(.*)$")
+    entries: list[list] = []
+    for line in path.read_text(errors="replace").splitlines():
+        m = head.match(line)
+        if m:
+            entries.append([int(m.group(1)), m.group(2), m.group(3)])
+        elif entries:
+            entries[-1][2] += "\n" + line
+    return [text for tid, command, text in entries if tid == thread_id and command in ("Query", "Execute", "Prepare")]
+
+
+def test_scan_sends_no_write(mariadb, fresh_db, tmp_path):
+    mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
+    log = tmp_path / "general.log"
+    with mariadb.connect() as admin, admin.cursor() as cur, mariadb.connect() as conn:
+        cur.execute("SET GLOBAL general_log_file = %s", (str(log),))
+        cur.execute("SET GLOBAL general_log = ON")
+        try:
+            cat = collect_live(conn, [fresh_db])
+        finally:
+            cur.execute("SET GLOBAL general_log = OFF")
+        thread_id = conn.thread_id()
+    assert cat.complete and cat.tables
+    sent = _general_log_statements(log, thread_id)
+    assert len(sent) >= 15  # the filter really found the scan's statements
+    allowed = ("SELECT", "SHOW", "SET SESSION", "XA RECOVER")
+    offending = [s for s in sent if not s.lstrip().upper().startswith(allowed)]
+    assert offending == []
+    assert sent[0].upper().startswith("SET SESSION TRANSACTION READ ONLY")
+
+
+def test_lost_connection_returns_a_partial_catalog(mariadb, fresh_db):
+    mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
+    phases: list[str] = []
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        conn = mariadb.connect()
+
+        def kill_during_columns(phase: str) -> None:
+            phases.append(phase)
+            if phase == "columns":
+                cur.execute(f"KILL CONNECTION {conn.thread_id()}")
+
+        cat = collect_live(conn, [fresh_db], progress=kill_during_columns)
+    assert cat.complete is False
+    assert "columns" in cat.incomplete_reason and "connection lost" in cat.incomplete_reason
+    assert "\n" not in cat.incomplete_reason
+    assert {t.name for t in cat.tables} >= {"customers", "products"}  # what was read before the kill is kept
+    assert all(t.columns == [] for t in cat.tables)
+    assert phases[-1] == "columns"
+    Catalog.from_dict(cat.to_dict())  # the partial catalog can still be written as a snapshot
+
+
+def test_server_facts_xa_transactions_and_accounts(mariadb, fresh_db):
+    xid = f"upg-{uuid.uuid4().hex[:8]}"
+    with mariadb.connect(fresh_db) as xa, xa.cursor() as xcur, mariadb.connect(fresh_db) as trx, trx.cursor() as tcur:
+        xcur.execute("CREATE TABLE k (id int primary key) ENGINE=InnoDB")
+        xcur.execute(f"XA START '{xid}'")
+        xcur.execute("INSERT INTO k VALUES (1)")
+        xcur.execute(f"XA END '{xid}'")
+        xcur.execute(f"XA PREPARE '{xid}'")
+        tcur.execute("BEGIN")
+        tcur.execute("INSERT INTO k VALUES (2), (3)")
+        try:
+            cat = scan(mariadb, fresh_db)
+        finally:
+            tcur.execute("ROLLBACK")
+            xcur.execute(f"XA ROLLBACK '{xid}'")
+    s = cat.server
+    assert "MariaDB" in s.version and s.known and s.sql_mode is not None
+    assert {"lower_case_table_names", "sql_mode", "character_set_server", "event_scheduler"} <= set(s.variables)
+    assert any(x["data"] == xid for x in s.xa_prepared)
+    assert any(t["rows_modified"] >= 2 and t["trx_state"] == "RUNNING" for t in s.transactions)
+    assert isinstance(s.history_list_length, int)
+    assert "'root'@'localhost'" in s.users
+    assert {"user", "proc", "db"} <= set(s.mysql_tables)
+    assert s.extra["statement_timeout"] == "max_statement_time=60s"
+    text = cat.to_json()
+    assert ROOT_PASSWORD not in text
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        cur.execute("SELECT authentication_string FROM mysql.user WHERE authentication_string <> ''")
+        hashes = [r[0] for r in cur.fetchall()]
+    assert hashes and not any(h in text for h in hashes)
+
+
+def test_processlist_shows_busy_sessions_with_secrets_redacted(mariadb, fresh_db):
+    with mariadb.connect() as busy:
+        worker = threading.Thread(target=lambda: busy.cursor().execute(
+            "SELECT SLEEP(4), 'IDENTIFIED BY' AS x, PASSWORD('hunter2-canary')"))
+        worker.start()
+        try:
+            for _ in range(50):
+                cat = scan(mariadb, fresh_db)
+                if any("SLEEP" in (p["info"] or "") for p in cat.server.processlist):
+                    break
+        finally:
+            worker.join()
+    rows = [p for p in cat.server.processlist if "SLEEP" in (p["info"] or "")]
+    assert rows and rows[0]["command"] == "Query"
+    assert "hunter2-canary" not in cat.to_json()
+
+
+def test_redaction_only_touches_statements_that_may_carry_secrets():
+    assert redact_statement("SELECT 'x' FROM t") == "SELECT 'x' FROM t"
+    assert redact_statement("ALTER USER 'a'@'%' IDENTIFIED BY 's3cret'") == \
+        "ALTER USER '<redacted>'@'<redacted>' IDENTIFIED BY '<redacted>'"
+    assert redact_statement(None) is None
+
+
+def test_round_trips_do_not_grow_with_the_number_of_tables(mariadb, fresh_db):
+    other = f"t_{uuid.uuid4().hex[:10]}"
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE `{other}`")
+        for n in range(3):
+            cur.execute(f"CREATE TABLE `{fresh_db}`.t{n} (id int primary key, v varchar(10))")
+        for n in range(60):
+            cur.execute(f"CREATE TABLE `{other}`.t{n} (id int primary key, v varchar(10), KEY (v))")
+    try:
+        small, large = scan(mariadb, fresh_db), scan(mariadb, other)
+    finally:
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE `{other}`")
+    assert (len(small.tables), len(large.tables)) == (3, 60)
+    assert small.server.extra["round_trips"] == large.server.extra["round_trips"] < 30
+
+
+def test_missing_privileges_are_recorded_not_fatal(mariadb, fresh_db):
+    mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
+    user, password = f"ro_{uuid.uuid4().hex[:6]}", "ro-Pw-canary-123"
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        cur.execute(f"CREATE USER '{user}'@'127.0.0.1' IDENTIFIED BY %s", (password,))
+        cur.execute(f"GRANT SELECT, EXECUTE ON `{fresh_db}`.* TO '{user}'@'127.0.0.1'")
+    try:
+        import pymysql
+
+        with pymysql.connect(host=mariadb.host, port=mariadb.port, user=user, password=password) as conn:
+            cat = collect_live(conn, [fresh_db])
+    finally:
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            cur.execute(f"DROP USER '{user}'@'127.0.0.1'")
+    assert cat.complete
+    assert {"users", "orphaned_routines"} <= set(cat.server.extra["unavailable"])
+    assert len(cat.tables) == 7
+    hidden = {r.name for r in cat.routines if r.body is None}
+    assert hidden == {"price_with_tax", "restock"}  # bodies of root's routines are not visible to this account
+    assert {i.object_name for i in cat.issues if i.object_type == "routine"} == hidden
+    assert password not in cat.to_json()
