@@ -117,3 +117,31 @@ def test_engine_defaults_fake_pages_and_rejects_unknown_family(aws):
     assert d.from_api and d.params["event_scheduler"].level == "cluster"
     assert d.params["temptable_max_mmap"].default == str(GIB) and d.params["temptable_max_mmap"].apply_type == "dynamic"
     assert d.params["temptable_max_ram"].default_by_class_memory["threshold_gib"] == 16  # kept from the profile
+
+
+def test_map_setting_covers_every_rule():
+    from upgrade_cli.params.diff import map_setting
+
+    offline = _v3()
+    api = FamilyDefaults(profiles.V3, profiles.family_profile(profiles.V3),
+                         "DescribeEngineDefaultClusterParameters + DescribeEngineDefaultParameters")
+    assert map_setting("tx_isolation", "READ-COMMITTED", "cluster", offline).new_kind == "cluster"  # stays a default
+    assert map_setting("tx_isolation", "READ-COMMITTED", "instance", offline).new_name == "transaction_isolation"
+    read_only = map_setting("read_only", "1", "instance", offline)
+    assert read_only.rule == "scope_changed" and read_only.new_name is None  # never moved: it would fence the writer
+    assert map_setting("read_only", "0", "cluster", offline).rule == "custom"
+    assert map_setting("default_authentication_plugin", "sha256_password", "cluster", offline).rule == "not_modifiable"
+    assert map_setting("my_made_up_param", "1", "instance", offline).rule == "unverified"
+    gone = map_setting("my_made_up_param", "1", "instance", api)
+    assert gone.rule == "removed" and gone.new_name is None and "not a parameter of aurora-mysql8.0" in gone.note
+
+
+@pytest.mark.parametrize("name", ["8start", "bad_name", "ends-", "two--hyphens", ""])
+def test_plan_rejects_invalid_group_names(name):
+    from upgrade_cli.cli_common import ToolError
+    from upgrade_cli.params.plan import build_plan
+
+    cp = _cluster(GroupParams("r", "instance"))
+    v2 = FamilyDefaults(profiles.V2, profiles.family_profile(profiles.V2), "param_profiles (offline)")
+    with pytest.raises(ToolError, match="AWS parameter group naming rules"):
+        build_plan(cp, v2, _v3(), name)

@@ -7,6 +7,7 @@ Modify calls that would change something, so a second run makes no call at all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -18,6 +19,7 @@ from upgrade_cli.params import profiles
 from upgrade_cli.params.diff import map_setting, v2_effective
 from upgrade_cli.params.groups import ClusterParams, FamilyDefaults
 
+_GROUP_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 parameters per call
 
 
@@ -69,8 +71,9 @@ class Plan:
 
 
 def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: str) -> Plan:
-    if not name or len(name) > 255 - len("-instance-99") or not name[0].isalpha():
-        raise ToolError(f"--name {name!r}: a parameter group name must start with a letter (max ~240 characters)")
+    if not _GROUP_NAME.match(name) or "--" in name or len(name) > 255 - len("-instance-99"):
+        raise ToolError(f"--name {name!r}: use letters, digits and single hyphens, starting with a letter and not "
+                        "ending with a hyphen (AWS parameter group naming rules)")
     cgroup = PlannedGroup("cluster", f"{name}-cluster",
                           f"aurora-upgrade: 8.0 cluster group for {cp.cluster_id} (from {cp.cluster_group.name})")
     plan = Plan(cp.cluster_id, cgroup, [])
