@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -125,7 +126,6 @@ def versions_cmd(
     best = versions.recommended_target(targets)
     verdict = versions.check_target(targets, target) if target else None
     if output_format == OutputFormat.json:
-        import json
         console.print_json(json.dumps({
             "source": engine_version, "targets": targets,
             "recommended": best["EngineVersion"] if best else None,
