@@ -524,6 +524,7 @@ def _delete_deployment(ctx: Context, journal: Journal, dep: dict[str, Any] | Non
     params: dict[str, Any] = {"BlueGreenDeploymentIdentifier": ident}
     if delete_green:
         params["DeleteTarget"] = True
+        _unprotect(ctx, journal, bg.describe_cluster(ctx.rds, dep["Target"]))  # AWS refuses DeleteTarget otherwise
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)
         return
@@ -543,18 +544,25 @@ def _wait_gone(ctx: Context, what: str, lookup: Callable[[], Any]) -> None:
         ctx.poll.sleep(ctx.poll.interval)
 
 
+def _unprotect(ctx: Context, journal: Journal, cluster: dict[str, Any] | None) -> None:
+    """Turn deletion protection off on a cluster about to be deleted (idempotent: checks first)."""
+    if not cluster or not cluster.get("DeletionProtection"):
+        return
+    name = cluster["DBClusterIdentifier"]
+    if not ctx.dry_run:
+        journal.write("cleanup", f"disable-deletion-protection:{name}", INTENT, cluster=name)
+    ctx.mutations.call(ctx.rds, "modify_db_cluster", DBClusterIdentifier=name, DeletionProtection=False,
+                       ApplyImmediately=True)
+    if not ctx.dry_run:
+        journal.write("cleanup", f"disable-deletion-protection:{name}", DONE, cluster=name)
+
+
 def _delete_old_blue(ctx: Context, journal: Journal, old_blue: str, final_snapshot: bool) -> None:
     cluster = bg.describe_cluster(ctx.rds, old_blue)
     if cluster is None:
         console.print(f"old blue cluster {old_blue} already deleted", markup=False)
         return
-    if cluster.get("DeletionProtection"):
-        params = {"DBClusterIdentifier": old_blue, "DeletionProtection": False, "ApplyImmediately": True}
-        if not ctx.dry_run:
-            journal.write("cleanup", "disable-deletion-protection", INTENT, cluster=old_blue)
-        ctx.mutations.call(ctx.rds, "modify_db_cluster", **params)
-        if not ctx.dry_run:
-            journal.write("cleanup", "disable-deletion-protection", DONE, cluster=old_blue)
+    _unprotect(ctx, journal, cluster)
     for inst in bg.cluster_instances(ctx.rds, cluster):
         iid = inst["DBInstanceIdentifier"]
         if inst.get("DBInstanceStatus") == "deleting":
