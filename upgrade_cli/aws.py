@@ -12,10 +12,13 @@ from typing import Any, Iterator
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+from botocore.parsers import ResponseParserError
 
 from upgrade_cli.cli_common import ToolError
 
 RETRY_ATTEMPTS = 6
+# what an AWS call can raise that is the service's (or the network's) fault, not ours
+AWS_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
 
 
 def client(service: str, region: str | None = None, profile: str | None = None,
@@ -51,7 +54,7 @@ def call(api: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
     """Call ``api.<operation>(**kwargs)`` (snake_case name), mapping AWS errors to ToolError."""
     try:
         return getattr(api, operation)(**kwargs)
-    except (ClientError, BotoCoreError) as exc:
+    except AWS_ERRORS as exc:
         raise explain(exc, _camel(operation)) from None
 
 
@@ -60,7 +63,7 @@ def paginate(api: Any, operation: str, key: str, **kwargs: Any) -> Iterator[dict
     try:
         for page in api.get_paginator(operation).paginate(**kwargs):
             yield from page.get(key, [])
-    except (ClientError, BotoCoreError) as exc:
+    except AWS_ERRORS as exc:
         raise explain(exc, _camel(operation)) from None
 
 

@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-from botocore.parsers import ResponseParserError
-
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.params import profiles
@@ -168,7 +165,7 @@ def family_defaults(rds: Any | None, family: str) -> FamilyDefaults:
     try:
         cluster = _engine_defaults(rds, "describe_engine_default_cluster_parameters", family)
         instance = _engine_defaults(rds, "describe_engine_default_parameters", family)
-    except (ClientError, BotoCoreError, ResponseParserError) as exc:  # an endpoint without the call answers garbage
+    except aws.AWS_ERRORS as exc:  # an endpoint without the call answers garbage
         reason = aws.explain(exc, "DescribeEngineDefaultParameters")
         return FamilyDefaults(family, profiles.family_profile(family), f"param_profiles (API unavailable: {reason})")
     if not cluster and not instance:
