@@ -1,0 +1,183 @@
+"""The parts under the blue/green commands: the waiter's clock and backoff, the live view, the journal,
+naming, DDL recognition, a dropped connection while polling, and a real kill mid-wait."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, build_blue, journal, provisioning_frames, run_cli,
+                                            steps)
+from tests.fakes.rds_engine_fake import install_rds_engine_fake
+from upgrade_cli import aws as awsmod
+from upgrade_cli.bluegreen import rds as bg
+from upgrade_cli.bluegreen.gates import is_ddl
+from upgrade_cli.bluegreen.journal import Journal, journal_dir
+from upgrade_cli.bluegreen.waiter import PollSettings, View, WaitAborted, wait_for
+from upgrade_cli.cli_common import ToolError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class FakeClock:
+    """Time that moves only when the waiter sleeps: no real sleeping in tests."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+def snap(status: str) -> dict:
+    return {"BlueGreenDeploymentIdentifier": "bgd-x", "BlueGreenDeploymentName": "n", "Status": status,
+            "Tasks": [], "SwitchoverDetails": []}
+
+
+def quiet_view() -> View:
+    return View(Console(file=io.StringIO(), force_terminal=False, width=200))
+
+
+def test_wait_times_out_on_the_injected_clock():
+    t = FakeClock()
+    settings = PollSettings(interval=30, timeout=100, sleep=t.sleep, clock=t.clock)
+    with pytest.raises(WaitAborted, match=r"timed out after 120s .* still PROVISIONING"):
+        wait_for(lambda: snap("PROVISIONING"), lambda d: False, lambda d: None, settings, "x", quiet_view())
+    assert t.sleeps == [30, 30, 30, 30]
+
+
+def test_transient_errors_back_off_exponentially_then_recover():
+    t = FakeClock()
+    answers = [bg.Transient("throttled (Throttling)")] * 3 + [snap("AVAILABLE")]
+
+    def poll():
+        item = answers.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    settings = PollSettings(interval=5, timeout=3600, sleep=t.sleep, clock=t.clock)
+    out = wait_for(poll, lambda d: d["Status"] == "AVAILABLE", lambda d: None, settings, "x", quiet_view())
+    assert out["Status"] == "AVAILABLE"
+    assert t.sleeps == [10, 20, 40]
+
+
+def test_live_view_renders_on_a_terminal():
+    buf = io.StringIO()
+    view = View(Console(file=buf, force_terminal=True, width=120))
+    with view:
+        view.update({**snap("PROVISIONING"), "Tasks": [{"Name": "DB_ENGINE_VERSION_UPGRADE", "Status": "IN_PROGRESS"}]})
+    text = buf.getvalue()
+    assert "DB_ENGINE_VERSION_UPGRADE" in text and "IN_PROGRESS" in text and "PROVISIONING" in text
+
+
+def test_a_dropped_connection_while_polling_is_transient(monkeypatch):
+    # No `aws` fixture: the autouse guard points every endpoint at a dead loopback port.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    api = awsmod.client("rds", "us-east-1", max_attempts=0)
+    with pytest.raises(bg.Transient, match="connection problem"):
+        bg.poll_deployment(api, "bgd-anything")
+
+
+def test_journal_survives_a_torn_last_line_and_closes_lifecycles(tmp_path):
+    j = Journal(tmp_path, "us-east-1", "dep")
+    j.write("create", "create", "intent")
+    j.write("create", "create", "done", deployment_id="bgd-1")
+    with j.path.open("a") as fh:
+        fh.write('{"ts": "2026-')  # killed mid-write
+    assert j.phase("create") == "done" and j.value("deployment_id") == "bgd-1"
+    j.path.write_text(j.path.read_text().rsplit("\n", 1)[0] + "\n")
+    j.write("cleanup", "cleanup", "done")
+    assert j.phase("create") is None and j.entries() == []
+    assert len(j.all_entries()) == 3
+
+
+def test_journal_corruption_in_the_middle_is_an_error(tmp_path):
+    j = Journal(tmp_path, "us-east-1", "dep")
+    j.path.parent.mkdir(parents=True, exist_ok=True)
+    j.path.write_text('not json\n{"step": "x", "phase": "done"}\n')
+    with pytest.raises(ToolError, match="corrupt at line 1"):
+        j.entries()
+
+
+def test_journal_dir_precedence(tmp_path, monkeypatch):
+    monkeypatch.setenv("AURORA_UPGRADE_JOURNAL_DIR", str(tmp_path / "env"))
+    assert journal_dir(None) == tmp_path / "env"
+    assert journal_dir(tmp_path / "opt") == tmp_path / "opt"
+    monkeypatch.delenv("AURORA_UPGRADE_JOURNAL_DIR")
+    assert journal_dir(None) == Path("~/.aurora-upgrade/journal").expanduser()
+
+
+@pytest.mark.parametrize("cluster, version, expected", [
+    ("prod", "8.0", "prod-to-8-0"),
+    ("prod", "8.0.mysql_aurora.3.04.0", "prod-to-3-04-0"),
+    ("9lives", "3.05.2", "bg-9lives-to-3-05-2"),
+    ("x" * 70, "8.0", "x" * 60),
+])
+def test_default_names_are_valid_and_deterministic(cluster, version, expected):
+    name = bg.deployment_name_for(cluster, version)
+    assert name == expected and bg.check_name(name) == name
+
+
+def test_invalid_names_are_refused():
+    with pytest.raises(ToolError, match="invalid deployment name"):
+        bg.check_name("bad--name")
+
+
+@pytest.mark.parametrize("sql, ddl", [
+    ("ALTER TABLE t ADD c INT", True),
+    ("/* pt-osc */ alter table t engine=InnoDB", True),
+    ("  CREATE INDEX i ON t (c)", True),
+    ("OPTIMIZE TABLE t", True),
+    ("SELECT 'ALTER TABLE t'", False),
+    ("INSERT INTO alter_log VALUES (1)", False),
+    (None, False),
+])
+def test_ddl_recognition_ignores_comments_and_literals(sql, ddl):
+    assert is_ddl(sql) is ddl
+
+
+def test_a_killed_wait_resumes_without_a_second_create(aws, tmp_path, monkeypatch):
+    """A real SIGKILL of the CLI process while it follows a slow deployment."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    install_rds_engine_fake(aws)
+    blue = build_blue()
+    timeline = BlueGreenTimeline(aws).script(provisioning_frames()[0], sticky=True)
+    args = ["create", "--cluster", blue.cluster, "--target-version", "8.0", "--cluster-parameter-group",
+            blue.cluster_group_v3, "--wait", "--poll-interval", "0.2", "--journal-dir", str(tmp_path)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "upgrade_cli.main", "bluegreen", *args], env=env, cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while ("wait-available", "intent") not in steps(journal(tmp_path, "prod-to-8-0")):
+            assert proc.poll() is None, "the CLI ended before it started waiting"
+            assert time.monotonic() < deadline, "the CLI never started waiting"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert aws.actions().count("CreateBlueGreenDeployment") == 1
+    timeline.script()  # provisioning finishes: moto answers AVAILABLE
+    result = run_cli(tmp_path, *args[:-4])
+    assert result.exit_code == 0, result.output
+    assert "not creating it again" in result.output
+    assert aws.actions().count("CreateBlueGreenDeployment") == 1
+    assert steps(journal(tmp_path, "prod-to-8-0"))[-1] == ("wait-available", "done")
