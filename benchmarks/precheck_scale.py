@@ -1,0 +1,141 @@
+"""How the live scan scales: collect_live vs the bare bulk queries it is made of, per schema size.
+
+Builds N-table schemas (20 columns each, 2 secondary indexes, one view per 50 tables and a few
+hundred routines) in a throw-away MariaDB, then for each N measures, in the same run:
+- ``bare``: the exact information_schema/server queries collect_live sends (recorded from a scan),
+  replayed with a plain cursor (execute + fetchall, no Python processing): the floor;
+- ``scan``: collect_live itself (queries + building the Catalog);
+- ``checks``: run_checks on the resulting catalog (reported separately).
+The ratio scan/bare is the collector's overhead (target <= 1.3); scan time per 1k tables shows
+whether growth is linear. Each figure is the median of ``--repeat`` runs after one warm-up.
+
+    .venv/bin/python benchmarks/precheck_scale.py [--sizes 1000,5000,20000] [--routines 300] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pymysql  # noqa: E402
+
+from checks.registry import run_checks  # noqa: E402
+from tests.mariadb_server import MariaDB  # noqa: E402
+from upgrade_cli import collect_live as live  # noqa: E402
+
+
+def schema_script(n_tables: int, n_routines: int) -> str:
+    """DDL for one benchmark schema, with a few upgrade problems so the checks have work to do."""
+    out = ["SET sql_mode = 'NO_ENGINE_SUBSTITUTION';"]
+    for i in range(n_tables):
+        cols = ["id int(11) NOT NULL AUTO_INCREMENT"]
+        for c in range(1, 20):
+            kind = c % 5
+            cols.append({0: f"c{c} int(11) DEFAULT '0'",
+                         1: f"c{c} varchar(64) CHARACTER SET utf8 DEFAULT NULL",
+                         2: f"c{c} datetime NOT NULL DEFAULT '0000-00-00 00:00:00'",
+                         3: f"c{c} decimal(10,2) DEFAULT '0.00'",
+                         4: f"c{c} text"}[kind])
+        cols += ["PRIMARY KEY (id)", "KEY k1 (c1)", "KEY k2 (c2, c3)"]
+        charset = "utf8" if i % 3 == 0 else "utf8mb4"
+        out.append(f"CREATE TABLE t{i} ({', '.join(cols)}) ENGINE=InnoDB DEFAULT CHARSET={charset};")
+    for v in range(0, n_tables, 50):
+        out.append(f"CREATE VIEW v{v} AS SELECT id, c1, c2 FROM t{v} WHERE c1 > 0;")
+    out.append("DELIMITER //")
+    for r in range(n_routines):
+        t = r % n_tables
+        if r % 3:
+            out.append(f"CREATE PROCEDURE p{r}(IN a INT) BEGIN SELECT c1, COUNT(*) FROM t{t} WHERE id > a "
+                       f"GROUP BY c1 ORDER BY c1; UPDATE t{t} SET c1 = c1 + 1 WHERE id = a; END //")
+        else:
+            out.append(f"CREATE FUNCTION f{r}(a INT) RETURNS INT DETERMINISTIC "
+                       f"RETURN (SELECT COUNT(*) FROM t{t} WHERE id < a) //")
+    out.append("DELIMITER ;")
+    return "\n".join(out) + "\n"
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def record_queries(conn, db: str) -> list[tuple[str, object]]:
+    """The statements one collect_live run sends, in order (recorded by wrapping its query method)."""
+    sent: list[tuple[str, object]] = []
+    original = live._Scan.query
+
+    def recording(self, sql, args=None):
+        sent.append((sql, args))
+        return original(self, sql, args)
+
+    live._Scan.query = recording
+    try:
+        live.collect_live(conn, [db], statement_timeout_s=3600)
+    finally:
+        live._Scan.query = original
+    return sent
+
+
+def bare(conn, queries) -> None:
+    with conn.cursor() as cur:
+        for sql, args in queries:
+            cur.execute(sql, args)
+            cur.fetchall()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,5000", help="comma-separated table counts (default 1000,5000)")
+    ap.add_argument("--routines", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    with tempfile.TemporaryDirectory(prefix="precheck-scale-") as tmp:
+        server = MariaDB(tmp, extra_cnf="table_definition_cache=30000\ntable_open_cache=30000\n"
+                                        "innodb_open_files=30000\nopen_files_limit=65535\n")
+        server.start()
+        try:
+            print(f"{'tables':>7} {'objects':>8} {'bare s':>8} {'scan s':>8} {'ratio':>6} {'checks s':>9} "
+                  f"{'scan s/1k tables':>18} {'round trips':>12}")
+            for n in sizes:
+                db = f"bench_{n}"
+                build = time.perf_counter()
+                with server.connect() as admin, admin.cursor() as cur:
+                    cur.execute(f"DROP DATABASE IF EXISTS {db}")
+                    cur.execute(f"CREATE DATABASE {db}")
+                server.execute_script(schema_script(n, args.routines), db)
+                build = time.perf_counter() - build
+                with server.connect() as conn:
+                    queries = record_queries(conn, db)  # also the warm-up run
+                    bare_runs, scan_runs = [], []
+                    catalog = None
+                    for _ in range(args.repeat):
+                        bare_runs.append(timed(lambda: bare(conn, queries)))
+
+                        def scan():
+                            nonlocal catalog
+                            catalog = live.collect_live(conn, [db], statement_timeout_s=3600)
+
+                        scan_runs.append(timed(scan))
+                    assert catalog is not None and catalog.complete, catalog and catalog.incomplete_reason
+                    checks_s = timed(lambda: run_checks(catalog))
+                objects = len(catalog.tables) + len(catalog.views) + len(catalog.routines)
+                b, s = statistics.median(bare_runs), statistics.median(scan_runs)
+                print(f"{n:>7} {objects:>8} {b:>8.2f} {s:>8.2f} {s / b:>6.2f} {checks_s:>9.2f} "
+                      f"{1000 * s / n:>18.3f} {len(queries):>12}   (built in {build:.0f}s)", flush=True)
+                with server.connect() as admin, admin.cursor() as cur:
+                    cur.execute(f"DROP DATABASE {db}")
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
