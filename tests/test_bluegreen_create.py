@@ -136,9 +136,21 @@ def test_tmp_database_gate_reads_blue_over_sql(world, aws, tmp_path, mariadb, mo
     assert "CreateBlueGreenDeployment" not in aws.actions()
     assert ROOT_PASSWORD not in result.output and ROOT_PASSWORD not in (tmp_path / "us-east-1--bg1.jsonl").read_text()
 
-    result = run_cli(tmp_path, *create_args(world, "--dsn", dsn, "--name", "bg1"))
+    monkeypatch.delenv("AURORA_UPGRADE_PASSWORD")  # now the password travels in the DSN: still never shown
+    inline = f"mysql://root:{ROOT_PASSWORD}@127.0.0.1:{mariadb.port}/"
+    result = run_cli(tmp_path, *create_args(world, "--dsn", inline, "--name", "bg1"))
     assert result.exit_code == 0, result.output
     assert "no `tmp` database on blue" in result.output
+    assert ROOT_PASSWORD not in result.output and ROOT_PASSWORD not in (tmp_path / "us-east-1--bg1.jsonl").read_text()
+
+
+def test_tmp_database_gate_with_host_and_user_flags(world, aws, tmp_path, mariadb, monkeypatch):
+    monkeypatch.setenv("AURORA_UPGRADE_PASSWORD", ROOT_PASSWORD)
+    result = run_cli(tmp_path, *create_args(world, "--host", "127.0.0.1", "--port", str(mariadb.port),
+                                            "--user", "root", "--dry-run"))
+    assert result.exit_code == 0, result.output
+    assert "no `tmp` database on blue" in result.output
+    assert "CreateBlueGreenDeployment" not in aws.actions()
 
 
 def test_slow_provisioning_shows_tasks_moving_until_available(world, aws, tmp_path):

@@ -44,11 +44,12 @@ def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run
                         poll=PollSettings(interval=interval, timeout=timeout))
 
 
-def _connector(dsn: str | None) -> orch.Connector | None:
-    """A way to open a read-only session from a DSN (password: DSN, $AURORA_UPGRADE_PASSWORD or ~/.my.cnf)."""
-    if not dsn:
+def _connector(dsn: str | None, host: str | None = None, port: int | None = None,
+               user: str | None = None) -> orch.Connector | None:
+    """A way to open a read-only session (password: DSN, $AURORA_UPGRADE_PASSWORD or ~/.my.cnf, never a flag)."""
+    if not dsn and not host:
         return None
-    opts = connect.resolve(dsn=dsn)
+    opts = connect.resolve(dsn=dsn, host=host, port=port, user=user)
     return lambda: connect.open_connection(opts, read_only=True)
 
 
@@ -66,6 +67,9 @@ def create(
     precheck_report: PrecheckOpt = None,
     dsn: Annotated[Optional[str], typer.Option(
         "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP}).")] = None,
+    host: connect.HostOpt = None,
+    port: connect.PortOpt = None,
+    user: connect.UserOpt = None,
     dry_run: DryRunOpt = False,
     poll_interval: PollOpt = 30.0,
     wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0, help="Give up waiting after this many seconds.")] = 6 * 3600.0,
@@ -74,9 +78,9 @@ def create(
     journal: JournalOpt = None,
 ) -> None:
     """Verify prerequisites, then create the blue/green deployment (and with --wait, follow it)."""
-    blue = _connector(dsn)
+    blue = _connector(dsn, host, port, user)
     if blue is None:
-        console.print("note: no blue connection (--dsn): the `tmp` database gate is skipped", markup=False)
+        console.print("note: no blue connection (--dsn or --host): the `tmp` database gate is skipped", markup=False)
     ctx = _context(region, profile, journal, dry_run=dry_run, interval=poll_interval, timeout=wait_timeout)
     orch.create(ctx, orch.CreateRequest(cluster=cluster, target_version=target_version,
                                         cluster_group=cluster_parameter_group, instance_group=instance_parameter_group,
