@@ -283,3 +283,11 @@ def test_upgrade_checker_corpus_objects_are_all_found():
         == (20, 9, 18, 19, 18)
     modes = {r.name: r.sql_mode for r in cat.routines}
     assert modes["TEST_NO_AUTO_CREATE_USER"] == "NO_AUTO_CREATE_USER"
+
+
+def test_truncated_and_mangled_dumps_never_crash():
+    text = EXAMPLE.read_text()
+    for cut in range(0, len(text), max(1, len(text) // 150)):
+        for sample in (text[:cut], text[cut:], text[:cut] + "/*!50003 CREATE*/ ( ` ' \" DELIMITER"):
+            cat = parse_dump(sample, default_schema="d")
+            assert all(i.reason for i in cat.issues)
