@@ -132,7 +132,7 @@ def workload_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def replay(workload_file: Path, blue: MariaDB, green: MariaDB, out: Path, **kw) -> dict:
     from upgrade_cli.bench.workload import Workload
 
-    opts = RunOptions(**{"repeat": 3, "warmup": 1, "timeout_s": 20, **kw})
+    opts = RunOptions(**{"repeat": 5, "warmup": 1, "timeout_s": 20, **kw})
     run_workload(Workload.load(workload_file), parse_dsn(dsn(blue)), parse_dsn(dsn(green)), opts, out)
     return compare(out)
 
@@ -268,7 +268,7 @@ def test_cli_end_to_end_formats_and_exit_codes(servers, workload_file, tmp_path,
     runner = CliRunner()
     blue, green = servers["blue"], servers["green"]
     res = runner.invoke(app, ["bench", "run", "--workload", str(workload_file), "--blue", dsn(blue),
-                              "--green", dsn(green), "--repeat", "3", "--out", str(tmp_path / "r.jsonl"), "-q"])
+                              "--green", dsn(green), "--out", str(tmp_path / "r.jsonl"), "-q"])
     assert res.exit_code == 0, res.output
     assert blue.password not in res.output
 

@@ -200,7 +200,8 @@ def capture_digests(conn, top: int) -> Workload:
             sample, note = None, "sample text truncated by performance_schema_max_sql_text_length"
         if not sample:
             note = note or ("no sample text: this server has no QUERY_SAMPLE_TEXT and the statement is not in "
-                            "events_statements_history(_long); capture from --slow-log to replay it")
+                            "events_statements_history(_long) (consumers events_statements_current and "
+                            "events_statements_history_long must be ON); capture from --slow-log to replay it")
         shapes.append(QueryShape(
             digest=str(digest), fingerprint=str(digest_text), database=schema, samples=[sample] if sample else [],
             source=SourceTimings(count=int(count), total_s=int(sum_t) / 1e12, max_s=int(max_t) / 1e12,

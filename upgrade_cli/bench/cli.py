@@ -88,7 +88,8 @@ def run(
     blue: Annotated[str, typer.Option("--blue", help="Blue (current) server DSN, e.g. mysql://user@host:3306/db.")],
     green: Annotated[str, typer.Option("--green", help="Green (upgraded) server DSN.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Results file to write (JSON lines).")] = Path("results.jsonl"),
-    repeat: Annotated[int, typer.Option("--repeat", help="Timed executions per statement and side.")] = 3,
+    repeat: Annotated[int, typer.Option("--repeat", help="Timed executions per statement and side "
+                                                        "(a one-statement shape needs 5 for a verdict).")] = 5,
     warmup: Annotated[int, typer.Option("--warmup", help="Untimed executions first (warm caches).")] = 1,
     concurrency: Annotated[int, typer.Option("--concurrency", help="Sessions per side running statements at once.")] = 1,
     timeout: Annotated[float, typer.Option("--timeout", help="Per-statement time limit in seconds (server enforced).")] = 30.0,

@@ -1,8 +1,11 @@
 """Turn a results file into verdicts: per shape latency with a confidence interval, and every difference.
 
-A slowdown is a *regression* only when both hold: the bootstrap interval of the green/blue ratio of
-medians lies wholly above ``threshold`` (default 1.10: at least 10 % slower, with confidence), and
-the medians differ by more than ``floor_ms`` (default 1 ms). The floor keeps sub-millisecond jitter
+A slowdown is a *regression* only when all three hold: the bootstrap interval of the green/blue
+ratio of medians lies wholly above ``threshold`` (default 1.10: at least 10 % slower, with
+confidence); green is slower in significantly more of the lock-step pairs (blue and green ran the
+same statement at the same moment) than a coin would give (exact one-sided sign test, p below
+1 - confidence: 5 of 5 pairs is enough, 7 of 9 is not); and the medians differ by more than
+``floor_ms`` (default 1 ms). The floor keeps sub-millisecond jitter
 out (pt-upgrade's "0.08 ms vs 4 ms, 50× increase" false alarms); the interval keeps single slow
 samples out. The bootstrap resamples statements of a shape and the repetitions of each, so a
 shape replayed with many literal variants and one repetition still gets an honest interval.
@@ -81,6 +84,21 @@ def percentile(values: list[float], q: float) -> float:
     lo = math.floor(pos)
     hi = min(lo + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def sign_test(blue: list[list[float]], green: list[list[float]]) -> tuple[float, float]:
+    """One-sided exact sign-test p-values over the lock-step pairs: (green slower, green faster)."""
+    slower = faster = 0
+    for bs, gs in zip(blue, green):
+        for b, g in zip(bs, gs):
+            slower += g > b
+            faster += g < b
+    n = slower + faster
+
+    def tail(k: int) -> float:
+        return sum(math.comb(n, i) for i in range(k, n + 1)) / 2 ** n if n else 1.0
+
+    return tail(slower), tail(faster)
 
 
 def ratio_interval(blue: list[list[float]], green: list[list[float]], opts: CompareOptions,
@@ -238,9 +256,11 @@ def judge_shape(shape: ShapeReport, opts: CompareOptions, rng: random.Random) ->
         return
     p50_blue = shape.stats("blue")["p50_ms"]
     p50_green = shape.stats("green")["p50_ms"]
-    if lo > opts.threshold and p50_green - p50_blue > opts.floor_ms:
+    p_slower, p_faster = sign_test(shape.blue_ms, shape.green_ms)
+    alpha = 1 - opts.confidence
+    if lo > opts.threshold and p_slower < alpha and p50_green - p50_blue > opts.floor_ms:
         shape.verdict = "regression"
-    elif hi < 1 / opts.threshold and p50_blue - p50_green > opts.floor_ms:
+    elif hi < 1 / opts.threshold and p_faster < alpha and p50_blue - p50_green > opts.floor_ms:
         shape.verdict = "faster"
     else:
         shape.verdict = "same"

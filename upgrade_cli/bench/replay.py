@@ -40,7 +40,7 @@ FETCH_BATCH = 1000
 
 @dataclass
 class RunOptions:
-    repeat: int = 3
+    repeat: int = 5  # 5 of 5 slower is the least a one-statement shape needs for a significant sign test
     warmup: int = 1
     concurrency: int = 1
     timeout_s: float = 30.0
