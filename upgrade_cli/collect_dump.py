@@ -21,6 +21,7 @@ Rules worth knowing:
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import gzip
 import re
@@ -393,11 +394,6 @@ def _parse_type(c: _Cursor) -> _Type:
     return _Type(base, column_type, charset, collation, binary, enum_values)
 
 
-def _type_text(t: _Type) -> str:
-    """A parameter/RETURNS type as ``information_schema.PARAMETERS.DTD_IDENTIFIER`` writes it."""
-    return t.column_type
-
-
 def _definer(c: _Cursor) -> str:
     """``DEFINER = `u`@`h``` → ``u@h`` (the form information_schema uses)."""
     c.accept_punct("=")
@@ -451,6 +447,7 @@ class DumpParser:
         self.events: dict[tuple[str, str], Event] = {}
         self.issues: list[CollectionIssue] = []
         self.ddl_seen = 0
+        self.fk_index_names: dict[tuple[str, str, str], str] = {}
         self.account_statements: list[int] = []  # lines of CREATE USER/ROLE, GRANT, REVOKE
         self.extra: dict[str, object] = {}
 
@@ -675,8 +672,6 @@ class DumpParser:
             base = self.tables.get((src_schema or schema, src))
             if base is None:
                 raise _ParseError(f"CREATE TABLE {name} LIKE {src}: {src} is not defined earlier in the dump")
-            import copy
-
             table = copy.deepcopy(base)
             table.schema, table.name = schema, name
             self.tables[(schema, name)] = table
@@ -695,7 +690,7 @@ class DumpParser:
         if not c.done():
             self._issue("table", name, f"CREATE TABLE {name} at line {line}: text after the table options "
                         f"not understood: {c.rest_text()[:60]!r}", schema)
-        _finish_table(table)
+        _finish_table(table, self.fk_index_names)
         self.tables[(schema, name)] = table
         self.views.pop((schema, name), None)
 
@@ -786,11 +781,12 @@ class DumpParser:
             if c.accept("VALUES"):
                 if c.accept("LESS"):
                     c.expect("THAN")
-                if c.accept("IN") or True:
-                    if c.at_punct("("):
-                        c.group()
-                    else:
-                        c.take()  # MAXVALUE
+                else:
+                    c.expect("IN")
+                if c.at_punct("("):
+                    c.group()
+                else:
+                    c.take()  # MAXVALUE
             elif c.at_punct("("):
                 for sub in c.group().split_commas():
                     sub.expect("SUBPARTITION")
@@ -859,9 +855,10 @@ class DumpParser:
                 c.take()
             elif c.at("NOT") and c.at("IGNORED", k=1):
                 c.i += 2
-            else:
+            else:  # KEY_BLOCK_SIZE=n, VISIBLE, CLUSTERING=YES ...: nothing the catalog keeps
                 c.take()
-                c.skip_value() if c.at_punct("=") else None
+                if c.at_punct("="):
+                    c.skip_value()
         if kind == "PRIMARY":
             name = "PRIMARY"
         name = name or symbol or _auto_index_name(table, parts[0].column)
@@ -891,12 +888,10 @@ class DumpParser:
         c.expect("REFERENCES")
         ref_schema, ref_table = c.qualified()
         ref_cols = [p.name() for p in c.group().split_commas()] if c.at_punct("(") else []
-        n = len(table.foreign_keys) + 1
-        name = symbol or f"{table.name}_ibfk_{n}"
-        fk = ForeignKey(name, cols, ref_schema or table.schema, ref_table, ref_cols)
-        fk_index_name = index_name or symbol
-        fk.__dict__["_index_name"] = fk_index_name  # consumed by _finish_table, never serialised
-        return fk
+        name = symbol or f"{table.name}_ibfk_{len(table.foreign_keys) + 1}"
+        if index_name or symbol:  # the name InnoDB gives the index it adds when none covers the columns
+            self.fk_index_names[(table.schema, table.name, name)] = index_name or symbol  # type: ignore[assignment]
+        return ForeignKey(name, cols, ref_schema or table.schema, ref_table, ref_cols)
 
     def _column(self, c: _Cursor, table: Table, line: int) -> None:
         c.accept("COLUMN")
@@ -1083,7 +1078,7 @@ class DumpParser:
         returns = None
         if kind == "FUNCTION":
             c.expect("RETURNS")
-            returns = _type_text(_parse_type(c))
+            returns = _parse_type(c).column_type  # as PARAMETERS.DTD_IDENTIFIER, without CHARSET
         comment, security = "", None
         while c.at(*_ROUTINE_CHARACTERISTICS):
             if c.accept("COMMENT"):
@@ -1108,10 +1103,10 @@ class DumpParser:
     def _param(self, c: _Cursor, kind: str) -> str:
         mode = ""
         if kind == "PROCEDURE":
-            mode = (c.accept("IN", "OUT", "INOUT") or _NoTok).upper or "IN"
+            given = c.accept("IN", "OUT", "INOUT")
+            mode = given.upper if given else "IN"
         name = c.name()
-        typ = _type_text(_parse_type(c))
-        return " ".join(p for p in (mode, name, typ) if p)
+        return " ".join(p for p in (mode, name, _parse_type(c).column_type) if p)
 
     def _body(self, c: _Cursor, what: str) -> str:
         if c.done():
@@ -1180,7 +1175,7 @@ class DumpParser:
                         f"CREATE INDEX at line {line} on {table_name}, which is not defined earlier in the dump", schema)
             return
         rest_start = c.i
-        idx = self._index_def(_Cursor(c.toks, c.text, rest_start, c.stop), table, name, kind=index_kind or "KEY_")
+        idx = self._index_def(_Cursor(c.toks, c.text, rest_start, c.stop), table, name, kind=index_kind or "INDEX")
         idx.name = name
         if index_type and idx.index_type in ("BTREE", "HASH"):
             idx.index_type = index_type
@@ -1208,7 +1203,7 @@ class DumpParser:
             return
         for spec in c.split_commas():
             self._alter_spec(spec, table, line)
-        _finish_table(table)
+        _finish_table(table, self.fk_index_names)
 
     def _alter_spec(self, c: _Cursor, table: Table, line: int) -> None:
         if c.accept("ADD"):
@@ -1290,10 +1285,6 @@ class DumpParser:
             self.tables[(table.schema, new)] = table
 
 
-class _NoTok:
-    upper = ""
-
-
 def _parse_type_attrs(c: _Cursor) -> tuple[str | None, str | None, bool]:
     charset = collation = None
     binary = False
@@ -1349,7 +1340,7 @@ def _auto_index_name(table: Table, column: str) -> str:
     return name
 
 
-def _finish_table(table: Table) -> None:
+def _finish_table(table: Table, fk_index_names: dict[tuple[str, str, str], str]) -> None:
     """What the server adds on its own: NOT NULL primary-key columns, an index for every foreign key."""
     for idx in table.indexes:
         if idx.name == "PRIMARY":
@@ -1358,7 +1349,7 @@ def _finish_table(table: Table) -> None:
                 if col is not None:
                     col.nullable = False
     for fk in table.foreign_keys:
-        index_name = fk.__dict__.pop("_index_name", None)
+        index_name = fk_index_names.get((table.schema, table.name, fk.name))
         cols = [c.lower() for c in fk.columns]
         covered = any([p.column.lower() for p in i.parts][:len(cols)] == cols for i in table.indexes
                       if i.index_type not in ("FULLTEXT", "SPATIAL"))
