@@ -319,6 +319,17 @@ def test_resume_while_in_progress_keeps_polling(dep, aws, tmp_path, monkeypatch)
     assert calls(aws) == 1
 
 
+def test_a_wait_that_gives_up_leaves_the_attempt_open(dep, aws, tmp_path):
+    BlueGreenTimeline(aws).slow_switchover(in_progress_polls=3)
+    gave_up = switch(tmp_path, NAME, "--wait-timeout", "0")
+    assert gave_up.exit_code == 2
+    assert "(it will not switch over again)" in " ".join(gave_up.output.split())
+    assert steps(journal(tmp_path, NAME))[-1] == ("switchover", "info")
+    resumed = switch(tmp_path, NAME)
+    assert resumed.exit_code == 0, resumed.output
+    assert calls(aws) == 1
+
+
 def test_member_not_available_blocks(dep, aws, tmp_path):
     BlueGreenTimeline(aws).script(Frame(member_status="PROVISIONING"), sticky=True)
     result = switch(tmp_path, NAME)

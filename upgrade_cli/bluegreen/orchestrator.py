@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import pymysql
 import typer
 
 from upgrade_cli import aws
@@ -25,7 +26,7 @@ from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, W
 from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console
 
 CALLED = "called"  # the switchover call returned; the outcome is still to be seen
-OPEN = (INTENT, CALLED)  # started, outcome unknown: never call again, look it up
+OPEN = (INTENT, CALLED, INFO)  # started, outcome unknown (INFO: a wait gave up): never call again, look it up
 AVAILABLE_GRACE_POLLS = 6  # AVAILABLE polls tolerated right after a switchover call (eventual consistency)
 OLD_BLUE = re.compile(r"-old\d+$")
 
@@ -415,6 +416,8 @@ def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | No
                 problems.append(f"the cluster endpoint serves {sql_version}, not 8.0")
         except ToolError as exc:
             problems.append(f"could not check the endpoint by SQL: {exc}")
+        except pymysql.err.MySQLError as exc:
+            problems.append(f"could not check the endpoint by SQL: MySQL error {exc.args[0] if exc.args else exc}")
     if problems:
         journal.write("switchover", "verify", FAILED, engine_version=version, sql_version=sql_version,
                       error="; ".join(problems))
