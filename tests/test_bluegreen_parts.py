@@ -4,7 +4,6 @@ naming, DDL recognition, a dropped connection while polling, and a real kill mid
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import subprocess
