@@ -12,7 +12,8 @@ import json
 import re
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError, ConnectionError as BotoConnectionError, ReadTimeoutError
+from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, ReadTimeoutError
+from botocore.parsers import ResponseParserError
 
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError, console
@@ -90,7 +91,7 @@ def lookup_deployment(rds: Any, ref: str) -> dict[str, Any] | None:
             if aws.error_code(exc) == "BlueGreenDeploymentNotFoundFault":
                 return None
             raise aws.explain(exc, "DescribeBlueGreenDeployments") from None
-        except BotoCoreError as exc:
+        except aws.AWS_ERRORS as exc:
             raise aws.explain(exc, "DescribeBlueGreenDeployments") from None
     else:
         items = list(aws.paginate(rds, "describe_blue_green_deployments", "BlueGreenDeployments",
@@ -107,9 +108,9 @@ def poll_deployment(rds: Any, ident: str) -> dict[str, Any]:
         if code in THROTTLING_CODES:
             raise Transient(f"throttled ({code})") from None
         raise aws.explain(exc, "DescribeBlueGreenDeployments") from None
-    except (BotoConnectionError, ReadTimeoutError) as exc:
+    except (BotoConnectionError, ReadTimeoutError, ResponseParserError) as exc:
         raise Transient(f"connection problem ({type(exc).__name__})") from None
-    except BotoCoreError as exc:
+    except aws.AWS_ERRORS as exc:
         raise aws.explain(exc, "DescribeBlueGreenDeployments") from None
     if not items:
         raise ToolError(f"blue/green deployment {ident} disappeared while waiting")
@@ -124,7 +125,7 @@ def describe_cluster(rds: Any, ident: str) -> dict[str, Any] | None:
         if aws.error_code(exc) == "DBClusterNotFoundFault":
             return None
         raise aws.explain(exc, "DescribeDBClusters") from None
-    except BotoCoreError as exc:
+    except aws.AWS_ERRORS as exc:
         raise aws.explain(exc, "DescribeDBClusters") from None
 
 
