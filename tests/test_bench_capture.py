@@ -257,3 +257,21 @@ def test_regression_needs_interval_sign_test_and_floor():
     noisy_g = [[9.9], [14.5], [24.7], [19.9], [3.2], [13.0], [30.5], [19.5], [19.9]]
     assert sign_test(noisy_b, noisy_g)[0] > 0.05 and judge(noisy_b, noisy_g) == "same"
     assert judge([[1.0]] * 2, [[9.0]] * 2) == "insufficient data"
+
+
+def test_plan_summary_reads_mysql80_explain_json_too():
+    """MySQL 8.0 names the estimate rows_examined_per_scan (MariaDB: rows); both feed the same plan diff.
+    The JSON is the shape MySQL 8.0 prints for a two-table join (trimmed to the keys we read)."""
+    from upgrade_cli.bench.compare import plan_change
+    from upgrade_cli.bench.replay import plan_summary
+
+    mysql80 = {"query_block": {"select_id": 1, "nested_loop": [
+        {"table": {"table_name": "c", "access_type": "ALL", "key": None, "rows_examined_per_scan": 200000}},
+        {"table": {"table_name": "r", "access_type": "ref", "key": "idx_product", "rows_examined_per_scan": 3}}]}}
+    blue = plan_summary(mysql80)
+    assert blue == [{"table": "c", "access_type": "ALL", "key": None, "rows": 200000},
+                    {"table": "r", "access_type": "ref", "key": "idx_product", "rows": 3}]
+    green = [dict(t) for t in blue]
+    green[1].update(access_type="ALL", key=None, rows=150000)
+    assert plan_change(blue, green) == "r: ref/idx_product → ALL/-"
+    assert plan_change(blue, [dict(t) for t in blue]) is None

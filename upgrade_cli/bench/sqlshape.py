@@ -146,7 +146,7 @@ def fingerprint(sql: str) -> str:
     text = ""
     for i, piece in enumerate(out):
         glue = " " if i else ""
-        if piece in (")", ",") or (out[i - 1] == "(" if i else False):
+        if piece in (")", ",", ".") or (out[i - 1] in ("(", ".") if i else False):
             glue = ""
         elif piece == "(" and i and out[i - 1] not in _SPACED_BEFORE_PAREN and out[i - 1][-1:].isalnum():
             glue = ""  # a function call: count(*)
