@@ -7,7 +7,8 @@ hundred routines) in a throw-away MariaDB, then for each N measures, in the same
 - ``scan``: collect_live itself (queries + building the Catalog);
 - ``checks``: run_checks on the resulting catalog (reported separately).
 The ratio scan/bare is the collector's overhead (target <= 1.3); scan time per 1k tables shows
-whether growth is linear. Each figure is the median of ``--repeat`` runs after one warm-up.
+whether growth is linear. Each figure is the median of at least ``--repeat`` interleaved runs (more
+for small sizes, until ~3 s of bare time) after one warm-up.
 
     .venv/bin/python benchmarks/precheck_scale.py [--sizes 1000,5000,20000] [--routines 300] [--repeat 3]
 """
@@ -117,11 +118,13 @@ def main() -> None:
                     queries = record_queries(conn, db)  # also the warm-up run
                     bare_runs, scan_runs = [], []
                     catalog = None
-                    for _ in range(args.repeat):
+                    # at least --repeat pairs and ~3 s of bare time, so small sizes are not all noise
+                    while len(bare_runs) < args.repeat or (sum(bare_runs) < 3 and len(bare_runs) < 25):
                         bare_runs.append(timed(lambda: bare(conn, queries)))
 
                         def scan():
                             nonlocal catalog
+                            catalog = None  # let the previous catalog go before building the next
                             catalog = live.collect_live(conn, [db], statement_timeout_s=3600)
 
                         scan_runs.append(timed(scan))
