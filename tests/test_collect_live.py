@@ -257,6 +257,20 @@ def test_server_facts_xa_transactions_and_accounts(mariadb, fresh_db):
     assert hashes and not any(h in text for h in hashes)
 
 
+def test_every_global_variable_is_read_but_none_that_can_hold_a_credential(mariadb, fresh_db):
+    cat = scan(mariadb, fresh_db)
+    v = cat.server.variables
+    # what removedSysVars / sysVarsNewDefaults read, without the collector having to list them
+    assert {"explicit_defaults_for_timestamp", "innodb_autoinc_lock_mode", "max_allowed_packet"} <= set(v)
+    assert len(v) > 300
+    assert not [n for n in v if "password" in n or n.startswith("init_") or n.endswith("_auth")]
+    # MariaDB has neither Aurora v2's DDL recovery tables nor MySQL 5.7's show_old_temporals:
+    # both are recorded as unavailable and the scan goes on.
+    unavailable = cat.server.extra["unavailable"]
+    assert "ddl_log_rows" in unavailable and "show_old_temporals" in unavailable
+    assert "show_old_temporals" not in v and "ddl_log_rows" not in cat.server.extra
+
+
 def test_processlist_shows_busy_sessions_with_secrets_redacted(mariadb, fresh_db):
     with mariadb.connect() as busy:
         worker = threading.Thread(target=lambda: busy.cursor().execute(

@@ -40,18 +40,12 @@ SYSTEM_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
 # plus the server's "connection was killed" (ER_CONNECTION_KILLED 1927 MariaDB, 1053 shutdown).
 _CONNECTION_LOST = {2006, 2013, 2003, 2055, 2014, 1927, 1053, 0}
 
-# Global variables the server-scope checks read; absent ones are simply not reported.
-SERVER_VARIABLES = (
-    "aurora_version", "binlog_format", "binlog_row_image", "character_set_database", "character_set_server",
-    "collation_server", "default_authentication_plugin", "default_storage_engine", "default_tmp_storage_engine",
-    "enforce_gtid_consistency", "event_scheduler", "explicit_defaults_for_timestamp", "gtid_mode",
-    "have_query_cache", "innodb_default_row_format", "innodb_file_format", "innodb_file_per_table",
-    "innodb_flush_log_at_trx_commit", "innodb_large_prefix", "innodb_page_size", "innodb_strict_mode",
-    "innodb_undo_tablespaces", "internal_tmp_disk_storage_engine", "local_infile", "log_bin",
-    "log_bin_trust_function_creators", "lower_case_table_names", "max_allowed_packet", "old_passwords",
-    "performance_schema", "query_cache_size", "query_cache_type", "sql_mode", "sync_binlog",
-    "system_time_zone", "time_zone", "transaction_isolation", "tx_isolation", "version",
-)
+# Every global variable is read (one SHOW, ~600 rows), so a new server check never needs a collector
+# change; names that can carry a credential are dropped before anything is stored.
+_SECRET_VARIABLE = re.compile(r"password|secret|token|_auth$|sst_auth|^init_", re.I)
+
+# Aurora v2's DDL recovery tables (absent on community MySQL and MariaDB: recorded as unavailable).
+DDL_LOG_TABLES = ("ddl_log_md_table", "ddl_log_table")
 
 Progress = Callable[[str], None]
 
@@ -112,6 +106,7 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
     try:
         scan.progress(phase)
         ctx = _Ctx(mariadb=_make_session_safe(scan, cat, statement_timeout_s), requested=schemas)
+        ctx.old_temporals_shown = _show_old_temporals(scan)
         for phase, step in PHASES:
             scan.progress(phase)
             step(scan, cat, ctx)
@@ -141,6 +136,7 @@ class _Ctx:
 
     mariadb: bool
     requested: list[str] | None
+    old_temporals_shown: bool = False
     wanted: list[str] = field(default_factory=list)
     by_name: dict[tuple[str, str], Table] = field(default_factory=dict)
     view_cols: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -164,6 +160,11 @@ def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
     else:
         scan.unavailable["statement_timeout"] = "server has neither max_execution_time nor max_statement_time"
     return mariadb
+
+
+def _show_old_temporals(scan: _Scan) -> bool:
+    """MySQL 5.7 marks pre-5.6.4 temporal columns in COLUMN_TYPE only with this session setting on."""
+    return scan.best_effort("show_old_temporals", "SET SESSION show_old_temporals = ON") is not None
 
 
 def _in(values: list[str]) -> str:
@@ -465,9 +466,10 @@ def _jsonable(value: Any) -> Any:
 def _server_facts(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     s = cat.server
     s.extra["flavour"] = "mariadb" if ctx.mariadb else "mysql"
-    rows = scan.best_effort("variables", "SHOW GLOBAL VARIABLES WHERE Variable_name IN " + _in(list(SERVER_VARIABLES)),
-                            list(SERVER_VARIABLES))
-    s.variables = {name.lower(): _jsonable(value) for name, value in rows or []}
+    rows = scan.best_effort("variables", "SHOW GLOBAL VARIABLES")
+    s.variables = {name.lower(): _jsonable(value) for name, value in rows or [] if not _SECRET_VARIABLE.search(name)}
+    if ctx.old_temporals_shown:  # the session setting is what made COLUMN_TYPE mark 5.5-format temporals
+        s.variables["show_old_temporals"] = "ON"
     s.aurora_version = s.variables.get("aurora_version") or None
 
     rows = scan.best_effort("xa_prepared", "XA RECOVER")
@@ -511,6 +513,11 @@ def _server_facts(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
                                                "WHERE TABLE_SCHEMA = 'sys' AND TABLE_TYPE = 'BASE TABLE'")
     if rows is not None:
         s.extra["sys_base_tables"] = [r[0] for r in rows]
+
+    rows = scan.best_effort("ddl_log_rows", "SELECT " + ", ".join(
+        f"(SELECT COUNT(*) FROM mysql.{t})" for t in DDL_LOG_TABLES))
+    if rows:
+        s.extra["ddl_log_rows"] = {t: int(n) for t, n in zip(DDL_LOG_TABLES, rows[0])}
 
 
 PHASES = (("schemas", _schemas), ("tables", _tables), ("columns", _columns), ("indexes", _indexes),

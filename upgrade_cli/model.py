@@ -189,7 +189,7 @@ class ServerFacts:
     version_comment: str | None = None
     aurora_version: str | None = None
     sql_mode: str | None = None  # @@GLOBAL.sql_mode
-    variables: dict[str, str] = field(default_factory=dict)  # selected global variables, lower-case names
+    variables: dict[str, str] = field(default_factory=dict)  # global variables, lower-case names (no credential-like ones)
     xa_prepared: list[dict[str, Any]] = field(default_factory=list)  # XA RECOVER rows
     transactions: list[dict[str, Any]] = field(default_factory=list)  # innodb_trx: trx_id, trx_state, seconds, rows_modified, query
     history_list_length: int | None = None
