@@ -55,7 +55,7 @@ def test_create_and_wait_on_moto(world, aws, tmp_path):
     result = run_cli(tmp_path, *create_args(world, "--wait"))
     assert result.exit_code == 0, result.output
     assert "8.0 resolves to 8.0.mysql_aurora.3.08.2" in result.output
-    assert f"is AVAILABLE" in result.output
+    assert "is AVAILABLE" in result.output
     calls = [c for c in aws.calls if c.action == "CreateBlueGreenDeployment"]
     assert len(calls) == 1
     p = calls[0].params

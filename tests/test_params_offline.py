@@ -100,8 +100,8 @@ def test_offline_export_without_source_counts_every_record_as_a_setting(tmp_path
 
 
 @pytest.mark.parametrize("content, message", [
-    (None, "file not found"),
-    ("{not json", "not a JSON export"),
+    (None, "parameter JSON export not found"),
+    ("{not json", "is not a parameter JSON export: invalid JSON"),
     ('{"DBClusters": []}', "expected the output of `aws rds describe-db-cluster-parameters`"),
 ])
 def test_offline_bad_input_is_one_line_exit_2(tmp_path, content, message):

@@ -177,7 +177,7 @@ def test_usage_and_input_errors_are_one_line(cli, args, message):
 
 def test_unreadable_binary_and_bad_files_are_one_line(cli, tmp_path):
     # Tests run as root, where chmod 000 does not stop reads: a directory is the unreadable path here.
-    _one_line_error(cli("precheck", "--ddl", tmp_path), "dump path is a directory")
+    _one_line_error(cli("precheck", "--ddl", tmp_path), "dump file path is a directory, not a file")
     binary = tmp_path / "image.sql"
     binary.write_bytes(bytes(range(256)) * 8)
     _one_line_error(cli("precheck", "--ddl", binary), "is a binary file, not a SQL dump")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.registry import Finding, Severity, get_check
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.cli_common import ToolError, read_input
 
 ORIGIN = "aurora-log"
 _LEVELS = {"error": Severity.error, "warning": Severity.warning, "notice": Severity.notice}
@@ -80,15 +80,7 @@ class AuroraLog:
 
 def load_aurora_log(path: str | Path) -> AuroraLog:
     """Read and parse a log file; any problem with the file is one ToolError line."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ToolError(f"Aurora log not found: {path}") from None
-    except IsADirectoryError:
-        raise ToolError(f"Aurora log is a directory, not a file: {path}") from None
-    except OSError as exc:
-        raise ToolError(f"cannot read Aurora log {path}: {exc.strerror}") from None
+    data = read_input(path, "Aurora log")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

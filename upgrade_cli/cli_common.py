@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import typer
@@ -64,3 +66,28 @@ def guarded(fn: F) -> F:
             raise typer.Exit(EXIT_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def read_input(path: str | Path, what: str) -> bytes:
+    """The bytes of an input file; missing, a directory or unreadable is one line naming ``what``."""
+    p = Path(path)
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise ToolError(f"{what} not found: {p}") from None
+    except IsADirectoryError:
+        raise ToolError(f"{what} path is a directory, not a file: {p}") from None
+    except OSError as exc:
+        raise ToolError(f"cannot read {what} {p}: {exc.strerror or exc}") from None
+
+
+def read_json(path: str | Path, what: str) -> Any:
+    """A JSON input file, parsed; every way it can be wrong is one line naming ``what``."""
+    data = read_input(path, what)
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ToolError(f"{path} is not a {what}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ToolError(f"{path} is not a {what}: invalid JSON at line {exc.lineno} column {exc.colno} "
+                        f"({exc.msg})") from None

@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from upgrade_cli import __version__
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.cli_common import ToolError, read_input
 from upgrade_cli.model import (
     Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine,
     Schema, Source, Table, Trigger, View, charset_of_collation, normalize_charset,
@@ -1436,14 +1436,7 @@ def _parse(text: str, source_name: str, default_schema: str | None) -> tuple[Cat
 def read_dump_text(path: str | Path) -> str:
     """The text of a dump file (``.gz`` is read transparently), or a one-line ToolError."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ToolError(f"dump file not found: {p}") from None
-    except IsADirectoryError:
-        raise ToolError(f"dump path is a directory, not a file: {p}") from None
-    except OSError as exc:
-        raise ToolError(f"cannot read dump file {p}: {exc.strerror or exc}") from None
+    data = read_input(p, "dump file")
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)

@@ -22,7 +22,7 @@ from upgrade_cli import connect
 from upgrade_cli.aurora_log import load_aurora_log
 from upgrade_cli.collect_dump import load_dump
 from upgrade_cli.collect_live import collect_live
-from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded
+from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded, read_json
 from upgrade_cli.model import Catalog
 from upgrade_cli.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
 
@@ -159,20 +159,7 @@ def _source_of(catalog: Catalog) -> dict[str, Any]:
 
 def load_snapshot(path: Path) -> Catalog:
     """A catalog saved by ``--save-snapshot``; anything else is one clear line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ToolError(f"snapshot not found: {path}") from None
-    except IsADirectoryError:
-        raise ToolError(f"snapshot is a directory, not a file: {path}") from None
-    except UnicodeDecodeError:
-        raise ToolError(f"{path} is not a snapshot: not UTF-8 text") from None
-    except OSError as exc:
-        raise ToolError(f"cannot read snapshot {path}: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ToolError(f"{path} is not a snapshot: invalid JSON at line {exc.lineno} column {exc.colno}") from None
+    data = read_json(path, "snapshot")
     if not isinstance(data, dict) or "snapshot_format" not in data:
         raise ToolError(f"{path} is not a snapshot saved by 'precheck --save-snapshot'")
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from upgrade_cli.bench.sqlshape import digest_of, fingerprint
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.cli_common import ToolError, read_json
 
 WORKLOAD_FORMAT = "aurora-upgrade-bench-workload"
 WORKLOAD_VERSION = 1
@@ -60,12 +60,7 @@ class Workload:
 
     @classmethod
     def load(cls, path: Path) -> "Workload":
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ToolError(f"workload file not found: {path}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ToolError(f"cannot read workload {path}: {exc}") from None
+        data = read_json(path, "workload file")
         if not isinstance(data, dict) or data.get("format") != WORKLOAD_FORMAT:
             raise ToolError(f"{path} is not a bench workload file (run `aurora-upgrade bench capture` first)")
         try:

@@ -9,7 +9,6 @@ connection are skipped with a note when none is given. A failed gate can be over
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -19,7 +18,7 @@ from rich.table import Table
 
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.cli_common import ToolError, read_json
 from upgrade_cli.sqltext import tokenize
 
 PASS, FAIL, WARN, SKIP, OVERRIDDEN = "pass", "fail", "warn", "skip", "overridden"
@@ -161,12 +160,7 @@ def target_version(rds: Any, source_version: str, requested: str) -> tuple[Gate,
 
 
 def _load_report(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ToolError(f"report not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ToolError(f"cannot read report {path}: {exc}") from None
+    data = read_json(path, "report")
     if not isinstance(data, dict):
         raise ToolError(f"report {path} is not a JSON object")
     return data

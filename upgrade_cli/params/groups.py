@@ -8,13 +8,12 @@ unavailable, and the result says which source was used.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from upgrade_cli import aws
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.cli_common import ToolError, read_json
 from upgrade_cli.params import profiles
 from upgrade_cli.params.profiles import ParamInfo
 
@@ -188,12 +187,7 @@ def family_defaults(rds: Any | None, family: str) -> FamilyDefaults:
 # ---- offline -------------------------------------------------------------------------------------
 
 def _read_export(path: Path) -> list[dict]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ToolError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ToolError(f"{path}: not a JSON export ({exc})") from None
+    data = read_json(path, "parameter JSON export")
     params = data.get("Parameters") if isinstance(data, dict) else None
     if not isinstance(params, list) or not all(isinstance(p, dict) and "ParameterName" in p for p in params):
         raise ToolError(f"{path}: expected the output of `aws rds describe-db-cluster-parameters` or "
