@@ -7,8 +7,8 @@ import json
 import boto3
 import pytest
 
-from tests.fakes.rds_bluegreen_fake import build_blue, create_deployment, green_writer, journal, put_lag, run_cli, steps
-from upgrade_cli.bluegreen.journal import Journal
+from tests.fakes.rds_bluegreen_fake import (build_blue, create_deployment, green_writer, interrupt_at, journal, put_lag,
+                                            run_cli, steps)
 
 NAME = "prod-to-3-04-0"
 MUTATING = {"DeleteBlueGreenDeployment", "ModifyDBCluster", "DeleteDBInstance", "DeleteDBCluster",
@@ -128,16 +128,10 @@ def test_keep_old_blue_then_delete_it_later_by_id(switched, aws, tmp_path):
 
 
 def test_interrupted_cleanup_resumes_without_repeating_the_delete(switched, aws, tmp_path, monkeypatch):
-    real = Journal.write
-
-    def write(self, command, step, phase, **data):
-        if (step, phase) == ("delete-deployment", "done"):
-            raise KeyboardInterrupt  # the delete landed, its outcome was never recorded
-        return real(self, command, step, phase, **data)
-
-    monkeypatch.setattr(Journal, "write", write)
+    # the delete landed, its outcome was never recorded
+    stop = interrupt_at(monkeypatch, "delete-deployment", "done", after_writing=False)
     assert run_cli(tmp_path, "cleanup", NAME, "--delete-old-blue", "--yes").exit_code == 130
-    monkeypatch.setattr(Journal, "write", real)
+    stop()
     assert "prod-old1" in cluster_ids()
     result = run_cli(tmp_path, "cleanup", NAME, "--delete-old-blue", "--yes")
     assert result.exit_code == 0, result.output

@@ -11,11 +11,10 @@ import json
 import boto3
 import pytest
 
-from tests.fakes.rds_bluegreen_fake import (AURORA_TASKS, BlueGreenTimeline, Frame, build_blue, journal,
+from tests.fakes.rds_bluegreen_fake import (AURORA_TASKS, BlueGreenTimeline, Frame, build_blue, interrupt_at, journal,
                                             provisioning_frames, run_cli, steps, writer_pending_reboot)
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from tests.mariadb_server import ROOT_PASSWORD
-from upgrade_cli.bluegreen.journal import Journal
 
 NAME = "prod-to-8-0"
 
@@ -32,23 +31,6 @@ def create_args(blue, *extra: str, version: str = "8.0") -> list[str]:
     return ["create", "--cluster", blue.cluster, "--target-version", version,
             "--cluster-parameter-group", blue.cluster_group_v3, "--instance-parameter-group", blue.instance_group_v3,
             *extra]
-
-
-def interrupt_at(monkeypatch, step: str, phase: str, after_writing: bool):
-    """Simulate Ctrl-C at one journal write: just before it (outcome lost) or just after it.
-
-    Returns a function that ends the simulation (the next run is not interrupted)."""
-    real = Journal.write
-
-    def write(self, command, step_, phase_, **data):
-        if (step_, phase_) == (step, phase):
-            if after_writing:
-                real(self, command, step_, phase_, **data)
-            raise KeyboardInterrupt
-        return real(self, command, step_, phase_, **data)
-
-    monkeypatch.setattr(Journal, "write", write)
-    return lambda: monkeypatch.setattr(Journal, "write", real)
 
 
 def test_create_and_wait_on_moto(world, aws, tmp_path):

@@ -18,10 +18,9 @@ import pymysql
 import pytest
 
 from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, Frame, build_blue, create_deployment, green_writer,
-                                            journal, put_lag, run_cli, steps)
+                                            interrupt_at, journal, put_lag, run_cli, steps)
 from tests.mariadb_server import ROOT_PASSWORD
 from upgrade_cli.bluegreen.gates import SWITCHOVER_GATES
-from upgrade_cli.bluegreen.journal import Journal
 
 NAME = "prod-to-3-04-0"
 
@@ -266,22 +265,8 @@ def test_lag_minus_one_means_not_replicating(dep, aws, tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 
-def _interrupt(monkeypatch, step, phase, after_writing):
-    real = Journal.write
-
-    def write(self, command, step_, phase_, **data):
-        if (step_, phase_) == (step, phase):
-            if after_writing:
-                real(self, command, step_, phase_, **data)
-            raise KeyboardInterrupt
-        return real(self, command, step_, phase_, **data)
-
-    monkeypatch.setattr(Journal, "write", write)
-    return lambda: monkeypatch.setattr(Journal, "write", real)
-
-
 def test_interrupted_after_the_call_is_followed_not_repeated(dep, aws, tmp_path, monkeypatch):
-    stop = _interrupt(monkeypatch, "switchover", "called", after_writing=False)  # call landed, outcome unrecorded
+    stop = interrupt_at(monkeypatch, "switchover", "called", after_writing=False)  # call landed, outcome unrecorded
     result = switch(tmp_path, NAME)
     assert result.exit_code == 130 and calls(aws) == 1
     assert steps(journal(tmp_path, NAME))[-1] == ("switchover", "intent")
@@ -294,7 +279,7 @@ def test_interrupted_after_the_call_is_followed_not_repeated(dep, aws, tmp_path,
 
 
 def test_interrupted_before_the_call_is_closed_then_retried_by_the_operator(dep, aws, tmp_path, monkeypatch):
-    stop = _interrupt(monkeypatch, "switchover", "intent", after_writing=True)  # Ctrl-C before the request left
+    stop = interrupt_at(monkeypatch, "switchover", "intent", after_writing=True)  # Ctrl-C before the request left
     result = switch(tmp_path, NAME)
     assert result.exit_code == 130 and calls(aws) == 0
     stop()
@@ -311,7 +296,7 @@ def test_interrupted_before_the_call_is_closed_then_retried_by_the_operator(dep,
 def test_resume_while_in_progress_keeps_polling(dep, aws, tmp_path, monkeypatch):
     timeline = BlueGreenTimeline(aws)
     timeline.slow_switchover(in_progress_polls=5)
-    stop = _interrupt(monkeypatch, "switchover", "called", after_writing=True)
+    stop = interrupt_at(monkeypatch, "switchover", "called", after_writing=True)
     assert switch(tmp_path, NAME).exit_code == 130
     stop()
     resumed = switch(tmp_path, NAME)

@@ -22,6 +22,7 @@ from typing import Any
 import boto3
 
 from tests.fakes.aws_server import FakeAWS, aws_error
+from upgrade_cli.bluegreen.journal import Journal
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 AURORA_TASKS = ("CREATING_READ_REPLICA_OF_SOURCE", "DB_ENGINE_VERSION_UPGRADE", "CREATE_DB_INSTANCES_FOR_CLUSTER",
@@ -257,3 +258,20 @@ def journal(journal_dir: Any, name: str) -> list[dict]:
 
 def steps(entries: list[dict]) -> list[tuple[str, str]]:
     return [(e["step"], e["phase"]) for e in entries]
+
+
+def interrupt_at(monkeypatch, step: str, phase: str, after_writing: bool):
+    """Simulate Ctrl-C at one journal write: just before it (outcome lost) or just after it.
+
+    Returns a function that ends the simulation (the next run is not interrupted)."""
+    real = Journal.write
+
+    def write(self, command, step_, phase_, **data):
+        if (step_, phase_) == (step, phase):
+            if after_writing:
+                real(self, command, step_, phase_, **data)
+            raise KeyboardInterrupt
+        return real(self, command, step_, phase_, **data)
+
+    monkeypatch.setattr(Journal, "write", write)
+    return lambda: monkeypatch.setattr(Journal, "write", real)
