@@ -27,3 +27,24 @@ def test_version_and_help_exit_0():
     assert res.returncode == 0 and res.stdout.strip() == "0.1.0"
     res = subprocess.run([str(EXE), "--help"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "precheck" in res.stdout and "bluegreen" in res.stdout
+
+
+def _command_paths(group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield (*prefix, name)
+        if hasattr(cmd, "commands"):
+            yield from _command_paths(cmd, (*prefix, name))
+
+
+def test_every_command_renders_its_help():
+    """Help text is rich markup: a stray bracket in an option's help once crashed --help."""
+    import typer.main
+
+    from upgrade_cli.main import app
+
+    paths = list(_command_paths(typer.main.get_command(app)))
+    assert len(paths) >= 15
+    for path in paths:
+        res = subprocess.run([str(EXE), *path, "--help"], capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, (path, res.stderr[-500:])
+        assert "Usage" in res.stdout and not res.stderr, path

@@ -24,6 +24,7 @@ from typing import Annotated, Any, Mapping, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pymysql
+import rich.markup
 import typer
 
 from upgrade_cli.cli_common import ToolError, err_console
@@ -88,6 +89,8 @@ class ConnectionOptions:
 _PT_KEYS = {"h": "host", "P": "port", "u": "user", "p": "password", "D": "database", "S": "socket"}
 _URL_QUERY_KEYS = {"ssl_ca", "ssl-ca", "socket", "iam", "region"}
 DSN_HELP = "mysql://user[:pass]@host[:port][/db][?ssl_ca=FILE&iam=1&region=R] or h=host,P=port,u=user,D=db,S=/socket"
+# --help text is rich markup: the brackets above must not be read as tags
+DSN_HELP_MARKUP = rich.markup.escape(DSN_HELP)
 
 
 def parse_dsn(dsn: str) -> ConnectionOptions:
@@ -250,7 +253,7 @@ PasswordOpt = Annotated[Optional[str], typer.Option(
     "--password", help="Password (discouraged: visible in the process list; use $AURORA_UPGRADE_PASSWORD, "
                        "$MYSQL_PWD or a defaults file).")]
 SocketOpt = Annotated[Optional[str], typer.Option("--socket", "-S", help="Unix socket path.")]
-DsnOpt = Annotated[Optional[str], typer.Option("--dsn", help=f"Connection string: {DSN_HELP}.")]
+DsnOpt = Annotated[Optional[str], typer.Option("--dsn", help=f"Connection string: {DSN_HELP_MARKUP}.")]
 DefaultsFileOpt = Annotated[Optional[Path], typer.Option(
     "--defaults-file", help="MySQL option file to read ([client] section) instead of ~/.my.cnf.")]
 SslCaOpt = Annotated[Optional[str], typer.Option("--ssl-ca", help="CA bundle (PEM) to verify the server's TLS certificate.")]

@@ -48,6 +48,9 @@ def run() -> None:
     except typer.Abort:
         err_console.print("aborted", markup=False)
         sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - outside any command body (e.g. rendering --help): still one line
+        err_console.print(f"error: internal: {type(exc).__name__}: {one_line(str(exc))}", markup=False)
+        sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else 0)
 
 

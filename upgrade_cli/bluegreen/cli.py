@@ -66,7 +66,7 @@ def create(
     wait: Annotated[bool, typer.Option("--wait", help="Follow the deployment until AVAILABLE.")] = False,
     precheck_report: PrecheckOpt = None,
     dsn: Annotated[Optional[str], typer.Option(
-        "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP}).")] = None,
+        "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP_MARKUP}).")] = None,
     host: connect.HostOpt = None,
     port: connect.PortOpt = None,
     user: connect.UserOpt = None,
