@@ -25,6 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+import pymysql  # noqa: E402
+
 from checks.registry import run_checks  # noqa: E402
 from tests.mariadb_server import MariaDB  # noqa: E402
 from upgrade_cli import collect_live as live  # noqa: E402
@@ -86,8 +88,11 @@ def record_queries(conn, db: str) -> list[tuple[str, object]]:
 def bare(conn, queries) -> None:
     with conn.cursor() as cur:
         for sql, args in queries:
-            cur.execute(sql, args)
-            cur.fetchall()
+            try:
+                cur.execute(sql, args)
+                cur.fetchall()
+            except pymysql.err.MySQLError:
+                pass  # a best-effort fact the server lacks: the scan paid for the same error
 
 
 def main() -> None:

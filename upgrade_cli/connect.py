@@ -255,7 +255,7 @@ PasswordOpt = Annotated[Optional[str], typer.Option(
 SocketOpt = Annotated[Optional[str], typer.Option("--socket", "-S", help="Unix socket path.")]
 DsnOpt = Annotated[Optional[str], typer.Option("--dsn", help=f"Connection string: {DSN_HELP_MARKUP}.")]
 DefaultsFileOpt = Annotated[Optional[Path], typer.Option(
-    "--defaults-file", help="MySQL option file to read ([client] section) instead of ~/.my.cnf.")]
+    "--defaults-file", help="MySQL option file to read (\\[client] section) instead of ~/.my.cnf.")]
 SslCaOpt = Annotated[Optional[str], typer.Option("--ssl-ca", help="CA bundle (PEM) to verify the server's TLS certificate.")]
 IamOpt = Annotated[bool, typer.Option("--iam", help="Authenticate with an RDS IAM auth token (needs --ssl-ca).")]
 RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS region for --iam (default: the AWS default region).")]
