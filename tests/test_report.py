@@ -93,6 +93,15 @@ def test_statuses_counts_and_blocking(run):
     assert _report(run, extra_findings=imported, fail_on="never").blocking == []
 
 
+def test_reviewers_read_findings_first_then_every_check(run):
+    report = _report(run)
+    order = [c.id for c in report.reading_order()]
+    assert order == ["bFinds", "manualReview", "eCrashes", "aPasses", "cNeedsServer", "dNotCheckable"]
+    for text, heading in ((render_markdown(report), "## All checks"), (render_html(report), "<h2>All checks</h2>")):
+        assert text.index("bFinds") < text.index("manualReview") < text.index(heading)
+        assert text.index(heading) < text.rindex("dNotCheckable")
+
+
 def _documented_keys(section: str) -> set[str]:
     """Backquoted names in the first column of the table under ``## <section>`` in docs/report-format.md."""
     text = DOC.read_text()

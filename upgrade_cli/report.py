@@ -79,6 +79,18 @@ class Report:
     def checks_with(self, status: str) -> list[CheckSummary]:
         return [c for c in self.checks if c.status == status]
 
+    def findings_by_check(self) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            out.setdefault(f.check_id, []).append(f)
+        return out
+
+    def reading_order(self) -> list[CheckSummary]:
+        """Checks as a reviewer reads them: worst findings first, then crashes, passes, what did not run."""
+        status_rank = {FINDINGS: 0, FAILED: 1, PASSED: 2, SKIPPED: 3, NOT_CHECKABLE: 4}
+        return sorted(self.checks, key=lambda c: (status_rank.get(c.status, 5),
+                                                  [-c.counts.get(s, 0) for s in SEVERITIES], c.id.lower()))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "report_format": REPORT_FORMAT,
@@ -170,10 +182,8 @@ def render_console(report: Report, console: Console) -> None:
                    f"{len(report.checks_with(SKIPPED)) + len(report.checks_with(NOT_CHECKABLE))} not run, "
                    f"{len(report.checks_with(FAILED))} failed)")
     console.print(summary)
-    by_check: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_check.setdefault(f.check_id, []).append(f)
-    for c in report.checks:
+    by_check = report.findings_by_check()
+    for c in report.reading_order():
         if c.id not in by_check:
             continue
         table = Table(title=Text(f"{c.id} — {c.title}", style="bold"), title_justify="left", show_lines=False,
@@ -223,14 +233,10 @@ def render_markdown(report: Report) -> str:
     if not report.complete:
         lines += [f"**INCOMPLETE SCAN:** {_md(report.incomplete_reason)}", ""]
     lines += ["| errors | warnings | notices | total |", "|---:|---:|---:|---:|",
-              f"| {c['error']} | {c['warning']} | {c['notice']} | {c['total']} |", "",
-              "## Checks", "", "| check | title | status | findings | note |", "|---|---|---|---:|---|"]
-    for s in report.checks:
-        lines.append(f"| {_md(s.id)} | {_md(s.title)} | {s.status} | {sum(s.counts.values())} | {_md(s.note or '')} |")
-    by_check: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_check.setdefault(f.check_id, []).append(f)
-    for s in report.checks:
+              f"| {c['error']} | {c['warning']} | {c['notice']} | {c['total']} |"]
+    by_check = report.findings_by_check()
+    order = report.reading_order()
+    for s in order:
         if s.id not in by_check:
             continue
         lines += ["", f"## {_md(s.id)}: {_md(s.title)}", ""]
@@ -239,6 +245,9 @@ def render_markdown(report: Report) -> str:
         lines += ["| severity | location | message | fix | origin |", "|---|---|---|---|---|"]
         for f in by_check[s.id]:
             lines.append(f"| {f.severity.value} | {_md(f.location)} | {_md(f.message)} | {_md(f.fix or '')} | {f.origin} |")
+    lines += ["", "## All checks", "", "| check | title | status | findings | note |", "|---|---|---|---:|---|"]
+    for s in order:
+        lines.append(f"| {_md(s.id)} | {_md(s.title)} | {s.status} | {sum(s.counts.values())} | {_md(s.note or '')} |")
     if report.aurora_log:
         log = report.aurora_log
         lines += ["", "## Aurora upgrade-prechecks.log", "",
@@ -250,7 +259,7 @@ def render_markdown(report: Report) -> str:
 
 
 _CSS = """body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}th{background:#f3f3f3;white-space:nowrap}
 .error{color:#b00020;font-weight:bold}.warning{color:#9a6700}.notice{color:#0550ae}
 .incomplete{background:#ffebe9;padding:1em;border:1px solid #b00020}code,pre{white-space:pre-wrap}"""
 
@@ -268,15 +277,9 @@ def render_html(report: Report) -> str:
     parts.append("<table><tr><th>errors</th><th>warnings</th><th>notices</th><th>total</th></tr>"
                  f'<tr><td class="error">{c["error"]}</td><td class="warning">{c["warning"]}</td>'
                  f'<td class="notice">{c["notice"]}</td><td>{c["total"]}</td></tr></table>')
-    parts.append("<h2>Checks</h2><table><tr><th>check</th><th>title</th><th>status</th><th>findings</th><th>note</th></tr>")
-    for s in report.checks:
-        parts.append(f'<tr><td><a href="#{e(s.id)}">{e(s.id)}</a></td><td>{e(s.title)}</td><td>{e(s.status)}</td>'
-                     f"<td>{sum(s.counts.values())}</td><td>{e(s.note or '')}</td></tr>")
-    parts.append("</table>")
-    by_check: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_check.setdefault(f.check_id, []).append(f)
-    for s in report.checks:
+    by_check = report.findings_by_check()
+    order = report.reading_order()
+    for s in order:
         if s.id not in by_check:
             continue
         parts.append(f'<h2 id="{e(s.id)}">{e(s.id)}: {e(s.title)}</h2>')
@@ -295,6 +298,12 @@ def render_html(report: Report) -> str:
         for check_id, why in log.get("checks_failed", {}).items():
             parts.append(f"<li>not checked by Aurora: {e(check_id)}: {e(why)}</li>")
         parts.append("</ul>")
+    parts.append("<h2>All checks</h2><table><tr><th>check</th><th>title</th><th>status</th><th>findings</th><th>note</th></tr>")
+    for s in order:
+        link = f'<a href="#{e(s.id)}">{e(s.id)}</a>' if s.id in by_check else e(s.id)
+        parts.append(f"<tr><td>{link}</td><td>{e(s.title)}</td><td>{e(s.status)}</td>"
+                     f"<td>{sum(s.counts.values())}</td><td>{e(s.note or '')}</td></tr>")
+    parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
