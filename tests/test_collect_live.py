@@ -271,6 +271,20 @@ def test_every_global_variable_is_read_but_none_that_can_hold_a_credential(maria
     assert "show_old_temporals" not in v and "ddl_log_rows" not in cat.server.extra
 
 
+def test_tables_in_the_system_tablespace_are_seen(mariadb, fresh_db):
+    """A table created with innodb_file_per_table=OFF lives in InnoDB's system tablespace (space 0)."""
+    with mariadb.connect(fresh_db) as conn, conn.cursor() as cur:
+        cur.execute("SET GLOBAL innodb_file_per_table = OFF")
+        try:
+            cur.execute("CREATE TABLE shared_t (id int primary key) ENGINE=InnoDB")
+        finally:
+            cur.execute("SET GLOBAL innodb_file_per_table = ON")
+        cur.execute("CREATE TABLE own_file_t (id int primary key) ENGINE=InnoDB")
+    cat = scan(mariadb, fresh_db)
+    assert cat.table(fresh_db, "shared_t").tablespace == "innodb_system"
+    assert cat.table(fresh_db, "own_file_t").tablespace is None
+
+
 def test_processlist_shows_busy_sessions_with_secrets_redacted(mariadb, fresh_db):
     with mariadb.connect() as busy:
         worker = threading.Thread(target=lambda: busy.cursor().execute(

@@ -340,11 +340,13 @@ def _shared_tablespace(name: str | None) -> str | None:
 def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     """Tables living in the system or a general tablespace (InnoDB's dictionary; best effort)."""
     by_name = ctx.by_name
-    rows = scan.best_effort(
-        "tablespaces",
-        "SELECT t.NAME, t.SPACE, s.NAME FROM information_schema.INNODB_SYS_TABLES t "
-        "LEFT JOIN information_schema.INNODB_SYS_TABLESPACES s ON s.SPACE = t.SPACE")
-    for full, space, space_name in rows or []:
+    # Two plain reads joined here: the server joins these two information_schema tables with a
+    # nested loop, which made this one query quadratic (6 s of a 7 s scan at 10,000 tables).
+    spaces = scan.best_effort("tablespaces", "SELECT SPACE, NAME FROM information_schema.INNODB_SYS_TABLESPACES")
+    rows = scan.best_effort("tablespaces", "SELECT NAME, SPACE FROM information_schema.INNODB_SYS_TABLES")
+    space_names = dict(spaces or [])
+    for full, space in rows or []:
+        space_name = space_names.get(space)
         schema, _, name = full.partition("/")
         if "#" in name:
             continue  # partitions and FTS/temporary auxiliary tables
