@@ -175,7 +175,7 @@ def test_engine_defaults_unavailable_falls_back_to_profiles_and_says_so(aws):
 def test_cluster_not_found_is_one_line_exit_2(rds):
     res = invoke("diff", "--cluster", "nope")
     assert res.exit_code == 2
-    assert res.stderr.startswith("error: AWS DescribeDBClusters failed: DBClusterNotFoundFault")
+    assert res.stderr == "error: DB cluster 'nope' not found\n"
     assert res.stderr.count("\n") == 1 and "Traceback" not in res.output
 
 

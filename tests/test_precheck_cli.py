@@ -444,3 +444,31 @@ def test_lost_connection_mid_scan_writes_partial_results_and_exits_2(cli, mariad
     again = cli("precheck", "--snapshot", snap, "--format", "json")
     _one_line_error(again, "scan incomplete: connection lost while reading routines")
     assert _finding_keys(_json(again)) == _finding_keys(report)
+
+
+def test_master_user_name_comes_from_the_cluster(cli, aws, mariadb, legacy_db):
+    """--cluster reads MasterUsername from the RDS API (moto server); the live scan then checks the account."""
+    import boto3
+
+    boto3.client("rds").create_db_cluster(DBClusterIdentifier="prod", Engine="aurora-mysql",
+                                          EngineVersion="5.7.mysql_aurora.2.11.2", MasterUsername="clustermaster",
+                                          MasterUserPassword="Not-A-Real-Pw-1")
+    live = ("precheck", "--host", "127.0.0.1", "--port", mariadb.port, "--user", "root", "--schema", legacy_db,
+            "--only", "auroraUpgradeCheckForMasterUser", "--format", "json")
+    env = {"AURORA_UPGRADE_PASSWORD": mariadb.password}
+    res = cli(*live, "--cluster", "prod", env=env)
+    assert res.exit_code == 1, res.output
+    assert [f["location"] for f in _json(res)["findings"]] == ["user clustermaster"]
+    assert "Not-A-Real-Pw-1" not in res.output
+
+    with mariadb.connect() as conn, conn.cursor() as cur:
+        cur.execute("CREATE USER 'clustermaster'@'%' IDENTIFIED BY 'x-Pw-9'")
+    try:
+        res = cli(*live, "--cluster", "prod", env=env)
+        assert res.exit_code == 0, res.output
+        assert _json(res)["findings"] == []
+    finally:
+        with mariadb.connect() as conn, conn.cursor() as cur:
+            cur.execute("DROP USER 'clustermaster'@'%'")
+
+    _one_line_error(cli(*live, "--cluster", "nope", env=env), "DB cluster 'nope' not found")

@@ -73,3 +73,15 @@ def error_code(exc: BaseException) -> str | None:
 
 def _camel(snake: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in snake.split("_")).replace("Db", "DB")
+
+
+def describe_cluster(rds: Any, ident: str) -> dict[str, Any] | None:
+    """The DB cluster (identifier or ARN), or None when it does not exist; other errors are one line."""
+    try:
+        return rds.describe_db_clusters(DBClusterIdentifier=ident)["DBClusters"][0]
+    except ClientError as exc:
+        if error_code(exc) == "DBClusterNotFoundFault":
+            return None
+        raise explain(exc, "DescribeDBClusters") from None
+    except AWS_ERRORS as exc:
+        raise explain(exc, "DescribeDBClusters") from None

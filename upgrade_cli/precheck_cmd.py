@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checks.registry import Check, Scope, all_checks, get_check, run_checks
-from upgrade_cli import connect
+from upgrade_cli import aws, connect
 from upgrade_cli.aurora_log import load_aurora_log
 from upgrade_cli.collect_dump import load_dump
 from upgrade_cli.collect_live import collect_live
@@ -61,6 +61,9 @@ def precheck(
                                                               "Aurora's upgrade-prechecks.log.")] = None,
     master_user: Annotated[Optional[str], typer.Option("--master-user", help="The cluster's master user name "
                                                        "(for the master-user check).")] = None,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="The Aurora cluster scanned: its master user "
+                                                   "name is read from the RDS API (DescribeDBClusters).")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", help="AWS profile for --cluster.")] = None,
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query "
                                                    "may run on a live server.")] = DEFAULT_STATEMENT_TIMEOUT_S,
 ) -> None:
@@ -76,7 +79,7 @@ def precheck(
     selected = _select_checks(only or [])
     live = any(v is not None for v in (host, socket, dsn, defaults_file)) or iam
     conn_only = [flag for flag, v in (("--port", port), ("--user", user), ("--password", password),
-                                      ("--ssl-ca", ssl_ca), ("--region", region)) if v is not None]
+                                      ("--ssl-ca", ssl_ca), ("--region", None if cluster else region)) if v is not None]
     given = [name for name, on in (("--ddl", ddl is not None), ("--snapshot", snapshot is not None),
                                    ("a live server", live)) if on]
     if len(given) != 1:
@@ -86,6 +89,8 @@ def precheck(
                         f"(--host/--socket/--dsn){'; got ' + ' and '.join(given) if given else ''}")
     if conn_only and not live:
         raise ToolError(f"{conn_only[0]} only applies to a live server, not to {given[0]}")
+    if cluster and not master_user:  # before a long scan: a wrong cluster id should fail first
+        master_user = _master_user_of(cluster, region, profile)
     aurora_log = None
     if import_aurora_log is not None:  # read it first: a bad log should fail before a long scan
         aurora_log = load_aurora_log(import_aurora_log)
@@ -135,6 +140,15 @@ def precheck(
                         "(see the report)")
     if report.blocking:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _master_user_of(cluster_id: str, region: str | None, profile: str | None) -> str:
+    found = aws.describe_cluster(aws.client("rds", region, profile), cluster_id)
+    if found is None:
+        raise ToolError(f"DB cluster {cluster_id!r} not found")
+    if not found.get("MasterUsername"):
+        raise ToolError(f"DB cluster {cluster_id!r} reports no master user name; give --master-user")
+    return found["MasterUsername"]
 
 
 def _select_checks(only: list[str]) -> list[Check]:

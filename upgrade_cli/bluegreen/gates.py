@@ -236,7 +236,7 @@ def members_available(rds: Any, dep: dict[str, Any]) -> Gate:
     """Every switchover member pair AVAILABLE, and the green cluster and its instances 'available'."""
     problems = [f"{bg.arn_name(d.get('TargetMember') or d.get('SourceMember', '?'))}={d.get('Status')}"
                 for d in dep.get("SwitchoverDetails", []) if d.get("Status") != bg.AVAILABLE]
-    green = bg.describe_cluster(rds, dep["Target"])
+    green = aws.describe_cluster(rds, dep["Target"])
     if green is None:
         problems.append(f"green cluster {bg.arn_name(dep['Target'])} not found")
     else:
@@ -252,7 +252,7 @@ def members_available(rds: Any, dep: dict[str, Any]) -> Gate:
 
 
 def replica_lag_metric(rds: Any, cw: Any, dep: dict[str, Any], max_lag: float, minutes: int) -> Gate:
-    green = bg.describe_cluster(rds, dep["Target"])
+    green = aws.describe_cluster(rds, dep["Target"])
     writer = bg.writer_id(green) if green else None
     if writer is None:
         return Gate("replica-lag", FAIL, "green writer instance not found")

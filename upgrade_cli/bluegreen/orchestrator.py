@@ -101,7 +101,7 @@ class CreateRequest:
 
 
 def create(ctx: Context, req: CreateRequest, wait: bool) -> dict[str, Any] | None:
-    cluster = bg.describe_cluster(ctx.rds, req.cluster)
+    cluster = aws.describe_cluster(ctx.rds, req.cluster)
     if cluster is None:
         raise ToolError(f"DB cluster {req.cluster!r} not found in {ctx.region}")
     name = bg.check_name(req.name or bg.deployment_name_for(req.cluster, req.target_version))
@@ -395,7 +395,7 @@ def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: st
 
 def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | None) -> None:
     """The cluster that now carries the blue name must run 8.0 (API; and SQL through the endpoint if given)."""
-    cluster = bg.describe_cluster(ctx.rds, blue_name)
+    cluster = aws.describe_cluster(ctx.rds, blue_name)
     version = cluster.get("EngineVersion", "") if cluster else None
     problems = []
     if version is None:
@@ -504,7 +504,7 @@ def _guard_old_blue(ctx: Context, old_blue: str, journal: Journal) -> None:
     """Never delete anything that is not the renamed 5.7 blue: the name must end -oldN and run 5.7."""
     if not OLD_BLUE.search(old_blue):
         raise ToolError(f"refusing to delete {old_blue}: old blue clusters end in -old1 (-oldN)")
-    cluster = bg.describe_cluster(ctx.rds, old_blue)
+    cluster = aws.describe_cluster(ctx.rds, old_blue)
     if cluster is None:
         if journal.phase("delete-old-blue-cluster") in (INTENT, DONE):
             return  # deleted by an earlier run
@@ -527,7 +527,7 @@ def _delete_deployment(ctx: Context, journal: Journal, dep: dict[str, Any] | Non
     params: dict[str, Any] = {"BlueGreenDeploymentIdentifier": ident}
     if delete_green:
         params["DeleteTarget"] = True
-        _unprotect(ctx, journal, bg.describe_cluster(ctx.rds, dep["Target"]))  # AWS refuses DeleteTarget otherwise
+        _unprotect(ctx, journal, aws.describe_cluster(ctx.rds, dep["Target"]))  # AWS refuses DeleteTarget otherwise
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)
         return
@@ -561,7 +561,7 @@ def _unprotect(ctx: Context, journal: Journal, cluster: dict[str, Any] | None) -
 
 
 def _delete_old_blue(ctx: Context, journal: Journal, old_blue: str, final_snapshot: bool) -> None:
-    cluster = bg.describe_cluster(ctx.rds, old_blue)
+    cluster = aws.describe_cluster(ctx.rds, old_blue)
     if cluster is None:
         console.print(f"old blue cluster {old_blue} already deleted", markup=False)
         return
@@ -600,7 +600,7 @@ def _delete_old_blue(ctx: Context, journal: Journal, old_blue: str, final_snapsh
 def status_report(ctx: Context, ref: str, lag_minutes: int = 5) -> dict[str, Any]:
     """Deployment, tasks, members, green endpoints, replica lag and the journal's last step."""
     dep = bg.find_deployment(ctx.rds, ref)
-    green = bg.describe_cluster(ctx.rds, dep["Target"]) if dep.get("Target") else None
+    green = aws.describe_cluster(ctx.rds, dep["Target"]) if dep.get("Target") else None
     green_info = None
     lag = None
     if green is not None:

@@ -117,18 +117,6 @@ def poll_deployment(rds: Any, ident: str) -> dict[str, Any]:
     return items[0]
 
 
-def describe_cluster(rds: Any, ident: str) -> dict[str, Any] | None:
-    """The cluster (identifier or ARN), or None when it does not exist."""
-    try:
-        return rds.describe_db_clusters(DBClusterIdentifier=ident)["DBClusters"][0]
-    except ClientError as exc:
-        if aws.error_code(exc) == "DBClusterNotFoundFault":
-            return None
-        raise aws.explain(exc, "DescribeDBClusters") from None
-    except aws.AWS_ERRORS as exc:
-        raise aws.explain(exc, "DescribeDBClusters") from None
-
-
 def cluster_instances(rds: Any, cluster: dict[str, Any]) -> list[dict[str, Any]]:
     """The DB instances of a cluster: its members, plus any instance that names it as its cluster."""
     cluster_id = cluster["DBClusterIdentifier"]

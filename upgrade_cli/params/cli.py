@@ -120,8 +120,10 @@ def versions_cmd(
         raise ToolError("give exactly one of --cluster or --engine-version")
     rds = aws.client("rds", region, profile)
     if cluster:
-        found = aws.call(rds, "describe_db_clusters", DBClusterIdentifier=cluster)["DBClusters"]
-        engine_version = found[0]["EngineVersion"]
+        found = aws.describe_cluster(rds, cluster)
+        if found is None:
+            raise ToolError(f"DB cluster {cluster!r} not found")
+        engine_version = found["EngineVersion"]
     targets = versions.valid_upgrade_targets(rds, engine_version)
     best = versions.recommended_target(targets)
     verdict = versions.check_target(targets, target) if target else None

@@ -106,10 +106,9 @@ def read_instance_group(rds: Any, name: str) -> GroupParams:
 
 
 def read_cluster(rds: Any, cluster_id: str) -> ClusterParams:
-    clusters = aws.call(rds, "describe_db_clusters", DBClusterIdentifier=cluster_id).get("DBClusters", [])
-    if not clusters:
-        raise ToolError(f"cluster {cluster_id} not found")
-    cluster = clusters[0]
+    cluster = aws.describe_cluster(rds, cluster_id)
+    if cluster is None:
+        raise ToolError(f"DB cluster {cluster_id!r} not found")
     if cluster.get("Engine") not in (None, "aurora-mysql", "aurora"):
         raise ToolError(f"cluster {cluster_id} runs {cluster.get('Engine')}, not aurora-mysql")
     cgroup = read_cluster_group(rds, cluster["DBClusterParameterGroup"])
