@@ -48,3 +48,18 @@ def test_every_command_renders_its_help():
         res = subprocess.run([str(EXE), *path, "--help"], capture_output=True, text=True, timeout=60)
         assert res.returncode == 0, (path, res.stderr[-500:])
         assert "Usage" in res.stdout and not res.stderr, path
+
+
+def test_a_regular_install_ships_every_package_and_the_parameter_data():
+    """An editable install hides a package missing from pyproject; a wheel would lack it."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    repo = Path(__file__).resolve().parent.parent
+    conf = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]
+    shipped = set(find_packages(str(repo), include=conf["packages"]["find"]["include"]))
+    on_disk = {str(p.parent.relative_to(repo)).replace("/", ".")
+               for top in ("upgrade_cli", "checks", "param_profiles") for p in (repo / top).rglob("__init__.py")}
+    assert on_disk and on_disk <= shipped
+    assert conf["package-data"]["param_profiles"] == ["*.yaml"] and list((repo / "param_profiles").glob("*.yaml"))
