@@ -10,9 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.mariadb_server import MariaDB
-from upgrade_cli.bench.capture import capture_slow_log, parse_slow_log, split_sql
+from upgrade_cli.bench.capture import capture_slow_log, capture_sql_file, parse_slow_log
 from upgrade_cli.bench.sqlshape import fingerprint, read_only_reason, result_shape
 from upgrade_cli.bench.workload import Workload
+from upgrade_cli.cli_common import ToolError
 from upgrade_cli.main import app
 
 READS = [
@@ -80,9 +81,23 @@ def test_result_shape_knows_when_order_and_rows_are_defined():
     assert inner.order_keys is None and not inner.has_limit  # the inner ORDER BY does not order the result
 
 
-def test_sql_file_split_respects_quotes_and_comments():
-    text = "SELECT ';' AS a; -- a comment; with a semicolon\nSELECT 2 /* ; */;\n\nSELECT 3"
-    assert list(split_sql(text)) == ["SELECT ';' AS a", "-- a comment; with a semicolon\nSELECT 2 /* ; */", "SELECT 3"]
+def test_sql_file_split_respects_quotes_comments_and_delimiters(tmp_path):
+    sql = tmp_path / "q.sql"
+    sql.write_text("SELECT ';' AS a; -- a comment; with a semicolon\nSELECT 2 /* ; */;\n\n"
+                   "DELIMITER //\nSELECT 3; //\nDELIMITER ;\n{\"not\": \"sql\"};\nSELECT 4")
+    workload = capture_sql_file(sql, None, 0, "shop")
+    samples = sorted(s for q in workload.queries for s in q.samples)
+    assert samples == ["SELECT ';' AS a", "SELECT 2 /* ; */", "SELECT 3", "SELECT 4"]
+    assert "(4 statements, 1 fragments that are not SQL left out)" in workload.origin_detail
+
+
+def test_a_file_with_no_sql_is_one_clear_error(tmp_path):
+    not_sql = tmp_path / "params.json"
+    not_sql.write_text('{"Parameters": [{"ParameterName": "x"}]}')
+    with pytest.raises(ToolError, match="holds no SQL statements"):
+        capture_sql_file(not_sql, None, 0, None)
+    with pytest.raises(ToolError, match="SQL file not found"):
+        capture_sql_file(tmp_path / "missing.sql", None, 0, None)
 
 
 MYSQL57_SLOW_LOG = """\

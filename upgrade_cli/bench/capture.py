@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from upgrade_cli.bench.workload import QueryShape, SourceTimings, Workload, WorkloadBuilder
-from upgrade_cli.cli_common import ToolError
-from upgrade_cli.sqltext import tokenize
+from upgrade_cli.cli_common import ToolError, read_input
+from upgrade_cli.sqltext import split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------
 # slow log (MySQL 5.7/8.0/Aurora and MariaDB formats)
@@ -119,38 +119,29 @@ def capture_slow_log(path: Path, top: int | None, max_samples: int, database: st
 # --------------------------------------------------------------------------------------------
 # SQL file
 # --------------------------------------------------------------------------------------------
-def split_sql(text: str) -> Iterator[str]:
-    """Statements separated by top-level ``;`` (quotes and comments respected by the lexer)."""
-    start = 0
-    for tok in tokenize(text):
-        if tok.kind == "punct" and tok.text == ";":
-            yield text[start:tok.pos].strip()
-            start = tok.end
-    tail = text[start:].strip()
-    if tail and tokenize(tail):
-        yield tail
-
-
 def capture_sql_file(path: Path, top: int | None, max_samples: int, database: str | None) -> Workload:
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ToolError(f"SQL file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ToolError(f"cannot read SQL file {path}: {exc}") from None
+        text = read_input(path, "SQL file").decode("utf-8")
+    except UnicodeDecodeError:
+        raise ToolError(f"{path} is not a SQL file: not UTF-8 text") from None
     builder = WorkloadBuilder(max_samples)
-    current_db, n = database, 0
-    for stmt in split_sql(text):
+    current_db, n, not_sql = database, 0, 0
+    for statement in split_statements(text):
+        stmt = statement.text.strip()
         m = _USE.match(stmt + ";")
         if m:
             current_db = _unquote_db(m.group(1))
             continue
-        if stmt:
+        first = tokenize(stmt[:200])[:1]
+        if first and (first[0].kind == "word" or first[0].text == "("):  # how any SQL statement starts
             n += 1
             builder.add(stmt, current_db)
+        else:
+            not_sql += 1
     if n == 0:
         raise ToolError(f"{path} holds no SQL statements")
-    return Workload(origin="sql-file", origin_detail=f"{path} ({n} statements)", queries=builder.shapes(top))
+    skipped = f", {not_sql} fragments that are not SQL left out" if not_sql else ""
+    return Workload(origin="sql-file", origin_detail=f"{path} ({n} statements{skipped})", queries=builder.shapes(top))
 
 
 # --------------------------------------------------------------------------------------------
