@@ -27,7 +27,7 @@ import pymysql
 import rich.markup
 import typer
 
-from upgrade_cli.cli_common import ToolError, err_console
+from upgrade_cli.cli_common import ToolError, err_console, read_input
 
 DEFAULT_PORT = 3306
 DEFAULT_HOST = "localhost"
@@ -173,14 +173,7 @@ def _port(value: str, where: str) -> int:
 def read_defaults_file(path: str | Path) -> ConnectionOptions:
     """The ``[client]`` section of a MySQL option file (``!include`` lines and bare flags are skipped)."""
     path = Path(path).expanduser()
-    try:
-        raw = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        raise ToolError(f"defaults file not found: {path}") from None
-    except IsADirectoryError:
-        raise ToolError(f"defaults file is a directory: {path}") from None
-    except OSError as exc:
-        raise ToolError(f"cannot read defaults file {path}: {exc.strerror}") from None
+    raw = read_input(path, "defaults file").decode("utf-8", errors="replace")
     lines = [ln for ln in raw.splitlines() if not ln.lstrip().startswith("!")]
     parser = configparser.ConfigParser(allow_no_value=True, strict=False, interpolation=None,
                                        comment_prefixes=("#", ";"), inline_comment_prefixes=None)
