@@ -362,13 +362,8 @@ def _parse_type(c: _Cursor) -> _Type:
             charset = "ucs2"
         elif c.accept("BYTE"):
             charset = "binary"
-        elif c.at("CHARACTER", "CHAR") and c.at("SET", k=1):
-            c.i += 2
-            charset = c.name()
-        elif c.accept("CHARSET"):
-            charset = c.name()
-        elif c.accept("COLLATE"):
-            collation = c.name()
+        elif clause := _charset_clause(c):
+            charset, collation = _apply_clause(clause, charset, collation)
         else:
             break
     if base == "float" and len(args) == 1:  # FLOAT(p): the precision picks FLOAT or DOUBLE
@@ -645,16 +640,8 @@ class DumpParser:
         while not c.done():
             if c.accept("DEFAULT"):
                 continue
-            if c.at("CHARACTER", "CHAR") and c.at("SET", k=1):
-                c.i += 2
-                c.accept_punct("=")
-                charset = c.name()
-            elif c.accept("CHARSET"):
-                c.accept_punct("=")
-                charset = c.name()
-            elif c.accept("COLLATE"):
-                c.accept_punct("=")
-                collation = c.name()
+            if clause := _charset_clause(c):
+                charset, collation = _apply_clause(clause, charset, collation)
             else:
                 c.take()
                 c.skip_value()
@@ -702,16 +689,8 @@ class DumpParser:
                 c.i += 2
                 self._partitioning(c, table)
                 continue
-            if c.at("CHARACTER", "CHAR") and c.at("SET", k=1):
-                c.i += 2
-                c.accept_punct("=")
-                table.charset = c.name()
-            elif c.accept("CHARSET"):
-                c.accept_punct("=")
-                table.charset = c.name()
-            elif c.accept("COLLATE"):
-                c.accept_punct("=")
-                table.collation = c.name()
+            if clause := _charset_clause(c):
+                table.charset, table.collation = _apply_clause(clause, table.charset, table.collation)
             elif c.accept("ENGINE", "TYPE"):
                 c.accept_punct("=")
                 table.engine = c.name()
@@ -1285,17 +1264,34 @@ class DumpParser:
             self.tables[(table.schema, new)] = table
 
 
+def _charset_clause(c: _Cursor) -> tuple[str, str] | None:
+    """``CHARACTER SET [=] x`` / ``CHARSET [=] x`` / ``COLLATE [=] x`` at the cursor, consumed: (kind, name).
+
+    The ``=`` is table/database option syntax; column types never have it, so accepting it is harmless."""
+    if c.at("CHARACTER", "CHAR") and c.at("SET", k=1):
+        c.i += 2
+        kind = "charset"
+    elif c.accept("CHARSET"):
+        kind = "charset"
+    elif c.accept("COLLATE"):
+        kind = "collation"
+    else:
+        return None
+    c.accept_punct("=")
+    return kind, c.name()
+
+
+def _apply_clause(clause: tuple[str, str], charset: str | None, collation: str | None) -> tuple[str | None, str | None]:
+    kind, name = clause
+    return (name, collation) if kind == "charset" else (charset, name)
+
+
 def _parse_type_attrs(c: _Cursor) -> tuple[str | None, str | None, bool]:
     charset = collation = None
     binary = False
     while True:
-        if c.at("CHARACTER", "CHAR") and c.at("SET", k=1):
-            c.i += 2
-            charset = c.name()
-        elif c.accept("CHARSET"):
-            charset = c.name()
-        elif c.accept("COLLATE"):
-            collation = c.name()
+        if clause := _charset_clause(c):
+            charset, collation = _apply_clause(clause, charset, collation)
         elif c.accept("BINARY"):
             binary = True
         else:
