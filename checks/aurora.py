@@ -11,7 +11,7 @@ from __future__ import annotations
 from checks._facts import (GEOMETRY_TYPES, char_name, hidden_characters, live_facts, max_bytes_per_char, non_bmp,
                            parse_account)
 from checks.registry import Scope, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
 
 PRECHECKS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from checks.registry import Check, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
 
 NO_DEFAULT_TYPES = frozenset({

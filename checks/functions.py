@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks._sql import function_calls, lines_of, stored_code
 from checks.registry import Check, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 
 _AES = "AES_ENCRYPT and AES_DECRYPT"
 # MySQL Shell's list (upgrade_check_creators.cc, Removed_functions_check) with each replacement;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks._sql import StoredCode, stored_code, unquoted_words, words_at
 from checks.registry import Check, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
 # The list MySQL Shell's upgrade checker uses (upgrade_check_creators.cc, get_reserved_keywords_check),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks._sql import stored_code
 from checks.registry import Check, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
 _SHELL_DESCRIPTIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"

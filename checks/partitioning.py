@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks.registry import Check, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
 NATIVE_PARTITIONING_ENGINES = ("INNODB", "NDB", "NDBCLUSTER")

@@ -15,7 +15,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 
 
 class Severity(str, enum.Enum):

@@ -11,7 +11,7 @@ import re
 
 from checks._facts import index_part_bytes, live_facts, same_value, variable
 from checks.registry import Scope, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
 SHELL_DOC = "https://dev.mysql.com/doc/mysql-shell/8.0/en/mysql-shell-utilities-upgrade.html"

@@ -6,7 +6,7 @@ from checks._sql import (declared_names, empty_dot_table, group_by_order, lines_
                          stored_code, unquoted_words, words_at)
 from checks.keywords import RESERVED_IN_80
 from checks.registry import Check, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
 _SHELL_DESCRIPTIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"

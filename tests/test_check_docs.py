@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from checks import all_checks
 from upgrade_cli.main import app
-from upgrade_cli.precheck_cmd import DOC_SECTIONS, check_sections, missing_sections, render_check_docs
+from upgrade_cli.precheck.cli import DOC_SECTIONS, check_sections, missing_sections, render_check_docs
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
 

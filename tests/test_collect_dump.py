@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from upgrade_cli.cli_common import ToolError
-from upgrade_cli.collect_dump import load_dump, parse_dump
+from upgrade_cli.precheck.collect.dump import load_dump, parse_dump
 from upgrade_cli.sqltext import split_statements
 
 REPO = Path(__file__).resolve().parent.parent

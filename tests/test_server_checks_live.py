@@ -14,7 +14,7 @@ import uuid
 
 import checks.aurora as aurora
 from checks.registry import Severity, get_check
-from upgrade_cli.collect_live import collect_live
+from upgrade_cli.precheck.collect.live import collect_live
 
 
 def scan(mariadb, schemas):
