@@ -2,15 +2,15 @@
 
 Ids are the ones Aurora writes into ``upgrade-prechecks.log``, so our findings line up with a real
 precheck run. Thresholds follow the AWS precheck reference and troubleshooting pages. Checks that
-need on-disk state live in :mod:`checks.not_checkable`; community server-side checks in
-:mod:`checks.server`.
+need on-disk state live in :mod:`upgrade_cli.checks.not_checkable`; community server-side checks in
+:mod:`upgrade_cli.checks.server`.
 """
 
 from __future__ import annotations
 
-from checks._facts import (GEOMETRY_TYPES, char_name, hidden_characters, live_facts, max_bytes_per_char, non_bmp,
+from upgrade_cli.checks._facts import (GEOMETRY_TYPES, char_name, hidden_characters, live_facts, max_bytes_per_char, non_bmp,
                            parse_account)
-from checks.registry import Scope, Severity, check
+from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
 

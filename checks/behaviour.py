@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks._sql import function_calls, group_by_without_order_by, lines_of, stored_code, system_variable_refs
-from checks.registry import Check, Severity, check
+from upgrade_cli.checks._sql import function_calls, group_by_without_order_by, lines_of, stored_code, system_variable_refs
+from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 
 # System variables removed in 8.0 (MySQL Shell's removedSysVars list up to 8.0.16), with their

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checks.registry import Check, Severity, check
+from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks._sql import function_calls, lines_of, stored_code
-from checks.registry import Check, Severity, check
+from upgrade_cli.checks._sql import function_calls, lines_of, stored_code
+from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 
 _AES = "AES_ENCRYPT and AES_DECRYPT"

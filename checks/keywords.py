@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks._sql import StoredCode, stored_code, unquoted_words, words_at
-from checks.registry import Check, Severity, check
+from upgrade_cli.checks._sql import StoredCode, stored_code, unquoted_words, words_at
+from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 

@@ -8,7 +8,7 @@ read its ``upgrade-prechecks.log``.
 
 from __future__ import annotations
 
-from checks.registry import Scope, Severity, check
+from upgrade_cli.checks.registry import Scope, Severity, check
 
 AURORA_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"
 SHELL_DOC = "https://dev.mysql.com/doc/mysql-shell/8.0/en/mysql-shell-utilities-upgrade.html"

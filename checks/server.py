@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from checks._facts import index_part_bytes, live_facts, same_value, variable
-from checks.registry import Scope, Severity, check
+from upgrade_cli.checks._facts import index_part_bytes, live_facts, same_value, variable
+from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 

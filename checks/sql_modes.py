@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.dates import sql_mode_flags
-from checks.registry import Check, Severity, check
+from upgrade_cli.checks.dates import sql_mode_flags
+from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 
 OBSOLETE_FLAGS = ("DB2", "MSSQL", "MYSQL323", "MYSQL40", "NO_AUTO_CREATE_USER", "NO_FIELD_OPTIONS",

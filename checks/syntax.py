@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from checks._sql import (declared_names, empty_dot_table, group_by_order, lines_of, query_cache_syntax,
+from upgrade_cli.checks._sql import (declared_names, empty_dot_table, group_by_order, lines_of, query_cache_syntax,
                          stored_code, unquoted_words, words_at)
-from checks.keywords import RESERVED_IN_80
-from checks.registry import Check, Severity, check
+from upgrade_cli.checks.keywords import RESERVED_IN_80
+from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 

@@ -12,7 +12,7 @@ Each case becomes one test, id ``<checkId>-<case name>``:
 - a ``catalog`` case builds a :class:`~upgrade_cli.precheck.model.Catalog` from the fragment.
 
 Matching: the number of findings equals the number of ``fires`` entries and each entry matches a
-distinct finding. An entry is a partial match on :class:`~checks.registry.Finding` fields:
+distinct finding. An entry is a partial match on :class:`~upgrade_cli.checks.registry.Finding` fields:
 ``message`` and ``fix`` match as substrings, ``severity`` by its value, every other field exactly.
 """
 
@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from checks.registry import Finding, Scope, all_checks, get_check
+from upgrade_cli.checks.registry import Finding, Scope, all_checks, get_check
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog, ServerFacts
 
 CASE_DIR = Path(__file__).resolve().parent / "check_cases"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from checks import registry
-from checks.registry import Check, Finding, Scope, Severity, run_checks
+from upgrade_cli.checks import registry
+from upgrade_cli.checks.registry import Check, Finding, Scope, Severity, run_checks
 from upgrade_cli.precheck.model import Catalog, CollectionIssue, Source, Table
 from upgrade_cli.precheck.report import (
     REPORT_FILES,

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from checks.registry import Check, Scope, all_checks, get_check, run_checks
+from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run_checks
 from upgrade_cli import aws, connect
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
