@@ -12,7 +12,7 @@ from upgrade_cli.checks._facts import (GEOMETRY_TYPES, char_name, hidden_charact
                            parse_account)
 from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import quote_ident, tokenize
+from upgrade_cli.sqltext import is_ddl, quote_ident
 
 PRECHECKS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"
 TROUBLESHOOTING_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Upgrading.Troubleshooting.html"
@@ -109,21 +109,11 @@ def history_list_length(c, catalog: Catalog):
                         fix="End long-running transactions and wait for purge before the upgrade.")
 
 
-_DDL_VERBS = {"ALTER", "CREATE", "DROP", "RENAME", "TRUNCATE", "OPTIMIZE"}
-_NOT_OBJECT_DDL = {"USER", "ROLE", "TEMPORARY", "SERVER"}
-
-
-def is_ddl(statement: str | None) -> bool:
-    """True for schema-changing statements (not account management, not temporary tables)."""
-    words = [t.upper for t in tokenize(statement or "")[:2] if t.kind == "word"]
-    return bool(words) and words[0] in _DDL_VERBS and not (len(words) > 1 and words[1] in _NOT_OBJECT_DDL)
-
-
 @check(
     id="auroraCheckDDLRecovery",
     title="DDL running, or DDL recovery leftovers",
     severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC, scope=Scope.server,
-    detects="Schema-changing statements (ALTER/CREATE/DROP/RENAME/TRUNCATE/OPTIMIZE) running in the "
+    detects="Schema-changing statements (ALTER/CREATE/DROP/RENAME/TRUNCATE/ANALYZE/OPTIMIZE/REPAIR) running in the "
             "processlist, and rows left in Aurora's DDL recovery tables mysql.ddl_log_md_table / "
             "mysql.ddl_log_table when the collector could count them.",
     why="Aurora cancels the upgrade while DDL is running, and leftovers of Aurora v2's DDL recovery "
