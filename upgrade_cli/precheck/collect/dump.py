@@ -31,6 +31,7 @@ from upgrade_cli.cli_common import ToolError, read_input
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.tables import TableGrammar
 from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, charset_pair, parse_definer, parse_type
+from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns
 from upgrade_cli.precheck.model import Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Trigger, View
 from upgrade_cli.sqltext import Token, split_statements, tokenize
 
@@ -49,7 +50,6 @@ _IGNORED_STATEMENTS = {
 _OBJECT_KINDS = {"TABLE", "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "INDEX", "DATABASE", "SCHEMA"}
 _ROUTINE_CHARACTERISTICS = ("COMMENT", "LANGUAGE", "NOT", "DETERMINISTIC", "CONTAINS", "NO", "READS",
                             "MODIFIES", "SQL")
-
 
 class DumpParser(TableGrammar):
     """Reads statements one by one into catalog objects (see the module docstring for the rules)."""
@@ -126,6 +126,7 @@ class DumpParser(TableGrammar):
         cat.triggers = sorted(self.triggers.values(), key=lambda t: (t.schema, t.name))
         cat.events = sorted(self.events.values(), key=lambda e: (e.schema, e.name))
         cat.issues = list(self.issues)
+        name_view_columns(cat)  # '*' and unaliased expressions, by sqlglot (views.py)
         if self.account_statements:
             lines = ", ".join(map(str, self.account_statements[:10])) + (" ..." if len(self.account_statements) > 10 else "")
             cat.issues.append(CollectionIssue(None, "account", None,
@@ -295,7 +296,7 @@ class DumpParser(TableGrammar):
         if not columns and isinstance(previous, Table):
             columns = [col.name for col in previous.columns]
         if not columns:
-            columns = _select_columns(Cursor(c.toks, c.text, c.i, c.i + cut))
+            columns = lexer_columns(Cursor(c.toks, c.text, c.i, c.i + cut))
         self.views[(schema, name)] = View(schema, name, definition, columns, check_option, definer, security)
 
     def create_routine(self, c: Cursor, kind: str, definer: str | None, aggregate: bool) -> None:
@@ -408,7 +409,6 @@ class DumpParser(TableGrammar):
             table.schema, table.name = new_schema or key[0], new
             self.tables[(table.schema, new)] = table
 
-
 def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
     """Best guess of (object type, name) of a statement that failed to parse, for the issue."""
     words = [t.upper if t.kind == "word" else "" for t in tokens[:12]]
@@ -423,40 +423,9 @@ def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
             return ("schema" if w in ("DATABASE", "SCHEMA") else w.lower()), name
     return "statement", None
 
-
-def _select_columns(c: Cursor) -> list[str]:
-    """Column names of a view from its SELECT list (every item ``expr AS name`` or a column)."""
-    c.accept_punct("(")
-    if not c.accept("SELECT"):
-        return []
-    while c.at("DISTINCT", "ALL", "DISTINCTROW", "STRAIGHT_JOIN", "SQL_CACHE", "SQL_NO_CACHE",
-               "SQL_CALC_FOUND_ROWS", "HIGH_PRIORITY", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT"):
-        c.take()
-    depth, end = 0, c.stop
-    for j in range(c.i, c.stop):
-        t = c.toks[j]
-        if t.kind == "punct" and t.text in "()":
-            depth += 1 if t.text == "(" else -1
-        elif depth == 0 and t.kind == "word" and t.upper in ("FROM", "INTO", "UNION", "WHERE", "LIMIT"):
-            end = j
-            break
-    names = []
-    for item in Cursor(c.toks, c.text, c.i, end).split_commas():
-        toks = item.toks[item.i:item.stop]
-        if len(toks) >= 2 and toks[-2].kind == "word" and toks[-2].upper == "AS":
-            names.append(toks[-1].text)
-        elif toks and toks[-1].kind in ("ident", "word") and (len(toks) == 1 or toks[-2].text == "."):
-            names.append(toks[-1].text)
-        else:
-            return []
-    return names
-
-
-
 # --------------------------------------------------------------------------------------------
 # Entry points
 # --------------------------------------------------------------------------------------------
-
 
 def parse_dump(text: str, source_name: str = "<dump>", default_schema: str | None = None) -> Catalog:
     """Build a Catalog from dump text. Never raises on bad SQL: see ``catalog.issues``.
@@ -466,12 +435,10 @@ def parse_dump(text: str, source_name: str = "<dump>", default_schema: str | Non
     """
     return _parse(text, source_name, default_schema)[0]
 
-
 def _parse(text: str, source_name: str, default_schema: str | None) -> tuple[Catalog, int]:
     parser = DumpParser(source_name, default_schema)
     parser.feed(text.replace("\r\n", "\n"))
     return parser.catalog(), parser.ddl_seen
-
 
 def read_dump_text(path: str | Path) -> str:
     """The text of a dump file (``.gz`` is read transparently), or a one-line ToolError."""
@@ -489,7 +456,6 @@ def read_dump_text(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         raise ToolError(f"{p} is not UTF-8 text (invalid byte at offset {exc.start}); "
                         "re-dump with --default-character-set=utf8mb4") from None
-
 
 def load_dump(path: str | Path, default_schema: str | None = None) -> Catalog:
     """Read and parse a dump file; ToolError (one line) for a missing, unreadable or non-SQL file."""
