@@ -1,7 +1,9 @@
-"""utf8 (utf8mb3) schemas, tables and columns."""
+"""Character sets: utf8mb3 objects, and text in utf8mb3 metadata that 8.0's dictionary cannot hold."""
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
+from upgrade_cli.checks._facts import char_name, non_bmp
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog, Column, Table, normalize_collation
 from upgrade_cli.sqltext import quote_ident
@@ -66,3 +68,89 @@ def utf8mb3(c: Check, catalog: Catalog):
         for col in cols:
             yield c.finding("column", "column's character set: utf8mb3", schema=t.schema, object_name=t.name,
                             column=col.name, fix=_modify_column_sql(t, col) + _INDEX_CAVEAT)
+
+
+def _non_bmp_message(what: str, chars: list[str]) -> str:
+    shown = ", ".join(f"{ch} ({char_name(ch)})" for ch in chars[:5])
+    return f"{what} contains characters outside the BMP, invalid in utf8mb3: {shown}"
+
+
+_NON_BMP_WHY = ("Aurora MySQL 2 stored this text in utf8mb3 metadata without rejecting 4-byte characters; "
+                "the 8.0 data dictionary migration validates it as utf8mb3 and stops on them.")
+
+
+@check(
+    id="auroraUpgradeCheckForInvalidUtf8mb3CharacterStringInViews",
+    title="Characters outside the BMP in view definitions",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="View definitions that contain characters outside the Basic Multilingual Plane (emoji, "
+            "rare CJK: 4-byte UTF-8).",
+    why=_NON_BMP_WHY,
+    example="CREATE VIEW greetings AS SELECT CONCAT(name, ' 🎉') AS label FROM users;",
+    fix="Recreate the view without the character, e.g. build it with CHAR(0xF09F8E89 USING utf8mb4) or "
+        "read it from a table instead of a literal.",
+)
+def non_bmp_views(c, catalog: Catalog):
+    for v in catalog.views:
+        chars = non_bmp(v.definition)
+        if chars:
+            yield c.finding("view", _non_bmp_message("view definition", chars), schema=v.schema, object_name=v.name,
+                            fix="Recreate the view (CREATE OR REPLACE VIEW) without 4-byte characters in its text.")
+
+
+@check(
+    id="auroraUpgradeCheckForInvalidUtf8mb3TableComments",
+    title="Characters outside the BMP in table comments",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="Table comments that contain 4-byte UTF-8 characters.",
+    why=_NON_BMP_WHY,
+    example="CREATE TABLE orders (id INT) COMMENT 'orders 📦';",
+    fix="ALTER TABLE ... COMMENT = '<text without the character>'.",
+)
+def non_bmp_table_comments(c, catalog: Catalog):
+    for t in catalog.tables:
+        chars = non_bmp(t.comment)
+        if chars:
+            yield c.finding("table", _non_bmp_message("table comment", chars), schema=t.schema, object_name=t.name,
+                            fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} COMMENT = "
+                                "'<comment without 4-byte characters>';")
+
+
+@check(
+    id="auroraUpgradeCheckForInvalidUtf8mb3ColumnComments",
+    title="Characters outside the BMP in column comments",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="Column comments that contain 4-byte UTF-8 characters.",
+    why=_NON_BMP_WHY,
+    example="CREATE TABLE t (status INT COMMENT '1 = ✅ 2 = 🚫');",
+    fix="ALTER TABLE ... MODIFY the column with the same definition and a comment without the character.",
+)
+def non_bmp_column_comments(c, catalog: Catalog):
+    for t in catalog.tables:
+        for col in t.columns:
+            chars = non_bmp(col.comment)
+            if chars:
+                yield c.finding("column", _non_bmp_message("column comment", chars), schema=t.schema,
+                                object_name=t.name, column=col.name,
+                                fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} MODIFY "
+                                    f"{quote_ident(col.name)} {col.column_type} ... COMMENT '<without 4-byte characters>';")
+
+
+@check(
+    id="auroraUpgradeCheckForInvalidUtf8mb3IndexComments",
+    title="Characters outside the BMP in index comments",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="Index comments that contain 4-byte UTF-8 characters.",
+    why=_NON_BMP_WHY,
+    example="CREATE TABLE t (a INT, KEY a_idx (a) COMMENT 'hot path 🔥');",
+    fix="Drop and recreate the index with a comment without the character.",
+)
+def non_bmp_index_comments(c, catalog: Catalog):
+    for t in catalog.tables:
+        for ix in t.indexes:
+            chars = non_bmp(ix.comment)
+            if chars:
+                yield c.finding("index", _non_bmp_message(f"comment of index {ix.name}", chars), schema=t.schema,
+                                object_name=t.name, column=ix.name,
+                                fix="Drop and re-add the index with a comment without 4-byte characters "
+                                    "(one ALTER TABLE ... DROP INDEX ..., ADD INDEX ... COMMENT '...').")
