@@ -41,7 +41,9 @@ def _modify_column_sql(t: Table, col: Column) -> str:
     source="mysql-shell",
     since="8.0.11",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/charset-unicode-utf8mb3.html",
-    detects="Schemas, tables and columns whose character set is utf8 (utf8mb3).",
+    detects="Schemas whose default character set, and columns whose character set, is utf8 (utf8mb3): one "
+            "finding per schema and per column, as MySQL Shell's two queries (upgrade_check_creators.cc:247-263). "
+            "A table's default charset is not a finding of its own: its columns are.",
     why="utf8mb3 is deprecated in 8.0 and will be removed; `utf8` will later mean utf8mb4. utf8mb3 cannot store "
         "characters outside the BMP (emoji), and 8.0's default is utf8mb4, so new objects and joins against "
         "utf8mb3 columns mix charsets (conversions, index not used).",
@@ -57,17 +59,14 @@ def utf8mb3(c: Check, catalog: Catalog):
                             fix=f"ALTER DATABASE {quote_ident(s.name)} CHARACTER SET utf8mb4 "
                                 f"COLLATE {utf8mb4_collation(s.collation)};")
     for t in catalog.tables:
-        cols = [col for col in t.columns if col.charset == "utf8mb3"]
-        if t.charset == "utf8mb3":
-            what = f"; {len(cols)} of its columns are utf8mb3 too" if cols else ""
-            yield c.finding("table", f"table's default character set: utf8mb3{what}", schema=t.schema,
-                            object_name=t.name,
-                            fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} CONVERT TO CHARACTER SET "
-                                f"utf8mb4 COLLATE {utf8mb4_collation(t.collation)};" + _INDEX_CAVEAT)
-            continue  # the table's CONVERT fixes its columns: one finding, not one per column
-        for col in cols:
-            yield c.finding("column", "column's character set: utf8mb3", schema=t.schema, object_name=t.name,
-                            column=col.name, fix=_modify_column_sql(t, col) + _INDEX_CAVEAT)
+        for col in t.columns:
+            if col.charset == "utf8mb3":
+                whole = (f" Or convert the whole table: ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} "
+                         f"CONVERT TO CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(t.collation)};"
+                         if t.charset == "utf8mb3" else "")
+                yield c.finding("column", "column's default character set: utf8mb3", schema=t.schema,
+                                object_name=t.name, column=col.name,
+                                fix=_modify_column_sql(t, col) + whole + _INDEX_CAVEAT)
 
 
 def _non_bmp_message(what: str, chars: list[str]) -> str:

@@ -11,10 +11,12 @@ from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
 
 
+# MySQL Shell's type list (upgrade_check_creators.cc:1069-1084) less BLOB/TEXT: 5.7 cannot hold a literal
+# default on those (strict mode rejects the CREATE, otherwise the default is dropped with a warning;
+# upgrade_check_t.cc:2767-2771), so only a script could show one, and it never reaches the server.
 NO_DEFAULT_TYPES = frozenset({
     "point", "linestring", "polygon", "geometry", "multipoint", "multilinestring", "multipolygon",
-    "geometrycollection", "geomcollection", "json", "tinyblob", "blob", "mediumblob", "longblob", "tinytext",
-    "text", "mediumtext", "longtext"})
+    "geometrycollection", "geomcollection", "json"})
 
 
 def _table(schema: str, name: str) -> str:
@@ -28,7 +30,8 @@ def _table(schema: str, name: str) -> str:
     source="mysql-shell",
     since="8.0.11",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/data-type-defaults.html#data-type-defaults-explicit",
-    detects="BLOB, TEXT, GEOMETRY and JSON columns that have a literal DEFAULT.",
+    detects="GEOMETRY and JSON columns that have a literal DEFAULT (5.7 in non-strict mode keeps one). BLOB and "
+            "TEXT defaults in a script are not findings: 5.7 drops them (or rejects the CREATE in strict mode).",
     why="These types cannot have a literal default: before 8.0.13 not at all, from 8.0.13 only an expression "
         "default in parentheses. The table definition is rejected by the upgrade.",
     example="CREATE TABLE t (geo GEOMETRY NOT NULL DEFAULT '');",

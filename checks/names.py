@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from upgrade_cli import doc_links
-from upgrade_cli.checks._sql import StoredCode, stored_code, unquoted_words, words_at
+from upgrade_cli.checks._sql import stored_code
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
@@ -44,8 +44,9 @@ _QUOTE_FIX = "Backquote it ({q}) everywhere application SQL, views and routines 
     since="8.0.11",
     doc_url=doc_links.MYSQL_KEYWORDS,
     detects="Schema, table, column, index, view, view column, trigger, routine and event names that are words "
-            "reserved new in 8.0 (RANK, GROUPS, SYSTEM, ROWS, LATERAL, ARRAY, MEMBER, FULL, INTERSECT, ...), and "
-            "unquoted uses of those words in view, routine, trigger and event bodies.",
+            "reserved new in 8.0 (RANK, GROUPS, SYSTEM, ROWS, LATERAL, ARRAY, MEMBER, FULL, INTERSECT, ...), as "
+            "MySQL Shell's name queries do (upgrade_check_creators.cc:61-124; index names are ours). Unquoted uses "
+            "in routine, trigger and event bodies are routineSyntax findings, so one word is one finding.",
     why="A reserved word can only be used as an identifier when it is backquoted. Every unquoted "
         "`SELECT rank FROM t` in the application, a view or a routine is a syntax error on 8.0.",
     example="CREATE TABLE leaderboard (id INT, rank INT);  -- later: SELECT rank FROM leaderboard",
@@ -83,19 +84,6 @@ def reserved_keywords(c: Check, catalog: Catalog):
             if reserved(o.name):
                 yield c.finding(kind, _name_message(kind.capitalize(), o.name), schema=o.schema, object_name=o.name,
                                 fix=_QUOTE_FIX.format(q=quote_ident(o.name)))
-    for code in stored_code(catalog):
-        yield from _body_findings(c, code)
-
-
-def _body_findings(c: Check, code: StoredCode):
-    uses = unquoted_words(code.tokens, RESERVED_IN_80)
-    if uses:
-        written = {t.upper: t.text for t in reversed(uses)}  # each word as first written
-        yield c.finding(code.object_type,
-                        f"{code.kind} uses 8.0 reserved word{'s' if len(written) > 1 else ''} unquoted: {words_at(uses)}",
-                        schema=code.schema, object_name=code.name,
-                        fix="Backquote " + ", ".join(quote_ident(w) for w in written.values())
-                            + f" in the {code.kind.lower()} definition and re-create it.")
 
 
 @check(

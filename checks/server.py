@@ -30,10 +30,12 @@ DICTIONARY_TABLES = frozenset({
 @check(
     id="mysqlSchema",
     title="Tables in mysql whose names collide with 8.0 dictionary tables",
-    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES, scope=Scope.server,
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
     aliases=("mysqlSchemaCheck",),
     detects="Tables in the mysql schema named like a table of the 8.0 data dictionary or system schema "
-            "(" + ", ".join(sorted(DICTIONARY_TABLES)) + ").",
+            "(" + ", ".join(sorted(DICTIONARY_TABLES)) + "), compared case-insensitively as MySQL Shell does "
+            "(upgrade_check_creators.cc:266-286; check_constraints, column_statistics and resource_groups are "
+            "8.0 dictionary tables the Shell's list lacks). A dump's CREATE TABLE in mysql counts too.",
     why="The upgrade creates these tables in mysql; an existing table of the same name makes the "
         "dictionary creation fail.",
     example="CREATE TABLE mysql.tables (id INT);",

@@ -219,6 +219,9 @@ REMOVED_FUNCTIONS: dict[str, str | None] = {
 }
 
 
+_NOT_REWRITTEN = frozenset(n for n, repl in REMOVED_FUNCTIONS.items() if not (repl or "").startswith(("ST_", "MBR")))
+
+
 def _describe(name: str) -> str:
     repl = REMOVED_FUNCTIONS[name]
     return f"{name} (consider using {repl} instead)" if repl else f"{name} (no replacement: hash passwords in the application)"
@@ -233,7 +236,9 @@ def _describe(name: str) -> str:
     doc_url=doc_links.MYSQL_80_REMOVALS,
     detects="Views, routines, triggers, events and generated columns that call a function removed in 8.0: "
             "ENCODE, DECODE, ENCRYPT, DES_ENCRYPT, DES_DECRYPT, PASSWORD, OLD_PASSWORD and the old GIS names "
-            "without the ST_/MBR prefix (ASTEXT, CONTAINS, GLENGTH, X, Y, ...).",
+            "without the ST_/MBR prefix (ASTEXT, CONTAINS, GLENGTH, X, Y, ...); MySQL Shell's list and queries, "
+            "upgrade_check_creators.cc:559-700. 5.7 stores views and generated columns with the GIS calls "
+            "renamed to ST_/MBR names, so there only the non-GIS functions count (as the Shell's test expects).",
     why="The functions no longer exist in 8.0: the object fails when it runs (or, for a generated column or "
         "view, when the table or view is opened), and the upgrade's dictionary check reports it as an error.",
     example="CREATE VIEW v AS SELECT ASTEXT(geo) AS wkt FROM places;",
@@ -243,7 +248,10 @@ def _describe(name: str) -> str:
 )
 def removed_functions(c: Check, catalog: Catalog):
     for code in stored_code(catalog, generated_columns=True):
-        calls = function_calls(code.tokens, REMOVED_FUNCTIONS)
+        # 5.7 stores views and generated columns re-printed from the parse tree, with the GIS functions under
+        # their ST_/MBR names: only the non-GIS ones survive there (upgrade_check_t.cc:1528-1529).
+        reprinted = code.object_type == "view" or code.column is not None
+        calls = function_calls(code.tokens, _NOT_REWRITTEN if reprinted else REMOVED_FUNCTIONS)
         if not calls:
             continue
         names = list(dict.fromkeys(t.upper for t in calls))
