@@ -1,7 +1,9 @@
-"""utf8 (utf8mb3) schemas, tables and columns."""
+"""Character sets: utf8mb3 objects, and text in utf8mb3 metadata that 8.0's dictionary cannot hold."""
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
+from upgrade_cli.checks._facts import char_name, non_bmp
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog, Column, Table, normalize_collation
 from upgrade_cli.sqltext import quote_ident
@@ -39,7 +41,9 @@ def _modify_column_sql(t: Table, col: Column) -> str:
     source="mysql-shell",
     since="8.0.11",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/charset-unicode-utf8mb3.html",
-    detects="Schemas, tables and columns whose character set is utf8 (utf8mb3).",
+    detects="Schemas whose default character set, and columns whose character set, is utf8 (utf8mb3): one "
+            "finding per schema and per column, as MySQL Shell's two queries (upgrade_check_creators.cc:247-263). "
+            "A table's default charset is not a finding of its own: its columns are.",
     why="utf8mb3 is deprecated in 8.0 and will be removed; `utf8` will later mean utf8mb4. utf8mb3 cannot store "
         "characters outside the BMP (emoji), and 8.0's default is utf8mb4, so new objects and joins against "
         "utf8mb3 columns mix charsets (conversions, index not used).",
@@ -55,14 +59,97 @@ def utf8mb3(c: Check, catalog: Catalog):
                             fix=f"ALTER DATABASE {quote_ident(s.name)} CHARACTER SET utf8mb4 "
                                 f"COLLATE {utf8mb4_collation(s.collation)};")
     for t in catalog.tables:
-        cols = [col for col in t.columns if col.charset == "utf8mb3"]
-        if t.charset == "utf8mb3":
-            what = f"; {len(cols)} of its columns are utf8mb3 too" if cols else ""
-            yield c.finding("table", f"table's default character set: utf8mb3{what}", schema=t.schema,
-                            object_name=t.name,
-                            fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} CONVERT TO CHARACTER SET "
-                                f"utf8mb4 COLLATE {utf8mb4_collation(t.collation)};" + _INDEX_CAVEAT)
-            continue  # the table's CONVERT fixes its columns: one finding, not one per column
-        for col in cols:
-            yield c.finding("column", "column's character set: utf8mb3", schema=t.schema, object_name=t.name,
-                            column=col.name, fix=_modify_column_sql(t, col) + _INDEX_CAVEAT)
+        for col in t.columns:
+            if col.charset == "utf8mb3":
+                whole = (f" Or convert the whole table: ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} "
+                         f"CONVERT TO CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(t.collation)};"
+                         if t.charset == "utf8mb3" else "")
+                yield c.finding("column", "column's default character set: utf8mb3", schema=t.schema,
+                                object_name=t.name, column=col.name,
+                                fix=_modify_column_sql(t, col) + whole + _INDEX_CAVEAT)
+
+
+def _non_bmp_message(what: str, chars: list[str]) -> str:
+    shown = ", ".join(f"{ch} ({char_name(ch)})" for ch in chars[:5])
+    return f"{what} contains characters outside the BMP, invalid in utf8mb3: {shown}"
+
+
+_NON_BMP_WHY = ("Aurora MySQL 2 stored this text in utf8mb3 metadata without rejecting 4-byte characters; "
+                "the 8.0 data dictionary migration validates it as utf8mb3 and stops on them.")
+
+
+@check(
+    id="auroraUpgradeCheckForInvalidUtf8mb3CharacterStringInViews",
+    title="Characters outside the BMP in view definitions",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="View definitions that contain characters outside the Basic Multilingual Plane (emoji, "
+            "rare CJK: 4-byte UTF-8).",
+    why=_NON_BMP_WHY,
+    example="CREATE VIEW greetings AS SELECT CONCAT(name, ' 🎉') AS label FROM users;",
+    fix="Recreate the view without the character, e.g. build it with CHAR(0xF09F8E89 USING utf8mb4) or "
+        "read it from a table instead of a literal.",
+)
+def non_bmp_views(c, catalog: Catalog):
+    for v in catalog.views:
+        chars = non_bmp(v.definition)
+        if chars:
+            yield c.finding("view", _non_bmp_message("view definition", chars), schema=v.schema, object_name=v.name,
+                            fix="Recreate the view (CREATE OR REPLACE VIEW) without 4-byte characters in its text.")
+
+
+@check(
+    id="auroraUpgradeCheckForInvalidUtf8mb3TableComments",
+    title="Characters outside the BMP in table comments",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="Table comments that contain 4-byte UTF-8 characters.",
+    why=_NON_BMP_WHY,
+    example="CREATE TABLE orders (id INT) COMMENT 'orders 📦';",
+    fix="ALTER TABLE ... COMMENT = '<text without the character>'.",
+)
+def non_bmp_table_comments(c, catalog: Catalog):
+    for t in catalog.tables:
+        chars = non_bmp(t.comment)
+        if chars:
+            yield c.finding("table", _non_bmp_message("table comment", chars), schema=t.schema, object_name=t.name,
+                            fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} COMMENT = "
+                                "'<comment without 4-byte characters>';")
+
+
+@check(
+    id="auroraUpgradeCheckForInvalidUtf8mb3ColumnComments",
+    title="Characters outside the BMP in column comments",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="Column comments that contain 4-byte UTF-8 characters.",
+    why=_NON_BMP_WHY,
+    example="CREATE TABLE t (status INT COMMENT '1 = ✅ 2 = 🚫');",
+    fix="ALTER TABLE ... MODIFY the column with the same definition and a comment without the character.",
+)
+def non_bmp_column_comments(c, catalog: Catalog):
+    for t in catalog.tables:
+        for col in t.columns:
+            chars = non_bmp(col.comment)
+            if chars:
+                yield c.finding("column", _non_bmp_message("column comment", chars), schema=t.schema,
+                                object_name=t.name, column=col.name,
+                                fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} MODIFY "
+                                    f"{quote_ident(col.name)} {col.column_type} ... COMMENT '<without 4-byte characters>';")
+
+
+@check(
+    id="auroraUpgradeCheckForInvalidUtf8mb3IndexComments",
+    title="Characters outside the BMP in index comments",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="Index comments that contain 4-byte UTF-8 characters.",
+    why=_NON_BMP_WHY,
+    example="CREATE TABLE t (a INT, KEY a_idx (a) COMMENT 'hot path 🔥');",
+    fix="Drop and recreate the index with a comment without the character.",
+)
+def non_bmp_index_comments(c, catalog: Catalog):
+    for t in catalog.tables:
+        for ix in t.indexes:
+            chars = non_bmp(ix.comment)
+            if chars:
+                yield c.finding("index", _non_bmp_message(f"comment of index {ix.name}", chars), schema=t.schema,
+                                object_name=t.name, column=ix.name,
+                                fix="Drop and re-add the index with a comment without 4-byte characters "
+                                    "(one ALTER TABLE ... DROP INDEX ..., ADD INDEX ... COMMENT '...').")

@@ -1,18 +1,22 @@
-"""Column definitions 8.0 rejects or treats differently."""
+"""Column definitions: types, defaults, display widths, ENUM/SET elements and storage formats 8.0 treats differently."""
 
 from __future__ import annotations
 
 import re
 
 from upgrade_cli import doc_links
-from upgrade_cli.checks.registry import Check, Severity, check
+from upgrade_cli.checks._facts import live_facts, same_value, variable
+from upgrade_cli.checks.registry import Check, Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
 
+
+# MySQL Shell's type list (upgrade_check_creators.cc:1069-1084) less BLOB/TEXT: 5.7 cannot hold a literal
+# default on those (strict mode rejects the CREATE, otherwise the default is dropped with a warning;
+# upgrade_check_t.cc:2767-2771), so only a script could show one, and it never reaches the server.
 NO_DEFAULT_TYPES = frozenset({
     "point", "linestring", "polygon", "geometry", "multipoint", "multilinestring", "multipolygon",
-    "geometrycollection", "geomcollection", "json", "tinyblob", "blob", "mediumblob", "longblob", "tinytext",
-    "text", "mediumtext", "longtext"})
+    "geometrycollection", "geomcollection", "json"})
 
 
 def _table(schema: str, name: str) -> str:
@@ -26,7 +30,8 @@ def _table(schema: str, name: str) -> str:
     source="mysql-shell",
     since="8.0.11",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/data-type-defaults.html#data-type-defaults-explicit",
-    detects="BLOB, TEXT, GEOMETRY and JSON columns that have a literal DEFAULT.",
+    detects="GEOMETRY and JSON columns that have a literal DEFAULT (5.7 in non-strict mode keeps one). BLOB and "
+            "TEXT defaults in a script are not findings: 5.7 drops them (or rejects the CREATE in strict mode).",
     why="These types cannot have a literal default: before 8.0.13 not at all, from 8.0.13 only an expression "
         "default in parentheses. The table definition is rejected by the upgrade.",
     example="CREATE TABLE t (geo GEOMETRY NOT NULL DEFAULT '');",
@@ -77,6 +82,8 @@ def enum_set_element_length(c: Check, catalog: Catalog):
 
 
 _INT_TYPES = ("tinyint", "smallint", "mediumint", "int", "integer", "bigint")
+
+
 _WIDTH = re.compile(r"^(tinyint|smallint|mediumint|int|integer|bigint)\((\d+)\)")
 
 
@@ -135,3 +142,35 @@ def auto_increment_on_float(c: Check, catalog: Catalog):
                                 schema=t.schema, object_name=t.name, column=col.name,
                                 fix=f"ALTER TABLE {_table(t.schema, t.name)} MODIFY {quote_ident(col.name)} BIGINT "
                                     f"{'' if col.nullable else 'NOT NULL '}AUTO_INCREMENT;")
+
+
+_OLD_TEMPORAL_MARKERS = ("5.5 binary format", "mariadb-5.3")
+
+
+@check(
+    id="oldTemporal",
+    title="Temporal columns in the pre-5.6.4 storage format",
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES, scope=Scope.server,
+    aliases=("oldTemporalCheck",),
+    detects="TIME, DATETIME and TIMESTAMP columns still stored in the old (5.5) format. The server shows "
+            "this only while show_old_temporals=ON (MySQL 5.7: COLUMN_TYPE gets '/* 5.5 binary format */'). "
+            "MariaDB has no show_old_temporals, so there (and whenever the variable is not ON) this is "
+            "not checkable from SQL and the check says so.",
+    why="8.0 cannot read the old temporal format; the upgrade stops on such tables.",
+    example="-- a table created on MySQL 5.5 and never rebuilt: created TIMESTAMP /* 5.5 binary format */",
+    fix="Rebuild the table on 5.7: ALTER TABLE t FORCE (or ENGINE=InnoDB).",
+)
+def old_temporal(c, catalog: Catalog):
+    found = False
+    for t in catalog.tables:
+        for col in t.columns:
+            if any(m in (col.column_type or "").lower() for m in _OLD_TEMPORAL_MARKERS):
+                found = True
+                yield c.finding("column", f"{col.data_type.upper()} column uses the pre-5.6.4 storage format",
+                                schema=t.schema, object_name=t.name, column=col.name,
+                                fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} FORCE;")
+    if not found and live_facts(catalog) and not same_value(variable(catalog, "show_old_temporals"), "ON"):
+        yield c.finding("server", "not checkable: the server does not expose old temporal columns "
+                        "(show_old_temporals is not ON for the scan); read Aurora's upgrade-prechecks.log or run "
+                        "mysqlcheck --check-upgrade on a clone", object_name="show_old_temporals",
+                        severity=Severity.notice)

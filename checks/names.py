@@ -1,4 +1,4 @@
-"""Names that 8.0 rejects: long foreign keys, #mysql50# names, $names, triggers differing by case."""
+"""Identifiers: names 8.0 rejects or reads differently (reserved words, 5.7 invalid names, `$` names, name lengths, duplicate triggers)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,83 @@ from upgrade_cli.checks._sql import stored_code
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
+
+
+# The list MySQL Shell's upgrade checker uses (upgrade_check_creators.cc, get_reserved_keywords_check),
+# with the 8.0 release in which each word became reserved.
+RESERVED_IN_80: dict[str, str] = {
+    **{w: "8.0.11" for w in (
+        "ADMIN", "CUBE", "CUME_DIST", "DENSE_RANK", "EMPTY", "EXCEPT", "FIRST_VALUE", "FUNCTION", "GROUPING",
+        "GROUPS", "JSON_TABLE", "LAG", "LAST_VALUE", "LEAD", "NTH_VALUE", "NTILE", "OF", "OVER", "PERCENT_RANK",
+        "PERSIST", "PERSIST_ONLY", "RANK", "RECURSIVE", "ROW", "ROWS", "ROW_NUMBER", "SYSTEM", "WINDOW")},
+    "LATERAL": "8.0.14",
+    "ARRAY": "8.0.17",
+    "MEMBER": "8.0.17",
+    "FULL": "8.0.31",
+    "INTERSECT": "8.0.31",
+}
+
+
+def reserved(name: str | None) -> str | None:
+    """The 8.0 version in which ``name`` became reserved, or None."""
+    return RESERVED_IN_80.get(name.upper()) if name else None
+
+
+def _name_message(what: str, name: str) -> str:
+    return f"{what} name {name!r} is a reserved word since MySQL {reserved(name)}"
+
+
+_QUOTE_FIX = "Backquote it ({q}) everywhere application SQL, views and routines use it, or rename it."
+
+
+@check(
+    id="reservedKeywords",
+    title="Usage of words that are reserved in MySQL 8.0",
+    severity=Severity.warning,
+    source="mysql-shell",
+    since="8.0.11",
+    doc_url=doc_links.MYSQL_KEYWORDS,
+    detects="Schema, table, column, index, view, view column, trigger, routine and event names that are words "
+            "reserved new in 8.0 (RANK, GROUPS, SYSTEM, ROWS, LATERAL, ARRAY, MEMBER, FULL, INTERSECT, ...), as "
+            "MySQL Shell's name queries do (upgrade_check_creators.cc:61-124; index names are ours). Unquoted uses "
+            "in routine, trigger and event bodies are routineSyntax findings, so one word is one finding.",
+    why="A reserved word can only be used as an identifier when it is backquoted. Every unquoted "
+        "`SELECT rank FROM t` in the application, a view or a routine is a syntax error on 8.0.",
+    example="CREATE TABLE leaderboard (id INT, rank INT);  -- later: SELECT rank FROM leaderboard",
+    fix="Backquote the name everywhere it is used (`rank`), in application SQL and stored code, or rename the "
+        "object before the upgrade.",
+    aliases=("reservedKeywordsCheck",),
+)
+def reserved_keywords(c: Check, catalog: Catalog):
+    for s in catalog.schemas:
+        if reserved(s.name):
+            yield c.finding("schema", _name_message("Schema", s.name), schema=s.name,
+                            fix=_QUOTE_FIX.format(q=quote_ident(s.name)))
+    for t in catalog.tables:
+        if reserved(t.name):
+            yield c.finding("table", _name_message("Table", t.name), schema=t.schema, object_name=t.name,
+                            fix=_QUOTE_FIX.format(q=quote_ident(t.name)))
+        for col in t.columns:
+            if reserved(col.name):
+                yield c.finding("column", _name_message("Column", col.name), schema=t.schema, object_name=t.name,
+                                column=col.name, fix=_QUOTE_FIX.format(q=quote_ident(col.name)))
+        for idx in t.indexes:
+            if reserved(idx.name):
+                yield c.finding("index", _name_message("Index", idx.name), schema=t.schema, object_name=t.name,
+                                column=idx.name, fix=_QUOTE_FIX.format(q=quote_ident(idx.name)))
+    for v in catalog.views:
+        if reserved(v.name):
+            yield c.finding("view", _name_message("View", v.name), schema=v.schema, object_name=v.name,
+                            fix=_QUOTE_FIX.format(q=quote_ident(v.name)))
+        for col_name in v.columns:
+            if reserved(col_name):
+                yield c.finding("column", _name_message("View column", col_name), schema=v.schema,
+                                object_name=v.name, column=col_name, fix=_QUOTE_FIX.format(q=quote_ident(col_name)))
+    for kind, objects in (("trigger", catalog.triggers), ("routine", catalog.routines), ("event", catalog.events)):
+        for o in objects:
+            if reserved(o.name):
+                yield c.finding(kind, _name_message(kind.capitalize(), o.name), schema=o.schema, object_name=o.name,
+                                fix=_QUOTE_FIX.format(q=quote_ident(o.name)))
 
 
 @check(
@@ -142,3 +219,22 @@ def duplicate_triggers(c: Check, catalog: Catalog):
                 yield c.finding("trigger", f"trigger name differs only by case from {', '.join(n for n in names if n != name)}",
                                 schema=schema, object_name=name,
                                 fix=f"DROP TRIGGER {quote_ident(schema)}.{quote_ident(name)}; re-create it under another name.")
+
+
+@check(
+    id="auroraUpgradeCheckForViewColumnNameLength",
+    title="View column names longer than 64 characters",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="Views whose column names (often generated from an expression with no alias) are longer than 64 characters.",
+    why="5.7 accepted long auto-generated view column names; the 8.0 data dictionary limits column names "
+        "to 64 characters, so the view cannot be migrated.",
+    example="CREATE VIEW v AS SELECT CONCAT(first_name, ' ', last_name, ' <', email_address, '>', ' - ', phone_number) FROM people;",
+    fix="Recreate the view with a short alias for each such column (SELECT ... AS contact).",
+)
+def view_column_name_length(c, catalog: Catalog):
+    for v in catalog.views:
+        for name in v.columns:
+            if len(name) > 64:
+                yield c.finding("view", f"view column name is {len(name)} characters long (limit 64)",
+                                schema=v.schema, object_name=v.name, column=name,
+                                fix="Recreate the view with a short alias (AS ...) for this column.")

@@ -1,8 +1,7 @@
-"""MySQL Shell's checks that need server facts or whole-table metadata, plus the variable checks.
+"""Server facts: the mysql and sys schemas, definers, variables, accounts and running state (XA, transactions, undo history, DDL).
 
-Community ids (what ``util.checkForServerUpgrade`` and Aurora's log call them). Where a fact
-is only on a live server (``mysql.*`` tables, global variables, definers as the server stores
-them) the check has ``Scope.server``; the rest work on a dump too.
+Where a fact is only on a live server (``mysql.*`` tables, global variables, definers as the server stores
+them, running transactions) the check has ``Scope.server``; the rest work on a dump too.
 """
 
 from __future__ import annotations
@@ -10,10 +9,10 @@ from __future__ import annotations
 import re
 
 from upgrade_cli import doc_links
-from upgrade_cli.checks._facts import index_part_bytes, live_facts, same_value, variable
+from upgrade_cli.checks._facts import live_facts, parse_account, same_value, variable
 from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import is_ddl, quote_ident
 
 
 # Table names the 8.0 data dictionary and system schema create in `mysql` (MySQL Shell's list).
@@ -31,10 +30,12 @@ DICTIONARY_TABLES = frozenset({
 @check(
     id="mysqlSchema",
     title="Tables in mysql whose names collide with 8.0 dictionary tables",
-    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES, scope=Scope.server,
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
     aliases=("mysqlSchemaCheck",),
     detects="Tables in the mysql schema named like a table of the 8.0 data dictionary or system schema "
-            "(" + ", ".join(sorted(DICTIONARY_TABLES)) + ").",
+            "(" + ", ".join(sorted(DICTIONARY_TABLES)) + "), compared case-insensitively as MySQL Shell does "
+            "(upgrade_check_creators.cc:266-286; check_constraints, column_statistics and resource_groups are "
+            "8.0 dictionary tables the Shell's list lacks). A dump's CREATE TABLE in mysql counts too.",
     why="The upgrade creates these tables in mysql; an existing table of the same name makes the "
         "dictionary creation fail.",
     example="CREATE TABLE mysql.tables (id INT);",
@@ -136,80 +137,6 @@ def lower_case_table_names(c, catalog: Catalog):
                             schema=obj.schema, object_name=obj.name,
                             fix=f"RENAME TABLE {quote_ident(obj.schema)}.{quote_ident(obj.name)} TO "
                                 f"{quote_ident(obj.schema)}.{quote_ident(obj.name.lower())};")
-
-
-_OLD_TEMPORAL_MARKERS = ("5.5 binary format", "mariadb-5.3")
-
-
-@check(
-    id="oldTemporal",
-    title="Temporal columns in the pre-5.6.4 storage format",
-    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES, scope=Scope.server,
-    aliases=("oldTemporalCheck",),
-    detects="TIME, DATETIME and TIMESTAMP columns still stored in the old (5.5) format. The server shows "
-            "this only while show_old_temporals=ON (MySQL 5.7: COLUMN_TYPE gets '/* 5.5 binary format */'). "
-            "MariaDB has no show_old_temporals, so there (and whenever the variable is not ON) this is "
-            "not checkable from SQL and the check says so.",
-    why="8.0 cannot read the old temporal format; the upgrade stops on such tables.",
-    example="-- a table created on MySQL 5.5 and never rebuilt: created TIMESTAMP /* 5.5 binary format */",
-    fix="Rebuild the table on 5.7: ALTER TABLE t FORCE (or ENGINE=InnoDB).",
-)
-def old_temporal(c, catalog: Catalog):
-    found = False
-    for t in catalog.tables:
-        for col in t.columns:
-            if any(m in (col.column_type or "").lower() for m in _OLD_TEMPORAL_MARKERS):
-                found = True
-                yield c.finding("column", f"{col.data_type.upper()} column uses the pre-5.6.4 storage format",
-                                schema=t.schema, object_name=t.name, column=col.name,
-                                fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} FORCE;")
-    if not found and live_facts(catalog) and not same_value(variable(catalog, "show_old_temporals"), "ON"):
-        yield c.finding("server", "not checkable: the server does not expose old temporal columns "
-                        "(show_old_temporals is not ON for the scan); read Aurora's upgrade-prechecks.log or run "
-                        "mysqlcheck --check-upgrade on a clone", object_name="show_old_temporals",
-                        severity=Severity.notice)
-
-
-_COMPACT_FORMATS = {"COMPACT", "REDUNDANT"}
-
-
-def _row_format(catalog: Catalog, table) -> str | None:
-    if table.row_format:
-        return table.row_format.upper()
-    engine = (table.engine or variable(catalog, "default_storage_engine") or "InnoDB").lower()
-    if engine != "innodb":
-        return None
-    default = variable(catalog, "innodb_default_row_format")
-    return default.upper() if default else None
-
-
-@check(
-    id="mysqlIndexTooLarge",
-    title="Indexes over 767 bytes on COMPACT/REDUNDANT tables",
-    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
-    aliases=("mysqlIndexTooLargeCheck", "auroraUpgradeCheckIndexLengthLimit"),
-    detects="Index parts longer than 767 bytes (characters times bytes per character) on InnoDB tables "
-            "with ROW_FORMAT=COMPACT or REDUNDANT (declared, or the server's innodb_default_row_format).",
-    why="These row formats allow at most 767 bytes per index column; such indexes exist only through a "
-        "bug fixed in 5.7.35 and become unusable (the table inaccessible) after the upgrade.",
-    example="CREATE TABLE t (name VARCHAR(255) CHARACTER SET utf8mb4, KEY (name)) ROW_FORMAT=COMPACT;",
-    fix="ALTER TABLE t ROW_FORMAT=DYNAMIC (index columns up to 3072 bytes), or shorten the index with a prefix.",
-)
-def index_too_large(c, catalog: Catalog):
-    for t in catalog.tables:
-        fmt = _row_format(catalog, t)
-        if fmt not in _COMPACT_FORMATS:
-            continue
-        for ix in t.indexes:
-            if ix.index_type.upper() in ("FULLTEXT", "SPATIAL"):
-                continue
-            for part in ix.parts:
-                size = index_part_bytes(t, part.column, part.sub_part)
-                if size is not None and size > 767:
-                    yield c.finding("index", f"index {ix.name} part {part.column} is {size} bytes, over the 767-byte "
-                                    f"limit of ROW_FORMAT={fmt}", schema=t.schema, object_name=t.name,
-                                    column=ix.name,
-                                    fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} ROW_FORMAT=DYNAMIC;")
 
 
 @check(
@@ -323,3 +250,198 @@ def sys_vars_new_defaults(c, catalog: Catalog):
             yield c.finding("variable", f"{name} is {value!r}, the 5.7 default; the community 8.0 default is {new!r}",
                             object_name=name,
                             fix=f"Pin {name}={old} in the v3 parameter group, or test with {new}.")
+
+
+# AWS's examples: the precheck warns above these. AWS calls a history list length up to 100,000 "generally acceptable".
+UNCOMMITTED_ROWS_THRESHOLD = 10_000_000
+
+
+HISTORY_LIST_LENGTH_THRESHOLD = 1_000_000
+
+
+HISTORY_LIST_LENGTH_ACCEPTABLE = 100_000
+
+
+def _xa_data(value, length: int) -> bytes:
+    """XA RECOVER's ``data`` as bytes: the collector keeps UTF-8 text, or ``0x<hex>`` for other bytes."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    text = str(value or "")
+    if text.startswith("0x") and len(text) == 2 + 2 * length:
+        try:
+            return bytes.fromhex(text[2:])
+        except ValueError:
+            pass
+    return text.encode("utf-8")
+
+
+def xid_sql(row: dict) -> str:
+    """The xid of an ``XA RECOVER`` row as SQL (hex literals: gtrid/bqual are arbitrary bytes)."""
+    g = int(row.get("gtrid_length") or 0)
+    b = int(row.get("bqual_length") or 0)
+    data = _xa_data(row.get("data"), g + b)
+    gtrid, bqual = data[:g], data[g:g + b]
+    return f"X'{gtrid.hex()}',X'{bqual.hex()}',{int(row.get('formatID', row.get('formatid', 1)) or 0)}"
+
+
+@check(
+    id="auroraUpgradeCheckForIncompleteXATransactions",
+    title="XA transactions in PREPARED state",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
+    detects="XA transactions that were prepared but never committed or rolled back (rows of XA RECOVER).",
+    why="A prepared XA transaction survives restarts and failovers and blocks the clean shutdown the "
+        "upgrade needs, so Aurora cancels the upgrade while one exists.",
+    example="XA START 'pay-42'; UPDATE accounts SET balance = balance - 10 WHERE id = 1; XA END 'pay-42'; "
+            "XA PREPARE 'pay-42';  -- and the coordinator never finishes it",
+    fix="Ask the transaction coordinator to finish it, or decide by hand: run XA RECOVER, then "
+        "XA COMMIT <xid> or XA ROLLBACK <xid> for each row (our finding gives the xid as hex literals).",
+)
+def incomplete_xa(c, catalog: Catalog):
+    for row in catalog.server.xa_prepared:
+        xid = xid_sql(row)
+        yield c.finding("server", f"prepared XA transaction {xid} is neither committed nor rolled back",
+                        object_name=f"xa {xid}", fix=f"XA COMMIT {xid};  -- or: XA ROLLBACK {xid};")
+
+
+@check(
+    id="auroraUpgradeCheckForUncommittedRowModifications",
+    title="Large uncommitted transactions",
+    severity=Severity.warning, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
+    detects=f"Open transactions that modified more than {UNCOMMITTED_ROWS_THRESHOLD:,} rows "
+            "(information_schema.INNODB_TRX.TRX_ROWS_MODIFIED), the threshold of AWS's example.",
+    why="The upgrade's clean shutdown rolls back every uncommitted change first; rolling back millions "
+        "of rows can take hours of extra downtime (see the troubleshooting page: " + doc_links.AURORA_UPGRADE_TROUBLESHOOTING + ").",
+    example="START TRANSACTION; UPDATE events SET archived = 1;  -- 12M rows, left open",
+    fix="Commit or roll back large transactions before the upgrade window; split big batch jobs into "
+        "small committed chunks, and pause them during the upgrade.",
+)
+def uncommitted_rows(c, catalog: Catalog):
+    for trx in catalog.server.transactions:
+        rows = int(trx.get("rows_modified") or 0)
+        if rows > UNCOMMITTED_ROWS_THRESHOLD:
+            started = f", open for {trx['seconds']} s" if trx.get("seconds") is not None else ""
+            yield c.finding("server", f"transaction {trx.get('trx_id')} has {rows:,} uncommitted row "
+                            f"modifications{started}", object_name=f"trx {trx.get('trx_id')}",
+                            fix="Let it commit, or roll it back, before starting the upgrade.")
+
+
+@check(
+    id="auroraUpgradeCheckForRollbackSegmentHistoryLength",
+    title="High undo history list length",
+    severity=Severity.warning, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
+    detects=f"An InnoDB history list length (trx_rseg_history_len) above {HISTORY_LIST_LENGTH_THRESHOLD:,}, "
+            "the threshold of AWS's example.",
+    why="The clean shutdown before the upgrade waits for purge to clear the undo history; a long list "
+        f"means a long shutdown. AWS calls up to {HISTORY_LIST_LENGTH_ACCEPTABLE:,} generally acceptable.",
+    example="SELECT count FROM information_schema.innodb_metrics WHERE name = 'trx_rseg_history_len';  -- 4500000",
+    fix="Find and end long-running transactions (INNODB_TRX ordered by trx_started), let purge catch up "
+        f"(watch CloudWatch RollbackSegmentHistoryListLength) and upgrade when it is below {HISTORY_LIST_LENGTH_ACCEPTABLE:,}.",
+)
+def history_list_length(c, catalog: Catalog):
+    hll = catalog.server.history_list_length
+    if hll is not None and hll > HISTORY_LIST_LENGTH_THRESHOLD:
+        yield c.finding("server", f"history list length is {hll:,} (warning above {HISTORY_LIST_LENGTH_THRESHOLD:,}; "
+                        f"AWS considers up to {HISTORY_LIST_LENGTH_ACCEPTABLE:,} generally acceptable)",
+                        object_name="trx_rseg_history_len",
+                        fix="End long-running transactions and wait for purge before the upgrade.")
+
+
+@check(
+    id="auroraCheckDDLRecovery",
+    title="DDL running, or DDL recovery leftovers",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
+    detects="Schema-changing statements (ALTER/CREATE/DROP/RENAME/TRUNCATE/ANALYZE/OPTIMIZE/REPAIR) running in the "
+            "processlist, and rows left in Aurora's DDL recovery tables mysql.ddl_log_md_table / "
+            "mysql.ddl_log_table when the collector could count them.",
+    why="Aurora cancels the upgrade while DDL is running, and leftovers of Aurora v2's DDL recovery "
+        "cannot be carried into the 8.0 data dictionary.",
+    example="ALTER TABLE orders ADD COLUMN note TEXT;  -- still running on another session",
+    fix="Let running DDL finish (or stop it) and keep schema changes frozen during the upgrade; for "
+        "leftovers in the DDL recovery tables, contact AWS Support.",
+)
+def ddl_running(c, catalog: Catalog):
+    for p in catalog.server.processlist:
+        if str(p.get("command") or "").lower() in ("sleep", "daemon"):
+            continue
+        if is_ddl(p.get("info")):
+            info = " ".join(str(p.get("info")).split())[:120]
+            yield c.finding("server", f"DDL running for {p.get('time')} s in connection {p.get('id')} "
+                            f"({p.get('user')}): {info}", object_name=f"connection {p.get('id')}",
+                            fix="Wait for this statement to finish, or stop it, before the upgrade.")
+    for table, rows in sorted((catalog.server.extra.get("ddl_log_rows") or {}).items()):
+        if int(rows or 0) > 0:
+            yield c.finding("table", f"{rows} row(s) left in the DDL recovery table mysql.{table}",
+                            schema="mysql", object_name=table, fix="Contact AWS Support before the upgrade.")
+
+
+_SYS_BASE_TABLES = {"sys_config"}  # the one base table the sys schema ships with
+
+
+@check(
+    id="auroraUpgradeCheckForSysSchemaObjectTypeMismatch",
+    title="Base tables in the sys schema where views are expected",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    detects="Tables in the sys schema other than sys_config (every other sys object is a view).",
+    why="The upgrade recreates the sys schema's views; an object of the same name with the wrong type "
+        "(a base table, e.g. restored from a logical dump) makes that step fail.",
+    example="CREATE TABLE sys.host_summary (host VARCHAR(255));",
+    fix="Move any data you need out, then DROP TABLE sys.<name>; the upgrade recreates the view.",
+)
+def sys_schema_type(c, catalog: Catalog):
+    # sys is a system schema: a live scan lists its base tables in extra, a dump may contain the schema itself.
+    names = {t.name for t in catalog.tables if t.schema.lower() == "sys"}
+    names |= set(catalog.server.extra.get("sys_base_tables") or ())
+    for name in sorted(names):
+        if name.lower() not in _SYS_BASE_TABLES:
+            yield c.finding("table", "base table in the sys schema, where 8.0 expects a view", schema="sys",
+                            object_name=name, fix=f"DROP TABLE sys.{quote_ident(name)};  -- after saving its data")
+
+
+@check(
+    id="auroraUpgradeCheckForMasterUser",
+    title="RDS master user missing",
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
+    detects="The cluster's master user (name given with --master-user, or read from DescribeDBClusters) "
+            "has no account in mysql.user. When the name is not known the check says so instead of passing.",
+    why="The upgrade grants rds_superuser_role to the master user; if the account was dropped, that step fails.",
+    example="DROP USER 'admin'@'%';  -- the master user of the cluster",
+    fix="Reset the master user's password (aws rds modify-db-cluster --master-user-password ...); RDS then "
+        "recreates the account.",
+)
+def master_user(c, catalog: Catalog):
+    if not live_facts(catalog):
+        return
+    name = catalog.server.extra.get("master_user")
+    if not name:
+        yield c.finding("server", "not checked: the master user name is unknown (pass --master-user or "
+                        "scan with AWS access to the cluster)", object_name="master user", severity=Severity.notice)
+        return
+    if not catalog.server.users:
+        yield c.finding("server", "not checked: the account list (mysql.user) was not visible to the scan user",
+                        object_name=f"user {name}", severity=Severity.notice)
+        return
+    if not any(parse_account(a)[0] == name for a in catalog.server.users):
+        yield c.finding("user", f"master user '{name}' has no account", object_name=f"user {name}",
+                        fix="aws rds modify-db-cluster --db-cluster-identifier <cluster> --master-user-password "
+                            "<new password> --apply-immediately  (recreates the master user)")
+
+
+@check(
+    id="auroraUpgradeCheckForInternalUsers",
+    title="Accounts in the MySQL 8.0 internal-user namespace",
+    severity=Severity.notice, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
+    detects="Accounts named mysql.* (mysql.sys, mysql.session, mysql.infoschema): the names 8.0 uses for "
+            "its internal users.",
+    why="Aurora documents this precheck as relevant only for upgrade targets up to 3.03.0, where such "
+        "accounts can make the upgrade fail; targets 3.04 and later handle them.",
+    example="SELECT user, host FROM mysql.user WHERE user LIKE 'mysql.%';",
+    fix="Choose an Aurora MySQL 3.04 or later target version (recommended); otherwise contact AWS Support "
+        "before upgrading to 3.03 or earlier.",
+)
+def internal_users(c, catalog: Catalog):
+    for account in catalog.server.users:
+        user, host = parse_account(account)
+        if user.lower().startswith("mysql."):
+            yield c.finding("user", f"account '{user}'@'{host}' uses an 8.0 internal user name; this matters only "
+                            "for targets up to Aurora MySQL 3.03", object_name=f"user {user}@{host}",
+                            fix="Upgrade to Aurora MySQL 3.04 or later.")

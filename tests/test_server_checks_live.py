@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 
-import upgrade_cli.checks.aurora as aurora
+import upgrade_cli.checks.server as server_checks
 from upgrade_cli.checks.registry import Severity, get_check
 from upgrade_cli.precheck.collect.live import collect_live
 
@@ -94,7 +94,7 @@ def test_open_transaction_with_modified_rows(mariadb, fresh_db, monkeypatch):
         # 3 rows are far below AWS's 10M threshold: the real threshold stays quiet ...
         assert run("auroraUpgradeCheckForUncommittedRowModifications", catalog) == []
         # ... and with a threshold a test server can reach, the same real transaction is reported.
-        monkeypatch.setattr(aurora, "UNCOMMITTED_ROWS_THRESHOLD", 2)
+        monkeypatch.setattr(server_checks, "UNCOMMITTED_ROWS_THRESHOLD", 2)
         findings = run("auroraUpgradeCheckForUncommittedRowModifications", catalog)
         assert [f.object_name for f in findings] == [f"trx {open_trx[0]['trx_id']}"]
         assert "3 uncommitted row modifications" in findings[0].message
@@ -108,7 +108,7 @@ def test_history_list_length_is_read_from_the_server(mariadb, fresh_db, monkeypa
     hll = catalog.server.history_list_length
     assert isinstance(hll, int) and hll >= 0  # MariaDB 10.11 has trx_rseg_history_len in INNODB_METRICS, like 5.7
     assert run("auroraUpgradeCheckForRollbackSegmentHistoryLength", catalog) == []  # an idle test server
-    monkeypatch.setattr(aurora, "HISTORY_LIST_LENGTH_THRESHOLD", -1)
+    monkeypatch.setattr(server_checks, "HISTORY_LIST_LENGTH_THRESHOLD", -1)
     findings = run("auroraUpgradeCheckForRollbackSegmentHistoryLength", catalog)
     assert len(findings) == 1 and f"{hll:,}" in findings[0].message
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from upgrade_cli import __version__
 from upgrade_cli.cli_common import ToolError, read_input
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
+from upgrade_cli.precheck.collect.normalize import stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
 from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, charset_pair, parse_definer, parse_type
 from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns
@@ -176,7 +177,7 @@ class DumpParser(TableGrammar):
                 continue
             target = target.lstrip("@").replace("session.", "").replace("local.", "")
             if target == "sql_mode" and scope != "GLOBAL" and not target.startswith("global."):
-                self.sql_mode = value if value is not None else ""
+                self.sql_mode = stored_sql_mode(value)
 
     def _set_value(self, c: Cursor) -> str | None:
         t = c.peek()
@@ -190,7 +191,7 @@ class DumpParser(TableGrammar):
                 return self.sql_mode if name.lstrip("@").replace("session.", "") == "sql_mode" else None
             return self.user_vars.get(name)
         if t.kind == "word" and t.upper == "DEFAULT":
-            return ""
+            return "DEFAULT"
         return None
 
     # -- CREATE ----------------------------------------------------------------------------------

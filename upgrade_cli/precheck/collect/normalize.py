@@ -128,3 +128,51 @@ def quote_element(value: str) -> str:
 def index_order(index: Index) -> tuple[bool, str]:
     """PRIMARY first, then by name: the one order both collectors give (declaration order is not visible live)."""
     return index.name != "PRIMARY", index.name.lower()
+
+
+# --------------------------------------------------------------------------------------------
+# sql_mode as 5.7 stores it
+# --------------------------------------------------------------------------------------------
+
+# The flags in 5.7's bit order (sql/sql_class.h MODE_*; MariaDB has IGNORE_BAD_TABLE_OPTIONS in the
+# unused slot and three more at the end): 5.7 prints a stored sql_mode in this order.
+SQL_MODE_ORDER = (
+    "REAL_AS_FLOAT", "PIPES_AS_CONCAT", "ANSI_QUOTES", "IGNORE_SPACE", "IGNORE_BAD_TABLE_OPTIONS",
+    "ONLY_FULL_GROUP_BY", "NO_UNSIGNED_SUBTRACTION", "NO_DIR_IN_CREATE", "POSTGRESQL", "ORACLE", "MSSQL", "DB2",
+    "MAXDB", "NO_KEY_OPTIONS", "NO_TABLE_OPTIONS", "NO_FIELD_OPTIONS", "MYSQL323", "MYSQL40", "ANSI",
+    "NO_AUTO_VALUE_ON_ZERO", "NO_BACKSLASH_ESCAPES", "STRICT_TRANS_TABLES", "STRICT_ALL_TABLES", "NO_ZERO_IN_DATE",
+    "NO_ZERO_DATE", "ALLOW_INVALID_DATES", "ERROR_FOR_DIVISION_BY_ZERO", "TRADITIONAL", "NO_AUTO_CREATE_USER",
+    "HIGH_NOT_PRECEDENCE", "NO_ENGINE_SUBSTITUTION", "PAD_CHAR_TO_FULL_LENGTH",
+)
+_ANSI_LIKE = ("PIPES_AS_CONCAT", "ANSI_QUOTES", "IGNORE_SPACE", "NO_KEY_OPTIONS", "NO_TABLE_OPTIONS", "NO_FIELD_OPTIONS")
+# Combination modes and what 5.7 adds for them when the mode is set (sql/sys_vars.cc expand_sql_mode();
+# 5.7 manual, "Combination SQL Modes"); the combination's own name stays in the list.
+SQL_MODE_COMBINATIONS_57 = {
+    "ANSI": ("REAL_AS_FLOAT", "PIPES_AS_CONCAT", "ANSI_QUOTES", "IGNORE_SPACE", "ONLY_FULL_GROUP_BY"),
+    "DB2": _ANSI_LIKE, "MSSQL": _ANSI_LIKE, "POSTGRESQL": _ANSI_LIKE,
+    "ORACLE": _ANSI_LIKE + ("NO_AUTO_CREATE_USER",), "MAXDB": _ANSI_LIKE + ("NO_AUTO_CREATE_USER",),
+    "MYSQL323": ("HIGH_NOT_PRECEDENCE",), "MYSQL40": ("HIGH_NOT_PRECEDENCE",),
+    "TRADITIONAL": ("STRICT_TRANS_TABLES", "STRICT_ALL_TABLES", "NO_ZERO_IN_DATE", "NO_ZERO_DATE",
+                    "ERROR_FOR_DIVISION_BY_ZERO", "NO_AUTO_CREATE_USER", "NO_ENGINE_SUBSTITUTION"),
+}
+# MySQL 5.7's compiled-in default (what SET sql_mode = DEFAULT gives when the global is the default).
+SQL_MODE_57_DEFAULT = ("ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+                       "ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION")
+_MODE_RANK = {m: i for i, m in enumerate(SQL_MODE_ORDER)}
+
+
+def sql_mode_flags(sql_mode: str | None) -> set[str]:
+    """The flags of a stored sql_mode value, upper-case."""
+    return {f.strip().upper() for f in (sql_mode or "").split(",") if f.strip()}
+
+
+def stored_sql_mode(value: str | None) -> str:
+    """``value`` as 5.7 stores it for an object created under it: combination modes expanded, flags in
+    5.7's order, ``DEFAULT`` as 5.7's default."""
+    flags = sql_mode_flags(value)
+    if flags == {"DEFAULT"}:
+        flags = sql_mode_flags(SQL_MODE_57_DEFAULT)
+    for mode, adds in SQL_MODE_COMBINATIONS_57.items():
+        if mode in flags:
+            flags.update(adds)
+    return ",".join(sorted(flags, key=lambda f: (_MODE_RANK.get(f, len(_MODE_RANK)), f)))

@@ -1,4 +1,4 @@
-"""Partitioned tables 8.0 cannot open: non-native engines and shared tablespaces."""
+"""Partitioned tables: non-native partitioning and partitions in shared tablespaces."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
+
 
 NATIVE_PARTITIONING_ENGINES = ("INNODB", "NDB", "NDBCLUSTER")
 
