@@ -1,0 +1,26 @@
+"""checks/_expr.py: function calls from sqlglot's tree for expressions it parses, from tokens otherwise."""
+
+from __future__ import annotations
+
+from upgrade_cli.checks._expr import Call, calls_in
+from upgrade_cli.checks._sql import StoredCode
+
+NAMES = {"PASSWORD", "ENCRYPT", "ENCODE", "ASTEXT"}
+
+
+def test_a_view_is_read_from_the_tree_and_only_real_calls_count():
+    view = StoredCode("view", "VIEW", "app", "v",
+                      "SELECT 'PASSWORD(x)' AS s, app.password(u.pw) AS own,\n  PASSWORD(u.pw) AS h, `password` FROM u")
+    assert calls_in(view, NAMES) == ([Call("PASSWORD", 2)], "ast")
+
+
+def test_a_generated_column_sqlglot_rejects_falls_back_to_the_lexer():
+    col = StoredCode("column", "COLUMN", "app", "t", "ENCRYPT(a)", column="g")  # one-argument ENCRYPT: no tree
+    assert calls_in(col, NAMES) == ([Call("ENCRYPT", 1)], "lexer")
+    parsed = StoredCode("column", "COLUMN", "app", "t", "concat(encode(a, 'k'), 'ASTEXT(')", column="g")
+    assert calls_in(parsed, NAMES) == ([Call("ENCODE", 1)], "ast")
+
+
+def test_stored_programs_always_use_the_lexer():
+    routine = StoredCode("routine", "PROCEDURE", "app", "p", "BEGIN\n  SELECT PASSWORD('x');\nEND")
+    assert calls_in(routine, NAMES) == ([Call("PASSWORD", 2)], "lexer")
