@@ -6,6 +6,7 @@ import re
 
 from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import live_facts, same_value, variable
+from upgrade_cli.checks._sql import function_calls
 from upgrade_cli.checks.registry import Check, Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
@@ -174,3 +175,35 @@ def old_temporal(c, catalog: Catalog):
                         "(show_old_temporals is not ON for the scan); read Aurora's upgrade-prechecks.log or run "
                         "mysqlcheck --check-upgrade on a clone", object_name="show_old_temporals",
                         severity=Severity.notice)
+
+
+@check(
+    id="changedFunctionsInGeneratedColumns",
+    title="Indexed generated columns using functions whose behaviour changed",
+    severity=Severity.warning,
+    source="mysql-shell",
+    since="8.0.28",
+    doc_url="https://dev.mysql.com/doc/relnotes/mysql/8.0/en/news-8-0-28.html",
+    detects="Generated columns that are part of an index and whose expression calls CAST or CONVERT, as MySQL "
+            "Shell's query and function scan (upgrade_check_creators.cc:994-1043, registered for 5.7.0 and 8.0.28 "
+            "in upgrade_check_registry.cc:210-213).",
+    why="8.0.28 changed how CAST and CONVERT evaluate (charset and temporal conversions); an index on a "
+        "generated column built by 5.7 can then hold values that no longer match the expression, so index "
+        "lookups return wrong rows until the index is rebuilt.",
+    example="CREATE TABLE t (a VARCHAR(40), b VARCHAR(40) AS (CONVERT(a USING latin1)) STORED, KEY (b));",
+    fix="After the upgrade rebuild the table (ALTER TABLE ... FORCE) or drop and re-create the index on the "
+        "generated column, and check query results that use it.",
+    aliases=("changedFunctionsGeneratedColumns", "changedFunctionsInGeneratedColumnsCheck"),
+)
+def changed_functions_in_generated_columns(c: Check, catalog: Catalog):
+    for t in catalog.tables:
+        indexed = {p.column.lower() for ix in t.indexes for p in ix.parts}
+        for col in t.columns:
+            if (col.generation_expression and col.name.lower() in indexed
+                    and function_calls(tuple(tokenize(col.generation_expression)), _CHANGED_FUNCTIONS)):
+                yield c.finding("column", f"indexed generated column uses CAST/CONVERT: {col.generation_expression}",
+                                schema=t.schema, object_name=t.name, column=col.name,
+                                fix=f"After the upgrade: ALTER TABLE {_table(t.schema, t.name)} FORCE;")
+
+
+_CHANGED_FUNCTIONS = frozenset({"CAST", "CONVERT"})

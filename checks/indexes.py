@@ -13,6 +13,10 @@ _COMPACT_FORMATS = {"COMPACT", "REDUNDANT"}
 
 
 def _row_format(catalog: Catalog, table) -> str | None:
+    """The row format InnoDB holds the table in: what INNODB_SYS_TABLES says (the Shell's source), else the
+    declared one, else the server's innodb_default_row_format."""
+    if table.innodb_row_format:
+        return table.innodb_row_format.upper()
     if table.row_format:
         return table.row_format.upper()
     engine = (table.engine or variable(catalog, "default_storage_engine") or "InnoDB").lower()
@@ -28,7 +32,9 @@ def _row_format(catalog: Catalog, table) -> str | None:
     severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
     aliases=("mysqlIndexTooLargeCheck", "auroraUpgradeCheckIndexLengthLimit"),
     detects="Index parts longer than 767 bytes (characters times bytes per character) on InnoDB tables "
-            "with ROW_FORMAT=COMPACT or REDUNDANT (declared, or the server's innodb_default_row_format).",
+            "held in the COMPACT or REDUNDANT row format: the one INNODB_SYS_TABLES reports, as MySQL Shell's "
+            "query reads it (upgrade_check_creators.cc:1148-1165); offline the declared ROW_FORMAT, or the "
+            "innodb_default_row_format a SET GLOBAL earlier in the script left when the table was created.",
     why="These row formats allow at most 767 bytes per index column; such indexes exist only through a "
         "bug fixed in 5.7.35 and become unusable (the table inaccessible) after the upgrade.",
     example="CREATE TABLE t (name VARCHAR(255) CHARACTER SET utf8mb4, KEY (name)) ROW_FORMAT=COMPACT;",

@@ -40,16 +40,6 @@ _register(
     extra_fix="Contact AWS Support for damaged system tables, or dump and restore into a new cluster.")
 
 _register(
-    "circularDirectory", "Circular directory references in tablespace data-file paths", Severity.error,
-    "mysql-shell", doc_links.SHELL_UPGRADE_CHECKER, aliases=("circularDirectoryCheck",),
-    detects="Tablespace data files whose path contains a circular reference such as /../. Not checkable: "
-            "the paths are in INFORMATION_SCHEMA.FILES/InnoDB internals, which a dump does not have and "
-            "which Aurora manages on its storage layer.",
-    why="Since 8.0.17 data-file paths with circular references are rejected.",
-    example="CREATE TABLESPACE ts ADD DATAFILE '/data/../data/ts.ibd';",
-    extra_fix="On self-managed servers: ALTER TABLESPACE to a clean path.")
-
-_register(
     "engineMixup", "Tables InnoDB owns but the SQL layer assigns to another engine", Severity.error,
     "mysql-shell", doc_links.SHELL_UPGRADE_CHECKER, aliases=("engineMixupCheck",),
     detects="Tables known to InnoDB's internal dictionary while the .frm says another engine. Not "

@@ -1,11 +1,13 @@
-"""Partitioned tables: non-native partitioning and partitions in shared tablespaces."""
+"""Partitioned tables: non-native partitioning, partitions in shared tablespaces, temporal partition bounds."""
 
 from __future__ import annotations
+
+import re
 
 from upgrade_cli import doc_links
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import Token, quote_ident, tokenize
 
 
 NATIVE_PARTITIONING_ENGINES = ("INNODB", "NDB", "NDBCLUSTER")
@@ -69,3 +71,65 @@ def partitions_in_shared_tablespace(c: Check, catalog: Catalog):
         if not t.partitions and _shared(t.tablespace):
             yield c.finding("table", f"partitioned table is in shared tablespace {t.tablespace}", schema=t.schema,
                             object_name=t.name, fix="Rebuild the table with TABLESPACE innodb_file_per_table.")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d*)?)?")
+
+
+def _top_level(text: str | None) -> list[list[Token]]:
+    """The comma-separated items of a partition expression or description, as token lists."""
+    items: list[list[Token]] = [[]]
+    depth = 0
+    for tok in tokenize(text or ""):
+        if tok.kind == "punct" and tok.text == "(":
+            depth += 1
+        elif tok.kind == "punct" and tok.text == ")":
+            depth -= 1
+        elif tok.kind == "punct" and tok.text == "," and depth == 0:
+            items.append([])
+            continue
+        items[-1].append(tok)
+    return [i for i in items if i]
+
+
+@check(
+    id="deprecatedTemporalDelimiter",
+    title="Partition bounds with deprecated temporal delimiters",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.0.29",
+    doc_url="https://dev.mysql.com/doc/refman/8.0/en/date-and-time-literals.html",
+    detects="RANGE/LIST COLUMNS partitions of DATE, DATETIME and TIMESTAMP columns whose bound is not written "
+            "'YYYY-MM-DD' (or 'YYYY-MM-DD hh:mm:ss[.frac]'), e.g. '2022_02_01' or '2022-02-01 04/10/00': one "
+            "finding per (column, partition), as MySQL Shell (upgrade_check_creators.cc:1374-1525, registered "
+            "for 8.0.29 in upgrade_check_registry.cc:298-302). A bound of RANGE (TO_DAYS(d)) is a number, not a "
+            "temporal literal, so only COLUMNS partitioning is read.",
+    why="8.0.29 deprecates delimiters other than '-' and ':' in date and time literals, and the data dictionary "
+        "check of a partitioned table with such bounds fails during the upgrade.",
+    example="CREATE TABLE t (d DATE) PARTITION BY RANGE COLUMNS(d) (PARTITION p0 VALUES LESS THAN ('2022_02_01'));",
+    fix="Rewrite the partition bounds with '-' and ':' (ALTER TABLE ... REORGANIZE PARTITION p0 INTO "
+        "(PARTITION p0 VALUES LESS THAN ('2022-02-01'))).",
+)
+def deprecated_temporal_delimiter(c: Check, catalog: Catalog):
+    for t in catalog.tables:
+        if not t.partition_method or "COLUMNS" not in t.partition_method.upper():
+            continue
+        columns = [t.column(item[0].text) if len(item) == 1 else None for item in _top_level(t.partition_expression)]
+        for part in t.partitions:
+            bounds = _top_level(part.description)
+            if not part.description or len(bounds) != len(columns):
+                continue  # MAXVALUE alone, or bounds the column list does not line up with (the Shell skips them)
+            for col, bound in zip(columns, bounds):
+                if col is None or col.data_type not in ("date", "datetime", "timestamp"):
+                    continue
+                if len(bound) != 1 or bound[0].kind != "string":
+                    continue  # MAXVALUE or an expression
+                pattern = _DATE if col.data_type == "date" else _DATETIME
+                if not pattern.fullmatch(bound[0].text):
+                    yield c.finding("column", f"{col.data_type.upper()} column - partition {part.name} uses deprecated "
+                                    f"temporal delimiters: '{bound[0].text}'", schema=t.schema, object_name=t.name,
+                                    column=col.name,
+                                    fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} REORGANIZE "
+                                        f"PARTITION {quote_ident(part.name)} INTO (...) with the bound written "
+                                        "'YYYY-MM-DD[ hh:mm:ss]'.")

@@ -216,6 +216,28 @@ def test_partition_tablespaces_and_table_options():
     assert (table.partition_method, table.subpartition_method) == ("LIST", "KEY")
     assert [(p.name, p.tablespace, p.subpartitions) for p in table.partitions] == [
         ("a", "innodb_system", ["a1", "a2"]), ("b", None, ["b1", "b2"])]
+    assert [p.description for p in table.partitions] == ["1,2", "3"]
+
+
+def test_tablespaces_partition_bounds_and_row_format_as_the_server_holds_them():
+    cat = parse_dump("""CREATE TABLESPACE circular ADD DATAFILE 'mysql/../circular.ibd' ENGINE=INNODB;
+      SET GLOBAL innodb_default_row_format = 'redundant';
+      CREATE TABLE r (id INT);
+      CREATE TABLE m (id INT) ENGINE=MyISAM;
+      SET GLOBAL innodb_default_row_format = DEFAULT;
+      CREATE TABLE d (id INT);
+      CREATE TABLE c (id INT) ROW_FORMAT=COMPACT;
+      CREATE TABLE p (a DATE, b DATE) PARTITION BY RANGE COLUMNS (a, b)
+        (PARTITION p0 VALUES LESS THAN ('2000,01,01', "2010'01'01"), PARTITION p1 VALUES LESS THAN (MAXVALUE, MAXVALUE));
+      SET sql_mode = 'ORACLE';
+      CREATE PROCEDURE pr() SELECT 1;""", default_schema="s")
+    assert [(t.name, t.file_name, t.engine) for t in cat.tablespaces] == [("circular", "mysql/../circular.ibd", "INNODB")]
+    assert {t.name: t.innodb_row_format for t in cat.tables} == {"r": "REDUNDANT", "m": None, "d": None, "c": "COMPACT",
+                                                                  "p": None}
+    assert [p.description for p in cat.table("s", "p").partitions] == ["'2000,01,01','2010''01''01'", "MAXVALUE,MAXVALUE"]
+    assert cat.routines[0].sql_mode == ("PIPES_AS_CONCAT,ANSI_QUOTES,IGNORE_SPACE,ORACLE,NO_KEY_OPTIONS,NO_TABLE_OPTIONS,"
+                                        "NO_FIELD_OPTIONS,NO_AUTO_CREATE_USER")
+    assert not cat.issues
 
 
 def test_load_dump_errors_are_one_line(tmp_path: Path):

@@ -16,7 +16,9 @@ Normalisation rules that both collectors must follow (so live and offline compar
 - ``default`` is ``None`` when there is no default or the default is NULL; otherwise the literal
   value without quotes, or the expression text for expression defaults (``CURRENT_TIMESTAMP``
   upper-cased, without ``()``), with ``default_is_expression`` set;
-- ``row_format`` is only the explicitly declared ROW_FORMAT (``CREATE_OPTIONS``), upper-case.
+- ``row_format`` is only the explicitly declared ROW_FORMAT (``CREATE_OPTIONS``), upper-case;
+  ``innodb_row_format`` is the one InnoDB actually uses (live: ``INNODB_SYS_TABLES``; a dump: the declared
+  one, or the ``innodb_default_row_format`` the script set globally before the CREATE TABLE), upper-case.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ class Partition:
     name: str
     tablespace: str | None = None
     subpartitions: list[str] = field(default_factory=list)
+    description: str | None = None  # PARTITION_DESCRIPTION: the VALUES bound(s), strings single-quoted; MAXVALUE
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Table:
     name: str
     engine: str | None = None
     row_format: str | None = None
+    innodb_row_format: str | None = None  # the format InnoDB holds it in (INNODB_SYS_TABLES), when known
     charset: str | None = None
     collation: str | None = None
     comment: str = ""
@@ -175,6 +179,14 @@ class Event:
 
 
 @dataclass
+class Tablespace:
+    """A general tablespace (``CREATE TABLESPACE``; live: ``information_schema.FILES``)."""
+    name: str
+    file_name: str | None = None
+    engine: str | None = None
+
+
+@dataclass
 class Schema:
     name: str
     charset: str | None = None
@@ -232,6 +244,7 @@ class Catalog:
     routines: list[Routine] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    tablespaces: list[Tablespace] = field(default_factory=list)
     issues: list[CollectionIssue] = field(default_factory=list)
     complete: bool = True
     incomplete_reason: str | None = None

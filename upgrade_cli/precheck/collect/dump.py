@@ -33,7 +33,8 @@ from upgrade_cli.precheck.collect.normalize import stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
 from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, charset_pair, parse_definer, parse_type
 from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns
-from upgrade_cli.precheck.model import Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Trigger, View
+from upgrade_cli.precheck.model import (Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Tablespace,
+                                        Trigger, View)
 from upgrade_cli.sqltext import Token, split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------
@@ -48,7 +49,8 @@ _IGNORED_STATEMENTS = {
     "NOTEE", "CHARSET", "EXPLAIN", "DESCRIBE", "DESC", "HELP", "BINLOG", "WITH", "VALUES", "TABLE",
     "CACHE", "STOP", "SIGNAL", "GET", "CHECKSUM", "BACKUP",
 }
-_OBJECT_KINDS = {"TABLE", "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "INDEX", "DATABASE", "SCHEMA"}
+_OBJECT_KINDS = {"TABLE", "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "INDEX", "DATABASE", "SCHEMA",
+                 "TABLESPACE"}
 _ROUTINE_CHARACTERISTICS = ("COMMENT", "LANGUAGE", "NOT", "DETERMINISTIC", "CONTAINS", "NO", "READS",
                             "MODIFIES", "SQL")
 
@@ -67,6 +69,7 @@ class DumpParser(TableGrammar):
         self.routines: dict[tuple[str, str, str], Routine] = {}
         self.triggers: dict[tuple[str, str], Trigger] = {}
         self.events: dict[tuple[str, str], Event] = {}
+        self.tablespaces: dict[str, Tablespace] = {}
         self.issues: list[CollectionIssue] = []
         self.ddl_seen = 0
         self.fk_index_names: dict[tuple[str, str, str], str] = {}
@@ -126,6 +129,7 @@ class DumpParser(TableGrammar):
         cat.routines = sorted(self.routines.values(), key=lambda r: (r.schema, r.kind, r.name))
         cat.triggers = sorted(self.triggers.values(), key=lambda t: (t.schema, t.name))
         cat.events = sorted(self.events.values(), key=lambda e: (e.schema, e.name))
+        cat.tablespaces = sorted(self.tablespaces.values(), key=lambda t: t.name)
         cat.issues = list(self.issues)
         name_view_columns(cat)  # '*' and unaliased expressions, by sqlglot (views.py)
         if self.account_statements:
@@ -176,6 +180,8 @@ class DumpParser(TableGrammar):
                 self.user_vars[target] = value if value is not None else ""
                 continue
             target = target.lstrip("@").replace("session.", "").replace("local.", "")
+            if target.replace("global.", "") == "innodb_default_row_format" and value:
+                self.innodb_default_row_format = None if value.upper() == "DEFAULT" else value.upper()
             if target == "sql_mode" and scope != "GLOBAL" and not target.startswith("global."):
                 self.sql_mode = stored_sql_mode(value)
 
@@ -190,8 +196,8 @@ class DumpParser(TableGrammar):
             if name.startswith("@@"):
                 return self.sql_mode if name.lstrip("@").replace("session.", "") == "sql_mode" else None
             return self.user_vars.get(name)
-        if t.kind == "word" and t.upper == "DEFAULT":
-            return "DEFAULT"
+        if t.kind == "word" and c.i + 1 == c.stop:
+            return t.text  # DEFAULT, or an unquoted value (SET sql_mode = ANSI)
         return None
 
     # -- CREATE ----------------------------------------------------------------------------------
@@ -249,6 +255,8 @@ class DumpParser(TableGrammar):
             self.create_event(c, definer)
         elif kind == "INDEX":
             self.create_index(c, index_kind, line)
+        elif kind == "TABLESPACE":
+            self.create_tablespace(c)
 
     def _if_not_exists(self, c: Cursor) -> None:
         c.accept_seq("IF", "NOT", "EXISTS")
@@ -256,6 +264,20 @@ class DumpParser(TableGrammar):
     def _qualified(self, c: Cursor) -> tuple[str, str]:
         schema, name = c.qualified()
         return schema or self._schema_or_default(), name
+
+    def create_tablespace(self, c: Cursor) -> None:
+        """CREATE TABLESPACE ts ADD DATAFILE 'file' [FILE_BLOCK_SIZE = n] [ENGINE [=] e]."""
+        ts = Tablespace(c.name())
+        while not c.done():
+            if c.accept("ADD"):
+                c.accept("DATAFILE")
+                ts.file_name = c.take().text
+            elif c.accept("ENGINE"):
+                c.accept_punct("=")
+                ts.engine = c.name()
+            else:
+                c.take()
+        self.tablespaces[ts.name] = ts
 
     def create_database(self, c: Cursor) -> None:
         self._if_not_exists(c)

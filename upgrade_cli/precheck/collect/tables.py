@@ -18,6 +18,8 @@ class TableGrammar:
 
     # -- tables ----------------------------------------------------------------------------------
 
+    innodb_default_row_format: str | None = None  # as a SET GLOBAL earlier in the script left it
+
     def create_table(self, c: Cursor, line: int) -> None:
         self._if_not_exists(c)
         schema, name = self._qualified(c)
@@ -47,6 +49,8 @@ class TableGrammar:
             self._issue("table", name, f"CREATE TABLE {name} at line {line}: text after the table options "
                         f"not understood: {c.rest_text()[:60]!r}", schema)
         finish_table(table, self.fk_index_names)
+        if (table.engine or "InnoDB").lower() == "innodb":
+            table.innodb_row_format = table.row_format or self.innodb_default_row_format
         self.tables[(schema, name)] = table
         self.views.pop((schema, name), None)
 
@@ -132,9 +136,9 @@ class TableGrammar:
                 else:
                     c.expect("IN")
                 if c.at_punct("("):
-                    c.group()
+                    part.description = ",".join(_bound_text(v) for v in c.group().split_commas())
                 else:
-                    c.take()  # MAXVALUE
+                    part.description = c.take().upper  # MAXVALUE
             elif c.at_punct("("):
                 for sub in c.group().split_commas():
                     sub.expect("SUBPARTITION")
@@ -533,3 +537,13 @@ def finish_table(table: Table, fk_index_names: dict[tuple[str, str, str], str]) 
             table.indexes.append(Index(index_name or auto_index_name(table, fk.columns[0]),
                                        [IndexPart(c) for c in fk.columns]))
     table.indexes.sort(key=index_order)
+
+
+def _bound_text(value: Cursor) -> str:
+    """One partition bound as ``information_schema.PARTITIONS.PARTITION_DESCRIPTION`` prints it."""
+    toks = value.toks[value.i:value.stop]
+    if len(toks) == 1 and toks[0].kind == "string":
+        return "'" + toks[0].text.replace("'", "''") + "'"
+    if len(toks) == 1 and toks[0].kind == "word":
+        return toks[0].upper  # MAXVALUE, NULL
+    return value.text[toks[0].pos:toks[-1].end] if toks else ""

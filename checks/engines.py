@@ -1,0 +1,54 @@
+"""Storage engines: foreign keys across engines, and tables InnoDB holds under another engine's name."""
+
+from __future__ import annotations
+
+from upgrade_cli.checks.registry import Check, Severity, check
+from upgrade_cli.precheck.model import Catalog, Table
+from upgrade_cli.sqltext import quote_ident
+
+
+def _engine(t: Table) -> str:
+    return (t.engine or "InnoDB").lower()  # no ENGINE clause in a script: the default engine, InnoDB
+
+
+@check(
+    id="invalidEngineForeignKey",
+    title="Foreign keys referencing a table of another storage engine",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.0.0",
+    doc_url="https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html",
+    detects="InnoDB foreign keys whose referenced table uses another engine (error), or whose referenced table "
+            "does not exist in a schema the scan sees (warning), as MySQL Shell's check "
+            "(custom_check.cc:55-160, registered in upgrade_check_registry.cc:245-248). 5.7 keeps such keys "
+            "when they were created with foreign_key_checks=0; only InnoDB tables hold foreign keys.",
+    why="The 8.0 data dictionary validates every foreign key when it imports the table; a key whose parent is "
+        "a MyISAM (or missing) table cannot be imported, and the upgrade stops.",
+    example="SET foreign_key_checks=0; CREATE TABLE c (p INT, FOREIGN KEY (p) REFERENCES par (id)) ENGINE=InnoDB; "
+            "CREATE TABLE par (id INT PRIMARY KEY) ENGINE=MyISAM;",
+    fix="Convert the referenced table to InnoDB (ALTER TABLE ... ENGINE=InnoDB), or drop the foreign key.",
+    aliases=("mysqlInvalidEngineForeignKeyCheck",),
+)
+def invalid_engine_foreign_key(c: Check, catalog: Catalog):
+    tables = {(t.schema.lower(), t.name.lower()): t for t in catalog.tables}
+    schemas = {s.name.lower() for s in catalog.schemas} | {k[0] for k in tables}
+    for t in catalog.tables:
+        if _engine(t) != "innodb":
+            continue
+        for fk in t.foreign_keys:
+            ref_schema = fk.ref_schema or t.schema
+            ref = tables.get((ref_schema.lower(), fk.ref_table.lower()))
+            drop = f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} DROP FOREIGN KEY {quote_ident(fk.name)};"
+            if ref is None:
+                if ref_schema.lower() in schemas:  # a schema the scan did not read proves nothing
+                    yield c.finding("foreign_key", f"foreign key '{fk.name}' references an unavailable table "
+                                    f"{ref_schema}.{fk.ref_table}", schema=t.schema, object_name=t.name,
+                                    column=",".join(fk.columns), severity=Severity.warning,
+                                    fix=f"Create {quote_ident(ref_schema)}.{quote_ident(fk.ref_table)} as InnoDB, "
+                                        f"or {drop}")
+            elif _engine(ref) != "innodb":
+                yield c.finding("foreign_key", f"column has invalid foreign key to column '{','.join(fk.ref_columns)}' "
+                                f"from table '{ref.schema}/{ref.name}' that is from a different database engine "
+                                f"({ref.engine}).", schema=t.schema, object_name=t.name, column=",".join(fk.columns),
+                                fix=f"ALTER TABLE {quote_ident(ref.schema)}.{quote_ident(ref.name)} ENGINE=InnoDB; "
+                                    f"or {drop}")
