@@ -1,6 +1,6 @@
 """Which functions a piece of SQL calls: from sqlglot's AST where sqlglot parses it, else from lexer tokens.
 
-Expressions (a view's SELECT, a generated column, a ``DEFAULT (expr)``) are what sqlglot's MySQL dialect
+Expressions (a view's SELECT, a generated column) are what sqlglot's MySQL dialect
 parses well: there a call is an ``exp.Func`` node, so a function name inside a string, a column named like a
 function, or a qualified stored function ``db.password(x)`` is never a call. Stored programs (routines,
 triggers, events) and any expression sqlglot rejects (5.7-only syntax such as one-argument ``ENCRYPT('x')``
@@ -9,7 +9,7 @@ answers the same question with the rules written there. Each check's docs say wh
 
 sqlglot is imported on first use, so a scan without such objects never loads it. Function names are read
 from the source text (the node's position), not from sqlglot's class: MySQL's ENCODE is sqlglot's generic
-``Encode``, PASSWORD an ``Anonymous``.
+``Encode``, PASSWORD an ``Anonymous``, and CAST and CONVERT (both forms) one ``Cast``.
 """
 
 from __future__ import annotations
@@ -54,9 +54,27 @@ def _ast_calls(text: str, is_query: bool) -> tuple[Call, ...] | None:
         return None
     out = []
     for node in tree.find_all(exp.Func):
-        meta = node.meta
-        if "start" not in meta or isinstance(node.parent, exp.Dot):  # keyword forms (CAST ...), db.f()
+        if isinstance(node.parent, exp.Dot):  # db.f(): a stored function, not the built-in
             continue
-        start, end = meta["start"], meta["end"] + 1
-        out.append(Call(sql[start:end].upper(), text.count("\n", 0, max(0, start - offset)) + 1))
+        if isinstance(node, exp.Cast):  # CAST(x AS t), CONVERT(x, t) and CONVERT(x USING cs) are all Cast nodes
+            name, start = _cast_keyword(exp, node, sql)
+        elif "start" in node.meta:
+            start = node.meta["start"]
+            name = sql[start:node.meta["end"] + 1].upper()
+        else:
+            continue
+        out.append(Call(name, text.count("\n", 0, max(0, start - offset)) + 1))
     return tuple(sorted(out, key=lambda c: c.line))
+
+
+def _cast_keyword(exp, node, sql: str) -> tuple[str, int]:
+    """Which of CAST/CONVERT was written, and where: the word before the '(' in front of the first operand."""
+    starts = [n.meta["start"] for n in node.this.walk() if "start" in n.meta]
+    if starts:
+        head = sql[:min(starts)].rstrip().rstrip("(").rstrip()
+        word = head[-7:].upper()
+        if word.endswith("CONVERT"):
+            return "CONVERT", len(head) - 7
+        if word.endswith("CAST"):
+            return "CAST", len(head) - 4
+    return "CAST", 0

@@ -24,3 +24,13 @@ def test_a_generated_column_sqlglot_rejects_falls_back_to_the_lexer():
 def test_stored_programs_always_use_the_lexer():
     routine = StoredCode("routine", "PROCEDURE", "app", "p", "BEGIN\n  SELECT PASSWORD('x');\nEND")
     assert calls_in(routine, NAMES) == ([Call("PASSWORD", 2)], "lexer")
+
+
+def test_cast_and_convert_in_every_form_are_found_in_the_tree_and_named_as_written():
+    def found(expr: str):
+        return calls_in(StoredCode("column", "COLUMN", "app", "t", expr, column="g"), {"CAST", "CONVERT"})
+
+    assert found("cast(a as char(10))") == ([Call("CAST", 1)], "ast")
+    assert found("upper(\n  CONVERT(a USING latin1))") == ([Call("CONVERT", 2)], "ast")
+    assert found("convert(a, datetime)") == ([Call("CONVERT", 1)], "ast")
+    assert found("concat('cast(', a)") == ([], "ast")  # the lexer would not match it either; the tree never can
