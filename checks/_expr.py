@@ -9,11 +9,14 @@ answers the same question with the rules written there. Each check's docs say wh
 
 sqlglot is imported on first use, so a scan without such objects never loads it. Function names are read
 from the source text (the node's position), not from sqlglot's class: MySQL's ENCODE is sqlglot's generic
-``Encode``, PASSWORD an ``Anonymous``, and CAST and CONVERT (both forms) one ``Cast``.
+``Encode``, PASSWORD an ``Anonymous``, and CAST and CONVERT (both forms) one ``Cast``. Where sqlglot keeps
+no position for a call, the name is the word before its ``(``; where even that cannot be found, the
+lexer answers for the whole text rather than miss a call.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Collection
@@ -56,25 +59,28 @@ def _ast_calls(text: str, is_query: bool) -> tuple[Call, ...] | None:
     for node in tree.find_all(exp.Func):
         if isinstance(node.parent, exp.Dot):  # db.f(): a stored function, not the built-in
             continue
-        if isinstance(node, exp.Cast):  # CAST(x AS t), CONVERT(x, t) and CONVERT(x USING cs) are all Cast nodes
-            name, start = _cast_keyword(exp, node, sql)
-        elif "start" in node.meta:
+        if "start" in node.meta:
             start = node.meta["start"]
             name = sql[start:node.meta["end"] + 1].upper()
-        else:
-            continue
+        else:  # no position kept (CAST, CONVERT, two-argument DECODE, ...): the word before its "("
+            found = _written_name(node, sql)
+            if found is None:
+                return None  # a call we cannot name: the lexer answers for the whole text
+            name, start = found
+            if not name:
+                continue  # not written as a call (CASE ... END, INTERVAL ...)
         out.append(Call(name, text.count("\n", 0, max(0, start - offset)) + 1))
     return tuple(sorted(out, key=lambda c: c.line))
 
 
-def _cast_keyword(exp, node, sql: str) -> tuple[str, int]:
-    """Which of CAST/CONVERT was written, and where: the word before the '(' in front of the first operand."""
-    starts = [n.meta["start"] for n in node.this.walk() if "start" in n.meta]
-    if starts:
-        head = sql[:min(starts)].rstrip().rstrip("(").rstrip()
-        word = head[-7:].upper()
-        if word.endswith("CONVERT"):
-            return "CONVERT", len(head) - 7
-        if word.endswith("CAST"):
-            return "CAST", len(head) - 4
-    return "CAST", 0
+def _written_name(node, sql: str) -> tuple[str, int] | None:
+    """(name, offset) of a call from the text before its first operand; ("", 0) when that text is no
+    ``name(``; None when no operand has a position to start from."""
+    starts = [n.meta["start"] for n in node.walk() if n is not node and "start" in n.meta]
+    if not starts:
+        return None
+    head = sql[:min(starts)].rstrip(" \t\r\n(")
+    if len(head) == len(sql[:min(starts)].rstrip(" \t\r\n")):
+        return "", 0  # no "(" right before the first operand
+    m = re.search(r"[A-Za-z0-9_$]+$", head)
+    return (m.group(0).upper(), m.start()) if m else ("", 0)
