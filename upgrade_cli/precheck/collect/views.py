@@ -106,6 +106,9 @@ class _Namer:
         self.sqlglot, self.exp, self.qualify, self.MappingSchema = sqlglot, exp, qualify, MappingSchema
         self.tables = {(t.schema, t.name): [c.name for c in t.columns] for t in catalog.tables}
         self.views = {(v.schema, v.name): v for v in catalog.views}
+        # A name written in another case than defined: the view could only be created with
+        # lower_case_table_names 1/2, where the server matches it regardless of case.
+        self.folded = {(s.lower(), n.lower()): (s, n) for s, n in [*self.tables, *self.views]}
         self.done: dict[tuple[str, str], list[str] | Unnamed] = {}
         self.busy: set[tuple[str, str]] = set()
 
@@ -183,21 +186,20 @@ class _Namer:
         """``tree``'s first SELECT with its stars expanded against the catalog's tables and views."""
         exp = self.exp
         mapping: dict[str, dict[str, dict[str, str]]] = {}
-        derived = {s.alias_or_name for s in tree.find_all(exp.Subquery)}
         for table in tree.find_all(exp.Table):
             schema, name = table.db or view.schema, table.name
-            if not table.db and name in derived:
-                continue
-            if (schema, name) in self.tables:
-                cols = self.tables[(schema, name)]
-            elif (schema, name) in self.views:
+            key = (schema, name) if (schema, name) in self.tables or (schema, name) in self.views \
+                else self.folded.get((schema.lower(), name.lower()))
+            if key in self.tables:
+                cols = self.tables[key]
+            elif key in self.views:
                 try:
-                    cols = self.columns(self.views[(schema, name)])
+                    cols = self.columns(self.views[key])
                 except Unnamed as exc:
                     raise Unnamed(f"it reads view {schema}.{name}, whose columns are not known either: {exc}") from None
             else:
                 raise Unnamed(f"its '*' reads {schema}.{name}, which the dump does not define")
-            mapping.setdefault(schema, {})[name] = {col: "TEXT" for col in cols}
+            mapping.setdefault(schema, {})[name] = {col: "TEXT" for col in cols}  # as written in the view
         try:
             tree = self.qualify(tree, dialect="mysql", db=view.schema, schema=self.MappingSchema(mapping, dialect="mysql"),
                          expand_stars=True, validate_qualify_columns=False, quote_identifiers=False, identify=False)
