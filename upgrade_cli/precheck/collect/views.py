@@ -67,7 +67,8 @@ def lexer_columns(c: Cursor) -> list[str]:
         toks = item.toks[item.i:item.stop]
         if len(toks) >= 2 and toks[-2].kind == "word" and toks[-2].upper == "AS":
             names.append(toks[-1].text)
-        elif toks and toks[-1].kind in ("ident", "word") and (len(toks) == 1 or toks[-2].text == "."):
+        elif toks and toks[-1].kind in ("ident", "word") and (len(toks) == 1 or toks[-2].text == ".") \
+                and not toks[-1].is_word("TRUE", "FALSE", "NULL"):  # literals the server names in upper case
             names.append(toks[-1].text)
         else:
             return []
