@@ -17,6 +17,12 @@ from upgrade_cli.sqltext import split_statements
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "view_columns.sql"
 
 
+def _view_findings(catalog) -> set[tuple]:
+    names = {v.name for v in catalog.views}
+    return {(f.check_id, f.object_type, f.schema, f.object_name, f.column) for f in run_checks(catalog).findings
+            if f.object_name in names}
+
+
 def test_offline_view_columns_equal_the_live_servers(mariadb, fresh_db):
     sql = FIXTURE.read_text()
     with mariadb.connect(fresh_db) as conn, conn.cursor() as cur:
@@ -29,6 +35,8 @@ def test_offline_view_columns_equal_the_live_servers(mariadb, fresh_db):
     live_views = {v.name: v.columns for v in live.views}
     assert len(live_views) == sum(1 for s in split_statements(sql) if "CREATE VIEW" in s.text)
     assert {v.name: v.columns for v in offline.views} == live_views
+    assert _view_findings(offline) == _view_findings(live)
+    assert {("reservedKeywords", "rank"), ("reservedKeywords", "groups")} <= {(f[0], f[4]) for f in _view_findings(live)}
     # the rules the fixture is there to exercise, as the server applied them
     assert live_views["v_using"][0] == "id" and live_views["v_literals"][3] == "My_exp_NULL"
     assert live_views["v_long"] == ["Name_exp_1"] and live_views["v_comment"] == ["a /* inside */ + 1"]
