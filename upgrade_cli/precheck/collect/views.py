@@ -8,9 +8,11 @@ named here with sqlglot's MySQL dialect, imported only when such a view exists: 
 the stars against a schema built from the catalog's tables and views (USING and NATURAL joins
 coalesced, derived tables, views over views), and unaliased expressions get the server's name.
 
-The server's naming rules (MySQL 5.7 ``make_valid_column_names`` in sql/sql_view.cc and the item
-names of sql/sql_yacc.yy; every rule is checked against MariaDB 10.11 in
-``tests/test_view_columns.py``, which names them the same way):
+The server's naming rules, each checked against MariaDB 10.11 in ``tests/test_view_columns.py``.
+MySQL documents the 64-character limit on view column names
+(https://dev.mysql.com/doc/refman/5.7/en/identifier-length.html); the ``Name_exp_<n>`` and ``My_exp_``
+renames are the code MariaDB inherited from MySQL's sql/sql_view.cc (``make_valid_column_names``,
+``check_duplicate_names``), not re-checked on a 5.7 server here:
 
 - an alias as written; a column reference (also ``t.a``, ``(a)``, ``+a``) gives the column name;
 - a string literal gives its value (``'it''s'`` → ``it's``, ``_utf8'x'`` → ``x``, ``'a' 'b'`` → ``ab``),
@@ -18,7 +20,7 @@ names of sql/sql_yacc.yy; every rule is checked against MariaDB 10.11 in
 - any other expression gives its text as written, from its first to its last token (a comment
   inside is kept, one before it is not);
 - a generated name longer than 64 characters, empty or ending in a space becomes ``Name_exp_<n>``,
-  ``n`` the item's position.
+  ``n`` the item's position; one equal to an earlier name becomes ``My_exp_<name>`` (:func:`_unique_names`).
 
 Where sqlglot cannot parse the SELECT, or a star reads a table the dump does not define, the view
 keeps the columns it had and a :class:`CollectionIssue` puts it up for manual review.
