@@ -6,7 +6,8 @@ and a view with a column list, or whose items are all ``expr AS name`` or column
 named by the lexer (:func:`lexer_columns`). The rest (``*``, ``t.*``, unaliased expressions) are
 named here with sqlglot's MySQL dialect, imported only when such a view exists: ``qualify`` expands
 the stars against a schema built from the catalog's tables and views (USING and NATURAL joins
-coalesced, derived tables, views over views), and unaliased expressions get the server's name.
+coalesced, derived tables, views over views), and unaliased expressions, also those of a derived
+table a star reads, get the server's name.
 
 The server's naming rules, each checked against MariaDB 10.11 in ``tests/test_view_columns.py``.
 MySQL documents the 64-character limit on view column names
@@ -159,6 +160,7 @@ class _Namer:
                 generated[f"_aurora_exp_{i}"] = self._expression_name(node, item, i + 1)
                 node.replace(exp.alias_(node.copy(), f"_aurora_exp_{i}", quoted=True))
         if star:
+            self._name_derived(tree, view.definition)
             top = self._expand(view, tree)
         names = [node.alias_or_name for node in top.expressions]
         return _unique_names([generated.get(n, (n, n)) for n in names], [n in generated for n in names])
@@ -184,6 +186,29 @@ class _Namer:
         if not name or name.endswith(" ") or len(name) > _NAME_LEN:
             return f"Name_exp_{position}", name
         return name, name
+
+    def _name_derived(self, tree, text: str) -> None:
+        """Alias the unaliased expressions of derived tables (``FROM (SELECT a + 1 ...) d``) with the names
+        the server gives them, so that a star over ``d`` reads those names (a derived table has no
+        ``Name_exp_n``/``My_exp_`` renames: those are for views)."""
+        exp = self.exp
+        tokens = None
+        for sub in list(tree.find_all(exp.Subquery)):
+            select = _first_select(exp, sub.this)
+            if not isinstance(sub.parent, (exp.From, exp.Join)) or select is None:
+                continue
+            todo = [i for i, n in enumerate(select.expressions)
+                    if not _is_star(exp, n) and not isinstance(n, (exp.Alias, exp.Column))]
+            if not todo:
+                continue
+            tokens = tokens or tokenize(text)
+            items = _items_of(exp, select, tokens, text)
+            if items is None:
+                raise Unnamed("the SELECT list of a derived table its '*' reads cannot be matched to the text")
+            for i in todo:
+                node = select.expressions[i]
+                name, _ = self._expression_name(node, items[i], i + 1)
+                node.replace(exp.alias_(node.copy(), name, quoted=True))
 
     def _expand(self, view: View, tree):
         """``tree``'s first SELECT with its stars expanded against the catalog's tables and views."""
@@ -245,6 +270,30 @@ def _unique_names(names: list[tuple[str, str]], generated: list[bool]) -> list[s
 
 
 _GENERATED = re.compile(r"_col_\d+")
+
+
+def _items_of(exp, select, tokens, text: str) -> list[Cursor] | None:
+    """The lexer's items of the SELECT list of ``select`` (a node of a tree parsed from ``text``), or None.
+
+    sqlglot keeps positions for names and literals only: the SELECT is the nearest ``SELECT`` word
+    before its first positioned node whose items each span the positioned nodes of one expression."""
+    spans = []
+    for node in select.expressions:
+        starts = [n.meta["start"] for n in node.walk() if "start" in n.meta]
+        spans.append((min(starts), max(starts)) if starts else None)
+    known = [s for s in spans if s]
+    if not known:
+        return None
+    first = min(lo for lo, _ in known)
+    for k in range(len(tokens) - 1, -1, -1):
+        if tokens[k].pos >= first or not tokens[k].is_word("SELECT"):
+            continue
+        items = select_items(Cursor(tokens, text, k))
+        if items and len(items) == len(spans) and all(
+                span is None or item.peek().pos <= span[0] and span[1] < item.toks[item.stop - 1].end
+                for item, span in zip(items, spans)):
+            return items
+    return None
 
 
 def _first_select(exp, tree):
