@@ -10,6 +10,7 @@ no call at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -28,6 +29,7 @@ MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 paramete
 FLUSH, ALLOW_LOSS = "innodb_flush_log_at_trx_commit", "innodb_trx_commit_allow_data_loss"
 SET_FIRST = (ALLOW_LOSS,)  # parameters a Modify call must carry before the others
 SETTLE_MINUTES = 5
+CHANGED_TAG = "aurora-upgrade:changed-at"  # on every group --apply creates or modifies; `bluegreen create` reads it
 SETTLE_NOTE = (f"AWS asks to wait at least {SETTLE_MINUTES} minutes after creating or modifying a DB cluster "
                "parameter group before creating a cluster from it (ModifyDBClusterParameterGroup API reference); "
                "`bluegreen create` checks the groups' last change and waits (--wait) or stops until then")
@@ -286,11 +288,27 @@ def plan_calls(rds: Any | None, plan: Plan) -> list[ApiCall]:
 
 
 def execute(rds: Any, calls: list[ApiCall], done: Callable[[ApiCall], None]) -> None:
-    """Run the calls in order; on failure say how far it got (a re-run only repeats what is missing)."""
+    """Run the calls in order; on failure say how far it got (a re-run only repeats what is missing).
+
+    Every group changed is then tagged with the time (CHANGED_TAG), so `bluegreen create` can tell
+    whether AWS's 5 minutes since the last change are up.
+    """
+    touched: dict[str, bool] = {}
     for i, c in enumerate(calls):
         try:
             aws.call(rds, c.operation, **c.params)
         except ToolError as exc:
             raise ToolError(f"{exc} (after {i} of {len(calls)} calls; re-run to finish: it only makes the missing "
                             "changes)") from None
+        cluster = "DBClusterParameterGroupName" in c.params
+        touched[c.params["DBClusterParameterGroupName" if cluster else "DBParameterGroupName"]] = cluster
         done(c)
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    for name, cluster in touched.items():
+        if cluster:
+            arn = aws.call(rds, "describe_db_cluster_parameter_groups", DBClusterParameterGroupName=name)[
+                "DBClusterParameterGroups"][0]["DBClusterParameterGroupArn"]
+        else:
+            arn = aws.call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)[
+                "DBParameterGroups"][0]["DBParameterGroupArn"]
+        aws.call(rds, "add_tags_to_resource", ResourceName=arn, Tags=[{"Key": CHANGED_TAG, "Value": now}])
