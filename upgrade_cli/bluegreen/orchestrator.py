@@ -377,8 +377,9 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     journal.write("switchover", "switchover-gates", DONE, deployment_id=ident, gates=_gates_record(gates))
     confirm(ctx, f"Switch over {name} ({ident})? Writes stop on both sides for up to {req.timeout}s; "
                  f"{blue_name} becomes {blue_name}-old1 and green takes its name.")
+    restore = _restore_plan(ctx, bg.arn_name(dep["Source"]), aws.describe_cluster(ctx.rds, dep["Target"]))
     journal.write("switchover", "switchover", INTENT, deployment_id=ident, blue_cluster=blue_name,
-                  green_cluster=bg.arn_name(dep["Target"]), request=params)
+                  green_cluster=bg.arn_name(dep["Target"]), request=params, restore=restore)
     try:
         ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
     except ToolError as exc:
@@ -434,7 +435,8 @@ def _restore_plan(ctx: Context, old_blue: str, production: dict[str, Any] | None
     """The ModifyDBClusterParameterGroup that gives production blue's values of what green started without.
 
     Blue's value is read from blue's own groups (the writer's instance group wins over the cluster
-    group, as on the server), so no journal is needed to know it; None when nothing differs.
+    group, as on the server): before the switchover call (journaled with its intent), or from the
+    renamed ``-oldN`` cluster when the switchover happened elsewhere. None when nothing differs.
     """
     from upgrade_cli.params import groups, profiles
     from upgrade_cli.params.diff import v2_effective
@@ -460,8 +462,10 @@ def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any],
     """Journaled: production (the former green) gets back what green had to start without (event_scheduler)."""
     if journal.phase(RESTORE_STEP) == DONE:
         return
-    fresh = bg.find_deployment(ctx.rds, dep["BlueGreenDeploymentIdentifier"])
-    params = _restore_plan(ctx, bg.arn_name(fresh["Source"]), aws.describe_cluster(ctx.rds, production))
+    params = journal.value("restore")  # read from blue's groups just before the switchover call
+    if params is None:  # switched over elsewhere: read the renamed old blue's groups instead
+        fresh = bg.find_deployment(ctx.rds, dep["BlueGreenDeploymentIdentifier"])
+        params = _restore_plan(ctx, bg.arn_name(fresh["Source"]), aws.describe_cluster(ctx.rds, production))
     if params is None:
         return
     journal.write("switchover", RESTORE_STEP, INTENT, request=params)
