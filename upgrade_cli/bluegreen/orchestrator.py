@@ -377,7 +377,12 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     journal.write("switchover", "switchover-gates", DONE, deployment_id=ident, gates=_gates_record(gates))
     confirm(ctx, f"Switch over {name} ({ident})? Writes stop on both sides for up to {req.timeout}s; "
                  f"{blue_name} becomes {blue_name}-old1 and green takes its name.")
-    restore = _restore_plan(ctx, bg.arn_name(dep["Source"]), aws.describe_cluster(ctx.rds, dep["Target"]))
+    try:
+        restore = _restore_plan(ctx, bg.arn_name(dep["Source"]), aws.describe_cluster(ctx.rds, dep["Target"]))
+    except ToolError as exc:  # never a reason to stop a gated switchover: say what to check instead
+        restore = None
+        console.print(f"note: could not read blue's parameter groups ({exc}); after the switchover, check that "
+                      "event_scheduler in production's cluster group is what blue ran with", markup=False)
     journal.write("switchover", "switchover", INTENT, deployment_id=ident, blue_cluster=blue_name,
                   green_cluster=bg.arn_name(dep["Target"]), request=params, restore=restore)
     try:

@@ -18,7 +18,7 @@ from botocore.parsers import ResponseParserError
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError, console
 
-# Deployment statuses (facts §3.4); anything else is shown as-is and treated as "not there yet".
+# Deployment statuses (botocore RDS model, BlueGreenDeployment.Status); anything else is shown as-is and treated as "not there yet".
 PROVISIONING, AVAILABLE = "PROVISIONING", "AVAILABLE"
 SWITCHOVER_IN_PROGRESS, SWITCHOVER_COMPLETED = "SWITCHOVER_IN_PROGRESS", "SWITCHOVER_COMPLETED"
 SWITCHOVER_FAILED, INVALID_CONFIGURATION, DELETING = "SWITCHOVER_FAILED", "INVALID_CONFIGURATION", "DELETING"
