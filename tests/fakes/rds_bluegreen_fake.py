@@ -3,8 +3,8 @@
 moto 5.2.5 creates a deployment already ``AVAILABLE`` and switches over synchronously, with no
 guardrails, lag or failures; its switchover also leaves the renamed ``-old1`` cluster without its
 members (AWS renames the instances with it), so tests do not rely on reading ``-old1``'s instances.
-:class:`BlueGreenTimeline` keeps moto as the source of truth for the deployment (ids, names, ARNs, the green cluster it really created) and overrides
-only what a scripted *frame* says: status, status details, tasks and switchover members. Each
+:class:`BlueGreenTimeline` keeps moto as the source of truth for the deployment (ids, names, ARNs,
+the green cluster it really created) and overrides only what a scripted *frame* says: status, status details, tasks and switchover members. Each
 ``DescribeBlueGreenDeployments`` of an existing deployment consumes one frame; when the frames run
 out, moto answers again (or the last frame sticks, if asked). ``SwitchoverBlueGreenDeployment`` can
 be scripted to be accepted without moto switching (a switchover that then fails and rolls back).

@@ -29,6 +29,7 @@ from rich.text import Text
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.params.groups import group_arn, group_record
 from upgrade_cli.params.plan import CHANGED_TAG
 from upgrade_cli.sqltext import is_ddl
 
@@ -161,14 +162,10 @@ def target_group(rds: Any, name: str | None, level: str) -> Gate:
     gate = f"target-{level}-group"
     if not name:
         return Gate(gate, WARN, "not given: green instances keep their blue partner's 5.7 instance group")
-    if level == "cluster":
-        items = aws.call(rds, "describe_db_cluster_parameter_groups",
-                         DBClusterParameterGroupName=name)["DBClusterParameterGroups"]
-    else:
-        items = aws.call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)["DBParameterGroups"]
-    if not items:
+    record = group_record(rds, name, level)
+    if record is None:
         return Gate(gate, FAIL, f"{level} parameter group {name} not found")
-    family = items[0].get("DBParameterGroupFamily")
+    family = record.get("DBParameterGroupFamily")
     if family != V3_FAMILY:
         return Gate(gate, FAIL, f"{name} is family {family}, expected {V3_FAMILY}")
     if level == "cluster":
@@ -520,13 +517,7 @@ def green_event_scheduler(rds: Any, group: str) -> Gate:
 
 def changed_at(rds: Any, name: str, level: str) -> dt.datetime | None:
     """When `params plan --apply` last changed the group (its tag), or None when unknown."""
-    if level == "cluster":
-        items = aws.call(rds, "describe_db_cluster_parameter_groups",
-                         DBClusterParameterGroupName=name)["DBClusterParameterGroups"]
-        arn = items[0].get("DBClusterParameterGroupArn") if items else None
-    else:
-        items = aws.call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)["DBParameterGroups"]
-        arn = items[0].get("DBParameterGroupArn") if items else None
+    arn = group_arn(rds, name, level)
     if not arn:
         return None
     tags = aws.call(rds, "list_tags_for_resource", ResourceName=arn).get("TagList", [])

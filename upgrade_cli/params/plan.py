@@ -21,7 +21,7 @@ from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.params import profiles
 from upgrade_cli.params.diff import map_setting, v2_effective
-from upgrade_cli.params.groups import ClusterParams, FamilyDefaults
+from upgrade_cli.params.groups import ClusterParams, FamilyDefaults, group_arn
 
 _GROUP_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 parameters per call
@@ -305,10 +305,6 @@ def execute(rds: Any, calls: list[ApiCall], done: Callable[[ApiCall], None]) -> 
         done(c)
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     for name, cluster in touched.items():
-        if cluster:
-            arn = aws.call(rds, "describe_db_cluster_parameter_groups", DBClusterParameterGroupName=name)[
-                "DBClusterParameterGroups"][0]["DBClusterParameterGroupArn"]
-        else:
-            arn = aws.call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)[
-                "DBParameterGroups"][0]["DBParameterGroupArn"]
-        aws.call(rds, "add_tags_to_resource", ResourceName=arn, Tags=[{"Key": CHANGED_TAG, "Value": now}])
+        arn = group_arn(rds, name, "cluster" if cluster else "instance")
+        if arn:
+            aws.call(rds, "add_tags_to_resource", ResourceName=arn, Tags=[{"Key": CHANGED_TAG, "Value": now}])
