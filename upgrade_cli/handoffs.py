@@ -322,3 +322,22 @@ def read_journal(directory: Path, region: str, name: str) -> DeploymentJournal |
     return DeploymentJournal(path=str(journal.path), name=name, steps=tuple(steps),
                              blue_cluster=journal.value("blue_cluster"), green_cluster=journal.value("green_cluster"),
                              switchover_started=first("switchover", INTENT), switchover_done=first("switchover", DONE))
+
+
+# ---------------------------------------------------------------------------------------------
+# metrics compare --format json
+# ---------------------------------------------------------------------------------------------
+
+METRICS_FORMAT = 1  # metrics.compare.METRICS_FORMAT
+
+
+def read_metrics(path: Path) -> dict[str, Any]:
+    """``metrics compare --format json`` output, checked; kept as data because its renderer draws the series."""
+    path = Path(path)
+    data = _object(path, "metrics comparison")
+    _version(data, "metrics_format", METRICS_FORMAT, path, "metrics comparison", required=True)
+    _need(data, path, "metrics comparison", before=dict, after=dict, results=list, summary=dict, period_s=int)
+    for r in data["results"]:
+        if not isinstance(r, dict) or not {"metric", "role", "unit", "verdict", "series"} <= r.keys():
+            raise ToolError(f"{path} is not a metrics comparison: a result lacks metric/role/unit/verdict/series")
+    return data

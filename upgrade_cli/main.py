@@ -10,6 +10,7 @@ from upgrade_cli import __version__, precheck_cmd
 from upgrade_cli.cli_common import EXIT_ERROR, err_console, one_line
 from upgrade_cli.bench.cli import app as bench_app
 from upgrade_cli.bluegreen.cli import app as bluegreen_app
+from upgrade_cli.dossier.cli import dossier
 from upgrade_cli.metrics.cli import app as metrics_app
 from upgrade_cli.params.cli import app as params_app
 
@@ -28,6 +29,7 @@ app.add_typer(params_app, name="params")
 app.add_typer(bluegreen_app, name="bluegreen")
 app.add_typer(bench_app, name="bench")
 app.add_typer(metrics_app, name="metrics")
+app.command("dossier")(dossier)
 
 
 @app.command("version")
