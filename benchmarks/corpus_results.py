@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from checks.registry import MANUAL_REVIEW_ID, run_checks  # noqa: E402
-from upgrade_cli.collect_dump import load_dump  # noqa: E402
+from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, run_checks  # noqa: E402
+from upgrade_cli.precheck.collect.dump import load_dump  # noqa: E402
 
 RESULTS_MD = REPO / "docs" / "corpus-results.md"
 

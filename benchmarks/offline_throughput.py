@@ -34,8 +34,8 @@ sys.path.insert(0, str(REPO))
 import sqlglot  # noqa: E402
 from sqlglot.errors import SqlglotError  # noqa: E402
 
-from checks.registry import all_checks, run_checks  # noqa: E402
-from upgrade_cli.collect_dump import parse_dump  # noqa: E402
+from upgrade_cli.checks.registry import all_checks, run_checks  # noqa: E402
+from upgrade_cli.precheck.collect.dump import parse_dump  # noqa: E402
 
 
 def _table(i: int) -> str:

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pymysql  # noqa: E402
 
-from checks.registry import run_checks  # noqa: E402
+from upgrade_cli.checks.registry import run_checks  # noqa: E402
 from tests.mariadb_server import MariaDB  # noqa: E402
-from upgrade_cli import collect_live as live  # noqa: E402
+from upgrade_cli.precheck.collect import live  # noqa: E402
 
 
 def schema_script(n_tables: int, n_routines: int) -> str:

@@ -1,6 +1,6 @@
-"""The 5.7 → 8.0 check catalog. Each module declares checks with :func:`checks.registry.check`."""
+"""The 5.7 → 8.0 check catalog. Each module declares checks with :func:`upgrade_cli.checks.registry.check`."""
 
-from checks.registry import (  # noqa: F401
+from upgrade_cli.checks.registry import (  # noqa: F401
     MANUAL_REVIEW_ID,
     Check,
     CheckRun,

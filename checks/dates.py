@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.registry import Check, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli.checks.registry import Check, Severity, check
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
 

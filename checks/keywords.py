@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from checks._sql import StoredCode, stored_code, unquoted_words, words_at
-from checks.registry import Check, Severity, check
-from upgrade_cli.model import Catalog
+from upgrade_cli import doc_links
+from upgrade_cli.checks._sql import StoredCode, stored_code, unquoted_words, words_at
+from upgrade_cli.checks.registry import Check, Severity, check
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
 # The list MySQL Shell's upgrade checker uses (upgrade_check_creators.cc, get_reserved_keywords_check),
@@ -40,7 +41,7 @@ _QUOTE_FIX = "Backquote it ({q}) everywhere application SQL, views and routines 
     severity=Severity.warning,
     source="mysql-shell",
     since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/keywords.html",
+    doc_url=doc_links.MYSQL_KEYWORDS,
     detects="Schema, table, column, index, view, view column, trigger, routine and event names that are words "
             "reserved new in 8.0 (RANK, GROUPS, SYSTEM, ROWS, LATERAL, ARRAY, MEMBER, FULL, INTERSECT, ...), and "
             "unquoted uses of those words in view, routine, trigger and event bodies.",

@@ -15,7 +15,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.model import Catalog
 
 
 class Severity(str, enum.Enum):
@@ -117,11 +117,10 @@ def _load() -> None:
     global _LOADED
     if _LOADED:
         return
-    import checks
-
-    for mod in pkgutil.iter_modules(checks.__path__):
+    package = importlib.import_module(__package__)  # upgrade_cli.checks, wherever its folder is installed
+    for mod in pkgutil.iter_modules(package.__path__):
         if not mod.name.startswith("_") and mod.name != "registry":
-            importlib.import_module(f"checks.{mod.name}")
+            importlib.import_module(f"{__package__}.{mod.name}")
     _LOADED = True
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from checks import registry
-from checks.registry import Check, Severity
-from upgrade_cli.aurora_log import ORIGIN, load_aurora_log, parse_aurora_log
+from upgrade_cli.checks import registry
+from upgrade_cli.checks.registry import Check, Severity
+from upgrade_cli.precheck.aurora_log import ORIGIN, load_aurora_log, parse_aurora_log
 from upgrade_cli.cli_common import ToolError
 
 LOGS = Path(__file__).parent / "fixtures" / "aurora_logs"

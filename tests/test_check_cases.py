@@ -9,10 +9,10 @@ Each case becomes one test, id ``<checkId>-<case name>``:
   The server the tests run on is MariaDB, not the scanned 5.7 server, so its facts (version,
   global sql_mode, ...) are cleared from both catalogs: a ``sql`` case is about schema objects;
   server facts are tested with ``catalog`` cases.
-- a ``catalog`` case builds a :class:`~upgrade_cli.model.Catalog` from the fragment.
+- a ``catalog`` case builds a :class:`~upgrade_cli.precheck.model.Catalog` from the fragment.
 
 Matching: the number of findings equals the number of ``fires`` entries and each entry matches a
-distinct finding. An entry is a partial match on :class:`~checks.registry.Finding` fields:
+distinct finding. An entry is a partial match on :class:`~upgrade_cli.checks.registry.Finding` fields:
 ``message`` and ``fix`` match as substrings, ``severity`` by its value, every other field exactly.
 """
 
@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 import yaml
 
-from checks.registry import Finding, Scope, all_checks, get_check
-from upgrade_cli.model import SNAPSHOT_FORMAT, Catalog, ServerFacts
+from upgrade_cli.checks.registry import Finding, Scope, all_checks, get_check
+from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog, ServerFacts
 
 CASE_DIR = Path(__file__).resolve().parent / "check_cases"
 _FIELDS = set(Finding.__dataclass_fields__)
@@ -98,7 +98,7 @@ def catalog_from_fragment(fragment: dict) -> Catalog:
 
 
 def _offline_catalog(sql: str, database: str) -> Catalog:
-    from upgrade_cli.collect_dump import parse_dump
+    from upgrade_cli.precheck.collect.dump import parse_dump
 
     catalog = parse_dump(f"USE `{database}`;\n{sql}", "check-case.sql")
     catalog.server = ServerFacts()
@@ -106,7 +106,7 @@ def _offline_catalog(sql: str, database: str) -> Catalog:
 
 
 def _live_catalog(mariadb, sql: str, database: str) -> Catalog:
-    from upgrade_cli.collect_live import collect_live
+    from upgrade_cli.precheck.collect.live import collect_live
 
     mariadb.execute_script(sql, database=database)
     with mariadb.connect() as conn:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from checks import all_checks
+from upgrade_cli.checks import all_checks
 from upgrade_cli.main import app
-from upgrade_cli.precheck_cmd import DOC_SECTIONS, check_sections, missing_sections, render_check_docs
+from upgrade_cli.precheck.cli import DOC_SECTIONS, check_sections, missing_sections, render_check_docs
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
 
@@ -50,7 +50,7 @@ def test_docs_command_writes_then_check_passes_and_detects_staleness(tmp_path):
 def test_docs_command_refuses_a_check_without_a_fix(monkeypatch, tmp_path):
     import dataclasses
 
-    from checks import registry
+    from upgrade_cli.checks import registry
 
     broken = dataclasses.replace(all_checks()[0], fix="  ")
     monkeypatch.setattr(registry, "_REGISTRY", {broken.id: broken})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from upgrade_cli.cli_common import ToolError
-from upgrade_cli.collect_dump import load_dump, parse_dump
+from upgrade_cli.precheck.collect.dump import load_dump, parse_dump
 from upgrade_cli.sqltext import split_statements
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,7 +167,7 @@ def test_a_bad_statement_is_reported_and_the_rest_survive():
 
 
 def test_issues_become_manual_review_findings_never_a_pass():
-    from checks.registry import MANUAL_REVIEW_ID, run_checks
+    from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, run_checks
 
     cat = parse_dump("CREATE TABLE t (id int, KEY (;", default_schema="d")
     findings = run_checks(cat).findings

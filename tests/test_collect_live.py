@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from checks.registry import Scope, all_checks, run_checks
+from upgrade_cli.checks.registry import Scope, all_checks, run_checks
 from tests.mariadb_server import ROOT_PASSWORD
-from upgrade_cli.collect_dump import parse_dump
-from upgrade_cli.collect_live import collect_live, redact_statement
-from upgrade_cli.model import Catalog
+from upgrade_cli.precheck.collect.dump import parse_dump
+from upgrade_cli.precheck.collect.live import collect_live, redact_statement
+from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import tokenize
 
 REPO = Path(__file__).resolve().parent.parent

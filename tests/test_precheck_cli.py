@@ -202,7 +202,7 @@ def test_unreadable_binary_and_bad_files_are_one_line(cli, tmp_path):
 
 
 def test_a_crashing_check_is_reported_and_exits_2(cli, monkeypatch, tmp_path):
-    from checks import registry
+    from upgrade_cli.checks import registry
 
     def broken(catalog):
         raise KeyError("no such column")

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from checks import registry
-from checks.registry import Check, Finding, Scope, Severity, run_checks
-from upgrade_cli.model import Catalog, CollectionIssue, Source, Table
-from upgrade_cli.report import (
+from upgrade_cli.checks import registry
+from upgrade_cli.checks.registry import Check, Finding, Scope, Severity, run_checks
+from upgrade_cli.precheck.model import Catalog, CollectionIssue, Source, Table
+from upgrade_cli.precheck.report import (
     REPORT_FILES,
     build_report,
     render_console,
@@ -114,7 +114,7 @@ def _documented_keys(section: str) -> set[str]:
 
 
 def test_json_has_exactly_the_documented_keys(run):
-    from upgrade_cli.aurora_log import load_aurora_log
+    from upgrade_cli.precheck.aurora_log import load_aurora_log
 
     log = load_aurora_log(Path(__file__).parent / "fixtures" / "aurora_logs" / "failed_2_11_to_3_04.log")
     report = _report(run, aurora_log=log.summary_dict(), complete=False, incomplete_reason="lost connection")

@@ -12,9 +12,9 @@ import threading
 import time
 import uuid
 
-import checks.aurora as aurora
-from checks.registry import Severity, get_check
-from upgrade_cli.collect_live import collect_live
+import upgrade_cli.checks.aurora as aurora
+from upgrade_cli.checks.registry import Severity, get_check
+from upgrade_cli.precheck.collect.live import collect_live
 
 
 def scan(mariadb, schemas):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from checks._sql import (StoredCode, declared_names, empty_dot_table, function_calls, group_by_order,
+from upgrade_cli.checks._sql import (StoredCode, declared_names, empty_dot_table, function_calls, group_by_order,
                          group_by_without_order_by, lines_of, query_cache_syntax, stored_code,
                          system_variable_refs, tokens_of, unquoted_words, words_at)
-from checks.keywords import RESERVED_IN_80
-from upgrade_cli.model import Catalog, Column, Event, Routine, Source, Table, Trigger, View
+from upgrade_cli.checks.keywords import RESERVED_IN_80
+from upgrade_cli.precheck.model import Catalog, Column, Event, Routine, Source, Table, Trigger, View
 
 
 def texts(tokens) -> list[str]:

@@ -113,7 +113,7 @@ def read_precheck(path: Path) -> PrecheckReport:
 def _from_aurora_log(path: Path, data: dict[str, Any]) -> PrecheckReport:
     import json
 
-    from upgrade_cli.aurora_log import parse_aurora_log
+    from upgrade_cli.precheck.aurora_log import parse_aurora_log
 
     log = parse_aurora_log(json.dumps(data), str(path))
     found = {s: sum(1 for f in log.findings if f.severity.value == s) for s in SEVERITIES}

@@ -6,7 +6,8 @@ import sys
 
 import typer
 
-from upgrade_cli import __version__, precheck_cmd
+from upgrade_cli import __version__
+from upgrade_cli.precheck import cli as precheck_cli
 from upgrade_cli.cli_common import EXIT_ERROR, err_console, one_line
 from upgrade_cli.bench.cli import app as bench_app
 from upgrade_cli.bluegreen.cli import app as bluegreen_app
@@ -23,8 +24,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,  # errors are one line (cli_common.guarded); never dump locals
 )
-app.command("precheck")(precheck_cmd.precheck)
-app.add_typer(precheck_cmd.checks_app, name="checks")
+app.command("precheck")(precheck_cli.precheck)
+app.add_typer(precheck_cli.checks_app, name="checks")
 app.add_typer(params_app, name="params")
 app.add_typer(bluegreen_app, name="bluegreen")
 app.add_typer(bench_app, name="bench")

@@ -20,7 +20,7 @@ from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.handoffs import read_bench, read_precheck
-from upgrade_cli.sqltext import tokenize
+from upgrade_cli.sqltext import is_ddl
 
 PASS, FAIL, WARN, SKIP, OVERRIDDEN = "pass", "fail", "warn", "skip", "overridden"
 V3_FAMILY = "aurora-mysql8.0"
@@ -30,7 +30,6 @@ CREATE_GATES = ("source-cluster", "binlog-format", "writer-in-sync", "target-clu
 SWITCHOVER_GATES = ("deployment-available", "members-available", "replica-lag", "replica-status",
                     "long-transactions", "running-ddl", "prepared-xa", "precheck-report", "bench-report")
 
-DDL_WORDS = {"ALTER", "CREATE", "DROP", "RENAME", "TRUNCATE", "OPTIMIZE", "REPAIR", "ANALYZE"}
 MDL_WAIT = "metadata lock"
 
 
@@ -280,12 +279,6 @@ def long_transactions(conn: Any | None, max_seconds: int) -> Gate:
                           for r in rows[:5])
         return Gate("long-transactions", FAIL, f"{len(rows)} transaction(s) open ≥ {max_seconds}s on blue: {shown}")
     return Gate("long-transactions", PASS, f"no transaction open ≥ {max_seconds}s on blue")
-
-
-def is_ddl(statement: str | None) -> bool:
-    """Whether a processlist statement is DDL (comments and version comments handled by the lexer)."""
-    tokens = tokenize(statement or "")
-    return bool(tokens) and tokens[0].kind == "word" and tokens[0].upper in DDL_WORDS
 
 
 def running_ddl(conn: Any | None) -> Gate:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from upgrade_cli.doc_links import AURORA_CLOUDWATCH_METRICS
+
 NAMESPACE = "AWS/RDS"
 ROLES = ("WRITER", "READER")
-METRICS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html"
+METRICS_DOC = AURORA_CLOUDWATCH_METRICS
 
 
 @dataclass(frozen=True)

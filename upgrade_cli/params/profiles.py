@@ -71,7 +71,7 @@ class Rules:
 
 def _load(name: str) -> Any:
     try:
-        text = resources.files("param_profiles").joinpath(name).read_text(encoding="utf-8")
+        text = resources.files("upgrade_cli.param_profiles").joinpath(name).read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError) as exc:
         raise ToolError(f"parameter profile data missing: param_profiles/{name} ({exc})") from None
     return yaml.safe_load(text)

@@ -4,7 +4,7 @@ The caller opens the connection (credentials, TLS, IAM tokens are not this modul
 :func:`collect_live` first makes the session safe (``SET SESSION TRANSACTION READ ONLY`` and a
 statement timeout), then reads each object kind with ONE bulk ``information_schema`` query, so a
 20,000-table schema costs the same round trips as a 10-table one. Rows are normalised exactly as
-:mod:`upgrade_cli.collect_dump` normalises a dump (shared helpers live there), so both catalogs
+:mod:`upgrade_cli.precheck.collect.dump` normalises a dump (shared helpers live there), so both catalogs
 compare equal.
 
 Contract on failure: a lost connection (or a failed bulk query) does NOT raise. The catalog built so
@@ -26,10 +26,10 @@ from typing import Any, Callable
 import pymysql
 
 from upgrade_cli import __version__
-from upgrade_cli.collect_dump import (
+from upgrade_cli.precheck.collect.normalize import (
     STRING_TYPES, canonical_extra, decimal_literal, index_order, live_default, strip_outer_parens,
 )
-from upgrade_cli.model import (
+from upgrade_cli.precheck.model import (
     Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
     Source, Table, Trigger, View, charset_of_collation, normalize_charset, normalize_collation,
 )

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
+from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
 from upgrade_cli import __version__
 from upgrade_cli.cli_common import ToolError
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks.registry import Finding, Severity, get_check
+from upgrade_cli.checks.registry import Finding, Severity, get_check
 from upgrade_cli.cli_common import ToolError, read_input
 
 ORIGIN = "aurora-log"

@@ -17,14 +17,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from checks.registry import Check, Scope, all_checks, get_check, run_checks
+from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run_checks
 from upgrade_cli import aws, connect
-from upgrade_cli.aurora_log import load_aurora_log
-from upgrade_cli.collect_dump import load_dump
-from upgrade_cli.collect_live import collect_live
+from upgrade_cli.precheck.aurora_log import load_aurora_log
+from upgrade_cli.precheck.collect.dump import load_dump
+from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded, read_json
-from upgrade_cli.model import Catalog
-from upgrade_cli.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
+from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
 
 checks_app = typer.Typer(help="List and explain the upgrade checks.", no_args_is_help=True)
 

@@ -1,0 +1,150 @@
+"""A cursor over :func:`upgrade_cli.sqltext.tokenize` tokens: the dump parser's only way to read a statement."""
+
+from __future__ import annotations
+
+from upgrade_cli.sqltext import Token
+
+class ParseError(Exception):
+    pass
+
+
+class Cursor:
+    """A position in a token list, with the statement text for slicing bodies as written."""
+
+    def __init__(self, tokens: list[Token], text: str, start: int = 0, stop: int | None = None):
+        self.toks = tokens
+        self.text = text
+        self.i = start
+        self.stop = len(tokens) if stop is None else stop
+
+    def done(self) -> bool:
+        return self.i >= self.stop
+
+    def peek(self, k: int = 0) -> Token | None:
+        j = self.i + k
+        return self.toks[j] if j < self.stop else None
+
+    def at(self, *words: str, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t is not None and t.kind == "word" and t.upper in words
+
+    def at_punct(self, p: str, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t is not None and t.kind == "punct" and t.text == p
+
+    def take(self) -> Token:
+        if self.done():
+            raise ParseError("unexpected end of statement")
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def accept(self, *words: str) -> Token | None:
+        if self.at(*words):
+            return self.take()
+        return None
+
+    def accept_seq(self, *words: str) -> bool:
+        if all(self.at(w, k=n) for n, w in enumerate(words)):
+            self.i += len(words)
+            return True
+        return False
+
+    def accept_punct(self, p: str) -> bool:
+        if self.at_punct(p):
+            self.i += 1
+            return True
+        return False
+
+    def expect_punct(self, p: str) -> None:
+        if not self.accept_punct(p):
+            t = self.peek()
+            raise ParseError(f"expected '{p}' at line {t.line if t else '?'}, found {t.text if t else 'end'!r}")
+
+    def expect(self, *words: str) -> Token:
+        t = self.accept(*words)
+        if t is None:
+            nxt = self.peek()
+            raise ParseError(f"expected {'/'.join(words)}, found {nxt.text if nxt else 'end'!r}")
+        return t
+
+    def name(self) -> str:
+        t = self.take()
+        if t.kind not in ("ident", "word", "string"):
+            raise ParseError(f"expected a name at line {t.line}, found {t.text!r}")
+        return t.text
+
+    def qualified(self) -> tuple[str | None, str]:
+        first = self.name()
+        if self.at_punct("."):
+            self.i += 1
+            return first, self.name()
+        return None, first
+
+    def group_end(self) -> int:
+        """Index of the ``)`` matching the ``(`` at the cursor."""
+        depth = 0
+        for j in range(self.i, self.stop):
+            t = self.toks[j]
+            if t.kind == "punct":
+                if t.text == "(":
+                    depth += 1
+                elif t.text == ")":
+                    depth -= 1
+                    if depth == 0:
+                        return j
+        raise ParseError("unbalanced parentheses")
+
+    def group(self) -> "Cursor":
+        """Consume ``( ... )`` and return a cursor over its inside."""
+        if not self.at_punct("("):
+            t = self.peek()
+            raise ParseError(f"expected '(' , found {t.text if t else 'end'!r}")
+        end = self.group_end()
+        inner = Cursor(self.toks, self.text, self.i + 1, end)
+        self.i = end + 1
+        return inner
+
+    def group_text(self) -> str:
+        """Consume ``( ... )`` and return the text inside, as written."""
+        open_tok = self.peek()
+        inner = self.group()
+        close_tok = self.toks[inner.stop]
+        return self.text[open_tok.end:close_tok.pos].strip()  # type: ignore[union-attr]
+
+    def split_commas(self) -> list["Cursor"]:
+        """Split the rest of this cursor at top-level commas."""
+        parts, depth, start = [], 0, self.i
+        for j in range(self.i, self.stop):
+            t = self.toks[j]
+            if t.kind != "punct":
+                continue
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth -= 1
+            elif t.text == "," and depth == 0:
+                parts.append(Cursor(self.toks, self.text, start, j))
+                start = j + 1
+        parts.append(Cursor(self.toks, self.text, start, self.stop))
+        self.i = self.stop
+        return [p for p in parts if not p.done()]
+
+    def rest_text(self) -> str:
+        if self.done():
+            return ""
+        return self.text[self.toks[self.i].pos:self.toks[self.stop - 1].end].strip()
+
+    def skip_value(self) -> None:
+        """Skip one option value: ``= x``, a parenthesised group, or a single token."""
+        self.accept_punct("=")
+        if self.at_punct("("):
+            self.group()
+        elif not self.done():
+            self.take()
+
+def first_name(c: Cursor) -> str | None:
+    """The name after an optional ``IF NOT EXISTS``, not consumed (None when there is none)."""
+    c.accept_seq("IF", "NOT", "EXISTS")
+    t = c.peek()
+    return t.text if t is not None and t.kind in ("ident", "word") else None
