@@ -217,3 +217,20 @@ def test_the_dossier_renders_in_a_real_browser(switched, reports, tmp_path, aws)
         assert f'<section id="{section}">' in dom
     assert "MISSING: not given (--params)" in dom
     assert dom.count("<svg") >= 1 + len(read_bench(reports["bench"]).regressions) + 3  # counts, bench, metrics
+
+
+def test_the_example_dossier_in_docs_is_rendered_from_the_examples(tmp_path, monkeypatch):
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    res = cli("dossier", "--precheck", "examples/dossier/precheck-report.json",
+              "--params", "examples/dossier/params-plan.json", "--bench", "examples/dossier/bench.json",
+              "--metrics", "examples/dossier/metrics.json", "--deployment", "prod-to-3",
+              "--journal-dir", "examples/dossier/journal", "--region", "us-east-1", "--offline", "--out", str(tmp_path))
+    assert res.exit_code == 1, res.output
+    fresh = json.loads((tmp_path / "dossier.json").read_text())
+    committed = json.loads((root / "docs/example-dossier/dossier.json").read_text())
+    for doc in (fresh, committed):
+        doc.pop("generated_at")
+    assert fresh == committed, "docs/example-dossier is stale: re-run the command in examples/dossier/README.md"
+    assert committed["verdict"] == "NO-GO" and all(committed[k] for k in ("precheck", "params", "timeline", "bench",
+                                                                          "metrics"))

@@ -30,8 +30,7 @@ STYLE = (metrics_render.STYLE +
          "h1{margin-bottom:.2em}.verdict{font-size:2em;font-weight:700;padding:.3em .6em;display:inline-block;"
          "border-radius:6px}.v-go{background:#dafbe1;color:#116329}.v-nogo{background:#ffebe9;color:#a40e26}"
          ".v-risk{background:#fff8c5;color:#7d4e00}li.no-go{color:#a40e26}li.risk{color:#7d4e00}li.note{color:#57606a}"
-         "section{border-top:1px solid #d0d7de;margin-top:1.5em}p.missing{background:#fbefff;padding:.5em;"
-         "font-weight:600}small{color:#57606a}")
+         "section{border-top:1px solid #d0d7de;margin-top:1.5em}p.missing{font-weight:600}small{color:#57606a}")
 
 
 def _table(headers: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
@@ -184,6 +183,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             if not data["regressions"] and not data["differences"]:
                 out.append("No regression or difference.")
         else:
-            out += [metrics_render.windows_line(data), "", *metrics_render.md_table(data)]
+            out += [metrics_render.windows_line(data), "", *metrics_render.md_table(data), "",
+                    metrics_render.no_data_line(data)]
     return "\n".join(out) + "\n"
 

@@ -78,9 +78,15 @@ def render_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
+def no_data_line(data: dict[str, Any]) -> str:
+    """Series without datapoints in a window, named in one line (shown, never counted as unchanged)."""
+    missing = [label(r) for r in data["results"] if r["verdict"] == NO_DATA]
+    return f"No datapoints in one or both windows ({len(missing)}): {', '.join(missing)}" if missing else ""
+
+
 def md_table(data: dict[str, Any]) -> list[str]:
     lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    for r in data["results"]:
+    for r in (r for r in data["results"] if r["verdict"] != NO_DATA):
         cells = _cells(r)
         if r["verdict"] in (WORSE, TAIL):
             cells[-1] = f"**{cells[-1]}**"
@@ -90,7 +96,7 @@ def md_table(data: dict[str, Any]) -> list[str]:
 
 def render_markdown(data: dict[str, Any]) -> str:
     return "\n".join(["# Server metrics: blue vs green", "", windows_line(data), "", summary_line(data), "",
-                      *md_table(data), "", f"Metric definitions: {data['source']}", ""])
+                      *md_table(data), "", no_data_line(data), "", f"Metric definitions: {data['source']}", ""])
 
 
 def series_svg(r: dict[str, Any], width: int = 560, height: int = 140) -> str:
@@ -124,8 +130,9 @@ def series_svg(r: dict[str, Any], width: int = 560, height: int = 140) -> str:
 
 
 STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#1f2328}"
-         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}"
-         "td.n{text-align:right}tr.bad{background:#ffebe9}tr.good{background:#dafbe1}tr.miss{background:#fbefff}"
+         "table{border-collapse:collapse;margin:.5em 0;max-width:100%}"
+         "td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px;overflow-wrap:anywhere}p.missing{background:#fbefff;padding:.5em}"
+         "td.n{text-align:right}tr.bad{background:#ffebe9}tr.good{background:#dafbe1}"
          "code{font-size:12px}.chart{display:inline-block;margin:0 1em 1em 0}.chart h4{margin:.2em 0}")
 
 
@@ -133,8 +140,8 @@ def html_body(data: dict[str, Any], heading: str = "h2") -> str:
     """The table and one chart per series that moved or has no verdict of 'unchanged' (for embedding too)."""
     esc = html.escape
     rows = []
-    for r in data["results"]:
-        cls = {WORSE: "bad", TAIL: "bad", BETTER: "good", NO_DATA: "miss"}.get(r["verdict"], "")
+    for r in (r for r in data["results"] if r["verdict"] != NO_DATA):
+        cls = {WORSE: "bad", TAIL: "bad", BETTER: "good"}.get(r["verdict"], "")
         cells = _cells(r)
         rows.append(f'<tr class="{cls}"><td>{esc(cells[0])}</td>'
                     + "".join(f'<td class="n">{esc(c)}</td>' for c in cells[1:-1]) + f"<td>{esc(cells[-1])}</td></tr>")
@@ -142,6 +149,7 @@ def html_body(data: dict[str, Any], heading: str = "h2") -> str:
               for r in data["results"] if r["verdict"] in (WORSE, TAIL, BETTER)]
     return (f"<p>{esc(windows_line(data))}<br>{esc(summary_line(data))}</p>"
             "<table><tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr>" + "".join(rows) + "</table>"
+            + (f'<p class="missing">{esc(no_data_line(data))}</p>' if no_data_line(data) else "")
             + (f"<{heading}>Series that moved (blue line before, green after)</{heading}>" + "".join(charts)
                if charts else ""))
 
