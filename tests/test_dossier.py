@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.fakes.rds_bluegreen_fake import build_blue, create_deployment, green_writer, put_lag, run_cli
-from tests.fakes.rds_events_fake import bluegreen_events
+from tests.fakes.rds_engine_fake import install_rds_engine_fake
+from tests.fakes.rds_events_fake import SWITCHOVER_COMPLETED, SWITCHOVER_STARTED, bluegreen_events
 from tests.mariadb_server import MariaDB
 from upgrade_cli.bluegreen import gates
 from upgrade_cli.bluegreen.gates import FAIL, PASS
@@ -85,12 +86,18 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         res = cli("bench", "run", "--workload", str(d / "w.json"), "--blue", dsn(blue), "--green", dsn(green),
                   "--out", str(d / "r.jsonl"), "-q")
         assert res.exit_code == 0, res.output
+        res = cli("bench", "run", "--workload", str(d / "w.json"), "--blue", dsn(blue), "--green", dsn(blue),
+                  "--out", str(d / "same.jsonl"), "-q")
+        assert res.exit_code == 0, res.output
     finally:
         blue.stop()
         green.stop()
     res = cli("bench", "compare", str(d / "r.jsonl"), "--format", "json", "--out", str(d / "bench.json"))
     assert res.exit_code == 1, res.output
     out["bench"] = d / "bench.json"
+    res = cli("bench", "compare", str(d / "same.jsonl"), "--format", "json", "--out", str(d / "bench_same.json"))
+    assert res.exit_code == 0, res.output  # one server against itself: nothing to report
+    out["bench_same"] = d / "bench_same.json"
     return out
 
 
@@ -143,18 +150,72 @@ def test_no_go_names_the_blocking_finding(reports, tmp_path):
     assert "## Verdict: **NO-GO**" in md and "columnsWhichCannotHaveDefaults" in md
 
 
-@pytest.fixture
-def switched(aws, tmp_path, monkeypatch, reports):
-    """A moto deployment switched over by `bluegreen switchover` (bench gate overridden), plus RDS events."""
-    monkeypatch.setenv("HOME", str(tmp_path))
+def switch_over(aws, tmp_path, precheck: Path, bench: Path, *extra: str) -> dict:
+    """A moto deployment switched over by `bluegreen switchover` with these reports, plus its RDS events."""
     dep = create_deployment(build_blue(), "prod-to-3")
     put_lag(green_writer(dep), 0.0, 0.0)
     res = run_cli(tmp_path / "journal", "switchover", dep["BlueGreenDeploymentIdentifier"], "--yes",
-                  "--precheck-report", str(reports["clean"]), "--bench-report", str(reports["bench"]),
-                  "--override", "bench-report")
+                  "--precheck-report", str(precheck), "--bench-report", str(bench), *extra)
     assert res.exit_code == 0, res.output
-    bluegreen_events(aws, dep["BlueGreenDeploymentIdentifier"], ["Switchover started.", "Switchover completed."])
+    bluegreen_events(aws, dep["BlueGreenDeploymentIdentifier"],
+                     [SWITCHOVER_STARTED.format(blue="prod", green="prod-green"), SWITCHOVER_COMPLETED])
     return dep
+
+
+@pytest.fixture
+def switched(aws, tmp_path, monkeypatch, reports):
+    """Switched over with the regressed bench report, its gate overridden."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return switch_over(aws, tmp_path, reports["clean"], reports["bench"], "--override", "bench-report")
+
+
+def params_plan(aws, path: Path) -> Path:
+    """`params plan --format json` on a moto v2 cluster whose instance group sets 5.7-only names."""
+    install_rds_engine_fake(aws)
+    rds = boto3.client("rds")
+    rds.create_db_parameter_group(DBParameterGroupName="prod-57-inst", DBParameterGroupFamily="aurora-mysql5.7",
+                                  Description="v2 instance")
+    rds.modify_db_parameter_group(DBParameterGroupName="prod-57-inst", Parameters=[
+        {"ParameterName": k, "ParameterValue": v, "ApplyMethod": "pending-reboot"}
+        for k, v in {"tx_isolation": "READ-COMMITTED", "query_cache_size": "67108864"}.items()])
+    for inst in ("prod-1", "prod-2"):
+        rds.modify_db_instance(DBInstanceIdentifier=inst, DBParameterGroupName="prod-57-inst", ApplyImmediately=True)
+    res = cli("params", "plan", "--cluster", "prod", "--name", "prod-v3", "--format", "json")
+    assert res.exit_code == 0, res.output
+    path.write_text(res.output)
+    return path
+
+
+def test_go_when_every_input_is_given_and_clean(aws, tmp_path, monkeypatch, reports):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    switch_over(aws, tmp_path, reports["clean"], reports["bench_same"])  # every gate passes: no override
+    plan = read_params_plan(params_plan(aws, tmp_path / "plan.json"))
+    assert ("tx_isolation", "transaction_isolation") in {(r.old, r.new) for r in plan.renames}
+    assert "query_cache_size" in {d.name for d in plan.drops} and not plan.blockers
+    res = cli("dossier", "--precheck", str(reports["clean"]), "--params", str(tmp_path / "plan.json"),
+              "--bench", str(reports["bench_same"]), "--deployment", "prod-to-3",
+              "--journal-dir", str(tmp_path / "journal"), "--out", str(tmp_path / "d"))
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "d/dossier.json").read_text())
+    assert doc["verdict"] == "GO" and [r["level"] for r in doc["reasons"]] == ["note"]  # metrics come later
+    page = (tmp_path / "d/dossier.html").read_text()
+    assert "transaction_isolation" in page and "query_cache_size" in page and "MISSING: not given (--metrics)" in page
+
+
+def test_around_switchover_without_a_journal_reads_the_deployment_events(switched, aws, tmp_path):
+    import datetime as dt
+
+    done = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(minutes=30)
+    bluegreen_events(aws, switched["BlueGreenDeploymentIdentifier"],
+                     [SWITCHOVER_STARTED.format(blue="prod", green="prod-green"), SWITCHOVER_COMPLETED], end=done)
+    res = cli("metrics", "compare", "--around-switchover", "prod-to-3", "--journal-dir", str(tmp_path / "none"),
+              "--settle", "0", "--window", "5", "--adjacent", "--format", "json")
+    assert res.exit_code == 0, res.output  # no datapoints: "no data" everywhere, nothing worse
+    data = json.loads(res.output)
+    assert data["switchover"]["completed"] == done.isoformat() and data["after"]["start"] == done.isoformat()
+    assert data["before"]["end"] == (done - dt.timedelta(minutes=1)).isoformat()  # adjacent: ends when it started
+    assert data["before"]["cluster"] == data["after"]["cluster"] == "prod"
+    assert data["summary"]["no data"] == len(data["results"])
 
 
 def test_go_with_risks_on_a_bench_regression_with_nothing_blocking(switched, reports, tmp_path, aws):
@@ -171,7 +232,7 @@ def test_go_with_risks_on_a_bench_regression_with_nothing_blocking(switched, rep
     tl = doc["timeline"]
     whats = [i["what"] for i in tl["items"]]
     assert "switchover: switchover-gates done" in whats and "switchover: switchover done" in whats
-    assert "Switchover completed." in whats and tl["rds_events"] == 2
+    assert SWITCHOVER_COMPLETED in whats and tl["rds_events"] == 2
     gated = next(i for i in tl["items"] if i["gates"])
     assert {"gate": "bench-report", "status": "overridden"} == {k: v for k, v in next(
         g for g in gated["gates"] if g["gate"] == "bench-report").items() if k != "detail"}

@@ -2,14 +2,20 @@
 
 moto 5.2.5 records no events for the blue/green deployments it creates or switches over, so a test
 that needs the deployment's side of the timeline scripts the messages here; every other
-DescribeEvents call still goes to moto. Messages are test data, not a record of AWS's wording.
+DescribeEvents call still goes to moto. The wording follows AWS's event list (RDS-EVENT-0247
+"Switchover from blue to green started.", RDS-EVENT-0248 "Switchover completed on blue/green
+deployment.": https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html).
 """
+
 
 from __future__ import annotations
 
 import datetime as dt
 
 from tests.fakes.aws_server import FakeAWS
+
+SWITCHOVER_STARTED = "Switchover from {blue} to {green} started."
+SWITCHOVER_COMPLETED = "Switchover completed on blue/green deployment."
 
 
 def bluegreen_events(aws: FakeAWS, deployment_id: str, messages: list[str],

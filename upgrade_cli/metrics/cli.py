@@ -39,11 +39,14 @@ def parse_time(text: str, option: str) -> dt.datetime:
 
 
 def switchover_times(rds: Any, region: str, jdir: Path, name: str) -> tuple[dt.datetime, dt.datetime, str | None]:
-    """(started, completed, blue cluster) from the journal, else from the deployment's RDS events."""
+    """(started, completed, blue cluster) from the journal, else from the deployment's RDS events
+    (RDS-EVENT-0247 "Switchover from … started.", RDS-EVENT-0248 "Switchover completed on blue/green
+    deployment.": https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html)."""
     journal = read_journal(jdir, region, name)
     if journal and journal.switchover_started and journal.switchover_done:
         return journal.switchover_started, journal.switchover_done, journal.blue_cluster
     from upgrade_cli.bluegreen import rds as bg
+    from upgrade_cli.bluegreen.orchestrator import OLD_BLUE
 
     dep = bg.find_deployment(rds, name)
     events = list(aws.paginate(rds, "describe_events", "Events", SourceType="blue-green-deployment",
@@ -55,7 +58,8 @@ def switchover_times(rds: Any, region: str, jdir: Path, name: str) -> tuple[dt.d
     if not done:
         raise ToolError(f"no completed switchover found for {name}: neither the journal in {jdir} nor the "
                         "deployment's RDS events of the last 14 days record one")
-    return (started or done)[-1], done[-1], bg.arn_name(dep.get("Source", "")) or None
+    # after a switchover the deployment's Source is the renamed old blue (prod-old1); production is "prod"
+    return (started or done)[-1], done[-1], OLD_BLUE.sub("", bg.arn_name(dep.get("Source", ""))) or None
 
 
 def around(started: dt.datetime, done: dt.datetime, window: dt.timedelta, settle: dt.timedelta,
