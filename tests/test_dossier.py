@@ -60,18 +60,11 @@ def cli(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Real precheck reports (one error / clean) and a real bench comparison with one regression."""
-    d = tmp_path_factory.mktemp("reports")
+def bench_reports(d: Path) -> dict[str, Path]:
+    """`bench compare --format json` of lookups that lost their index on green ("bench": a regression and
+    nothing else), and of blue against itself ("bench_same": nothing to report)."""
     out: dict[str, Path] = {}
-    for name, ddl in (("one_error", ONE_ERROR_DDL), ("clean", CLEAN_DDL)):
-        (d / f"{name}.sql").write_text(ddl)
-        res = cli("precheck", "--ddl", str(d / f"{name}.sql"), "--out", str(d / name))
-        assert res.exit_code in (0, 1), res.output
-        out[name] = d / name / "report.json"
-
-    blue, green = MariaDB(tmp_path_factory.mktemp("blue")), MariaDB(tmp_path_factory.mktemp("green"))
+    blue, green = MariaDB(d / "blue"), MariaDB(d / "green")
     try:
         for server in (blue, green):
             server.start()
@@ -99,6 +92,20 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert res.exit_code == 0, res.output  # one server against itself: nothing to report
     out["bench_same"] = d / "bench_same.json"
     return out
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Real precheck reports (one error / clean) and a real bench comparison with one regression."""
+    d = tmp_path_factory.mktemp("reports")
+    out: dict[str, Path] = {}
+    for name, ddl in (("one_error", ONE_ERROR_DDL), ("clean", CLEAN_DDL)):
+        (d / f"{name}.sql").write_text(ddl)
+        res = cli("precheck", "--ddl", str(d / f"{name}.sql"), "--out", str(d / name))
+        assert res.exit_code in (0, 1), res.output
+        out[name] = d / name / "report.json"
+
+    return out | bench_reports(d)
 
 
 def test_readers_and_gates_agree_on_real_outputs(reports):

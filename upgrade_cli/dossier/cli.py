@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
+from upgrade_cli.bluegreen.cli import JournalOpt, ProfileOpt, RegionOpt
+from upgrade_cli.bluegreen.journal import journal_dir
 from upgrade_cli.cli_common import EXIT_FINDINGS, EXIT_OK, ToolError, console, guarded
 from upgrade_cli.dossier.build import GO, build
 from upgrade_cli.dossier.render import render_html, render_json, render_markdown
@@ -25,9 +26,9 @@ def dossier(
     deployment: Annotated[Optional[str], typer.Option(
         "--deployment", help="Blue/green deployment name: its journal steps and RDS events.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Do not ask RDS for the deployment's events.")] = False,
-    region: Annotated[Optional[str], typer.Option("--region", help="AWS Region.")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", help="AWS profile.")] = None,
-    jdir: Annotated[Optional[Path], typer.Option("--journal-dir", envvar=ENV_DIR, help="bluegreen journal directory.")] = None,
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    jdir: JournalOpt = None,
 ) -> None:
     """Join precheck, parameter plan, blue/green timeline, bench and metrics into one GO / NO-GO / GO WITH
     RISKS document. Missing inputs are shown as missing. Exit 0 on GO, 1 otherwise."""

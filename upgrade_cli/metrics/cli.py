@@ -10,8 +10,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from upgrade_cli import aws
-from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
-from upgrade_cli.cli_common import EXIT_FINDINGS, EXIT_OK, ToolError, console, err_console, guarded
+from upgrade_cli.bluegreen.cli import JournalOpt, ProfileOpt, RegionOpt
+from upgrade_cli.bluegreen.journal import journal_dir
+from upgrade_cli.cli_common import EXIT_FINDINGS, EXIT_OK, ToolError, console, guarded, write_output
 from upgrade_cli.handoffs import read_journal
 from upgrade_cli.metrics import fetch
 from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compare
@@ -97,9 +98,9 @@ def compare_cmd(
     band: Annotated[float, typer.Option("--band", min=0, help="Noise band in percent: smaller moves are unchanged.")] = DEFAULT_BAND * 100,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="console, json, md or html.")] = Format.console,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="AWS Region.")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", help="AWS profile.")] = None,
-    jdir: Annotated[Optional[Path], typer.Option("--journal-dir", envvar=ENV_DIR, help="bluegreen journal directory.")] = None,
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    jdir: JournalOpt = None,
 ) -> None:
     """Median / p95 change per metric and role, with a verdict. Exit 1 when a metric got worse."""
     cw = aws.client("cloudwatch", region, profile)
@@ -137,13 +138,6 @@ def compare_cmd(
     else:
         text = {Format.json: render_json, Format.md: render_markdown, Format.html: render_html,
                 Format.console: render_markdown}[fmt](data)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            try:
-                out.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise ToolError(f"cannot write {out}: {exc.strerror}") from None
-            err_console.print(f"{summary_line(data)} → {out}", markup=False)
+        write_output(text, out, summary_line(data))
     worse = data["summary"][WORSE] + data["summary"][TAIL]
     raise typer.Exit(EXIT_FINDINGS if worse else EXIT_OK)
