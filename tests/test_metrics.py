@@ -88,6 +88,11 @@ def test_side_by_side_flags_a_doubled_write_latency_and_not_a_3_percent_wobble(a
     assert res.exit_code == 1 and res.output.count("<svg") == 3  # a chart per series that moved
     assert "WriteLatency (WRITER)" in res.output and "<script" not in res.output
     res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
+              "--end", (start + dt.timedelta(hours=1)).isoformat(), "--format", "md")
+    row = next(line for line in res.output.splitlines() if line.startswith("| WriteLatency (WRITER) |"))
+    assert res.exit_code == 1 and "| +100.0% |" in row and row.endswith("| **worse** |")
+    assert "| ReadLatency (WRITER) |" in res.output and "DMLLatency (WRITER)" in res.output.split("No datapoints")[1]
+    res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
               "--end", (start + dt.timedelta(hours=1)).isoformat())
     assert res.exit_code == 1 and "2 worse, 25 no data, 1 better, 4 unchanged" in res.output
 
