@@ -142,6 +142,8 @@ def test_a_file_of_another_kind_or_version_is_one_clear_line(reports, tmp_path):
 
     res = cli("dossier", "--bench", str(reports["clean"]), "--out", str(tmp_path / "d"))
     assert res.exit_code == 2 and res.output.startswith("error: ") and "is not a bench compare report" in res.output
+    res = cli("dossier", "--precheck", str(tmp_path / "nope.json"), "--out", str(tmp_path / "d"))
+    assert res.exit_code == 2 and res.output == f"error: precheck report not found: {tmp_path / 'nope.json'}\n"
 
 
 def test_no_go_names_the_blocking_finding(reports, tmp_path):

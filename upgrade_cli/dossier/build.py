@@ -156,7 +156,9 @@ def build(precheck: Path | None, params: Path | None, bench: Path | None, metric
     """The dossier as plain data (what the HTML, Markdown and JSON render)."""
     timeline = None
     if deployment:
-        region_name = region or aws.client("rds", region, profile).meta.region_name or ""
+        region_name = region or aws.client("rds", region, profile).meta.region_name
+        if not region_name:  # journals are kept per Region
+            raise ToolError("no AWS Region for the deployment's journal and events: give --region")
         journal = read_journal(journal_dir, region_name, deployment)
         events, why = rds_events(region, profile, deployment) if use_aws else (None, "not asked (--offline)")
         timeline = timeline_section(deployment, journal, events, why)
