@@ -11,7 +11,7 @@ from rich.table import Table
 
 from upgrade_cli.metrics.compare import BETTER, NO_DATA, TAIL, WORSE
 
-COLOURS = {WORSE: "red", TAIL: "yellow", BETTER: "green", NO_DATA: "magenta"}
+COLOURS = {WORSE: "red", TAIL: "yellow", BETTER: "green"}
 
 
 def fmt_value(value: float | None, unit: str) -> str:
@@ -65,12 +65,14 @@ def render_console(data: dict[str, Any], console: Console) -> None:
     table = Table(header_style="bold")
     for h in HEADERS:
         table.add_column(h, justify="left" if h in ("metric", "verdict") else "right")
-    for r in data["results"]:
+    for r in (r for r in data["results"] if r["verdict"] != NO_DATA):
         cells = _cells(r)
         colour = COLOURS.get(r["verdict"])
         cells[-1] = f"[{colour}]{cells[-1]}[/]" if colour else cells[-1]
         table.add_row(*cells)
     console.print(table)
+    if no_data_line(data):
+        console.print(no_data_line(data), style="magenta", highlight=False)
     console.print(summary_line(data), highlight=False)
 
 
