@@ -244,8 +244,7 @@ def test_plan_maps_drops_and_moves_each_setting(rds):
     assert not {"tx_isolation", "slave_parallel_workers", "query_cache_size", "event_scheduler"} & set(igroup["parameters"])
     # blue/green: green starts with the Event Scheduler OFF; the writer's ON comes back after switchover
     assert cgroup["parameters"]["event_scheduler"] == {"value": "OFF", "apply_method": "immediate",
-                                                       "origin": "instance group legacy-ipg: event_scheduler "
-                                                                 "(green_setting)"}
+                                                       "origin": "instance group legacy-ipg: event_scheduler"}
     assert data["after_switchover"] == [{"group": "legacy80-cluster", "parameter": "event_scheduler", "value": "ON"}]
     assert cgroup["parameters"]["binlog_format"]["value"] == "OFF"  # kept as the user set it
     assert cgroup["parameters"]["binlog_format"]["apply_method"] == "pending-reboot"  # static

@@ -96,7 +96,7 @@ class Plan:
                     "members": p.members,
                     "parameters": {n: {"value": x.value, "apply_method": x.apply_method, "origin": x.origin}
                                    for n, x in sorted(p.params.items())}}
-        return {"cluster": self.cluster_id, "groups": [g(p) for p in self.groups()],
+        return {"plan_format": 1, "cluster": self.cluster_id, "groups": [g(p) for p in self.groups()],
                 "dropped": [d.__dict__ for d in self.dropped], "errors_fixed": [f.__dict__ for f in self.fixed],
                 "after_switchover": [{"group": self.cluster_group.name, "parameter": n, "value": v}
                                      for n, v in sorted(self.after_switchover.items())],
@@ -139,7 +139,7 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
             if m.rule != "value_fixed":
                 plan.dropped.append(Dropped(pname, value, where, m.note))
         else:
-            put(cgroup, m.new_name, planned_value, f"{where}: {pname}" + (f" ({m.rule})" if m.value else ""))
+            put(cgroup, m.new_name, planned_value, f"{where}: {pname}")
             if m.restore is not None:
                 plan.after_switchover[m.new_name] = m.restore
 
@@ -152,7 +152,7 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
         for pname, value in sorted(group.user.items()):
             where = f"instance group {group.name}"
             m, planned_value = mapped(pname, value, "instance", where)
-            origin = f"{where}: {pname}" + (f" ({m.rule})" if m.value else "")
+            origin = f"{where}: {pname}"  # what changed the value is in plan.fixed / plan.after_switchover
             if m.new_name is None:
                 if m.rule != "value_fixed":
                     plan.dropped.append(Dropped(pname, value, where, m.note))
