@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run_checks
-from upgrade_cli import aws, connect
+from upgrade_cli import aws, connect, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.precheck.collect.live import collect_live
@@ -250,6 +250,12 @@ def checks_list(output_format: FormatOpt = OutputFormat.console) -> None:
     rows = [_check_row(c) for c in all_checks()]
     if output_format == OutputFormat.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    if not layout.is_wide(console):
+        console.print(Text(f"{len(rows)} upgrade checks", style="bold"))
+        for r in rows:
+            layout.item(console, f"{r['id']} ({r['severity']}, {r['source']}, {r['scope']}, since {r['since']}): "
+                                 f"{r['title']}")
         return
     table = Table(title=f"{len(rows)} upgrade checks")
     table.add_column("id", no_wrap=True)  # ids are what users copy into --only and explain: never broken
