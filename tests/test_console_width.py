@@ -19,7 +19,8 @@ from tests.test_params_offline import exports  # noqa: F401 - the offline parame
 EXE = Path(sys.executable).parent / "aurora-upgrade"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "legacy_app_57.sql"
 URL = re.compile(r"https?://[^\s\])>\"]+")
-FOOTNOTE = re.compile(r"^\[\d+\] https?://\S+$")  # a URL longer than the screen stays whole, alone on its line
+FOOTNOTE = re.compile(r"^\[\d+\] https?://\S+$")
+URL_LINE = re.compile(r"^(\[\d+\] )?https?://\S+$")  # a URL longer than the screen stays whole, alone on its line
 
 
 def piped(*args: object, columns: int = 80) -> list[str]:
@@ -38,7 +39,7 @@ def json_of(*args: object):
 
 
 def assert_fits(lines: list[str], known_urls: set[str]) -> None:
-    too_wide = [ln for ln in lines if cell_len(ln) > 80 and not FOOTNOTE.match(ln)]
+    too_wide = [ln for ln in lines if cell_len(ln) > 80 and not URL_LINE.match(ln)]
     assert not too_wide, too_wide
     assert not [ln for ln in lines if set(ln) & set("│┃┏┡└")], "a table at 80 columns"
     shown = {m.rstrip(".,;") for ln in lines for m in URL.findall(ln)}
@@ -52,6 +53,15 @@ def test_checks_list_is_one_line_per_check_at_80_columns():
     items = [ln for ln in lines if ln.startswith("- ")]
     assert len(items) == len(checks)
     assert [ln[2:].split(" ", 1)[0] for ln in items] == [c["id"] for c in checks]  # ids whole, in order
+
+
+def test_checks_explain_prints_its_doc_url_whole():
+    checks, urls = json_of("checks", "list")
+    longest = max(checks, key=lambda c: len(c["doc_url"]))
+    assert len(longest["doc_url"]) > 80
+    lines = piped("checks", "explain", longest["id"])
+    assert_fits(lines, urls)
+    assert longest["doc_url"] in lines
 
 
 def test_precheck_report_is_one_line_per_finding_at_80_columns():

@@ -280,7 +280,11 @@ def checks_explain(check_id: Annotated[str, typer.Argument(help="A check id or a
     for name, text in check_sections(c):
         console.print()
         console.print(Text(name, style="bold underline"))
-        console.print(Text(text.strip()))
+        if name == "Docs":  # one URL a line, never wrapped: a broken URL cannot be followed
+            for url in text.replace(", ", "\n").split():
+                console.print(Text(url), soft_wrap=True)
+        else:
+            console.print(Text(text.strip()))
 
 
 def render_check_docs(checks: list[Check]) -> str:
