@@ -109,7 +109,8 @@ def test_exits_are_chosen_in_one_place():
 
 
 def test_the_outcome_module_needs_neither_typer_nor_rich():
-    code = "import sys, upgrade_cli.outcome; print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')))"
+    code = ("import sys, upgrade_cli.outcome; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and res.stdout.strip() == "[]", res.stdout + res.stderr
 
@@ -129,5 +130,6 @@ def test_shared_options_have_one_spelling_and_one_help(flag):
     assert len(found) >= 2, flag
     spellings = {tuple(sorted(p.opts + p.secondary_opts)) for _, p in found}
     assert len(spellings) == 1, spellings
-    helps = {re.sub(r"\b(console|json|md|html|or)\b|[,\s]", "", p.help or "") for _, p in found}  # --format lists its own set
+    # --format lists the formats of its command; the rest of its help is shared
+    helps = {re.sub(r"\b(console|json|md|html|or)\b|[,\s]", "", p.help or "") for _, p in found}
     assert len(helps) == 1, {where: p.help for where, p in found}

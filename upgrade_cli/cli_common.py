@@ -80,7 +80,8 @@ def format_option(*allowed: OutputFormat) -> Any:
 
 RegionOpt = Annotated[Optional[str], typer.Option(
     "--region", help="AWS Region for API calls and --iam tokens (default: your AWS configuration).")]
-ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="AWS named profile (default: your AWS configuration).")]
+ProfileOpt = Annotated[Optional[str], typer.Option(
+    "--profile", help="AWS named profile (default: your AWS configuration).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
 

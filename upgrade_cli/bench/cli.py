@@ -25,6 +25,7 @@ from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, Passw
                                  UserOpt, open_connection, resolve)
 
 app = App(help="Capture slow queries, replay them on blue and green, compare.")
+FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)
 
 
 @app.command("capture")
@@ -108,7 +109,7 @@ def run(
 @app.command("compare")
 def compare(
     result: Annotated[Path, typer.Argument(help="Results file from `bench run`.")],
-    fmt: format_option(*OutputFormat) = OutputFormat.console,
+    fmt: FormatOpt = OutputFormat.console,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
     threshold: Annotated[float, typer.Option("--threshold", help="A regression's interval must lie above this green/blue ratio.")] = 1.10,
     floor_ms: Annotated[float, typer.Option("--floor-ms", help="…and its p50 must be this many ms slower.")] = 1.0,

@@ -20,6 +20,7 @@ from upgrade_cli.cli_common import (App, DryRunOpt, OutputFormat, ProfileOpt, Re
                                     format_option)
 
 app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
+FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
 
 JournalOpt = Annotated[Optional[Path], typer.Option(
     "--journal-dir", envvar=ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
@@ -86,7 +87,7 @@ def create(
 def status(
     ident: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Deployment id (bgd-…) or name; "
                                                                         "omit to list all.")] = None,
-    fmt: format_option(OutputFormat.console, OutputFormat.json) = OutputFormat.console,
+    fmt: FormatOpt = OutputFormat.console,
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     journal: JournalOpt = None,

@@ -63,7 +63,8 @@ def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
         console.print(Text("TempTable sizing per instance (8.0)", style="bold"))
         for a in report.temptable:
             layout.item(console, f"{a.instance} ({a.role}, {a.instance_class or 'unknown class'}): max_ram "
-                                 f"{human(a.max_ram)}, max_mmap {human(a.max_mmap)}", style=_SEV_STYLE.get(a.severity, ""))
+                                 f"{human(a.max_ram)}, max_mmap {human(a.max_mmap)}",
+                        style=_SEV_STYLE.get(a.severity, ""))
             for m in a.messages:
                 layout.detail(console, "", notes.cite(m))
     elif report.temptable:
