@@ -90,3 +90,12 @@ def test_wide_terminals_keep_the_tables_and_still_footnote_urls(exports, columns
     lines = piped("params", "diff", "--from-json", cpg, "--instance-json", writer, columns=columns)
     assert any("┃" in ln for ln in lines) == (columns >= 120)
     assert not [ln for ln in lines if URL.search(ln) and not FOOTNOTE.match(ln)]
+
+
+def test_wide_precheck_tables_keep_long_fixes_out_of_their_cells():
+    report, _ = json_of("precheck", "--ddl", EXAMPLE)
+    lines = piped("precheck", "--ddl", EXAMPLE, columns=200)
+    assert any("┃" in ln for ln in lines)
+    long_fixes = {f["fix"] for f in report["findings"] if f.get("fix") and 60 < len(f["fix"]) < 180}
+    assert long_fixes and all(any(ln.startswith("    fix (") and ln.endswith("): " + fix) for ln in lines)
+                              for fix in long_fixes)

@@ -5,7 +5,8 @@ cannot hold a five-column table: rich folds every cell into a ribbon a few lette
 folded inside a cell can be neither read nor clicked. Below :data:`WIDE` columns a renderer prints
 each row as one wrapped line (:func:`item`) with its long parts (a fix's SQL, advice) on their own
 indented lines (:func:`detail`). In either layout URLs leave the cells: :class:`Footnotes` puts
-``[n]`` in the text and prints each URL whole, on its own line, below.
+``[n]`` in the text and prints each URL whole, on its own line, below; a table moves text longer
+than :data:`LONG_CELL` below itself the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 WIDE = 120  # columns from which a table's cells are wide enough to read
+LONG_CELL = 60  # characters: longer text (a fix's SQL) goes below the table, even on a wide screen
 URL = re.compile(r"https?://[^\s\])>]+")
 
 

@@ -199,11 +199,18 @@ def render_console(report: Report, console: Console) -> None:
                       expand=False)
         for col in ("severity", "location", "message", "fix"):
             table.add_column(col, overflow="fold")
+        below = []  # long fixes (SQL, mostly) leave the cell: a folded statement cannot be copied
         for f in by_check[c.id]:
             origin = " (aurora log)" if f.origin != "scan" else ""
+            fix = f.fix or ""
+            if len(fix) > layout.LONG_CELL:
+                below.append(fix)
+                fix = f"({len(below)}) below"
             table.add_row(Text(f.severity.value + origin, style=_STYLE[f.severity.value]), Text(f.location),
-                          Text(f.message), Text(f.fix or ""))
+                          Text(f.message), Text(fix))
         console.print(table)
+        for n, fix in enumerate(below, 1):
+            layout.detail(console, f"fix ({n})", fix)
     not_run: dict[str, list[str]] = {}  # one line per reason: dozens of "needs a live server" are noise
     for c in report.checks:
         if c.status in (SKIPPED, NOT_CHECKABLE):
