@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from upgrade_cli import aws
-from upgrade_cli.cli_common import (App, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt,
-                                    console, err_console, format_option)
+from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
+                                    YesOpt, console, err_console, format_option)
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
 from upgrade_cli.params.plan import build_plan, execute, plan_calls
@@ -72,7 +72,7 @@ def plan(
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
     output_format: FormatOpt = OutputFormat.console,
-) -> ExitStatus | None:
+) -> None:
     """Plan aurora-mysql8.0 groups that carry over the cluster's settings; --apply makes them (idempotent)."""
     if apply and dry_run:
         raise ToolError("--apply and --dry-run exclude each other")
@@ -93,8 +93,7 @@ def plan(
     if dry_run or not calls:
         return
     if not yes and not typer.confirm(f"Apply {len(calls)} API call(s) to create/modify the 8.0 groups?"):
-        err_console.print("aborted: nothing changed", markup=False)
-        return ExitStatus.FINDINGS
+        raise Blocked("aborted: nothing changed")
     execute(rds, calls, lambda c: err_console.print(f"done: {c.describe()}", markup=False))
     err_console.print(f"applied {len(calls)} call(s); static parameters take effect after a reboot", markup=False)
 
