@@ -187,3 +187,15 @@ def read_json(path: str | Path, what: str) -> Any:
     except json.JSONDecodeError as exc:
         raise ToolError(f"{path} is not a {what}: invalid JSON at line {exc.lineno} column {exc.colno} "
                         f"({exc.msg})") from None
+
+
+def write_output(text: str, out: Path | None, done: str) -> None:
+    """A rendered report to stdout, or to ``out`` with ``done → out`` on stderr; a write error is one line."""
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ToolError(f"cannot write {out}: {exc.strerror}") from None
+    err_console.print(f"{done} → {out}", markup=False)

@@ -16,6 +16,8 @@ from upgrade_cli.precheck import cli as precheck_cli
 from upgrade_cli.cli_common import App, status_of
 from upgrade_cli.bench.cli import app as bench_app
 from upgrade_cli.bluegreen.cli import app as bluegreen_app
+from upgrade_cli.dossier.cli import dossier
+from upgrade_cli.metrics.cli import app as metrics_app
 from upgrade_cli.params.cli import app as params_app
 
 app = App(
@@ -27,6 +29,8 @@ app.add_typer(precheck_cli.checks_app, name="checks")
 app.add_typer(params_app, name="params")
 app.add_typer(bluegreen_app, name="bluegreen")
 app.add_typer(bench_app, name="bench")
+app.add_typer(metrics_app, name="metrics")
+app.command("dossier")(dossier)
 
 
 @app.command("version")

@@ -20,7 +20,7 @@ from upgrade_cli.bench.render import render_console, render_html, render_json, r
 from upgrade_cli.bench.replay import RunOptions, run_workload
 from upgrade_cli.bench.workload import Workload
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
-                                    format_option)
+                                    format_option, write_output)
 from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, SocketOpt, SslCaOpt,
                                  UserOpt, open_connection, resolve)
 
@@ -122,14 +122,7 @@ def compare(
     else:
         text = {OutputFormat.json: render_json, OutputFormat.md: render_markdown, OutputFormat.html: render_html,
                 OutputFormat.console: _plain_console}[fmt](data)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            try:
-                out.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise ToolError(f"cannot write {out}: {exc.strerror}") from None
-            err_console.print(f"{summary_line(data)} → {out}", markup=False)
+        write_output(text, out, summary_line(data))
     if not data["complete"]:
         err_console.print("warning: the run did not finish (no end record): results are partial", markup=False)
     return ExitStatus.of_findings(data["summary"]["failing"])

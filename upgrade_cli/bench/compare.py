@@ -215,6 +215,7 @@ def compare(path: Path, opts: CompareOptions | None = None) -> dict[str, Any]:
     failing = sum(counts[k] for k in FAILING_KINDS)
     ordered_shapes = sorted(shapes.values(), key=lambda s: (_verdict_rank(s.verdict), -(s.ratio or 0)))
     return {
+        "bench_format": 1,  # handoffs.read_bench rejects another number
         "run": {k: header.get(k) for k in ("blue", "green", "options", "workload", "started")},
         "complete": end is not None,
         "wall_s": end.get("wall_s") if end else None,

@@ -18,7 +18,8 @@ from rich.table import Table
 
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.cli_common import ToolError
+from upgrade_cli.handoffs import read_bench, read_precheck
 from upgrade_cli.sqltext import is_ddl
 
 PASS, FAIL, WARN, SKIP, OVERRIDDEN = "pass", "fail", "warn", "skip", "overridden"
@@ -158,58 +159,33 @@ def target_version(rds: Any, source_version: str, requested: str) -> tuple[Gate,
 # ---------------------------------------------------------------------------------------------
 
 
-def _load_report(path: Path) -> dict[str, Any]:
-    data = read_json(path, "report")
-    if not isinstance(data, dict):
-        raise ToolError(f"report {path} is not a JSON object")
-    return data
-
-
-def _count(data: dict[str, Any], *keys: str) -> int | None:
-    """The first count found under ``counts``/``summary`` or at the top level, for any of ``keys``."""
-    for where in (data.get("counts"), data.get("summary"), data):
-        if isinstance(where, dict):
-            for key in keys:
-                value = where.get(key)
-                if isinstance(value, bool):
-                    continue
-                if isinstance(value, int):
-                    return value
-                if isinstance(value, list):
-                    return len(value)
-    return None
-
-
 def precheck_report(path: Path | None) -> Gate:
-    """Our precheck report (docs/report-format.md: ``counts.error``, ``complete``) or AWS's
-    ``upgrade-prechecks.log`` (``errorCount``)."""
+    """Our precheck report.json or AWS's ``upgrade-prechecks.log``, read by ``handoffs.read_precheck``."""
     if path is None:
         return Gate("precheck-report", SKIP, "no --precheck-report given")
-    data = _load_report(path)
-    errors = _count(data, "error", "errorCount")
-    if errors is None:
-        return Gate("precheck-report", FAIL, f"{path}: no error count found; is it a precheck report?")
-    if errors:
-        return Gate("precheck-report", FAIL, f"{path}: {errors} error finding(s) block the upgrade")
-    if data.get("complete") is False:
-        return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({data.get('incomplete_reason')}): "
+    report = read_precheck(path)
+    if report.errors:
+        first = report.blocking[0] if report.blocking else None
+        named = f", first: {first.check_id} at {first.where}" if first else ""
+        return Gate("precheck-report", FAIL, f"{path}: {report.errors} error finding(s) block the upgrade{named}")
+    if not report.complete:
+        return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({report.incomplete_reason}): "
                                              "no errors found so far is not a pass")
+    if report.crashed_checks:
+        return Gate("precheck-report", FAIL, f"{path}: check(s) crashed, so their result is unknown: "
+                                             f"{', '.join(report.crashed_checks)}")
     return Gate("precheck-report", PASS, f"{path}: no errors")
 
 
 def bench_report(path: Path | None) -> Gate:
-    """``bench compare --format json`` output: ``summary.failing`` counts regressions and differences."""
+    """``bench compare --format json`` output, read by ``handoffs.read_bench``: regressions and differences block."""
     if path is None:
         return Gate("bench-report", SKIP, "no --bench-report given")
-    data = _load_report(path)
-    failing = _count(data, "failing")
-    if failing is None:
-        return Gate("bench-report", FAIL, f"{path}: no summary.failing count found; is it a bench compare report?")
-    if failing:
-        regressions = _count(data, "regressions") or 0
-        return Gate("bench-report", FAIL, f"{path}: {failing} failing finding(s) between blue and green "
-                                          f"({regressions} latency regression(s))")
-    if data.get("complete") is False:
+    report = read_bench(path)
+    if report.failing:
+        return Gate("bench-report", FAIL, f"{path}: {report.failing} failing finding(s) between blue and green "
+                                          f"({len(report.regressions)} latency regression(s))")
+    if not report.complete:
         return Gate("bench-report", FAIL, f"{path}: the bench run is incomplete: no failures so far is not a pass")
     return Gate("bench-report", PASS, f"{path}: no regressions or differences")
 
