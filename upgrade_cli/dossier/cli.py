@@ -7,16 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from upgrade_cli.bluegreen.cli import JournalOpt, ProfileOpt, RegionOpt
+from upgrade_cli.bluegreen.cli import JournalOpt
 from upgrade_cli.bluegreen.journal import journal_dir
-from upgrade_cli.cli_common import EXIT_FINDINGS, EXIT_OK, ToolError, console, guarded
+from upgrade_cli.cli_common import ExitStatus, ProfileOpt, RegionOpt, ToolError, console
 from upgrade_cli.dossier.build import GO, build
 from upgrade_cli.dossier.render import render_html, render_json, render_markdown
 
 FILES = {"dossier.html": render_html, "dossier.md": render_markdown, "dossier.json": render_json}
 
 
-@guarded
 def dossier(
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for dossier.html, dossier.md and dossier.json.")],
     precheck: Annotated[Optional[Path], typer.Option("--precheck", help="report.json from `precheck --out`.")] = None,
@@ -29,7 +28,7 @@ def dossier(
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     jdir: JournalOpt = None,
-) -> None:
+) -> ExitStatus:
     """Join precheck, parameter plan, blue/green timeline, bench and metrics into one GO / NO-GO / GO WITH
     RISKS document. Missing inputs are shown as missing. Exit 0 on GO, 1 otherwise."""
     doc = build(precheck, params, bench, metrics, deployment, journal_dir(jdir), region, profile,
@@ -43,4 +42,4 @@ def dossier(
     console.print(f"{doc['verdict']}: {len(doc['reasons'])} reason(s) → {out / 'dossier.html'}", markup=False)
     for r in doc["reasons"]:
         console.print(f"  {r['level']}: {r['text']}", markup=False, soft_wrap=True)
-    raise typer.Exit(EXIT_OK if doc["verdict"] == GO else EXIT_FINDINGS)
+    return ExitStatus.of_findings(doc["verdict"] != GO)

@@ -3,31 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
 from upgrade_cli import aws
-from upgrade_cli.bluegreen.cli import JournalOpt, ProfileOpt, RegionOpt
+from upgrade_cli.bluegreen.cli import JournalOpt
 from upgrade_cli.bluegreen.journal import journal_dir
-from upgrade_cli.cli_common import EXIT_FINDINGS, EXIT_OK, ToolError, console, guarded, write_output
+from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
+                                    format_option, write_output)
 from upgrade_cli.handoffs import read_journal
 from upgrade_cli.metrics import fetch
 from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compare
 from upgrade_cli.metrics.render import render_console, render_html, render_json, render_markdown, summary_line
 
-app = typer.Typer(help="Compare blue's and green's server metrics (CloudWatch AWS/RDS).", no_args_is_help=True)
+app = App(help="Compare blue's and green's server metrics (CloudWatch AWS/RDS).")
+FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)
 
 DAY = dt.timedelta(days=1)
-
-
-class Format(str, enum.Enum):
-    console = "console"
-    json = "json"
-    md = "md"
-    html = "html"
 
 
 def parse_time(text: str, option: str) -> dt.datetime:
@@ -81,7 +75,6 @@ def around(started: dt.datetime, done: dt.datetime, window: dt.timedelta, settle
 
 
 @app.command("compare")
-@guarded
 def compare_cmd(
     blue_cluster: Annotated[Optional[str], typer.Option("--blue-cluster", help="Blue cluster identifier.")] = None,
     green_cluster: Annotated[Optional[str], typer.Option("--green-cluster", help="Green cluster identifier.")] = None,
@@ -96,12 +89,12 @@ def compare_cmd(
     adjacent: Annotated[bool, typer.Option(
         "--adjacent", help="Compare with the window just before the switchover, not the same hours a day earlier.")] = False,
     band: Annotated[float, typer.Option("--band", min=0, help="Noise band in percent: smaller moves are unchanged.")] = DEFAULT_BAND * 100,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="console, json, md or html.")] = Format.console,
+    fmt: FormatOpt = OutputFormat.console,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     jdir: JournalOpt = None,
-) -> None:
+) -> ExitStatus:
     """Median / p95 change per metric and role, with a verdict. Exit 1 when a metric got worse."""
     cw = aws.client("cloudwatch", region, profile)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -133,11 +126,11 @@ def compare_cmd(
     series = fetch.series_for()
     data = compare(before, after, period, fetch.fetch(cw, before.cluster, bs, be, period, series),
                    fetch.fetch(cw, after.cluster, gs, ge, period, series), band / 100, switchover)
-    if fmt is Format.console and out is None:
+    if fmt is OutputFormat.console and out is None:
         render_console(data, console)
     else:
-        text = {Format.json: render_json, Format.md: render_markdown, Format.html: render_html,
-                Format.console: render_markdown}[fmt](data)
+        text = {OutputFormat.json: render_json, OutputFormat.md: render_markdown, OutputFormat.html: render_html,
+                OutputFormat.console: render_markdown}[fmt](data)
         write_output(text, out, summary_line(data))
     worse = data["summary"][WORSE] + data["summary"][TAIL]
-    raise typer.Exit(EXIT_FINDINGS if worse else EXIT_OK)
+    return ExitStatus.of_findings(worse)

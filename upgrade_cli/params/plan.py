@@ -178,7 +178,7 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
 
     flush = cgroup.params.get(FLUSH)
     if flush is not None and flush.value.strip() != "1" and cgroup.params.get(ALLOW_LOSS, flush).value != "1":
-        put(cgroup, ALLOW_LOSS, "1", f"needed by {FLUSH}={flush.value} (AWS parameter reference)")
+        put(cgroup, ALLOW_LOSS, "1", f"{FLUSH}={flush.value}, which v3 accepts only with it (AWS parameter reference)")
         plan.notes.append(f"{ALLOW_LOSS}=1 planned with {FLUSH}={flush.value}: v3 rejects a {FLUSH} other than 1 "
                           "without it (sent first in the same call); a crash can lose up to about a second of "
                           "committed transactions")
