@@ -1,4 +1,5 @@
-"""Follow a deployment until it reaches a goal status: boto3 has no blue/green waiters (facts §3.3).
+"""Follow a deployment until it reaches a goal status: botocore's RDS waiters cover instances,
+clusters, snapshots and tenant databases, never blue/green deployments.
 
 The loop owns its backoff (the poll client is built with ``max_attempts=0``): throttling and a
 dropped connection are waited out with exponential backoff, anything else stops the wait. Sleep
@@ -17,7 +18,8 @@ from rich.live import Live
 from rich.table import Table
 
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console
+from upgrade_cli.cli_common import console
+from upgrade_cli.outcome import Blocked, ToolError
 
 MAX_BACKOFF_S = 300
 
@@ -31,11 +33,11 @@ class PollSettings:
     clock: Callable[[], float] = field(default=time.monotonic)
 
 
-class DeploymentFailed(ToolError):
+class DeploymentFailed(Blocked):
     """The deployment reached a failure state: an outcome, not a tool error (exit 1)."""
 
     def __init__(self, message: str, snapshot: dict[str, Any]):
-        super().__init__(message, EXIT_FINDINGS)
+        super().__init__(message)
         self.snapshot = snapshot
 
 

@@ -3,30 +3,58 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 
 from upgrade_cli import aws
-from upgrade_cli.cli_common import EXIT_FINDINGS, OutputFormat, ToolError, console, err_console, guarded
+from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
+                                    YesOpt, console, err_console, format_option)
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
-from upgrade_cli.params.plan import build_plan, execute, plan_calls
+from upgrade_cli.params.plan import SETTLE_NOTE, after_switchover_call, build_plan, execute, plan_calls
 from upgrade_cli.params.render import render_plan, render_report
 
-app = typer.Typer(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.",
-                  no_args_is_help=True)
+app = App(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.")
 
 ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS Region (default: your AWS config).")]
-ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="AWS named profile.")]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="console, json or md (to stdout).")]
+FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md)
+
+
+class TempTableEngine(str, Enum):
+    temptable = "temptable"
+    memory = "memory"
+
+
+FromJsonOpt = Annotated[Optional[Path], typer.Option(
+    "--from-json", help="Offline: `aws rds describe-db-cluster-parameters` output (no AWS access needed).")]
+InstanceJsonOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--instance-json", help="Offline: `aws rds describe-db-parameters` output per instance; the first is the "
+    "writer (repeatable).")]
+InstanceClassOpt = Annotated[Optional[list[str]], typer.Option(
+    "--instance-class", help="Offline: the class of each --instance-json, in the same order (repeatable).")]
+
+
+def _read_params(cluster: str | None, from_json: Path | None, instance_json: list[Path] | None,
+                 instance_class: list[str] | None, region: str | None, profile: str | None,
+                 extra_live: bool = False) -> tuple[groups.ClusterParams, Any]:
+    """The v2 cluster's groups, live (and the RDS client) or from exported JSON (client None)."""
+    if from_json:
+        if cluster or extra_live:
+            raise ToolError("--from-json is offline: do not combine it with --cluster or --target-* groups")
+        return groups.from_json(from_json, instance_json or [], instance_class or []), None
+    if not cluster:
+        raise ToolError("give --cluster ID (or --from-json FILE for an offline run)")
+    if instance_json or instance_class:
+        raise ToolError("--instance-json/--instance-class only go with --from-json")
+    rds = aws.client("rds", region, profile)
+    return groups.read_cluster(rds, cluster), rds
 
 
 @app.command("diff")
-@guarded
 def diff(
     cluster: ClusterOpt = None,
     region: RegionOpt = None,
@@ -35,76 +63,74 @@ def diff(
         "--target-cluster-group", help="Compare with this aurora-mysql8.0 cluster parameter group.")] = None,
     target_instance_group: Annotated[Optional[str], typer.Option(
         "--target-instance-group", help="Compare with this aurora-mysql8.0 DB parameter group.")] = None,
-    from_json: Annotated[Optional[Path], typer.Option(
-        "--from-json", help="Offline: `aws rds describe-db-cluster-parameters` output (no AWS access needed).")] = None,
-    instance_json: Annotated[Optional[list[Path]], typer.Option(
-        "--instance-json", help="Offline: `aws rds describe-db-parameters` output per instance; the first is the "
-        "writer (repeatable).")] = None,
-    instance_class: Annotated[Optional[list[str]], typer.Option(
-        "--instance-class", help="Offline: the class of each --instance-json, in the same order (repeatable).")] = None,
+    from_json: FromJsonOpt = None,
+    instance_json: InstanceJsonOpt = None,
+    instance_class: InstanceClassOpt = None,
     output_format: FormatOpt = OutputFormat.console,
 ) -> None:
     """Report what each v2 parameter setting becomes in 8.0, changed defaults, and TempTable sizing per instance."""
-    if from_json:
-        if cluster or target_cluster_group or target_instance_group:
-            raise ToolError("--from-json is offline: do not combine it with --cluster or --target-* groups")
-        cp = groups.from_json(from_json, instance_json or [], instance_class or [])
-        rds = None
-        tc = ti = None
-    else:
-        if not cluster:
-            raise ToolError("give --cluster ID (or --from-json FILE for an offline diff)")
-        if instance_json or instance_class:
-            raise ToolError("--instance-json/--instance-class only go with --from-json")
-        rds = aws.client("rds", region, profile)
-        cp = groups.read_cluster(rds, cluster)
-        tc = groups.read_target_group(rds, target_cluster_group, "cluster") if target_cluster_group else None
-        ti = groups.read_target_group(rds, target_instance_group, "instance") if target_instance_group else None
+    cp, rds = _read_params(cluster, from_json, instance_json, instance_class, region, profile,
+                           extra_live=bool(target_cluster_group or target_instance_group))
+    tc = groups.read_target_group(rds, target_cluster_group, "cluster") if target_cluster_group else None
+    ti = groups.read_target_group(rds, target_instance_group, "instance") if target_instance_group else None
     v2 = groups.family_defaults(rds, profiles.V2)
     v3 = groups.family_defaults(rds, profiles.V3)
     render_report(build_report(cp, v2, v3, tc, ti), output_format, console)
 
 
 @app.command("plan")
-@guarded
 def plan(
-    cluster: Annotated[str, typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")],
     name: Annotated[str, typer.Option("--name", help="Base name: creates NAME-cluster and NAME-instance groups.")],
+    cluster: ClusterOpt = None,
+    from_json: FromJsonOpt = None,
+    instance_json: InstanceJsonOpt = None,
+    instance_class: InstanceClassOpt = None,
+    temptable_engine: Annotated[TempTableEngine, typer.Option(
+        "--temptable-engine", help="internal_tmp_mem_storage_engine for the WRITER: temptable (8.0 default) or "
+        "memory (readers are fixed to TempTable).")] = TempTableEngine.temptable,
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     apply: Annotated[bool, typer.Option("--apply", help="Create/modify the 8.0 groups (asks first).")] = False,
-    yes: Annotated[bool, typer.Option("--yes", help="With --apply: do not ask for confirmation.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls --apply would make.")] = False,
+    yes: YesOpt = False,
+    dry_run: DryRunOpt = False,
     output_format: FormatOpt = OutputFormat.console,
 ) -> None:
     """Plan aurora-mysql8.0 groups that carry over the cluster's settings; --apply makes them (idempotent)."""
     if apply and dry_run:
         raise ToolError("--apply and --dry-run exclude each other")
-    rds = aws.client("rds", region, profile)
-    cp = groups.read_cluster(rds, cluster)
+    if apply and from_json:
+        raise ToolError("--apply needs --cluster (an offline plan can only be shown or dry-run)")
+    cp, rds = _read_params(cluster, from_json, instance_json, instance_class, region, profile)
     v2 = groups.family_defaults(rds, profiles.V2)
     v3 = groups.family_defaults(rds, profiles.V3)
-    the_plan = build_plan(cp, v2, v3, name)
+    the_plan = build_plan(cp, v2, v3, name, temptable_engine.value)
     calls = plan_calls(rds, the_plan) if (apply or dry_run) else None
     render_plan(the_plan, output_format, console, calls)
     if calls is None:
         return
     if output_format == OutputFormat.console:
+        if rds is None:
+            console.print("offline plan: the calls assume none of the groups exists yet", markup=False)
         if not calls:
-            console.print("nothing to change: the 8.0 groups already match the plan")
+            console.print("nothing to change: the 8.0 groups already match the plan", markup=False)
         for c in calls:
             console.print(f"{'would call' if dry_run else 'will call'}: {c.describe()}", markup=False, soft_wrap=True)
+        if the_plan.after_switchover:
+            after = after_switchover_call(the_plan.cluster_group.name, the_plan.after_switchover)
+            console.print(f"after switchover (made and journaled by `bluegreen switchover`): {after.describe()}",
+                          markup=False, soft_wrap=True)
+        if calls:
+            console.print(f"note: {SETTLE_NOTE}", markup=False, soft_wrap=True)
     if dry_run or not calls:
         return
     if not yes and not typer.confirm(f"Apply {len(calls)} API call(s) to create/modify the 8.0 groups?"):
-        err_console.print("aborted: nothing changed", markup=False)
-        raise typer.Exit(EXIT_FINDINGS)
+        raise Blocked("aborted: nothing changed")
     execute(rds, calls, lambda c: err_console.print(f"done: {c.describe()}", markup=False))
     err_console.print(f"applied {len(calls)} call(s); static parameters take effect after a reboot", markup=False)
+    err_console.print(f"note: {SETTLE_NOTE}", markup=False)
 
 
 @app.command("versions")
-@guarded
 def versions_cmd(
     cluster: ClusterOpt = None,
     engine_version: Annotated[Optional[str], typer.Option(
@@ -114,7 +140,7 @@ def versions_cmd(
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     output_format: FormatOpt = OutputFormat.console,
-) -> None:
+) -> ExitStatus:
     """List valid aurora-mysql 8.0 upgrade targets for the cluster's version; recommends ≥ 3.04."""
     if bool(cluster) == bool(engine_version):
         raise ToolError("give exactly one of --cluster or --engine-version")
@@ -153,5 +179,4 @@ def versions_cmd(
                           "supported 2.11/2.12 release", markup=False, soft_wrap=True)
         if verdict:
             console.print(f"--target {verdict.requested}: {verdict.message}", markup=False, soft_wrap=True)
-    if verdict and not verdict.valid:
-        raise typer.Exit(EXIT_FINDINGS)
+    return ExitStatus.of_findings(verdict is not None and not verdict.valid)
