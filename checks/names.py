@@ -6,6 +6,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import stored_code
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.target import Target
 from upgrade_cli.sqltext import quote_ident
 
 
@@ -24,13 +25,14 @@ RESERVED_IN_80: dict[str, str] = {
 }
 
 
-def reserved(name: str | None) -> str | None:
-    """The 8.0 version in which ``name`` became reserved, or None."""
-    return RESERVED_IN_80.get(name.upper()) if name else None
+def reserved_words(target: Target) -> dict[str, str]:
+    """The words reserved new between 5.7 and ``target``, with the release that reserved each (the Shell's
+    add_keywords() by target, upgrade_check_creators.cc:63-81)."""
+    return {w: v for w, v in RESERVED_IN_80.items() if target.reaches(v)}
 
 
 def _name_message(what: str, name: str) -> str:
-    return f"{what} name {name!r} is a reserved word since MySQL {reserved(name)}"
+    return f"{what} name {name!r} is a reserved word since MySQL {RESERVED_IN_80[name.upper()]}"
 
 
 _QUOTE_FIX = "Backquote it ({q}) everywhere application SQL, views and routines use it, or rename it."
@@ -54,7 +56,12 @@ _QUOTE_FIX = "Backquote it ({q}) everywhere application SQL, views and routines 
         "object before the upgrade.",
     aliases=("reservedKeywordsCheck",),
 )
-def reserved_keywords(c: Check, catalog: Catalog):
+def reserved_keywords(c: Check, catalog: Catalog, target: Target):
+    words = reserved_words(target)
+
+    def reserved(name: str | None) -> bool:
+        return bool(name) and name.upper() in words
+
     for s in catalog.schemas:
         if reserved(s.name):
             yield c.finding("schema", _name_message("Schema", s.name), schema=s.name,
@@ -116,7 +123,7 @@ def foreign_key_length(c: Check, catalog: Catalog):
 
 
 @check(
-    id="mysqlInvalid57Names",
+    id="invalid57Names",
     title="Check for invalid table names and schema names used in 5.7",
     severity=Severity.error,
     source="mysql-shell",
@@ -128,7 +135,7 @@ def foreign_key_length(c: Check, catalog: Catalog):
     example="A schema listed as `#mysql50#my-db` by SHOW DATABASES.",
     fix="ALTER DATABASE `#mysql50#name` UPGRADE DATA DIRECTORY NAME (or mysqlcheck --fix-db-names "
         "--fix-table-names) on 5.7.",
-    aliases=("mysqlInvalid57NamesCheck",),
+    aliases=("mysqlInvalid57Names", "mysqlInvalid57NamesCheck"),
 )
 def invalid_57_names(c: Check, catalog: Catalog):
     for s in catalog.schemas:
@@ -147,19 +154,19 @@ def _dollar_name(name: str | None) -> bool:
 
 
 @check(
-    id="mysqlDollarSignName",
+    id="dollarSignName",
     title="Check for deprecated usage of single dollar signs in object names",
     severity=Severity.warning,
     source="mysql-shell",
-    since="8.0.32",
+    since="8.0.31",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/identifiers.html",
     detects="Schema, table, view, column, index and routine names that start with $ (and do not end with $), "
             "and routine bodies that use such identifiers unquoted.",
     why="Unquoted identifiers starting with $ are deprecated since 8.0.32 (a warning) and a syntax error in "
-        "8.4 and later.",
+        "8.4 and later; MySQL Shell reports them for targets from 8.0.31 (upgrade_check_registry.cc:230-233).",
     example="CREATE TABLE $orders (id INT);",
     fix="Backquote the name wherever it is used, or rename it (a trailing $ as well, e.g. $orders$, is allowed).",
-    aliases=("mysqlDollarSignNameCheck",),
+    aliases=("mysqlDollarSignName", "mysqlDollarSignNameCheck"),
 )
 def dollar_sign_names(c: Check, catalog: Catalog):
     def fix(name: str) -> str:
@@ -199,7 +206,7 @@ def dollar_sign_names(c: Check, catalog: Catalog):
     id="getDuplicateTriggers",
     title="Trigger names that differ only by case",
     severity=Severity.error,
-    source="mysql-shell",
+    source="aurora",
     since="8.0.11",
     doc_url=doc_links.AURORA_PRECHECKS + "#getDuplicateTriggers",
     detects="Triggers in one schema whose names are equal when compared case-insensitively.",

@@ -42,7 +42,7 @@ def _shared(tablespace: str | None) -> bool:
 
 
 @check(
-    id="partitionedTablesInSharedTablespace",
+    id="partitionedTablesInSharedTablespaces",
     title="Usage of partitioned tables in shared tablespaces",
     severity=Severity.error,
     source="mysql-shell",
@@ -54,7 +54,7 @@ def _shared(tablespace: str | None) -> bool:
     example="CREATE TABLE t (id INT) TABLESPACE ts1 PARTITION BY HASH(id) PARTITIONS 2;",
     fix="Move each partition to its own file: ALTER TABLE ... REORGANIZE PARTITION ... TABLESPACE "
         "innodb_file_per_table (or rebuild the table without TABLESPACE).",
-    aliases=("partitionedTablesInSharedTablespaceCheck", "partitionedTablesInSharedTablespaces"),
+    aliases=("partitionedTablesInSharedTablespace", "partitionedTablesInSharedTablespaceCheck"),
 )
 def partitions_in_shared_tablespace(c: Check, catalog: Catalog):
     for t in catalog.tables:

@@ -51,10 +51,10 @@ def mysql_schema(c, catalog: Catalog):
 
 
 @check(
-    id="mysqlOrphanedRoutines",
+    id="orphanedObjects",
     title="Stored routines whose schema no longer exists",
     severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.SHELL_UPGRADE_CHECKER, scope=Scope.server,
-    aliases=("mysqlOrphanedRoutinesCheck",),
+    aliases=("mysqlOrphanedRoutines", "orphanedRoutines", "mysqlOrphanedRoutinesCheck"),
     detects="Rows in mysql.proc (routines) whose database was dropped without them.",
     why="8.0 stores routines in the data dictionary, tied to an existing schema; an orphan cannot be "
         "migrated and stops the upgrade.",
@@ -186,7 +186,7 @@ REMOVED_VARIABLES = (
 @check(
     id="removedSysVars",
     title="System variables removed in 8.0 that are set to a non-default value",
-    severity=Severity.warning, source="mysql-shell", since="8.0.11",
+    severity=Severity.error, source="mysql-shell", since="8.0.11",
     doc_url=doc_links.MYSQL_80_REMOVED_OPTIONS,
     scope=Scope.server,
     detects="Global variables that no longer exist in 8.0 (" + ", ".join(n for n, _, _ in REMOVED_VARIABLES) +
@@ -231,7 +231,7 @@ NEW_DEFAULTS = (
 @check(
     id="sysVarsNewDefaults",
     title="System variables whose default changes in 8.0",
-    severity=Severity.notice, source="mysql-shell", since="8.0.11",
+    severity=Severity.warning, source="mysql-shell", since="8.0.11",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/upgrading-from-previous-series.html#upgrade-server-defaults",
     scope=Scope.server,
     detects="Global variables whose value is the MySQL 5.7 default where community 8.0 has a new default "

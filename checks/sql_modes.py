@@ -94,7 +94,7 @@ def obsolete_sql_mode_flags(c: Check, catalog: Catalog):
 
 
 @check(
-    id="maxdbFlag",
+    id="maxdbSqlModeFlags",
     title="Usage of obsolete MAXDB sql_mode flag",
     severity=Severity.warning,
     source="mysql-shell",
@@ -106,7 +106,7 @@ def obsolete_sql_mode_flags(c: Check, catalog: Catalog):
     example="SET sql_mode = 'MAXDB'; CREATE PROCEDURE p() CREATE TABLE t (ts TIMESTAMP);",
     fix="Re-create the stored programs without MAXDB (write DATETIME where DATETIME is meant) and remove it from "
         "the parameter group.",
-    aliases=("maxdbFlagCheck", "maxdbSqlModeFlags"),
+    aliases=("maxdbFlag", "maxdbFlagCheck"),
 )
 def maxdb_flag(c: Check, catalog: Catalog):
     yield from _flagged(c, catalog, ("MAXDB",),

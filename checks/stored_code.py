@@ -7,14 +7,15 @@ from upgrade_cli.checks._facts import char_name, hidden_characters
 from upgrade_cli.checks._sql import (declared_names, empty_dot_table, function_calls, group_by_order,
     group_by_without_order_by, lines_of, query_cache_syntax, stored_code, system_variable_refs, unquoted_words,
     words_at)
-from upgrade_cli.checks.names import RESERVED_IN_80
+from upgrade_cli.checks.names import reserved_words
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.target import Target
 from upgrade_cli.sqltext import quote_ident
 
 
 @check(
-    id="groupByAscSyntax",
+    id="groupbyAscSyntax",
     title="Usage of removed GROUP BY ASC/DESC syntax",
     severity=Severity.error,
     source="mysql-shell",
@@ -41,12 +42,14 @@ def group_by_asc(c: Check, catalog: Catalog):
     id="depreciatedSyntax",
     title="Usage of depreciated keywords in definition",
     severity=Severity.error,
-    source="mysql-shell",
+    source="aurora",
     since="8.0.3",
     doc_url=doc_links.AURORA_PRECHECKS + "#depreciatedSyntaxCheck",
     detects="Views, routines, triggers and events that use SQL_CACHE, SQL_NO_CACHE or QUERY CACHE "
-            "(FLUSH/RESET QUERY CACHE).",
-    why="The query cache was removed in 8.0 and its syntax with it: the objects no longer parse.",
+            "(FLUSH/RESET QUERY CACHE). SQL_NO_CACHE alone is a notice: 8.0 still parses and ignores it "
+            "(https://dev.mysql.com/worklog/task/?id=10837).",
+    why="The query cache was removed in 8.0 and SQL_CACHE and the QUERY CACHE statements with it: those objects "
+        "no longer parse. SQL_NO_CACHE is deprecated and will be removed later.",
     example="CREATE PROCEDURE p() SELECT SQL_NO_CACHE k FROM sbtest1;",
     fix="Re-create the object without SQL_CACHE / SQL_NO_CACHE / QUERY CACHE statements.",
     aliases=("depreciatedSyntaxCheck", "getRoutinesWithDepreciatedKeywords", "deprecatedSyntax"),
@@ -56,14 +59,18 @@ def depreciated_syntax(c: Check, catalog: Catalog):
         hits = query_cache_syntax(code.tokens)
         if hits:
             words = ", ".join(dict.fromkeys("QUERY CACHE" if t.upper == "QUERY" else t.upper for t in hits))
+            # 8.0 still parses SQL_NO_CACHE (deprecated, ignored: WL#10837); SQL_CACHE and QUERY CACHE are gone
+            only_no_cache = all(t.upper == "SQL_NO_CACHE" for t in hits)
             yield c.finding(code.object_type, f"{code.kind} uses depreciated words in definition: {words} "
-                                              f"({lines_of(t.line for t in hits)})",
+                                              f"({lines_of(t.line for t in hits)})"
+                            + ("; 8.0 accepts and ignores SQL_NO_CACHE" if only_no_cache else ""),
                             schema=code.schema, object_name=code.name,
+                            severity=Severity.notice if only_no_cache else None,
                             fix=f"Re-create the {code.kind.lower()} without {words}.")
 
 
 @check(
-    id="mysqlEmptyDotTableSyntax",
+    id="emptyDotTableSyntax",
     title="Usage of old syntax for table names without a schema (.tbl)",
     severity=Severity.error,
     source="mysql-shell",
@@ -73,7 +80,7 @@ def depreciated_syntax(c: Check, catalog: Catalog):
     why="The `.tbl` identifier syntax was deprecated in 5.7 and removed in 8.0: the body no longer parses.",
     example="CREATE PROCEDURE p() DELETE FROM .orders;",
     fix="Re-create the object naming the table as `tbl` or `schema`.`tbl`.",
-    aliases=("mysqlEmptyDotTableSyntaxCheck",),
+    aliases=("mysqlEmptyDotTableSyntax", "mysqlEmptyDotTableSyntaxCheck"),
 )
 def empty_dot_table_syntax(c: Check, catalog: Catalog):
     for code in stored_code(catalog, views=False):
@@ -102,10 +109,11 @@ def empty_dot_table_syntax(c: Check, catalog: Catalog):
     fix="Re-create the object with the word backquoted (`rows`) or renamed.",
     aliases=("routineSyntaxCheck", "routinesSyntaxCheck"),
 )
-def routine_syntax(c: Check, catalog: Catalog):
+def routine_syntax(c: Check, catalog: Catalog, target: Target):
+    reserved = reserved_words(target)
     for code in stored_code(catalog, views=False):
-        declared = [t for t in declared_names(code) if t.upper in RESERVED_IN_80]
-        used = unquoted_words(code.tokens, RESERVED_IN_80)
+        declared = [t for t in declared_names(code) if t.upper in reserved]
+        used = unquoted_words(code.tokens, reserved)
         hits = list(dict.fromkeys(declared + used))  # a declaration is also a use: count it once
         if not hits:
             continue

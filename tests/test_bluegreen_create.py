@@ -70,6 +70,8 @@ def test_dry_run_prints_the_exact_call_and_makes_none(world, aws, tmp_path):
     ("missing_instance_group", "target-instance-group", "no-such-group"),
     ("bad_version", "target-version", "8.0.mysql_aurora.3.01.0 is not a valid upgrade target"),
     ("precheck_errors", "precheck-report", "2 error finding(s) block the upgrade"),
+    ("precheck_other_target", "precheck-report",
+     "the precheck ran for Aurora MySQL 3.04.3 (MySQL 8.0.28), not for Aurora MySQL 3.08.2 (MySQL 8.0.39)"),
 ])
 def test_a_failed_gate_stops_the_create(world, aws, tmp_path, setup, gate, message):
     rds = boto3.client("rds")
@@ -90,6 +92,12 @@ def test_a_failed_gate_stops_the_create(world, aws, tmp_path, setup, gate, messa
     elif setup == "precheck_errors":
         report = tmp_path / "precheck.json"
         report.write_text(json.dumps({"counts": {"error": 2, "warning": 1, "notice": 0}}))
+        args += ["--precheck-report", str(report)]
+    elif setup == "precheck_other_target":  # a clean report, but run for another target than the one created
+        report = tmp_path / "precheck.json"
+        report.write_text(json.dumps({"counts": {"error": 0}, "complete": True, "target": {
+            "label": "Aurora MySQL 3.04.3 (MySQL 8.0.28)", "aurora_version": "3.04.3",
+            "engine_version": "8.0.mysql_aurora.3.04.3", "mysql_version": "8.0.28"}}))
         args += ["--precheck-report", str(report)]
     result = run_cli(tmp_path, *args, "--name", "bg1")
     assert result.exit_code == 1, result.output

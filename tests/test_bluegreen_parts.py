@@ -4,6 +4,7 @@ naming, DDL recognition, a dropped connection while polling, and a real kill mid
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -186,3 +187,17 @@ def test_a_killed_wait_resumes_without_a_second_create(aws, tmp_path, monkeypatc
     assert "not creating it again" in result.output
     assert aws.actions().count("CreateBlueGreenDeployment") == 1
     assert steps(journal(tmp_path, "prod-to-8-0"))[-1] == ("wait-available", "done")
+
+
+def test_precheck_gate_accepts_a_report_for_the_same_mysql_release(tmp_path):
+    """The checks follow the MySQL release: a 3.08.0 precheck covers a 3.08.2 create, a 3.04 one does not."""
+    from upgrade_cli.bluegreen import gates
+    from upgrade_cli.precheck.target import resolve_target
+
+    report = tmp_path / "precheck.json"
+    report.write_text(json.dumps({"counts": {"error": 0}, "complete": True,
+                                  "target": resolve_target("3.08.0").to_dict()}))
+    assert gates.precheck_report(report, "8.0.mysql_aurora.3.08.2").status == gates.PASS
+    assert gates.precheck_report(report, None).status == gates.PASS
+    failed = gates.precheck_report(report, "8.0.mysql_aurora.3.04.3")
+    assert failed.status == gates.FAIL and "re-run precheck --target-version 3.04.3" in failed.detail

@@ -157,7 +157,7 @@ def test_example_dump_and_live_scan_agree(mariadb, fresh_db):
     # planted problems fire ...
     for expected in [("reservedKeywords", "column", "leaderboard", "rank"), ("utf8mb3", "column", "groups", "name"),
                      ("zeroDates", "column", "orders", "placed_at"), ("removedFunctions", "routine", "hash_password", None),
-                     ("groupByAscSyntax", "routine", "order_report", None),
+                     ("groupbyAscSyntax", "routine", "order_report", None),
                      ("enumSetElementLength", "column", "system_settings", "kind"),
                      ("nonNativePartitioning", "table", "audit_log", None),
                      ("obsoleteSqlModeFlags", "routine", "hash_password", None),
@@ -166,7 +166,7 @@ def test_example_dump_and_live_scan_agree(mariadb, fresh_db):
     # ... and the traps do not
     assert not {f for f in found if f[0] == "removedFunctions" and f[2] in ("order_report", "season_ranks")}
     assert not {f for f in found if f[3] in ("password", "rank_value")}
-    assert not {f for f in found if f[0] == "groupByAscSyntax" and f[2] in ("season_ranks", "purge_sessions")}
+    assert not {f for f in found if f[0] == "groupbyAscSyntax" and f[2] in ("season_ranks", "purge_sessions")}
     assert not {f for f in found if f[0] == "depreciatedSyntax" and f[2] in ("purge_sessions", "v_order_totals")}
     assert not {f for f in found if f[0] == "reservedKeywords" and f[1] in ("trigger", "routine")}
 

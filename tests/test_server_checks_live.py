@@ -166,12 +166,12 @@ def test_orphaned_routine_in_mysql_proc(mariadb):
             "'utf8mb4_general_ci', 'BEGIN END')", (gone,))
     try:
         catalog = scan(mariadb, None)
-        findings = [f for f in run("mysqlOrphanedRoutines", catalog) if f.schema == gone]
+        findings = [f for f in run("orphanedObjects", catalog) if f.schema == gone]
         assert [(f.object_type, f.object_name) for f in findings] == [("routine", "refresh_totals")]
     finally:
         with mariadb.connect() as admin, admin.cursor() as cur:
             cur.execute("DELETE FROM mysql.proc WHERE db = %s", (gone,))
-    assert not [f for f in run("mysqlOrphanedRoutines", scan(mariadb, None)) if f.schema == gone]
+    assert not [f for f in run("orphanedObjects", scan(mariadb, None)) if f.schema == gone]
 
 
 def test_master_user_account_present_or_dropped(mariadb, fresh_db):

@@ -19,6 +19,7 @@ from rich.table import Table
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.precheck.target import resolve_target
 from upgrade_cli.sqltext import is_ddl
 
 PASS, FAIL, WARN, SKIP, OVERRIDDEN = "pass", "fail", "warn", "skip", "overridden"
@@ -180,12 +181,16 @@ def _count(data: dict[str, Any], *keys: str) -> int | None:
     return None
 
 
-def precheck_report(path: Path | None) -> Gate:
-    """Our precheck report (docs/report-format.md: ``counts.error``, ``complete``) or AWS's
-    ``upgrade-prechecks.log`` (``errorCount``)."""
+def precheck_report(path: Path | None, target_version: str | None = None) -> Gate:
+    """Our precheck report (docs/report-format.md: ``counts.error``, ``complete``, ``target``) or AWS's
+    ``upgrade-prechecks.log`` (``errorCount``). With ``target_version`` (the engine version being created),
+    a report run for another MySQL release blocks: its version-gated checks are not the target's."""
     if path is None:
         return Gate("precheck-report", SKIP, "no --precheck-report given")
     data = _load_report(path)
+    mismatch = _target_mismatch(data, target_version)
+    if mismatch:
+        return Gate("precheck-report", FAIL, f"{path}: {mismatch}")
     errors = _count(data, "error", "errorCount")
     if errors is None:
         return Gate("precheck-report", FAIL, f"{path}: no error count found; is it a precheck report?")
@@ -195,6 +200,21 @@ def precheck_report(path: Path | None) -> Gate:
         return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({data.get('incomplete_reason')}): "
                                              "no errors found so far is not a pass")
     return Gate("precheck-report", PASS, f"{path}: no errors")
+
+
+def _target_mismatch(report: Any, target_version: str | None) -> str | None:
+    """Why the report's precheck target is not ``target_version``, or None when they agree (or either is unknown)."""
+    checked = report.get("target") if isinstance(report, dict) else None
+    if not isinstance(checked, dict) or not target_version:
+        return None
+    try:
+        wanted = resolve_target(target_version)
+    except ToolError:
+        return None  # a version this tool does not know: nothing to compare against
+    if checked.get("mysql_version") == wanted.mysql_version:
+        return None
+    return (f"the precheck ran for {checked.get('label') or checked.get('mysql_version')}, not for {wanted.label}; "
+            f"re-run precheck --target-version {wanted.aurora or wanted.mysql_version}")
 
 
 def bench_report(path: Path | None) -> Gate:

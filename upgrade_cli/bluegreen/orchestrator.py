@@ -183,7 +183,8 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
         G.evaluate("target-instance-group", lambda: G.target_group(ctx.rds, req.instance_group, "instance")),
         G.evaluate("target-version", version_gate),
         _with_conn(req.blue, G.no_tmp_database, "no-tmp-database"),
-        G.evaluate("precheck-report", lambda: G.precheck_report(req.precheck_report)),
+        G.evaluate("precheck-report",
+                   lambda: G.precheck_report(req.precheck_report, resolved["version"] or req.target_version)),
     ]
     show_gates(f"create gates for {name}", gates)
     failed = [g.name for g in gates if g.blocks]

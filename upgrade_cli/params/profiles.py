@@ -69,7 +69,8 @@ class Rules:
         return f"{src} (facts {rule['facts']})" if rule.get("facts") else src
 
 
-def _load(name: str) -> Any:
+def load_yaml(name: str) -> Any:
+    """One YAML file of param_profiles/, a one-line ToolError when it is missing."""
     try:
         text = resources.files("upgrade_cli.param_profiles").joinpath(name).read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError) as exc:
@@ -81,7 +82,7 @@ def _load(name: str) -> Any:
 def family_profile(family: str) -> dict[str, ParamInfo]:
     if family not in FAMILIES:
         raise ToolError(f"no parameter profile for family {family} (known: {', '.join(FAMILIES)})")
-    data = _load(f"{family}.yaml")
+    data = load_yaml(f"{family}.yaml")
     out = {}
     for name, entry in data["parameters"].items():
         out[name] = ParamInfo(
@@ -97,7 +98,7 @@ def family_profile(family: str) -> dict[str, ParamInfo]:
 
 @functools.lru_cache(maxsize=None)
 def rules() -> Rules:
-    data = _load("rules.yaml")
+    data = load_yaml("rules.yaml")
     return Rules(sources=data["sources"],
                  removed={r["name"]: r for r in data["removed"]},
                  renamed={r["old"]: r for r in data["renamed"]},
@@ -108,7 +109,7 @@ def rules() -> Rules:
 
 @functools.lru_cache(maxsize=None)
 def instance_classes() -> dict[str, InstanceClass]:
-    data = _load("instance_classes.yaml")
+    data = load_yaml("instance_classes.yaml")
     return {name: InstanceClass(name, float(c["memory_gib"]), float(c["local_gib"]), bool(c["local_documented"]))
             for name, c in data["classes"].items()}
 

@@ -25,6 +25,7 @@ from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded, read_json
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
+from upgrade_cli.precheck.target import resolve_target
 
 checks_app = typer.Typer(help="List and explain the upgrade checks.", no_args_is_help=True)
 
@@ -56,7 +57,14 @@ def precheck(
                                                 "report.html and junit.xml.")] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this level: "
                                          "error, warning, notice or never.")] = "error",
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only this check id (repeatable).")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only this check id or alias "
+                                                      "(repeatable).")] = None,
+    skip: Annotated[Optional[list[str]], typer.Option("--skip", help="Leave out this check id or alias "
+                                                      "(repeatable).")] = None,
+    target_version: Annotated[Optional[str], typer.Option(
+        "--target-version", help="The upgrade target: an Aurora MySQL 3 version (3.04.3, 8.0.mysql_aurora.3.08.2) "
+        "or a MySQL 8.0.x; version-gated checks and reserved words follow it. Default: the newest Aurora 3 "
+        "release this tool knows.")] = None,
     import_aurora_log: Annotated[Optional[Path], typer.Option("--import-aurora-log", help="Merge the findings of "
                                                               "Aurora's upgrade-prechecks.log.")] = None,
     master_user: Annotated[Optional[str], typer.Option("--master-user", help="The cluster's master user name "
@@ -76,7 +84,9 @@ def precheck(
         raise ToolError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     if fail_on not in FAIL_ON_LEVELS:
         raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
-    selected = _select_checks(only or [])
+    selected = _select_checks(only or [], "--only")
+    left_out = {c.id for c in _select_checks(skip or [], "--skip")} if skip else set()
+    target = resolve_target(target_version)
     live = any(v is not None for v in (host, socket, dsn, defaults_file)) or iam
     conn_only = [flag for flag, v in (("--port", port), ("--user", user), ("--password", password),
                                       ("--ssl-ca", ssl_ca), ("--region", None if cluster else region)) if v is not None]
@@ -115,15 +125,16 @@ def precheck(
     if save_snapshot is not None:
         _write(save_snapshot, catalog.to_json() + "\n", "snapshot")
 
-    run = run_checks(catalog, only=[c.id for c in selected] if only else None)
+    run = run_checks(catalog, only=[c.id for c in selected] if only else None, skip=left_out, target=target)
     extra = []
     log_summary = None
     if aurora_log is not None:
-        wanted = {c.id for c in selected}
-        extra = [f for f in aurora_log.findings if not only or f.check_id in wanted]
+        wanted = {c.id for c in selected} - left_out
+        extra = [f for f in aurora_log.findings if (not only or f.check_id in wanted) and f.check_id not in left_out]
         log_summary = aurora_log.summary_dict()
     report = build_report(source, selected, run, fail_on=fail_on, complete=catalog.complete,
-                          incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary)
+                          incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary,
+                          target=target.to_dict())
     if output_format == "json":
         sys.stdout.write(render_json(report))
         sys.stdout.flush()
@@ -151,14 +162,14 @@ def _master_user_of(cluster_id: str, region: str | None, profile: str | None) ->
     return found["MasterUsername"]
 
 
-def _select_checks(only: list[str]) -> list[Check]:
+def _select_checks(only: list[str], flag: str) -> list[Check]:
     if not only:
         return all_checks()
     picked = []
     for check_id in only:
         c = get_check(check_id)
         if c is None:
-            raise ToolError(f"unknown check {check_id!r} in --only: see 'aurora-upgrade checks list'")
+            raise ToolError(f"unknown check {check_id!r} in {flag}: see 'aurora-upgrade checks list'")
         if c not in picked:
             picked.append(c)
     return picked
