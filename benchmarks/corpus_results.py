@@ -12,6 +12,7 @@ visible, reviewed diff. The corpus lives outside the repository (``../shared/cor
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections import Counter
@@ -21,10 +22,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, run_checks  # noqa: E402
+from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, get_check, run_checks  # noqa: E402
 from upgrade_cli.precheck.collect.dump import load_dump  # noqa: E402
 
 RESULTS_MD = REPO / "docs" / "corpus-results.md"
+BASELINE = Path(__file__).with_name("corpus_baseline.json")  # the counts before issue 10, for the comparison
 
 
 def corpus_dir() -> Path:
@@ -86,6 +88,7 @@ def render(results: list[FileResult]) -> str:
         o = r.objects
         lines.append(f"| `{r.name}` | {o['tables']} | {o['views']} | {o['routines']} | {o['triggers']} | {o['events']} "
                      f"| {by_sev['error']} | {by_sev['warning']} | {by_sev['notice']} | {manual} | {len(r.failed)} |")
+    lines += _before_after(results)
     for r in results:
         lines += ["", f"## `{r.name}`", ""]
         if r.error:
@@ -99,6 +102,33 @@ def render(results: list[FileResult]) -> str:
         for check_id, err in sorted(r.failed.items()):
             lines.append(f"\nCheck `{check_id}` crashed: `{err}`")
     return "\n".join(lines) + "\n"
+
+
+def _current_id(check_id: str) -> str:
+    c = get_check(check_id)
+    return c.id if c else check_id
+
+
+def _before_after(results: list[FileResult]) -> list[str]:
+    """Findings per check over the whole corpus, before issue 10 (``corpus_baseline.json``) and now."""
+    if not BASELINE.exists():
+        return []
+    before: Counter = Counter()
+    for counts in json.loads(BASELINE.read_text(encoding="utf-8"))["files"].values():
+        for key, n in counts.items():
+            check_id, sev = key.split("/")
+            before[(_current_id(check_id), sev)] += n
+    after: Counter = Counter()
+    for r in results:
+        after.update(r.counts)
+    lines = ["", "## Findings per check, before and after issue 10", "",
+             "All files together. *Before* is this report as committed before issue 10 (Shell parity, no noise; "
+             "`benchmarks/corpus_baseline.json`, old ids shown under today's); *after* is this scan.", "",
+             "| check | severity | before | after |", "|---|---|---:|---:|"]
+    for key in sorted(set(before) | set(after), key=lambda k: (k[0].lower(), k[1])):
+        lines.append(f"| `{key[0]}` | {key[1]} | {before[key]} | {after[key]} |")
+    lines.append(f"| **total** | | {sum(before.values())} | {sum(after.values())} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

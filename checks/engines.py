@@ -20,7 +20,7 @@ def _engine(t: Table) -> str:
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html",
     detects="InnoDB foreign keys whose referenced table uses another engine (error), or whose referenced table "
             "does not exist in a schema the scan sees (warning), as MySQL Shell's check "
-            "(custom_check.cc:55-160, registered in upgrade_check_registry.cc:245-248). 5.7 keeps such keys "
+            "(custom_check.cc:43-169, registered in upgrade_check_registry.cc:245-248). 5.7 keeps such keys "
             "when they were created with foreign_key_checks=0; only InnoDB tables hold foreign keys.",
     why="The 8.0 data dictionary validates every foreign key when it imports the table; a key whose parent is "
         "a MyISAM (or missing) table cannot be imported, and the upgrade stops.",

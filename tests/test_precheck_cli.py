@@ -20,7 +20,7 @@ from upgrade_cli.main import app
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 LEGACY = FIXTURES / "dumps" / "legacy_small.sql"  # planted problems, see the file
-CLEAN = FIXTURES / "dumps" / "clean.sql"  # only an int(11) display-width notice
+CLEAN = FIXTURES / "dumps" / "clean.sql"  # only a notice: the non-default display width int(5)
 EXAMPLE = REPO / "examples" / "legacy_app_57.sql"
 AURORA_LOG = FIXTURES / "aurora_logs" / "failed_2_11_to_3_04.log"
 CLI = REPO / ".venv" / "bin" / "aurora-upgrade"
