@@ -47,7 +47,7 @@ def group_by_asc(c: Check, catalog: Catalog):
     doc_url=doc_links.AURORA_PRECHECKS + "#depreciatedSyntaxCheck",
     detects="Views, routines, triggers and events that use SQL_CACHE, SQL_NO_CACHE or QUERY CACHE "
             "(FLUSH/RESET QUERY CACHE). SQL_NO_CACHE alone is a notice: 8.0 still parses and ignores it "
-            "(https://dev.mysql.com/worklog/task/?id=10837).",
+            "(MySQL worklog WL#10837, 'Deprecate query cache').",
     why="The query cache was removed in 8.0 and SQL_CACHE and the QUERY CACHE statements with it: those objects "
         "no longer parse. SQL_NO_CACHE is deprecated and will be removed later.",
     example="CREATE PROCEDURE p() SELECT SQL_NO_CACHE k FROM sbtest1;",

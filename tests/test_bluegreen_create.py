@@ -7,6 +7,7 @@ throttling through the named fake timeline (tests/fakes/rds_bluegreen_fake.py).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import boto3
 import pytest
@@ -63,13 +64,25 @@ def test_dry_run_prints_the_exact_call_and_makes_none(world, aws, tmp_path):
     assert journal(tmp_path, "bg1") == []  # a dry run changes nothing a real run would resume from
 
 
+def _precheck(tmp_path: Path, dump: str, target: str) -> Path:
+    """A real precheck report.json of a fixture dump, for the given target version."""
+    from typer.testing import CliRunner
+
+    from upgrade_cli.main import app
+
+    out = tmp_path / "precheck"
+    CliRunner().invoke(app, ["precheck", "--ddl", str(Path(__file__).parent / "fixtures/dumps" / dump), "--out",
+                             str(out), "--target-version", target])
+    return out / "report.json"
+
+
 @pytest.mark.parametrize("setup, gate, message", [
     ("binlog_off", "binlog-format", "binlog_format is OFF in prod-57"),
     ("pending_reboot", "writer-in-sync", "writer prod-1 parameter group status is 'pending-reboot'"),
     ("v57_target_group", "target-cluster-group", "is family aurora-mysql5.7, expected aurora-mysql8.0"),
     ("missing_instance_group", "target-instance-group", "no-such-group"),
     ("bad_version", "target-version", "8.0.mysql_aurora.3.01.0 is not a valid upgrade target"),
-    ("precheck_errors", "precheck-report", "2 error finding(s) block the upgrade"),
+    ("precheck_errors", "precheck-report", "4 error finding(s) block the upgrade, first: "),
     ("precheck_other_target", "precheck-report",
      "the precheck ran for Aurora MySQL 3.04.3 (MySQL 8.0.28), not for Aurora MySQL 3.08.2 (MySQL 8.0.39)"),
 ])
@@ -90,15 +103,9 @@ def test_a_failed_gate_stops_the_create(world, aws, tmp_path, setup, gate, messa
     elif setup == "bad_version":
         args[args.index("8.0")] = "8.0.mysql_aurora.3.01.0"
     elif setup == "precheck_errors":
-        report = tmp_path / "precheck.json"
-        report.write_text(json.dumps({"counts": {"error": 2, "warning": 1, "notice": 0}}))
-        args += ["--precheck-report", str(report)]
+        args += ["--precheck-report", str(_precheck(tmp_path, "legacy_small.sql", "3.08.2"))]
     elif setup == "precheck_other_target":  # a clean report, but run for another target than the one created
-        report = tmp_path / "precheck.json"
-        report.write_text(json.dumps({"counts": {"error": 0}, "complete": True, "target": {
-            "label": "Aurora MySQL 3.04.3 (MySQL 8.0.28)", "aurora_version": "3.04.3",
-            "engine_version": "8.0.mysql_aurora.3.04.3", "mysql_version": "8.0.28"}}))
-        args += ["--precheck-report", str(report)]
+        args += ["--precheck-report", str(_precheck(tmp_path, "clean.sql", "3.04.3"))]
     result = run_cli(tmp_path, *args, "--name", "bg1")
     assert result.exit_code == 1, result.output
     assert f"gate(s) failed: {gate}" in result.output

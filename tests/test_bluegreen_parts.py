@@ -4,7 +4,6 @@ naming, DDL recognition, a dropped connection while polling, and a real kill mid
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import subprocess
@@ -191,12 +190,14 @@ def test_a_killed_wait_resumes_without_a_second_create(aws, tmp_path, monkeypatc
 
 def test_precheck_gate_accepts_a_report_for_the_same_mysql_release(tmp_path):
     """The checks follow the MySQL release: a 3.08.0 precheck covers a 3.08.2 create, a 3.04 one does not."""
-    from upgrade_cli.bluegreen import gates
-    from upgrade_cli.precheck.target import resolve_target
+    from typer.testing import CliRunner
 
-    report = tmp_path / "precheck.json"
-    report.write_text(json.dumps({"counts": {"error": 0}, "complete": True,
-                                  "target": resolve_target("3.08.0").to_dict()}))
+    from upgrade_cli.bluegreen import gates
+    from upgrade_cli.main import app
+
+    clean = Path(__file__).parent / "fixtures" / "dumps" / "clean.sql"
+    CliRunner().invoke(app, ["precheck", "--ddl", str(clean), "--out", str(tmp_path), "--target-version", "3.08.0"])
+    report = tmp_path / "report.json"
     assert gates.precheck_report(report, "8.0.mysql_aurora.3.08.2").status == gates.PASS
     assert gates.precheck_report(report, None).status == gates.PASS
     failed = gates.precheck_report(report, "8.0.mysql_aurora.3.04.3")

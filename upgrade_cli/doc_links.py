@@ -6,6 +6,7 @@ them here means one spelling per page and one place to fix when AWS or Oracle mo
 
 # AWS: Aurora MySQL
 AURORA_PRECHECKS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"
+AURORA_CLOUDWATCH_METRICS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html"
 AURORA_UPGRADE_TROUBLESHOOTING = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Upgrading.Troubleshooting.html"
 
 # Oracle: MySQL Shell and the MySQL 8.0 manual

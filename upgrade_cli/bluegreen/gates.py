@@ -18,7 +18,8 @@ from rich.table import Table
 
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.cli_common import ToolError
+from upgrade_cli.handoffs import read_bench, read_precheck
 from upgrade_cli.precheck.target import resolve_target
 from upgrade_cli.sqltext import is_ddl
 
@@ -159,77 +160,52 @@ def target_version(rds: Any, source_version: str, requested: str) -> tuple[Gate,
 # ---------------------------------------------------------------------------------------------
 
 
-def _load_report(path: Path) -> dict[str, Any]:
-    data = read_json(path, "report")
-    if not isinstance(data, dict):
-        raise ToolError(f"report {path} is not a JSON object")
-    return data
-
-
-def _count(data: dict[str, Any], *keys: str) -> int | None:
-    """The first count found under ``counts``/``summary`` or at the top level, for any of ``keys``."""
-    for where in (data.get("counts"), data.get("summary"), data):
-        if isinstance(where, dict):
-            for key in keys:
-                value = where.get(key)
-                if isinstance(value, bool):
-                    continue
-                if isinstance(value, int):
-                    return value
-                if isinstance(value, list):
-                    return len(value)
-    return None
-
-
 def precheck_report(path: Path | None, target_version: str | None = None) -> Gate:
-    """Our precheck report (docs/report-format.md: ``counts.error``, ``complete``, ``target``) or AWS's
-    ``upgrade-prechecks.log`` (``errorCount``). With ``target_version`` (the engine version being created),
-    a report run for another MySQL release blocks: its version-gated checks are not the target's."""
+    """Our precheck report.json or AWS's ``upgrade-prechecks.log``, read by ``handoffs.read_precheck``.
+    With ``target_version`` (the engine version being created), a report run for another MySQL release
+    blocks: its version-gated checks and reserved words are not the target's."""
     if path is None:
         return Gate("precheck-report", SKIP, "no --precheck-report given")
-    data = _load_report(path)
-    mismatch = _target_mismatch(data, target_version)
+    report = read_precheck(path)
+    mismatch = _target_mismatch(report.target_version, target_version)
     if mismatch:
         return Gate("precheck-report", FAIL, f"{path}: {mismatch}")
-    errors = _count(data, "error", "errorCount")
-    if errors is None:
-        return Gate("precheck-report", FAIL, f"{path}: no error count found; is it a precheck report?")
-    if errors:
-        return Gate("precheck-report", FAIL, f"{path}: {errors} error finding(s) block the upgrade")
-    if data.get("complete") is False:
-        return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({data.get('incomplete_reason')}): "
+    if report.errors:
+        first = report.blocking[0] if report.blocking else None
+        named = f", first: {first.check_id} at {first.where}" if first else ""
+        return Gate("precheck-report", FAIL, f"{path}: {report.errors} error finding(s) block the upgrade{named}")
+    if not report.complete:
+        return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({report.incomplete_reason}): "
                                              "no errors found so far is not a pass")
+    if report.crashed_checks:
+        return Gate("precheck-report", FAIL, f"{path}: check(s) crashed, so their result is unknown: "
+                                             f"{', '.join(report.crashed_checks)}")
     return Gate("precheck-report", PASS, f"{path}: no errors")
 
 
-def _target_mismatch(report: Any, target_version: str | None) -> str | None:
-    """Why the report's precheck target is not ``target_version``, or None when they agree (or either is unknown)."""
-    checked = report.get("target") if isinstance(report, dict) else None
-    if not isinstance(checked, dict) or not target_version:
+def _target_mismatch(checked: str | None, target_version: str | None) -> str | None:
+    """Why the precheck's target is not ``target_version``, or None when they agree (or either is unknown)."""
+    if not checked or not target_version:
         return None
     try:
-        wanted = resolve_target(target_version)
+        ran, wanted = resolve_target(checked), resolve_target(target_version)
     except ToolError:
         return None  # a version this tool does not know: nothing to compare against
-    if checked.get("mysql_version") == wanted.mysql_version:
+    if ran.mysql == wanted.mysql:
         return None
-    return (f"the precheck ran for {checked.get('label') or checked.get('mysql_version')}, not for {wanted.label}; "
+    return (f"the precheck ran for {ran.label}, not for {wanted.label}; "
             f"re-run precheck --target-version {wanted.aurora or wanted.mysql_version}")
 
 
 def bench_report(path: Path | None) -> Gate:
-    """``bench compare --format json`` output: ``summary.failing`` counts regressions and differences."""
+    """``bench compare --format json`` output, read by ``handoffs.read_bench``: regressions and differences block."""
     if path is None:
         return Gate("bench-report", SKIP, "no --bench-report given")
-    data = _load_report(path)
-    failing = _count(data, "failing")
-    if failing is None:
-        return Gate("bench-report", FAIL, f"{path}: no summary.failing count found; is it a bench compare report?")
-    if failing:
-        regressions = _count(data, "regressions") or 0
-        return Gate("bench-report", FAIL, f"{path}: {failing} failing finding(s) between blue and green "
-                                          f"({regressions} latency regression(s))")
-    if data.get("complete") is False:
+    report = read_bench(path)
+    if report.failing:
+        return Gate("bench-report", FAIL, f"{path}: {report.failing} failing finding(s) between blue and green "
+                                          f"({len(report.regressions)} latency regression(s))")
+    if not report.complete:
         return Gate("bench-report", FAIL, f"{path}: the bench run is incomplete: no failures so far is not a pass")
     return Gate("bench-report", PASS, f"{path}: no regressions or differences")
 
