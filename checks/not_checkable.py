@@ -120,14 +120,3 @@ _register(
     example="-- internal to RDS",
     extra_fix="If Aurora reports it, contact AWS Support.")
 
-_register(
-    "checkTableCommand", "CHECK TABLE ... FOR UPGRADE on every user table", Severity.error, "mysql-shell",
-    doc_links.AURORA_PRECHECKS,
-    detects="Anything CHECK TABLE ... FOR UPGRADE reports on user tables (Aurora logs these as error, "
-            "warning or notice; its documented example is a table missing because of a foreign-key "
-            "charset mismatch). Not checkable from a read-only scan: CHECK TABLE opens and validates "
-            "every table's files, which is neither read-only metadata nor in a dump.",
-    why="Tables that need repair or rebuild cannot be upgraded in place.",
-    example="CHECK TABLE shop.orders FOR UPGRADE;",
-    extra_fix="On a clone you can also run mysqlcheck --check-upgrade --all-databases.",
-    aliases=("checkTableOutput", "tableCommand"))

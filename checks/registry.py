@@ -85,6 +85,7 @@ class Check:
     scope: Scope = Scope.objects
     aliases: tuple[str, ...] = ()
     until: str | None = None  # the check runs only for targets below this version (e.g. ftsInTablename, 8.0.18)
+    opt_in: str | None = None  # the flag a user must give for it to run (it is not a pure read), e.g. --check-table
     func: CheckFn | None = field(default=None, compare=False, repr=False)
 
     def applies_to(self, target: Target) -> bool:
@@ -166,9 +167,11 @@ class CheckRun:
 
 
 def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Iterable[str] = (),
-               target: Target | None = None) -> CheckRun:
+               target: Target | None = None, opted_in: Iterable[str] = ()) -> CheckRun:
     """Run every (or the selected) check that applies to ``target`` (default: the newest Aurora 3 release
-    known). ``only``/``skip`` take ids or aliases. A crashing check is recorded, not fatal."""
+    known). ``only``/``skip`` take ids or aliases; an opt-in check runs only when its flag is in
+    ``opted_in``. A crashing check is recorded, not fatal."""
+    opted_in = set(opted_in)
     target = target or default_target()
     selected = all_checks()
     if only:
@@ -184,6 +187,9 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
             continue
         if c.scope is Scope.not_checkable:
             skipped[c.id] = "not checkable from SQL"
+            continue
+        if c.opt_in and c.opt_in not in opted_in:
+            skipped[c.id] = f"not run: opt in with {c.opt_in} on a live scan"
             continue
         if not c.applies_to(target):
             bound = f"from MySQL {c.since}" + (f" to before {c.until}" if c.until else "")

@@ -445,3 +445,31 @@ def internal_users(c, catalog: Catalog):
             yield c.finding("user", f"account '{user}'@'{host}' uses an 8.0 internal user name; this matters only "
                             "for targets up to Aurora MySQL 3.03", object_name=f"user {user}@{host}",
                             fix="Upgrade to Aurora MySQL 3.04 or later.")
+
+
+@check(
+    id="checkTableCommand",
+    title="Issues reported by CHECK TABLE ... FOR UPGRADE",
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    scope=Scope.server, opt_in="--check-table",
+    aliases=("checkTableOutput", "tableCommand"),
+    detects="Every row other than a plain status that CHECK TABLE ... FOR UPGRADE returns for a user table, at "
+            "the level the server gives it (error, warning, else notice), as MySQL Shell's checkTableCommand "
+            "(upgrade_check_creators.cc:447-514); the native-partitioning warning is left to "
+            "nonNativePartitioning, as the Shell does. Runs only with precheck --check-table on a live server: "
+            "the statement opens every table (slow on big schemas) and on 5.7 may rewrite a table's .frm "
+            "version, so it is not the pure read the rest of the scan is. Without the flag it is reported as not run.",
+    why="Tables CHECK TABLE flags as needing repair or rebuild cannot be upgraded in place; the upgrade runs the "
+        "same command (Aurora's log calls it checkTableOutput).",
+    example="CHECK TABLE shop.orders FOR UPGRADE;  -- Table upgrade required. Please do \"REPAIR TABLE ...\"",
+    fix="Rebuild the table on 5.7 (ALTER TABLE ... FORCE, or REPAIR TABLE for MyISAM) and re-run the check.",
+)
+def check_table_command(c, catalog: Catalog):
+    for row in catalog.server.extra.get("check_table", []):
+        level = {"error": Severity.error, "warning": Severity.warning}.get(row.get("type"), Severity.notice)
+        if level is Severity.warning and "use native partitioning instead." in row.get("text", ""):
+            continue
+        yield c.finding("table", row.get("text", ""), schema=row.get("schema"), object_name=row.get("table"),
+                        severity=level,
+                        fix=f"ALTER TABLE {quote_ident(str(row.get('schema')))}.{quote_ident(str(row.get('table')))} "
+                            "FORCE;  -- REPAIR TABLE for MyISAM")

@@ -553,3 +553,12 @@ def test_skip_and_only_take_every_id_spelling(cli):
 def test_checks_explain_resolves_older_ids(cli, old, new):
     res = cli("checks", "explain", old)
     assert res.exit_code == 0 and new in res.stdout
+
+
+def test_check_table_is_opt_in_and_live_only(cli):
+    report = _json(cli("precheck", "--ddl", LEGACY, "--format", "json", "--fail-on", "never"))
+    status = {c["id"]: (c["status"], c["note"]) for c in report["checks"]}
+    assert status["checkTableCommand"] == ("skipped", "not run: opt in with --check-table on a live scan")
+    _one_line_error(cli("precheck", "--ddl", LEGACY, "--check-table"), "--check-table needs a live server")
+    helptext = "".join(ch for ch in cli("precheck", "--help").stdout if ch not in "│╭╮╰╯─")
+    assert "--check-table" in helptext and "pure read" in " ".join(helptext.split())

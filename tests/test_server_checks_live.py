@@ -209,3 +209,22 @@ def test_quiet_and_mariadb_specific_server_facts(mariadb, fresh_db):
     collisions = {f.object_name for f in run("mysqlSchema", catalog)}
     assert collisions == {"index_stats", "table_stats"}
 
+
+
+def test_check_table_runs_only_when_asked(mariadb, fresh_db):
+    """--check-table is an opt-in: without it no CHECK TABLE is sent; with it every table is checked."""
+    from upgrade_cli.checks.registry import run_checks
+    from upgrade_cli.precheck.collect.live import collect_live
+
+    mariadb.execute_script("CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE u (a INT) ENGINE=MyISAM;", fresh_db)
+    with mariadb.connect() as conn:
+        plain = collect_live(conn, schemas=[fresh_db])
+    with mariadb.connect() as conn:
+        checked = collect_live(conn, schemas=[fresh_db], check_table=True)
+    assert "check_table" not in plain.server.extra
+    assert checked.server.extra["check_table"] == []
+    assert not [k for k in checked.server.extra.get("unavailable", {}) if k.startswith("CHECK TABLE")]
+    assert checked.server.extra["round_trips"] == plain.server.extra["round_trips"] + 2  # one per table
+    assert run_checks(plain).skipped["checkTableCommand"] == "not run: opt in with --check-table on a live scan"
+    run = run_checks(checked, opted_in={"--check-table"})
+    assert "checkTableCommand" not in run.skipped and not [f for f in run.findings if f.check_id == "checkTableCommand"]

@@ -61,6 +61,10 @@ def precheck(
                                                       "(repeatable).")] = None,
     skip: Annotated[Optional[list[str]], typer.Option("--skip", help="Leave out this check id or alias "
                                                       "(repeatable).")] = None,
+    check_table: Annotated[bool, typer.Option(
+        "--check-table", help="Also run CHECK TABLE ... FOR UPGRADE on every table (MySQL Shell's checkTableCommand; "
+        "live servers only). Off by default: it opens every table and on 5.7 is not a pure read (it may rewrite a "
+        "table's .frm version), so without it the check is reported as not run.")] = False,
     target_version: Annotated[Optional[str], typer.Option(
         "--target-version", help="The upgrade target: an Aurora MySQL 3 version (3.04.3, 8.0.mysql_aurora.3.08.2) "
         "or a MySQL 8.0.x; version-gated checks and reserved words follow it. Default: the newest Aurora 3 "
@@ -97,6 +101,8 @@ def precheck(
                         f"(--host/--socket/--dsn){'; got ' + ' and '.join(given) if given else ''}")
     if conn_only and not live:
         raise ToolError(f"{conn_only[0]} only applies to a live server, not to {given[0]}")
+    if check_table and ddl is not None:
+        raise ToolError("--check-table needs a live server: a dump cannot run CHECK TABLE")
     if cluster and not master_user:  # before a long scan: a wrong cluster id should fail first
         master_user = _master_user_of(cluster, region, profile)
     aurora_log = None
@@ -114,7 +120,7 @@ def precheck(
     else:
         opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password, socket_path=socket,
                                defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
-        catalog = _collect_live(opts, schema or None, statement_timeout)
+        catalog = _collect_live(opts, schema or None, statement_timeout, check_table)
         source = {**_source_of(catalog), "kind": "live", "name": opts.address}
     if schema:
         catalog = filter_schemas(catalog, schema)
@@ -123,7 +129,9 @@ def precheck(
     if save_snapshot is not None:
         _write(save_snapshot, catalog.to_json() + "\n", "snapshot")
 
-    run = run_checks(catalog, only=[c.id for c in selected] if only else None, skip=left_out, target=target)
+    ran_check_table = check_table or "check_table" in catalog.server.extra  # a snapshot of a --check-table scan
+    run = run_checks(catalog, only=[c.id for c in selected] if only else None, skip=left_out, target=target,
+                     opted_in={"--check-table"} if ran_check_table else ())
     extra = []
     log_summary = None
     if aurora_log is not None:
@@ -192,7 +200,8 @@ def load_snapshot(path: Path) -> Catalog:
         raise ToolError(f"{path} is a damaged snapshot ({type(exc).__name__}: {exc})") from None
 
 
-def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: int) -> Catalog:
+def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: int,
+                  check_table: bool) -> Catalog:
     conn = connect.open_connection(opts, read_only=True)
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -202,7 +211,8 @@ def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, st
             def progress(phase: str) -> None:
                 bar.update(task, description=f"{opts.address}: reading {phase}", advance=1)
 
-            return collect_live(conn, schemas=schemas, progress=progress, statement_timeout_s=statement_timeout)
+            return collect_live(conn, schemas=schemas, progress=progress, statement_timeout_s=statement_timeout,
+                                check_table=check_table)
     finally:
         try:
             conn.close()

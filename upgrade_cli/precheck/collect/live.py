@@ -33,6 +33,7 @@ from upgrade_cli.precheck.model import (
     Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
     Source, Table, Tablespace, Trigger, View, charset_of_collation, normalize_charset, normalize_collation,
 )
+from upgrade_cli.sqltext import quote_ident
 
 SYSTEM_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
 
@@ -90,11 +91,12 @@ def _one_line(exc: BaseException) -> str:
 
 
 def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None = None,
-                 progress: Progress | None = None, statement_timeout_s: int = 60) -> Catalog:
+                 progress: Progress | None = None, statement_timeout_s: int = 60, check_table: bool = False) -> Catalog:
     """Scan the server behind ``conn`` into a Catalog; see the module docstring for the failure contract.
 
     ``schemas``: only these (system schemas included only if named); ``None`` = every user schema.
-    ``progress`` is called with the name of each phase as it starts.
+    ``progress`` is called with the name of each phase as it starts. ``check_table`` (an explicit opt-in)
+    adds ``CHECK TABLE ... FOR UPGRADE`` of every table: one statement per table, and on 5.7 not a pure read.
     """
     scan = _Scan(conn, progress)
     host = getattr(conn, "unix_socket", None) or f"{getattr(conn, 'host', '?')}:{getattr(conn, 'port', '?')}"
@@ -107,7 +109,7 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
         scan.progress(phase)
         ctx = _Ctx(mariadb=_make_session_safe(scan, cat, statement_timeout_s), requested=schemas)
         ctx.old_temporals_shown = _show_old_temporals(scan)
-        for phase, step in PHASES:
+        for phase, step in PHASES + ((("CHECK TABLE ... FOR UPGRADE", _check_tables),) if check_table else ()):
             scan.progress(phase)
             step(scan, cat, ctx)
     except ConnectionLost as exc:
@@ -524,6 +526,20 @@ def _server_facts(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         f"(SELECT COUNT(*) FROM mysql.{t})" for t in DDL_LOG_TABLES))
     if rows:
         s.extra["ddl_log_rows"] = {t: int(n) for t, n in zip(DDL_LOG_TABLES, rows[0])}
+
+
+def _check_tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
+    """MySQL Shell's checkTableCommand (upgrade_check_creators.cc:447-514): every row CHECK TABLE ... FOR
+    UPGRADE returns that is not a plain status, kept in ``server.extra["check_table"]``. The Shell's
+    FLUSH LOCAL TABLES first is left out (it needs RELOAD and is not a read)."""
+    rows: list[dict[str, str]] = []
+    for t in cat.tables:
+        found = scan.best_effort(f"CHECK TABLE {t.schema}.{t.name}",
+                                 f"CHECK TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} FOR UPGRADE")
+        for _table, _op, msg_type, msg_text in found or []:
+            if str(msg_type).lower() != "status":
+                rows.append({"schema": t.schema, "table": t.name, "type": str(msg_type).lower(), "text": str(msg_text)})
+    cat.server.extra["check_table"] = rows
 
 
 PHASES = (("schemas", _schemas), ("tables", _tables), ("columns", _columns), ("indexes", _indexes),
