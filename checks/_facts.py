@@ -85,6 +85,8 @@ def hidden_characters(code: str | None) -> list[tuple[int, str]]:
     """(offset, char) of hidden/special characters in SQL code, outside string literals, quoted
     identifiers and comments: inside those they are data, which 8.0 parses fine."""
     code = code or ""
+    if not _HIDDEN.search(code):
+        return []  # the common case, decided in C: no token walk
     found: list[tuple[int, str]] = []
     start = 0
     for tok in [*tokenize(code), None]:
