@@ -9,9 +9,11 @@ literal defaults, ``CURRENT_TIMESTAMP`` expressions), so every check sees the sa
 dump as from :mod:`upgrade_cli.precheck.collect.live`.
 
 Rules worth knowing:
-- ``DROP`` statements are ignored: a later ``CREATE`` of the same name replaces the object, and a
-  ``CREATE VIEW`` replaces the same-named stub table (or stub view) that mysqldump writes first,
-  taking the stub's column names when the view has no column list.
+- ``DROP`` and ``RENAME`` apply in order, as on the server the script would build: what a later
+  ``DROP TABLE/VIEW/DATABASE/PROCEDURE/FUNCTION/TRIGGER/EVENT/INDEX/TABLESPACE`` removes is not
+  checked, a renamed table or view is checked under its new name, and a table's triggers go with
+  it. A ``CREATE VIEW`` replaces the same-named stub table (or stub view) that mysqldump writes first
+  (and drops just before), taking the stub's column names when the view has no column list.
 - A statement that cannot be parsed, or an object-defining statement the catalog cannot hold,
   becomes a :class:`~upgrade_cli.precheck.model.CollectionIssue` ("needs manual review"), never a silent
   pass; one bad statement never loses the others.
@@ -41,7 +43,7 @@ from upgrade_cli.sqltext import Token, split_statements, tokenize
 # --------------------------------------------------------------------------------------------
 
 _IGNORED_STATEMENTS = {
-    "DROP", "INSERT", "REPLACE", "LOCK", "UNLOCK", "DELETE", "UPDATE", "SELECT", "START", "BEGIN",
+    "INSERT", "REPLACE", "LOCK", "UNLOCK", "DELETE", "UPDATE", "SELECT", "START", "BEGIN",
     "COMMIT", "ROLLBACK", "FLUSH", "ANALYZE", "OPTIMIZE", "CHECK", "REPAIR", "TRUNCATE", "DO", "CALL",
     "SHOW", "XA", "LOAD", "HANDLER", "PREPARE", "EXECUTE", "DEALLOCATE", "SAVEPOINT", "RELEASE", "KILL",
     "INSTALL", "UNINSTALL", "RESET", "PURGE", "CHANGE", "SOURCE", "WARNINGS", "NOWARNING", "TEE",
@@ -70,6 +72,7 @@ class DumpParser(TableGrammar):
         self.triggers: dict[tuple[str, str], Trigger] = {}
         self.events: dict[tuple[str, str], Event] = {}
         self.tablespaces: dict[str, Tablespace] = {}
+        self.dropped_columns: dict[tuple[str, str], list[str]] = {}  # a dropped view stub's columns
         self.issues: list[CollectionIssue] = []
         self.ddl_seen = 0
         self.fk_index_names: dict[tuple[str, str, str], str] = {}
@@ -156,6 +159,8 @@ class DumpParser(TableGrammar):
             self.set_statement(c)
         elif word == "RENAME":
             self.rename(c, line)
+        elif word == "DROP":
+            self.drop(c)
         elif word in ("GRANT", "REVOKE"):
             self.account_statements.append(line)
         elif word in _IGNORED_STATEMENTS:
@@ -317,6 +322,8 @@ class DumpParser(TableGrammar):
         previous = self.tables.pop((schema, name), None) or self.views.get((schema, name))
         if not columns and isinstance(previous, Table):
             columns = [col.name for col in previous.columns]
+        if not columns:  # mysqldump drops the stub table just before the final CREATE VIEW
+            columns = self.dropped_columns.get((schema, name), [])
         if not columns:
             columns = _select_columns(Cursor(c.toks, c.text, c.i, c.i + cut))
         self.views[(schema, name)] = View(schema, name, definition, columns, check_option, definer, security)
@@ -416,7 +423,7 @@ class DumpParser(TableGrammar):
 
     def rename(self, c: Cursor, line: int) -> None:
         c.take()
-        if not c.accept("TABLE"):
+        if not c.accept("TABLE", "TABLES"):
             self._issue("statement", None, f"RENAME at line {line} not understood")
             return
         for part in c.split_commas():
@@ -424,12 +431,65 @@ class DumpParser(TableGrammar):
             part.expect("TO")
             new_schema, new = part.qualified()
             key = (old_schema or self._schema_or_default(), old)
-            table = self.tables.pop(key, None)
-            if table is None:
+            obj: Table | View | None = self.tables.pop(key, None)
+            home: dict = self.tables
+            if obj is None:
+                obj, home = self.views.pop(key, None), self.views  # RENAME TABLE renames views too
+            if obj is None:
                 self._issue("table", old, f"RENAME TABLE at line {line}: {old} is not defined earlier in the dump")
                 continue
-            table.schema, table.name = new_schema or key[0], new
-            self.tables[(table.schema, new)] = table
+            obj.schema, obj.name = new_schema or key[0], new
+            home[(obj.schema, new)] = obj
+            for trig in self.triggers.values():  # triggers go with their table
+                if (trig.schema, trig.table) == key:
+                    trig.table = new
+
+    # -- DROP -----------------------------------------------------------------------------------
+
+    def drop(self, c: Cursor) -> None:
+        """What a DROP removes is gone before the checks run, as on the server the script built."""
+        c.take()
+        if c.accept("TEMPORARY"):
+            return  # session-local: never in the catalog
+        kind = c.take().upper
+        c.accept_seq("IF", "EXISTS")
+        if kind in ("DATABASE", "SCHEMA"):
+            name = c.name()
+            self.schemas.pop(name, None)
+            for objects in (self.tables, self.views, self.routines, self.triggers, self.events):
+                for key in [k for k in objects if k[0] == name]:
+                    del objects[key]
+            return
+        if kind == "INDEX":
+            index = c.name()
+            c.expect("ON")
+            table = self.tables.get(self._qualified(c))
+            if table is not None:
+                table.indexes = [ix for ix in table.indexes if ix.name.lower() != index.lower()]
+            return
+        if kind == "TABLESPACE":
+            self.tablespaces.pop(c.name(), None)
+            return
+        for part in c.split_commas():
+            if part.done() or part.at("RESTRICT", "CASCADE"):
+                continue
+            key = self._qualified(part)
+            if kind in ("TABLE", "TABLES"):
+                table = self.tables.pop(key, None)
+                if table is not None:
+                    self.dropped_columns[key] = [col.name for col in table.columns]
+                    for tkey in [k for k, t in self.triggers.items() if (t.schema, t.table) == key]:
+                        del self.triggers[tkey]  # a table's triggers go with it
+            elif kind == "VIEW":
+                self.views.pop(key, None)
+            elif kind in ("PROCEDURE", "FUNCTION"):
+                self.routines.pop((key[0], kind, key[1]), None)
+            elif kind == "TRIGGER":
+                self.triggers.pop(key, None)
+            elif kind == "EVENT":
+                self.events.pop(key, None)
+            else:
+                return  # USER, ROLE, SERVER, ...: nothing the catalog holds
 
 
 def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
