@@ -217,3 +217,27 @@ def changed_functions_in_generated_columns(c: Check, catalog: Catalog):
 
 
 _CHANGED_FUNCTIONS = frozenset({"CAST", "CONVERT"})
+
+
+@check(
+    id="oldGeometryTypes",
+    title="Spatial columns in the pre-5.7.5 storage format",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.0.11",
+    until="8.0.24",
+    doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
+    scope=Scope.server,
+    detects="Spatial columns InnoDB still stores as DATA_BLOB (INNODB_SYS_COLUMNS.MTYPE = 5), i.e. created "
+            "before 5.7.5, as MySQL Shell's query (upgrade_check_creators.cc:971-992). The Shell runs it only "
+            "for targets before 8.0.24 (upgrade_check_registry.cc:185-192): Aurora MySQL 3.01/3.02 (8.0.23).",
+    why="Before 8.0.24 the upgrade could not convert these columns in place (INSTANT ADD/DROP COLUMN on such "
+        "tables corrupted them); later releases handle them.",
+    example="-- a table with a GEOMETRY column created on MySQL 5.6 and never rebuilt",
+    fix="Rebuild the table on 5.7 (ALTER TABLE ... FORCE), or target Aurora MySQL 3.03 or later.",
+)
+def old_geometry_types(c: Check, catalog: Catalog):
+    for entry in catalog.server.extra.get("old_geometry_columns", []):
+        schema, table, column = entry.split("/", 2)
+        yield c.finding("column", "spatial column in the pre-5.7.5 storage format", schema=schema,
+                        object_name=table, column=column, fix=f"ALTER TABLE {_table(schema, table)} FORCE;")

@@ -245,3 +245,27 @@ def view_column_name_length(c, catalog: Catalog):
                 yield c.finding("view", f"view column name is {len(name)} characters long (limit 64)",
                                 schema=v.schema, object_name=v.name, column=name,
                                 fix="Recreate the view with a short alias (AS ...) for this column.")
+
+
+@check(
+    id="ftsInTablename",
+    title="Table names containing 'FTS'",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.0.11",
+    until="8.0.18",
+    doc_url="https://bugs.mysql.com/bug.php?id=93917",
+    detects="Tables whose name contains the upper-case letters FTS (a binary LIKE '%FTS%'), as MySQL Shell's "
+            "query (upgrade_check_creators.cc:940-950). The Shell runs it only for targets 8.0.11-8.0.17 "
+            "(upgrade_check_registry.cc:168-177); every Aurora MySQL 3 release is 8.0.23 or later, so for an "
+            "Aurora target it is always skipped.",
+    why="8.0.11 to 8.0.17 mistook such tables for InnoDB full-text auxiliary tables during the upgrade.",
+    example="CREATE TABLE DP01_FtS_Docs (id INT);  -- fires only for a MySQL 8.0.11-8.0.17 target",
+    fix="Rename the table so its name does not contain FTS, or target 8.0.18 or later.",
+    aliases=("ftsTablenameCheck",),
+)
+def fts_in_tablename(c: Check, catalog: Catalog):
+    for t in catalog.tables:
+        if "FTS" in t.name:
+            yield c.finding("table", "table name contains 'FTS'", schema=t.schema, object_name=t.name,
+                            fix=f"RENAME TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} TO <a name without FTS>;")

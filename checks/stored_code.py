@@ -9,6 +9,7 @@ from upgrade_cli.checks._sql import (declared_names, empty_dot_table, function_c
     words_at)
 from upgrade_cli.checks.names import reserved_words
 from upgrade_cli.checks.registry import Check, Severity, check
+from upgrade_cli.checks.server import REMOVED_LOG_VARIABLES, REMOVED_VARIABLES
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.precheck.target import Target
 from upgrade_cli.sqltext import quote_ident
@@ -126,23 +127,9 @@ def routine_syntax(c: Check, catalog: Catalog, target: Target):
                         fix="Re-create it with " + ", ".join(quote_ident(w) for w in words) + " backquoted or renamed.")
 
 
-# System variables removed in 8.0 (MySQL Shell's removedSysVars list up to 8.0.16), with their
-# replacement where one exists.
+# System variables removed in 8.0 with their replacement: the lists of removedSysVars and removedSysLogVars.
 REMOVED_SYSTEM_VARIABLES: dict[str, str | None] = {
-    "date_format": None, "datetime_format": None, "group_replication_allow_local_disjoint_gtids_join": None,
-    "have_crypt": None, "ignore_builtin_innodb": None, "ignore_db_dirs": None,
-    "innodb_checksums": "innodb_checksum_algorithm", "innodb_disable_resize_buffer_pool_debug": None,
-    "innodb_file_format": None, "innodb_file_format_check": None, "innodb_file_format_max": None,
-    "innodb_large_prefix": None, "innodb_locks_unsafe_for_binlog": None,
-    "innodb_stats_sample_pages": "innodb_stats_transient_sample_pages", "innodb_support_xa": None,
-    "innodb_undo_logs": "innodb_rollback_segments", "log_warnings": "log_error_verbosity",
-    "log_builtin_as_identified_by_password": None, "log_error_filter_rules": None, "max_tmp_tables": None,
-    "multi_range_count": None, "old_passwords": None, "query_cache_limit": None, "query_cache_min_res_unit": None,
-    "query_cache_size": None, "query_cache_type": None, "query_cache_wlock_invalidate": None, "secure_auth": None,
-    "show_compatibility_56": None, "sync_frm": None, "time_format": None, "tx_isolation": "transaction_isolation",
-    "tx_read_only": "transaction_read_only", "metadata_locks_cache_size": None,
-    "metadata_locks_hash_instances": None, "internal_tmp_disk_storage_engine": None,
-}
+    name: replacement for name, _, replacement in (*REMOVED_VARIABLES, *REMOVED_LOG_VARIABLES)}
 
 
 @check(

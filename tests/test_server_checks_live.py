@@ -228,3 +228,28 @@ def test_check_table_runs_only_when_asked(mariadb, fresh_db):
     assert run_checks(plain).skipped["checkTableCommand"] == "not run: opt in with --check-table on a live scan"
     run = run_checks(checked, opted_in={"--check-table"})
     assert "checkTableCommand" not in run.skipped and not [f for f in run.findings if f.check_id == "checkTableCommand"]
+
+
+def test_accounts_plugins_and_the_innodb_dictionary_read_live(mariadb, fresh_db):
+    """The facts behind authMethodUsage, deprecatedRouterAuthMethod, pluginUsage, schemaInconsistency and
+    engineMixup, read from the real server: a router account with mysql_native_password fires, a consistent
+    schema (InnoDB, MyISAM and a partitioned table) does not."""
+    router = f"mysql_router_{uuid.uuid4().hex[:6]}"
+    mariadb.execute_script("CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB; CREATE TABLE m (a INT) ENGINE=MyISAM;"
+                           "CREATE TABLE p (id INT) ENGINE=InnoDB PARTITION BY HASH(id) PARTITIONS 2;", fresh_db)
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        cur.execute(f"CREATE USER '{router}'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('x1')")
+    try:
+        catalog = scan(mariadb, [fresh_db])
+    finally:
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            cur.execute(f"DROP USER '{router}'@'localhost'")
+    extra = catalog.server.extra
+    assert extra["user_plugins"][f"'{router}'@'localhost'"] == "mysql_native_password"
+    assert "InnoDB" in extra["active_plugins"]
+    assert extra["innodb_tables"] == [f"{fresh_db}/p", f"{fresh_db}/t"]  # partitions folded, MyISAM not there
+    assert [f.object_name for f in run("deprecatedRouterAuthMethod", catalog)] == [f"'{router}'@'localhost'"]
+    native = {a for a, p in extra["user_plugins"].items() if p == "mysql_native_password"} - {f"'{router}'@'localhost'"}
+    assert {f.object_name for f in run("authMethodUsage", catalog)} == native
+    assert run("schemaInconsistency", catalog) == [] and run("engineMixup", catalog) == []
+    assert run("pluginUsage", catalog) == [] and run("oldGeometryTypes", catalog) == []

@@ -30,6 +30,10 @@ from typing import Any
 
 SNAPSHOT_FORMAT = 1
 
+# The spatial data types (lower case, as ``data_type``).
+GEOMETRY_TYPES = frozenset({"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring",
+                            "multipolygon", "geometrycollection", "geomcollection"})
+
 
 def normalize_charset(name: str | None) -> str | None:
     """Lower-case, and fold the 5.7 alias ``utf8`` into ``utf8mb3`` (what 8.0 calls it)."""

@@ -30,7 +30,7 @@ from upgrade_cli.precheck.collect.normalize import (
     STRING_TYPES, canonical_extra, decimal_literal, index_order, live_default, strip_outer_parens,
 )
 from upgrade_cli.precheck.model import (
-    Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
+    GEOMETRY_TYPES, Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
     Source, Table, Tablespace, Trigger, View, charset_of_collation, normalize_charset, normalize_collation,
 )
 from upgrade_cli.sqltext import quote_ident
@@ -345,24 +345,43 @@ def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     # Two plain reads joined here: the server joins these two information_schema tables with a
     # nested loop, which made this one query quadratic (6 s of a 7 s scan at 10,000 tables).
     spaces = scan.best_effort("tablespaces", "SELECT SPACE, NAME FROM information_schema.INNODB_SYS_TABLESPACES")
-    rows = scan.best_effort("tablespaces", "SELECT NAME, SPACE, ROW_FORMAT FROM information_schema.INNODB_SYS_TABLES")
+    rows = scan.best_effort("tablespaces", "SELECT NAME, SPACE, ROW_FORMAT, TABLE_ID FROM "
+                                           "information_schema.INNODB_SYS_TABLES")
+    # columns InnoDB stores as DATA_BLOB (mtype 5): a geometry column among them is in the pre-5.7.5 format
+    blobs = scan.best_effort("tablespaces", "SELECT TABLE_ID, NAME FROM information_schema.INNODB_SYS_COLUMNS "
+                                            "WHERE MTYPE = 5")
     files = scan.best_effort("tablespaces", "SELECT TABLESPACE_NAME, FILE_NAME, ENGINE FROM information_schema.FILES "
                                             "WHERE FILE_TYPE = 'TABLESPACE'")
     cat.tablespaces = [Tablespace(name, file_name, engine) for name, file_name, engine in files or [] if name]
     space_names = dict(spaces or [])
-    for full, space, row_format in rows or []:
+    wanted = set(ctx.wanted)
+    known: set[tuple[str, str]] = set()  # what InnoDB's dictionary holds (schemaInconsistency, engineMixup)
+    blob_columns: dict[int, list[str]] = defaultdict(list)
+    for table_id, column in blobs or []:
+        blob_columns[table_id].append(column)
+    for full, space, row_format, table_id in rows or []:
         space_name = space_names.get(space)
         schema, _, name = full.partition("/")
+        base = re.split(r"#[Pp]#", name)[0]
+        if schema in wanted or _decode_fs_name(schema) in wanted:
+            if not base.startswith(("FTS_0", "#sql")) and "@" not in schema + base:  # as the Shell's query
+                known.add((schema, base))
         if "#" in name:
             continue  # partitions and FTS/temporary auxiliary tables
         table = by_name.get((_decode_fs_name(schema), _decode_fs_name(name)))
         if table is None:
             continue
         table.innodb_row_format = row_format.upper() if row_format else None
+        for column in blob_columns.get(table_id, ()):
+            col = table.column(column)
+            if col is not None and col.data_type in GEOMETRY_TYPES:
+                cat.server.extra.setdefault("old_geometry_columns", []).append(f"{table.schema}/{table.name}/{col.name}")
         if int(space) == 0:
             table.tablespace = "innodb_system"
         elif space_name and space_name != full:
             table.tablespace = space_name
+    if rows is not None:
+        cat.server.extra["innodb_tables"] = [f"{s}/{t}" for s, t in sorted(known)]
 
 
 def _decode_fs_name(name: str) -> str:
@@ -505,16 +524,24 @@ def _server_facts(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     s.processlist = [{"id": r[0], "user": r[1], "db": r[2], "command": r[3], "time": _jsonable(r[4]),
                       "state": r[5], "info": redact_statement(r[6])} for r in rows or []]
 
-    rows = scan.best_effort("users", "SELECT User, Host FROM mysql.user ORDER BY User, Host")
-    s.users = [f"'{u}'@'{h}'" for u, h in ((_jsonable(u), _jsonable(h)) for u, h in rows or [])]
+    rows = scan.best_effort("users", "SELECT User, Host, plugin FROM mysql.user ORDER BY User, Host")
+    accounts = [(f"'{_jsonable(u)}'@'{_jsonable(h)}'", _jsonable(p)) for u, h, p in rows or []]
+    s.users = [a for a, _ in accounts]
+    if rows is not None:
+        s.extra["user_plugins"] = dict(accounts)  # authentication plugin per account (authMethodUsage)
 
-    rows = scan.best_effort("mysql_tables", "SELECT TABLE_NAME FROM information_schema.TABLES "
-                                            "WHERE TABLE_SCHEMA = 'mysql' ORDER BY TABLE_NAME")
-    s.mysql_tables = [r[0] for r in rows or []]
+    rows = scan.best_effort("mysql_tables", "SELECT 'table', TABLE_NAME FROM information_schema.TABLES "
+                                            "WHERE TABLE_SCHEMA = 'mysql' UNION ALL SELECT 'plugin', PLUGIN_NAME "
+                                            "FROM information_schema.PLUGINS WHERE PLUGIN_STATUS = 'ACTIVE'")
+    s.mysql_tables = sorted(name for kind, name in rows or [] if kind == "table")
+    if rows is not None:
+        s.extra["active_plugins"] = sorted(name for kind, name in rows if kind == "plugin")
 
     rows = scan.best_effort(
         "orphaned_routines",
-        "SELECT db, name, type FROM mysql.proc WHERE db NOT IN (SELECT SCHEMA_NAME FROM information_schema.SCHEMATA)")
+        "SELECT db, name, type FROM mysql.proc WHERE db NOT IN (SELECT SCHEMA_NAME FROM information_schema.SCHEMATA) "
+        "UNION ALL SELECT db, name, 'EVENT' FROM mysql.event "
+        "WHERE db NOT IN (SELECT SCHEMA_NAME FROM information_schema.SCHEMATA)")
     s.orphaned_routines = [{"schema": _jsonable(d), "name": _jsonable(n), "type": _jsonable(t)} for d, n, t in rows or []]
 
     rows = scan.best_effort("sys_base_tables", "SELECT TABLE_NAME FROM information_schema.TABLES "
