@@ -544,6 +544,13 @@ def _server_facts(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         "WHERE db NOT IN (SELECT SCHEMA_NAME FROM information_schema.SCHEMATA)")
     s.orphaned_routines = [{"schema": _jsonable(d), "name": _jsonable(n), "type": _jsonable(t)} for d, n, t in rows or []]
 
+    rows = scan.best_effort(
+        "sessions_allowing_zero_dates",
+        "SELECT COUNT(THREAD_ID) FROM performance_schema.variables_by_thread WHERE VARIABLE_NAME = 'sql_mode' "
+        "AND (VARIABLE_VALUE NOT LIKE '%NO_ZERO_IN_DATE%' OR VARIABLE_VALUE NOT LIKE '%NO_ZERO_DATE%')")
+    if rows:
+        s.extra["sessions_allowing_zero_dates"] = int(rows[0][0])
+
     rows = scan.best_effort("sys_base_tables", "SELECT TABLE_NAME FROM information_schema.TABLES "
                                                "WHERE TABLE_SCHEMA = 'sys' AND TABLE_TYPE = 'BASE TABLE'")
     if rows is not None:
