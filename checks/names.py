@@ -197,7 +197,7 @@ def dollar_sign_names(c: Check, catalog: Catalog):
         if _dollar_name(r.name):
             yield c.finding("routine", "name starts with a $ sign.", schema=r.schema, object_name=r.name, fix=fix(r.name))
     for code in stored_code(catalog, views=False, triggers=False, events=False):
-        if any(tok.kind == "word" and _dollar_name(tok.text) for tok in code.tokens):
+        if "$" in code.text and any(tok.kind == "word" and _dollar_name(tok.text) for tok in code.tokens):
             yield c.finding("routine", "body contains identifiers that start with $ sign.", schema=code.schema,
                             object_name=code.name, fix="Backquote those identifiers in the routine and re-create it.")
 

@@ -29,7 +29,7 @@ from upgrade_cli.sqltext import quote_ident
     aliases=("groupByAscSyntaxCheck", "groupbyAscSyntaxCheck", "groupByAscCheck"),
 )
 def group_by_asc(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning={"GROUP"}):
         hits = group_by_order(code.tokens)
         if hits:
             word = hits[0].upper
@@ -56,7 +56,7 @@ def group_by_asc(c: Check, catalog: Catalog):
     aliases=("depreciatedSyntaxCheck", "getRoutinesWithDepreciatedKeywords", "deprecatedSyntax"),
 )
 def depreciated_syntax(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning={"SQL_CACHE", "SQL_NO_CACHE", "QUERY"}):
         hits = query_cache_syntax(code.tokens)
         if hits:
             words = ", ".join(dict.fromkeys("QUERY CACHE" if t.upper == "QUERY" else t.upper for t in hits))
@@ -112,7 +112,7 @@ def empty_dot_table_syntax(c: Check, catalog: Catalog):
 )
 def routine_syntax(c: Check, catalog: Catalog, target: Target):
     reserved = reserved_words(target)
-    for code in stored_code(catalog, views=False):
+    for code in stored_code(catalog, views=False, mentioning=reserved):
         declared = [t for t in declared_names(code) if t.upper in reserved]
         used = unquoted_words(code.tokens, reserved)
         hits = list(dict.fromkeys(declared + used))  # a declaration is also a use: count it once
@@ -147,7 +147,7 @@ REMOVED_SYSTEM_VARIABLES: dict[str, str | None] = {
     aliases=("groupBySorting",),
 )
 def implicit_group_by_sorting(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning={"GROUP"}):
         hits = group_by_without_order_by(code.tokens)
         if hits:
             yield c.finding(code.object_type, f"{code.kind} has GROUP BY without ORDER BY ({lines_of(t.line for t in hits)}): "
@@ -171,7 +171,7 @@ def implicit_group_by_sorting(c: Check, catalog: Catalog):
     aliases=("foundRows",),
 )
 def sql_calc_found_rows(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning={"SQL_CALC_FOUND_ROWS", "FOUND_ROWS"}):
         hits = [t for t in code.tokens if t.is_word("SQL_CALC_FOUND_ROWS")] + function_calls(code.tokens, {"FOUND_ROWS"})
         if hits:
             words = ", ".join(dict.fromkeys("FOUND_ROWS()" if t.upper == "FOUND_ROWS" else t.upper for t in hits))
@@ -242,7 +242,7 @@ def _describe(name: str) -> str:
     aliases=("removedFunctionsCheck",),
 )
 def removed_functions(c: Check, catalog: Catalog):
-    for code in stored_code(catalog, generated_columns=True):
+    for code in stored_code(catalog, generated_columns=True, mentioning=REMOVED_FUNCTIONS):
         # 5.7 stores views and generated columns re-printed from the parse tree, with the GIS functions under
         # their ST_/MBR names: only the non-GIS ones survive there (upgrade_check_t.cc:1528-1529).
         reprinted = code.object_type == "view" or code.column is not None
@@ -275,7 +275,7 @@ def removed_functions(c: Check, catalog: Catalog):
     aliases=("removedSysVarsInStoredCode",),
 )
 def removed_sys_var_references(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning=REMOVED_SYSTEM_VARIABLES):
         refs = system_variable_refs(code.tokens, REMOVED_SYSTEM_VARIABLES)
         if refs:
             names = list(dict.fromkeys(n for n, _ in refs))
