@@ -602,7 +602,7 @@ def plugin_usage(c, catalog: Catalog, target: Target):
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_default_authentication_plugin",
     detects="default_authentication_plugin set to sha256_password, mysql_native_password or authentication_fido, "
             "MySQL Shell's deprecatedDefaultAuth (upgrade_check_creators.cc:1300-1357; a warning for targets "
-            "before 8.4, upgrade_check_creators.cc:1245-1258).",
+            "before 8.4, upgrade_check_creators.cc:1243-1257).",
     why="The method is deprecated in 8.0 and removed as a default in 8.4. On Aurora MySQL 3 the parameter stays "
         "mysql_native_password and cannot be changed, so there it only flags the next major upgrade.",
     example="default_authentication_plugin = mysql_native_password",
