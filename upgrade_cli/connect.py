@@ -33,6 +33,14 @@ DEFAULT_PORT = 3306
 DEFAULT_HOST = "localhost"
 PASSWORD_ENV_VARS = ("AURORA_UPGRADE_PASSWORD", "MYSQL_PWD")
 CONNECT_TIMEOUT_S = 10
+DEFAULT_IO_TIMEOUT_S = 120  # no read or write ever waits for ever, whatever the caller forgot
+IO_TIMEOUT_MARGIN_S = 5  # past a statement timeout: the server's own "timed out" error arrives first
+
+
+def io_timeout_for(statement_timeout_s: float) -> float:
+    """The network read/write deadline for a session whose statements the server stops at
+    ``statement_timeout_s``: a frozen server or a dropped network must not hang the client."""
+    return float(statement_timeout_s) + IO_TIMEOUT_MARGIN_S
 
 
 @dataclass
@@ -279,13 +287,16 @@ def open_connection(opts: ConnectionOptions, read_only: bool = True,
                     read_timeout: float | None = None) -> pymysql.connections.Connection:
     """Connect (autocommit, utf8mb4); with ``read_only`` the session refuses writes.
 
-    Every failure is one ToolError line naming the address and the likely cause.
+    ``read_timeout`` bounds every network read and write after the handshake (default
+    ``DEFAULT_IO_TIMEOUT_S``). Every failure is one ToolError line naming the address and the likely cause.
     """
+    io_timeout = read_timeout if read_timeout is not None else DEFAULT_IO_TIMEOUT_S
     secret = iam_token(opts) if opts.iam else opts.password
     # The handshake is bounded by the connect timeout (pymysql reads it with read_timeout), so a
     # server that accepts but never answers cannot hang us; the caller's read_timeout applies after.
     kwargs: dict[str, Any] = dict(user=opts.user, password=secret or "", database=opts.database,
                                   connect_timeout=opts.connect_timeout, read_timeout=opts.connect_timeout,
+                                  write_timeout=opts.connect_timeout,
                                   charset="utf8mb4", autocommit=True)
     if opts.socket and not opts.host:
         kwargs["unix_socket"] = opts.socket
@@ -303,7 +314,7 @@ def open_connection(opts: ConnectionOptions, read_only: bool = True,
         raise connection_error(exc, opts, secret) from None
     except ssl.SSLError as exc:  # raised while loading the CA bundle, before any network I/O
         raise ToolError(f"cannot use CA bundle {opts.ssl_ca}: {exc.reason or 'not a PEM certificate file'}") from None
-    conn._read_timeout = read_timeout  # no public setter; pymysql re-applies it before each read
+    conn._read_timeout = conn._write_timeout = io_timeout  # no public setter; pymysql applies them per read/write
     if read_only:
         try:
             with conn.cursor() as cur:
