@@ -118,6 +118,10 @@ def _parse_url_dsn(text: str) -> ConnectionOptions:
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("mysql", "mariadb", "mysql+pymysql"):
         raise ToolError(f"unsupported DSN scheme {parts.scheme!r}: expected mysql://")
+    if "@" in parts.path or "@" in parts.query or "@" in parts.fragment:
+        # A password holding '/', '?' or '#' ends the host part early; the rest would be echoed as a name.
+        raise ToolError("the DSN has an '@' after its host part: percent-encode '/', '?', '#' and '@' in the "
+                        "user name and password (%2F, %3F, %23, %40)")
     try:
         port = parts.port
     except ValueError:
@@ -133,7 +137,7 @@ def _parse_url_dsn(text: str) -> ConnectionOptions:
         opts.password_source = "the DSN"
     for key, values in parse_qs(parts.query, keep_blank_values=True).items():
         if key not in _URL_QUERY_KEYS:
-            raise ToolError(f"unknown DSN parameter {key!r}: known are ssl_ca, socket, iam, region")
+            raise ToolError("unknown DSN parameter after '?': known are ssl_ca, socket, iam, region")
         value = values[-1]
         if key in ("ssl_ca", "ssl-ca"):
             opts.ssl_ca = value
@@ -148,13 +152,17 @@ def _parse_url_dsn(text: str) -> ConnectionOptions:
 
 def _parse_pt_dsn(text: str) -> ConnectionOptions:
     opts = ConnectionOptions()
-    for item in text.split(","):
+    for n, item in enumerate(text.split(","), 1):
         if not item.strip():
             continue
         key, sep, value = item.partition("=")
         key = key.strip()
-        if not sep or key not in _PT_KEYS:
-            raise ToolError(f"unknown DSN key {key!r}: pt-style DSNs use h, P, u, p, D, S")
+        # Never echo the part: after a ',' inside a password, it is the rest of the password.
+        if not sep:
+            raise ToolError(f"part {n} of the pt-style DSN is not KEY=VALUE (a value cannot hold ','; "
+                            "use a mysql:// DSN with %2C, or $AURORA_UPGRADE_PASSWORD for the password)")
+        if key not in _PT_KEYS:
+            raise ToolError(f"part {n} of the pt-style DSN has an unknown key: pt-style DSNs use h, P, u, p, D, S")
         setattr(opts, _PT_KEYS[key], value)
     if opts.port is not None:
         opts.port = _port(str(opts.port), "DSN")
@@ -182,7 +190,9 @@ def read_defaults_file(path: str | Path) -> ConnectionOptions:
     """The ``[client]`` section of a MySQL option file (``!include`` lines and bare flags are skipped)."""
     path = Path(path).expanduser()
     raw = read_input(path, "defaults file").decode("utf-8", errors="replace")
-    lines = [ln for ln in raw.splitlines() if not ln.lstrip().startswith("!")]
+    # The mysql client ignores leading whitespace; configparser would read an indented line as the
+    # continuation of the line above (a password glued onto the user name, then echoed in errors).
+    lines = [ln.strip() for ln in raw.splitlines() if not ln.lstrip().startswith("!")]
     parser = configparser.ConfigParser(allow_no_value=True, strict=False, interpolation=None,
                                        comment_prefixes=("#", ";"), inline_comment_prefixes=None)
     try:

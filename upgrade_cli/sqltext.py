@@ -9,6 +9,7 @@ mistakes ``'PASSWORD('`` inside a literal for a call.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _MULTI_PUNCT = ("<=>", "->>", "<=", ">=", "<>", "!=", ":=", "||", "&&", "->", "<<", ">>")
@@ -258,3 +259,20 @@ def split_statements(sql: str) -> list[Statement]:
         i += 1
     emit(n, terminated=False)
     return out
+
+
+_SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)
+_STRING_LITERAL_RE = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"")
+
+
+def redact_statement(text: str | None) -> str | None:
+    """Statement text fit to store or show: when it may carry a secret (``IDENTIFIED BY '…'``,
+    ``PASSWORD('…')``, ``AES_ENCRYPT(…, 'key')``), every string literal is masked.
+
+    Used for other sessions' statements (processlist, open transactions) and for captured bench workloads.
+    """
+    if text is None:
+        return None
+    if _SECRET_RE.search(text):
+        return _STRING_LITERAL_RE.sub("'<redacted>'", text)
+    return text

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from upgrade_cli.bench.sqlshape import digest_of, fingerprint
 from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.sqltext import redact_statement
 
 WORKLOAD_FORMAT = "aurora-upgrade-bench-workload"
 WORKLOAD_VERSION = 1
@@ -85,7 +86,7 @@ class WorkloadBuilder:
 
     def add(self, sql: str, database: str | None, query_time: float = 0.0, rows_examined: int = 0,
             rows_sent: int = 0) -> None:
-        sql = sql.strip().rstrip(";").strip()
+        sql = redact_statement(sql.strip().rstrip(";").strip()) or ""  # a workload file is shared: no secrets in it
         if not sql:
             return
         fp = fingerprint(sql)

@@ -192,7 +192,7 @@ def precheck_report(path: Path | None) -> Gate:
         return Gate("precheck-report", FAIL, f"{path}: no error count found; is it a precheck report?")
     if errors:
         return Gate("precheck-report", FAIL, f"{path}: {errors} error finding(s) block the upgrade")
-    if data.get("complete") is False:
+    if "complete" in data and data["complete"] is not True:  # "false", 0, null: anything but true is not complete
         return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({data.get('incomplete_reason')}): "
                                              "no errors found so far is not a pass")
     return Gate("precheck-report", PASS, f"{path}: no errors")
@@ -210,7 +210,7 @@ def bench_report(path: Path | None) -> Gate:
         regressions = _count(data, "regressions") or 0
         return Gate("bench-report", FAIL, f"{path}: {failing} failing finding(s) between blue and green "
                                           f"({regressions} latency regression(s))")
-    if data.get("complete") is False:
+    if "complete" in data and data["complete"] is not True:
         return Gate("bench-report", FAIL, f"{path}: the bench run is incomplete: no failures so far is not a pass")
     return Gate("bench-report", PASS, f"{path}: no regressions or differences")
 

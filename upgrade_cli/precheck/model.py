@@ -235,6 +235,9 @@ class Catalog:
     issues: list[CollectionIssue] = field(default_factory=list)
     complete: bool = True
     incomplete_reason: str | None = None
+    # object kind ("tables", "routines", "triggers", "events", ...) -> why the scan could not see all of
+    # them (a missing privilege); checks that read a kind listed here are not run
+    unreadable: dict[str, str] = field(default_factory=dict)
 
     def table(self, schema: str, name: str) -> Table | None:
         return next((t for t in self.tables if t.schema == schema and t.name == name), None)
