@@ -23,7 +23,7 @@ from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded, read_json
-from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
 
 checks_app = typer.Typer(help="List and explain the upgrade checks.", no_args_is_help=True)
@@ -186,12 +186,12 @@ def load_snapshot(path: Path) -> Catalog:
     data = read_json(path, "snapshot")
     if not isinstance(data, dict) or "snapshot_format" not in data:
         raise ToolError(f"{path} is not a snapshot saved by 'precheck --save-snapshot'")
+    if data.get("snapshot_format") != SNAPSHOT_FORMAT:
+        raise ToolError(f"{path}: unsupported snapshot format {data.get('snapshot_format')!r}")
     try:
         return Catalog.from_dict(data)
-    except ValueError as exc:
-        raise ToolError(f"{path}: {exc}") from None
-    except (TypeError, KeyError, AttributeError) as exc:
-        raise ToolError(f"{path} is a damaged snapshot ({type(exc).__name__}: {exc})") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ToolError(f"{path} is a damaged snapshot: {exc}") from None
 
 
 def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: float) -> Catalog:
