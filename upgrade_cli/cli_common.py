@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import math
 import os
 import stat
 from pathlib import Path
@@ -54,6 +55,9 @@ def guarded(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            for name, value in kwargs.items():  # click's FloatRange lets NaN through; every comparison with it is false
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise ToolError(f"--{name.replace('_', '-')} must be a finite number, not {value}")
             return fn(*args, **kwargs)
         except typer.Exit:
             raise

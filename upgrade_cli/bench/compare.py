@@ -29,6 +29,7 @@ from typing import Any, Iterator
 
 from upgrade_cli.bench.replay import RESULTS_FORMAT
 from upgrade_cli.cli_common import EXIT_FINDINGS, EXIT_OK, ToolError, open_input
+from upgrade_cli.sqltext import redact_statement
 
 FAILING_KINDS = ("regression", "result_differs", "order_differs", "error_one_side", "error_differs",
                  "warnings_differ")
@@ -215,6 +216,7 @@ def compare(path: Path, opts: CompareOptions | None = None) -> dict[str, Any]:
             elif kind == "statement":
                 if not isinstance(rec.get("digest"), str) or not isinstance(rec.get("sql"), str):
                     raise ValueError("digest or sql is not text")
+                rec["sql"] = redact_statement(rec["sql"])  # a results file may predate capture's masking
                 _check_side(rec.get("blue"), "blue")
                 _check_side(rec.get("green"), "green")
                 found = statement_findings(rec)
