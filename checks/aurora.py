@@ -8,14 +8,13 @@ need on-disk state live in :mod:`upgrade_cli.checks.not_checkable`; community se
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import (GEOMETRY_TYPES, char_name, hidden_characters, live_facts, max_bytes_per_char, non_bmp,
                            parse_account)
 from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import quote_ident, tokenize
+from upgrade_cli.sqltext import is_ddl, quote_ident
 
-PRECHECKS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"
-TROUBLESHOOTING_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Upgrading.Troubleshooting.html"
 
 # AWS's examples: the precheck warns above these. AWS calls a history list length up to 100,000 "generally acceptable".
 UNCOMMITTED_ROWS_THRESHOLD = 10_000_000
@@ -50,7 +49,7 @@ def xid_sql(row: dict) -> str:
 @check(
     id="auroraUpgradeCheckForIncompleteXATransactions",
     title="XA transactions in PREPARED state",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC, scope=Scope.server,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
     detects="XA transactions that were prepared but never committed or rolled back (rows of XA RECOVER).",
     why="A prepared XA transaction survives restarts and failovers and blocks the clean shutdown the "
         "upgrade needs, so Aurora cancels the upgrade while one exists.",
@@ -69,11 +68,11 @@ def incomplete_xa(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForUncommittedRowModifications",
     title="Large uncommitted transactions",
-    severity=Severity.warning, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC, scope=Scope.server,
+    severity=Severity.warning, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
     detects=f"Open transactions that modified more than {UNCOMMITTED_ROWS_THRESHOLD:,} rows "
             "(information_schema.INNODB_TRX.TRX_ROWS_MODIFIED), the threshold of AWS's example.",
     why="The upgrade's clean shutdown rolls back every uncommitted change first; rolling back millions "
-        "of rows can take hours of extra downtime (see the troubleshooting page: " + TROUBLESHOOTING_DOC + ").",
+        "of rows can take hours of extra downtime (see the troubleshooting page: " + doc_links.AURORA_UPGRADE_TROUBLESHOOTING + ").",
     example="START TRANSACTION; UPDATE events SET archived = 1;  -- 12M rows, left open",
     fix="Commit or roll back large transactions before the upgrade window; split big batch jobs into "
         "small committed chunks, and pause them during the upgrade.",
@@ -91,7 +90,7 @@ def uncommitted_rows(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForRollbackSegmentHistoryLength",
     title="High undo history list length",
-    severity=Severity.warning, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC, scope=Scope.server,
+    severity=Severity.warning, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
     detects=f"An InnoDB history list length (trx_rseg_history_len) above {HISTORY_LIST_LENGTH_THRESHOLD:,}, "
             "the threshold of AWS's example.",
     why="The clean shutdown before the upgrade waits for purge to clear the undo history; a long list "
@@ -109,21 +108,11 @@ def history_list_length(c, catalog: Catalog):
                         fix="End long-running transactions and wait for purge before the upgrade.")
 
 
-_DDL_VERBS = {"ALTER", "CREATE", "DROP", "RENAME", "TRUNCATE", "OPTIMIZE"}
-_NOT_OBJECT_DDL = {"USER", "ROLE", "TEMPORARY", "SERVER"}
-
-
-def is_ddl(statement: str | None) -> bool:
-    """True for schema-changing statements (not account management, not temporary tables)."""
-    words = [t.upper for t in tokenize(statement or "")[:2] if t.kind == "word"]
-    return bool(words) and words[0] in _DDL_VERBS and not (len(words) > 1 and words[1] in _NOT_OBJECT_DDL)
-
-
 @check(
     id="auroraCheckDDLRecovery",
     title="DDL running, or DDL recovery leftovers",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC, scope=Scope.server,
-    detects="Schema-changing statements (ALTER/CREATE/DROP/RENAME/TRUNCATE/OPTIMIZE) running in the "
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
+    detects="Schema-changing statements (ALTER/CREATE/DROP/RENAME/TRUNCATE/ANALYZE/OPTIMIZE/REPAIR) running in the "
             "processlist, and rows left in Aurora's DDL recovery tables mysql.ddl_log_md_table / "
             "mysql.ddl_log_table when the collector could count them.",
     why="Aurora cancels the upgrade while DDL is running, and leftovers of Aurora v2's DDL recovery "
@@ -161,7 +150,7 @@ _NON_BMP_WHY = ("Aurora MySQL 2 stored this text in utf8mb3 metadata without rej
 @check(
     id="auroraUpgradeCheckForInvalidUtf8mb3CharacterStringInViews",
     title="Characters outside the BMP in view definitions",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     detects="View definitions that contain characters outside the Basic Multilingual Plane (emoji, "
             "rare CJK: 4-byte UTF-8).",
     why=_NON_BMP_WHY,
@@ -180,7 +169,7 @@ def non_bmp_views(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForInvalidUtf8mb3TableComments",
     title="Characters outside the BMP in table comments",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     detects="Table comments that contain 4-byte UTF-8 characters.",
     why=_NON_BMP_WHY,
     example="CREATE TABLE orders (id INT) COMMENT 'orders 📦';",
@@ -198,7 +187,7 @@ def non_bmp_table_comments(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForInvalidUtf8mb3ColumnComments",
     title="Characters outside the BMP in column comments",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     detects="Column comments that contain 4-byte UTF-8 characters.",
     why=_NON_BMP_WHY,
     example="CREATE TABLE t (status INT COMMENT '1 = ✅ 2 = 🚫');",
@@ -218,7 +207,7 @@ def non_bmp_column_comments(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForInvalidUtf8mb3IndexComments",
     title="Characters outside the BMP in index comments",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     detects="Index comments that contain 4-byte UTF-8 characters.",
     why=_NON_BMP_WHY,
     example="CREATE TABLE t (a INT, KEY a_idx (a) COMMENT 'hot path 🔥');",
@@ -240,7 +229,7 @@ def non_bmp_index_comments(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForViewColumnNameLength",
     title="View column names longer than 64 characters",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     detects="Views whose column names (often generated from an expression with no alias) are longer than 64 characters.",
     why="5.7 accepted long auto-generated view column names; the 8.0 data dictionary limits column names "
         "to 64 characters, so the view cannot be migrated.",
@@ -259,7 +248,7 @@ def view_column_name_length(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForPrefixIndexOnGeometryColumns",
     title="Prefix indexes on geometry columns",
-    severity=Severity.error, source="aurora", since="8.0.12", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.12", doc_url=doc_links.AURORA_PRECHECKS,
     detects="Non-spatial indexes that index a geometry-typed column with a prefix length (KEY (g(32))). "
             "SPATIAL indexes are not reported: the server lists a sub-part for them that is not a user prefix.",
     why="From 8.0.12 a prefix length on a geometry column is rejected, so the table definition cannot be migrated.",
@@ -283,7 +272,7 @@ def geometry_prefix_index(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckIndexLengthLimitOnTinyColumns",
     title="Index prefixes over 255 bytes on TINYTEXT/TINYBLOB",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     aliases=("auroraUpgradeCheckIndexLengthLimitOnTinytext",),
     detects="Indexes on TINYTEXT or TINYBLOB columns whose prefix is longer than 255 bytes, counting "
             "characters times the column's bytes per character (with utf8mb4, over 63 characters).",
@@ -313,7 +302,7 @@ def tiny_column_prefix(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForSpecialCharactersInProcedures",
     title="Hidden or special characters in stored routine bodies",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     detects="Stored procedure and function bodies with invisible or special characters in the code itself "
             "(outside string literals, quoted identifiers and comments): no-break space (\\xa0), zero-width "
             "and bidirectional marks, byte-order marks, soft hyphens, control characters.",
@@ -345,7 +334,7 @@ _SYS_BASE_TABLES = {"sys_config"}  # the one base table the sys schema ships wit
 @check(
     id="auroraUpgradeCheckForSysSchemaObjectTypeMismatch",
     title="Base tables in the sys schema where views are expected",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     detects="Tables in the sys schema other than sys_config (every other sys object is a view).",
     why="The upgrade recreates the sys schema's views; an object of the same name with the wrong type "
         "(a base table, e.g. restored from a logical dump) makes that step fail.",
@@ -365,7 +354,7 @@ def sys_schema_type(c, catalog: Catalog):
 @check(
     id="auroraGetDanglingFulltextIndex",
     title="FTS_DOC_ID leftovers without a FULLTEXT index",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
     aliases=("getDanglingFulltextIndex",),
     detects="Tables with an FTS_DOC_ID column or an FTS_DOC_ID_INDEX index but no FULLTEXT index: what is "
             "left after a FULLTEXT index was dropped (MySQL bug #76012). A hidden FTS_DOC_ID that only "
@@ -395,7 +384,7 @@ def dangling_fulltext(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForMasterUser",
     title="RDS master user missing",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC, scope=Scope.server,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
     detects="The cluster's master user (name given with --master-user, or read from DescribeDBClusters) "
             "has no account in mysql.user. When the name is not known the check says so instead of passing.",
     why="The upgrade grants rds_superuser_role to the master user; if the account was dropped, that step fails.",
@@ -424,7 +413,7 @@ def master_user(c, catalog: Catalog):
 @check(
     id="auroraUpgradeCheckForInternalUsers",
     title="Accounts in the MySQL 8.0 internal-user namespace",
-    severity=Severity.notice, source="aurora", since="8.0.11", doc_url=PRECHECKS_DOC, scope=Scope.server,
+    severity=Severity.notice, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
     detects="Accounts named mysql.* (mysql.sys, mysql.session, mysql.infoschema): the names 8.0 uses for "
             "its internal users.",
     why="Aurora documents this precheck as relevant only for upgrade targets up to 3.03.0, where such "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import function_calls, group_by_without_order_by, lines_of, stored_code, system_variable_refs
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
@@ -24,8 +25,6 @@ REMOVED_SYSTEM_VARIABLES: dict[str, str | None] = {
     "metadata_locks_hash_instances": None, "internal_tmp_disk_storage_engine": None,
 }
 
-_UPGRADING = "https://dev.mysql.com/doc/refman/8.0/en/upgrading-from-previous-series.html"
-
 
 @check(
     id="implicitGroupBySorting",
@@ -33,7 +32,7 @@ _UPGRADING = "https://dev.mysql.com/doc/refman/8.0/en/upgrading-from-previous-se
     severity=Severity.notice,
     source="aurora-upgrade",
     since="8.0.11",
-    doc_url=_UPGRADING,
+    doc_url=doc_links.MYSQL_UPGRADING_FROM_57,
     detects="Views, routines, triggers and events with a GROUP BY query that has no ORDER BY.",
     why="5.7 sorted GROUP BY results by the grouping columns unless told otherwise; 8.0 does not. Code that "
         "relied on that order gets rows in a different order after the upgrade.",
@@ -81,7 +80,7 @@ def sql_calc_found_rows(c: Check, catalog: Catalog):
     severity=Severity.warning,
     source="aurora-upgrade",
     since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/added-deprecated-removed.html#optvars-removed",
+    doc_url=doc_links.MYSQL_80_REMOVED_OPTIONS,
     detects="Views, routines, triggers and events that read (@@tx_isolation, @@query_cache_size, ...) or SET a "
             "system variable removed in 8.0.",
     why="The object is still created, but every execution fails with 'Unknown system variable' on 8.0.",

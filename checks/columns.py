@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
@@ -85,7 +86,7 @@ _WIDTH = re.compile(r"^(tinyint|smallint|mediumint|int|integer|bigint)\((\d+)\)"
     severity=Severity.notice,
     source="aurora-upgrade",
     since="8.0.17",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/numeric-type-attributes.html",
+    doc_url=doc_links.MYSQL_NUMERIC_ATTRIBUTES,
     detects="Integer columns declared with ZEROFILL or a display width (INT(11)); TINYINT(1) is left out, as 8.0 "
             "keeps it for booleans.",
     why="8.0.17 deprecated both: from 8.0.19 SHOW CREATE TABLE and information_schema.COLUMNS.COLUMN_TYPE no "
@@ -118,7 +119,7 @@ def zerofill_display_width(c: Check, catalog: Catalog):
     severity=Severity.notice,
     source="aurora-upgrade",
     since="8.0.17",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/numeric-type-attributes.html",
+    doc_url=doc_links.MYSQL_NUMERIC_ATTRIBUTES,
     detects="FLOAT and DOUBLE columns with AUTO_INCREMENT.",
     why="8.0.17 deprecated AUTO_INCREMENT for FLOAT and DOUBLE (it is removed in a later release); floating "
         "point keys also lose precision past 2^24 / 2^53.",

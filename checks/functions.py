@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import function_calls, lines_of, stored_code
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
@@ -49,7 +50,7 @@ def _describe(name: str) -> str:
     severity=Severity.error,
     source="mysql-shell",
     since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/mysql-nutshell.html#mysql-nutshell-removals",
+    doc_url=doc_links.MYSQL_80_REMOVALS,
     detects="Views, routines, triggers, events and generated columns that call a function removed in 8.0: "
             "ENCODE, DECODE, ENCRYPT, DES_ENCRYPT, DES_DECRYPT, PASSWORD, OLD_PASSWORD and the old GIS names "
             "without the ST_/MBR prefix (ASTEXT, CONTAINS, GLENGTH, X, Y, ...).",

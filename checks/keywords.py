@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import StoredCode, stored_code, unquoted_words, words_at
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
@@ -40,7 +41,7 @@ _QUOTE_FIX = "Backquote it ({q}) everywhere application SQL, views and routines 
     severity=Severity.warning,
     source="mysql-shell",
     since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/keywords.html",
+    doc_url=doc_links.MYSQL_KEYWORDS,
     detects="Schema, table, column, index, view, view column, trigger, routine and event names that are words "
             "reserved new in 8.0 (RANK, GROUPS, SYSTEM, ROWS, LATERAL, ARRAY, MEMBER, FULL, INTERSECT, ...), and "
             "unquoted uses of those words in view, routine, trigger and event bodies.",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import stored_code
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
-
-_SHELL_DESCRIPTIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"
 
 
 @check(
@@ -70,8 +69,6 @@ def _dollar_name(name: str | None) -> bool:
     return bool(name) and len(name) > 1 and name.startswith("$") and not (len(name) > 2 and name.endswith("$"))
 
 
-
-
 @check(
     id="mysqlDollarSignName",
     title="Check for deprecated usage of single dollar signs in object names",
@@ -127,7 +124,7 @@ def dollar_sign_names(c: Check, catalog: Catalog):
     severity=Severity.error,
     source="mysql-shell",
     since="8.0.11",
-    doc_url=_SHELL_DESCRIPTIONS + "#getDuplicateTriggers",
+    doc_url=doc_links.AURORA_PRECHECKS + "#getDuplicateTriggers",
     detects="Triggers in one schema whose names are equal when compared case-insensitively.",
     why="In 8.0 trigger names are case-insensitive in the data dictionary, so two such triggers collide and the "
         "upgrade fails.",

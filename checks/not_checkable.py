@@ -8,10 +8,9 @@ read its ``upgrade-prechecks.log``.
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks.registry import Scope, Severity, check
 
-AURORA_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"
-SHELL_DOC = "https://dev.mysql.com/doc/mysql-shell/8.0/en/mysql-shell-utilities-upgrade.html"
 
 _DRY_RUN = ("Run the real prechecks on a copy: clone the cluster (or create a blue/green deployment) and "
             "upgrade the clone/green cluster to the 3.x target; then read its upgrade-prechecks.log "
@@ -32,7 +31,7 @@ def _register(id: str, title: str, severity: Severity, source: str, doc_url: str
 
 _register(
     "checkTableMysqlSchema", "CHECK TABLE ... FOR UPGRADE problems in the mysql schema", Severity.error,
-    "mysql-shell", AURORA_DOC,
+    "mysql-shell", doc_links.AURORA_PRECHECKS,
     detects="Problems CHECK TABLE ... FOR UPGRADE reports on the system tables in mysql. Not checkable "
             "from a read-only scan: CHECK TABLE is a maintenance statement that opens and validates table "
             "files, and on Aurora the system tables are managed by RDS.",
@@ -42,7 +41,7 @@ _register(
 
 _register(
     "circularDirectory", "Circular directory references in tablespace data-file paths", Severity.error,
-    "mysql-shell", SHELL_DOC, aliases=("circularDirectoryCheck",),
+    "mysql-shell", doc_links.SHELL_UPGRADE_CHECKER, aliases=("circularDirectoryCheck",),
     detects="Tablespace data files whose path contains a circular reference such as /../. Not checkable: "
             "the paths are in INFORMATION_SCHEMA.FILES/InnoDB internals, which a dump does not have and "
             "which Aurora manages on its storage layer.",
@@ -52,7 +51,7 @@ _register(
 
 _register(
     "engineMixup", "Tables InnoDB owns but the SQL layer assigns to another engine", Severity.error,
-    "mysql-shell", SHELL_DOC, aliases=("engineMixupCheck",),
+    "mysql-shell", doc_links.SHELL_UPGRADE_CHECKER, aliases=("engineMixupCheck",),
     detects="Tables known to InnoDB's internal dictionary while the .frm says another engine. Not "
             "checkable: needs INNODB_SYS_TABLES compared with on-disk .frm state.",
     why="The 8.0 dictionary migration cannot decide which definition is right.",
@@ -61,7 +60,7 @@ _register(
 
 _register(
     "getMismatchedMetadata", "Column definitions that differ between InnoDB and the .frm", Severity.error,
-    "aurora", AURORA_DOC,
+    "aurora", doc_links.AURORA_PRECHECKS,
     detects="Columns whose name or definition differs between the InnoDB dictionary and the .frm file "
             "(e.g. iD vs id). Not checkable: the .frm side is on disk, and a scan sees only the SQL layer.",
     why="The 8.0 data dictionary is built from both; a mismatch stops the migration.",
@@ -70,7 +69,7 @@ _register(
 
 _register(
     "schemaInconsistency", "Orphaned or inconsistent tables between InnoDB and the SQL layer", Severity.error,
-    "mysql-shell", SHELL_DOC, aliases=("schemaInconsistencyCheck",),
+    "mysql-shell", doc_links.SHELL_UPGRADE_CHECKER, aliases=("schemaInconsistencyCheck",),
     detects="Tables present in INNODB_SYS_TABLES but not in TABLES, or the reverse, left by removed or "
             "corrupt files. Not checkable: needs InnoDB's internal dictionary, absent from dumps and only "
             "partly readable on Aurora.",
@@ -80,7 +79,7 @@ _register(
 
 _register(
     "auroraFODUpgradeCheck", "Tables with pending Fast DDL (lab mode) changes", Severity.error,
-    "aurora", AURORA_DOC,
+    "aurora", doc_links.AURORA_PRECHECKS,
     detects="Tables changed with Aurora v2 lab-mode Fast DDL whose rows are not yet rewritten. Not "
             "checkable: the pending state lives in Aurora's storage layer, not in SQL metadata.",
     why="Aurora MySQL 3 has no lab-mode Fast DDL; rows in the old, pending layout cannot be upgraded.",
@@ -89,7 +88,7 @@ _register(
 
 _register(
     "auroraUpgradeCheckForFtsSpaceIdZero", "FULLTEXT auxiliary tables in the system tablespace", Severity.error,
-    "aurora", AURORA_DOC,
+    "aurora", doc_links.AURORA_PRECHECKS,
     detects="FULLTEXT index auxiliary tables stored in the system tablespace (space id 0, old MySQL bug "
             "#72132). Not checkable: auxiliary FTS tables and their space ids are InnoDB internals.",
     why="8.0 expects FTS auxiliary tables in the table's own tablespace.",
@@ -98,7 +97,7 @@ _register(
 
 _register(
     "auroraUpgradeCheckForDatafilePathInconsistency", "ibd data-file path inconsistency", Severity.error,
-    "aurora", AURORA_DOC,
+    "aurora", doc_links.AURORA_PRECHECKS,
     detects="Inconsistent .ibd file paths. Not checkable: file paths are in Aurora's storage layer. Only "
             "targets up to 3.03.0 are affected.",
     why="Upgrades to 3.03.0 and earlier fail on the inconsistent path.",
@@ -107,7 +106,7 @@ _register(
 
 _register(
     "auroraUpgradeCheckForInstanceLimit", "Writer instance class not supported by the upgrade", Severity.error,
-    "aurora", AURORA_DOC,
+    "aurora", doc_links.AURORA_PRECHECKS,
     detects="A writer on db.r6i.32xlarge while running Aurora MySQL 2.12.0 or 2.12.1. Not checkable from "
             "SQL: the instance class is an RDS API fact (DescribeDBInstances), not a database fact.",
     why="That combination cannot run the upgrade.",
@@ -115,7 +114,7 @@ _register(
     extra_fix="Check the writer class in the RDS console/API; move to 2.12.2 or later, or to a 24xlarge, first.")
 
 _register(
-    "auroraCheckRdsUpgradePrechecksTable", "RDS internal precheck table", Severity.error, "aurora", AURORA_DOC,
+    "auroraCheckRdsUpgradePrechecksTable", "RDS internal precheck table", Severity.error, "aurora", doc_links.AURORA_PRECHECKS,
     detects="Whether RDS's internal mysql.rds_upgrade_prechecks table is in order. Not checkable and not "
             "the DBA's to fix: RDS creates and manages it.",
     why="RDS records precheck state there; problems with it are internal to RDS.",
@@ -124,7 +123,7 @@ _register(
 
 _register(
     "auroraUpgradeCheckMissingInnodbMetadataForMysqlHostTable", "InnoDB metadata of mysql.host", Severity.error,
-    "aurora", AURORA_DOC,
+    "aurora", doc_links.AURORA_PRECHECKS,
     detects="Missing InnoDB metadata for the legacy mysql.host table. Not checkable: it is InnoDB-internal "
             "state that RDS handles.",
     why="The upgrade drops mysql.host and needs its InnoDB metadata to do so.",
@@ -133,7 +132,7 @@ _register(
 
 _register(
     "checkTableOutput", "CHECK TABLE ... FOR UPGRADE on every user table", Severity.error, "mysql-shell",
-    AURORA_DOC,
+    doc_links.AURORA_PRECHECKS,
     detects="Anything CHECK TABLE ... FOR UPGRADE reports on user tables (Aurora logs these as error, "
             "warning or notice; its documented example is a table missing because of a foreign-key "
             "charset mismatch). Not checkable from a read-only scan: CHECK TABLE opens and validates "

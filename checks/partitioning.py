@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
@@ -43,7 +44,7 @@ def _shared(tablespace: str | None) -> bool:
     severity=Severity.error,
     source="mysql-shell",
     since="8.0.13",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/mysql-nutshell.html#mysql-nutshell-removals",
+    doc_url=doc_links.MYSQL_80_REMOVALS,
     detects="Partitions (or partitioned tables) stored in a shared tablespace: a general tablespace or "
             "innodb_system.",
     why="8.0.13 removed support for placing table partitions in shared tablespaces; the upgrade refuses them.",

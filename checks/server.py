@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import index_part_bytes, live_facts, same_value, variable
 from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
-SHELL_DOC = "https://dev.mysql.com/doc/mysql-shell/8.0/en/mysql-shell-utilities-upgrade.html"
-PREREQ_DOC = "https://dev.mysql.com/doc/refman/8.0/en/upgrade-prerequisites.html"
-AURORA_PRECHECKS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"
 
 # Table names the 8.0 data dictionary and system schema create in `mysql` (MySQL Shell's list).
 DICTIONARY_TABLES = frozenset({
@@ -33,7 +31,7 @@ DICTIONARY_TABLES = frozenset({
 @check(
     id="mysqlSchema",
     title="Tables in mysql whose names collide with 8.0 dictionary tables",
-    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=PREREQ_DOC, scope=Scope.server,
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES, scope=Scope.server,
     aliases=("mysqlSchemaCheck",),
     detects="Tables in the mysql schema named like a table of the 8.0 data dictionary or system schema "
             "(" + ", ".join(sorted(DICTIONARY_TABLES)) + ").",
@@ -54,7 +52,7 @@ def mysql_schema(c, catalog: Catalog):
 @check(
     id="mysqlOrphanedRoutines",
     title="Stored routines whose schema no longer exists",
-    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=SHELL_DOC, scope=Scope.server,
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.SHELL_UPGRADE_CHECKER, scope=Scope.server,
     aliases=("mysqlOrphanedRoutinesCheck",),
     detects="Rows in mysql.proc (routines) whose database was dropped without them.",
     why="8.0 stores routines in the data dictionary, tied to an existing schema; an orphan cannot be "
@@ -80,7 +78,7 @@ def _blank_definer(definer: str | None) -> bool:
 @check(
     id="getTriggersWithNullDefiner",
     title="Triggers with a NULL or empty definer",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=AURORA_PRECHECKS_DOC, scope=Scope.server,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
     detects="Triggers whose DEFINER, as the server stores it, is NULL or empty (typically created by "
             "MySQL 5.0/5.1 before definers existed).",
     why="8.0 stores a definer for every trigger in the data dictionary; one without a definer cannot be migrated.",
@@ -99,7 +97,7 @@ def triggers_null_definer(c, catalog: Catalog):
 @check(
     id="getEventsWithNullDefiner",
     title="Events with a NULL or empty definer",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=AURORA_PRECHECKS_DOC, scope=Scope.server,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
     detects="Events whose definer in mysql.event is NULL or empty.",
     why="8.0 stores a definer for every event in the data dictionary; one without a definer cannot be migrated.",
     example="-- an event row in mysql.event with definer = ''",
@@ -117,7 +115,7 @@ def events_null_definer(c, catalog: Catalog):
 @check(
     id="getValueOfVariablelower_case_table_names",
     title="Upper-case schema or table names with lower_case_table_names=1",
-    severity=Severity.error, source="aurora", since="8.0.11", doc_url=AURORA_PRECHECKS_DOC, scope=Scope.server,
+    severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS, scope=Scope.server,
     detects="Schemas, tables and views with upper-case letters in their names while lower_case_table_names=1.",
     why="With lower_case_table_names=1 8.0 expects every name stored in lower case; a name created "
         "before the setting was changed cannot be matched in the data dictionary.",
@@ -146,7 +144,7 @@ _OLD_TEMPORAL_MARKERS = ("5.5 binary format", "mariadb-5.3")
 @check(
     id="oldTemporal",
     title="Temporal columns in the pre-5.6.4 storage format",
-    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=PREREQ_DOC, scope=Scope.server,
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES, scope=Scope.server,
     aliases=("oldTemporalCheck",),
     detects="TIME, DATETIME and TIMESTAMP columns still stored in the old (5.5) format. The server shows "
             "this only while show_old_temporals=ON (MySQL 5.7: COLUMN_TYPE gets '/* 5.5 binary format */'). "
@@ -188,7 +186,7 @@ def _row_format(catalog: Catalog, table) -> str | None:
 @check(
     id="mysqlIndexTooLarge",
     title="Indexes over 767 bytes on COMPACT/REDUNDANT tables",
-    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=PREREQ_DOC,
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
     aliases=("mysqlIndexTooLargeCheck", "auroraUpgradeCheckIndexLengthLimit"),
     detects="Index parts longer than 767 bytes (characters times bytes per character) on InnoDB tables "
             "with ROW_FORMAT=COMPACT or REDUNDANT (declared, or the server's innodb_default_row_format).",
@@ -262,7 +260,7 @@ REMOVED_VARIABLES = (
     id="removedSysVars",
     title="System variables removed in 8.0 that are set to a non-default value",
     severity=Severity.warning, source="mysql-shell", since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/added-deprecated-removed.html#optvars-removed",
+    doc_url=doc_links.MYSQL_80_REMOVED_OPTIONS,
     scope=Scope.server,
     detects="Global variables that no longer exist in 8.0 (" + ", ".join(n for n, _, _ in REMOVED_VARIABLES) +
             ") whose current value differs from the MySQL 5.7 default, i.e. someone (or the parameter group) "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks.dates import sql_mode_flags
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
@@ -32,7 +33,7 @@ def _flagged(c: Check, catalog: Catalog, flags: tuple[str, ...], what: str, fix:
     severity=Severity.notice,
     source="mysql-shell",
     since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/mysql-nutshell.html#mysql-nutshell-removals",
+    doc_url=doc_links.MYSQL_80_REMOVALS,
     detects="Routines, triggers and events whose stored sql_mode, and a global sql_mode, that contain a flag "
             "removed in 8.0: " + ", ".join(OBSOLETE_FLAGS) + ".",
     why="8.0 no longer knows these flags. The upgrade clears them from stored programs (their behaviour can "
@@ -53,7 +54,7 @@ def obsolete_sql_mode_flags(c: Check, catalog: Catalog):
     severity=Severity.warning,
     source="mysql-shell",
     since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/mysql-nutshell.html#mysql-nutshell-removals",
+    doc_url=doc_links.MYSQL_80_REMOVALS,
     detects="Routines, triggers and events whose stored sql_mode, and a global sql_mode, that contain MAXDB.",
     why="MAXDB is removed in 8.0 and cleared on upgrade. Under MAXDB, TIMESTAMP columns created by the object "
         "were DATETIME; without it they become TIMESTAMP, with its range and time zone semantics.",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import (declared_names, empty_dot_table, group_by_order, lines_of, query_cache_syntax,
                          stored_code, unquoted_words, words_at)
 from upgrade_cli.checks.keywords import RESERVED_IN_80
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
-
-_SHELL_DESCRIPTIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.upgrade-prechecks.descriptions.html"
 
 
 @check(
@@ -42,7 +41,7 @@ def group_by_asc(c: Check, catalog: Catalog):
     severity=Severity.error,
     source="mysql-shell",
     since="8.0.3",
-    doc_url=_SHELL_DESCRIPTIONS + "#depreciatedSyntaxCheck",
+    doc_url=doc_links.AURORA_PRECHECKS + "#depreciatedSyntaxCheck",
     detects="Views, routines, triggers and events that use SQL_CACHE, SQL_NO_CACHE or QUERY CACHE "
             "(FLUSH/RESET QUERY CACHE).",
     why="The query cache was removed in 8.0 and its syntax with it: the objects no longer parse.",
@@ -67,7 +66,7 @@ def depreciated_syntax(c: Check, catalog: Catalog):
     severity=Severity.error,
     source="mysql-shell",
     since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/upgrading-from-previous-series.html",
+    doc_url=doc_links.MYSQL_UPGRADING_FROM_57,
     detects="Routines, triggers and events whose body names a table as `.tbl` (a leading dot and no schema).",
     why="The `.tbl` identifier syntax was deprecated in 5.7 and removed in 8.0: the body no longer parses.",
     example="CREATE PROCEDURE p() DELETE FROM .orders;",
@@ -90,7 +89,7 @@ def empty_dot_table_syntax(c: Check, catalog: Catalog):
     severity=Severity.error,
     source="mysql-shell",
     since="8.0.11",
-    doc_url="https://dev.mysql.com/doc/refman/8.0/en/keywords.html",
+    doc_url=doc_links.MYSQL_KEYWORDS,
     detects="Routines, triggers and events that will not parse in 8.0 because a word reserved new in 8.0 is "
             "used unquoted: as a DECLAREd variable, cursor or condition, a label, or anywhere in the body as a "
             "column or table name (parameter names are not checked: collectors keep them without quotes). (Views are stored with backquoted names, so the server "

@@ -8,6 +8,11 @@ if ! command -v mariadbd >/dev/null 2>&1 || ! command -v mariadb-dump >/dev/null
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server mariadb-client >/dev/null
 fi
+# the dossier's real-browser test renders its HTML in headless chromium
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

@@ -7,6 +7,7 @@ throttling through the named fake timeline (tests/fakes/rds_bluegreen_fake.py).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import boto3
 import pytest
@@ -69,7 +70,7 @@ def test_dry_run_prints_the_exact_call_and_makes_none(world, aws, tmp_path):
     ("v57_target_group", "target-cluster-group", "is family aurora-mysql5.7, expected aurora-mysql8.0"),
     ("missing_instance_group", "target-instance-group", "no-such-group"),
     ("bad_version", "target-version", "8.0.mysql_aurora.3.01.0 is not a valid upgrade target"),
-    ("precheck_errors", "precheck-report", "2 error finding(s) block the upgrade"),
+    ("precheck_errors", "precheck-report", "4 error finding(s) block the upgrade, first: "),
 ])
 def test_a_failed_gate_stops_the_create(world, aws, tmp_path, setup, gate, message):
     rds = boto3.client("rds")
@@ -88,9 +89,14 @@ def test_a_failed_gate_stops_the_create(world, aws, tmp_path, setup, gate, messa
     elif setup == "bad_version":
         args[args.index("8.0")] = "8.0.mysql_aurora.3.01.0"
     elif setup == "precheck_errors":
-        report = tmp_path / "precheck.json"
-        report.write_text(json.dumps({"counts": {"error": 2, "warning": 1, "notice": 0}}))
-        args += ["--precheck-report", str(report)]
+        from typer.testing import CliRunner
+
+        from upgrade_cli.main import app
+
+        dump = Path(__file__).parent / "fixtures/dumps/legacy_small.sql"
+        scan = CliRunner().invoke(app, ["precheck", "--ddl", str(dump), "--out", str(tmp_path / "precheck")])
+        assert scan.exit_code == 1, scan.output
+        args += ["--precheck-report", str(tmp_path / "precheck" / "report.json")]
     result = run_cli(tmp_path, *args, "--name", "bg1")
     assert result.exit_code == 1, result.output
     assert f"gate(s) failed: {gate}" in result.output

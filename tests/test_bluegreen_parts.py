@@ -19,10 +19,10 @@ from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, build_blue, journ
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from upgrade_cli import aws as awsmod
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.bluegreen.gates import is_ddl
 from upgrade_cli.bluegreen.journal import Journal, journal_dir
 from upgrade_cli.bluegreen.waiter import PollSettings, View, WaitAborted, wait_for
 from upgrade_cli.cli_common import ToolError
+from upgrade_cli.sqltext import is_ddl
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -143,11 +143,17 @@ def test_invalid_names_are_refused():
     ("/* pt-osc */ alter table t engine=InnoDB", True),
     ("  CREATE INDEX i ON t (c)", True),
     ("OPTIMIZE TABLE t", True),
+    ("ANALYZE TABLE t", True),
+    ("REPAIR TABLE t", True),
+    ("CREATE USER 'u'@'%' IDENTIFIED BY 'x'", False),
+    ("DROP ROLE r", False),
+    ("CREATE TEMPORARY TABLE tmp (a INT)", False),
     ("SELECT 'ALTER TABLE t'", False),
     ("INSERT INTO alter_log VALUES (1)", False),
     (None, False),
 ])
 def test_ddl_recognition_ignores_comments_and_literals(sql, ddl):
+    """One definition of DDL (sqltext.is_ddl) for the switchover gate, auroraCheckDDLRecovery and bench."""
     assert is_ddl(sql) is ddl
 
 

@@ -1,7 +1,12 @@
-"""What every command shares: consoles, exit codes, and the one-line error contract.
+"""What every command shares: consoles, the shared options, and the one-line error contract.
 
-Every command body runs under :func:`guarded`, so bad input, a lost connection or an AWS error
-becomes one line on stderr and a non-zero exit, never a traceback.
+How a command runs (httpie's ``program()`` / ``main()`` split): the function a stage registers on
+its :class:`App` is the program. It returns ``None`` (success) or an :class:`ExitStatus`, or
+raises a :class:`ToolError`; it never raises ``typer.Exit`` or calls ``sys.exit``. ``App.command``
+wraps every such function in :func:`guarded` by construction, and :func:`status_of` is the one
+place an exception becomes a line on stderr and an exit status (``main.run`` uses it too, for
+click's usage errors). So bad input, a lost connection or an AWS error is one line and a non-zero
+exit, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,65 +18,157 @@ import math
 import os
 import stat
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Annotated, Any, Callable, Optional, TypeVar
 
 import typer
 from rich.console import Console
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1  # findings at or above --fail-on, a failed gate, a regression
-EXIT_ERROR = 2  # usage, input, connection or API error
-EXIT_INTERRUPTED = 130
+from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
+
+__all__ = ["App", "Blocked", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "RegionOpt", "ToolError",
+           "YesOpt", "console", "decode_text", "err_console", "format_option", "guarded", "one_line", "open_input",
+           "read_input", "read_json",
+           "status_of"]
+
+# The old names of the statuses, for code written before ExitStatus: prefer ExitStatus (or Blocked).
+EXIT_OK = ExitStatus.OK
+EXIT_FINDINGS = ExitStatus.FINDINGS
+EXIT_ERROR = ExitStatus.ERROR
+EXIT_INTERRUPTED = ExitStatus.INTERRUPTED
 
 console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
+_UsageError = typer.BadParameter.__mro__[1]  # click's UsageError, wherever typer takes click from
 
-class ToolError(Exception):
-    """An expected failure with a message fit for the operator: printed as one line."""
+F = TypeVar("F", bound=Callable[..., Any])
 
-    def __init__(self, message: str, exit_code: int = EXIT_ERROR):
-        super().__init__(message)
-        self.exit_code = exit_code
 
+# --------------------------------------------------------------------------------------------
+# Shared options: every command spells these flags the same way (connection flags: connect.py)
+# --------------------------------------------------------------------------------------------
 
 class OutputFormat(str, enum.Enum):
     console = "console"
     json = "json"
     md = "md"
+    html = "html"
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+class _Refused(str):
+    """A value an option parser refused, carried into the command: its complaint is then one
+    ``error:`` line like any other bad input (click would draw a box around it)."""
 
+    message: str
+
+    def __new__(cls, value: str, message: str) -> _Refused:
+        obj = super().__new__(cls, value)
+        obj.message = message
+        return obj
+
+
+def format_option(*allowed: OutputFormat) -> Any:
+    """The one ``--format``/``-f`` option type: the formats this command renders, same help everywhere."""
+    names = [f.value for f in allowed]
+    choices = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+
+    def parse(value: str) -> Any:
+        text = str(getattr(value, "value", value)).strip().lower()
+        if text in names:
+            return OutputFormat(text)
+        return _Refused(str(value), f"unknown --format {str(value)!r}: --format must be one of {', '.join(names)}")
+
+    return Annotated[OutputFormat, typer.Option("--format", "-f", parser=parse, metavar="|".join(names),
+                                                help=f"Output format: {choices}.")]
+
+
+RegionOpt = Annotated[Optional[str], typer.Option(
+    "--region", help="AWS Region for API calls and --iam tokens (default: your AWS configuration).")]
+ProfileOpt = Annotated[Optional[str], typer.Option(
+    "--profile", help="AWS named profile (default: your AWS configuration).")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
+
+
+# --------------------------------------------------------------------------------------------
+# The error contract
+# --------------------------------------------------------------------------------------------
 
 def one_line(text: str) -> str:
     """Collapse whitespace so an error message stays on one line."""
     return " ".join(str(text).split())
 
 
+def status_of(exc: BaseException) -> ExitStatus:
+    """The one place an exception becomes one line on stderr and an exit status."""
+    if isinstance(exc, ToolError):
+        line, status = f"error: {one_line(str(exc))}", exc.exit_status
+    elif isinstance(exc, KeyboardInterrupt):
+        line, status = "interrupted", ExitStatus.INTERRUPTED
+    elif isinstance(exc, _UsageError):
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: show its help, as typer would
+            typer.echo(exc.ctx.get_help() if exc.ctx else "")
+            return ExitStatus.ERROR
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        line, status = f"error: {one_line(exc.format_message())}{hint}", ExitStatus.ERROR
+    elif isinstance(exc, typer.Abort):
+        line, status = "aborted", ExitStatus.ERROR
+    else:  # the contract is "never a traceback": a bug is still one line
+        line, status = f"error: internal: {type(exc).__name__}: {one_line(str(exc))}", ExitStatus.ERROR
+    err_console.print(line, markup=False)
+    return status
+
+
 def guarded(fn: F) -> F:
-    """Turn ToolError, Ctrl-C and unexpected exceptions into one stderr line and an exit code."""
+    """Run a command body under the contract: its ExitStatus or exception becomes the exit code.
+
+    ``App.command`` applies this to every command; applying it twice is harmless.
+    """
+    if getattr(fn, "__guarded__", False):
+        return fn
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
+            refused = [v for v in kwargs.values() if isinstance(v, _Refused)]
+            if refused:
+                raise ToolError(refused[0].message)
             for name, value in kwargs.items():  # click's FloatRange lets NaN through; every comparison with it is false
                 if isinstance(value, float) and not math.isfinite(value):
                     raise ToolError(f"--{name.replace('_', '-')} must be a finite number, not {value}")
-            return fn(*args, **kwargs)
-        except typer.Exit:
+            result = fn(*args, **kwargs)
+            status = ExitStatus.OK if result is None else ExitStatus(result)
+        except typer.Exit:  # click's own exits (--help, a parser's exit): not ours to change
             raise
-        except ToolError as exc:
-            err_console.print(f"error: {one_line(str(exc))}", markup=False)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            err_console.print("interrupted", markup=False)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except Exception as exc:  # noqa: BLE001 - the contract is "never a traceback"
-            err_console.print(f"error: internal: {type(exc).__name__}: {one_line(str(exc))}", markup=False)
-            raise typer.Exit(EXIT_ERROR) from None
+        except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - every failure is one line
+            status = status_of(exc)
+        if status is not ExitStatus.OK:
+            raise typer.Exit(int(status))
 
+    wrapper.__guarded__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+class App(typer.Typer):
+    """The ``typer.Typer`` of every stage: each command it registers runs under :func:`guarded`.
+
+    The contract comes with the app, not from a decorator someone may forget
+    (``tests/test_cli_contract.py`` walks every registered command).
+    """
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("no_args_is_help", True)
+        kwargs.setdefault("add_completion", False)
+        kwargs.setdefault("pretty_exceptions_enable", False)  # errors are one line; never dump locals
+        super().__init__(**kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(fn: F) -> F:
+            return register(guarded(fn))
+
+        return decorator
 
 
 # Inputs are read whole: a limit keeps a wrong path (a disk image, /dev/zero) from exhausting memory.
@@ -152,3 +249,15 @@ def read_json(path: str | Path, what: str) -> Any:
                         f"({exc.msg})") from None
     except RecursionError:
         raise ToolError(f"{path} is not a {what}: JSON nested too deeply") from None
+
+
+def write_output(text: str, out: Path | None, done: str) -> None:
+    """A rendered report to stdout, or to ``out`` with ``done → out`` on stderr; a write error is one line."""
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ToolError(f"cannot write {out}: {exc.strerror}") from None
+    err_console.print(f"{done} → {out}", markup=False)

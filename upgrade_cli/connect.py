@@ -27,6 +27,7 @@ import pymysql
 import rich.markup
 import typer
 
+from upgrade_cli import cli_common
 from upgrade_cli.cli_common import ToolError, err_console, read_input
 
 DEFAULT_PORT = 3306
@@ -269,7 +270,7 @@ DefaultsFileOpt = Annotated[Optional[Path], typer.Option(
     "--defaults-file", help="MySQL option file to read (\\[client] section) instead of ~/.my.cnf.")]
 SslCaOpt = Annotated[Optional[str], typer.Option("--ssl-ca", help="CA bundle (PEM) to verify the server's TLS certificate.")]
 IamOpt = Annotated[bool, typer.Option("--iam", help="Authenticate with an RDS IAM auth token (needs --ssl-ca).")]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS region for --iam (default: the AWS default region).")]
+RegionOpt = cli_common.RegionOpt  # --region is shared with the AWS commands: it lives in cli_common
 
 
 # --------------------------------------------------------------------------------------------

@@ -160,6 +160,27 @@ def _read_quoted(sql: str, i: int, quote: str) -> tuple[str, int]:
     return "".join(out), n
 
 
+# What "DDL" means everywhere in this tool (the switchover gate, auroraCheckDDLRecovery, bench's
+# replay filter): a statement that changes the data dictionary or rebuilds a table under a metadata
+# lock. Decisions, so the three callers cannot drift apart again:
+# - ANALYZE / OPTIMIZE / REPAIR TABLE count: they take metadata locks, and OPTIMIZE on InnoDB is a
+#   table rebuild (ALTER TABLE ... FORCE), so they hold up a switchover or an upgrade like an ALTER.
+# - CREATE/ALTER/DROP/RENAME USER or ROLE, and GRANT/REVOKE, do not: account management changes no
+#   table and takes no table metadata lock (bench skips them anyway, as administration).
+# - CREATE/DROP TEMPORARY TABLE does not: it is session-local and never reaches the dictionary.
+DDL_VERBS = frozenset({"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "ANALYZE", "OPTIMIZE", "REPAIR"})
+_NOT_DDL_OBJECTS = frozenset({"USER", "ROLE", "TEMPORARY"})
+
+
+def is_ddl(statement: str | None) -> bool:
+    """Whether a statement is DDL in the sense above (comments and version comments handled by the lexer)."""
+    words = [t for t in tokenize(statement or "")[:3]]
+    if not words or words[0].kind != "word" or words[0].upper not in DDL_VERBS:
+        return False
+    second = words[1] if len(words) > 1 else None
+    return not (second is not None and second.kind == "word" and second.upper in _NOT_DDL_OBJECTS)
+
+
 def quote_ident(name: str) -> str:
     """Backquote an identifier for generated fix SQL."""
     return "`" + name.replace("`", "``") + "`"

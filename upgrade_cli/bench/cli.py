@@ -9,7 +9,6 @@ not fail. Errors (bad input, unreachable server) exit 2.
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,22 +19,16 @@ from upgrade_cli.bench.compare import CompareOptions, compare as compare_results
 from upgrade_cli.bench.render import render_console, render_html, render_json, render_markdown, summary_line
 from upgrade_cli.bench.replay import RunOptions, run_workload
 from upgrade_cli.bench.workload import Workload
-from upgrade_cli.cli_common import ToolError, console, err_console, guarded
-from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, RegionOpt, SocketOpt,
-                                 SslCaOpt, UserOpt, open_connection, resolve)
+from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
+                                    format_option, write_output)
+from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, SocketOpt, SslCaOpt,
+                                 UserOpt, open_connection, resolve)
 
-app = typer.Typer(help="Capture slow queries, replay them on blue and green, compare.", no_args_is_help=True)
-
-
-class CompareFormat(str, enum.Enum):
-    console = "console"
-    json = "json"
-    md = "md"
-    html = "html"
+app = App(help="Capture slow queries, replay them on blue and green, compare.")
+FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)
 
 
 @app.command("capture")
-@guarded
 def capture(
     out: Annotated[Path, typer.Option("--out", "-o", help="Workload file to write (JSON).")] = Path("workload.json"),
     slow_log: Annotated[Optional[Path], typer.Option("--slow-log", help="Read a MySQL/MariaDB/Aurora slow query log.")] = None,
@@ -82,7 +75,6 @@ def capture(
 
 
 @app.command("run")
-@guarded
 def run(
     workload: Annotated[Path, typer.Option("--workload", "-w", help="Workload file from `bench capture`.")],
     blue: Annotated[str, typer.Option("--blue", help="Blue (current) server DSN, e.g. mysql://user@host:3306/db.")],
@@ -115,33 +107,25 @@ def run(
 
 
 @app.command("compare")
-@guarded
 def compare(
     result: Annotated[Path, typer.Argument(help="Results file from `bench run`.")],
-    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="console, json, md or html.")] = CompareFormat.console,
+    fmt: FormatOpt = OutputFormat.console,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
     threshold: Annotated[float, typer.Option("--threshold", help="A regression's interval must lie above this green/blue ratio.")] = 1.10,
     floor_ms: Annotated[float, typer.Option("--floor-ms", help="…and its p50 must be this many ms slower.")] = 1.0,
     confidence: Annotated[float, typer.Option("--confidence", help="Confidence level of the interval.")] = 0.95,
-) -> None:
+) -> ExitStatus:
     """Per-shape latency verdicts and every difference. Exit 1 on regressions or differences."""
     data = compare_results(result, CompareOptions(threshold=threshold, floor_ms=floor_ms, confidence=confidence))
-    if fmt is CompareFormat.console and out is None:
+    if fmt is OutputFormat.console and out is None:
         render_console(data, console)
     else:
-        text = {CompareFormat.json: render_json, CompareFormat.md: render_markdown, CompareFormat.html: render_html,
-                CompareFormat.console: _plain_console}[fmt](data)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            try:
-                out.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise ToolError(f"cannot write {out}: {exc.strerror}") from None
-            err_console.print(f"{summary_line(data)} → {out}", markup=False)
+        text = {OutputFormat.json: render_json, OutputFormat.md: render_markdown, OutputFormat.html: render_html,
+                OutputFormat.console: _plain_console}[fmt](data)
+        write_output(text, out, summary_line(data))
     if not data["complete"]:
         err_console.print("warning: the run did not finish (no end record): results are partial", markup=False)
-    raise typer.Exit(data["exit_code"])
+    return ExitStatus.of_findings(data["summary"]["failing"])
 
 
 def _plain_console(data: dict) -> str:

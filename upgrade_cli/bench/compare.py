@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from upgrade_cli.bench.replay import RESULTS_FORMAT
-from upgrade_cli.cli_common import EXIT_FINDINGS, EXIT_OK, ToolError, open_input
+from upgrade_cli.cli_common import open_input
+from upgrade_cli.outcome import ExitStatus, ToolError
 from upgrade_cli.sqltext import redact_statement
 
 FAILING_KINDS = ("regression", "result_differs", "order_differs", "error_one_side", "error_differs",
@@ -249,6 +250,7 @@ def compare(path: Path, opts: CompareOptions | None = None) -> dict[str, Any]:
     failing = sum(counts[k] for k in FAILING_KINDS)
     ordered_shapes = sorted(shapes.values(), key=lambda s: (_verdict_rank(s.verdict), -(s.ratio or 0)))
     return {
+        "bench_format": 1,  # handoffs.read_bench rejects another number
         "run": {k: header.get(k) for k in ("blue", "green", "options", "workload", "started")},
         "complete": end is not None,
         "wall_s": end.get("wall_s") if end else None,
@@ -261,7 +263,7 @@ def compare(path: Path, opts: CompareOptions | None = None) -> dict[str, Any]:
                     "warning_differences": counts["warnings_differ"], "plan_changes": counts["plan_change"],
                     "unstable": counts["unstable"], "errors_both": counts["error_both"],
                     "failing": failing},
-        "exit_code": EXIT_FINDINGS if failing else EXIT_OK,
+        "exit_code": int(ExitStatus.of_findings(failing)),  # what `bench compare` exits with
         "shapes": [s.to_dict() for s in ordered_shapes],
         "findings": sorted(findings, key=lambda f: (_kind_rank(f["kind"]), f["digest"], f.get("sample") or 0)),
     }

@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from upgrade_cli.sqltext import Token, tokenize
+from upgrade_cli.sqltext import DDL_VERBS, Token, tokenize
 
 _WRITE_WORDS = {"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "LOAD", "CALL", "DO", "HANDLER"}
-_DDL_WORDS = {"CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME", "GRANT", "REVOKE", "ANALYZE", "OPTIMIZE", "REPAIR",
-              "FLUSH", "KILL", "INSTALL", "UNINSTALL", "PURGE", "RESET", "LOCK", "UNLOCK"}
+# administration that is not DDL (sqltext.is_ddl) but must not be replayed either
+_ADMIN_WORDS = {"GRANT", "REVOKE", "FLUSH", "KILL", "INSTALL", "UNINSTALL", "PURGE", "RESET", "LOCK", "UNLOCK"}
 # functions that change server state even inside a SELECT
 _SIDE_EFFECT_FUNCTIONS = {"GET_LOCK", "RELEASE_LOCK", "RELEASE_ALL_LOCKS", "NEXTVAL", "SETVAL", "LASTVAL",
                           "SLEEP", "BENCHMARK", "MASTER_POS_WAIT", "SOURCE_POS_WAIT", "WAIT_FOR_EXECUTED_GTID_SET",
@@ -66,7 +66,7 @@ def read_only_reason(sql: str) -> str | None:
         return "session statement (SET/USE)"
     if first in _WRITE_WORDS:
         return f"writes data ({first})"
-    if first in _DDL_WORDS:
+    if first in DDL_VERBS or first in _ADMIN_WORDS:
         return f"DDL or administration ({first})"
     if first == "WITH":
         main = _statement_after_ctes(tokens)

@@ -16,17 +16,14 @@ from upgrade_cli import aws, connect
 from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
 from upgrade_cli.bluegreen.waiter import PollSettings, render
-from upgrade_cli.cli_common import ToolError, console, guarded
+from upgrade_cli.cli_common import (App, DryRunOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console,
+                                    format_option)
 
-app = typer.Typer(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.",
-                  no_args_is_help=True)
+app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
+FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
 
-RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS Region (default: the AWS default).")]
-ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="AWS profile.")]
 JournalOpt = Annotated[Optional[Path], typer.Option(
     "--journal-dir", envvar=ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 PollOpt = Annotated[float, typer.Option("--poll-interval", min=0, help="Seconds between status polls.")]
 PrecheckOpt = Annotated[Optional[Path], typer.Option(
     "--precheck-report", help="Precheck JSON report (or AWS upgrade-prechecks.log); any error blocks.")]
@@ -54,7 +51,6 @@ def _connector(dsn: str | None, host: str | None = None, port: int | None = None
 
 
 @app.command("create")
-@guarded
 def create(
     cluster: Annotated[str, typer.Option("--cluster", help="The blue (source) Aurora MySQL 2 cluster.")],
     target_version: Annotated[str, typer.Option("--target-version", help="8.0 or a full 8.0.mysql_aurora.3.x.y.")],
@@ -88,22 +84,19 @@ def create(
 
 
 @app.command("status")
-@guarded
 def status(
     ident: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Deployment id (bgd-…) or name; "
                                                                         "omit to list all.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="console or json.")] = "console",
+    fmt: FormatOpt = OutputFormat.console,
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     journal: JournalOpt = None,
 ) -> None:
     """Show a deployment: status, tasks, switchover members, green endpoints, replica lag."""
-    if fmt not in ("console", "json"):
-        raise ToolError(f"unknown --format {fmt!r}: use console or json")
     ctx = _context(region, profile, journal)
     if ident is None:
         items = orch.list_report(ctx)
-        if fmt == "json":
+        if fmt == OutputFormat.json:
             typer.echo(json.dumps(items, indent=2))
             return
         if not items:
@@ -113,7 +106,7 @@ def status(
                           f"{d['Source']} → {d['Target']}", markup=False, highlight=False)
         return
     report = orch.status_report(ctx, ident)
-    if fmt == "json":
+    if fmt == OutputFormat.json:
         typer.echo(json.dumps(report, indent=2))
         return
     _print_status(report)
@@ -138,7 +131,6 @@ def _print_status(report: dict[str, Any]) -> None:
 
 
 @app.command("switchover")
-@guarded
 def switchover(
     ident: Annotated[str, typer.Argument(metavar="ID", help="Deployment id (bgd-…) or name.")],
     timeout: Annotated[int, typer.Option("--timeout", min=30, max=3600,
@@ -174,7 +166,6 @@ def switchover(
 
 
 @app.command("cleanup")
-@guarded
 def cleanup(
     ident: Annotated[str, typer.Argument(metavar="ID", help="Deployment id (bgd-…) or name.")],
     delete_old_blue: Annotated[bool, typer.Option(

@@ -18,8 +18,9 @@ from rich.table import Table
 
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.cli_common import ToolError, read_json
-from upgrade_cli.sqltext import tokenize
+from upgrade_cli.cli_common import ToolError
+from upgrade_cli.handoffs import read_bench, read_precheck
+from upgrade_cli.sqltext import is_ddl
 
 PASS, FAIL, WARN, SKIP, OVERRIDDEN = "pass", "fail", "warn", "skip", "overridden"
 V3_FAMILY = "aurora-mysql8.0"
@@ -29,7 +30,6 @@ CREATE_GATES = ("source-cluster", "binlog-format", "writer-in-sync", "target-clu
 SWITCHOVER_GATES = ("deployment-available", "members-available", "replica-lag", "replica-status",
                     "long-transactions", "running-ddl", "prepared-xa", "precheck-report", "bench-report")
 
-DDL_WORDS = {"ALTER", "CREATE", "DROP", "RENAME", "TRUNCATE", "OPTIMIZE", "REPAIR", "ANALYZE"}
 MDL_WAIT = "metadata lock"
 
 
@@ -159,58 +159,33 @@ def target_version(rds: Any, source_version: str, requested: str) -> tuple[Gate,
 # ---------------------------------------------------------------------------------------------
 
 
-def _load_report(path: Path) -> dict[str, Any]:
-    data = read_json(path, "report")
-    if not isinstance(data, dict):
-        raise ToolError(f"report {path} is not a JSON object")
-    return data
-
-
-def _count(data: dict[str, Any], *keys: str) -> int | None:
-    """The first count found under ``counts``/``summary`` or at the top level, for any of ``keys``."""
-    for where in (data.get("counts"), data.get("summary"), data):
-        if isinstance(where, dict):
-            for key in keys:
-                value = where.get(key)
-                if isinstance(value, bool):
-                    continue
-                if isinstance(value, int):
-                    return value
-                if isinstance(value, list):
-                    return len(value)
-    return None
-
-
 def precheck_report(path: Path | None) -> Gate:
-    """Our precheck report (docs/report-format.md: ``counts.error``, ``complete``) or AWS's
-    ``upgrade-prechecks.log`` (``errorCount``)."""
+    """Our precheck report.json or AWS's ``upgrade-prechecks.log``, read by ``handoffs.read_precheck``."""
     if path is None:
         return Gate("precheck-report", SKIP, "no --precheck-report given")
-    data = _load_report(path)
-    errors = _count(data, "error", "errorCount")
-    if errors is None:
-        return Gate("precheck-report", FAIL, f"{path}: no error count found; is it a precheck report?")
-    if errors:
-        return Gate("precheck-report", FAIL, f"{path}: {errors} error finding(s) block the upgrade")
-    if "complete" in data and data["complete"] is not True:  # "false", 0, null: anything but true is not complete
-        return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({data.get('incomplete_reason')}): "
+    report = read_precheck(path)
+    if report.errors:
+        first = report.blocking[0] if report.blocking else None
+        named = f", first: {first.check_id} at {first.where}" if first else ""
+        return Gate("precheck-report", FAIL, f"{path}: {report.errors} error finding(s) block the upgrade{named}")
+    if not report.complete:
+        return Gate("precheck-report", FAIL, f"{path}: the scan is incomplete ({report.incomplete_reason}): "
                                              "no errors found so far is not a pass")
+    if report.crashed_checks:
+        return Gate("precheck-report", FAIL, f"{path}: check(s) crashed, so their result is unknown: "
+                                             f"{', '.join(report.crashed_checks)}")
     return Gate("precheck-report", PASS, f"{path}: no errors")
 
 
 def bench_report(path: Path | None) -> Gate:
-    """``bench compare --format json`` output: ``summary.failing`` counts regressions and differences."""
+    """``bench compare --format json`` output, read by ``handoffs.read_bench``: regressions and differences block."""
     if path is None:
         return Gate("bench-report", SKIP, "no --bench-report given")
-    data = _load_report(path)
-    failing = _count(data, "failing")
-    if failing is None:
-        return Gate("bench-report", FAIL, f"{path}: no summary.failing count found; is it a bench compare report?")
-    if failing:
-        regressions = _count(data, "regressions") or 0
-        return Gate("bench-report", FAIL, f"{path}: {failing} failing finding(s) between blue and green "
-                                          f"({regressions} latency regression(s))")
-    if "complete" in data and data["complete"] is not True:
+    report = read_bench(path)
+    if report.failing:
+        return Gate("bench-report", FAIL, f"{path}: {report.failing} failing finding(s) between blue and green "
+                                          f"({len(report.regressions)} latency regression(s))")
+    if not report.complete:
         return Gate("bench-report", FAIL, f"{path}: the bench run is incomplete: no failures so far is not a pass")
     return Gate("bench-report", PASS, f"{path}: no regressions or differences")
 
@@ -304,12 +279,6 @@ def long_transactions(conn: Any | None, max_seconds: int) -> Gate:
                           for r in rows[:5])
         return Gate("long-transactions", FAIL, f"{len(rows)} transaction(s) open ≥ {max_seconds}s on blue: {shown}")
     return Gate("long-transactions", PASS, f"no transaction open ≥ {max_seconds}s on blue")
-
-
-def is_ddl(statement: str | None) -> bool:
-    """Whether a processlist statement is DDL (comments and version comments handled by the lexer)."""
-    tokens = tokenize(statement or "")
-    return bool(tokens) and tokens[0].kind == "word" and tokens[0].upper in DDL_WORDS
 
 
 def running_ddl(conn: Any | None) -> Gate:

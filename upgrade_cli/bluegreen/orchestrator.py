@@ -23,7 +23,8 @@ from upgrade_cli.bluegreen import gates as G
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
 from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, WaitAborted, wait_for
-from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console
+from upgrade_cli.cli_common import console
+from upgrade_cli.outcome import Blocked, ToolError
 
 CALLED = "called"  # the switchover call returned; the outcome is still to be seen
 OPEN = (INTENT, CALLED, INFO)  # started, outcome unknown (INFO: a wait gave up): never call again, look it up
@@ -63,7 +64,7 @@ def confirm(ctx: Context, question: str) -> None:
     if ctx.yes:
         return
     if not typer.confirm(question, default=False):
-        raise ToolError("aborted: nothing was changed", EXIT_FINDINGS)
+        raise Blocked("aborted: nothing was changed")
 
 
 def _gates_record(gates: list[G.Gate]) -> list[dict[str, str]]:
@@ -194,7 +195,7 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
     if failed:
         if not ctx.dry_run:
             journal.write("create", "gates", FAILED, inputs=req.inputs(), gates=_gates_record(gates))
-        raise ToolError(f"not creating {name}: gate(s) failed: {', '.join(failed)}", EXIT_FINDINGS)
+        raise Blocked(f"not creating {name}: gate(s) failed: {', '.join(failed)}")
     params: dict[str, Any] = {"BlueGreenDeploymentName": name, "Source": cluster["DBClusterArn"],
                               "TargetEngineVersion": resolved["version"] or req.target_version,
                               "TargetDBClusterParameterGroupName": req.cluster_group}
@@ -334,8 +335,8 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     if failed:
         if not ctx.dry_run:
             journal.write("switchover", "switchover-gates", FAILED, deployment_id=ident, gates=_gates_record(gates))
-        raise ToolError(f"switchover of {ident} stopped: gate(s) failed: {', '.join(failed)} "
-                        "(fix the cause, or accept the risk with --override GATE)", EXIT_FINDINGS)
+        raise Blocked(f"switchover of {ident} stopped: gate(s) failed: {', '.join(failed)} "
+                      "(fix the cause, or accept the risk with --override GATE)")
     params = {"BlueGreenDeploymentIdentifier": ident, "SwitchoverTimeout": req.timeout}
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
@@ -425,7 +426,7 @@ def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | No
     if problems:
         journal.write("switchover", "verify", FAILED, engine_version=version, sql_version=sql_version,
                       error="; ".join(problems))
-        raise ToolError(f"verification after switchover failed: {'; '.join(problems)}", EXIT_FINDINGS)
+        raise Blocked(f"verification after switchover failed: {'; '.join(problems)}")
     journal.write("switchover", "verify", DONE, engine_version=version, sql_version=sql_version)
     console.print(f"verified: {blue_name} now runs {version}" + (f"; endpoint reports {sql_version}" if sql_version
                                                                  else ""), markup=False)

@@ -17,7 +17,8 @@ from rich.live import Live
 from rich.table import Table
 
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console
+from upgrade_cli.cli_common import console
+from upgrade_cli.outcome import Blocked, ToolError
 
 MAX_BACKOFF_S = 300
 
@@ -31,11 +32,11 @@ class PollSettings:
     clock: Callable[[], float] = field(default=time.monotonic)
 
 
-class DeploymentFailed(ToolError):
+class DeploymentFailed(Blocked):
     """The deployment reached a failure state: an outcome, not a tool error (exit 1)."""
 
     def __init__(self, message: str, snapshot: dict[str, Any]):
-        super().__init__(message, EXIT_FINDINGS)
+        super().__init__(message)
         self.snapshot = snapshot
 
 

@@ -10,23 +10,20 @@ import typer
 from rich.table import Table
 
 from upgrade_cli import aws
-from upgrade_cli.cli_common import EXIT_FINDINGS, OutputFormat, ToolError, console, err_console, guarded
+from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
+                                    YesOpt, console, err_console, format_option)
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
 from upgrade_cli.params.plan import build_plan, execute, plan_calls
 from upgrade_cli.params.render import render_plan, render_report
 
-app = typer.Typer(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.",
-                  no_args_is_help=True)
+app = App(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.")
 
 ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS Region (default: your AWS config).")]
-ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="AWS named profile.")]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="console, json or md (to stdout).")]
+FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md)
 
 
 @app.command("diff")
-@guarded
 def diff(
     cluster: ClusterOpt = None,
     region: RegionOpt = None,
@@ -66,15 +63,14 @@ def diff(
 
 
 @app.command("plan")
-@guarded
 def plan(
     cluster: Annotated[str, typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")],
     name: Annotated[str, typer.Option("--name", help="Base name: creates NAME-cluster and NAME-instance groups.")],
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     apply: Annotated[bool, typer.Option("--apply", help="Create/modify the 8.0 groups (asks first).")] = False,
-    yes: Annotated[bool, typer.Option("--yes", help="With --apply: do not ask for confirmation.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls --apply would make.")] = False,
+    yes: YesOpt = False,
+    dry_run: DryRunOpt = False,
     output_format: FormatOpt = OutputFormat.console,
 ) -> None:
     """Plan aurora-mysql8.0 groups that carry over the cluster's settings; --apply makes them (idempotent)."""
@@ -97,14 +93,12 @@ def plan(
     if dry_run or not calls:
         return
     if not yes and not typer.confirm(f"Apply {len(calls)} API call(s) to create/modify the 8.0 groups?"):
-        err_console.print("aborted: nothing changed", markup=False)
-        raise typer.Exit(EXIT_FINDINGS)
+        raise Blocked("aborted: nothing changed")
     execute(rds, calls, lambda c: err_console.print(f"done: {c.describe()}", markup=False))
     err_console.print(f"applied {len(calls)} call(s); static parameters take effect after a reboot", markup=False)
 
 
 @app.command("versions")
-@guarded
 def versions_cmd(
     cluster: ClusterOpt = None,
     engine_version: Annotated[Optional[str], typer.Option(
@@ -114,7 +108,7 @@ def versions_cmd(
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     output_format: FormatOpt = OutputFormat.console,
-) -> None:
+) -> ExitStatus:
     """List valid aurora-mysql 8.0 upgrade targets for the cluster's version; recommends ≥ 3.04."""
     if bool(cluster) == bool(engine_version):
         raise ToolError("give exactly one of --cluster or --engine-version")
@@ -153,5 +147,4 @@ def versions_cmd(
                           "supported 2.11/2.12 release", markup=False, soft_wrap=True)
         if verdict:
             console.print(f"--target {verdict.requested}: {verdict.message}", markup=False, soft_wrap=True)
-    if verdict and not verdict.valid:
-        raise typer.Exit(EXIT_FINDINGS)
+    return ExitStatus.of_findings(verdict is not None and not verdict.valid)

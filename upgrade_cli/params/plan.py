@@ -66,7 +66,7 @@ class Plan:
                     "members": p.members,
                     "parameters": {n: {"value": x.value, "apply_method": x.apply_method, "origin": x.origin}
                                    for n, x in sorted(p.params.items())}}
-        return {"cluster": self.cluster_id, "groups": [g(p) for p in self.groups()],
+        return {"plan_format": 1, "cluster": self.cluster_id, "groups": [g(p) for p in self.groups()],
                 "dropped": [d.__dict__ for d in self.dropped], "notes": self.notes, "blockers": self.blockers}
 
 

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from upgrade_cli import layout
 from upgrade_cli.cli_common import OutputFormat
 from upgrade_cli.params.diff import RULE_ORDER, RULE_TITLES, Report
 from upgrade_cli.params.plan import ApiCall, Plan
@@ -37,26 +38,45 @@ def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
                        style="bold"))
     console.print(f"defaults: 5.7 from {report.v2_defaults}; 8.0 from {report.v3_defaults}", markup=False,
                   soft_wrap=True)
+    wide, notes = layout.is_wide(console), layout.Footnotes()  # sources are URLs: footnotes, never in a cell
     for rule in RULE_ORDER:
         rows = report.by_rule(rule)
         if not rows:
+            continue
+        if not wide:
+            console.print(Text(RULE_TITLES[rule], style="bold"))
+            for f in rows:
+                values = "; ".join(f"{k} {v}" for k, v in (("v2", f.v2), ("8.0", f.v3)) if v not in (None, ""))
+                layout.item(console, f"{f.parameter} ({f.where}): {values + '; ' if values else ''}{f.action}",
+                            style=_SEV_STYLE.get(f.severity, ""))
+                layout.detail(console, "", notes.cite(f.note + (f" {f.source}" if f.source else "")))
             continue
         table = Table(title=RULE_TITLES[rule], title_justify="left", show_lines=False, expand=True)
         for col in ("parameter", "where", "v2", "8.0", "action", "note / source"):
             table.add_column(col, overflow="fold")
         for f in rows:
-            note = f.note + (f"  [{f.source}]" if f.source else "")
+            note = notes.cite(f.note + (f"  {f.source}" if f.source else ""))
             table.add_row(_cell(f.parameter), _cell(f.where), _cell(f.v2), _cell(f.v3), _cell(f.action), _cell(note),
                           style=_SEV_STYLE.get(f.severity, ""))
         console.print(table)
-    if report.temptable:
+    if report.temptable and not wide:
+        console.print(Text("TempTable sizing per instance (8.0)", style="bold"))
+        for a in report.temptable:
+            layout.item(console, f"{a.instance} ({a.role}, {a.instance_class or 'unknown class'}): max_ram "
+                                 f"{human(a.max_ram)}, max_mmap {human(a.max_mmap)}",
+                        style=_SEV_STYLE.get(a.severity, ""))
+            for m in a.messages:
+                layout.detail(console, "", notes.cite(m))
+    elif report.temptable:
         table = Table(title="TempTable sizing per instance (8.0)", title_justify="left", expand=True)
         for col in ("instance", "role", "class", "max_ram", "max_mmap", "advice"):
             table.add_column(col, overflow="fold")
         for a in report.temptable:
             table.add_row(_cell(a.instance), a.role, _cell(a.instance_class), human(a.max_ram), human(a.max_mmap),
-                          _cell("\n".join(f"- {m}" for m in a.messages)), style=_SEV_STYLE.get(a.severity, ""))
+                          _cell(notes.cite("\n".join(f"- {m}" for m in a.messages))),
+                          style=_SEV_STYLE.get(a.severity, ""))
         console.print(table)
+    notes.print(console)
 
 
 def report_markdown(report: Report) -> str:
@@ -92,6 +112,9 @@ def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[Api
         console.print(plan_markdown(plan), markup=False, highlight=False, soft_wrap=True)
         return
     console.print(Text(f"8.0 parameter-group plan for {plan.cluster_id}", style="bold"))
+    if not layout.is_wide(console):
+        _plan_lines(plan, console)
+        return
     for g in plan.groups():
         table = Table(title=f"{g.kind} group {g.name} (aurora-mysql8.0)"
                       + (f" for {', '.join(g.members)}" if g.members else ""), title_justify="left", expand=True)
@@ -113,6 +136,25 @@ def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[Api
         console.print(f"note: {n}", markup=False, soft_wrap=True)
     for b in plan.blockers:
         console.print(f"BLOCKER: {b}", style="bold red", markup=False, soft_wrap=True)
+
+
+def _plan_lines(plan: Plan, console: Console) -> None:
+    """The plan on a narrow screen or a pipe: one line per parameter."""
+    for g in plan.groups():
+        console.print(Text(f"{g.kind} group {g.name} (aurora-mysql8.0)" + (f" for {', '.join(g.members)}" if g.members
+                                                                         else ""), style="bold"))
+        for p in sorted(g.params.values(), key=lambda p: p.name):
+            layout.item(console, f"{p.name} = {p.value} ({p.apply_method}; from {p.origin})")
+        if not g.params:
+            layout.item(console, "(no custom settings)")
+    if plan.dropped:
+        console.print(Text("Dropped (not valid in aurora-mysql8.0)", style="bold"))
+        for d in plan.dropped:
+            layout.item(console, f"{d.name} = {d.value} ({d.where}): {d.note}")
+    for n in plan.notes:
+        console.print(f"note: {n}", markup=False)
+    for b in plan.blockers:
+        console.print(f"BLOCKER: {b}", style="bold red", markup=False)
 
 
 def plan_markdown(plan: Plan) -> str:

@@ -18,21 +18,21 @@ from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run_checks
-from upgrade_cli import aws, connect
+from upgrade_cli import aws, connect, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.precheck.collect.live import collect_live
-from upgrade_cli.cli_common import EXIT_FINDINGS, ToolError, console, err_console, guarded, read_json
+from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
+                                    err_console, format_option, read_json)
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
 
-checks_app = typer.Typer(help="List and explain the upgrade checks.", no_args_is_help=True)
+checks_app = App(help="List and explain the upgrade checks.")
 
-FORMATS = ("console", "json")
+FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
 DEFAULT_STATEMENT_TIMEOUT_S = 60
 
 
-@guarded
 def precheck(
     ddl: Annotated[Optional[Path], typer.Option("--ddl", help="A `mysqldump --no-data --routines --triggers "
                                                 "--events` file to scan (no server needed).")] = None,
@@ -47,11 +47,11 @@ def precheck(
     defaults_file: connect.DefaultsFileOpt = None,
     ssl_ca: connect.SslCaOpt = None,
     iam: connect.IamOpt = False,
-    region: connect.RegionOpt = None,
+    region: RegionOpt = None,
     schema: Annotated[Optional[list[str]], typer.Option("--schema", help="Only this schema (repeatable).")] = None,
     save_snapshot: Annotated[Optional[Path], typer.Option("--save-snapshot", help="Write the collected catalog "
                                                           "as JSON, to re-check later with --snapshot.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="console or json (json goes to stdout).")] = "console",
+    output_format: FormatOpt = OutputFormat.console,
     out: Annotated[Optional[Path], typer.Option("--out", help="Directory for report.json, report.md, "
                                                 "report.html and junit.xml.")] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this level: "
@@ -63,22 +63,20 @@ def precheck(
                                                        "(for the master-user check).")] = None,
     cluster: Annotated[Optional[str], typer.Option("--cluster", help="The Aurora cluster scanned: its master user "
                                                    "name is read from the RDS API (DescribeDBClusters).")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", help="AWS profile for --cluster.")] = None,
+    profile: ProfileOpt = None,
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query "
                                                    "may run on a live server (> 0; network reads "
                                                    "time out a little later).")] = DEFAULT_STATEMENT_TIMEOUT_S,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Exit by the findings even when the "
                                                    "scan is incomplete (a truncated dump, unreadable objects, a "
                                                    "lost connection); the report still says complete: false.")] = False,
-) -> None:
+) -> ExitStatus:
     """Scan a live server, a mysqldump file or a snapshot for 5.7 → 8.0 incompatibilities.
 
     Exit codes: 0 no findings at or above --fail-on; 1 findings at or above --fail-on;
     2 usage, input or connection error, a crashed check, or an incomplete scan (unless
     --allow-incomplete; an incomplete report never passes a bluegreen gate).
     """
-    if output_format not in FORMATS:
-        raise ToolError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     if fail_on not in FAIL_ON_LEVELS:
         raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
     if not statement_timeout > 0:
@@ -131,7 +129,7 @@ def precheck(
         log_summary = aurora_log.summary_dict()
     report = build_report(source, selected, run, fail_on=fail_on, complete=catalog.complete,
                           incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary)
-    if output_format == "json":
+    if output_format == OutputFormat.json:
         sys.stdout.write(render_json(report))
         sys.stdout.flush()
     else:
@@ -148,8 +146,7 @@ def precheck(
     if run.failed:
         raise ToolError(f"{len(run.failed)} check(s) crashed and did not run: {', '.join(sorted(run.failed))} "
                         "(see the report)")
-    if report.blocking:
-        raise typer.Exit(EXIT_FINDINGS)
+    return ExitStatus.of_findings(report.blocking)
 
 
 def _master_user_of(cluster_id: str, region: str | None, profile: str | None) -> str:
@@ -259,14 +256,17 @@ def _check_row(c: Check) -> dict[str, Any]:
 
 
 @checks_app.command("list")
-@guarded
-def checks_list(output_format: Annotated[str, typer.Option("--format", help="console or json.")] = "console") -> None:
+def checks_list(output_format: FormatOpt = OutputFormat.console) -> None:
     """List every check: id, severity, source, scope, the 8.0 version it applies from."""
-    if output_format not in FORMATS:
-        raise ToolError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     rows = [_check_row(c) for c in all_checks()]
-    if output_format == "json":
+    if output_format == OutputFormat.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    if not layout.is_wide(console):
+        console.print(Text(f"{len(rows)} upgrade checks", style="bold"))
+        for r in rows:
+            layout.item(console, f"{r['id']} ({r['severity']}, {r['source']}, {r['scope']}, since {r['since']}): "
+                                 f"{r['title']}")
         return
     table = Table(title=f"{len(rows)} upgrade checks")
     table.add_column("id", no_wrap=True)  # ids are what users copy into --only and explain: never broken
@@ -278,7 +278,6 @@ def checks_list(output_format: Annotated[str, typer.Option("--format", help="con
 
 
 @checks_app.command("explain")
-@guarded
 def checks_explain(check_id: Annotated[str, typer.Argument(help="A check id or alias, e.g. reservedKeywords.")]) -> None:
     """Explain one check: what it detects, why it breaks in 8.0, an example, the fix, the docs."""
     c = get_check(check_id)
@@ -292,7 +291,11 @@ def checks_explain(check_id: Annotated[str, typer.Argument(help="A check id or a
     for name, text in check_sections(c):
         console.print()
         console.print(Text(name, style="bold underline"))
-        console.print(Text(text.strip()))
+        if name == "Docs":  # one URL a line, never wrapped: a broken URL cannot be followed
+            for url in text.replace(", ", "\n").split():
+                console.print(Text(url), soft_wrap=True)
+        else:
+            console.print(Text(text.strip()))
 
 
 def render_check_docs(checks: list[Check]) -> str:
@@ -323,7 +326,6 @@ def render_check_docs(checks: list[Check]) -> str:
 
 
 @checks_app.command("docs")
-@guarded
 def checks_docs(
     file: Annotated[Path, typer.Option("--file", help="Where the rendered catalog lives.")] = Path("docs/checks.md"),
     check_only: Annotated[bool, typer.Option("--check", help="Do not write: exit 1 if the file is stale.")] = False,
@@ -333,7 +335,7 @@ def checks_docs(
     incomplete = {c.id: missing_sections(c) for c in checks if missing_sections(c)}
     if incomplete:
         detail = "; ".join(f"{cid} lacks {', '.join(m)}" for cid, m in sorted(incomplete.items()))
-        raise ToolError(f"check documentation incomplete: {detail}", exit_code=EXIT_FINDINGS)
+        raise Blocked(f"check documentation incomplete: {detail}")
     text = render_check_docs(checks)
     if check_only:
         try:
@@ -341,8 +343,7 @@ def checks_docs(
         except OSError:
             current = None
         if current != text:
-            raise ToolError(f"{file} is stale: run 'aurora-upgrade checks docs' to regenerate it",
-                            exit_code=EXIT_FINDINGS)
+            raise Blocked(f"{file} is stale: run 'aurora-upgrade checks docs' to regenerate it")
         err_console.print(f"{file} is up to date ({len(checks)} checks)", markup=False)
         return
     _write(file, text, "check docs")

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
-from upgrade_cli import __version__
+from upgrade_cli import __version__, layout
 from upgrade_cli.cli_common import ToolError
 
 REPORT_FORMAT = 1
@@ -183,18 +183,34 @@ def render_console(report: Report, console: Console) -> None:
                    f"{len(report.checks_with(FAILED))} failed)")
     console.print(summary)
     by_check = report.findings_by_check()
+    wide = layout.is_wide(console)
     for c in report.reading_order():
         if c.id not in by_check:
+            continue
+        if not wide:  # one line per finding; the fix (often SQL) on its own lines below it
+            console.print(Text(f"{c.id} — {c.title}", style="bold"))
+            for f in by_check[c.id]:
+                origin = " (aurora log)" if f.origin != "scan" else ""
+                layout.item(console, Text(f.severity.value + origin, style=_STYLE[f.severity.value])
+                            + Text(f" {f.location}: {f.message}"))
+                layout.detail(console, "fix", f.fix or "")
             continue
         table = Table(title=Text(f"{c.id} — {c.title}", style="bold"), title_justify="left", show_lines=False,
                       expand=False)
         for col in ("severity", "location", "message", "fix"):
             table.add_column(col, overflow="fold")
+        below = []  # long fixes (SQL, mostly) leave the cell: a folded statement cannot be copied
         for f in by_check[c.id]:
             origin = " (aurora log)" if f.origin != "scan" else ""
+            fix = f.fix or ""
+            if len(fix) > layout.LONG_CELL:
+                below.append(fix)
+                fix = f"({len(below)}) below"
             table.add_row(Text(f.severity.value + origin, style=_STYLE[f.severity.value]), Text(f.location),
-                          Text(f.message), Text(f.fix or ""))
+                          Text(f.message), Text(fix))
         console.print(table)
+        for n, fix in enumerate(below, 1):
+            layout.detail(console, f"fix ({n})", fix)
     not_run: dict[str, list[str]] = {}  # one line per reason: dozens of "needs a live server" are noise
     for c in report.checks:
         if c.status in (SKIPPED, NOT_CHECKABLE):

@@ -1,0 +1,1 @@
+"""`metrics compare`: blue-vs-green server metrics from CloudWatch."""
