@@ -1,5 +1,5 @@
 """Seeded fuzzing of every file input: mutated dumps, snapshots, Aurora logs, parameter exports,
-slow logs and bench results files. Whatever the bytes, the command exits 0, 1 or 2 with at most one
+slow logs, bench workloads and bench results files. Whatever the bytes, the command exits 0, 1 or 2 with at most one
 ``error:`` line, never ``error: internal``, never a secret, and never hangs.
 
 Bounded: a fixed seed and a fixed number of cases per input (a few hundred in all, well under a
@@ -182,10 +182,13 @@ def seeds(tmp_path_factory) -> dict[str, Path]:
                               "--format", "json"], catch_exceptions=False)
     assert res.exit_code in (0, 1), res.output
     (d / "slow.log").write_text(SLOW_LOG, encoding="utf-8")
+    res = runner.invoke(app, ["bench", "capture", "--slow-log", str(d / "slow.log"), "-o", str(d / "workload.json")],
+                        catch_exceptions=False)
+    assert res.exit_code == 0, res.output
     (d / "results.jsonl").write_text(_results(), encoding="utf-8")
     (d / "params.json").write_text(PARAMS, encoding="utf-8")
     return {"dump": d / "dump.sql", "snapshot": d / "snap.json", "slowlog": d / "slow.log",
-            "results": d / "results.jsonl", "params": d / "params.json",
+            "results": d / "results.jsonl", "params": d / "params.json", "workload": d / "workload.json",
             "aurora": FIXTURES / "aurora_logs" / "failed_2_11_to_3_04.log"}
 
 
@@ -196,6 +199,9 @@ CASES = {  # input kind -> (number of cases, argv with {f} for the mutated file 
     "params": (40, ["params", "diff", "--from-json", "{f}", "--format", "json"]),
     "slowlog": (50, ["bench", "capture", "--slow-log", "{f}", "-o", "{o}"]),
     "results": (60, ["bench", "compare", "{f}", "--format", "json"]),
+    # nothing listens on port 9: a workload that loads fails fast at the connection, after the reader ran
+    "workload": (40, ["bench", "run", "--workload", "{f}", "--blue", "h=127.0.0.1,P=9", "--green", "h=127.0.0.1,P=9",
+                      "-o", "{o}"]),
 }
 
 
@@ -211,7 +217,7 @@ def test_mutated_inputs_exit_cleanly(kind, seeds, tmp_path, monkeypatch):
     try:
         for case in range(n):
             data = _mutate(seed, rng, json_lines=kind == "results",
-                           is_json=kind in ("snapshot", "params", "aurora"))
+                           is_json=kind in ("snapshot", "params", "aurora", "workload"))
             f = tmp_path / f"{kind}-{case}"
             f.write_bytes(data)
             out = tmp_path / f"out-{case}"

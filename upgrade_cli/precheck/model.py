@@ -254,12 +254,13 @@ class Catalog:
     def from_dict(cls, data: dict[str, Any]) -> "Catalog":
         if data.get("snapshot_format") != SNAPSHOT_FORMAT:
             raise ValueError(f"unsupported snapshot format {data.get('snapshot_format')!r}")
-        return _build(cls, data)
+        return build_typed(cls, data)
 
 
-def _build(cls: type, data: Any, where: str = "snapshot") -> Any:
+def build_typed(cls: type, data: Any, where: str = "snapshot") -> Any:
     """Rebuild nested dataclasses from ``asdict`` output, type-checking every field against its
-    annotation: a snapshot is an input, and ``"complete": "false"`` must not read as complete."""
+    annotation: a snapshot (or a bench workload) is an input, and ``"complete": "false"`` must not
+    read as complete. A wrong field is a ValueError naming its path (``snapshot.tables[3].name``)."""
     import typing
 
     if not isinstance(data, dict):
@@ -292,7 +293,7 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
     if hint is Any:
         return value
     if dataclasses.is_dataclass(hint):
-        return _build(hint, value, where)
+        return build_typed(hint, value, where)
     base = origin or hint
     ok = isinstance(value, base) and not (isinstance(value, bool) and base in (int, float))
     if base is float and isinstance(value, int) and not isinstance(value, bool):
