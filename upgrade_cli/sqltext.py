@@ -9,6 +9,7 @@ mistakes ``'PASSWORD('`` inside a literal for a call.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -277,9 +278,17 @@ def split_statements(sql: str) -> list[Statement]:
             continue
         if ch == "\n":
             line += 1
-        i += 1
+        # jump over plain code to the next character that can matter (row data is megabytes of it)
+        m = _interesting(delim).search(sql, i + 1)
+        i = m.start() if m else n
     emit(n, terminated=False)
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def _interesting(delim: str) -> re.Pattern[str]:
+    """Characters that can start a quote, a comment, a line or the delimiter."""
+    return re.compile("[" + re.escape("'\"`#-/\n" + delim[0]) + "]")
 
 
 _SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)
