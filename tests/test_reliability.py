@@ -260,9 +260,20 @@ def test_special_files_and_oversize_inputs_are_refused(cli, tmp_path):
     assert "character device" in _error_line(cli("precheck", "--ddl", "/dev/zero"))
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    for args in (["precheck", "--snapshot", fifo], ["bench", "capture", "--slow-log", fifo],
-                 ["bench", "compare", fifo], ["params", "diff", "--from-json", fifo]):
-        assert "named pipe" in _error_line(cli(*args))
+
+    def hung(signum, frame):
+        raise TimeoutError("opening a FIFO blocked")
+
+    old = signal.signal(signal.SIGALRM, hung)  # opening a FIFO blocks until a writer comes: fail, do not hang
+    try:
+        for args in (["precheck", "--snapshot", fifo], ["bench", "capture", "--slow-log", fifo],
+                     ["bench", "compare", fifo], ["params", "diff", "--from-json", fifo]):
+            signal.alarm(20)
+            assert "named pipe" in _error_line(cli(*args))
+            signal.alarm(0)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     big = tmp_path / "big.sql"
     big.write_bytes(b"-- x\n" * 300)
     with pytest.raises(ToolError, match="larger than"):
