@@ -217,6 +217,10 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
+def _a(what: str) -> str:
+    return ("an " if what[:1].lower() in "aeiou" else "a ") + what
+
+
 def decode_text(data: bytes, path: str | Path, what: str) -> str:
     """Text of an input file: UTF-8, or UTF-16/32 with a BOM (PowerShell's ``>`` writes UTF-16).
 
@@ -227,15 +231,15 @@ def decode_text(data: bytes, path: str | Path, what: str) -> str:
             try:
                 text = data[len(bom):].decode(codec)
             except UnicodeDecodeError as exc:
-                raise ToolError(f"{path} is not a {what}: damaged {codec.upper()} text at byte {exc.start}") from None
+                raise ToolError(f"{path} is not {_a(what)}: damaged {codec.upper()} text at byte {exc.start}") from None
             break
     else:
         if b"\x00" in data[:65536]:
-            raise ToolError(f"{path} is a binary file, not a {what}")
+            raise ToolError(f"{path} is a binary file, not {_a(what)}")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ToolError(f"{path} is not a {what}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+            raise ToolError(f"{path} is not {_a(what)}: not UTF-8 text (invalid byte at offset {exc.start})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -28,7 +28,7 @@ import rich.markup
 import typer
 
 from upgrade_cli import cli_common
-from upgrade_cli.cli_common import ToolError, err_console, read_input
+from upgrade_cli.cli_common import ToolError, decode_text, err_console, read_input
 
 DEFAULT_PORT = 3306
 DEFAULT_HOST = "localhost"
@@ -190,7 +190,7 @@ def _port(value: str, where: str) -> int:
 def read_defaults_file(path: str | Path) -> ConnectionOptions:
     """The ``[client]`` section of a MySQL option file (``!include`` lines and bare flags are skipped)."""
     path = Path(path).expanduser()
-    raw = read_input(path, "defaults file").decode("utf-8", errors="replace")
+    raw = decode_text(read_input(path, "defaults file"), path, "MySQL option file")
     # The mysql client ignores leading whitespace; configparser would read an indented line as the
     # continuation of the line above (a password glued onto the user name, then echoed in errors).
     lines = [ln.strip() for ln in raw.splitlines() if not ln.lstrip().startswith("!")]
