@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import tracemalloc
@@ -256,8 +258,14 @@ def test_lock_held_on_another_host_is_not_taken_over(tmp_path):
 # ---- 9. file type, size, nesting depth and row data -----------------------------------------------
 
 
+def _limited_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a reader of /dev/zero fails, not the machine
+
+
 def test_special_files_and_oversize_inputs_are_refused(cli, tmp_path):
-    assert "character device" in _error_line(cli("precheck", "--ddl", "/dev/zero"))
+    res = subprocess.run([sys.executable, "-m", "upgrade_cli.main", "precheck", "--ddl", "/dev/zero"],
+                         capture_output=True, text=True, timeout=120, preexec_fn=_limited_memory)
+    assert res.returncode == 2 and res.stderr.startswith("error: ") and "character device" in res.stderr, res.stderr
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
 
