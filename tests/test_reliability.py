@@ -248,6 +248,22 @@ def test_second_concurrent_run_is_stopped_by_the_lock(aws, tmp_path, monkeypatch
         "CreateBlueGreenDeployment"]
 
 
+def test_two_creates_at_once_call_create_once(aws, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    install_rds_engine_fake(aws)
+    blue = build_blue()
+    argv = [sys.executable, "-m", "upgrade_cli.main", "bluegreen", "create", "--cluster", blue.cluster,
+            "--target-version", "8.0", "--cluster-parameter-group", blue.cluster_group_v3,
+            "--instance-parameter-group", blue.instance_group_v3, "--journal-dir", str(tmp_path)]
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+            for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in runs]
+    assert [a for a in aws.actions() if a == "CreateBlueGreenDeployment"] == ["CreateBlueGreenDeployment"], results
+    assert {code for code, _ in results} <= {0, 2}
+    for code, err in results:  # the loser was stopped by the lock, or resumed the winner's journaled create
+        assert code == 0 or "in use by another run" in err, err
+
+
 def test_lock_held_on_another_host_is_not_taken_over(tmp_path):
     j = Journal(tmp_path, "us-east-1", "dep")
     j.lock_path.write_text(json.dumps({"pid": 1, "host": "other-host.example", "command": "switchover"}))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import fcntl
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli.cli_common import ToolError, read_input
+from upgrade_cli.cli_common import ToolError, err_console, read_input
 
 ENV_DIR = "AURORA_UPGRADE_JOURNAL_DIR"
 DEFAULT_DIR = Path("~/.aurora-upgrade/journal")
@@ -80,9 +81,18 @@ class Journal:
         """
         me = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
               "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            guard = open(self.path.with_suffix(".guard"), "a")
+        except OSError as exc:
+            raise ToolError(f"cannot create lock {self.lock_path}: {exc.strerror}") from None
+        with guard:  # two runs judging the same stale lock must not both take it over
+            fcntl.flock(guard, fcntl.LOCK_EX)
+            self._acquire(me)
+
+    def _acquire(self, me: dict[str, Any]) -> None:
         for _ in range(2):
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = self._holder()
@@ -90,8 +100,6 @@ class Journal:
                     return  # this process already holds it
                 if holder.get("host") == me["host"] and isinstance(holder.get("pid"), int) \
                         and not _alive(holder["pid"]):
-                    from upgrade_cli.cli_common import err_console
-
                     err_console.print(f"note: taking over the stale lock {self.lock_path}: its holder, pid "
                                       f"{holder['pid']} ({holder.get('command')} since {holder.get('since')}), is no "
                                       "longer running on this host; its journal entries are resumed from",
