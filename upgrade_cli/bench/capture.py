@@ -15,7 +15,7 @@ from typing import Iterator, TextIO
 
 from upgrade_cli.bench.workload import QueryShape, SourceTimings, Workload, WorkloadBuilder
 from upgrade_cli.cli_common import ToolError, open_input, read_input
-from upgrade_cli.sqltext import split_statements, tokenize
+from upgrade_cli.sqltext import redact_statement, split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------
 # slow log (MySQL 5.7/8.0/Aurora and MariaDB formats)
@@ -190,7 +190,7 @@ def capture_digests(conn, top: int) -> Workload:
         max_text = int(cur.fetchone()[0] or 0)
     shapes = []
     for schema, digest, digest_text, count, sum_t, max_t, rexam, rsent, sample in rows:
-        sample = sample or history.get((schema, digest))
+        sample = redact_statement(sample or history.get((schema, digest)))
         note = ""
         if sample and max_text and len(sample.encode()) >= max_text:
             sample, note = None, "sample text truncated by performance_schema_max_sql_text_length"
