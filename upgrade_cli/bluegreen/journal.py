@@ -133,10 +133,7 @@ class Journal:
     def all_entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():
             return []
-        try:
-            raw = read_input(self.path, "journal").decode("utf-8", errors="replace")
-        except ToolError:
-            raise
+        raw = read_input(self.path, "journal").decode("utf-8", errors="replace")
         lines = raw.split("\n")
         out = []
         for lineno, line in enumerate(lines, 1):
@@ -149,8 +146,9 @@ class Journal:
             if isinstance(entry, dict):
                 out.append(entry)
                 continue
-            # A kill during a write leaves a torn line: a prefix of one of our entries, written
-            # before the AWS call it announces, so that call never happened and skipping it is safe.
+            # A kill during a write leaves a torn line: a prefix of one of our entries. Skipping it
+            # leaves its step at the phase before, which resuming already handles safely (a torn
+            # intent: the call was never made; a torn done: the intent is looked up, not repeated).
             # The next write starts on a fresh line, so a torn line may also sit mid-file.
             if line.startswith('{"ts": "') and not line.rstrip().endswith("}"):
                 continue
