@@ -34,7 +34,7 @@ from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.tables import TableGrammar
 from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, charset_pair, parse_definer, parse_type
 from upgrade_cli.precheck.model import Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Trigger, View
-from upgrade_cli.sqltext import Token, split_statements, tokenize
+from upgrade_cli.sqltext import Statement, Token, split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------
 # The parser
@@ -105,7 +105,7 @@ class DumpParser(TableGrammar):
             except Exception as exc:  # noqa: BLE001 - one bad statement must not lose the rest
                 self._issue_for_failed(tokens, stmt.line, exc)
 
-    def _check_complete(self, text: str, statements: list) -> None:
+    def _check_complete(self, text: str, statements: list[Statement]) -> None:
         """A dump cut short must not pass as a clean one. mysqldump and mariadb-dump end every
         complete dump with ``-- Dump completed``; without their header (a hand-written file), a
         last statement without its delimiter that is also left open (a quote, a parenthesis,
