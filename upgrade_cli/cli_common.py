@@ -255,6 +255,16 @@ def read_json(path: str | Path, what: str) -> Any:
         raise ToolError(f"{path} is not a {what}: JSON nested too deeply") from None
 
 
+def emit(data: Any, fmt: OutputFormat, out: Path | None, renderers: dict[OutputFormat, Callable[[Any], str]],
+         console_view: Callable[[Any, Console], None], done: str) -> None:
+    """A report in the chosen format: the rich console view on a terminal, else the rendered text to stdout or
+    ``out`` (``renderers[OutputFormat.console]`` is the plain text a file or pipe gets for ``console``)."""
+    if fmt is OutputFormat.console and out is None:
+        console_view(data, console)
+    else:
+        write_output(renderers[fmt](data), out, done)
+
+
 def write_output(text: str, out: Path | None, done: str) -> None:
     """A rendered report to stdout, or to ``out`` with ``done → out`` on stderr; a write error is one line."""
     if out is None:
