@@ -159,6 +159,23 @@ def get_check(check_id: str) -> Check | None:
 MANUAL_REVIEW_ID = "manualReview"
 
 
+class _Reading:
+    """The catalog as one check sees it, noting which object kinds (``catalog.routines`` ...) it reads.
+
+    This is how a check declares what it depends on: by reading it. A kind the scan could not
+    fully see (``Catalog.unreadable``) makes every check that read it "not run", never "passed".
+    """
+
+    def __init__(self, catalog: Catalog):
+        self._catalog = catalog
+        self.kinds: set[str] = set()
+
+    def __getattr__(self, name: str):
+        if name in self._catalog.unreadable:
+            self.kinds.add(name)
+        return getattr(self._catalog, name)
+
+
 @dataclass
 class CheckRun:
     findings: list[Finding]
@@ -198,10 +215,17 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
         if c.scope is Scope.server and not catalog.server.known:
             skipped[c.id] = "needs a live server"
             continue
+        view = _Reading(catalog) if catalog.unreadable else catalog
         try:
-            findings.extend(c.func(catalog, target))  # type: ignore[misc]
+            found = list(c.func(view, target))  # type: ignore[misc,arg-type]
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
             failed[c.id] = f"{type(exc).__name__}: {exc}"
+            continue
+        blind = sorted(view.kinds) if isinstance(view, _Reading) else []
+        if blind:
+            skipped[c.id] = f"not run: this scan could not see all {' and '.join(blind)} (see incomplete_reason)"
+            continue
+        findings.extend(found)
     for issue in catalog.issues:
         findings.append(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning,
                                 object_type=issue.object_type, schema=issue.schema,

@@ -140,5 +140,5 @@ def test_unreadable_log_files(tmp_path):
         load_aurora_log(tmp_path)
     binary = tmp_path / "bin.log"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
-    with pytest.raises(ToolError, match="not UTF-8"):
+    with pytest.raises(ToolError, match="is a binary file, not an upgrade-prechecks.log"):
         load_aurora_log(binary)

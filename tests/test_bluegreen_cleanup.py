@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from tests.fakes.rds_bluegreen_fake import (build_blue, create_deployment, green_writer, interrupt_at, journal, put_lag,
-                                            run_cli, steps)
+                                            run_cli, sql_overrides, steps)
 
 NAME = "prod-to-3-04-0"
 MUTATING = {"DeleteBlueGreenDeployment", "ModifyDBCluster", "DeleteDBInstance", "DeleteDBCluster",
@@ -26,7 +26,7 @@ def dep(aws, tmp_path, monkeypatch):
 def switched(dep, aws, tmp_path):
     """A completed switchover; the old blue's writer renamed -old1 like AWS does (moto leaves it unattached)."""
     put_lag(green_writer(dep), 0.0)
-    assert run_cli(tmp_path, "switchover", NAME, "--yes").exit_code == 0
+    assert run_cli(tmp_path, "switchover", NAME, "--yes", *sql_overrides()).exit_code == 0
     boto3.client("rds").create_db_instance(DBInstanceIdentifier="prod-1-old1", DBClusterIdentifier="prod-old1",
                                            Engine="aurora-mysql", DBInstanceClass="db.r6g.large")
     return dep

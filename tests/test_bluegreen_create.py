@@ -13,7 +13,8 @@ import boto3
 import pytest
 
 from tests.fakes.rds_bluegreen_fake import (AURORA_TASKS, BlueGreenTimeline, Frame, build_blue, interrupt_at, journal,
-                                            provisioning_frames, run_cli, steps, writer_pending_reboot)
+                                            provisioning_frames, rds_show_configuration, run_cli, steps,
+                                            writer_pending_reboot)
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from tests.mariadb_server import ROOT_PASSWORD
 
@@ -117,7 +118,13 @@ def test_a_failed_gate_stops_the_create(world, aws, tmp_path, setup, gate, messa
     assert message in failed[gate]["detail"]
 
 
-def test_tmp_database_gate_reads_blue_over_sql(world, aws, tmp_path, mariadb, monkeypatch):
+@pytest.fixture
+def rds_procs(mariadb):
+    with rds_show_configuration(mariadb, 24):
+        yield
+
+
+def test_tmp_database_gate_reads_blue_over_sql(world, aws, tmp_path, mariadb, monkeypatch, rds_procs):
     """A real MariaDB stands in for the blue writer (MariaDB, not MySQL 5.7: only SCHEMATA is read)."""
     monkeypatch.setenv("AURORA_UPGRADE_PASSWORD", ROOT_PASSWORD)
     dsn = f"mysql://root@127.0.0.1:{mariadb.port}/"
@@ -141,7 +148,7 @@ def test_tmp_database_gate_reads_blue_over_sql(world, aws, tmp_path, mariadb, mo
     assert ROOT_PASSWORD not in result.output and ROOT_PASSWORD not in (tmp_path / "us-east-1--bg1.jsonl").read_text()
 
 
-def test_tmp_database_gate_with_host_and_user_flags(world, aws, tmp_path, mariadb, monkeypatch):
+def test_tmp_database_gate_with_host_and_user_flags(world, aws, tmp_path, mariadb, monkeypatch, rds_procs):
     monkeypatch.setenv("AURORA_UPGRADE_PASSWORD", ROOT_PASSWORD)
     result = run_cli(tmp_path, *create_args(world, "--host", "127.0.0.1", "--port", str(mariadb.port),
                                             "--user", "root", "--dry-run"))

@@ -18,7 +18,7 @@ import pymysql
 import pytest
 
 from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, Frame, build_blue, create_deployment, green_writer,
-                                            interrupt_at, journal, put_lag, run_cli, steps)
+                                            interrupt_at, journal, put_lag, run_cli, sql_overrides, steps)
 from tests.mariadb_server import ROOT_PASSWORD
 from upgrade_cli.bluegreen.gates import SWITCHOVER_GATES
 
@@ -35,8 +35,9 @@ def dep(aws, tmp_path, monkeypatch):
     return deployment
 
 
-def switch(tmp_path, ident, *extra, input=None):
-    return run_cli(tmp_path, "switchover", ident, "--yes", *extra, input=input)
+def switch(tmp_path, ident, *extra, input=None, keep=()):
+    """Switch over; SQL gates a test does not exercise are overridden (a switchover refuses them NOT RUN)."""
+    return run_cli(tmp_path, "switchover", ident, "--yes", *extra, *sql_overrides(keep), input=input)
 
 
 def calls(aws, action="SwitchoverBlueGreenDeployment"):
@@ -67,7 +68,7 @@ def test_switchover_on_moto_verifies_8_0(dep, aws, tmp_path):
 
 
 @contextlib.contextmanager
-def failing(gate, aws, dep, tmp_path, mariadb, fresh_db):
+def failing(gate, aws, dep, tmp_path, mariadb, fresh_db, request):
     """Make exactly ``gate`` fail; yield the extra CLI arguments it needs."""
     timeline = BlueGreenTimeline(aws)
     if gate == "deployment-available":
@@ -82,6 +83,10 @@ def failing(gate, aws, dep, tmp_path, mariadb, fresh_db):
         yield ["--max-lag", "5"]
     elif gate == "replica-status":
         yield ["--green-dsn", blue_dsn(mariadb)]  # a server that replicates from nothing
+    elif gate == "green-read-only":
+        yield ["--green-dsn", blue_dsn(mariadb)]  # the session server runs with read_only=OFF
+    elif gate == "blue-not-a-replica":
+        yield ["--blue-dsn", f"mysql://root@127.0.0.1:{request.getfixturevalue('replica').port}/"]
     elif gate == "long-transactions":
         with mariadb.connect() as conn, conn.cursor() as cur:
             cur.execute(f"CREATE TABLE `{fresh_db}`.t (id INT PRIMARY KEY) ENGINE=InnoDB")
@@ -140,10 +145,10 @@ def _wait_for_state(mariadb, text, timeout=20):
 
 
 @pytest.mark.parametrize("gate", SWITCHOVER_GATES)
-def test_any_failed_gate_means_no_switchover_call(gate, dep, aws, tmp_path, mariadb, fresh_db):
+def test_any_failed_gate_means_no_switchover_call(gate, dep, aws, tmp_path, mariadb, fresh_db, request):
     ident = dep["BlueGreenDeploymentIdentifier"]
-    with failing(gate, aws, dep, tmp_path, mariadb, fresh_db) as extra:
-        result = switch(tmp_path, ident, *extra)
+    with failing(gate, aws, dep, tmp_path, mariadb, fresh_db, request) as extra:
+        result = switch(tmp_path, ident, *extra, keep=(gate,))
         assert result.exit_code == 1, result.output
         assert f"gate(s) failed: {gate} " in result.output
         assert calls(aws) == 0
@@ -151,7 +156,7 @@ def test_any_failed_gate_means_no_switchover_call(gate, dep, aws, tmp_path, mari
         assert steps(entries) == [("switchover-gates", "failed")]
         assert [g["gate"] for g in entries[0]["gates"] if g["status"] == "fail"] == [gate]
 
-        overridden = switch(tmp_path, ident, *extra, "--override", gate)
+        overridden = switch(tmp_path, ident, *extra, "--override", gate, keep=(gate,))
         assert "overridden" in overridden.output
         assert calls(aws) == 1
         if "--blue-dsn" in extra:  # verified through the endpoint: MariaDB is not 8.0, and it must say so
@@ -163,16 +168,18 @@ def test_any_failed_gate_means_no_switchover_call(gate, dep, aws, tmp_path, mari
 
 def test_the_matrix_covers_every_gate():
     assert set(SWITCHOVER_GATES) == {"deployment-available", "members-available", "replica-lag", "replica-status",
-                                     "long-transactions", "running-ddl", "prepared-xa", "precheck-report",
-                                     "bench-report"}
+                                     "green-read-only", "long-transactions", "running-ddl", "prepared-xa",
+                                     "blue-not-a-replica", "precheck-report", "bench-report"}
 
 
 def test_clean_sql_gates_pass_on_a_quiet_blue(dep, aws, tmp_path, mariadb):
     """No long trx, DDL or XA on the (MariaDB) blue: those gates pass; the call is made."""
-    result = switch(tmp_path, NAME, "--blue-dsn", blue_dsn(mariadb))
+    result = switch(tmp_path, NAME, "--blue-dsn", blue_dsn(mariadb),
+                    keep=("long-transactions", "running-ddl", "prepared-xa", "blue-not-a-replica"))
     entries = journal(tmp_path, NAME)
     gates = {g["gate"]: g["status"] for g in entries[0]["gates"]}
     assert gates["long-transactions"] == gates["running-ddl"] == gates["prepared-xa"] == "pass"
+    assert gates["blue-not-a-replica"] == "pass"
     assert calls(aws) == 1
     assert result.exit_code == 1 and "serves 10." in result.output  # MariaDB ≠ 8.0: verification refuses it
 
@@ -196,7 +203,7 @@ def test_dry_run_prints_the_call_and_makes_none(dep, aws, tmp_path):
 
 
 def test_declining_the_confirmation_changes_nothing(dep, aws, tmp_path):
-    result = run_cli(tmp_path, "switchover", NAME, input="n\n")
+    result = run_cli(tmp_path, "switchover", NAME, *sql_overrides(), input="n\n")
     assert result.exit_code == 1
     assert "aborted: nothing was changed" in result.output
     assert calls(aws) == 0
@@ -363,13 +370,13 @@ def replica(tmp_path_factory):
 
 def test_replica_status_passes_on_a_running_replica_and_fails_when_sql_thread_stops(dep, aws, tmp_path, replica):
     green_dsn = f"mysql://root@127.0.0.1:{replica.port}/"
-    result = switch(tmp_path, NAME, "--green-dsn", green_dsn, "--dry-run")
+    result = switch(tmp_path, NAME, "--green-dsn", green_dsn, "--dry-run", keep=("replica-status",))
     assert result.exit_code == 0, result.output
     assert "replicating, Seconds_Behind_Source=0s" in " ".join(result.output.split())
     with replica.connect() as conn, conn.cursor() as cur:
         cur.execute("STOP SLAVE SQL_THREAD")
     try:
-        stopped = switch(tmp_path, NAME, "--green-dsn", green_dsn)
+        stopped = switch(tmp_path, NAME, "--green-dsn", green_dsn, keep=("replica-status",))
     finally:
         with replica.connect() as conn, conn.cursor() as cur:
             cur.execute("START SLAVE SQL_THREAD")

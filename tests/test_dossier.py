@@ -17,7 +17,7 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from tests.fakes.rds_bluegreen_fake import build_blue, create_deployment, green_writer, put_lag, run_cli
+from tests.fakes.rds_bluegreen_fake import build_blue, create_deployment, green_writer, put_lag, run_cli, sql_overrides
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from tests.fakes.rds_events_fake import SWITCHOVER_COMPLETED, SWITCHOVER_STARTED, bluegreen_events
 from tests.mariadb_server import MariaDB
@@ -164,7 +164,8 @@ def switch_over(aws, tmp_path, precheck: Path, bench: Path, *extra: str) -> dict
     dep = create_deployment(build_blue(), "prod-to-3")
     put_lag(green_writer(dep), 0.0, 0.0)
     res = run_cli(tmp_path / "journal", "switchover", dep["BlueGreenDeploymentIdentifier"], "--yes",
-                  "--precheck-report", str(precheck), "--bench-report", str(bench), *extra)
+                  "--precheck-report", str(precheck), "--bench-report", str(bench), *extra,
+                  *sql_overrides())  # no SQL connections here: a switchover refuses SQL gates NOT RUN otherwise
     assert res.exit_code == 0, res.output
     bluegreen_events(aws, dep["BlueGreenDeploymentIdentifier"],
                      [SWITCHOVER_STARTED.format(blue="prod", green="prod-green"), SWITCHOVER_COMPLETED])
@@ -195,18 +196,25 @@ def params_plan(aws, path: Path) -> Path:
     return path
 
 
-def test_go_when_every_input_is_given_and_clean(aws, tmp_path, monkeypatch, reports):
+def test_clean_inputs_whose_switchover_sql_gates_did_not_run_are_go_with_risks(aws, tmp_path, monkeypatch, reports):
+    """Every input clean, but no SQL connection at switchover: since issue 11 those gates are NOT RUN and the
+    switchover only went ahead because --override named them, which the dossier must call a risk, not a GO."""
+    from upgrade_cli.bluegreen.gates import SQL_GATES, SWITCHOVER_GATES
+
     monkeypatch.setenv("HOME", str(tmp_path))
-    switch_over(aws, tmp_path, reports["clean"], reports["bench_same"])  # every gate passes: no override
+    switch_over(aws, tmp_path, reports["clean"], reports["bench_same"])  # only the SQL gates overridden
     plan = read_params_plan(params_plan(aws, tmp_path / "plan.json"))
     assert ("tx_isolation", "transaction_isolation") in {(r.old, r.new) for r in plan.renames}
     assert "query_cache_size" in {d.name for d in plan.drops} and not plan.blockers
     res = cli("dossier", "--precheck", str(reports["clean"]), "--params", str(tmp_path / "plan.json"),
               "--bench", str(reports["bench_same"]), "--deployment", "prod-to-3",
               "--journal-dir", str(tmp_path / "journal"), "--out", str(tmp_path / "d"))
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output
     doc = json.loads((tmp_path / "d/dossier.json").read_text())
-    assert doc["verdict"] == "GO" and [r["level"] for r in doc["reasons"]] == ["note"]  # metrics come later
+    assert doc["verdict"] == "GO WITH RISKS"
+    assert [r["level"] for r in doc["reasons"]] == ["risk", "note"]  # metrics come later
+    sql = [g for g in SWITCHOVER_GATES if g in SQL_GATES]
+    assert doc["reasons"][0]["text"].endswith(f"failed or overridden: {', '.join(sql)}")
     page = (tmp_path / "d/dossier.html").read_text()
     assert "transaction_isolation" in page and "query_cache_size" in page and "MISSING: not given (--metrics)" in page
 
@@ -245,7 +253,7 @@ def test_go_with_risks_on_a_bench_regression_with_nothing_blocking(switched, rep
     gated = next(i for i in tl["items"] if i["gates"])
     assert {"gate": "bench-report", "status": "overridden"} == {k: v for k, v in next(
         g for g in gated["gates"] if g["gate"] == "bench-report").items() if k != "detail"}
-    assert any("failed or overridden: bench-report" in r["text"] for r in doc["reasons"])
+    assert any("failed or overridden: " in r["text"] and r["text"].endswith("bench-report") for r in doc["reasons"])
     assert [c.params.get("SourceType") for c in aws.calls if c.action == "DescribeEvents"] == ["blue-green-deployment"]
 
 

@@ -76,8 +76,9 @@ def test_diff_reports_each_issue_parameter_with_the_right_rule(rds, aws):
     assert got[("removed", "query_cache_size")]["action"] == "drop"
     assert "query cache" in got[("removed", "query_cache_size")]["note"]
     assert got[("renamed", "slave_parallel_workers")]["action"] == "set replica_parallel_workers=8"
-    moved = got[("scope_changed", "event_scheduler")]
-    assert moved["action"] == "set event_scheduler=ON in the 8.0 cluster group"
+    moved = got[("green_setting", "event_scheduler")]  # blue/green: OFF on green, ON again after switchover
+    assert moved["action"] == ("set event_scheduler=OFF in the 8.0 cluster group (green); after switchover "
+                               "event_scheduler=ON")
     assert "legacy-w writer" in moved["where"] and "legacy-r1 reader" in moved["where"]
     assert got[("custom", "tmp_table_size")]["v2"] == "268435456"
     tmp_attention = got[("attention", "tmp_table_size")]
@@ -86,7 +87,7 @@ def test_diff_reports_each_issue_parameter_with_the_right_rule(rds, aws):
     assert binlog["severity"] == "error" and "blue/green" in binlog["note"].lower() and binlog["v2"] == "binlog_format=OFF"
     # every rule names where its fact comes from
     assert "AuroraMySQL.Compare-v2-v3.html" in got[("removed", "query_cache_size")]["source"]
-    assert "facts §2.3" in got[("renamed", "tx_isolation")]["source"]
+    assert got[("renamed", "tx_isolation")]["source"].startswith("https://docs.aws.amazon.com/")
     # a pinned default is not reported as "default changed"; an unpinned documented one is
     assert ("default_changed", "character_set_server") not in got
     assert ("default_changed", "collation_server") in got
@@ -241,8 +242,10 @@ def test_plan_maps_drops_and_moves_each_setting(rds):
     assert igroup["parameters"]["replica_parallel_workers"]["value"] == "8"
     assert igroup["parameters"]["tmp_table_size"]["value"] == "268435456"
     assert not {"tx_isolation", "slave_parallel_workers", "query_cache_size", "event_scheduler"} & set(igroup["parameters"])
-    assert cgroup["parameters"]["event_scheduler"] == {"value": "ON", "apply_method": "immediate",
+    # blue/green: green starts with the Event Scheduler OFF; the writer's ON comes back after switchover
+    assert cgroup["parameters"]["event_scheduler"] == {"value": "OFF", "apply_method": "immediate",
                                                        "origin": "instance group legacy-ipg: event_scheduler"}
+    assert data["after_switchover"] == [{"group": "legacy80-cluster", "parameter": "event_scheduler", "value": "ON"}]
     assert cgroup["parameters"]["binlog_format"]["value"] == "OFF"  # kept as the user set it
     assert cgroup["parameters"]["binlog_format"]["apply_method"] == "pending-reboot"  # static
     assert cgroup["parameters"]["character_set_server"]["value"] == "latin1"
@@ -258,8 +261,9 @@ def test_plan_writer_value_wins_when_moving_a_scope_changed_setting(rds):
     res = invoke("plan", "--cluster", "legacy", "--name", "p", "--format", "json")
     data = json.loads(res.stdout)
     cgroup = data["groups"][0]
-    assert cgroup["parameters"]["event_scheduler"]["value"] == "ON"
-    assert any("overrides cluster group legacy-cpg: event_scheduler (OFF)" in n for n in data["notes"])
+    assert cgroup["parameters"]["event_scheduler"]["value"] == "OFF"  # green starts with it OFF
+    # the writer's instance group wins over the cluster group for what production gets back
+    assert data["after_switchover"] == [{"group": "p-cluster", "parameter": "event_scheduler", "value": "ON"}]
 
 
 def test_apply_creates_then_second_run_changes_nothing(rds, aws):
@@ -321,11 +325,17 @@ def test_dry_run_prints_exact_calls_and_changes_nothing(rds, aws):
                                                "create_db_parameter_group", "modify_db_parameter_group"]
     assert calls[0]["params"] == {"DBClusterParameterGroupName": "z-cluster", "DBParameterGroupFamily": "aurora-mysql8.0",
                                   "Description": "aurora-upgrade: 8.0 cluster group for legacy (from legacy-cpg)"}
-    assert {"ParameterName": "event_scheduler", "ParameterValue": "ON", "ApplyMethod": "immediate"} in \
+    assert {"ParameterName": "event_scheduler", "ParameterValue": "OFF", "ApplyMethod": "immediate"} in \
         calls[1]["params"]["Parameters"]
+    assert json.loads(res.stdout)["after_switchover_calls"] == [{
+        "operation": "modify_db_cluster_parameter_group",
+        "params": {"DBClusterParameterGroupName": "z-cluster", "Parameters": [
+            {"ParameterName": "event_scheduler", "ParameterValue": "ON", "ApplyMethod": "immediate"}]}}]
     assert not [c for c in aws.calls if c.action.startswith(("Create", "Modify"))]
     console = invoke("plan", "--cluster", "legacy", "--name", "z", "--dry-run")
     assert "would call: CreateDBClusterParameterGroup" in console.stdout
+    assert "after switchover (made and journaled by `bluegreen switchover`): ModifyDBClusterParameterGroup" in \
+        console.stdout
 
 
 def test_apply_refuses_an_existing_group_of_the_wrong_family(rds):

@@ -118,4 +118,4 @@ def test_offline_rejects_mixed_modes(exports):
     res = runner.invoke(app, ["params", "diff", "--from-json", str(cpg), "--cluster", "c"])
     assert res.exit_code == 2 and "offline" in res.stderr
     res = runner.invoke(app, ["params", "diff"])
-    assert res.exit_code == 2 and res.stderr.strip() == "error: give --cluster ID (or --from-json FILE for an offline diff)"
+    assert res.exit_code == 2 and res.stderr.strip() == "error: give --cluster ID (or --from-json FILE for an offline run)"

@@ -13,14 +13,14 @@ from upgrade_cli.params.temptable import advise
 GIB = 1024 ** 3
 
 
-def test_every_rule_cites_a_doc_url_and_a_facts_section():
+def test_every_rule_cites_a_doc_url_a_user_can_follow():
     r = profiles.rules()
     every = [*r.removed.values(), *r.renamed.values(), *r.default_changed.values(), *r.scope_changed.values(),
-             *r.attention]
+             *r.attention, *r.value_fixes.values(), *r.green_settings.values()]
     assert len(every) > 60
     for rule in every:
-        assert r.sources[rule["source"]].startswith("https://docs.aws.amazon.com/"), rule
-        assert rule["facts"].startswith("§"), rule
+        assert r.url(rule).startswith(("https://docs.aws.amazon.com/", "https://dev.mysql.com/doc/")), rule
+        assert "facts" not in rule and "§" not in r.url(rule), rule  # never an internal note
 
 
 def test_rules_agree_with_the_family_profiles():
@@ -46,7 +46,14 @@ def test_instance_classes_cover_the_common_families_and_say_what_is_estimated():
     for fam in ("db.r5.", "db.r6g.", "db.r6i.", "db.r7g.", "db.t3.", "db.t4g.", "db.x2g."):
         assert any(n.startswith(fam) for n in classes), fam
     assert classes["db.r5.large"].local_gib == 32 and classes["db.r5.large"].local_documented
-    assert not classes["db.x2g.large"].local_documented
+    # AWS's "Temporary storage limits for Aurora MySQL" table, one row each
+    assert (classes["db.x2g.large"].local_gib, classes["db.x2g.16xlarge"].local_gib) == (40, 1280)
+    assert classes["db.t3.medium"].local_gib == classes["db.t4g.large"].local_gib == 32
+    for c in classes.values():
+        assert c.source.startswith(("https://docs.aws.amazon.com/", "estimate:")), c
+        assert ("AuroraMySQL.Managing.Performance.html" in c.source), c
+        assert c.local_documented == (not c.source.startswith("estimate:")), c
+    assert not classes["db.r7g.large"].local_documented  # no r7g row in the table: an estimate, and it says so
 
 
 @pytest.mark.parametrize("formula, memory, expected", [
@@ -107,7 +114,7 @@ def test_engine_defaults_fake_pages_and_rejects_unknown_family(aws):
     install_rds_engine_fake(aws)
     rds = boto3.client("rds")
     pages = list(rds.get_paginator("describe_engine_default_parameters").paginate(
-        DBParameterGroupFamily="aurora-mysql8.0", PaginationConfig={"PageSize": 20}))
+        DBParameterGroupFamily="aurora-mysql8.0", PaginationConfig={"PageSize": 10}))
     assert len(pages) > 2
     names = [p["ParameterName"] for page in pages for p in page["EngineDefaults"]["Parameters"]]
     assert len(names) == len(set(names)) and "transaction_isolation" in names and "event_scheduler" not in names

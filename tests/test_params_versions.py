@@ -73,3 +73,12 @@ def test_access_denied_is_one_line_tool_error(aws):
     with pytest.raises(ToolError) as exc:
         valid_upgrade_targets(uaws.client("rds"), "5.7.mysql_aurora.2.11.2")
     assert str(exc.value) == "AWS DescribeDBEngineVersions failed: AccessDenied: User is not authorized"
+
+
+def test_a_source_version_no_longer_offered_is_still_described(aws):
+    """AWS lists a retired version only with IncludeAll=true; without it the tool said 'not offered'."""
+    install_rds_engine_fake(aws, defaults=False)
+    targets = valid_upgrade_targets(boto3.client("rds"), "5.7.mysql_aurora.2.11.1")
+    assert targets and all(t["EngineVersion"].startswith("8.0.") for t in targets)
+    call = [c for c in aws.calls if c.action == "DescribeDBEngineVersions"][-1]
+    assert call.params["IncludeAll"] == "true"

@@ -296,7 +296,7 @@ def scan_user(mariadb):
     name, password = f"scan{uuid.uuid4().hex[:6]}", f"CANARY{uuid.uuid4().hex}"
     with mariadb.connect() as conn, conn.cursor() as cur:
         cur.execute(f"CREATE USER '{name}'@'127.0.0.1' IDENTIFIED BY %s", (password,))
-        cur.execute(f"GRANT SELECT, PROCESS, SHOW VIEW ON *.* TO '{name}'@'127.0.0.1'")
+        cur.execute(f"GRANT SELECT, PROCESS, SHOW VIEW, TRIGGER, EVENT ON *.* TO '{name}'@'127.0.0.1'")
     yield name, password
     with mariadb.connect() as conn, conn.cursor() as cur:
         cur.execute(f"DROP USER '{name}'@'127.0.0.1'")

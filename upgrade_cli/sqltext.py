@@ -9,6 +9,7 @@ mistakes ``'PASSWORD('`` inside a literal for a call.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -222,16 +223,33 @@ def quote_ident(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _special_chars(delim: str) -> re.Pattern:
-    """Where the splitter must look again: a newline, a quote, a comment start or the delimiter."""
-    return re.compile("[\n'\"`#/-]|" + re.escape(delim[0]))
-
-
 @dataclass(frozen=True)
 class Statement:
     text: str  # the statement without its delimiter
     line: int  # 1-based line of its first character in the source text
     pos: int  # offset of its first character in the source text
+    terminated: bool = True  # False for a last statement the text ends inside (no delimiter: a cut-off file)
+
+
+def _skip_quoted(sql: str, i: int, quote: str) -> int:
+    """Index just past the quoted token at ``i`` (``n`` if unterminated), without building its value:
+    a 50 MB INSERT literal must cost a scan, not a list of 50 million characters."""
+    j, n = i + 1, len(sql)
+    while True:
+        k = sql.find(quote, j)
+        if k < 0:
+            return n
+        if quote != "`":
+            b = k - 1
+            while b >= j and sql[b] == "\\":
+                b -= 1
+            if (k - 1 - b) % 2:  # an odd run of backslashes escapes this quote
+                j = k + 1
+                continue
+        if k + 1 < n and sql[k + 1] == quote:
+            j = k + 2
+            continue
+        return k + 1
 
 
 def split_statements(sql: str) -> list[Statement]:
@@ -248,13 +266,12 @@ def split_statements(sql: str) -> list[Statement]:
     start, start_line = 0, 1
     has_code = False  # the current statement holds something besides whitespace and comments
 
-    def emit(end: int) -> None:
+    def emit(end: int, terminated: bool = True) -> None:
         text = sql[start:end]
         if has_code and text.strip():
             lead = len(text) - len(text.lstrip())
-            out.append(Statement(text.strip(), start_line + text.count("\n", 0, lead), start + lead))
+            out.append(Statement(text.strip(), start_line + text.count("\n", 0, lead), start + lead, terminated))
 
-    special = _special_chars(delim)
     while i < n:
         ch = sql[i]
         if not has_code and ch in " \t\r\n":
@@ -268,7 +285,6 @@ def split_statements(sql: str) -> list[Statement]:
             new = sql[i + 9:eol].strip().split()
             if new:
                 delim = new[0]
-                special = _special_chars(delim)
             i = eol
             start, start_line = i, line
             continue
@@ -292,14 +308,37 @@ def split_statements(sql: str) -> list[Statement]:
         if not has_code:
             start, start_line, has_code = i, line, True
         if ch in "'\"`":
-            _, j = _read_quoted(sql, i, ch)
+            j = _skip_quoted(sql, i, ch)
             line += sql.count("\n", i, j)
             i = j
             continue
         if ch == "\n":
             line += 1
-        # nothing up to the next newline, quote, comment start or delimiter can end or change the statement
-        m = special.search(sql, i + 1)
+        # jump over plain code to the next character that can matter (row data is megabytes of it)
+        m = _interesting(delim).search(sql, i + 1)
         i = m.start() if m else n
-    emit(n)
+    emit(n, terminated=False)
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def _interesting(delim: str) -> re.Pattern[str]:
+    """Characters that can start a quote, a comment, a line or the delimiter."""
+    return re.compile("[" + re.escape("'\"`#-/\n" + delim[0]) + "]")
+
+
+_SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)
+_STRING_LITERAL_RE = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"")
+
+
+def redact_statement(text: str | None) -> str | None:
+    """Statement text fit to store or show: when it may carry a secret (``IDENTIFIED BY '…'``,
+    ``PASSWORD('…')``, ``AES_ENCRYPT(…, 'key')``), every string literal is masked.
+
+    Used for other sessions' statements (processlist, open transactions) and for captured bench workloads.
+    """
+    if text is None:
+        return None
+    if _SECRET_RE.search(text):
+        return _STRING_LITERAL_RE.sub("'<redacted>'", text)
+    return text

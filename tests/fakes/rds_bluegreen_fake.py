@@ -1,9 +1,10 @@
 """Named fake: a scripted blue/green timeline on top of moto, for what moto does not model.
 
 moto 5.2.5 creates a deployment already ``AVAILABLE`` and switches over synchronously, with no
-guardrails, lag or failures (facts §3.8). :class:`BlueGreenTimeline` keeps moto as the source of
-truth for the deployment (ids, names, ARNs, the green cluster it really created) and overrides
-only what a scripted *frame* says: status, status details, tasks and switchover members. Each
+guardrails, lag or failures; its switchover also leaves the renamed ``-old1`` cluster without its
+members (AWS renames the instances with it), so tests do not rely on reading ``-old1``'s instances.
+:class:`BlueGreenTimeline` keeps moto as the source of truth for the deployment (ids, names, ARNs,
+the green cluster it really created) and overrides only what a scripted *frame* says: status, status details, tasks and switchover members. Each
 ``DescribeBlueGreenDeployments`` of an existing deployment consumes one frame; when the frames run
 out, moto answers again (or the last frame sticks, if asked). ``SwitchoverBlueGreenDeployment`` can
 be scripted to be accepted without moto switching (a switchover that then fails and rolls back).
@@ -16,6 +17,7 @@ Frames are plausible sequences for tests, NOT a record of real AWS timings.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,6 +233,34 @@ def put_lag(instance: str, *values: float) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# RDS's stored procedures on the MariaDB that stands in for blue
+# ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def rds_show_configuration(mariadb: Any, binlog_retention_hours: int | None):
+    """``mysql.rds_show_configuration`` as RDS ships it (name / value / description rows), in the test MariaDB.
+
+    MariaDB has no RDS procedures, so this creates an equivalent one in the test server's own ``mysql``
+    schema (and drops it afterwards). ``None`` is RDS's default: NULL binlog retention hours.
+    """
+    value = "CAST(NULL AS CHAR)" if binlog_retention_hours is None else f"'{int(binlog_retention_hours)}'"
+    with mariadb.connect() as conn, conn.cursor() as cur:
+        cur.execute("DROP PROCEDURE IF EXISTS mysql.rds_show_configuration")
+        cur.execute("CREATE PROCEDURE mysql.rds_show_configuration() "
+                    f"SELECT 'binlog retention hours' AS name, {value} AS value, "
+                    "'binlog retention hours specifies the duration in hours before binary logs are automatically "
+                    "deleted.' AS description "
+                    "UNION ALL SELECT 'source delay', '0', 'source delay specifies how many seconds the replica "
+                    "should delay replication from its source.'")
+    try:
+        yield
+    finally:
+        with mariadb.connect() as conn, conn.cursor() as cur:
+            cur.execute("DROP PROCEDURE IF EXISTS mysql.rds_show_configuration")
+
+
+# ---------------------------------------------------------------------------------------------
 # driving the CLI in tests
 # ---------------------------------------------------------------------------------------------
 
@@ -245,6 +275,13 @@ def run_cli(journal_dir: Any, *args: str, input: str | None = None) -> Any:
     if args[0] != "status":
         extra += ["--poll-interval", "0"]
     return CliRunner().invoke(app, ["bluegreen", *args, *extra], input=input)
+
+
+def sql_overrides(keep: tuple[str, ...] = ()) -> list[str]:
+    """``--override`` for every switchover SQL gate except ``keep``: a switchover refuses a SQL gate NOT RUN."""
+    from upgrade_cli.bluegreen.gates import SQL_GATES, SWITCHOVER_GATES
+
+    return [a for g in SWITCHOVER_GATES if g in SQL_GATES and g not in keep for a in ("--override", g)]
 
 
 def journal(journal_dir: Any, name: str) -> list[dict]:

@@ -1,10 +1,15 @@
-"""Named fake for the RDS calls moto 5.2.5 lacks: engine versions and engine-default parameters.
+"""Named fake for the RDS calls moto 5.2.5 lacks: engine versions, engine-default parameters, orderable classes.
 
 moto answers everything else (clusters, instances, parameter groups, Describe/Modify*Parameters).
 Install with :func:`install_rds_engine_fake`; it registers FakeAWS handlers for
-``DescribeDBEngineVersions``, ``DescribeEngineDefaultClusterParameters`` and
-``DescribeEngineDefaultParameters``. The defaults come from ``param_profiles/`` (our documented
-data), so a test exercises the same numbers the offline fallback uses.
+``DescribeDBEngineVersions`` (moto has no aurora-mysql catalog and ignores ``IncludeAll``),
+``DescribeEngineDefaultClusterParameters``, ``DescribeEngineDefaultParameters`` and
+``DescribeOrderableDBInstanceOptions`` (moto 5.2.5 answers only aurora-postgresql and neptune, an
+empty list for aurora-mysql). The defaults come from ``param_profiles/`` (our documented data), so
+a test exercises the same numbers the offline fallback uses.
+
+``RETIRED_V2`` versions are listed only with ``IncludeAll=true``, as AWS does for versions it no
+longer offers for new clusters but still describes for existing ones.
 
 The version catalog below is a plausible snapshot for tests, NOT a fact source: real targets are
 Region-specific and the tool always asks the API. It deliberately includes a < 3.04 target
@@ -18,6 +23,12 @@ from typing import Any, Callable
 from tests.fakes.aws_server import AwsError, FakeAWS, aws_error
 
 V2_VERSIONS = ["2.11.2", "2.11.5", "2.11.6", "2.12.0", "2.12.1", "2.12.2", "2.12.3"]
+RETIRED_V2 = ["2.11.1"]  # still running somewhere, no longer offered: only IncludeAll=true lists it
+# Classes offered per major (a plausible test catalog, NOT a fact source): 8.0 dropped r4 and t2.
+CLASSES_V3 = ["db.t3.medium", "db.t3.large", "db.t4g.medium", "db.t4g.large", "db.r5.large", "db.r5.xlarge",
+              "db.r5.2xlarge", "db.r6g.large", "db.r6g.xlarge", "db.r6g.2xlarge", "db.r6i.large", "db.r7g.large",
+              "db.x2g.large"]
+CLASSES_V2 = CLASSES_V3 + ["db.r4.large", "db.r4.xlarge", "db.t2.small", "db.t2.medium"]
 V3_VERSIONS = ["3.03.1", "3.04.0", "3.04.1", "3.04.3", "3.05.2", "3.06.1", "3.07.1", "3.08.0", "3.08.2"]
 
 
@@ -59,7 +70,8 @@ def _targets(engine_version: str) -> list[dict]:
 def engine_versions() -> list[dict]:
     """Every fake aurora-mysql engine version record, shaped like ``DBEngineVersion``."""
     out = []
-    for full, family in [(v2(s), "aurora-mysql5.7") for s in V2_VERSIONS] + [(v3(s), "aurora-mysql8.0") for s in V3_VERSIONS]:
+    for full, family in ([(v2(s), "aurora-mysql5.7") for s in RETIRED_V2 + V2_VERSIONS]
+                         + [(v3(s), "aurora-mysql8.0") for s in V3_VERSIONS]):
         out.append({"Engine": "aurora-mysql", "EngineVersion": full, "DBParameterGroupFamily": family,
                     "DBEngineDescription": "Aurora MySQL", "DBEngineVersionDescription": f"Aurora MySQL {full}",
                     "ValidUpgradeTarget": _targets(full), "SupportsReadReplica": True, "Status": "available"})
@@ -79,6 +91,8 @@ def describe_db_engine_versions(params: dict[str, str]) -> dict | AwsError:
     if engine and engine != "aurora-mysql":
         return {"DBEngineVersions": []}
     items = engine_versions()
+    if params.get("IncludeAll", "false").lower() != "true":
+        items = [v for v in items if v["EngineVersion"] not in {v2(s) for s in RETIRED_V2}]
     if params.get("EngineVersion"):
         items = [v for v in items if v["EngineVersion"] == params["EngineVersion"]]
     if params.get("DBParameterGroupFamily"):
@@ -101,9 +115,24 @@ def _engine_defaults(level: str) -> Callable[[dict[str, str]], dict | AwsError]:
     return handler
 
 
+def describe_orderable_db_instance_options(params: dict[str, str]) -> dict | AwsError:
+    """Orderable aurora-mysql classes for one engine version (``DBInstanceClass`` narrows to one class)."""
+    version = params.get("EngineVersion", "")
+    if params.get("Engine") != "aurora-mysql" or version not in {v["EngineVersion"] for v in engine_versions()}:
+        return {"OrderableDBInstanceOptions": []}
+    classes = CLASSES_V3 if version.startswith("8.0.") else CLASSES_V2
+    if params.get("DBInstanceClass"):
+        classes = [c for c in classes if c == params["DBInstanceClass"]]
+    items = [{"Engine": "aurora-mysql", "EngineVersion": version, "DBInstanceClass": c, "StorageType": "aurora",
+              "SupportsClusters": True} for c in classes]
+    page, marker = _page(items, params)
+    return {"OrderableDBInstanceOptions": page, "Marker": marker}
+
+
 def install_rds_engine_fake(aws: FakeAWS, defaults: bool = True) -> None:
-    """Answer the engine-version (and, unless ``defaults=False``, engine-default) calls."""
+    """Answer the engine-version, orderable-class (and, unless ``defaults=False``, engine-default) calls."""
     aws.on("DescribeDBEngineVersions", describe_db_engine_versions)
+    aws.on("DescribeOrderableDBInstanceOptions", describe_orderable_db_instance_options)
     if defaults:
         aws.on("DescribeEngineDefaultClusterParameters", _engine_defaults("cluster"))
         aws.on("DescribeEngineDefaultParameters", _engine_defaults("instance"))

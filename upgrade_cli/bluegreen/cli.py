@@ -76,7 +76,7 @@ def create(
     """Verify prerequisites, then create the blue/green deployment (and with --wait, follow it)."""
     blue = _connector(dsn, host, port, user)
     if blue is None:
-        console.print("note: no blue connection (--dsn or --host): the `tmp` database gate is skipped", markup=False)
+        console.print("note: no blue connection (--dsn or --host): the SQL gates are NOT RUN", markup=False)
     ctx = _context(region, profile, journal, dry_run=dry_run, interval=poll_interval, timeout=wait_timeout)
     orch.create(ctx, orch.CreateRequest(cluster=cluster, target_version=target_version,
                                         cluster_group=cluster_parameter_group, instance_group=instance_parameter_group,

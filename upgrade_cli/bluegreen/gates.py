@@ -2,34 +2,66 @@
 
 AWS refuses (or worse, rolls back after minutes of write downtime) when a prerequisite is missing,
 so every gate the tool can evaluate runs first and its result is shown. A gate fails closed: if it
-cannot be evaluated (an API or SQL error), it fails with that reason. Gates that need a SQL
-connection are skipped with a note when none is given. A failed gate can be overridden by name
-(switchover only), which the table shows as ``overridden``.
+cannot be evaluated (an API or SQL error), it fails with that reason. A gate that needs a SQL
+connection nobody gave is NOT RUN, shown in red with what it would have checked: ``create`` goes
+on (it can be undone), ``switchover`` refuses until the connection is given or ``--override`` names
+the gate. A failed gate can be overridden by name (switchover only), shown as ``overridden``.
+
+Prerequisites and their sources (AWS Aurora User Guide): blue/green creating and considerations
+pages (binlog_format, writer in sync, no ``tmp`` database, not an external binlog replica, Event
+Scheduler off on green, no Secrets Manager-managed master password); instance classes must be
+orderable for the target version (DescribeOrderableDBInstanceOptions); binlog retention
+(``mysql.rds_show_configuration``); the 5-minute wait after a parameter group change
+(ModifyDBClusterParameterGroup API reference).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import pymysql
 from rich.table import Table
+from rich.text import Text
 
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.handoffs import read_bench, read_precheck
+from upgrade_cli.params.groups import group_arn, group_record
+from upgrade_cli.params.plan import CHANGED_TAG
 from upgrade_cli.precheck.target import resolve_target
 from upgrade_cli.sqltext import is_ddl
 
-PASS, FAIL, WARN, SKIP, OVERRIDDEN = "pass", "fail", "warn", "skip", "overridden"
+PASS, FAIL, WARN, SKIP, OVERRIDDEN, NOT_RUN = "pass", "fail", "warn", "skip", "overridden", "NOT RUN"
 V3_FAMILY = "aurora-mysql8.0"
+ENGINE = "aurora-mysql"
+SETTLE = dt.timedelta(minutes=5)
 
-CREATE_GATES = ("source-cluster", "binlog-format", "writer-in-sync", "target-cluster-group",
-                "target-instance-group", "target-version", "no-tmp-database", "precheck-report")
-SWITCHOVER_GATES = ("deployment-available", "members-available", "replica-lag", "replica-status",
-                    "long-transactions", "running-ddl", "prepared-xa", "precheck-report", "bench-report")
+CREATE_GATES = ("source-cluster", "blue-instances-available", "master-user-secret", "binlog-format",
+                "writer-in-sync", "target-cluster-group", "target-instance-group", "green-event-scheduler",
+                "groups-settled", "target-version", "instance-classes", "no-tmp-database", "binlog-retention",
+                "blue-not-a-replica", "tables-without-pk", "precheck-report")
+SWITCHOVER_GATES = ("deployment-available", "members-available", "replica-lag", "replica-status", "green-read-only",
+                    "long-transactions", "running-ddl", "prepared-xa", "blue-not-a-replica", "precheck-report",
+                    "bench-report")
+
+# What each SQL gate checks, and the option that gives it its connection (shown when it is NOT RUN).
+SQL_GATES = {
+    "no-tmp-database": ("--dsn", "that blue has no database named `tmp` (blue/green does not copy it)"),
+    "binlog-retention": ("--dsn", "that `CALL mysql.rds_show_configuration` shows binlog retention hours set"),
+    "blue-not-a-replica": ("--blue-dsn", "that blue is not an external binlog replica (SHOW REPLICA STATUS is empty)"),
+    "tables-without-pk": ("--dsn", "tables without a primary or unique key (row-based replication to green scans "
+                                   "them: lag), with row estimates"),
+    "replica-status": ("--green-dsn", "that green's replication threads run and Seconds_Behind_Source is within "
+                                      "--max-lag"),
+    "green-read-only": ("--green-dsn", "that green is read-only, so nothing writes to it before switchover"),
+    "long-transactions": ("--blue-dsn", "that no transaction on blue is open longer than --max-trx-seconds"),
+    "running-ddl": ("--blue-dsn", "that no DDL or metadata-lock wait is running on blue"),
+    "prepared-xa": ("--blue-dsn", "that blue has no prepared XA transaction"),
+}
 
 MDL_WAIT = "metadata lock"
 
@@ -43,6 +75,12 @@ class Gate:
     @property
     def blocks(self) -> bool:
         return self.status == FAIL
+
+
+def not_run(name: str, flag: str | None = None) -> Gate:
+    """A SQL gate without its connection: say what it would have checked."""
+    option, what = SQL_GATES[name]
+    return Gate(name, NOT_RUN, f"no {flag or option} given: would check {what}")
 
 
 def evaluate(name: str, fn: Callable[[], Gate]) -> Gate:
@@ -61,19 +99,20 @@ def apply_overrides(gates: list[Gate], overrides: list[str], known: tuple[str, .
     if unknown:
         raise ToolError(f"unknown gate(s) to override: {', '.join(unknown)}; gates are: {', '.join(known)}")
     for gate in gates:
-        if gate.name in overrides and gate.status == FAIL:
+        if gate.name in overrides and gate.status in (FAIL, NOT_RUN):
             gate.status, gate.detail = OVERRIDDEN, f"{gate.detail} (overridden by --override {gate.name})"
     return gates
 
 
 def table(title: str, gates: list[Gate]) -> Table:
-    style = {PASS: "green", FAIL: "bold red", WARN: "yellow", SKIP: "dim", OVERRIDDEN: "magenta"}
+    style = {PASS: "green", FAIL: "bold red", WARN: "yellow", SKIP: "dim", OVERRIDDEN: "magenta", NOT_RUN: "bold red"}
     out = Table(title=title, show_lines=False)
     out.add_column("gate")
     out.add_column("result")
     out.add_column("detail", overflow="fold")
     for g in gates:
-        out.add_row(g.name, f"[{style.get(g.status, '')}]{g.status}[/]", g.detail)
+        detail = Text(g.detail, style="red") if g.status == NOT_RUN else Text(g.detail)
+        out.add_row(g.name, Text(g.status, style=style.get(g.status, "")), detail)
     return out
 
 
@@ -125,14 +164,10 @@ def target_group(rds: Any, name: str | None, level: str) -> Gate:
     gate = f"target-{level}-group"
     if not name:
         return Gate(gate, WARN, "not given: green instances keep their blue partner's 5.7 instance group")
-    if level == "cluster":
-        items = aws.call(rds, "describe_db_cluster_parameter_groups",
-                         DBClusterParameterGroupName=name)["DBClusterParameterGroups"]
-    else:
-        items = aws.call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)["DBParameterGroups"]
-    if not items:
+    record = group_record(rds, name, level)
+    if record is None:
         return Gate(gate, FAIL, f"{level} parameter group {name} not found")
-    family = items[0].get("DBParameterGroupFamily")
+    family = record.get("DBParameterGroupFamily")
     if family != V3_FAMILY:
         return Gate(gate, FAIL, f"{name} is family {family}, expected {V3_FAMILY}")
     if level == "cluster":
@@ -280,7 +315,7 @@ def _rows(conn: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
 
 def no_tmp_database(conn: Any | None) -> Gate:
     if conn is None:
-        return Gate("no-tmp-database", SKIP, "no blue connection given (--dsn): not checked")
+        return not_run("no-tmp-database")
     if _rows(conn, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'tmp'"):
         return Gate("no-tmp-database", FAIL, "blue has a database named `tmp`: blue/green does not copy it; "
                                              "rename or drop it first")
@@ -289,7 +324,7 @@ def no_tmp_database(conn: Any | None) -> Gate:
 
 def long_transactions(conn: Any | None, max_seconds: int) -> Gate:
     if conn is None:
-        return Gate("long-transactions", SKIP, "no --blue-dsn given: not checked")
+        return not_run("long-transactions")
     rows = _rows(conn, "SELECT trx_mysql_thread_id AS thread, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS age, "
                        "trx_rows_modified AS rows_modified, trx_state AS state FROM information_schema.innodb_trx "
                        "WHERE trx_mysql_thread_id <> CONNECTION_ID() "
@@ -303,7 +338,7 @@ def long_transactions(conn: Any | None, max_seconds: int) -> Gate:
 
 def running_ddl(conn: Any | None) -> Gate:
     if conn is None:
-        return Gate("running-ddl", SKIP, "no --blue-dsn given: not checked")
+        return not_run("running-ddl")
     rows = _rows(conn, "SELECT ID AS id, TIME AS secs, STATE AS state, INFO AS info FROM information_schema.PROCESSLIST "
                        "WHERE ID <> CONNECTION_ID() AND INFO IS NOT NULL")
     hits = [r for r in rows if is_ddl(r["info"]) or MDL_WAIT in (r["state"] or "").lower()]
@@ -316,7 +351,7 @@ def running_ddl(conn: Any | None) -> Gate:
 
 def prepared_xa(conn: Any | None) -> Gate:
     if conn is None:
-        return Gate("prepared-xa", SKIP, "no --blue-dsn given: not checked")
+        return not_run("prepared-xa")
     rows = _rows(conn, "XA RECOVER")
     if rows:
         ids = ", ".join(str(r.get("data", "?")) for r in rows[:5])
@@ -328,11 +363,8 @@ def prepared_xa(conn: Any | None) -> Gate:
 def replica_status(conn: Any | None, max_lag: float) -> Gate:
     """``SHOW REPLICA STATUS`` on green (``SHOW SLAVE STATUS`` where REPLICA is not understood)."""
     if conn is None:
-        return Gate("replica-status", SKIP, "no --green-dsn given: not checked")
-    try:
-        rows = _rows(conn, "SHOW REPLICA STATUS")
-    except pymysql.err.ProgrammingError:
-        rows = _rows(conn, "SHOW SLAVE STATUS")
+        return not_run("replica-status")
+    rows = _replica_rows(conn)
     if not rows:
         return Gate("replica-status", FAIL, "green shows no replication channel: it is not replicating from blue")
     row = rows[0]
@@ -349,3 +381,163 @@ def replica_status(conn: Any | None, max_lag: float) -> Gate:
     if lag is None or float(lag) > max_lag:
         return Gate("replica-status", FAIL, f"Seconds_Behind_Source={lag} on green, limit {max_lag:g}s")
     return Gate("replica-status", PASS, f"replicating, Seconds_Behind_Source={lag}s (limit {max_lag:g}s)")
+
+
+def _replica_rows(conn: Any) -> list[dict[str, Any]]:
+    """``SHOW REPLICA STATUS`` (``SHOW SLAVE STATUS`` where REPLICA is not understood, as on 5.7)."""
+    try:
+        return _rows(conn, "SHOW REPLICA STATUS")
+    except pymysql.err.ProgrammingError:
+        return _rows(conn, "SHOW SLAVE STATUS")
+
+
+def blue_not_a_replica(conn: Any | None) -> Gate:
+    """Blue must not be an external binlog replica (mysql.rds_set_external_master/source): AWS refuses it."""
+    if conn is None:
+        return not_run("blue-not-a-replica")
+    rows = _replica_rows(conn)
+    if rows:
+        row = rows[0]
+        source = row.get("Source_Host") or row.get("Master_Host") or "?"
+        return Gate("blue-not-a-replica", FAIL, f"blue replicates from {source} (binlog replication): blue/green "
+                                                "does not support an external binlog replica as blue; stop and "
+                                                "reset it (mysql.rds_reset_external_master) first")
+    return Gate("blue-not-a-replica", PASS, "blue has no replication channel")
+
+
+RETENTION_KEY = "binlog retention hours"
+
+
+def binlog_retention(conn: Any | None) -> Gate:
+    """``binlog retention hours`` from ``mysql.rds_show_configuration``: NULL purges binlogs green still needs."""
+    if conn is None:
+        return not_run("binlog-retention")
+    rows = _rows(conn, "CALL mysql.rds_show_configuration")
+    value = next((r.get("value") for r in rows if str(r.get("name", "")).lower() == RETENTION_KEY), None)
+    if value in (None, "", "0", 0):
+        return Gate("binlog-retention", FAIL, f"{RETENTION_KEY} is {value if value not in (None, '') else 'NULL'}: "
+                                              "binlogs can be purged before green applies them; run CALL "
+                                              f"mysql.rds_set_configuration('{RETENTION_KEY}', 24) on blue")
+    return Gate("binlog-retention", PASS, f"{RETENTION_KEY} = {value}")
+
+
+NO_KEY_TABLES = """
+SELECT t.TABLE_SCHEMA AS db, t.TABLE_NAME AS name, t.TABLE_ROWS AS row_estimate
+FROM information_schema.TABLES t
+WHERE t.TABLE_TYPE = 'BASE TABLE'
+  AND t.TABLE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')
+  AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS c
+                  WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME
+                    AND c.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE'))
+ORDER BY t.TABLE_ROWS DESC, t.TABLE_SCHEMA, t.TABLE_NAME"""
+
+
+def tables_without_key(conn: Any | None, shown: int = 10) -> Gate:
+    """Row-based replication finds each changed row of a table without a PK/unique key by scanning: green lags."""
+    if conn is None:
+        return not_run("tables-without-pk")
+    rows = _rows(conn, NO_KEY_TABLES)
+    if not rows:
+        return Gate("tables-without-pk", PASS, "every table has a primary or unique key")
+    listed = ", ".join(f"{r['db']}.{r['name']} (~{int(r['row_estimate'] or 0):,} rows)" for r in rows[:shown])
+    more = f" and {len(rows) - shown} more" if len(rows) > shown else ""
+    return Gate("tables-without-pk", WARN, f"{len(rows)} table(s) without a primary or unique key: {listed}{more}; "
+                                           "each row change replicated to green scans the table (replica lag): "
+                                           "add a key, or expect lag under writes to them")
+
+
+def green_read_only(conn: Any | None) -> Gate:
+    """Writes on green before switchover conflict with replication and end up in production."""
+    if conn is None:
+        return not_run("green-read-only")
+    row = _rows(conn, "SELECT @@global.read_only AS ro")[0]
+    if str(row["ro"]) not in ("1", "ON"):
+        return Gate("green-read-only", FAIL, "green has read_only=OFF: writes on green conflict with replication "
+                                             "and reach production at switchover; set read_only={TrueIfClusterReplica} "
+                                             "in green's cluster group")
+    return Gate("green-read-only", PASS, "green is read-only (note: users with CONNECTION_ADMIN bypass it)")
+
+
+# ---------------------------------------------------------------------------------------------
+# more create gates on the blue cluster and the target (RDS API)
+# ---------------------------------------------------------------------------------------------
+
+
+def master_user_secret(cluster: dict[str, Any]) -> Gate:
+    secret = cluster.get("MasterUserSecret")
+    if secret:
+        return Gate("master-user-secret", FAIL, f"the master password of {cluster['DBClusterIdentifier']} is managed "
+                                                "in Secrets Manager, which blue/green does not support: turn it off "
+                                                "(ModifyDBCluster --no-manage-master-user-password) first")
+    return Gate("master-user-secret", PASS, "master password not managed by Secrets Manager")
+
+
+def blue_instances_available(rds: Any, cluster: dict[str, Any]) -> Gate:
+    instances = bg.cluster_instances(rds, cluster)
+    if not instances:
+        return Gate("blue-instances-available", FAIL, f"{cluster['DBClusterIdentifier']} has no DB instances")
+    busy = [f"{i['DBInstanceIdentifier']}={i.get('DBInstanceStatus')}" for i in instances
+            if i.get("DBInstanceStatus") != "available"]
+    if busy:
+        return Gate("blue-instances-available", FAIL, "not available: " + ", ".join(busy))
+    return Gate("blue-instances-available", PASS, f"{len(instances)} instance(s) available")
+
+
+def instance_classes(rds: Any, cluster: dict[str, Any], target_version: str | None) -> Gate:
+    """Green copies each blue instance's class: each must be orderable for the target version."""
+    if not target_version:
+        return Gate("instance-classes", SKIP, "not checked: no valid target version to check the classes against")
+    classes = sorted({i.get("DBInstanceClass") for i in bg.cluster_instances(rds, cluster) if i.get("DBInstanceClass")})
+    missing = [c for c in classes if not list(aws.paginate(
+        rds, "describe_orderable_db_instance_options", "OrderableDBInstanceOptions",
+        Engine=ENGINE, EngineVersion=target_version, DBInstanceClass=c))]
+    if missing:
+        return Gate("instance-classes", FAIL, f"{', '.join(missing)} not offered for {ENGINE} {target_version} "
+                                              "(DescribeOrderableDBInstanceOptions): modify those instances to an "
+                                              "offered class first")
+    return Gate("instance-classes", PASS, f"{', '.join(classes)} offered for {target_version}")
+
+
+def green_event_scheduler(rds: Any, group: str) -> Gate:
+    """AWS: the Event Scheduler must be disabled on green when the deployment is created."""
+    params = aws.paginate(rds, "describe_db_cluster_parameters", "Parameters", DBClusterParameterGroupName=group,
+                          Source="user")
+    value = next((p.get("ParameterValue") for p in params if p.get("ParameterName") == "event_scheduler"), None)
+    if value is not None and value.upper() != "OFF":
+        return Gate("green-event-scheduler", FAIL, f"event_scheduler={value} in {group}: blue/green needs it OFF on "
+                                                   "green at creation (`params plan` plans OFF and `bluegreen "
+                                                   "switchover` restores it)")
+    return Gate("green-event-scheduler", PASS, f"event_scheduler {'OFF' if value else 'not set (default OFF)'} "
+                                               f"in {group}")
+
+
+def changed_at(rds: Any, name: str, level: str) -> dt.datetime | None:
+    """When `params plan --apply` last changed the group (its tag), or None when unknown."""
+    arn = group_arn(rds, name, level)
+    if not arn:
+        return None
+    tags = aws.call(rds, "list_tags_for_resource", ResourceName=arn).get("TagList", [])
+    raw = next((t["Value"] for t in tags if t.get("Key") == CHANGED_TAG), None)
+    try:
+        return dt.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def groups_settled(rds: Any, groups: list[tuple[str, str]]) -> tuple[Gate, dt.datetime | None]:
+    """The gate, and when the last changed group has settled (None when nothing needs waiting for)."""
+    now = bg.utcnow()
+    known = {name: changed_at(rds, name, level) for name, level in groups}
+    pending = {n: t + SETTLE for n, t in known.items() if t is not None and t + SETTLE > now}
+    if pending:
+        until = max(pending.values())
+        return Gate("groups-settled", FAIL, f"{', '.join(sorted(pending))} changed less than 5 minutes ago; AWS asks "
+                                            "to wait at least 5 minutes after creating or modifying a parameter "
+                                            f"group before a cluster is built from it: ready at {until:%H:%M:%S} UTC "
+                                            "(--wait waits for it)"), until
+    unknown = [n for n, t in known.items() if t is None]
+    if unknown:
+        return Gate("groups-settled", WARN, f"cannot tell when {', '.join(unknown)} last changed (not changed by "
+                                            "`params plan --apply`): AWS asks to wait at least 5 minutes after a "
+                                            "parameter group change before building from it"), None
+    return Gate("groups-settled", PASS, "every target group changed more than 5 minutes ago"), None

@@ -10,7 +10,6 @@ writes no journal entries: a dry run must not change what a later real run resum
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -29,7 +28,8 @@ from upgrade_cli.outcome import Blocked, ToolError
 CALLED = "called"  # the switchover call returned; the outcome is still to be seen
 OPEN = (INTENT, CALLED, INFO)  # started, outcome unknown (INFO: a wait gave up): never call again, look it up
 AVAILABLE_GRACE_POLLS = 6  # AVAILABLE polls tolerated right after a switchover call (eventual consistency)
-OLD_BLUE = re.compile(r"-old\d+$")
+OLD_BLUE = bg.OLD_BLUE
+RESTORE_STEP = "restore-green-settings"  # after a verified switchover: production gets blue's values back
 
 Connector = Callable[[], Any]  # opens a read-only SQL connection (or raises ToolError)
 
@@ -48,8 +48,12 @@ class Context:
     def __post_init__(self) -> None:
         self.mutations = bg.Mutations(self.dry_run)
 
-    def journal(self, name: str) -> Journal:
-        return Journal(self.journal_dir, self.region, name)
+    def journal(self, name: str, lock: str | None = None) -> Journal:
+        """The deployment's journal; ``lock`` (the command) holds it against a concurrent run (not for a dry run)."""
+        journal = Journal(self.journal_dir, self.region, name)
+        if lock and not self.dry_run:
+            journal.lock(lock)
+        return journal
 
 
 def show_gates(title: str, gates: list[G.Gate]) -> None:
@@ -106,10 +110,10 @@ def create(ctx: Context, req: CreateRequest, wait: bool) -> dict[str, Any] | Non
     if cluster is None:
         raise ToolError(f"DB cluster {req.cluster!r} not found in {ctx.region}")
     name = bg.check_name(req.name or bg.deployment_name_for(req.cluster, req.target_version))
-    journal = ctx.journal(name)
+    journal = ctx.journal(name, lock="create")
     dep = _resume_create(ctx, journal, req, name)
     if dep is None:
-        dep = _fresh_create(ctx, journal, req, cluster, name)
+        dep = _fresh_create(ctx, journal, req, cluster, name, wait)
         if dep is None:  # dry run
             if wait:
                 console.print(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until AVAILABLE",
@@ -162,8 +166,23 @@ def _resume_create(ctx: Context, journal: Journal, req: CreateRequest, name: str
     return None
 
 
+def _settle(ctx: Context, groups: list[tuple[str, str]], wait: bool) -> G.Gate:
+    """The groups-settled gate; with --wait (not in a dry run) it first sleeps until AWS's 5 minutes are up."""
+    gate = G.evaluate("groups-settled", lambda: G.groups_settled(ctx.rds, groups)[0])
+    if gate.status != G.FAIL or not wait or ctx.dry_run:
+        return gate
+    _, until = G.groups_settled(ctx.rds, groups)
+    while until is not None:
+        remaining = (until - bg.utcnow()).total_seconds()
+        console.print(f"waiting {max(remaining, 0):.0f}s for the parameter group change to settle (AWS asks for 5 "
+                      "minutes before building from a changed group)", markup=False)
+        ctx.poll.sleep(max(remaining, 1.0))
+        gate, until = G.groups_settled(ctx.rds, groups)
+    return gate
+
+
 def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: dict[str, Any],
-                  name: str) -> dict[str, Any] | None:
+                  name: str, wait: bool = False) -> dict[str, Any] | None:
     existing = bg.lookup_deployment(ctx.rds, name)
     if existing is not None:
         raise ToolError(f"a deployment named {name} already exists ({existing['BlueGreenDeploymentIdentifier']}, "
@@ -176,14 +195,24 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
         gate, resolved["version"] = G.target_version(ctx.rds, cluster.get("EngineVersion", ""), req.target_version)
         return gate
 
+    groups = [(req.cluster_group, "cluster")] + ([(req.instance_group, "instance")] if req.instance_group else [])
+    settled = _settle(ctx, groups, wait)
     gates = [
         G.evaluate("source-cluster", lambda: G.source_cluster(cluster)),
+        G.evaluate("blue-instances-available", lambda: G.blue_instances_available(ctx.rds, cluster)),
+        G.evaluate("master-user-secret", lambda: G.master_user_secret(cluster)),
         G.evaluate("binlog-format", lambda: G.binlog_format(ctx.rds, cluster)),
         G.evaluate("writer-in-sync", lambda: G.writer_in_sync(cluster)),
         G.evaluate("target-cluster-group", lambda: G.target_group(ctx.rds, req.cluster_group, "cluster")),
         G.evaluate("target-instance-group", lambda: G.target_group(ctx.rds, req.instance_group, "instance")),
+        G.evaluate("green-event-scheduler", lambda: G.green_event_scheduler(ctx.rds, req.cluster_group)),
+        settled,
         G.evaluate("target-version", version_gate),
+        G.evaluate("instance-classes", lambda: G.instance_classes(ctx.rds, cluster, resolved["version"])),
         _with_conn(req.blue, G.no_tmp_database, "no-tmp-database"),
+        _with_conn(req.blue, G.binlog_retention, "binlog-retention"),
+        _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
+        _with_conn(req.blue, G.tables_without_key, "tables-without-pk"),
         G.evaluate("precheck-report",
                    lambda: G.precheck_report(req.precheck_report, resolved["version"] or req.target_version)),
     ]
@@ -290,9 +319,11 @@ def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest) 
         G.evaluate("members-available", lambda: G.members_available(ctx.rds, dep)),
         G.evaluate("replica-lag", lambda: G.replica_lag_metric(ctx.rds, ctx.cw, dep, req.max_lag, req.lag_minutes)),
         _with_conn(req.green, lambda c: G.replica_status(c, req.max_lag), "replica-status"),
+        _with_conn(req.green, G.green_read_only, "green-read-only"),
         _with_conn(req.blue, lambda c: G.long_transactions(c, req.max_trx_seconds), "long-transactions"),
         _with_conn(req.blue, G.running_ddl, "running-ddl"),
         _with_conn(req.blue, G.prepared_xa, "prepared-xa"),
+        _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
         G.evaluate("precheck-report", lambda: G.precheck_report(req.precheck_report)),
         G.evaluate("bench-report", lambda: G.bench_report(req.bench_report)),
     ]
@@ -303,9 +334,9 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     G.apply_overrides([], req.overrides, G.SWITCHOVER_GATES)  # reject unknown gate names before anything else
     dep = bg.find_deployment(ctx.rds, req.ref)
     ident, name = dep["BlueGreenDeploymentIdentifier"], dep["BlueGreenDeploymentName"]
-    journal = ctx.journal(name)
+    journal = ctx.journal(name, lock="switchover")
     phase = journal.phase("switchover")
-    blue_name = journal.value("blue_cluster") or bg.arn_name(dep["Source"])
+    blue_name = journal.value("blue_cluster") or bg.production_name(dep)
 
     if phase in OPEN:
         console.print(f"resuming: an earlier switchover of {ident} was started (journal {journal.path}); "
@@ -317,6 +348,7 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         console.print(f"{ident} already switched over: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
         if not ctx.dry_run:
             _verify(ctx, journal, blue_name, req.blue)
+            _restore_green_settings(ctx, journal, dep, blue_name)
         return dep
     if dep.get("Status") == bg.SWITCHOVER_IN_PROGRESS:
         console.print(f"{ident} is already switching over (started elsewhere); following it", markup=False)
@@ -329,22 +361,36 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     gates = switchover_gates(ctx, dep, req)
     show_gates(f"switchover gates for {name} ({ident})", gates)
     failed = [g.name for g in gates if g.blocks]
-    if failed:
+    not_run = [g.name for g in gates if g.status == G.NOT_RUN]
+    if failed or not_run:
         if not ctx.dry_run:
             journal.write("switchover", "switchover-gates", FAILED, deployment_id=ident, gates=_gates_record(gates))
-        raise Blocked(f"switchover of {ident} stopped: gate(s) failed: {', '.join(failed)} "
+        why = ([f"gate(s) failed: {', '.join(failed)}"] if failed else []) + (
+            [f"SQL gate(s) not run: {', '.join(not_run)} (give the connection)"] if not_run else [])
+        raise Blocked(f"switchover of {ident} stopped: {'; '.join(why)} "
                       "(fix the cause, or accept the risk with --override GATE)")
     params = {"BlueGreenDeploymentIdentifier": ident, "SwitchoverTimeout": req.timeout}
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
         console.print(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until "
-                      "SWITCHOVER_COMPLETED or SWITCHOVER_FAILED; dry run: nothing was switched", markup=False)
+                      "SWITCHOVER_COMPLETED or SWITCHOVER_FAILED", markup=False)
+        restore = _restore_plan(ctx, bg.arn_name(dep["Source"]), aws.describe_cluster(ctx.rds, dep["Target"]))
+        if restore:
+            console.print(f"then, once verified (journaled step {RESTORE_STEP}):", markup=False)
+            ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **restore)
+        console.print("dry run: nothing was switched", markup=False)
         return dep
     journal.write("switchover", "switchover-gates", DONE, deployment_id=ident, gates=_gates_record(gates))
     confirm(ctx, f"Switch over {name} ({ident})? Writes stop on both sides for up to {req.timeout}s; "
                  f"{blue_name} becomes {blue_name}-old1 and green takes its name.")
+    try:
+        restore = _restore_plan(ctx, bg.arn_name(dep["Source"]), aws.describe_cluster(ctx.rds, dep["Target"]))
+    except ToolError as exc:  # never a reason to stop a gated switchover: say what to check instead
+        restore = None
+        console.print(f"note: could not read blue's parameter groups ({exc}); after the switchover, check that "
+                      "event_scheduler in production's cluster group is what blue ran with", markup=False)
     journal.write("switchover", "switchover", INTENT, deployment_id=ident, blue_cluster=blue_name,
-                  green_cluster=bg.arn_name(dep["Target"]), request=params)
+                  green_cluster=bg.arn_name(dep["Target"]), request=params, restore=restore)
     try:
         ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
     except ToolError as exc:
@@ -392,7 +438,53 @@ def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: st
                   status_details=dep.get("StatusDetails"), old_blue=bg.arn_name(dep.get("Source", "")))
     console.print(f"switchover of {ident} completed: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
     _verify(ctx, journal, blue_name, req.blue)
+    _restore_green_settings(ctx, journal, dep, blue_name)
     return dep
+
+
+def _restore_plan(ctx: Context, old_blue: str, production: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The ModifyDBClusterParameterGroup that gives production blue's values of what green started without.
+
+    Blue's value is read from blue's own groups (the writer's instance group wins over the cluster
+    group, as on the server): before the switchover call (journaled with its intent), or from the
+    renamed ``-oldN`` cluster when the switchover happened elsewhere. None when nothing differs.
+    """
+    from upgrade_cli.params import groups, profiles
+    from upgrade_cli.params.diff import v2_effective
+    from upgrade_cli.params.plan import after_switchover_call
+
+    names = profiles.rules().green_settings
+    if not names or production is None or aws.describe_cluster(ctx.rds, old_blue) is None:
+        return None
+    cp = groups.read_cluster(ctx.rds, old_blue)
+    v2 = groups.family_defaults(None, profiles.V2)
+    target = production["DBClusterParameterGroup"]
+    current = groups.read_cluster_group(ctx.rds, target)
+    wanted = {}
+    for name, rule in names.items():
+        blue_value = v2_effective(cp, cp.writer, name, v2)
+        if blue_value is not None and blue_value.upper() != rule["green"].upper() and \
+                (current.value(name) or "").upper() != blue_value.upper():
+            wanted[name] = blue_value
+    return after_switchover_call(target, wanted).params if wanted else None
+
+
+def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any], production: str) -> None:
+    """Journaled: production (the former green) gets back what green had to start without (event_scheduler)."""
+    if journal.phase(RESTORE_STEP) == DONE:
+        return
+    params = journal.value("restore")  # read from blue's groups just before the switchover call
+    if params is None:  # switched over elsewhere: read the renamed old blue's groups instead
+        fresh = bg.find_deployment(ctx.rds, dep["BlueGreenDeploymentIdentifier"])
+        params = _restore_plan(ctx, bg.arn_name(fresh["Source"]), aws.describe_cluster(ctx.rds, production))
+    if params is None:
+        return
+    journal.write("switchover", RESTORE_STEP, INTENT, request=params)
+    ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **params)
+    journal.write("switchover", RESTORE_STEP, DONE, group=params["DBClusterParameterGroupName"])
+    shown = ", ".join(f"{p['ParameterName']}={p['ParameterValue']}" for p in params["Parameters"])
+    console.print(f"set {shown} in {params['DBClusterParameterGroupName']} (production's cluster group), as blue "
+                  "ran it", markup=False)
 
 
 def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | None) -> None:
@@ -455,6 +547,8 @@ def _old_blue_name(ctx: Context, source_arn: str) -> str:
 def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool, delete_green: bool) -> None:
     dep = bg.lookup_deployment(ctx.rds, ref)
     journal = _journal_for(ctx, ref, dep)
+    if not ctx.dry_run:
+        journal.lock("cleanup")
     if dep is None and journal.phase("delete-deployment") not in (INTENT, DONE):
         raise ToolError(f"no blue/green deployment {ref!r} in AWS, and journal {journal.path} has no record of "
                         "deleting it")
@@ -478,8 +572,12 @@ def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool,
             raise ToolError(f"cannot tell which cluster is the old blue from AWS or journal {journal.path}")
         _guard_old_blue(ctx, old_blue, journal)
 
-    plan = [f"delete blue/green deployment {ref}" + (" AND its green resources" if delete_green else
-                                                     " (blue and green clusters are kept)")]
+    abandon_keeping_green = dep is not None and not delete_green and status != bg.SWITCHOVER_COMPLETED
+    green_name = bg.arn_name(dep["Target"]) if dep and dep.get("Target") else None
+    plan = [f"delete blue/green deployment {ref}" + (
+        " AND its green resources" if delete_green else
+        f" only: green cluster {green_name} is KEPT, keeps replicating from blue and keeps billing"
+        if abandon_keeping_green else " (blue and green clusters are kept)")]
     if old_blue:
         plan.append(f"{'snapshot and ' if final_snapshot else ''}delete old blue cluster {old_blue} and its instances")
     console.print("cleanup plan:\n  " + "\n  ".join(plan), markup=False)
@@ -492,7 +590,14 @@ def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool,
     if ctx.dry_run:
         console.print("dry run: nothing was deleted", markup=False)
         return
-    if old_blue or delete_green or status != bg.SWITCHOVER_COMPLETED:
+    if abandon_keeping_green:
+        journal.write("cleanup", "cleanup", DONE, green_kept=green_name)  # closes this lifecycle
+        console.print(f"deployment deleted, but green cluster {green_name} is kept: AWS keeps it replicating from "
+                      f"blue (Aurora MySQL) and billing. To remove it, delete its instances "
+                      f"(`aws rds delete-db-instance --db-instance-identifier ...`) and then the cluster "
+                      f"(`aws rds delete-db-cluster --db-cluster-identifier {green_name} --skip-final-snapshot`); "
+                      "next time abandon with `cleanup --delete-green`", markup=False, soft_wrap=True)
+    elif old_blue or delete_green or status != bg.SWITCHOVER_COMPLETED:
         journal.write("cleanup", "cleanup", DONE, old_blue_cluster=old_blue)  # closes this lifecycle
         console.print("cleanup done", markup=False)
     else:

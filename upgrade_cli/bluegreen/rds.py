@@ -18,7 +18,7 @@ from botocore.parsers import ResponseParserError
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError, console
 
-# Deployment statuses (facts §3.4); anything else is shown as-is and treated as "not there yet".
+# Deployment statuses (botocore RDS model, BlueGreenDeployment.Status); anything else is shown as-is and treated as "not there yet".
 PROVISIONING, AVAILABLE = "PROVISIONING", "AVAILABLE"
 SWITCHOVER_IN_PROGRESS, SWITCHOVER_COMPLETED = "SWITCHOVER_IN_PROGRESS", "SWITCHOVER_COMPLETED"
 SWITCHOVER_FAILED, INVALID_CONFIGURATION, DELETING = "SWITCHOVER_FAILED", "INVALID_CONFIGURATION", "DELETING"
@@ -27,6 +27,12 @@ THROTTLING_CODES = {"Throttling", "ThrottlingException", "RequestLimitExceeded",
                     "RequestThrottled", "RequestThrottledException", "ThrottledException", "SlowDown"}
 LAG_METRIC = "AuroraBinlogReplicaLag"
 NAME_PATTERN = re.compile(r"^[a-zA-Z](?:-?[a-zA-Z0-9]+)*$")
+OLD_BLUE = re.compile(r"-old\d+$")
+
+
+def utcnow() -> dt.datetime:
+    """The wall clock (one place, so tests can move it)."""
+    return dt.datetime.now(dt.timezone.utc)
 
 
 class Transient(Exception):
@@ -74,6 +80,19 @@ def arn_name(arn: str) -> str:
     return arn.rsplit(":", 1)[-1]
 
 
+def production_name(dep: dict[str, Any]) -> str:
+    """The cluster name production runs under, before or after a switchover, with or without a journal.
+
+    Before: ``Source`` is the blue (production) cluster. After: AWS reports ``Source`` as the renamed
+    ``-oldN`` cluster and ``Target`` under the production name, so take ``Target`` (or strip ``-oldN``).
+    """
+    source = arn_name(dep.get("Source", ""))
+    if not OLD_BLUE.search(source):
+        return source
+    target = arn_name(dep.get("Target", ""))
+    return target if target and not OLD_BLUE.search(target) else OLD_BLUE.sub("", source)
+
+
 def find_deployment(rds: Any, ref: str) -> dict[str, Any]:
     """The deployment with id ``bgd-…`` or name ``ref``; a clear ToolError when there is none."""
     found = lookup_deployment(rds, ref)
@@ -118,14 +137,9 @@ def poll_deployment(rds: Any, ident: str) -> dict[str, Any]:
 
 
 def cluster_instances(rds: Any, cluster: dict[str, Any]) -> list[dict[str, Any]]:
-    """The DB instances of a cluster: its members, plus any instance that names it as its cluster."""
-    cluster_id = cluster["DBClusterIdentifier"]
-    wanted = {m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers", [])}
-    out = []
-    for inst in aws.paginate(rds, "describe_db_instances", "DBInstances"):
-        if inst["DBInstanceIdentifier"] in wanted or inst.get("DBClusterIdentifier") == cluster_id:
-            out.append(inst)
-    return out
+    """The DB instances of a cluster (filtered by ``db-cluster-id`` on the server, not by listing the account)."""
+    return list(aws.paginate(rds, "describe_db_instances", "DBInstances",
+                             Filters=[{"Name": "db-cluster-id", "Values": [cluster["DBClusterIdentifier"]]}]))
 
 
 def writer_id(cluster: dict[str, Any]) -> str | None:

@@ -1,4 +1,5 @@
-"""Follow a deployment until it reaches a goal status: boto3 has no blue/green waiters (facts §3.3).
+"""Follow a deployment until it reaches a goal status: botocore's RDS waiters cover instances,
+clusters, snapshots and tenant databases, never blue/green deployments.
 
 The loop owns its backoff (the poll client is built with ``max_attempts=0``): throttling and a
 dropped connection are waited out with exponential backoff, anything else stops the wait. Sleep

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
@@ -14,13 +15,43 @@ from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputF
                                     YesOpt, console, err_console, format_option)
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
-from upgrade_cli.params.plan import build_plan, execute, plan_calls
+from upgrade_cli.params.plan import SETTLE_NOTE, after_switchover_call, build_plan, execute, plan_calls
 from upgrade_cli.params.render import render_plan, render_report
 
 app = App(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.")
 
 ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")]
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md)
+
+
+class TempTableEngine(str, Enum):
+    temptable = "temptable"
+    memory = "memory"
+
+
+FromJsonOpt = Annotated[Optional[Path], typer.Option(
+    "--from-json", help="Offline: `aws rds describe-db-cluster-parameters` output (no AWS access needed).")]
+InstanceJsonOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--instance-json", help="Offline: `aws rds describe-db-parameters` output per instance; the first is the "
+    "writer (repeatable).")]
+InstanceClassOpt = Annotated[Optional[list[str]], typer.Option(
+    "--instance-class", help="Offline: the class of each --instance-json, in the same order (repeatable).")]
+
+
+def _read_params(cluster: str | None, from_json: Path | None, instance_json: list[Path] | None,
+                 instance_class: list[str] | None, region: str | None, profile: str | None,
+                 extra_live: bool = False) -> tuple[groups.ClusterParams, Any]:
+    """The v2 cluster's groups, live (and the RDS client) or from exported JSON (client None)."""
+    if from_json:
+        if cluster or extra_live:
+            raise ToolError("--from-json is offline: do not combine it with --cluster or --target-* groups")
+        return groups.from_json(from_json, instance_json or [], instance_class or []), None
+    if not cluster:
+        raise ToolError("give --cluster ID (or --from-json FILE for an offline run)")
+    if instance_json or instance_class:
+        raise ToolError("--instance-json/--instance-class only go with --from-json")
+    rds = aws.client("rds", region, profile)
+    return groups.read_cluster(rds, cluster), rds
 
 
 @app.command("diff")
@@ -32,31 +63,16 @@ def diff(
         "--target-cluster-group", help="Compare with this aurora-mysql8.0 cluster parameter group.")] = None,
     target_instance_group: Annotated[Optional[str], typer.Option(
         "--target-instance-group", help="Compare with this aurora-mysql8.0 DB parameter group.")] = None,
-    from_json: Annotated[Optional[Path], typer.Option(
-        "--from-json", help="Offline: `aws rds describe-db-cluster-parameters` output (no AWS access needed).")] = None,
-    instance_json: Annotated[Optional[list[Path]], typer.Option(
-        "--instance-json", help="Offline: `aws rds describe-db-parameters` output per instance; the first is the "
-        "writer (repeatable).")] = None,
-    instance_class: Annotated[Optional[list[str]], typer.Option(
-        "--instance-class", help="Offline: the class of each --instance-json, in the same order (repeatable).")] = None,
+    from_json: FromJsonOpt = None,
+    instance_json: InstanceJsonOpt = None,
+    instance_class: InstanceClassOpt = None,
     output_format: FormatOpt = OutputFormat.console,
 ) -> None:
     """Report what each v2 parameter setting becomes in 8.0, changed defaults, and TempTable sizing per instance."""
-    if from_json:
-        if cluster or target_cluster_group or target_instance_group:
-            raise ToolError("--from-json is offline: do not combine it with --cluster or --target-* groups")
-        cp = groups.from_json(from_json, instance_json or [], instance_class or [])
-        rds = None
-        tc = ti = None
-    else:
-        if not cluster:
-            raise ToolError("give --cluster ID (or --from-json FILE for an offline diff)")
-        if instance_json or instance_class:
-            raise ToolError("--instance-json/--instance-class only go with --from-json")
-        rds = aws.client("rds", region, profile)
-        cp = groups.read_cluster(rds, cluster)
-        tc = groups.read_target_group(rds, target_cluster_group, "cluster") if target_cluster_group else None
-        ti = groups.read_target_group(rds, target_instance_group, "instance") if target_instance_group else None
+    cp, rds = _read_params(cluster, from_json, instance_json, instance_class, region, profile,
+                           extra_live=bool(target_cluster_group or target_instance_group))
+    tc = groups.read_target_group(rds, target_cluster_group, "cluster") if target_cluster_group else None
+    ti = groups.read_target_group(rds, target_instance_group, "instance") if target_instance_group else None
     v2 = groups.family_defaults(rds, profiles.V2)
     v3 = groups.family_defaults(rds, profiles.V3)
     render_report(build_report(cp, v2, v3, tc, ti), output_format, console)
@@ -64,8 +80,14 @@ def diff(
 
 @app.command("plan")
 def plan(
-    cluster: Annotated[str, typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")],
     name: Annotated[str, typer.Option("--name", help="Base name: creates NAME-cluster and NAME-instance groups.")],
+    cluster: ClusterOpt = None,
+    from_json: FromJsonOpt = None,
+    instance_json: InstanceJsonOpt = None,
+    instance_class: InstanceClassOpt = None,
+    temptable_engine: Annotated[TempTableEngine, typer.Option(
+        "--temptable-engine", help="internal_tmp_mem_storage_engine for the WRITER: temptable (8.0 default) or "
+        "memory (readers are fixed to TempTable).")] = TempTableEngine.temptable,
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     apply: Annotated[bool, typer.Option("--apply", help="Create/modify the 8.0 groups (asks first).")] = False,
@@ -76,26 +98,36 @@ def plan(
     """Plan aurora-mysql8.0 groups that carry over the cluster's settings; --apply makes them (idempotent)."""
     if apply and dry_run:
         raise ToolError("--apply and --dry-run exclude each other")
-    rds = aws.client("rds", region, profile)
-    cp = groups.read_cluster(rds, cluster)
+    if apply and from_json:
+        raise ToolError("--apply needs --cluster (an offline plan can only be shown or dry-run)")
+    cp, rds = _read_params(cluster, from_json, instance_json, instance_class, region, profile)
     v2 = groups.family_defaults(rds, profiles.V2)
     v3 = groups.family_defaults(rds, profiles.V3)
-    the_plan = build_plan(cp, v2, v3, name)
+    the_plan = build_plan(cp, v2, v3, name, temptable_engine.value)
     calls = plan_calls(rds, the_plan) if (apply or dry_run) else None
     render_plan(the_plan, output_format, console, calls)
     if calls is None:
         return
     if output_format == OutputFormat.console:
+        if rds is None:
+            console.print("offline plan: the calls assume none of the groups exists yet", markup=False)
         if not calls:
-            console.print("nothing to change: the 8.0 groups already match the plan")
+            console.print("nothing to change: the 8.0 groups already match the plan", markup=False)
         for c in calls:
             console.print(f"{'would call' if dry_run else 'will call'}: {c.describe()}", markup=False, soft_wrap=True)
+        if the_plan.after_switchover:
+            after = after_switchover_call(the_plan.cluster_group.name, the_plan.after_switchover)
+            console.print(f"after switchover (made and journaled by `bluegreen switchover`): {after.describe()}",
+                          markup=False, soft_wrap=True)
+        if calls:
+            console.print(f"note: {SETTLE_NOTE}", markup=False, soft_wrap=True)
     if dry_run or not calls:
         return
     if not yes and not typer.confirm(f"Apply {len(calls)} API call(s) to create/modify the 8.0 groups?"):
         raise Blocked("aborted: nothing changed")
     execute(rds, calls, lambda c: err_console.print(f"done: {c.describe()}", markup=False))
     err_console.print(f"applied {len(calls)} call(s); static parameters take effect after a reboot", markup=False)
+    err_console.print(f"note: {SETTLE_NOTE}", markup=False)
 
 
 @app.command("versions")

@@ -6,15 +6,18 @@ setting; the diff reports it and the plan (``plan.py``) executes it, so the two 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
+from upgrade_cli.checks.sql_modes import OBSOLETE_FLAGS
 from upgrade_cli.params import profiles
 from upgrade_cli.params.groups import ClusterParams, FamilyDefaults, GroupParams, Member
 from upgrade_cli.params.temptable import TempTableAdvice, advise
 
-RULE_ORDER = ["removed", "renamed", "scope_changed", "not_modifiable", "unverified", "target_differs", "custom",
+RULE_ORDER = ["value_fixed", "green_setting", "removed", "renamed", "scope_changed", "not_modifiable", "unverified", "target_differs", "custom",
               "default_changed", "attention"]
 RULE_TITLES = {
+    "value_fixed": "Value 8.0 rejects (the plan carries the cleaned value)",
+    "green_setting": "Set for green by blue/green (your value is restored after switchover)",
     "removed": "Removed in 8.0 (dropped from the plan)",
     "renamed": "Renamed in 8.0 (carried under the new name)",
     "scope_changed": "Scope changed: cluster-level only in 8.0",
@@ -37,9 +40,49 @@ class Mapping:
     note: str
     source: str
     severity: str = "info"
+    value: str | None = None  # the value to plan when it is not the v2 value (cleaned, or green's)
+    restore: str | None = None  # set back in the production cluster group after switchover
+
+
+# `strip: obsolete_sql_mode_flags` in rules.yaml: the obsoleteSqlModeFlags check's list, plus MAXDB (maxdbFlag).
+STRIP_LISTS = {"obsolete_sql_mode_flags": (*OBSOLETE_FLAGS, "MAXDB")}
+
+
+def strip_flags(value: str, flags: tuple[str, ...]) -> tuple[str, list[str]]:
+    """``value`` without ``flags`` (comma list, order kept, case-insensitive), and the flags removed."""
+    items = [f.strip() for f in value.split(",") if f.strip()]
+    removed = [f for f in items if f.upper() in flags]
+    return ",".join(f for f in items if f.upper() not in flags), removed
 
 
 def map_setting(name: str, value: str, kind: str, v3: FamilyDefaults) -> Mapping:
+    """Where one v2 setting goes, with the value 8.0 and blue/green need (see :func:`_adjust`)."""
+    return _adjust(_map_name(name, value, kind, v3), value)
+
+
+def _adjust(m: Mapping, value: str) -> Mapping:
+    """Values 8.0 rejects are cleaned (an error); values green must not start with are overridden."""
+    if m.new_name is None:
+        return m
+    r = profiles.rules()
+    fix = r.value_fixes.get(m.new_name)
+    if fix:
+        cleaned, removed = strip_flags(value, STRIP_LISTS[fix["strip"]])
+        if removed:
+            note = f"{fix['note']}: removed {', '.join(removed)}"
+            if not cleaned:
+                return replace(m, rule="value_fixed", new_name=None, new_kind=None, severity="error",
+                               note=f"{note}; nothing is left, so the 8.0 default applies", source=r.url(fix))
+            return replace(m, rule="value_fixed", value=cleaned, severity="error", note=note, source=r.url(fix))
+    green = r.green_settings.get(m.new_name)
+    if green and value.strip().upper() != green["green"].upper():
+        return replace(m, rule="green_setting", value=green["green"], restore=value, severity="warning",
+                       note=f"{green['note']}; `bluegreen switchover` sets {m.new_name}={value} again in the "
+                            "production cluster group once the switchover is verified", source=r.url(green))
+    return m
+
+
+def _map_name(name: str, value: str, kind: str, v3: FamilyDefaults) -> Mapping:
     r = profiles.rules()
     if name in r.renamed:
         rule = r.renamed[name]
@@ -111,7 +154,7 @@ def where_of(group: GroupParams, members: list[Member] | None = None) -> str:
 
 
 def v2_effective(cp: ClusterParams, member: Member | None, name: str, v2: FamilyDefaults) -> str | None:
-    """Instance explicit > cluster group > the group's listed default > family default (facts §2.1)."""
+    """Instance explicit > cluster group > the group's listed default > family default."""
     if member and name in member.group.user:
         return member.group.user[name]
     if name in cp.cluster_group.user:
@@ -151,7 +194,16 @@ def build_report(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, targ
                 report.findings.append(Finding(m.rule, name, where, value, None, "drop", m.note, m.source, m.severity))
                 continue
             tval = v3_target_value(m.new_name, m.new_kind, v3, target_cluster, target_instance)
-            action = (f"set {m.new_name}={value}" + (" in the 8.0 cluster group" if m.new_kind != group.kind else ""))
+            planned = m.value if m.value is not None else value
+            where_to = " in the 8.0 cluster group" if m.new_kind != group.kind else ""
+            action = f"set {m.new_name}={planned}{where_to}"
+            if m.rule in ("value_fixed", "green_setting"):
+                if m.restore is not None:
+                    action += f" (green); after switchover {m.new_name}={m.restore}"
+                note = m.note if not (has_target and tval != planned) else f"{m.note}; target group has {tval}"
+                report.findings.append(Finding(m.rule, name, where, value, planned, action, note, m.source,
+                                               m.severity))
+                continue
             if m.rule == "custom":
                 if has_target and tval != value:
                     report.findings.append(Finding("target_differs", name, where, value, tval, action,

@@ -1,12 +1,16 @@
 """The aurora-mysql8.0 cluster and instance groups that carry over a v2 cluster's settings, and applying them.
 
 The plan follows :func:`diff.map_setting` for every user setting (rename, drop with a note, move to
-the cluster group). Applying is idempotent: it reads what exists first and only issues the Create /
-Modify calls that would change something, so a second run makes no call at all.
+the cluster group, clean a value 8.0 rejects, give green what blue/green needs). What green must not
+start with but production needs back (``event_scheduler``) is listed as an after-switchover step,
+which ``bluegreen switchover`` performs and journals. Applying is idempotent: it reads what exists
+first and only issues the Create / Modify calls that would change something, so a second run makes
+no call at all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -17,10 +21,23 @@ from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.params import profiles
 from upgrade_cli.params.diff import map_setting, v2_effective
-from upgrade_cli.params.groups import ClusterParams, FamilyDefaults
+from upgrade_cli.params.groups import ClusterParams, FamilyDefaults, group_arn
 
 _GROUP_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 parameters per call
+# AWS parameter reference: in v3, innodb_flush_log_at_trx_commit other than 1 needs this set to 1 first.
+FLUSH, ALLOW_LOSS = "innodb_flush_log_at_trx_commit", "innodb_trx_commit_allow_data_loss"
+SET_FIRST = (ALLOW_LOSS,)  # parameters a Modify call must carry before the others
+SETTLE_MINUTES = 5
+CHANGED_TAG = "aurora-upgrade:changed-at"  # on every group --apply creates or modifies; `bluegreen create` reads it
+SETTLE_NOTE = (f"AWS asks to wait at least {SETTLE_MINUTES} minutes after creating or modifying a DB cluster "
+               "parameter group before creating a cluster from it (ModifyDBClusterParameterGroup API reference); "
+               "`bluegreen create` checks the groups' last change and waits (--wait) or stops until then")
+TEMPTABLE_MEMORY_NOTE = (
+    "internal_tmp_mem_storage_engine=MEMORY for the writer (--temptable-engine memory): in-memory temp tables are "
+    "limited per table by tmp_table_size/max_heap_table_size instead of sharing the TempTable pool, tables with "
+    "TEXT/BLOB columns go straight to InnoDB on disk, and VARCHAR is stored at full width; readers stay on "
+    "TempTable (fixed), so a reader promoted to writer keeps the same setting only if it shares this group")
 
 
 @dataclass
@@ -49,6 +66,17 @@ class Dropped:
 
 
 @dataclass
+class Fixed:
+    """A value 8.0 rejects (an error): what the v2 group had and what the plan carries instead."""
+
+    name: str
+    value: str
+    cleaned: str | None
+    where: str
+    note: str
+
+
+@dataclass
 class Plan:
     cluster_id: str
     cluster_group: PlannedGroup
@@ -56,6 +84,8 @@ class Plan:
     dropped: list[Dropped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
+    fixed: list[Fixed] = field(default_factory=list)
+    after_switchover: dict[str, str] = field(default_factory=dict)  # cluster-group parameter -> production value
 
     def groups(self) -> list[PlannedGroup]:
         return [self.cluster_group, *self.instance_groups]
@@ -67,10 +97,22 @@ class Plan:
                     "parameters": {n: {"value": x.value, "apply_method": x.apply_method, "origin": x.origin}
                                    for n, x in sorted(p.params.items())}}
         return {"plan_format": 1, "cluster": self.cluster_id, "groups": [g(p) for p in self.groups()],
-                "dropped": [d.__dict__ for d in self.dropped], "notes": self.notes, "blockers": self.blockers}
+                "dropped": [d.__dict__ for d in self.dropped], "errors_fixed": [f.__dict__ for f in self.fixed],
+                "after_switchover": [{"group": self.cluster_group.name, "parameter": n, "value": v}
+                                     for n, v in sorted(self.after_switchover.items())],
+                "notes": self.notes, "blockers": self.blockers}
 
 
-def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: str) -> Plan:
+def after_switchover_call(group: str, values: dict[str, str]) -> "ApiCall":
+    """The call `bluegreen switchover` makes (journaled) once production runs on ``group``."""
+    return ApiCall("modify_db_cluster_parameter_group", {
+        "DBClusterParameterGroupName": group,
+        "Parameters": [{"ParameterName": n, "ParameterValue": v, "ApplyMethod": "immediate"}
+                       for n, v in sorted(values.items())]})
+
+
+def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: str,
+               temptable_engine: str = "temptable") -> Plan:
     if not _GROUP_NAME.match(name) or "--" in name or len(name) > 255 - len("-instance-99"):
         raise ToolError(f"--name {name!r}: use letters, digits and single hyphens, starting with a letter and not "
                         "ending with a hyphen (AWS parameter group naming rules)")
@@ -83,13 +125,23 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
         info = v3.params.get(new)
         group.params[new] = PlannedParam(new, value, info.apply_method if info else "pending-reboot", origin)
 
+    def mapped(pname: str, value: str, kind: str, where: str):
+        """The mapping, with a rejected value recorded as fixed and green's override as an after-switchover step."""
+        m = map_setting(pname, value, kind, v3)
+        if m.rule == "value_fixed":
+            plan.fixed.append(Fixed(pname, value, m.value, where, m.note))
+        return m, (m.value if m.value is not None else value)
+
     for pname, value in sorted(cp.cluster_group.user.items()):
-        m = map_setting(pname, value, "cluster", v3)
         where = f"cluster group {cp.cluster_group.name}"
+        m, planned_value = mapped(pname, value, "cluster", where)
         if m.new_name is None:
-            plan.dropped.append(Dropped(pname, value, where, m.note))
+            if m.rule != "value_fixed":
+                plan.dropped.append(Dropped(pname, value, where, m.note))
         else:
-            put(cgroup, m.new_name, value, f"{where}: {pname}")
+            put(cgroup, m.new_name, planned_value, f"{where}: {pname}")
+            if m.restore is not None:
+                plan.after_switchover[m.new_name] = m.restore
 
     inst_groups = list(cp.instance_groups().values())
     for i, (group, members) in enumerate(inst_groups):
@@ -98,15 +150,41 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
                                f"(from {group.name})", members=[m.id for m in members])
         has_writer = any(m.writer for m in members)
         for pname, value in sorted(group.user.items()):
-            m = map_setting(pname, value, "instance", v3)
             where = f"instance group {group.name}"
+            m, planned_value = mapped(pname, value, "instance", where)
+            origin = f"{where}: {pname}"  # what changed the value is in plan.fixed / plan.after_switchover
             if m.new_name is None:
-                plan.dropped.append(Dropped(pname, value, where, m.note))
+                if m.rule != "value_fixed":
+                    plan.dropped.append(Dropped(pname, value, where, m.note))
             elif m.new_kind == "cluster":
-                _move(plan, moved_from, m.new_name, value, has_writer, f"{where}: {pname}", put)
+                _move(plan, moved_from, m.new_name, planned_value, has_writer, origin, put)
+                if has_writer and m.new_name in profiles.rules().green_settings:
+                    if m.restore:  # the writer's value is what production ran with
+                        plan.after_switchover[m.new_name] = m.restore
+                    else:
+                        plan.after_switchover.pop(m.new_name, None)
+                elif m.restore and m.new_name not in plan.after_switchover:
+                    plan.after_switchover[m.new_name] = m.restore
             else:
-                put(planned, m.new_name, value, f"{where}: {pname}")
+                put(planned, m.new_name, planned_value, origin)
+        if temptable_engine == "memory" and has_writer:
+            put(planned, "internal_tmp_mem_storage_engine", "MEMORY", "--temptable-engine memory (writer)")
+            if len(members) > 1:
+                plan.notes.append(f"{planned.name} is shared by the writer and readers: MEMORY is a no-op on the "
+                                  "readers (fixed to TempTable)")
         plan.instance_groups.append(planned)
+    if temptable_engine == "memory":
+        plan.notes.append(TEMPTABLE_MEMORY_NOTE)
+
+    flush = cgroup.params.get(FLUSH)
+    if flush is not None and flush.value.strip() != "1" and cgroup.params.get(ALLOW_LOSS, flush).value != "1":
+        put(cgroup, ALLOW_LOSS, "1", f"{FLUSH}={flush.value}, which v3 accepts only with it (AWS parameter reference)")
+        plan.notes.append(f"{ALLOW_LOSS}=1 planned with {FLUSH}={flush.value}: v3 rejects a {FLUSH} other than 1 "
+                          "without it (sent first in the same call); a crash can lose up to about a second of "
+                          "committed transactions")
+    for pname, value in sorted(plan.after_switchover.items()):
+        plan.notes.append(f"{pname}={cgroup.params[pname].value} in {cgroup.name} for green; after the switchover "
+                          f"`bluegreen switchover` sets {pname}={value} in {cgroup.name} (then production)")
 
     binlog = v2_effective(cp, cp.writer, "binlog_format", v2)
     if (binlog or "OFF").upper() == "OFF":
@@ -116,15 +194,15 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
     if "binlog_format" in cgroup.params:
         plan.notes.append(f"binlog_format={cgroup.params['binlog_format'].value} kept in the 8.0 cluster group so "
                           "green keeps writing binlogs")
-    if {"tmp_table_size", "max_heap_table_size"} & set().union(*(g.params for g in plan.groups())):
+    if "tmp_table_size" in set().union(*(g.params for g in plan.groups())):
         plan.notes.append("tmp_table_size kept, but in 8.0 it limits TempTable tables only when "
                           "aurora_tmptable_enable_per_table_limit=ON (3.04+); the plan leaves that flag OFF, because "
                           "ON makes reader queries fail with ERROR 1114 at tmp_table_size - see `params diff` advice")
     return plan
 
 
-def _move(plan: Plan, moved_from: dict, new: str, value: str, from_writer: bool, origin: str, put: Callable) -> None:
-    """Put an instance-group setting into the cluster group; the writer's group wins a conflict."""
+def _move(plan: Plan, moved_from: dict, new: str, value: str, from_writer: bool, origin: str, put: Callable) -> bool:
+    """Put an instance-group setting into the cluster group (True when it took); the writer's group wins."""
     cgroup = plan.cluster_group
     existing = cgroup.params.get(new)
     prev = moved_from.get(new)
@@ -136,9 +214,11 @@ def _move(plan: Plan, moved_from: dict, new: str, value: str, from_writer: bool,
         moved_from[new] = (value, from_writer)
         plan.notes.append(f"{new} moved to the 8.0 cluster group {cgroup.name} (cluster-level only in 8.0), "
                           f"from {origin}")
-    elif existing.value != value:
+        return True
+    if existing.value != value:
         plan.notes.append(f"{new}: {origin} sets {value}, but the 8.0 cluster group keeps {existing.value} from "
                           f"{existing.origin} (cluster-level only in 8.0: one value for all instances)")
+    return False
 
 
 # ---- applying ------------------------------------------------------------------------------------
@@ -181,19 +261,23 @@ def _existing(rds: Any, group: PlannedGroup) -> dict[str, str] | None:
             if r.get("Source", "user") == "user" and "ParameterValue" in r}
 
 
-def plan_calls(rds: Any, plan: Plan) -> list[ApiCall]:
-    """The exact Create/Modify calls needed to make AWS match the plan (read-only: it only describes)."""
+def plan_calls(rds: Any | None, plan: Plan) -> list[ApiCall]:
+    """The exact Create/Modify calls needed to make AWS match the plan (read-only: it only describes).
+
+    ``rds=None`` (an offline plan) assumes no group exists yet.
+    """
     calls: list[ApiCall] = []
     for group in plan.groups():
         cluster = group.kind == "cluster"
         name_arg = "DBClusterParameterGroupName" if cluster else "DBParameterGroupName"
-        current = _existing(rds, group)
+        current = _existing(rds, group) if rds is not None else None
         if current is None:
             calls.append(ApiCall("create_db_cluster_parameter_group" if cluster else "create_db_parameter_group",
                                  {name_arg: group.name, "DBParameterGroupFamily": profiles.V3,
                                   "Description": group.description}))
             current = {}
-        changes = [p for n, p in sorted(group.params.items()) if current.get(n) != p.value]
+        changes = sorted((p for p in group.params.values() if current.get(p.name) != p.value),
+                         key=lambda p: (p.name not in SET_FIRST, p.name))
         for i in range(0, len(changes), MODIFY_BATCH):
             calls.append(ApiCall("modify_db_cluster_parameter_group" if cluster else "modify_db_parameter_group",
                                  {name_arg: group.name,
@@ -204,11 +288,23 @@ def plan_calls(rds: Any, plan: Plan) -> list[ApiCall]:
 
 
 def execute(rds: Any, calls: list[ApiCall], done: Callable[[ApiCall], None]) -> None:
-    """Run the calls in order; on failure say how far it got (a re-run only repeats what is missing)."""
+    """Run the calls in order; on failure say how far it got (a re-run only repeats what is missing).
+
+    Every group changed is then tagged with the time (CHANGED_TAG), so `bluegreen create` can tell
+    whether AWS's 5 minutes since the last change are up.
+    """
+    touched: dict[str, bool] = {}
     for i, c in enumerate(calls):
         try:
             aws.call(rds, c.operation, **c.params)
         except ToolError as exc:
             raise ToolError(f"{exc} (after {i} of {len(calls)} calls; re-run to finish: it only makes the missing "
                             "changes)") from None
+        cluster = "DBClusterParameterGroupName" in c.params
+        touched[c.params["DBClusterParameterGroupName" if cluster else "DBParameterGroupName"]] = cluster
         done(c)
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    for name, cluster in touched.items():
+        arn = group_arn(rds, name, "cluster" if cluster else "instance")
+        if arn:
+            aws.call(rds, "add_tags_to_resource", ResourceName=arn, Tags=[{"Key": CHANGED_TAG, "Value": now}])

@@ -52,6 +52,7 @@ class InstanceClass:
     memory_gib: float
     local_gib: float
     local_documented: bool
+    source: str = ""  # the doc URL the local storage figure comes from (or what it was estimated from)
 
 
 @dataclass
@@ -62,11 +63,12 @@ class Rules:
     default_changed: dict[str, dict]
     scope_changed: dict[str, dict]
     attention: list[dict] = field(default_factory=list)
+    value_fixes: dict[str, dict] = field(default_factory=dict)
+    green_settings: dict[str, dict] = field(default_factory=dict)
 
     def url(self, rule: dict) -> str:
-        """The rule's doc URL plus the facts section, as one citation string."""
-        src = self.sources.get(rule.get("source", ""), rule.get("source", ""))
-        return f"{src} (facts {rule['facts']})" if rule.get("facts") else src
+        """The rule's doc URL: the only citation output shows (a user can follow it)."""
+        return self.sources.get(rule.get("source", ""), rule.get("source", ""))
 
 
 def load_yaml(name: str) -> Any:
@@ -104,13 +106,22 @@ def rules() -> Rules:
                  renamed={r["old"]: r for r in data["renamed"]},
                  default_changed={r["name"]: r for r in data["default_changed"]},
                  scope_changed={r["name"]: r for r in data["scope_changed"]},
-                 attention=list(data["attention"]))
+                 attention=list(data["attention"]),
+                 value_fixes={r["name"]: r for r in data.get("value_fixes", [])},
+                 green_settings={r["name"]: r for r in data.get("green_settings", [])})
 
 
 @functools.lru_cache(maxsize=None)
 def instance_classes() -> dict[str, InstanceClass]:
     data = load_yaml("instance_classes.yaml")
-    return {name: InstanceClass(name, float(c["memory_gib"]), float(c["local_gib"]), bool(c["local_documented"]))
+    sources = data.get("sources", {})
+
+    def cite(c: dict) -> str:
+        src = str(c.get("source", ""))
+        return sources.get(src) or f"{src} ({sources.get('temp_storage', '')})"
+
+    return {name: InstanceClass(name, float(c["memory_gib"]), float(c["local_gib"]), bool(c["local_documented"]),
+                                cite(c))
             for name, c in data["classes"].items()}
 
 

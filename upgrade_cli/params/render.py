@@ -11,7 +11,7 @@ from rich.text import Text
 from upgrade_cli import layout
 from upgrade_cli.cli_common import OutputFormat
 from upgrade_cli.params.diff import RULE_ORDER, RULE_TITLES, Report
-from upgrade_cli.params.plan import ApiCall, Plan
+from upgrade_cli.params.plan import ApiCall, Plan, after_switchover_call
 from upgrade_cli.params.temptable import human
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": ""}
@@ -106,6 +106,9 @@ def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[Api
         data = plan.to_dict()
         if calls is not None:
             data["api_calls"] = [{"operation": c.operation, "params": c.params} for c in calls]
+            if plan.after_switchover:
+                after = after_switchover_call(plan.cluster_group.name, plan.after_switchover)
+                data["after_switchover_calls"] = [{"operation": after.operation, "params": after.params}]
         console.print_json(json.dumps(data))
         return
     if fmt == OutputFormat.md:
@@ -124,6 +127,23 @@ def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[Api
             table.add_row(_cell(p.name), _cell(p.value), p.apply_method, _cell(p.origin))
         if not g.params:
             table.add_row("(no custom settings)", "", "", "")
+        console.print(table)
+    if plan.fixed:
+        table = Table(title="ERROR: values aurora-mysql8.0 rejects (never planned as they were)", title_justify="left",
+                      expand=True, style="red")
+        for col in ("parameter", "v2 value", "planned instead", "where", "why"):
+            table.add_column(col, overflow="fold")
+        for f in plan.fixed:
+            table.add_row(_cell(f.name), _cell(f.value), _cell(f.cleaned or "(dropped)"), _cell(f.where),
+                          _cell(f.note), style="bold red")
+        console.print(table)
+    if plan.after_switchover:
+        table = Table(title=f"After switchover: `bluegreen switchover` sets in {plan.cluster_group.name} (journaled)",
+                      title_justify="left", expand=True)
+        for col in ("parameter", "green value", "production value"):
+            table.add_column(col, overflow="fold")
+        for n, v in sorted(plan.after_switchover.items()):
+            table.add_row(_cell(n), _cell(plan.cluster_group.params[n].value), _cell(v))
         console.print(table)
     if plan.dropped:
         table = Table(title="Dropped (not valid in aurora-mysql8.0)", title_justify="left", expand=True)
@@ -147,6 +167,15 @@ def _plan_lines(plan: Plan, console: Console) -> None:
             layout.item(console, f"{p.name} = {p.value} ({p.apply_method}; from {p.origin})")
         if not g.params:
             layout.item(console, "(no custom settings)")
+    if plan.fixed:
+        console.print(Text("ERROR: values aurora-mysql8.0 rejects (never planned as they were)", style="bold red"))
+        for f in plan.fixed:
+            layout.item(console, f"{f.name} = {f.value} ({f.where}): planned as {f.cleaned or '(dropped)'}; {f.note}")
+    if plan.after_switchover:
+        console.print(Text(f"After switchover: `bluegreen switchover` sets in {plan.cluster_group.name} (journaled)",
+                           style="bold"))
+        for n, v in sorted(plan.after_switchover.items()):
+            layout.item(console, f"{n} = {v} (green has {plan.cluster_group.params[n].value})")
     if plan.dropped:
         console.print(Text("Dropped (not valid in aurora-mysql8.0)", style="bold"))
         for d in plan.dropped:
@@ -164,6 +193,17 @@ def plan_markdown(plan: Plan) -> str:
                 "| parameter | value | apply method | from |", "|---|---|---|---|"]
         out += [f"| {_md(p.name)} | {_md(p.value)} | {p.apply_method} | {_md(p.origin)} |"
                 for p in sorted(g.params.values(), key=lambda p: p.name)]
+        out.append("")
+    if plan.fixed:
+        out += ["## ERROR: values 8.0 rejects", "", "| parameter | v2 value | planned instead | where | why |",
+                "|---|---|---|---|---|"]
+        out += [f"| {_md(f.name)} | {_md(f.value)} | {_md(f.cleaned or '(dropped)')} | {_md(f.where)} | {_md(f.note)} |"
+                for f in plan.fixed]
+        out.append("")
+    if plan.after_switchover:
+        out += [f"## After switchover (`bluegreen switchover`, in `{plan.cluster_group.name}`)", ""]
+        out += [f"- {_md(n)}: {_md(plan.cluster_group.params[n].value)} → {_md(v)}"
+                for n, v in sorted(plan.after_switchover.items())]
         out.append("")
     if plan.dropped:
         out += ["## Dropped", "", "| parameter | value | where | why |", "|---|---|---|---|"]

@@ -1,9 +1,11 @@
-"""TempTable sizing advice per instance (facts §2.6, ams3-temptable-behavior).
+"""TempTable sizing advice per instance (AWS: ams3-temptable-behavior, and the per-class local storage table).
 
 In 8.0 every internal temp table shares one TempTable pool: ``temptable_max_ram`` (1 GiB at
 ≥ 16 GiB class memory, else 16 MB) then ``temptable_max_mmap`` files on local storage. The writer
 spills further to InnoDB; a reader cannot, so a reader query fails with ERROR 1114 "table is full".
-Readers are fixed to TempTable, so MEMORY is never advice for them.
+Readers are fixed to TempTable: MEMORY in a group a reader uses changes nothing there (a warning,
+not an error). Only ``tmp_table_size`` can limit a TempTable table (with
+``aurora_tmptable_enable_per_table_limit``); ``max_heap_table_size`` never does.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def advise(cp: "ClusterParams", v3: "FamilyDefaults", target_cluster: "GroupPara
            planned: dict[str, "GroupParams"] | None = None) -> list[TempTableAdvice]:
     """Advice for the writer and every reader. ``planned`` maps member id → its planned 8.0 instance group."""
     out = []
-    tuned_tmp_size = bool(v2_user_names and {"tmp_table_size", "max_heap_table_size"} & v2_user_names)
+    tuned_tmp_size = bool(v2_user_names and "tmp_table_size" in v2_user_names)
     for m in cp.members:
         cls = profiles.instance_class(m.instance_class)
         mem = cls.memory_gib if cls else None
@@ -90,7 +92,7 @@ def advise(cp: "ClusterParams", v3: "FamilyDefaults", target_cluster: "GroupPara
         else:
             msgs.append(f"temptable_max_ram = {human(ram)} ({ram_from}); temptable_max_mmap = {human(mmap)} "
                         f"({mmap_from}); class memory {mem:g} GiB, local storage {cls.local_gib:g} GiB "
-                        f"({'documented' if cls.local_documented else 'estimate'})")
+                        f"({'AWS table' if cls.local_documented else 'estimate'}: {cls.source})")
             if mem < 16 and ram_from.startswith("default"):
                 msgs.append("under 16 GiB of class memory the TempTable RAM pool defaults to only 16 MB: most "
                             "sizeable GROUP BY / DISTINCT / derived-table / CTE temp tables go straight to mmap files")
@@ -103,8 +105,10 @@ def advise(cp: "ClusterParams", v3: "FamilyDefaults", target_cluster: "GroupPara
                 msgs.append(f"ceiling for temptable_max_mmap on this class: about {human(ceiling)} (80 % of local "
                             "storage); size RAM + mmap to your peak temp data")
         if m.writer:
-            msgs.append("writer: when RAM + mmap is exhausted the temp table is converted to an InnoDB on-disk temp "
-                        "table (slower, but the query completes)")
+            msgs.append("writer: beyond temptable_max_ram, TempTable overflows to memory-mapped files on local "
+                        "storage up to temptable_max_mmap; beyond that (or with temptable_max_mmap=0) the table becomes "
+                        "an InnoDB on-disk internal temporary table in the cluster volume (slower, but the query "
+                        "completes)")
         else:
             msgs.append(f"reader: temp tables can only overflow to mmap files; when RAM ({human(ram)}) + mmap "
                         f"({human(mmap)}) is exhausted the query FAILS with ERROR 1114 (HY000) \"The table "
@@ -116,16 +120,16 @@ def advise(cp: "ClusterParams", v3: "FamilyDefaults", target_cluster: "GroupPara
                 msgs.append("temptable_max_mmap = 0 is not allowed on readers: the group would leave readers no "
                             "overflow at all")
             if (engine or "").upper() == "MEMORY":
-                a.severity = "error" if a.severity != "error" else a.severity
-                msgs.append("internal_tmp_mem_storage_engine=MEMORY is set in a group this reader uses, but readers "
-                            "are fixed to TempTable: the setting only affects the writer")
+                a.severity = "warning" if a.severity == "info" else a.severity
+                msgs.append("internal_tmp_mem_storage_engine=MEMORY is set in a group this reader uses: a no-op here, "
+                            "readers are fixed to TempTable (it takes effect if this instance is promoted to writer)")
             if per_table in ("1", "ON"):
                 a.severity = "warning" if a.severity == "info" else a.severity
                 msgs.append("aurora_tmptable_enable_per_table_limit is ON: a reader query fails with ERROR 1114 as "
                             "soon as one temp table reaches tmp_table_size (the pool sizing above no longer protects it)")
         if tuned_tmp_size and per_table not in ("1", "ON"):
-            msgs.append("your v2 groups tune tmp_table_size/max_heap_table_size, which TempTable ignores unless "
+            msgs.append("your v2 groups tune tmp_table_size, which TempTable ignores unless "
                         "aurora_tmptable_enable_per_table_limit=ON (3.04+); with it ON, readers error at that size "
-                        "instead of spilling")
+                        "instead of spilling. max_heap_table_size never limits TempTable tables")
         out.append(a)
     return out

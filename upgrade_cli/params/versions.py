@@ -1,11 +1,12 @@
 """Which Aurora MySQL 3 (8.0) versions a v2 cluster can upgrade to, and which one we recommend.
 
 The answer is Region-specific and changes as AWS adds and retires versions, so it always comes from
-``DescribeDBEngineVersions`` → ``ValidUpgradeTarget`` (facts §2.7), never from a static matrix.
-We recommend 3.04 or later: below it the ibd datafile-path precheck can fail the upgrade
-(``auroraUpgradeCheckForDatafilePathInconsistency``), ``tmp_table_size`` cannot limit TempTable
-tables (``aurora_tmptable_enable_per_table_limit`` is 3.04+) and ``replica_parallel_type`` still
-defaults to DATABASE (facts §1.3, §2.4, §2.6).
+``DescribeDBEngineVersions`` → ``ValidUpgradeTarget``, never from a static matrix. It passes
+``IncludeAll``: a cluster may run a version AWS no longer offers for new clusters, and that
+version must still be described. We recommend 3.04 or later: below it the ibd datafile-path
+precheck can fail the upgrade (``auroraUpgradeCheckForDatafilePathInconsistency``),
+``tmp_table_size`` cannot limit TempTable tables (``aurora_tmptable_enable_per_table_limit`` is
+3.04+) and ``replica_parallel_type`` still defaults to DATABASE (AWS parameter reference).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def valid_upgrade_targets(rds: Any, engine_version: str) -> list[dict]:
     when the Region does not know the source version at all.
     """
     found = list(aws.paginate(rds, "describe_db_engine_versions", "DBEngineVersions",
-                              Engine=ENGINE, EngineVersion=engine_version))
+                              Engine=ENGINE, EngineVersion=engine_version, IncludeAll=True))
     if not found:
         raise ToolError(f"engine version {engine_version} of {ENGINE} is not offered in this Region "
                         "(DescribeDBEngineVersions returned nothing)")

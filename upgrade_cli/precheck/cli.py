@@ -24,7 +24,7 @@ from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
-from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
 from upgrade_cli.precheck.target import resolve_target
 
@@ -77,15 +77,22 @@ def precheck(
                                                    "name is read from the RDS API (DescribeDBClusters).")] = None,
     profile: ProfileOpt = None,
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query "
-                                                   "may run on a live server.")] = DEFAULT_STATEMENT_TIMEOUT_S,
+                                                   "may run on a live server (> 0; network reads "
+                                                   "time out a little later).")] = DEFAULT_STATEMENT_TIMEOUT_S,
+    allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Exit by the findings even when the "
+                                                   "scan is incomplete (a truncated dump, unreadable objects, a "
+                                                   "lost connection); the report still says complete: false.")] = False,
 ) -> ExitStatus:
     """Scan a live server, a mysqldump file or a snapshot for 5.7 → 8.0 incompatibilities.
 
     Exit codes: 0 no findings at or above --fail-on; 1 findings at or above --fail-on;
-    2 usage, input or connection error, a crashed check, or an incomplete scan.
+    2 usage, input or connection error, a crashed check, or an incomplete scan (unless
+    --allow-incomplete; an incomplete report never passes a bluegreen gate).
     """
     if fail_on not in FAIL_ON_LEVELS:
         raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
+    if not statement_timeout > 0:
+        raise ToolError(f"--statement-timeout must be more than 0 seconds, not {statement_timeout}")
     selected = _select_checks(only or [], "--only")
     left_out = {c.id for c in _select_checks(skip or [], "--skip")} if skip else set()
     target = resolve_target(target_version)
@@ -148,7 +155,10 @@ def precheck(
         render_console(report, console)
     written = write_reports(report, out) if out is not None else []
 
-    if not catalog.complete:
+    if not catalog.complete and allow_incomplete:
+        err_console.print(f"warning: scan incomplete ({catalog.incomplete_reason}); the report says "
+                          "complete: false", markup=False)
+    elif not catalog.complete:
         kept = ", ".join(str(p) for p in ([save_snapshot] if save_snapshot else []) + written)
         raise ToolError(f"scan incomplete: {catalog.incomplete_reason or 'collection stopped early'}; "
                         f"partial results written: {kept or 'none (use --out or --save-snapshot)'}")
@@ -192,17 +202,18 @@ def load_snapshot(path: Path) -> Catalog:
     data = read_json(path, "snapshot")
     if not isinstance(data, dict) or "snapshot_format" not in data:
         raise ToolError(f"{path} is not a snapshot saved by 'precheck --save-snapshot'")
+    if data.get("snapshot_format") != SNAPSHOT_FORMAT:
+        raise ToolError(f"{path}: unsupported snapshot format {data.get('snapshot_format')!r}")
     try:
         return Catalog.from_dict(data)
-    except ValueError as exc:
-        raise ToolError(f"{path}: {exc}") from None
-    except (TypeError, KeyError, AttributeError) as exc:
-        raise ToolError(f"{path} is a damaged snapshot ({type(exc).__name__}: {exc})") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ToolError(f"{path} is a damaged snapshot: {exc}") from None
 
 
-def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: int,
+def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: float,
                   check_table: bool) -> Catalog:
-    conn = connect.open_connection(opts, read_only=True)
+    opts.connect_timeout = min(opts.connect_timeout, connect.io_timeout_for(statement_timeout))
+    conn = connect.open_connection(opts, read_only=True, read_timeout=connect.io_timeout_for(statement_timeout))
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:

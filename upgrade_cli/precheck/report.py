@@ -379,6 +379,8 @@ def _finding_line(f: Finding) -> str:
 def write_reports(report: Report, out_dir: str | Path) -> list[Path]:
     """Write every file format into ``out_dir`` (created if needed)."""
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ToolError(f"cannot write reports to {out}: it exists and is not a directory (--out names a directory)")
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []

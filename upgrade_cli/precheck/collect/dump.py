@@ -25,18 +25,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import gzip
+import io
 import re
+import zlib
 from pathlib import Path
 
 from upgrade_cli import __version__
-from upgrade_cli.cli_common import ToolError, read_input
+from upgrade_cli.cli_common import MAX_INPUT_BYTES, ToolError, decode_text, read_input
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.normalize import stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
 from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, charset_pair, parse_definer, parse_type
 from upgrade_cli.precheck.model import (Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Tablespace,
                                         Trigger, View)
-from upgrade_cli.sqltext import Token, split_statements, tokenize
+from upgrade_cli.sqltext import Statement, Token, split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------
 # The parser
@@ -50,6 +52,9 @@ _IGNORED_STATEMENTS = {
     "NOTEE", "CHARSET", "EXPLAIN", "DESCRIBE", "DESC", "HELP", "BINLOG", "WITH", "VALUES", "TABLE",
     "CACHE", "STOP", "SIGNAL", "GET", "CHECKSUM", "BACKUP",
 }
+_BULK_STATEMENTS = {"INSERT", "REPLACE"}
+_FIRST_WORD = re.compile(r"(?:/\*M?!\d*\s*)?([A-Za-z]+)")
+_TRAILER = re.compile(r"^--\s*Dump completed", re.M)
 _OBJECT_KINDS = {"TABLE", "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "INDEX", "DATABASE", "SCHEMA",
                  "TABLESPACE"}
 _ROUTINE_CHARACTERISTICS = ("COMMENT", "LANGUAGE", "NOT", "DETERMINISTIC", "CONTAINS", "NO", "READS",
@@ -78,6 +83,7 @@ class DumpParser(TableGrammar):
         self.fk_index_names: dict[tuple[str, str, str], str] = {}
         self.account_statements: list[int] = []  # lines of CREATE USER/ROLE, GRANT, REVOKE
         self.extra: dict[str, object] = {}
+        self.incomplete: str | None = None  # why the dump is known to be cut short
 
     # -- driver ---------------------------------------------------------------------------------
 
@@ -92,7 +98,12 @@ class DumpParser(TableGrammar):
         m = re.search(r"^--\s*Host:.*?Database:\s*(\S+)", head, re.M)
         if m and self.schema is None:
             self.schema = m.group(1).strip("`")
-        for stmt in split_statements(text):
+        statements = split_statements(text)
+        self._check_complete(text, statements)
+        for stmt in statements:
+            m = _FIRST_WORD.match(stmt.text)
+            if m and m.group(1).upper() in _BULK_STATEMENTS:
+                continue  # row data: ignored, and tokenizing a 50 MB INSERT would cost gigabytes
             tokens = tokenize(stmt.text)
             if not tokens:
                 continue
@@ -100,6 +111,18 @@ class DumpParser(TableGrammar):
                 self.statement(Cursor(tokens, stmt.text), stmt.line)
             except Exception as exc:  # noqa: BLE001 - one bad statement must not lose the rest
                 self._issue_for_failed(tokens, stmt.line, exc)
+
+    def _check_complete(self, text: str, statements: list[Statement]) -> None:
+        """A dump cut short must not pass as a clean one. mysqldump and mariadb-dump end every
+        complete dump with ``-- Dump completed``; without their header (a hand-written file), a
+        last statement without its delimiter that is also left open (a quote, a parenthesis,
+        row data) was cut."""
+        last = statements[-1] if statements else None
+        if "dump_tool" in self.extra and not _TRAILER.search(text[-4096:]):
+            self.incomplete = (f"the {self.extra['dump_tool'].split(' ')[0]} dump has no '-- Dump completed' "
+                               "trailer: the file is truncated or the dump failed part way")
+        elif last is not None and not last.terminated and _left_open(last.text):
+            self.incomplete = (f"the file ends inside the statement at line {last.line}: the dump is truncated")
 
     def _issue_for_failed(self, tokens: list[Token], line: int, exc: Exception) -> None:
         kind, name = _guess_object(tokens)
@@ -134,6 +157,8 @@ class DumpParser(TableGrammar):
         cat.events = sorted(self.events.values(), key=lambda e: (e.schema, e.name))
         cat.tablespaces = sorted(self.tablespaces.values(), key=lambda t: t.name)
         cat.issues = list(self.issues)
+        if self.incomplete:
+            cat.complete, cat.incomplete_reason = False, self.incomplete
         if self.account_statements:
             lines = ", ".join(map(str, self.account_statements[:10])) + (" ..." if len(self.account_statements) > 10 else "")
             cat.issues.append(CollectionIssue(None, "account", None,
@@ -492,6 +517,26 @@ class DumpParser(TableGrammar):
                 return  # USER, ROLE, SERVER, ...: nothing the catalog holds
 
 
+def _left_open(text: str) -> bool:
+    """Whether statement text stops inside a string, an identifier, a comment or parentheses."""
+    m = _FIRST_WORD.match(text)
+    if m and m.group(1).upper() in _BULK_STATEMENTS:
+        return True  # mysqldump's row data always ends with ';': the rows after it are gone
+    if text.count("/*") > text.count("*/"):
+        return True
+    depth = 0
+    tokens = tokenize(text)
+    for t in tokens:
+        if t.kind == "punct" and t.text in "()":
+            depth += 1 if t.text == "(" else -1
+    if tokens and tokens[-1].kind in ("string", "ident"):
+        last = tokens[-1]
+        closing = text[last.end - 1] if last.end - last.pos >= 2 else ""
+        if closing != text[last.pos] or text[last.end - 2:last.end - 1] == "\\":
+            return True
+    return depth > 0
+
+
 def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
     """Best guess of (object type, name) of a statement that failed to parse, for the issue."""
     words = [t.upper if t.kind == "word" else "" for t in tokens[:12]]
@@ -557,21 +602,18 @@ def _parse(text: str, source_name: str, default_schema: str | None) -> tuple[Cat
 
 
 def read_dump_text(path: str | Path) -> str:
-    """The text of a dump file (``.gz`` is read transparently), or a one-line ToolError."""
+    """The text of a dump file (``.gz`` is read transparently; UTF-16/32 with a BOM too), or a one-line ToolError."""
     p = Path(path)
     data = read_input(p, "dump file")
     if data[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                data = gz.read(MAX_INPUT_BYTES + 1)  # bounded: a small .gz can expand to any size
+            if len(data) > MAX_INPUT_BYTES:
+                raise ToolError(f"dump file {p} expands to more than {MAX_INPUT_BYTES >> 20} MiB uncompressed")
+        except (OSError, EOFError, zlib.error) as exc:
             raise ToolError(f"dump file {p} looks gzip-compressed but cannot be decompressed: {exc}") from None
-    if b"\x00" in data[:65536]:
-        raise ToolError(f"{p} is a binary file, not a SQL dump")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ToolError(f"{p} is not UTF-8 text (invalid byte at offset {exc.start}); "
-                        "re-dump with --default-character-set=utf8mb4") from None
+    return decode_text(data, p, "SQL dump")
 
 
 def load_dump(path: str | Path, default_schema: str | None = None) -> Catalog:

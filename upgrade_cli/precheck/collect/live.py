@@ -29,6 +29,7 @@ from upgrade_cli import __version__
 from upgrade_cli.precheck.collect.normalize import (
     STRING_TYPES, canonical_extra, decimal_literal, index_order, live_default, strip_outer_parens,
 )
+from upgrade_cli.sqltext import redact_statement
 from upgrade_cli.precheck.model import (
     GEOMETRY_TYPES, Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
     Source, Table, Tablespace, Trigger, View, charset_of_collation, normalize_charset, normalize_collation,
@@ -121,6 +122,10 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
     finally:
         if gc_was_enabled:
             gc.enable()
+    if cat.unreadable and cat.complete:
+        cat.complete = False
+        cat.incomplete_reason = "this account cannot see all " + "; all ".join(
+            f"{kind} ({why})" for kind, why in cat.unreadable.items())
     if scan.unavailable:
         cat.server.extra["unavailable"] = scan.unavailable
     cat.server.extra["round_trips"] = scan.round_trips
@@ -188,6 +193,63 @@ def _schemas(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
                                               "schema(s) asked for do not exist or are not visible to this account"))
     cat.schemas = [Schema(name, normalize_charset(cs), normalize_collation(coll)) for name, cs, coll in keep]
     ctx.wanted = [s.name for s in cat.schemas]
+
+
+# information_schema shows an account only the objects it holds a privilege on, silently: these are
+# the schema- or global-level privileges that make every object of a kind visible (MySQL 5.7 and
+# MariaDB: any privilege for tables and views; CREATE/ALTER ROUTINE or EXECUTE for routines,
+# TRIGGER for triggers, EVENT for events). Global SELECT also reads mysql.proc: every routine.
+_KIND_PRIVILEGES = {
+    "tables": None,  # None: any privilege on the schema
+    "views": None,
+    "routines": {"CREATE ROUTINE", "ALTER ROUTINE", "EXECUTE"},
+    "triggers": {"TRIGGER"},
+    "events": {"EVENT"},
+}
+
+
+def _privileges(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
+    """Which object kinds this account cannot fully see, from its global and schema-level grants."""
+    rows = scan.best_effort(
+        "privileges",
+        "SELECT g.grantee, p.TABLE_SCHEMA, p.PRIVILEGE_TYPE FROM (SELECT CONCAT(\"'\", LEFT(CURRENT_USER(), "
+        "CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1), \"'@'\", "
+        "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), \"'\") AS grantee) g LEFT JOIN ("
+        "SELECT GRANTEE, NULL AS TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES UNION ALL "
+        "SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES"
+        ") p ON p.GRANTEE = g.grantee")
+    if not rows:
+        for kind in _KIND_PRIVILEGES:
+            cat.unreadable[kind] = f"this account's privileges cannot be read: {scan.unavailable.get('privileges')}"
+        return
+    grantee = rows[0][0]
+    rows = [(schema, p) for _, schema, p in rows if p is not None]
+    global_privs = {p.upper() for schema, p in rows if schema is None and p.upper() != "USAGE"}
+    grants = [(schema, p.upper()) for schema, p in rows if schema is not None]
+    for kind, needed in _KIND_PRIVILEGES.items():
+        def has(privs: set[str]) -> bool:
+            return bool(privs) if needed is None else bool(privs & needed)
+        if has(global_privs) or (kind == "routines" and "SELECT" in global_privs):
+            continue
+        blind = [s for s in ctx.wanted if not has({p for pattern, p in grants if _schema_like(s, pattern)})]
+        if blind:
+            what = "any privilege" if needed is None else " or ".join(sorted(needed))
+            cat.unreadable[kind] = (f"{grantee} lacks {what} on schema(s) {', '.join(blind[:5])}"
+                                    f"{' ...' if len(blind) > 5 else ''}: information_schema hides such {kind}")
+
+
+def _schema_like(schema: str, pattern: str) -> bool:
+    """Whether a grant's schema name (which may use ``%``, ``_`` and ``\\`` escapes, like LIKE) covers ``schema``."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+        i += 1
+    return re.fullmatch("".join(out), schema, re.S) is not None  # case-sensitive, as on Linux
 
 
 def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
@@ -464,19 +526,6 @@ def _events(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 # ---- server facts -------------------------------------------------------------------------------
 
-_SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)
-_STRING_LITERAL_RE = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"")
-
-
-def redact_statement(text: str | None) -> str | None:
-    """Another session's statement text, with string literals masked when it may carry a secret."""
-    if text is None:
-        return None
-    if _SECRET_RE.search(text):
-        return _STRING_LITERAL_RE.sub("'<redacted>'", text)
-    return text
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
         try:
@@ -576,7 +625,7 @@ def _check_tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     cat.server.extra["check_table"] = rows
 
 
-PHASES = (("schemas", _schemas), ("tables", _tables), ("columns", _columns), ("indexes", _indexes),
+PHASES = (("schemas", _schemas), ("privileges", _privileges), ("tables", _tables), ("columns", _columns), ("indexes", _indexes),
           ("foreign keys", _foreign_keys), ("partitions", _partitions), ("tablespaces", _tablespaces),
           ("views", _views), ("routines", _routines), ("triggers", _triggers), ("events", _events),
           ("server", _server_facts))

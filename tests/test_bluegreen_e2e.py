@@ -1,0 +1,121 @@
+"""The whole upgrade on moto in one run, as the README walks it: params plan → bluegreen create --wait →
+status → switchover → cleanup.
+
+AWS is moto in server mode plus the named fakes (engine versions, engine defaults and orderable
+classes from tests/fakes/rds_engine_fake.py, which moto lacks). The blue writer's SQL gates at create
+run against the session MariaDB, with an equivalent ``mysql.rds_show_configuration`` created in its
+``mysql`` schema (MariaDB has none). The switchover overrides its SQL gates by name: verifying through
+the endpoint would (rightly) reject MariaDB as "not 8.0". AWS's 5 minutes after a parameter group
+change is waited out on a test clock: the sleep the waiter is given moves that clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import boto3
+from typer.testing import CliRunner
+
+from tests.fakes.rds_bluegreen_fake import journal, put_lag, rds_show_configuration, run_cli, sql_overrides, steps
+from tests.fakes.rds_engine_fake import install_rds_engine_fake
+from tests.mariadb_server import ROOT_PASSWORD
+from upgrade_cli.bluegreen import orchestrator
+from upgrade_cli.bluegreen import rds as bg
+from upgrade_cli.main import app
+
+NAME = "shop-to-8-0"  # default name: <cluster>-to-<--target-version>
+
+
+def make_v2_cluster(rds) -> None:
+    """A 5.7 cluster as the issue describes it: binlog on, a removed sql_mode flag, events on the writer."""
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="shop-57", DBParameterGroupFamily="aurora-mysql5.7",
+                                          Description="blue cluster group")
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName="shop-57", Parameters=[
+        {"ParameterName": "binlog_format", "ParameterValue": "ROW", "ApplyMethod": "pending-reboot"},
+        {"ParameterName": "sql_mode", "ParameterValue": "NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION",
+         "ApplyMethod": "immediate"}])
+    rds.create_db_parameter_group(DBParameterGroupName="shop-57-inst", DBParameterGroupFamily="aurora-mysql5.7",
+                                  Description="blue instance group")
+    rds.modify_db_parameter_group(DBParameterGroupName="shop-57-inst", Parameters=[
+        {"ParameterName": "event_scheduler", "ParameterValue": "ON", "ApplyMethod": "immediate"},
+        {"ParameterName": "tx_isolation", "ParameterValue": "READ-COMMITTED", "ApplyMethod": "immediate"}])
+    rds.create_db_cluster(DBClusterIdentifier="shop", Engine="aurora-mysql", EngineVersion="5.7.mysql_aurora.2.12.1",
+                          MasterUsername="admin", MasterUserPassword="not-a-real-secret-1",
+                          DBClusterParameterGroupName="shop-57")
+    for ident in ("shop-1", "shop-2"):
+        rds.create_db_instance(DBInstanceIdentifier=ident, DBClusterIdentifier="shop", Engine="aurora-mysql",
+                               DBInstanceClass="db.r6g.large", DBParameterGroupName="shop-57-inst")
+
+
+def user_params(rds, group: str) -> dict[str, str]:
+    return {p["ParameterName"]: p["ParameterValue"] for p in rds.describe_db_cluster_parameters(
+        DBClusterParameterGroupName=group, Source="user")["Parameters"]}
+
+
+def test_params_plan_then_create_wait_status_switchover_cleanup(aws, tmp_path, monkeypatch, mariadb):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("AURORA_UPGRADE_PASSWORD", ROOT_PASSWORD)
+    install_rds_engine_fake(aws)
+    rds = boto3.client("rds")
+    make_v2_cluster(rds)
+
+    # 1. params plan: the 8.0 groups green is created with
+    planned = CliRunner().invoke(app, ["params", "plan", "--cluster", "shop", "--name", "shop-v3", "--apply", "--yes"])
+    assert planned.exit_code == 0, planned.output
+    green_group = user_params(rds, "shop-v3-cluster")
+    assert green_group["sql_mode"] == "NO_ENGINE_SUBSTITUTION" and green_group["event_scheduler"] == "OFF"
+    assert green_group["binlog_format"] == "ROW"
+
+    # 2. bluegreen create --wait: the groups changed a moment ago, so it first waits out AWS's 5 minutes
+    clock = {"now": bg.utcnow()}
+    slept: list[float] = []
+    monkeypatch.setattr(bg, "utcnow", lambda: clock["now"])
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock["now"] += dt.timedelta(seconds=seconds)
+
+    real_settle = orchestrator._settle
+
+    def settle(ctx, groups, wait):
+        ctx.poll.sleep = sleep
+        return real_settle(ctx, groups, wait)
+
+    monkeypatch.setattr(orchestrator, "_settle", settle)
+    with rds_show_configuration(mariadb, 24):
+        created = run_cli(tmp_path, "create", "--cluster", "shop", "--target-version", "8.0",
+                          "--cluster-parameter-group", "shop-v3-cluster", "--instance-parameter-group",
+                          "shop-v3-instance", "--dsn", f"mysql://root@127.0.0.1:{mariadb.port}/", "--wait")
+    assert created.exit_code == 0, created.output
+    assert 240 <= sum(slept) <= 300 + len(slept)  # waited the rest of the 5 minutes, no more
+    gates = {g["gate"]: g["status"] for g in journal(tmp_path, NAME)[0]["gates"]}
+    assert gates["groups-settled"] == gates["green-event-scheduler"] == gates["binlog-retention"] == "pass"
+    assert gates["instance-classes"] == gates["master-user-secret"] == gates["no-tmp-database"] == "pass"
+    assert "is AVAILABLE" in created.output
+
+    # 3. status
+    status = run_cli(tmp_path, "status", NAME, "--format", "json")
+    assert status.exit_code == 0, status.output
+    report = json.loads(status.stdout)
+    assert report["deployment"]["Status"] == "AVAILABLE"
+    assert report["green"]["engine_version"] == "8.0.mysql_aurora.3.08.2"
+    assert report["journal"]["last"]["step"] == "wait-available"
+    put_lag(report["green"]["writer"], 0.0, 0.0, 1.0)
+
+    # 4. switchover: production keeps its name and now runs 8.0; events come back on
+    switched = run_cli(tmp_path, "switchover", NAME, "--yes", *sql_overrides())
+    assert switched.exit_code == 0, switched.output
+    assert "verified: shop now runs 8.0.mysql_aurora.3.08.2" in switched.output
+    assert user_params(rds, "shop-v3-cluster")["event_scheduler"] == "ON"
+    assert [s for s in steps(journal(tmp_path, NAME)) if s[0] in ("verify", "restore-green-settings")] == [
+        ("verify", "done"), ("restore-green-settings", "intent"), ("restore-green-settings", "done")]
+
+    # 5. cleanup: the deployment and the old blue go; production stays
+    cleaned = run_cli(tmp_path, "cleanup", NAME, "--delete-old-blue", "--skip-final-snapshot", "--yes")
+    assert cleaned.exit_code == 0, cleaned.output
+    clusters = {c["DBClusterIdentifier"]: c for c in rds.describe_db_clusters()["DBClusters"]}
+    assert "shop-old1" not in clusters and clusters["shop"]["EngineVersion"] == "8.0.mysql_aurora.3.08.2"
+    assert rds.describe_blue_green_deployments()["BlueGreenDeployments"] == []
+    everything = "".join(r.output for r in (planned, created, status, switched, cleaned))
+    assert ROOT_PASSWORD not in everything and "not-a-real-secret-1" not in everything
