@@ -19,6 +19,7 @@ Without ``--live`` the committed live section is kept as it is.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -33,11 +34,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, run_checks  # noqa: E402
+from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, get_check, run_checks  # noqa: E402
 from upgrade_cli.precheck.collect import dump  # noqa: E402
 from upgrade_cli.precheck.collect.dump import load_dump, parse_dump  # noqa: E402
 
 RESULTS_MD = REPO / "docs" / "corpus-results.md"
+BASELINE = Path(__file__).with_name("corpus_baseline.json")  # the counts before issue 10, for the comparison
 LIVE_HEADING = "## Live vs offline: views"
 
 
@@ -100,6 +102,7 @@ def render(results: list[FileResult]) -> str:
         o = r.objects
         lines.append(f"| `{r.name}` | {o['tables']} | {o['views']} | {o['routines']} | {o['triggers']} | {o['events']} "
                      f"| {by_sev['error']} | {by_sev['warning']} | {by_sev['notice']} | {manual} | {len(r.failed)} |")
+    lines += _before_after(results)
     for r in results:
         lines += ["", f"## `{r.name}`", ""]
         if r.error:
@@ -113,6 +116,33 @@ def render(results: list[FileResult]) -> str:
         for check_id, err in sorted(r.failed.items()):
             lines.append(f"\nCheck `{check_id}` crashed: `{err}`")
     return "\n".join(lines) + "\n"
+
+
+def _current_id(check_id: str) -> str:
+    c = get_check(check_id)
+    return c.id if c else check_id
+
+
+def _before_after(results: list[FileResult]) -> list[str]:
+    """Findings per check over the whole corpus, before issue 10 (``corpus_baseline.json``) and now."""
+    if not BASELINE.exists():
+        return []
+    before: Counter = Counter()
+    for counts in json.loads(BASELINE.read_text(encoding="utf-8"))["files"].values():
+        for key, n in counts.items():
+            check_id, sev = key.split("/")
+            before[(_current_id(check_id), sev)] += n
+    after: Counter = Counter()
+    for r in results:
+        after.update(r.counts)
+    lines = ["", "## Findings per check, before and after issue 10", "",
+             "All files together. *Before* is this report as committed before issue 10 (Shell parity, no noise; "
+             "`benchmarks/corpus_baseline.json`, old ids shown under today's); *after* is this scan.", "",
+             "| check | severity | before | after |", "|---|---|---:|---:|"]
+    for key in sorted(set(before) | set(after), key=lambda k: (k[0].lower(), k[1])):
+        lines.append(f"| `{key[0]}` | {key[1]} | {before[key]} | {after[key]} |")
+    lines.append(f"| **total** | | {sum(before.values())} | {sum(after.values())} |")
+    return lines
 
 
 @dataclass
@@ -146,6 +176,8 @@ def compare_views_live(server, name: str, text: str) -> LiveViews:
     with server.connect() as conn, conn.cursor() as cur:
         cur.execute("SHOW DATABASES")
         before = {r[0] for r in cur.fetchall()}
+        cur.execute("SHOW GLOBAL VARIABLES")
+        settings = dict(cur.fetchall())
         cur.execute(f"CREATE DATABASE `{db}`")
     try:
         try:
@@ -170,11 +202,15 @@ def compare_views_live(server, name: str, text: str) -> LiveViews:
             result.columns_differ[label] = sum(offline_columns.get(k) != cols for k, cols in live_columns.items())
             result.findings_differ[label] = len(_view_findings(live) ^ _view_findings(offline))
         return result
-    finally:
+    finally:  # the next unit gets the server this one found (Shell sections SET GLOBAL sql_mode, row formats)
         with server.connect() as conn, conn.cursor() as cur:
             cur.execute("SHOW DATABASES")
             for name in sorted({r[0] for r in cur.fetchall()} - before):
                 cur.execute(f"DROP DATABASE `{name}`")
+            cur.execute("SHOW GLOBAL VARIABLES")
+            for var, value in cur.fetchall():
+                if var in settings and settings[var] != value:
+                    cur.execute(f"SET GLOBAL {var} = %s", (settings[var],))
 
 
 _TEST_F = re.compile(r"^-- TEST_F\(MySQL_upgrade_check_test, (\w+)\)\s*$", re.M)

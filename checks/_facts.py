@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from upgrade_cli.precheck.model import Catalog, Column, Table
+from upgrade_cli.precheck.model import GEOMETRY_TYPES, Catalog, Column, Table  # noqa: F401 - GEOMETRY_TYPES re-exported
 from upgrade_cli.sqltext import tokenize
 
 # Longest encoding of one character, per MySQL 5.7 character set (SHOW CHARACTER SET, Maxlen).
@@ -19,8 +19,6 @@ _MAXLEN = {
     "utf8mb4": 4, "utf16": 4, "utf16le": 4, "utf32": 4, "gb18030": 4,
 }
 
-GEOMETRY_TYPES = frozenset({"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring",
-                            "multipolygon", "geometrycollection", "geomcollection"})
 _BINARY_TYPES = frozenset({"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"})
 _TEXT_OCTETS = {"tinytext": 255, "text": 65535, "mediumtext": 16777215, "longtext": 4294967295,
                 "tinyblob": 255, "blob": 65535, "mediumblob": 16777215, "longblob": 4294967295}
@@ -85,6 +83,8 @@ def hidden_characters(code: str | None) -> list[tuple[int, str]]:
     """(offset, char) of hidden/special characters in SQL code, outside string literals, quoted
     identifiers and comments: inside those they are data, which 8.0 parses fine."""
     code = code or ""
+    if not _HIDDEN.search(code):
+        return []  # the common case, decided in C: no token walk
     found: list[tuple[int, str]] = []
     start = 0
     for tok in [*tokenize(code), None]:

@@ -8,6 +8,7 @@ never match. Every detector returns the offending tokens, so a finding can say w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Collection, Iterable, Iterator
@@ -38,10 +39,33 @@ def tokens_of(text: str) -> tuple[Token, ...]:
     return tuple(tokenize(text))
 
 
+_WORD = re.compile(r"[A-Za-z_$\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*")
+
+
+@lru_cache(maxsize=16384)
+def words_in(text: str) -> frozenset[str]:
+    """Every word-like run in a text, upper-case: a cheap test before a token walk (a token can only
+    be a word the text holds)."""
+    return frozenset(_WORD.findall(text.upper()))
+
+
 def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, triggers: bool = True,
-                events: bool = True, generated_columns: bool = False) -> Iterator[StoredCode]:
+                events: bool = True, generated_columns: bool = False,
+                mentioning: Collection[str] | None = None) -> Iterator[StoredCode]:
     """Every stored body of the catalog. Routines whose body is not visible are skipped here:
-    the collector records them as needing manual review."""
+    the collector records them as needing manual review. With ``mentioning``, only the bodies whose text
+    holds one of those words at all: a token match needs the word in the text, so nothing is lost and the
+    bodies that cannot match are never tokenized (most bodies, for most checks)."""
+    codes = _stored_code(catalog, views, routines, triggers, events, generated_columns)
+    if mentioning is None:
+        yield from codes
+        return
+    wanted = frozenset(w.upper() for w in mentioning)
+    yield from (code for code in codes if not wanted.isdisjoint(words_in(code.text)))
+
+
+def _stored_code(catalog: Catalog, views: bool, routines: bool, triggers: bool, events: bool,
+                 generated_columns: bool) -> Iterator[StoredCode]:
     if views:
         for v in catalog.views:
             yield StoredCode("view", "VIEW", v.schema, v.name, v.definition or "")
@@ -189,9 +213,8 @@ _GROUP_BY_ENDS = frozenset({"HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "INTO
                             "WITH", "END", "SELECT", "INSERT", "UPDATE", "DELETE", "SET", "ELSE", "THEN"})
 
 
-def _group_by_clauses(tokens: tuple[Token, ...]) -> Iterator[tuple[int, int, int]]:
+def _group_by_clauses(tokens: tuple[Token, ...], depths: list[int]) -> Iterator[tuple[int, int, int]]:
     """(index of GROUP, first index after the clause, paren depth) for every GROUP BY clause."""
-    depths = _depths(tokens)
     n = len(tokens)
     for i, tok in enumerate(tokens):
         if not (tok.is_word("GROUP") and i + 1 < n and tokens[i + 1].is_word("BY")):
@@ -213,7 +236,7 @@ def group_by_order(tokens: tuple[Token, ...]) -> list[Token]:
     paren depth: ``GROUP_CONCAT(x ORDER BY y DESC)`` or a subquery's ORDER BY are not counted."""
     found = []
     depth_at = _depths(tokens)
-    for start, end, d in _group_by_clauses(tokens):
+    for start, end, d in _group_by_clauses(tokens, depth_at):
         for j in range(start + 2, end):
             if depth_at[j] == d and tokens[j].is_word("ASC", "DESC"):
                 found.append(tokens[j])
@@ -227,7 +250,7 @@ def group_by_without_order_by(tokens: tuple[Token, ...]) -> list[Token]:
     found = []
     n = len(tokens)
     depth_at = _depths(tokens)
-    for start, end, d in _group_by_clauses(tokens):
+    for start, end, d in _group_by_clauses(tokens, depth_at):
         if d > 0:
             continue
         ordered = False
@@ -246,14 +269,18 @@ def group_by_without_order_by(tokens: tuple[Token, ...]) -> list[Token]:
 
 
 def _depths(tokens: tuple[Token, ...]) -> list[int]:
-    """Paren depth of each token (a closing paren has the depth outside it)."""
-    out, depth = [], 0
+    """Paren depth of each token (a parenthesis has the depth outside it)."""
+    out: list[int] = []
+    append, depth = out.append, 0
     for tok in tokens:
-        if _is_punct(tok, "("):
-            depth += 1
-        elif _is_punct(tok, ")"):
-            depth -= 1
-        out.append(depth if not _is_punct(tok, "(") else depth - 1)
+        if tok.kind == "punct":
+            if tok.text == "(":
+                append(depth)
+                depth += 1
+                continue
+            if tok.text == ")":
+                depth -= 1
+        append(depth)
     return out
 
 

@@ -13,7 +13,7 @@ from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
 
 
-# MySQL Shell's type list (upgrade_check_creators.cc:1069-1084) less BLOB/TEXT: 5.7 cannot hold a literal
+# MySQL Shell's type list (upgrade_check_creators.cc:1051-1067) less BLOB/TEXT: 5.7 cannot hold a literal
 # default on those (strict mode rejects the CREATE, otherwise the default is dropped with a warning;
 # upgrade_check_t.cc:2767-2771), so only a script could show one, and it never reaches the server.
 NO_DEFAULT_TYPES = frozenset({
@@ -83,58 +83,68 @@ def enum_set_element_length(c: Check, catalog: Catalog):
                                 fix="Shorten the elements to at most 255 characters, or change the column to VARCHAR.")
 
 
-_INT_TYPES = ("tinyint", "smallint", "mediumint", "int", "integer", "bigint")
+# The width 5.7 gives each integer type when none is declared (signed, unsigned): these it prints itself.
+_DEFAULT_WIDTH = {"tinyint": (4, 3), "smallint": (6, 5), "mediumint": (9, 8), "int": (11, 10), "integer": (11, 10),
+                  "bigint": (20, 20)}
+_WIDTH = re.compile(r"^(tinyint|smallint|mediumint|int|integer|bigint)\((\d+)\)( unsigned)?( zerofill)?")
 
 
-_WIDTH = re.compile(r"^(tinyint|smallint|mediumint|int|integer|bigint)\((\d+)\)")
+def _declared_width(column_type: str) -> int | None:
+    """The display width a column was declared with, when it is not 5.7's default for its type, not
+    TINYINT(1) and not ZEROFILL: the widths 8.0.19+ stops keeping."""
+    m = _WIDTH.match(column_type)
+    if not m or m.group(4) or (m.group(1) == "tinyint" and m.group(2) == "1"):
+        return None
+    width = int(m.group(2))
+    return None if width == _DEFAULT_WIDTH[m.group(1)][1 if m.group(3) else 0] else width
 
 
 @check(
     id="zerofillDisplayWidth",
-    title="ZEROFILL and integer display widths are deprecated",
+    title="Integer columns whose declared display width 8.0 no longer keeps",
     severity=Severity.notice,
     source="aurora-upgrade",
-    since="8.0.17",
+    since="8.0.19",
     doc_url=doc_links.MYSQL_NUMERIC_ATTRIBUTES,
-    detects="Integer columns declared with ZEROFILL or a display width (INT(11)); TINYINT(1) is left out, as 8.0 "
-            "keeps it for booleans.",
-    why="8.0.17 deprecated both: from 8.0.19 SHOW CREATE TABLE and information_schema.COLUMNS.COLUMN_TYPE no "
-        "longer show the width (int instead of int(11)), so schema diff tools, ORMs and code that parse column "
-        "types see a change; ZEROFILL padding is to be done with LPAD() in the query instead.",
-    example="CREATE TABLE t (id INT(11) NOT NULL, code INT(5) ZEROFILL);",
-    fix="Nothing blocks the upgrade. Stop depending on the width (compare types without it) and replace ZEROFILL "
-        "with LPAD(col, n, '0') where the padding matters.",
+    detects="Integer columns declared with a display width other than the one 5.7 prints by default (INT(5), "
+            "BIGINT(11); not INT(11), TINYINT(4), BIGINT(20)), one notice per table. TINYINT(1) and ZEROFILL "
+            "columns are left out: 8.0 keeps their width. Neither MySQL Shell nor Aurora reports this; it is ours.",
+    why="From 8.0.19 SHOW CREATE TABLE, information_schema.COLUMNS.COLUMN_TYPE and mysqldump drop the display "
+        "width of integer columns (release notes 8.0.19; deprecated in 8.0.17). A width you chose is therefore "
+        "gone from the schema after the upgrade: the next dump and restore creates INT, and tools or ORMs that "
+        "read the width to size or pad output get none. The default widths carry no information, so losing them "
+        "changes nothing and they are not reported.",
+    example="CREATE TABLE t (id INT(11) NOT NULL, code INT(5) NOT NULL);  -- only code is reported",
+    fix="Nothing blocks the upgrade. Where the width was used for formatting, format in the query "
+        "(LPAD(code, 5, '0')) or the application instead.",
     aliases=("integerDisplayWidth",),
 )
 def zerofill_display_width(c: Check, catalog: Catalog):
     for t in catalog.tables:
-        zerofill = [col.name for col in t.columns if col.data_type in _INT_TYPES and "zerofill" in col.column_type]
-        widths = [col.name for col in t.columns if (m := _WIDTH.match(col.column_type))
-                  and not (m.group(1) == "tinyint" and m.group(2) == "1")]
-        if zerofill:
-            yield c.finding("table", f"ZEROFILL is deprecated (8.0.17): {', '.join(zerofill)}", schema=t.schema,
-                            object_name=t.name, fix="Pad in queries with LPAD(col, width, '0') instead of ZEROFILL.")
+        widths = [f"{col.name} ({w})" for col in t.columns if (w := _declared_width(col.column_type))]
         if widths:
-            yield c.finding("table", f"integer display widths are deprecated and hidden from 8.0.19 on "
-                                      f"({len(widths)} column{'s' if len(widths) > 1 else ''}: {', '.join(widths[:10])}"
-                                      f"{', ...' if len(widths) > 10 else ''})",
+            yield c.finding("table", f"declared integer display width{'s' if len(widths) > 1 else ''} that 8.0.19+ "
+                                      f"no longer shows or dumps: {', '.join(widths[:10])}"
+                                      f"{', ...' if len(widths) > 10 else ''}",
                             schema=t.schema, object_name=t.name,
-                            fix="No change needed; make schema comparison and type-parsing code ignore the width.")
+                            fix="Format in the query or the application (LPAD) where the width was relied on.")
 
 
 @check(
-    id="autoIncrementOnFloat",
-    title="AUTO_INCREMENT on FLOAT/DOUBLE columns is deprecated",
-    severity=Severity.notice,
-    source="aurora-upgrade",
-    since="8.0.17",
+    id="columnDefinition",
+    title="AUTO_INCREMENT on FLOAT/DOUBLE columns",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.4.0",
     doc_url=doc_links.MYSQL_NUMERIC_ATTRIBUTES,
-    detects="FLOAT and DOUBLE columns with AUTO_INCREMENT.",
-    why="8.0.17 deprecated AUTO_INCREMENT for FLOAT and DOUBLE (it is removed in a later release); floating "
-        "point keys also lose precision past 2^24 / 2^53.",
+    detects="FLOAT and DOUBLE columns with AUTO_INCREMENT, MySQL Shell's columnDefinition query "
+            "(upgrade_check_creators.cc:1531-1541). The Shell runs it only for 8.4.0 and later targets "
+            "(upgrade_check_registry.cc:283-286): on every Aurora MySQL 3 (8.0) target it is skipped.",
+    why="8.0.17 deprecated AUTO_INCREMENT for FLOAT and DOUBLE and 8.4 rejects it; on 8.0 such a table keeps "
+        "working, so it only matters for a later upgrade (floating point keys also lose precision past 2^24 / 2^53).",
     example="CREATE TABLE t (id DOUBLE AUTO_INCREMENT PRIMARY KEY);",
     fix="Change the column to an integer type: ALTER TABLE ... MODIFY id BIGINT NOT NULL AUTO_INCREMENT.",
-    aliases=("autoIncrementFloatDouble",),
+    aliases=("autoIncrementOnFloat", "autoIncrementFloatDouble"),
 )
 def auto_increment_on_float(c: Check, catalog: Catalog):
     for t in catalog.tables:
@@ -211,3 +221,27 @@ def changed_functions_in_generated_columns(c: Check, catalog: Catalog):
 
 
 _CHANGED_FUNCTIONS = frozenset({"CAST", "CONVERT"})
+
+
+@check(
+    id="oldGeometryTypes",
+    title="Spatial columns in the pre-5.7.5 storage format",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.0.11",
+    until="8.0.24",
+    doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
+    scope=Scope.server,
+    detects="Spatial columns InnoDB still stores as DATA_BLOB (INNODB_SYS_COLUMNS.MTYPE = 5), i.e. created "
+            "before 5.7.5, as MySQL Shell's query (upgrade_check_creators.cc:971-992). The Shell runs it only "
+            "for targets before 8.0.24 (upgrade_check_registry.cc:185-192): Aurora MySQL 3.01/3.02 (8.0.23).",
+    why="Before 8.0.24 the upgrade could not convert these columns in place (INSTANT ADD/DROP COLUMN on such "
+        "tables corrupted them); later releases handle them.",
+    example="-- a table with a GEOMETRY column created on MySQL 5.6 and never rebuilt",
+    fix="Rebuild the table on 5.7 (ALTER TABLE ... FORCE), or target Aurora MySQL 3.03 or later.",
+)
+def old_geometry_types(c: Check, catalog: Catalog):
+    for entry in catalog.server.extra.get("old_geometry_columns", []):
+        schema, table, column = entry.split("/", 2)
+        yield c.finding("column", "spatial column in the pre-5.7.5 storage format", schema=schema,
+                        object_name=table, column=column, fix=f"ALTER TABLE {_table(schema, table)} FORCE;")

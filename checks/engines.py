@@ -1,8 +1,8 @@
-"""Storage engines: foreign keys across engines, and tables InnoDB holds under another engine's name."""
+"""Storage engines: foreign keys across engines, and tables InnoDB's dictionary and the SQL layer disagree on."""
 
 from __future__ import annotations
 
-from upgrade_cli.checks.registry import Check, Severity, check
+from upgrade_cli.checks.registry import Check, Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog, Table
 from upgrade_cli.sqltext import quote_ident
 
@@ -20,7 +20,7 @@ def _engine(t: Table) -> str:
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html",
     detects="InnoDB foreign keys whose referenced table uses another engine (error), or whose referenced table "
             "does not exist in a schema the scan sees (warning), as MySQL Shell's check "
-            "(custom_check.cc:55-160, registered in upgrade_check_registry.cc:245-248). 5.7 keeps such keys "
+            "(custom_check.cc:43-169, registered in upgrade_check_registry.cc:245-248). 5.7 keeps such keys "
             "when they were created with foreign_key_checks=0; only InnoDB tables hold foreign keys.",
     why="The 8.0 data dictionary validates every foreign key when it imports the table; a key whose parent is "
         "a MyISAM (or missing) table cannot be imported, and the upgrade stops.",
@@ -52,3 +52,66 @@ def invalid_engine_foreign_key(c: Check, catalog: Catalog):
                                 f"({ref.engine}).", schema=t.schema, object_name=t.name, column=",".join(fk.columns),
                                 fix=f"ALTER TABLE {quote_ident(ref.schema)}.{quote_ident(ref.name)} ENGINE=InnoDB; "
                                     f"or {drop}")
+
+
+def _innodb_tables(catalog: Catalog) -> list[tuple[str, str]] | None:
+    """(schema, table) InnoDB's dictionary holds (INNODB_SYS_TABLES, partitions folded), None when unknown."""
+    names = catalog.server.extra.get("innodb_tables")
+    return None if names is None else [tuple(n.split("/", 1)) for n in names]  # type: ignore[misc]
+
+
+@check(
+    id="schemaInconsistency",
+    title="Tables InnoDB knows that the SQL layer does not",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.0.11",
+    doc_url="https://dev.mysql.com/doc/refman/8.0/en/upgrade-prerequisites.html",
+    scope=Scope.server,
+    detects="Tables in INFORMATION_SCHEMA.INNODB_SYS_TABLES (partitions folded into their table; FTS auxiliary "
+            "tables and @-encoded names left out) that INFORMATION_SCHEMA.TABLES does not list, as MySQL Shell's "
+            "query (upgrade_check_creators.cc:919-938), for the schemas scanned.",
+    why="Usually a table whose .frm was removed or corrupted while InnoDB kept its data: the 8.0 data dictionary "
+        "cannot be built for it and the upgrade stops.",
+    example="-- an .ibd and its InnoDB dictionary entry left after the .frm was deleted by hand",
+    fix="Recreate the table definition (or drop the orphaned InnoDB table through a matching .frm); on Aurora "
+        "open a support case.",
+    aliases=("schemaInconsistencyCheck",),
+)
+def schema_inconsistency(c: Check, catalog: Catalog):
+    known = _innodb_tables(catalog)
+    if known is None:
+        return
+    tables = {(t.schema, t.name) for t in catalog.tables}
+    for schema, name in known:
+        if (schema, name) not in tables:
+            yield c.finding("table", "present in INFORMATION_SCHEMA's INNODB_SYS_TABLES table but missing from "
+                                     "TABLES table", schema=schema, object_name=name)
+
+
+@check(
+    id="engineMixup",
+    title="Tables InnoDB owns that the SQL layer assigns to another engine",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.0.11",
+    doc_url="https://dev.mysql.com/doc/refman/8.0/en/upgrade-prerequisites.html",
+    scope=Scope.server,
+    detects="Tables in INNODB_SYS_TABLES whose INFORMATION_SCHEMA.TABLES engine is not InnoDB, as MySQL Shell's "
+            "query (upgrade_check_creators.cc:952-969), for the schemas scanned.",
+    why="The .frm says one engine and InnoDB still holds the table: the 8.0 dictionary migration cannot decide "
+        "which definition is right.",
+    example="-- a table whose .frm says MyISAM while InnoDB still has its tablespace",
+    fix="Recreate the table (dump it, drop it, restore it), or rename it away and drop the InnoDB copy.",
+    aliases=("engineMixupCheck",),
+)
+def engine_mixup(c: Check, catalog: Catalog):
+    known = _innodb_tables(catalog)
+    if known is None:
+        return
+    engines = {(t.schema, t.name): t.engine for t in catalog.tables}
+    for key in known:
+        engine = engines.get(key)
+        if engine and engine.lower() != "innodb":
+            yield c.finding("table", f"recognized by the InnoDB engine but belongs to {engine}", schema=key[0],
+                            object_name=key[1], fix="Dump the table, drop it and restore it with one engine.")

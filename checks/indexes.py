@@ -27,10 +27,10 @@ def _row_format(catalog: Catalog, table) -> str | None:
 
 
 @check(
-    id="mysqlIndexTooLarge",
+    id="indexTooLarge",
     title="Indexes over 767 bytes on COMPACT/REDUNDANT tables",
     severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
-    aliases=("mysqlIndexTooLargeCheck", "auroraUpgradeCheckIndexLengthLimit"),
+    aliases=("mysqlIndexTooLarge", "mysqlIndexTooLargeCheck", "auroraUpgradeCheckIndexLengthLimit"),
     detects="Index parts longer than 767 bytes (characters times bytes per character) on InnoDB tables "
             "held in the COMPACT or REDUNDANT row format: the one INNODB_SYS_TABLES reports, as MySQL Shell's "
             "query reads it (upgrade_check_creators.cc:1148-1165); offline the declared ROW_FORMAT, or the "

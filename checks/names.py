@@ -6,6 +6,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import stored_code
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.target import Target
 from upgrade_cli.sqltext import quote_ident
 
 
@@ -24,13 +25,14 @@ RESERVED_IN_80: dict[str, str] = {
 }
 
 
-def reserved(name: str | None) -> str | None:
-    """The 8.0 version in which ``name`` became reserved, or None."""
-    return RESERVED_IN_80.get(name.upper()) if name else None
+def reserved_words(target: Target) -> dict[str, str]:
+    """The words reserved new between 5.7 and ``target``, with the release that reserved each (the Shell's
+    add_keywords() by target, upgrade_check_creators.cc:63-81)."""
+    return {w: v for w, v in RESERVED_IN_80.items() if target.reaches(v)}
 
 
 def _name_message(what: str, name: str) -> str:
-    return f"{what} name {name!r} is a reserved word since MySQL {reserved(name)}"
+    return f"{what} name {name!r} is a reserved word since MySQL {RESERVED_IN_80[name.upper()]}"
 
 
 _QUOTE_FIX = "Backquote it ({q}) everywhere application SQL, views and routines use it, or rename it."
@@ -54,7 +56,12 @@ _QUOTE_FIX = "Backquote it ({q}) everywhere application SQL, views and routines 
         "object before the upgrade.",
     aliases=("reservedKeywordsCheck",),
 )
-def reserved_keywords(c: Check, catalog: Catalog):
+def reserved_keywords(c: Check, catalog: Catalog, target: Target):
+    words = reserved_words(target)
+
+    def reserved(name: str | None) -> bool:
+        return bool(name) and name.upper() in words
+
     for s in catalog.schemas:
         if reserved(s.name):
             yield c.finding("schema", _name_message("Schema", s.name), schema=s.name,
@@ -116,7 +123,7 @@ def foreign_key_length(c: Check, catalog: Catalog):
 
 
 @check(
-    id="mysqlInvalid57Names",
+    id="invalid57Names",
     title="Check for invalid table names and schema names used in 5.7",
     severity=Severity.error,
     source="mysql-shell",
@@ -128,7 +135,7 @@ def foreign_key_length(c: Check, catalog: Catalog):
     example="A schema listed as `#mysql50#my-db` by SHOW DATABASES.",
     fix="ALTER DATABASE `#mysql50#name` UPGRADE DATA DIRECTORY NAME (or mysqlcheck --fix-db-names "
         "--fix-table-names) on 5.7.",
-    aliases=("mysqlInvalid57NamesCheck",),
+    aliases=("mysqlInvalid57Names", "mysqlInvalid57NamesCheck"),
 )
 def invalid_57_names(c: Check, catalog: Catalog):
     for s in catalog.schemas:
@@ -147,19 +154,19 @@ def _dollar_name(name: str | None) -> bool:
 
 
 @check(
-    id="mysqlDollarSignName",
+    id="dollarSignName",
     title="Check for deprecated usage of single dollar signs in object names",
     severity=Severity.warning,
     source="mysql-shell",
-    since="8.0.32",
+    since="8.0.31",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/identifiers.html",
     detects="Schema, table, view, column, index and routine names that start with $ (and do not end with $), "
             "and routine bodies that use such identifiers unquoted.",
     why="Unquoted identifiers starting with $ are deprecated since 8.0.32 (a warning) and a syntax error in "
-        "8.4 and later.",
+        "8.4 and later; MySQL Shell reports them for targets from 8.0.31 (upgrade_check_registry.cc:230-233).",
     example="CREATE TABLE $orders (id INT);",
     fix="Backquote the name wherever it is used, or rename it (a trailing $ as well, e.g. $orders$, is allowed).",
-    aliases=("mysqlDollarSignNameCheck",),
+    aliases=("mysqlDollarSignName", "mysqlDollarSignNameCheck"),
 )
 def dollar_sign_names(c: Check, catalog: Catalog):
     def fix(name: str) -> str:
@@ -190,7 +197,7 @@ def dollar_sign_names(c: Check, catalog: Catalog):
         if _dollar_name(r.name):
             yield c.finding("routine", "name starts with a $ sign.", schema=r.schema, object_name=r.name, fix=fix(r.name))
     for code in stored_code(catalog, views=False, triggers=False, events=False):
-        if any(tok.kind == "word" and _dollar_name(tok.text) for tok in code.tokens):
+        if "$" in code.text and any(tok.kind == "word" and _dollar_name(tok.text) for tok in code.tokens):
             yield c.finding("routine", "body contains identifiers that start with $ sign.", schema=code.schema,
                             object_name=code.name, fix="Backquote those identifiers in the routine and re-create it.")
 
@@ -199,7 +206,7 @@ def dollar_sign_names(c: Check, catalog: Catalog):
     id="getDuplicateTriggers",
     title="Trigger names that differ only by case",
     severity=Severity.error,
-    source="mysql-shell",
+    source="aurora",
     since="8.0.11",
     doc_url=doc_links.AURORA_PRECHECKS + "#getDuplicateTriggers",
     detects="Triggers in one schema whose names are equal when compared case-insensitively.",
@@ -238,3 +245,27 @@ def view_column_name_length(c, catalog: Catalog):
                 yield c.finding("view", f"view column name is {len(name)} characters long (limit 64)",
                                 schema=v.schema, object_name=v.name, column=name,
                                 fix="Recreate the view with a short alias (AS ...) for this column.")
+
+
+@check(
+    id="ftsInTablename",
+    title="Table names containing 'FTS'",
+    severity=Severity.error,
+    source="mysql-shell",
+    since="8.0.11",
+    until="8.0.18",
+    doc_url="https://bugs.mysql.com/bug.php?id=93917",
+    detects="Tables whose name contains the upper-case letters FTS (a binary LIKE '%FTS%'), as MySQL Shell's "
+            "query (upgrade_check_creators.cc:940-950). The Shell runs it only for targets 8.0.11-8.0.17 "
+            "(upgrade_check_registry.cc:168-177); every Aurora MySQL 3 release is 8.0.23 or later, so for an "
+            "Aurora target it is always skipped.",
+    why="8.0.11 to 8.0.17 mistook such tables for InnoDB full-text auxiliary tables during the upgrade.",
+    example="CREATE TABLE DP01_FtS_Docs (id INT);  -- fires only for a MySQL 8.0.11-8.0.17 target",
+    fix="Rename the table so its name does not contain FTS, or target 8.0.18 or later.",
+    aliases=("ftsTablenameCheck",),
+)
+def fts_in_tablename(c: Check, catalog: Catalog):
+    for t in catalog.tables:
+        if "FTS" in t.name:
+            yield c.finding("table", "table name contains 'FTS'", schema=t.schema, object_name=t.name,
+                            fix=f"RENAME TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} TO <a name without FTS>;")

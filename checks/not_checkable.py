@@ -40,15 +40,6 @@ _register(
     extra_fix="Contact AWS Support for damaged system tables, or dump and restore into a new cluster.")
 
 _register(
-    "engineMixup", "Tables InnoDB owns but the SQL layer assigns to another engine", Severity.error,
-    "mysql-shell", doc_links.SHELL_UPGRADE_CHECKER, aliases=("engineMixupCheck",),
-    detects="Tables known to InnoDB's internal dictionary while the .frm says another engine. Not "
-            "checkable: needs INNODB_SYS_TABLES compared with on-disk .frm state.",
-    why="The 8.0 dictionary migration cannot decide which definition is right.",
-    example="-- a table whose .frm says MyISAM while InnoDB still has its tablespace",
-    extra_fix="Fix by recreating the table (dump it, drop it, restore it).")
-
-_register(
     "getMismatchedMetadata", "Column definitions that differ between InnoDB and the .frm", Severity.error,
     "aurora", doc_links.AURORA_PRECHECKS,
     detects="Columns whose name or definition differs between the InnoDB dictionary and the .frm file "
@@ -56,16 +47,6 @@ _register(
     why="The 8.0 data dictionary is built from both; a mismatch stops the migration.",
     example="-- InnoDB has column `iD`, the .frm has `id` after a failed rename",
     extra_fix="Rebuild the affected table (ALTER TABLE ... ENGINE=InnoDB) or rename the column back.")
-
-_register(
-    "schemaInconsistency", "Orphaned or inconsistent tables between InnoDB and the SQL layer", Severity.error,
-    "mysql-shell", doc_links.SHELL_UPGRADE_CHECKER, aliases=("schemaInconsistencyCheck",),
-    detects="Tables present in INNODB_SYS_TABLES but not in TABLES, or the reverse, left by removed or "
-            "corrupt files. Not checkable: needs InnoDB's internal dictionary, absent from dumps and only "
-            "partly readable on Aurora.",
-    why="Orphaned dictionary entries cannot be migrated into the 8.0 data dictionary.",
-    example="-- an .ibd whose .frm was deleted by hand",
-    extra_fix="Drop or recreate the orphaned tables (AWS Support can help on Aurora).")
 
 _register(
     "auroraFODUpgradeCheck", "Tables with pending Fast DDL (lab mode) changes", Severity.error,
@@ -120,13 +101,3 @@ _register(
     example="-- internal to RDS",
     extra_fix="If Aurora reports it, contact AWS Support.")
 
-_register(
-    "checkTableOutput", "CHECK TABLE ... FOR UPGRADE on every user table", Severity.error, "mysql-shell",
-    doc_links.AURORA_PRECHECKS,
-    detects="Anything CHECK TABLE ... FOR UPGRADE reports on user tables (Aurora logs these as error, "
-            "warning or notice; its documented example is a table missing because of a foreign-key "
-            "charset mismatch). Not checkable from a read-only scan: CHECK TABLE opens and validates "
-            "every table's files, which is neither read-only metadata nor in a dump.",
-    why="Tables that need repair or rebuild cannot be upgraded in place.",
-    example="CHECK TABLE shop.orders FOR UPGRADE;",
-    extra_fix="On a clone you can also run mysqlcheck --check-upgrade --all-databases.")

@@ -42,7 +42,7 @@ def _shared(tablespace: str | None) -> bool:
 
 
 @check(
-    id="partitionedTablesInSharedTablespace",
+    id="partitionedTablesInSharedTablespaces",
     title="Usage of partitioned tables in shared tablespaces",
     severity=Severity.error,
     source="mysql-shell",
@@ -54,7 +54,7 @@ def _shared(tablespace: str | None) -> bool:
     example="CREATE TABLE t (id INT) TABLESPACE ts1 PARTITION BY HASH(id) PARTITIONS 2;",
     fix="Move each partition to its own file: ALTER TABLE ... REORGANIZE PARTITION ... TABLESPACE "
         "innodb_file_per_table (or rebuild the table without TABLESPACE).",
-    aliases=("partitionedTablesInSharedTablespaceCheck", "partitionedTablesInSharedTablespaces"),
+    aliases=("partitionedTablesInSharedTablespace", "partitionedTablesInSharedTablespaceCheck"),
 )
 def partitions_in_shared_tablespace(c: Check, catalog: Catalog):
     for t in catalog.tables:
@@ -103,7 +103,7 @@ def _top_level(text: str | None) -> list[list[Token]]:
     detects="RANGE/LIST COLUMNS partitions of DATE, DATETIME and TIMESTAMP columns whose bound is not written "
             "'YYYY-MM-DD' (or 'YYYY-MM-DD hh:mm:ss[.frac]'), e.g. '2022_02_01' or '2022-02-01 04/10/00': one "
             "finding per (column, partition), as MySQL Shell (upgrade_check_creators.cc:1374-1525, registered "
-            "for 8.0.29 in upgrade_check_registry.cc:298-302). A bound of RANGE (TO_DAYS(d)) is a number, not a "
+            "for 8.0.29 in upgrade_check_registry.cc:277-281). A bound of RANGE (TO_DAYS(d)) is a number, not a "
             "temporal literal, so only COLUMNS partitioning is read.",
     why="8.0.29 deprecates delimiters other than '-' and ':' in date and time literals, and the data dictionary "
         "check of a partitioned table with such bounds fails during the upgrade.",

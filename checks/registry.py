@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import enum
 import importlib
+import inspect
 import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.target import Target, default_target
 
 
 class Severity(str, enum.Enum):
@@ -65,7 +67,7 @@ class Finding:
         }
 
 
-CheckFn = Callable[[Catalog], Iterable[Finding]]
+CheckFn = Callable[[Catalog, Target], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class Check:
     title: str
     severity: Severity  # the level its findings have by default
     source: str  # "mysql-shell", "aurora" or "aurora-upgrade" (ours: a changed-behaviour notice)
-    since: str  # first 8.0 version the problem applies to, e.g. "8.0.11"
+    since: str  # first 8.0 version the problem applies to, e.g. "8.0.11": the check runs for targets at or above it
     doc_url: str
     detects: str  # what it detects
     why: str  # why it breaks (or changes) in 8.0
@@ -82,7 +84,13 @@ class Check:
     fix: str  # how to fix it
     scope: Scope = Scope.objects
     aliases: tuple[str, ...] = ()
+    until: str | None = None  # the check runs only for targets below this version (e.g. ftsInTablename, 8.0.18)
+    opt_in: str | None = None  # the flag a user must give for it to run (it is not a pure read), e.g. --check-table
     func: CheckFn | None = field(default=None, compare=False, repr=False)
+
+    def applies_to(self, target: Target) -> bool:
+        """MySQL Shell's registry condition for a 5.7 source: ``since`` <= target (< ``until``)."""
+        return target.reaches(self.since) and not (self.until and target.reaches(self.until))
 
     def finding(self, object_type: str, message: str, *, schema: str | None = None,
                 object_name: str | None = None, column: str | None = None,
@@ -99,14 +107,19 @@ _LOADED = False
 def check(**meta) -> Callable[[CheckFn], CheckFn]:
     """Register the decorated function as a check; ``meta`` are the :class:`Check` fields.
 
-    The function receives ``(check, catalog)`` so it can build findings with ``check.finding``.
+    The function receives ``(check, catalog)`` so it can build findings with ``check.finding``, and
+    ``(check, catalog, target)`` when it declares a third parameter (a word list that follows the target).
     """
 
     def register(fn: Callable) -> Callable:
         c = Check(**meta)
         if c.id in _REGISTRY:
             raise ValueError(f"duplicate check id {c.id}")
-        object.__setattr__(c, "func", lambda catalog, _fn=fn, _c=c: _fn(_c, catalog))
+        if len(inspect.signature(fn).parameters) == 3:
+            object.__setattr__(c, "func", lambda catalog, target=None, _fn=fn, _c=c:
+                               _fn(_c, catalog, target or default_target()))
+        else:
+            object.__setattr__(c, "func", lambda catalog, target=None, _fn=fn, _c=c: _fn(_c, catalog))
         _REGISTRY[c.id] = c
         return fn
 
@@ -146,6 +159,23 @@ def get_check(check_id: str) -> Check | None:
 MANUAL_REVIEW_ID = "manualReview"
 
 
+class _Reading:
+    """The catalog as one check sees it, noting which object kinds (``catalog.routines`` ...) it reads.
+
+    This is how a check declares what it depends on: by reading it. A kind the scan could not
+    fully see (``Catalog.unreadable``) makes every check that read it "not run", never "passed".
+    """
+
+    def __init__(self, catalog: Catalog):
+        self._catalog = catalog
+        self.kinds: set[str] = set()
+
+    def __getattr__(self, name: str):
+        if name in self._catalog.unreadable:
+            self.kinds.add(name)
+        return getattr(self._catalog, name)
+
+
 @dataclass
 class CheckRun:
     findings: list[Finding]
@@ -153,26 +183,49 @@ class CheckRun:
     skipped: dict[str, str]  # check id -> why it did not run (needs a live server, not checkable from SQL)
 
 
-def run_checks(catalog: Catalog, only: Iterable[str] | None = None) -> CheckRun:
-    """Run every (or the selected) check. A crashing check is recorded, not fatal."""
+def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Iterable[str] = (),
+               target: Target | None = None, opted_in: Iterable[str] = ()) -> CheckRun:
+    """Run every (or the selected) check that applies to ``target`` (default: the newest Aurora 3 release
+    known). ``only``/``skip`` take ids or aliases; an opt-in check runs only when its flag is in
+    ``opted_in``. A crashing check is recorded, not fatal."""
+    opted_in = set(opted_in)
+    target = target or default_target()
     selected = all_checks()
     if only:
-        wanted = {_norm(i) for i in only}
-        selected = [c for c in selected if _norm(c.id) in wanted]
+        wanted = {get_check(i).id if get_check(i) else i for i in only}
+        selected = [c for c in selected if c.id in wanted]
+    unwanted = {get_check(i).id if get_check(i) else i for i in skip}
     findings: list[Finding] = []
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
     for c in selected:
+        if c.id in unwanted:
+            skipped[c.id] = "left out by --skip"
+            continue
         if c.scope is Scope.not_checkable:
             skipped[c.id] = "not checkable from SQL"
+            continue
+        if c.opt_in and c.opt_in not in opted_in:
+            skipped[c.id] = f"not run: opt in with {c.opt_in} on a live scan"
+            continue
+        if not c.applies_to(target):
+            bound = f"from MySQL {c.since}" + (f" to before {c.until}" if c.until else "")
+            skipped[c.id] = f"does not apply to the target {target.label} (applies {bound})"
             continue
         if c.scope is Scope.server and not catalog.server.known:
             skipped[c.id] = "needs a live server"
             continue
+        view = _Reading(catalog) if catalog.unreadable else catalog
         try:
-            findings.extend(c.func(catalog))  # type: ignore[misc]
+            found = list(c.func(view, target))  # type: ignore[misc,arg-type]
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
             failed[c.id] = f"{type(exc).__name__}: {exc}"
+            continue
+        blind = sorted(view.kinds) if isinstance(view, _Reading) else []
+        if blind:
+            skipped[c.id] = f"not run: this scan could not see all {' and '.join(blind)} (see incomplete_reason)"
+            continue
+        findings.extend(found)
     for issue in catalog.issues:
         findings.append(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning,
                                 object_type=issue.object_type, schema=issue.schema,

@@ -12,6 +12,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import live_facts, parse_account, same_value, variable
 from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.target import Target
 from upgrade_cli.sqltext import is_ddl, quote_ident
 
 
@@ -51,24 +52,27 @@ def mysql_schema(c, catalog: Catalog):
 
 
 @check(
-    id="mysqlOrphanedRoutines",
-    title="Stored routines whose schema no longer exists",
+    id="orphanedObjects",
+    title="Stored routines and events whose schema no longer exists",
     severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.SHELL_UPGRADE_CHECKER, scope=Scope.server,
-    aliases=("mysqlOrphanedRoutinesCheck",),
-    detects="Rows in mysql.proc (routines) whose database was dropped without them.",
-    why="8.0 stores routines in the data dictionary, tied to an existing schema; an orphan cannot be "
-        "migrated and stops the upgrade.",
+    aliases=("mysqlOrphanedRoutines", "orphanedRoutines", "mysqlOrphanedRoutinesCheck"),
+    detects="Rows in mysql.proc (routines) and mysql.event (events) whose database was dropped without them, "
+            "as MySQL Shell's two queries (upgrade_check_creators.cc:1089-1106).",
+    why="8.0 stores routines and events in the data dictionary, tied to an existing schema; an orphan cannot "
+        "be migrated and stops the upgrade.",
     example="-- a routine left in mysql.proc after its database directory was removed by hand",
-    fix="Drop the routine (create the schema, DROP PROCEDURE/FUNCTION, drop the schema again) or "
+    fix="Drop the object (create the schema, DROP PROCEDURE/FUNCTION/EVENT, drop the schema again) or "
         "recreate its schema if it is still needed.",
 )
 def orphaned_routines(c, catalog: Catalog):
     for r in catalog.server.orphaned_routines:
         kind = str(r.get("type") or r.get("kind") or "routine").upper()
         schema, name = r.get("schema"), r.get("name")
-        yield c.finding("routine", f"{kind.lower()} belongs to schema {schema!r}, which does not exist",
+        yield c.finding("event" if kind == "EVENT" else "routine",
+                        f"{kind.lower()} belongs to schema {schema!r}, which does not exist",
                         schema=schema, object_name=name,
-                        fix=f"CREATE DATABASE {quote_ident(str(schema))}; DROP {kind if kind in ('PROCEDURE', 'FUNCTION') else 'PROCEDURE'} "
+                        fix=f"CREATE DATABASE {quote_ident(str(schema))}; "
+                            f"DROP {kind if kind in ('PROCEDURE', 'FUNCTION', 'EVENT') else 'PROCEDURE'} "
                             f"{quote_ident(str(schema))}.{quote_ident(str(name))}; DROP DATABASE {quote_ident(str(schema))};")
 
 
@@ -179,27 +183,20 @@ REMOVED_VARIABLES = (
     ("tx_isolation", "REPEATABLE-READ", "transaction_isolation"), ("tx_read_only", "OFF", "transaction_read_only"),
     ("group_replication_allow_local_disjoint_gtids_join", "OFF", None),
     ("metadata_locks_cache_size", "1024", None), ("metadata_locks_hash_instances", "8", None),
-    ("internal_tmp_disk_storage_engine", "InnoDB", None),
+    ("internal_tmp_disk_storage_engine", "InnoDB", None), ("have_crypt", "YES", None),
+    ("innodb_disable_resize_buffer_pool_debug", "ON", None), ("log_error_filter_rules", "", None),
+)
+# MySQL Shell's removedSysLogVars (upgrade_check_creators.cc:783-795, removed in 8.0.13), same shape.
+REMOVED_LOG_VARIABLES = (
+    ("log_syslog", "OFF", None), ("log_syslog_facility", "daemon", "syseventlog.facility"),
+    ("log_syslog_include_pid", "ON", "syseventlog.include_pid"), ("log_syslog_tag", "", "syseventlog.tag"),
 )
 
 
-@check(
-    id="removedSysVars",
-    title="System variables removed in 8.0 that are set to a non-default value",
-    severity=Severity.warning, source="mysql-shell", since="8.0.11",
-    doc_url=doc_links.MYSQL_80_REMOVED_OPTIONS,
-    scope=Scope.server,
-    detects="Global variables that no longer exist in 8.0 (" + ", ".join(n for n, _, _ in REMOVED_VARIABLES) +
-            ") whose current value differs from the MySQL 5.7 default, i.e. someone (or the parameter group) "
-            "relies on them. Only the variables the scan could read are checked.",
-    why="Aurora MySQL 3 parameter groups have no such parameter, so the setting silently disappears (e.g. "
-        "the query cache is gone), and SET/SELECT @@var in applications fails with an unknown-variable error.",
-    example="SET GLOBAL query_cache_type = ON;  -- or query_cache_type=1 in the v2 parameter group",
-    fix="Drop the setting from the v3 parameter group (aurora-upgrade params diff shows them), move it to "
-        "its replacement variable where there is one, and remove references from application code.",
-)
-def removed_sys_vars(c, catalog: Catalog):
-    for name, default, replacement in REMOVED_VARIABLES:
+def _removed(c, catalog: Catalog, table):
+    """A removed variable whose value is not 5.7's default, i.e. set on purpose (the Shell's criterion is
+    "its source is not COMPILED", which 5.7 does not expose: performance_schema.variables_info is 8.0)."""
+    for name, default, replacement in table:
         value = variable(catalog, name)
         if value is None or same_value(value, default):
             continue
@@ -208,6 +205,44 @@ def removed_sys_vars(c, catalog: Catalog):
                         object_name=name,
                         fix=(f"Set {replacement} in the v3 parameter group." if replacement else
                              "Remove it from the parameter group and from application code."))
+
+
+@check(
+    id="removedSysVars",
+    title="System variables removed in 8.0 that are set to a non-default value",
+    severity=Severity.error, source="mysql-shell", since="8.0.11",
+    doc_url=doc_links.MYSQL_80_REMOVED_OPTIONS,
+    scope=Scope.server,
+    detects="Global variables that no longer exist in 8.0 (" + ", ".join(n for n, _, _ in REMOVED_VARIABLES) +
+            ") whose current value differs from the MySQL 5.7 default, i.e. someone (or the parameter group) "
+            "relies on them: MySQL Shell's list up to 8.0.16 (upgrade_check_creators.cc:797-870) at its error "
+            "level. Only the variables the scan could read are checked.",
+    why="Aurora MySQL 3 parameter groups have no such parameter, so the setting silently disappears (e.g. "
+        "the query cache is gone), and SET/SELECT @@var in applications fails with an unknown-variable error.",
+    example="SET GLOBAL query_cache_type = ON;  -- or query_cache_type=1 in the v2 parameter group",
+    fix="Drop the setting from the v3 parameter group (aurora-upgrade params diff shows them), move it to "
+        "its replacement variable where there is one, and remove references from application code.",
+)
+def removed_sys_vars(c, catalog: Catalog):
+    yield from _removed(c, catalog, REMOVED_VARIABLES)
+
+
+@check(
+    id="removedSysLogVars",
+    title="Removed system variables for error logging to the system log configuration",
+    severity=Severity.error, source="mysql-shell", since="8.0.13",
+    doc_url="https://dev.mysql.com/doc/refman/8.0/en/error-log-syslog.html",
+    scope=Scope.server,
+    detects="log_syslog, log_syslog_facility, log_syslog_include_pid and log_syslog_tag set to a value other "
+            "than the 5.7 default (MySQL Shell's removedSysLogVars, upgrade_check_creators.cc:783-795, registered "
+            "for 8.0.13 in upgrade_check_registry.cc:143-145).",
+    why="8.0.13 removed these variables; syslog output is configured through the log_sink_syseventlog component "
+        "and its syseventlog.* variables instead, so a parameter group or option file that sets them fails.",
+    example="log_syslog = ON  -- in the v2 parameter group",
+    fix="Remove them from the parameter group; on Aurora use the error log export to CloudWatch Logs instead.",
+)
+def removed_sys_log_vars(c, catalog: Catalog):
+    yield from _removed(c, catalog, REMOVED_LOG_VARIABLES)
 
 
 # (name, MySQL 5.7 default, MySQL 8.0 default)
@@ -225,17 +260,31 @@ NEW_DEFAULTS = (
     ("master_info_repository", "FILE", "TABLE"), ("relay_log_info_repository", "FILE", "TABLE"),
     ("transaction_write_set_extraction", "OFF", "XXHASH64"),
     ("slave_rows_search_algorithms", "TABLE_SCAN,INDEX_SCAN", "INDEX_SCAN,HASH_SCAN"),
+    ("back_log", "50 + max_connections / 5 (at most 900)", "max_connections"),
+    ("innodb_flush_method", "", "fsync"),
 )
+
+
+def _old_default(catalog: Catalog, name: str, old: str) -> str:
+    """5.7's default; back_log's is computed from max_connections (autosized, like 8.0's own)."""
+    if name == "back_log":
+        try:
+            return str(min(900, 50 + int(variable(catalog, "max_connections") or 151) // 5))
+        except ValueError:
+            return old
+    return old
 
 
 @check(
     id="sysVarsNewDefaults",
     title="System variables whose default changes in 8.0",
-    severity=Severity.notice, source="mysql-shell", since="8.0.11",
+    severity=Severity.warning, source="mysql-shell", since="8.0.11",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/upgrading-from-previous-series.html#upgrade-server-defaults",
     scope=Scope.server,
     detects="Global variables whose value is the MySQL 5.7 default where community 8.0 has a new default "
-            "(" + ", ".join(n for n, _, _ in NEW_DEFAULTS) + "): the server relies on a default that changes.",
+            "(" + ", ".join(n for n, _, _ in NEW_DEFAULTS) + "): the server relies on a default that changes. "
+            "MySQL Shell's list (upgrade_check.cc Sysvar_new_defaults, 8.0.11 entries) and level (warning); the "
+            "Shell asks whether the value's source is COMPILED, which 5.7 does not expose, so the value is compared.",
     why="After the upgrade the new default applies unless the parameter group pins the old value. Aurora "
         "MySQL 3's own family defaults can differ from community 8.0 (and binlog/replication settings are "
         "managed by Aurora), so compare with the aurora-mysql8.0 parameter group.",
@@ -246,7 +295,8 @@ NEW_DEFAULTS = (
 def sys_vars_new_defaults(c, catalog: Catalog):
     for name, old, new in NEW_DEFAULTS:
         value = variable(catalog, name)
-        if value is not None and same_value(value, old):
+        if value is not None and (same_value(value, _old_default(catalog, name, old))
+                                  or (name == "innodb_flush_method" and same_value(value, "fsync"))):
             yield c.finding("variable", f"{name} is {value!r}, the 5.7 default; the community 8.0 default is {new!r}",
                             object_name=name,
                             fix=f"Pin {name}={old} in the v3 parameter group, or test with {new}.")
@@ -445,3 +495,142 @@ def internal_users(c, catalog: Catalog):
             yield c.finding("user", f"account '{user}'@'{host}' uses an 8.0 internal user name; this matters only "
                             "for targets up to Aurora MySQL 3.03", object_name=f"user {user}@{host}",
                             fix="Upgrade to Aurora MySQL 3.04 or later.")
+
+
+@check(
+    id="checkTableCommand",
+    title="Issues reported by CHECK TABLE ... FOR UPGRADE",
+    severity=Severity.error, source="mysql-shell", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
+    scope=Scope.server, opt_in="--check-table",
+    aliases=("checkTableOutput", "tableCommand"),
+    detects="Every row other than a plain status that CHECK TABLE ... FOR UPGRADE returns for a user table, at "
+            "the level the server gives it (error, warning, else notice), as MySQL Shell's checkTableCommand "
+            "(upgrade_check_creators.cc:447-514); the native-partitioning warning is left to "
+            "nonNativePartitioning, as the Shell does. Runs only with precheck --check-table on a live server: "
+            "the statement opens every table (slow on big schemas) and on 5.7 may rewrite a table's .frm "
+            "version, so it is not the pure read the rest of the scan is. Without the flag it is reported as not run.",
+    why="Tables CHECK TABLE flags as needing repair or rebuild cannot be upgraded in place; the upgrade runs the "
+        "same command (Aurora's log calls it checkTableOutput).",
+    example="CHECK TABLE shop.orders FOR UPGRADE;  -- Table upgrade required. Please do \"REPAIR TABLE ...\"",
+    fix="Rebuild the table on 5.7 (ALTER TABLE ... FORCE, or REPAIR TABLE for MyISAM) and re-run the check.",
+)
+def check_table_command(c, catalog: Catalog):
+    for row in catalog.server.extra.get("check_table", []):
+        level = {"error": Severity.error, "warning": Severity.warning}.get(row.get("type"), Severity.notice)
+        if level is Severity.warning and "use native partitioning instead." in row.get("text", ""):
+            continue
+        yield c.finding("table", row.get("text", ""), schema=row.get("schema"), object_name=row.get("table"),
+                        severity=level,
+                        fix=f"ALTER TABLE {quote_ident(str(row.get('schema')))}.{quote_ident(str(row.get('table')))} "
+                            "FORCE;  -- REPAIR TABLE for MyISAM")
+
+
+# --- authentication methods and plugins (MySQL Shell's feature life-cycle checks) -----------------------
+
+# (feature, deprecated in, replacement): feature_life_cycle_check.cc:178-195 and 263-282. The level follows
+# common.cc get_issue_level(): a notice for a target before the deprecation, a warning from it on.
+AUTH_METHODS = (("sha256_password", "8.0.16", "caching_sha2_password"),
+                ("mysql_native_password", "8.0.34", "caching_sha2_password"))
+DEPRECATED_PLUGINS = (("keyring_file", "8.0.34", "the 'component_keyring_file' component"),
+                      ("keyring_encrypted_file", "8.0.34", "the 'component_encrypted_keyring_file' component"),
+                      ("keyring_oci", "8.0.31", "the 'component_keyring_oci' component"))
+# creators.cc deprecated_auth_funcs::k_auth_list
+DEPRECATED_AUTH = ("sha256_password", "mysql_native_password", "authentication_fido")
+
+
+def _life_cycle(target: Target, deprecated: str) -> tuple[Severity, str]:
+    if target.reaches(deprecated):
+        return Severity.warning, f"is deprecated as of MySQL {deprecated} and will be removed in a future release"
+    return Severity.notice, f"will be deprecated as of MySQL {deprecated}"
+
+
+def _router_account(account: str) -> bool:
+    return parse_account(account)[0].startswith("mysql_router")
+
+
+@check(
+    id="authMethodUsage",
+    title="Accounts using deprecated authentication methods",
+    severity=Severity.warning, source="mysql-shell", since="8.0.0", scope=Scope.server,
+    doc_url="https://dev.mysql.com/doc/refman/8.0/en/caching-sha2-pluggable-authentication.html",
+    detects="Accounts (mysql.user.plugin) using sha256_password (deprecated 8.0.16) or mysql_native_password "
+            "(deprecated 8.0.34), MySQL Router accounts left to deprecatedRouterAuthMethod: MySQL Shell's "
+            "authMethodUsage (feature_life_cycle_check.cc:178-261), a notice for a target before the "
+            "deprecation and a warning from it on (common.cc:373-397).",
+    why="The methods keep working in 8.0, but are deprecated and disabled by default in 8.4, so the accounts "
+        "need another method before the next upgrade. Aurora MySQL 3 keeps mysql_native_password as its "
+        "default, so on Aurora this is a planning note, not a blocker.",
+    example="CREATE USER app IDENTIFIED WITH sha256_password BY '...';",
+    fix="ALTER USER ... IDENTIFIED WITH caching_sha2_password BY '...' once every client supports it.",
+)
+def auth_method_usage(c, catalog: Catalog, target: Target):
+    plugins = catalog.server.extra.get("user_plugins", {})
+    for method, deprecated, replacement in AUTH_METHODS:
+        level, state = _life_cycle(target, deprecated)
+        for account, plugin in sorted(plugins.items()):
+            if plugin == method and not _router_account(account):
+                yield c.finding("user", f"uses the '{method}' authentication method, which {state}",
+                                object_name=account, severity=level,
+                                fix=f"ALTER USER {account} IDENTIFIED WITH {replacement} BY '<password>';")
+
+
+@check(
+    id="pluginUsage",
+    title="Active plugins that are deprecated or removed",
+    severity=Severity.warning, source="mysql-shell", since="8.0.0", scope=Scope.server,
+    doc_url="https://dev.mysql.com/doc/refman/8.0/en/keyring-component-installation.html",
+    detects="ACTIVE plugins in information_schema.PLUGINS that 8.0 deprecates: keyring_file and "
+            "keyring_encrypted_file (8.0.34), keyring_oci (8.0.31), MySQL Shell's pluginUsage "
+            "(feature_life_cycle_check.cc:263-313), at its life-cycle level.",
+    why="The keyring plugins are replaced by keyring components; they still load in 8.0 but are removed in 8.4.",
+    example="-- early-plugin-load=keyring_file.so in the option file",
+    fix="Migrate to the keyring component named in the finding (Aurora manages encryption keys itself).",
+)
+def plugin_usage(c, catalog: Catalog, target: Target):
+    active = set(catalog.server.extra.get("active_plugins", []))
+    for plugin, deprecated, replacement in DEPRECATED_PLUGINS:
+        if plugin in active:
+            level, state = _life_cycle(target, deprecated)
+            yield c.finding("plugin", f"the '{plugin}' plugin {state}; consider using {replacement} instead",
+                            object_name=plugin, severity=level, fix=f"Move to {replacement}.")
+
+
+@check(
+    id="deprecatedDefaultAuth",
+    title="Deprecated default authentication method in system variables",
+    severity=Severity.warning, source="mysql-shell", since="8.0.0", scope=Scope.server,
+    doc_url="https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_default_authentication_plugin",
+    detects="default_authentication_plugin set to sha256_password, mysql_native_password or authentication_fido, "
+            "MySQL Shell's deprecatedDefaultAuth (upgrade_check_creators.cc:1300-1357; a warning for targets "
+            "before 8.4, upgrade_check_creators.cc:1243-1257).",
+    why="The method is deprecated in 8.0 and removed as a default in 8.4. On Aurora MySQL 3 the parameter stays "
+        "mysql_native_password and cannot be changed, so there it only flags the next major upgrade.",
+    example="default_authentication_plugin = mysql_native_password",
+    fix="Nothing to change for Aurora MySQL 3; plan caching_sha2_password clients before moving beyond 8.0.",
+)
+def deprecated_default_auth(c, catalog: Catalog):
+    value = variable(catalog, "default_authentication_plugin")
+    for method in [v.strip() for v in (value or "").split(",")]:
+        if method in DEPRECATED_AUTH:
+            yield c.finding("variable", f"{method} authentication method is deprecated and it should be considered "
+                            "to correct this before upgrading to 8.4.0 release", object_name="default_authentication_plugin")
+
+
+@check(
+    id="deprecatedRouterAuthMethod",
+    title="MySQL Router accounts using deprecated authentication methods",
+    severity=Severity.warning, source="mysql-shell", since="8.0.0", scope=Scope.server,
+    doc_url="https://dev.mysql.com/doc/mysql-shell/8.0/en/configuring-router-user.html",
+    detects="Accounts named mysql_router* whose authentication plugin is sha256_password, "
+            "mysql_native_password or authentication_fido, MySQL Shell's deprecatedRouterAuthMethod "
+            "(upgrade_check_creators.cc:1359-1372; a warning for targets before 8.4).",
+    why="MySQL Router creates these accounts at bootstrap; with a deprecated method they stop working once "
+        "the method is removed (8.4).",
+    example="-- mysql_router1_abc@'%' created by an old Router bootstrap, plugin mysql_native_password",
+    fix="Upgrade MySQL Router and re-bootstrap it, or give it a dedicated account with another method.",
+)
+def deprecated_router_auth_method(c, catalog: Catalog):
+    for account, plugin in sorted(catalog.server.extra.get("user_plugins", {}).items()):
+        if plugin in DEPRECATED_AUTH and _router_account(account):
+            yield c.finding("user", f"router user with deprecated authentication method ({plugin})",
+                            object_name=account, fix="Re-bootstrap MySQL Router with a current version.")

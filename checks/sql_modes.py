@@ -16,8 +16,10 @@ from upgrade_cli.sqltext import quote_ident
     source="mysql-shell",
     since="8.0.11",
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/sql-mode.html#sqlmode_no_zero_date",
-    detects="A global sql_mode without NO_ZERO_DATE or NO_ZERO_IN_DATE (when the server is known), and DATE, "
-            "DATETIME and TIMESTAMP columns whose default is a zero date ('0000-00-00...').",
+    detects="A global sql_mode without NO_ZERO_DATE or NO_ZERO_IN_DATE (when the server is known), connected "
+            "sessions whose sql_mode lacks them (performance_schema.variables_by_thread, live only), and DATE, "
+            "DATETIME and TIMESTAMP columns whose default is a zero date ('0000-00-00...'): MySQL Shell's three "
+            "queries (upgrade_check_creators.cc:877-911).",
     why="8.0's default sql_mode includes NO_ZERO_DATE, NO_ZERO_IN_DATE and strict mode: a table whose column "
         "defaults to '0000-00-00' can no longer be created from its dump, and inserts relying on zero dates fail.",
     example="CREATE TABLE t (created DATETIME NOT NULL DEFAULT '0000-00-00 00:00:00');",
@@ -34,6 +36,12 @@ def zero_dates(c: Check, catalog: Catalog):
                             object_name="global.sql_mode",
                             fix="Add NO_ZERO_DATE,NO_ZERO_IN_DATE to sql_mode (the DB cluster parameter group) "
                                 "after cleaning zero dates out of the data.")
+    sessions = catalog.server.extra.get("sessions_allowing_zero_dates")
+    if sessions:
+        yield c.finding("server", f"session.sql_mode of {sessions} session(s) does not contain either NO_ZERO_DATE or "
+                                  "NO_ZERO_IN_DATE which allows insertion of zero dates", object_name="session.sql_mode",
+                        fix="Find the clients that set such an sql_mode (performance_schema.variables_by_thread) and "
+                            "make them keep NO_ZERO_DATE,NO_ZERO_IN_DATE.")
     for t in catalog.tables:
         for col in t.columns:
             if col.data_type in ("date", "datetime", "timestamp") and (col.default or "").startswith("0000-00-00"):
@@ -94,7 +102,7 @@ def obsolete_sql_mode_flags(c: Check, catalog: Catalog):
 
 
 @check(
-    id="maxdbFlag",
+    id="maxdbSqlModeFlags",
     title="Usage of obsolete MAXDB sql_mode flag",
     severity=Severity.warning,
     source="mysql-shell",
@@ -106,7 +114,7 @@ def obsolete_sql_mode_flags(c: Check, catalog: Catalog):
     example="SET sql_mode = 'MAXDB'; CREATE PROCEDURE p() CREATE TABLE t (ts TIMESTAMP);",
     fix="Re-create the stored programs without MAXDB (write DATETIME where DATETIME is meant) and remove it from "
         "the parameter group.",
-    aliases=("maxdbFlagCheck", "maxdbSqlModeFlags"),
+    aliases=("maxdbFlag", "maxdbFlagCheck"),
 )
 def maxdb_flag(c: Check, catalog: Catalog):
     yield from _flagged(c, catalog, ("MAXDB",),

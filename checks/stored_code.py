@@ -8,14 +8,16 @@ from upgrade_cli.checks._facts import char_name, hidden_characters
 from upgrade_cli.checks._sql import (declared_names, empty_dot_table, function_calls, group_by_order,
     group_by_without_order_by, lines_of, query_cache_syntax, stored_code, system_variable_refs, unquoted_words,
     words_at)
-from upgrade_cli.checks.names import RESERVED_IN_80
+from upgrade_cli.checks.names import reserved_words
 from upgrade_cli.checks.registry import Check, Severity, check
+from upgrade_cli.checks.server import REMOVED_LOG_VARIABLES, REMOVED_VARIABLES
 from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.target import Target
 from upgrade_cli.sqltext import quote_ident
 
 
 @check(
-    id="groupByAscSyntax",
+    id="groupbyAscSyntax",
     title="Usage of removed GROUP BY ASC/DESC syntax",
     severity=Severity.error,
     source="mysql-shell",
@@ -28,7 +30,7 @@ from upgrade_cli.sqltext import quote_ident
     aliases=("groupByAscSyntaxCheck", "groupbyAscSyntaxCheck", "groupByAscCheck"),
 )
 def group_by_asc(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning={"GROUP"}):
         hits = group_by_order(code.tokens)
         if hits:
             word = hits[0].upper
@@ -42,29 +44,35 @@ def group_by_asc(c: Check, catalog: Catalog):
     id="depreciatedSyntax",
     title="Usage of depreciated keywords in definition",
     severity=Severity.error,
-    source="mysql-shell",
+    source="aurora",
     since="8.0.3",
     doc_url=doc_links.AURORA_PRECHECKS + "#depreciatedSyntaxCheck",
     detects="Views, routines, triggers and events that use SQL_CACHE, SQL_NO_CACHE or QUERY CACHE "
-            "(FLUSH/RESET QUERY CACHE).",
-    why="The query cache was removed in 8.0 and its syntax with it: the objects no longer parse.",
+            "(FLUSH/RESET QUERY CACHE). SQL_NO_CACHE alone is a notice: 8.0 still parses and ignores it "
+            "(MySQL worklog WL#10837, 'Deprecate query cache').",
+    why="The query cache was removed in 8.0 and SQL_CACHE and the QUERY CACHE statements with it: those objects "
+        "no longer parse. SQL_NO_CACHE is deprecated and will be removed later.",
     example="CREATE PROCEDURE p() SELECT SQL_NO_CACHE k FROM sbtest1;",
     fix="Re-create the object without SQL_CACHE / SQL_NO_CACHE / QUERY CACHE statements.",
     aliases=("depreciatedSyntaxCheck", "getRoutinesWithDepreciatedKeywords", "deprecatedSyntax"),
 )
 def depreciated_syntax(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning={"SQL_CACHE", "SQL_NO_CACHE", "QUERY"}):
         hits = query_cache_syntax(code.tokens)
         if hits:
             words = ", ".join(dict.fromkeys("QUERY CACHE" if t.upper == "QUERY" else t.upper for t in hits))
+            # 8.0 still parses SQL_NO_CACHE (deprecated, ignored: WL#10837); SQL_CACHE and QUERY CACHE are gone
+            only_no_cache = all(t.upper == "SQL_NO_CACHE" for t in hits)
             yield c.finding(code.object_type, f"{code.kind} uses depreciated words in definition: {words} "
-                                              f"({lines_of(t.line for t in hits)})",
+                                              f"({lines_of(t.line for t in hits)})"
+                            + ("; 8.0 accepts and ignores SQL_NO_CACHE" if only_no_cache else ""),
                             schema=code.schema, object_name=code.name,
+                            severity=Severity.notice if only_no_cache else None,
                             fix=f"Re-create the {code.kind.lower()} without {words}.")
 
 
 @check(
-    id="mysqlEmptyDotTableSyntax",
+    id="emptyDotTableSyntax",
     title="Usage of old syntax for table names without a schema (.tbl)",
     severity=Severity.error,
     source="mysql-shell",
@@ -74,7 +82,7 @@ def depreciated_syntax(c: Check, catalog: Catalog):
     why="The `.tbl` identifier syntax was deprecated in 5.7 and removed in 8.0: the body no longer parses.",
     example="CREATE PROCEDURE p() DELETE FROM .orders;",
     fix="Re-create the object naming the table as `tbl` or `schema`.`tbl`.",
-    aliases=("mysqlEmptyDotTableSyntaxCheck",),
+    aliases=("mysqlEmptyDotTableSyntax", "mysqlEmptyDotTableSyntaxCheck"),
 )
 def empty_dot_table_syntax(c: Check, catalog: Catalog):
     for code in stored_code(catalog, views=False):
@@ -103,10 +111,11 @@ def empty_dot_table_syntax(c: Check, catalog: Catalog):
     fix="Re-create the object with the word backquoted (`rows`) or renamed.",
     aliases=("routineSyntaxCheck", "routinesSyntaxCheck"),
 )
-def routine_syntax(c: Check, catalog: Catalog):
-    for code in stored_code(catalog, views=False):
-        declared = [t for t in declared_names(code) if t.upper in RESERVED_IN_80]
-        used = unquoted_words(code.tokens, RESERVED_IN_80)
+def routine_syntax(c: Check, catalog: Catalog, target: Target):
+    reserved = reserved_words(target)
+    for code in stored_code(catalog, views=False, mentioning=reserved):
+        declared = [t for t in declared_names(code) if t.upper in reserved]
+        used = unquoted_words(code.tokens, reserved)
         hits = list(dict.fromkeys(declared + used))  # a declaration is also a use: count it once
         if not hits:
             continue
@@ -119,23 +128,9 @@ def routine_syntax(c: Check, catalog: Catalog):
                         fix="Re-create it with " + ", ".join(quote_ident(w) for w in words) + " backquoted or renamed.")
 
 
-# System variables removed in 8.0 (MySQL Shell's removedSysVars list up to 8.0.16), with their
-# replacement where one exists.
+# System variables removed in 8.0 with their replacement: the lists of removedSysVars and removedSysLogVars.
 REMOVED_SYSTEM_VARIABLES: dict[str, str | None] = {
-    "date_format": None, "datetime_format": None, "group_replication_allow_local_disjoint_gtids_join": None,
-    "have_crypt": None, "ignore_builtin_innodb": None, "ignore_db_dirs": None,
-    "innodb_checksums": "innodb_checksum_algorithm", "innodb_disable_resize_buffer_pool_debug": None,
-    "innodb_file_format": None, "innodb_file_format_check": None, "innodb_file_format_max": None,
-    "innodb_large_prefix": None, "innodb_locks_unsafe_for_binlog": None,
-    "innodb_stats_sample_pages": "innodb_stats_transient_sample_pages", "innodb_support_xa": None,
-    "innodb_undo_logs": "innodb_rollback_segments", "log_warnings": "log_error_verbosity",
-    "log_builtin_as_identified_by_password": None, "log_error_filter_rules": None, "max_tmp_tables": None,
-    "multi_range_count": None, "old_passwords": None, "query_cache_limit": None, "query_cache_min_res_unit": None,
-    "query_cache_size": None, "query_cache_type": None, "query_cache_wlock_invalidate": None, "secure_auth": None,
-    "show_compatibility_56": None, "sync_frm": None, "time_format": None, "tx_isolation": "transaction_isolation",
-    "tx_read_only": "transaction_read_only", "metadata_locks_cache_size": None,
-    "metadata_locks_hash_instances": None, "internal_tmp_disk_storage_engine": None,
-}
+    name: replacement for name, _, replacement in (*REMOVED_VARIABLES, *REMOVED_LOG_VARIABLES)}
 
 
 @check(
@@ -153,7 +148,7 @@ REMOVED_SYSTEM_VARIABLES: dict[str, str | None] = {
     aliases=("groupBySorting",),
 )
 def implicit_group_by_sorting(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning={"GROUP"}):
         hits = group_by_without_order_by(code.tokens)
         if hits:
             yield c.finding(code.object_type, f"{code.kind} has GROUP BY without ORDER BY ({lines_of(t.line for t in hits)}): "
@@ -177,7 +172,7 @@ def implicit_group_by_sorting(c: Check, catalog: Catalog):
     aliases=("foundRows",),
 )
 def sql_calc_found_rows(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning={"SQL_CALC_FOUND_ROWS", "FOUND_ROWS"}):
         hits = [t for t in code.tokens if t.is_word("SQL_CALC_FOUND_ROWS")] + function_calls(code.tokens, {"FOUND_ROWS"})
         if hits:
             words = ", ".join(dict.fromkeys("FOUND_ROWS()" if t.upper == "FOUND_ROWS" else t.upper for t in hits))
@@ -251,7 +246,7 @@ def _describe(name: str) -> str:
     aliases=("removedFunctionsCheck",),
 )
 def removed_functions(c: Check, catalog: Catalog):
-    for code in stored_code(catalog, generated_columns=True):
+    for code in stored_code(catalog, generated_columns=True, mentioning=REMOVED_FUNCTIONS):
         # 5.7 stores views and generated columns re-printed from the parse tree, with the GIS functions under
         # their ST_/MBR names: only the non-GIS ones survive there (upgrade_check_t.cc:1528-1529).
         reprinted = code.object_type == "view" or code.column is not None
@@ -284,7 +279,7 @@ def removed_functions(c: Check, catalog: Catalog):
     aliases=("removedSysVarsInStoredCode",),
 )
 def removed_sys_var_references(c: Check, catalog: Catalog):
-    for code in stored_code(catalog):
+    for code in stored_code(catalog, mentioning=REMOVED_SYSTEM_VARIABLES):
         refs = system_variable_refs(code.tokens, REMOVED_SYSTEM_VARIABLES)
         if refs:
             names = list(dict.fromkeys(n for n, _ in refs))

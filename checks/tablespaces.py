@@ -8,7 +8,7 @@ from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident
 
-# MySQL Shell's two RLIKE patterns (upgrade_check_creators.cc:547-556): a '/../' or '\..\' step that does
+# MySQL Shell's two RLIKE patterns (upgrade_check_creators.cc:547-558): a '/../' or '\..\' step that does
 # not follow another dot.
 _CIRCULAR = re.compile(r"[^.]/\.\./|[^.]\\\.\.\\")
 
@@ -22,7 +22,7 @@ _CIRCULAR = re.compile(r"[^.]/\.\./|[^.]\\\.\.\\")
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/general-tablespaces.html",
     detects="General tablespaces whose data-file path holds a circular step ('mysql/../ts.ibd'): "
             "information_schema.FILES on a live server, CREATE TABLESPACE ... ADD DATAFILE in a dump, with MySQL "
-            "Shell's patterns (upgrade_check_creators.cc:547-556, registered for 8.0.17 in "
+            "Shell's patterns (upgrade_check_creators.cc:547-558, registered for 8.0.17 in "
             "upgrade_check_registry.cc:128-131).",
     why="From 8.0.17 a data-file path with a circular directory reference is rejected, so the tablespace "
         "cannot be opened by the upgraded server.",

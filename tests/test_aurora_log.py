@@ -32,7 +32,7 @@ def known_checks(monkeypatch):
     fake = {c.id: c for c in [
         _check("reservedKeywords"), _check("utf8mb3"), _check("zeroDates"),
         _check("enumSetElementLength", ("enumSetElementLenghtCheck",)),
-        _check("groupByAscSyntax", ("groupbyAscSyntaxCheck", "groupByAscCheck")),
+        _check("groupbyAscSyntax", ("groupbyAscSyntaxCheck", "groupByAscCheck")),
         _check("depreciatedSyntax", ("getRoutinesWithDepreciatedKeywords",)),
         _check("auroraGetDanglingFulltextIndex", ("getDanglingFulltextIndex",)),
         _check("removedFunctions"), _check("obsoleteSqlModeFlags", ("sqlModeFlagCheck",)),
@@ -54,7 +54,7 @@ def test_failed_log_gives_findings_with_levels_locations_and_aliases(known_check
         ("reservedKeywords", "warning", "table", "shop.groups"),
         ("utf8mb3", "warning", "column", "shop.customers.name"),
         ("enumSetElementLength", "error", "column", "shop.legacy_flags.state"),
-        ("groupByAscSyntax", "error", "view", "shop.sales_by_region"),
+        ("groupbyAscSyntax", "error", "view", "shop.sales_by_region"),
         ("zeroDates", "warning", "server", "global.sql_mode"),
         ("obsoleteSqlModeFlags", "notice", "routine", "shop.refresh_totals"),
         ("auroraUpgradeCheckForIncompleteXATransactions", "error", "server", "all"),
@@ -107,6 +107,18 @@ def test_missing_fields_are_tolerated(known_checks):
     assert log.checks[1].raw_id == "checksPerformed[1]"
 
 
+@pytest.mark.parametrize("raw, ours", [
+    ("mysqlIndexTooLargeCheck", "indexTooLarge"), ("groupByAscCheck", "groupbyAscSyntax"),
+    ("maxdbFlagCheck", "maxdbSqlModeFlags"), ("mysqlOrphanedRoutinesCheck", "orphanedObjects"),
+    ("checkTableOutput", "checkTableCommand"), ("depreciatedSyntaxCheck", "depreciatedSyntax"),
+])
+def test_older_shell_and_aurora_ids_merge_into_the_current_id(raw, ours):
+    """The real registry: every older spelling lands on the current id."""
+    log = parse_aurora_log('{"checksPerformed": [{"id": "%s", "detectedProblems": '
+                           '[{"level": "Error", "dbObject": "a.b"}]}]}' % raw)
+    assert [f.check_id for f in log.findings] == [ours]
+
+
 @pytest.mark.parametrize("text, expected", [
     ('{"checksPerformed": [{"id": "x",}]}', r"invalid JSON at line 1 column"),  # trailing comma, as in the docs
     ('{"id": "missing quote}', r"invalid JSON"),
@@ -128,5 +140,5 @@ def test_unreadable_log_files(tmp_path):
         load_aurora_log(tmp_path)
     binary = tmp_path / "bin.log"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
-    with pytest.raises(ToolError, match="not UTF-8"):
+    with pytest.raises(ToolError, match="is a binary file, not an upgrade-prechecks.log"):
         load_aurora_log(binary)

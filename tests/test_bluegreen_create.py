@@ -65,6 +65,18 @@ def test_dry_run_prints_the_exact_call_and_makes_none(world, aws, tmp_path):
     assert journal(tmp_path, "bg1") == []  # a dry run changes nothing a real run would resume from
 
 
+def _precheck(tmp_path: Path, dump: str, target: str) -> Path:
+    """A real precheck report.json of a fixture dump, for the given target version."""
+    from typer.testing import CliRunner
+
+    from upgrade_cli.main import app
+
+    out = tmp_path / "precheck"
+    CliRunner().invoke(app, ["precheck", "--ddl", str(Path(__file__).parent / "fixtures/dumps" / dump), "--out",
+                             str(out), "--target-version", target])
+    return out / "report.json"
+
+
 @pytest.mark.parametrize("setup, gate, message", [
     ("binlog_off", "binlog-format", "binlog_format is OFF in prod-57"),
     ("pending_reboot", "writer-in-sync", "writer prod-1 parameter group status is 'pending-reboot'"),
@@ -72,6 +84,8 @@ def test_dry_run_prints_the_exact_call_and_makes_none(world, aws, tmp_path):
     ("missing_instance_group", "target-instance-group", "no-such-group"),
     ("bad_version", "target-version", "8.0.mysql_aurora.3.01.0 is not a valid upgrade target"),
     ("precheck_errors", "precheck-report", "4 error finding(s) block the upgrade, first: "),
+    ("precheck_other_target", "precheck-report",
+     "the precheck ran for Aurora MySQL 3.04.3 (MySQL 8.0.28), not for Aurora MySQL 3.08.2 (MySQL 8.0.39)"),
 ])
 def test_a_failed_gate_stops_the_create(world, aws, tmp_path, setup, gate, message):
     rds = boto3.client("rds")
@@ -90,14 +104,9 @@ def test_a_failed_gate_stops_the_create(world, aws, tmp_path, setup, gate, messa
     elif setup == "bad_version":
         args[args.index("8.0")] = "8.0.mysql_aurora.3.01.0"
     elif setup == "precheck_errors":
-        from typer.testing import CliRunner
-
-        from upgrade_cli.main import app
-
-        dump = Path(__file__).parent / "fixtures/dumps/legacy_small.sql"
-        scan = CliRunner().invoke(app, ["precheck", "--ddl", str(dump), "--out", str(tmp_path / "precheck")])
-        assert scan.exit_code == 1, scan.output
-        args += ["--precheck-report", str(tmp_path / "precheck" / "report.json")]
+        args += ["--precheck-report", str(_precheck(tmp_path, "legacy_small.sql", "3.08.2"))]
+    elif setup == "precheck_other_target":  # a clean report, but run for another target than the one created
+        args += ["--precheck-report", str(_precheck(tmp_path, "clean.sql", "3.04.3"))]
     result = run_cli(tmp_path, *args, "--name", "bg1")
     assert result.exit_code == 1, result.output
     assert f"gate(s) failed: {gate}" in result.output

@@ -186,3 +186,19 @@ def test_a_killed_wait_resumes_without_a_second_create(aws, tmp_path, monkeypatc
     assert "not creating it again" in result.output
     assert aws.actions().count("CreateBlueGreenDeployment") == 1
     assert steps(journal(tmp_path, "prod-to-8-0"))[-1] == ("wait-available", "done")
+
+
+def test_precheck_gate_accepts_a_report_for_the_same_mysql_release(tmp_path):
+    """The checks follow the MySQL release: a 3.08.0 precheck covers a 3.08.2 create, a 3.04 one does not."""
+    from typer.testing import CliRunner
+
+    from upgrade_cli.bluegreen import gates
+    from upgrade_cli.main import app
+
+    clean = Path(__file__).parent / "fixtures" / "dumps" / "clean.sql"
+    CliRunner().invoke(app, ["precheck", "--ddl", str(clean), "--out", str(tmp_path), "--target-version", "3.08.0"])
+    report = tmp_path / "report.json"
+    assert gates.precheck_report(report, "8.0.mysql_aurora.3.08.2").status == gates.PASS
+    assert gates.precheck_report(report, None).status == gates.PASS
+    failed = gates.precheck_report(report, "8.0.mysql_aurora.3.04.3")
+    assert failed.status == gates.FAIL and "re-run precheck --target-version 3.04.3" in failed.detail

@@ -157,7 +157,7 @@ def test_example_dump_and_live_scan_agree(mariadb, fresh_db):
     # planted problems fire ...
     for expected in [("reservedKeywords", "column", "leaderboard", "rank"), ("utf8mb3", "column", "groups", "name"),
                      ("zeroDates", "column", "orders", "placed_at"), ("removedFunctions", "routine", "hash_password", None),
-                     ("groupByAscSyntax", "routine", "order_report", None),
+                     ("groupbyAscSyntax", "routine", "order_report", None),
                      ("enumSetElementLength", "column", "system_settings", "kind"),
                      ("nonNativePartitioning", "table", "audit_log", None),
                      ("obsoleteSqlModeFlags", "routine", "hash_password", None),
@@ -166,7 +166,7 @@ def test_example_dump_and_live_scan_agree(mariadb, fresh_db):
     # ... and the traps do not
     assert not {f for f in found if f[0] == "removedFunctions" and f[2] in ("order_report", "season_ranks")}
     assert not {f for f in found if f[3] in ("password", "rank_value")}
-    assert not {f for f in found if f[0] == "groupByAscSyntax" and f[2] in ("season_ranks", "purge_sessions")}
+    assert not {f for f in found if f[0] == "groupbyAscSyntax" and f[2] in ("season_ranks", "purge_sessions")}
     assert not {f for f in found if f[0] == "depreciatedSyntax" and f[2] in ("purge_sessions", "v_order_totals")}
     assert not {f for f in found if f[0] == "reservedKeywords" and f[1] in ("trigger", "routine")}
 
@@ -323,7 +323,9 @@ def test_round_trips_do_not_grow_with_the_number_of_tables(mariadb, fresh_db):
         with mariadb.connect() as admin, admin.cursor() as cur:
             cur.execute(f"DROP DATABASE `{other}`")
     assert (len(small.tables), len(large.tables)) == (3, 60)
-    assert small.server.extra["round_trips"] == large.server.extra["round_trips"] < 30
+    # one bulk query per object kind and server fact: 32 with the privileges phase (issue 12) and
+    # I_S.FILES, INNODB_SYS_COLUMNS and the sessions' sql_mode (issue 10)
+    assert small.server.extra["round_trips"] == large.server.extra["round_trips"] <= 32
 
 
 def test_missing_privileges_are_recorded_not_fatal(mariadb, fresh_db):
@@ -340,7 +342,10 @@ def test_missing_privileges_are_recorded_not_fatal(mariadb, fresh_db):
     finally:
         with mariadb.connect() as admin, admin.cursor() as cur:
             cur.execute(f"DROP USER '{user}'@'127.0.0.1'")
-    assert cat.complete
+    # SELECT and EXECUTE show every table and routine, but information_schema hides triggers without
+    # TRIGGER and events without EVENT: the scan says so instead of passing on what it could not see
+    assert set(cat.unreadable) == {"triggers", "events"} and not cat.complete
+    assert "lacks TRIGGER" in cat.unreadable["triggers"] and "lacks EVENT" in cat.unreadable["events"]
     assert {"users", "orphaned_routines"} <= set(cat.server.extra["unavailable"])
     assert len(cat.tables) == 7
     hidden = {r.name for r in cat.routines if r.body is None}

@@ -20,7 +20,7 @@ from upgrade_cli.main import app
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 LEGACY = FIXTURES / "dumps" / "legacy_small.sql"  # planted problems, see the file
-CLEAN = FIXTURES / "dumps" / "clean.sql"  # only an int(11) display-width notice
+CLEAN = FIXTURES / "dumps" / "clean.sql"  # only a notice: the non-default display width int(5)
 EXAMPLE = REPO / "examples" / "legacy_app_57.sql"
 AURORA_LOG = FIXTURES / "aurora_logs" / "failed_2_11_to_3_04.log"
 CLI = REPO / ".venv" / "bin" / "aurora-upgrade"
@@ -67,7 +67,7 @@ def test_ddl_scan_finds_the_planted_problems_and_exits_1(cli):
     report = _json(res)
     found = {(f["check_id"], f["location"]) for f in report["findings"]}
     assert {("reservedKeywords", "shop.leaderboard.rank"), ("utf8mb3", "shop.leaderboard.player"),
-            ("groupByAscSyntax", "shop.sales_by_region"), ("nonNativePartitioning", "shop.archive"),
+            ("groupbyAscSyntax", "shop.sales_by_region"), ("nonNativePartitioning", "shop.archive"),
             ("columnsWhichCannotHaveDefaults", "shop.sales.notes"), ("depreciatedSyntax", "shop.refresh_totals"),
             } <= found
     # precision traps in the same file: a column named password, 'PASSWORD(' in a string and a comment
@@ -101,7 +101,7 @@ def test_fail_on_decides_the_exit_code(cli, dump, fail_on, code):
 def test_console_output_summarises(cli):
     res = cli("precheck", "--ddl", LEGACY)
     assert res.exit_code == 1
-    assert "4 errors" in res.stdout and "groupByAscSyntax" in res.stdout
+    assert "4 errors" in res.stdout and "groupbyAscSyntax" in res.stdout
     assert "4 finding(s) at or above --fail-on error" in res.stdout
 
 
@@ -111,7 +111,7 @@ def test_out_dir_writes_every_report(cli, tmp_path):
     assert res.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == ["junit.xml", "report.html", "report.json", "report.md"]
     assert json.loads((out / "report.json").read_text())["counts"]["error"] == 4
-    assert "groupByAscSyntax" in (out / "report.md").read_text()
+    assert "groupbyAscSyntax" in (out / "report.md").read_text()
     assert "<testcase" in (out / "junit.xml").read_text()
 
 
@@ -204,7 +204,7 @@ def test_unreadable_binary_and_bad_files_are_one_line(cli, tmp_path):
 def test_a_crashing_check_is_reported_and_exits_2(cli, monkeypatch, tmp_path):
     from upgrade_cli.checks import registry
 
-    def broken(catalog):
+    def broken(catalog, target=None):
         raise KeyError("no such column")
 
     real = registry.get_check("reservedKeywords")
@@ -261,7 +261,7 @@ def test_checks_list_json(cli):
     assert res.exit_code == 0
     rows = json.loads(res.stdout)
     assert len(rows) >= 40
-    assert {"reservedKeywords", "utf8mb3", "zeroDates", "groupByAscSyntax"} <= {r["id"] for r in rows}
+    assert {"reservedKeywords", "utf8mb3", "zeroDates", "groupbyAscSyntax"} <= {r["id"] for r in rows}
     assert all(set(r) == {"id", "title", "severity", "source", "scope", "since", "aliases", "doc_url"} for r in rows)
     assert {r["severity"] for r in rows} <= {"error", "warning", "notice"}
     assert {r["source"] for r in rows} <= {"mysql-shell", "aurora", "aurora-upgrade"}
@@ -296,7 +296,7 @@ def scan_user(mariadb):
     name, password = f"scan{uuid.uuid4().hex[:6]}", f"CANARY{uuid.uuid4().hex}"
     with mariadb.connect() as conn, conn.cursor() as cur:
         cur.execute(f"CREATE USER '{name}'@'127.0.0.1' IDENTIFIED BY %s", (password,))
-        cur.execute(f"GRANT SELECT, PROCESS, SHOW VIEW ON *.* TO '{name}'@'127.0.0.1'")
+        cur.execute(f"GRANT SELECT, PROCESS, SHOW VIEW, TRIGGER, EVENT ON *.* TO '{name}'@'127.0.0.1'")
     yield name, password
     with mariadb.connect() as conn, conn.cursor() as cur:
         cur.execute(f"DROP USER '{name}'@'127.0.0.1'")
@@ -472,3 +472,93 @@ def test_master_user_name_comes_from_the_cluster(cli, aws, mariadb, legacy_db):
             cur.execute("DROP USER 'clustermaster'@'%'")
 
     _one_line_error(cli(*live, "--cluster", "nope", env=env), "DB cluster 'nope' not found")
+
+
+# ---------------------------------------------------------------------------------------------
+# target version, --skip, and every id spelling resolving
+# ---------------------------------------------------------------------------------------------
+
+TARGETED = """CREATE TABLE `full` (`$price` INT, d DATE NOT NULL)
+  PARTITION BY RANGE COLUMNS (d) (PARTITION p0 VALUES LESS THAN ('2022_02_01'));
+CREATE TABLE `rank` (a INT);"""
+
+
+def _by_check(report: dict) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for f in report["findings"]:
+        out.setdefault(f["check_id"], []).append(f["location"])
+    return out
+
+
+@pytest.mark.parametrize("given, label, mysql", [
+    (None, "Aurora MySQL 3.12.0 (MySQL 8.0.44)", "8.0.44"),
+    ("3.04.3", "Aurora MySQL 3.04.3 (MySQL 8.0.28)", "8.0.28"),
+    ("8.0.mysql_aurora.3.08.2", "Aurora MySQL 3.08.2 (MySQL 8.0.39)", "8.0.39"),
+    ("8.0.30", "MySQL 8.0.30", "8.0.30"),
+])
+def test_the_report_states_the_target(cli, tmp_path, given, label, mysql):
+    dump = tmp_path / "t.sql"
+    dump.write_text(TARGETED)
+    args = ["precheck", "--ddl", dump, "--format", "json", "--fail-on", "never"]
+    report = _json(cli(*args, *(["--target-version", given] if given else [])))
+    assert report["target"]["label"] == label and report["target"]["mysql_version"] == mysql
+    console = cli(*args[:3], *(["--target-version", given] if given else [])).stdout
+    assert f"target {label}" in " ".join(console.split())  # the console wraps long lines
+
+
+def test_version_gated_checks_and_words_follow_the_target(cli, tmp_path):
+    """FULL is reserved from 8.0.31, $ names are reported from 8.0.31, temporal delimiters from 8.0.29
+    (upgrade_check_registry.cc, get_reserved_keywords_check): Aurora 3.04 (8.0.28) has none of them."""
+    dump = tmp_path / "t.sql"
+    dump.write_text(TARGETED)
+    newest = _json(cli("precheck", "--ddl", dump, "--format", "json", "--fail-on", "never"))
+    old = _json(cli("precheck", "--ddl", dump, "--format", "json", "--fail-on", "never", "--target-version", "3.04.3"))
+    schema = "t"
+    assert {f"{schema}.full", f"{schema}.rank"} <= set(_by_check(newest)["reservedKeywords"])
+    assert _by_check(old)["reservedKeywords"] == [f"{schema}.rank"]
+    assert "dollarSignName" in _by_check(newest) and "deprecatedTemporalDelimiter" in _by_check(newest)
+    status = {c["id"]: (c["status"], c["note"]) for c in old["checks"]}
+    assert status["dollarSignName"][0] == "skipped" and "8.0.31" in status["dollarSignName"][1]
+    assert status["deprecatedTemporalDelimiter"][0] == "skipped"
+    assert status["changedFunctionsInGeneratedColumns"][0] == "passed"  # 8.0.28: applies
+
+
+@pytest.mark.parametrize("bad", ["3.99.1", "5.7.44", "latest", "9.0.1"])
+def test_a_bad_target_version_is_one_line(cli, bad):
+    _one_line_error(cli("precheck", "--ddl", LEGACY, "--target-version", bad), "--target-version")
+
+
+def test_skip_and_only_take_every_id_spelling(cli):
+    """The current Shell id, the pre-2023 Shell ids and Aurora's log ids all resolve."""
+    full = _json(cli("precheck", "--ddl", LEGACY, "--format", "json", "--fail-on", "never"))
+    assert any(f["check_id"] == "groupbyAscSyntax" for f in full["findings"])
+    for spelling in ("groupbyAscSyntax", "groupByAscSyntax", "groupByAscCheck", "groupByAscSyntaxCheck"):
+        only = _json(cli("precheck", "--ddl", LEGACY, "--format", "json", "--only", spelling, "--fail-on", "never"))
+        assert [c["id"] for c in only["checks"]] == ["groupbyAscSyntax"] and only["findings"]
+        skipped = _json(cli("precheck", "--ddl", LEGACY, "--format", "json", "--skip", spelling, "--fail-on", "never"))
+        assert not any(f["check_id"] == "groupbyAscSyntax" for f in skipped["findings"])
+        assert {c["id"]: c["status"] for c in skipped["checks"]}["groupbyAscSyntax"] == "skipped"
+    _one_line_error(cli("precheck", "--ddl", LEGACY, "--skip", "noSuchCheck"), "unknown check 'noSuchCheck' in --skip")
+
+
+@pytest.mark.parametrize("old, new", [
+    ("mysqlIndexTooLargeCheck", "indexTooLarge"), ("maxdbFlagCheck", "maxdbSqlModeFlags"),
+    ("mysqlOrphanedRoutinesCheck", "orphanedObjects"), ("orphanedRoutines", "orphanedObjects"),
+    ("mysqlDollarSignNameCheck", "dollarSignName"), ("tableCommand", "checkTableCommand"),
+    ("checkTableOutput", "checkTableCommand"), ("partitionedTablesInSharedTablespaceCheck",
+                                                "partitionedTablesInSharedTablespaces"),
+    ("changedFunctionsGeneratedColumns", "changedFunctionsInGeneratedColumns"),
+    ("mysqlInvalidEngineForeignKeyCheck", "invalidEngineForeignKey"),
+])
+def test_checks_explain_resolves_older_ids(cli, old, new):
+    res = cli("checks", "explain", old)
+    assert res.exit_code == 0 and new in res.stdout
+
+
+def test_check_table_is_opt_in_and_live_only(cli):
+    report = _json(cli("precheck", "--ddl", LEGACY, "--format", "json", "--fail-on", "never"))
+    status = {c["id"]: (c["status"], c["note"]) for c in report["checks"]}
+    assert status["checkTableCommand"] == ("skipped", "not run: opt in with --check-table on a live scan")
+    _one_line_error(cli("precheck", "--ddl", LEGACY, "--check-table"), "--check-table needs a live server")
+    helptext = "".join(ch for ch in cli("precheck", "--help").stdout if ch not in "│╭╮╰╯─")
+    assert "--check-table" in helptext and "pure read" in " ".join(helptext.split())

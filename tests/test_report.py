@@ -37,7 +37,7 @@ def _check(id_, body=None, scope=Scope.objects):
     """A check as ``@check`` would build it: ``body(check, catalog)`` bound to its own Check."""
     c = Check(id=id_, title=f"title of {id_}", severity=Severity.error, source="mysql-shell", since="8.0.11",
               doc_url=f"https://docs.example/{id_}", detects="d", why="w", example="e", fix="f", scope=scope)
-    object.__setattr__(c, "func", lambda catalog: (body or (lambda c, cat: ()))(c, catalog))
+    object.__setattr__(c, "func", lambda catalog, target=None: (body or (lambda c, cat: ()))(c, catalog))
     return c
 
 

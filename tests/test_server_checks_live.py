@@ -166,12 +166,12 @@ def test_orphaned_routine_in_mysql_proc(mariadb):
             "'utf8mb4_general_ci', 'BEGIN END')", (gone,))
     try:
         catalog = scan(mariadb, None)
-        findings = [f for f in run("mysqlOrphanedRoutines", catalog) if f.schema == gone]
+        findings = [f for f in run("orphanedObjects", catalog) if f.schema == gone]
         assert [(f.object_type, f.object_name) for f in findings] == [("routine", "refresh_totals")]
     finally:
         with mariadb.connect() as admin, admin.cursor() as cur:
             cur.execute("DELETE FROM mysql.proc WHERE db = %s", (gone,))
-    assert not [f for f in run("mysqlOrphanedRoutines", scan(mariadb, None)) if f.schema == gone]
+    assert not [f for f in run("orphanedObjects", scan(mariadb, None)) if f.schema == gone]
 
 
 def test_master_user_account_present_or_dropped(mariadb, fresh_db):
@@ -209,3 +209,47 @@ def test_quiet_and_mariadb_specific_server_facts(mariadb, fresh_db):
     collisions = {f.object_name for f in run("mysqlSchema", catalog)}
     assert collisions == {"index_stats", "table_stats"}
 
+
+
+def test_check_table_runs_only_when_asked(mariadb, fresh_db):
+    """--check-table is an opt-in: without it no CHECK TABLE is sent; with it every table is checked."""
+    from upgrade_cli.checks.registry import run_checks
+    from upgrade_cli.precheck.collect.live import collect_live
+
+    mariadb.execute_script("CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE u (a INT) ENGINE=MyISAM;", fresh_db)
+    with mariadb.connect() as conn:
+        plain = collect_live(conn, schemas=[fresh_db])
+    with mariadb.connect() as conn:
+        checked = collect_live(conn, schemas=[fresh_db], check_table=True)
+    assert "check_table" not in plain.server.extra
+    assert checked.server.extra["check_table"] == []
+    assert not [k for k in checked.server.extra.get("unavailable", {}) if k.startswith("CHECK TABLE")]
+    assert checked.server.extra["round_trips"] == plain.server.extra["round_trips"] + 2  # one per table
+    assert run_checks(plain).skipped["checkTableCommand"] == "not run: opt in with --check-table on a live scan"
+    run = run_checks(checked, opted_in={"--check-table"})
+    assert "checkTableCommand" not in run.skipped and not [f for f in run.findings if f.check_id == "checkTableCommand"]
+
+
+def test_accounts_plugins_and_the_innodb_dictionary_read_live(mariadb, fresh_db):
+    """The facts behind authMethodUsage, deprecatedRouterAuthMethod, pluginUsage, schemaInconsistency and
+    engineMixup, read from the real server: a router account with mysql_native_password fires, a consistent
+    schema (InnoDB, MyISAM and a partitioned table) does not."""
+    router = f"mysql_router_{uuid.uuid4().hex[:6]}"
+    mariadb.execute_script("CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB; CREATE TABLE m (a INT) ENGINE=MyISAM;"
+                           "CREATE TABLE p (id INT) ENGINE=InnoDB PARTITION BY HASH(id) PARTITIONS 2;", fresh_db)
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        cur.execute(f"CREATE USER '{router}'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('x1')")
+    try:
+        catalog = scan(mariadb, [fresh_db])
+    finally:
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            cur.execute(f"DROP USER '{router}'@'localhost'")
+    extra = catalog.server.extra
+    assert extra["user_plugins"][f"'{router}'@'localhost'"] == "mysql_native_password"
+    assert "InnoDB" in extra["active_plugins"]
+    assert extra["innodb_tables"] == [f"{fresh_db}/p", f"{fresh_db}/t"]  # partitions folded, MyISAM not there
+    assert [f.object_name for f in run("deprecatedRouterAuthMethod", catalog)] == [f"'{router}'@'localhost'"]
+    native = {a for a, p in extra["user_plugins"].items() if p == "mysql_native_password"} - {f"'{router}'@'localhost'"}
+    assert {f.object_name for f in run("authMethodUsage", catalog)} == native
+    assert run("schemaInconsistency", catalog) == [] and run("engineMixup", catalog) == []
+    assert run("pluginUsage", catalog) == [] and run("oldGeometryTypes", catalog) == []

@@ -14,6 +14,9 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import math
+import os
+import stat
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional, TypeVar
 
@@ -23,7 +26,8 @@ from rich.console import Console
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
 __all__ = ["App", "Blocked", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "RegionOpt", "ToolError",
-           "YesOpt", "console", "err_console", "format_option", "guarded", "one_line", "read_input", "read_json",
+           "YesOpt", "console", "decode_text", "err_console", "format_option", "guarded", "one_line", "open_input",
+           "read_input", "read_json",
            "status_of"]
 
 # The old names of the statuses, for code written before ExitStatus: prefer ExitStatus (or Blocked).
@@ -129,6 +133,9 @@ def guarded(fn: F) -> F:
             refused = [v for v in kwargs.values() if isinstance(v, _Refused)]
             if refused:
                 raise ToolError(refused[0].message)
+            for name, value in kwargs.items():  # click's FloatRange lets NaN through; every comparison with it is false
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise ToolError(f"--{name.replace('_', '-')} must be a finite number, not {value}")
             result = fn(*args, **kwargs)
             status = ExitStatus.OK if result is None else ExitStatus(result)
         except typer.Exit:  # click's own exits (--help, a parser's exit): not ours to change
@@ -164,29 +171,98 @@ class App(typer.Typer):
         return decorator
 
 
-def read_input(path: str | Path, what: str) -> bytes:
-    """The bytes of an input file; missing, a directory or unreadable is one line naming ``what``."""
+# Inputs are read whole: a limit keeps a wrong path (a disk image, /dev/zero) from exhausting memory.
+MAX_INPUT_BYTES = 1 << 30  # 1 GiB: far above any --no-data dump, snapshot, log or export
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def open_input(path: str | Path, what: str):
+    """An input file opened for binary reading, after refusing what is not a regular file.
+
+    Checked before opening: opening a FIFO blocks until a writer comes, and a device never ends.
+    """
     p = Path(path)
     try:
-        return p.read_bytes()
+        mode = os.stat(p).st_mode
     except FileNotFoundError:
         raise ToolError(f"{what} not found: {p}") from None
-    except IsADirectoryError:
-        raise ToolError(f"{what} path is a directory, not a file: {p}") from None
+    except OSError as exc:
+        raise ToolError(f"cannot read {what} {p}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise ToolError(f"{what} path is a directory, not a file: {p}")
+    for test, kind in _SPECIAL_FILES:
+        if test(mode) and str(p) != os.devnull:  # /dev/null is empty: `--defaults-file /dev/null` is an idiom
+            raise ToolError(f"{what} {p} is {kind}, not a regular file: save it to a file first")
+    try:
+        return open(p, "rb")
     except OSError as exc:
         raise ToolError(f"cannot read {what} {p}: {exc.strerror or exc}") from None
 
 
+def read_input(path: str | Path, what: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of an input file; missing, not a regular file, too big or unreadable is one line naming ``what``."""
+    p = Path(path)
+    with open_input(p, what) as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise ToolError(f"cannot read {what} {p}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise ToolError(f"{what} {p} is larger than {limit >> 20} MiB: not a file this tool reads")
+    return data
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _a(what: str) -> str:
+    return ("an " if what[:1].lower() in "aeiou" else "a ") + what
+
+
+def decode_text(data: bytes, path: str | Path, what: str) -> str:
+    """Text of an input file: UTF-8, or UTF-16/32 with a BOM (PowerShell's ``>`` writes UTF-16).
+
+    Line endings become ``\\n`` whatever they were (CRLF, or CR only from old Mac tools).
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ToolError(f"{path} is not {_a(what)}: damaged {codec.upper()} text at byte {exc.start}") from None
+            break
+    else:
+        if b"\x00" in data[:65536]:
+            raise ToolError(f"{path} is a binary file, not {_a(what)}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ToolError(f"{path} is not {_a(what)}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_json(path: str | Path, what: str) -> Any:
     """A JSON input file, parsed; every way it can be wrong is one line naming ``what``."""
-    data = read_input(path, what)
+    text = decode_text(read_input(path, what), path, what)
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ToolError(f"{path} is not a {what}: not UTF-8 text") from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ToolError(f"{path} is not a {what}: invalid JSON at line {exc.lineno} column {exc.colno} "
                         f"({exc.msg})") from None
+    except RecursionError:
+        raise ToolError(f"{path} is not a {what}: JSON nested too deeply") from None
+
+
+def emit(data: Any, fmt: OutputFormat, out: Path | None, renderers: dict[OutputFormat, Callable[[Any], str]],
+         console_view: Callable[[Any, Console], None], done: str) -> None:
+    """A report in the chosen format: the rich console view on a terminal, else the rendered text to stdout or
+    ``out`` (``renderers[OutputFormat.console]`` is the plain text a file or pipe gets for ``console``)."""
+    if fmt is OutputFormat.console and out is None:
+        console_view(data, console)
+    else:
+        write_output(renderers[fmt](data), out, done)
 
 
 def write_output(text: str, out: Path | None, done: str) -> None:

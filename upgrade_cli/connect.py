@@ -28,12 +28,20 @@ import rich.markup
 import typer
 
 from upgrade_cli import cli_common
-from upgrade_cli.cli_common import ToolError, err_console, read_input
+from upgrade_cli.cli_common import ToolError, decode_text, err_console, read_input
 
 DEFAULT_PORT = 3306
 DEFAULT_HOST = "localhost"
 PASSWORD_ENV_VARS = ("AURORA_UPGRADE_PASSWORD", "MYSQL_PWD")
 CONNECT_TIMEOUT_S = 10
+DEFAULT_IO_TIMEOUT_S = 120  # no read or write ever waits for ever, whatever the caller forgot
+IO_TIMEOUT_MARGIN_S = 5  # past a statement timeout: the server's own "timed out" error arrives first
+
+
+def io_timeout_for(statement_timeout_s: float) -> float:
+    """The network read/write deadline for a session whose statements the server stops at
+    ``statement_timeout_s``: a frozen server or a dropped network must not hang the client."""
+    return float(statement_timeout_s) + IO_TIMEOUT_MARGIN_S
 
 
 @dataclass
@@ -111,6 +119,10 @@ def _parse_url_dsn(text: str) -> ConnectionOptions:
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("mysql", "mariadb", "mysql+pymysql"):
         raise ToolError(f"unsupported DSN scheme {parts.scheme!r}: expected mysql://")
+    if "@" in parts.path or "@" in parts.query or "@" in parts.fragment:
+        # A password holding '/', '?' or '#' ends the host part early; the rest would be echoed as a name.
+        raise ToolError("the DSN has an '@' after its host part: percent-encode '/', '?', '#' and '@' in the "
+                        "user name and password (%2F, %3F, %23, %40)")
     try:
         port = parts.port
     except ValueError:
@@ -126,7 +138,7 @@ def _parse_url_dsn(text: str) -> ConnectionOptions:
         opts.password_source = "the DSN"
     for key, values in parse_qs(parts.query, keep_blank_values=True).items():
         if key not in _URL_QUERY_KEYS:
-            raise ToolError(f"unknown DSN parameter {key!r}: known are ssl_ca, socket, iam, region")
+            raise ToolError("unknown DSN parameter after '?': known are ssl_ca, socket, iam, region")
         value = values[-1]
         if key in ("ssl_ca", "ssl-ca"):
             opts.ssl_ca = value
@@ -141,13 +153,17 @@ def _parse_url_dsn(text: str) -> ConnectionOptions:
 
 def _parse_pt_dsn(text: str) -> ConnectionOptions:
     opts = ConnectionOptions()
-    for item in text.split(","):
+    for n, item in enumerate(text.split(","), 1):
         if not item.strip():
             continue
         key, sep, value = item.partition("=")
         key = key.strip()
-        if not sep or key not in _PT_KEYS:
-            raise ToolError(f"unknown DSN key {key!r}: pt-style DSNs use h, P, u, p, D, S")
+        # Never echo the part: after a ',' inside a password, it is the rest of the password.
+        if not sep:
+            raise ToolError(f"part {n} of the pt-style DSN is not KEY=VALUE (a value cannot hold ','; "
+                            "use a mysql:// DSN with %2C, or $AURORA_UPGRADE_PASSWORD for the password)")
+        if key not in _PT_KEYS:
+            raise ToolError(f"part {n} of the pt-style DSN has an unknown key: pt-style DSNs use h, P, u, p, D, S")
         setattr(opts, _PT_KEYS[key], value)
     if opts.port is not None:
         opts.port = _port(str(opts.port), "DSN")
@@ -174,8 +190,10 @@ def _port(value: str, where: str) -> int:
 def read_defaults_file(path: str | Path) -> ConnectionOptions:
     """The ``[client]`` section of a MySQL option file (``!include`` lines and bare flags are skipped)."""
     path = Path(path).expanduser()
-    raw = read_input(path, "defaults file").decode("utf-8", errors="replace")
-    lines = [ln for ln in raw.splitlines() if not ln.lstrip().startswith("!")]
+    raw = decode_text(read_input(path, "defaults file"), path, "MySQL option file")
+    # The mysql client ignores leading whitespace; configparser would read an indented line as the
+    # continuation of the line above (a password glued onto the user name, then echoed in errors).
+    lines = [ln.strip() for ln in raw.splitlines() if not ln.lstrip().startswith("!")]
     parser = configparser.ConfigParser(allow_no_value=True, strict=False, interpolation=None,
                                        comment_prefixes=("#", ";"), inline_comment_prefixes=None)
     try:
@@ -280,13 +298,16 @@ def open_connection(opts: ConnectionOptions, read_only: bool = True,
                     read_timeout: float | None = None) -> pymysql.connections.Connection:
     """Connect (autocommit, utf8mb4); with ``read_only`` the session refuses writes.
 
-    Every failure is one ToolError line naming the address and the likely cause.
+    ``read_timeout`` bounds every network read and write after the handshake (default
+    ``DEFAULT_IO_TIMEOUT_S``). Every failure is one ToolError line naming the address and the likely cause.
     """
+    io_timeout = read_timeout if read_timeout is not None else DEFAULT_IO_TIMEOUT_S
     secret = iam_token(opts) if opts.iam else opts.password
     # The handshake is bounded by the connect timeout (pymysql reads it with read_timeout), so a
     # server that accepts but never answers cannot hang us; the caller's read_timeout applies after.
     kwargs: dict[str, Any] = dict(user=opts.user, password=secret or "", database=opts.database,
                                   connect_timeout=opts.connect_timeout, read_timeout=opts.connect_timeout,
+                                  write_timeout=opts.connect_timeout,
                                   charset="utf8mb4", autocommit=True)
     if opts.socket and not opts.host:
         kwargs["unix_socket"] = opts.socket
@@ -304,7 +325,7 @@ def open_connection(opts: ConnectionOptions, read_only: bool = True,
         raise connection_error(exc, opts, secret) from None
     except ssl.SSLError as exc:  # raised while loading the CA bundle, before any network I/O
         raise ToolError(f"cannot use CA bundle {opts.ssl_ca}: {exc.reason or 'not a PEM certificate file'}") from None
-    conn._read_timeout = read_timeout  # no public setter; pymysql re-applies it before each read
+    conn._read_timeout = conn._write_timeout = io_timeout  # no public setter; pymysql applies them per read/write
     if read_only:
         try:
             with conn.cursor() as cur:

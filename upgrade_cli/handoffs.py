@@ -102,7 +102,8 @@ def read_precheck(path: Path) -> PrecheckReport:
         path=str(path), kind="aurora-upgrade", tool_version=data["tool"].get("version"),
         report_format=data["report_format"], complete=data["complete"],
         incomplete_reason=data.get("incomplete_reason"),
-        target_version=log.get("aurora_target_version") or log.get("target_version"),
+        target_version=(data.get("target") or {}).get("engine_version")
+        or (data.get("target") or {}).get("mysql_version") or log.get("aurora_target_version") or log.get("target_version"),
         source=" ".join(str(x) for x in (source.get("kind"), source.get("name")) if x) or None,
         counts=counts, blocking=tuple(sorted(blocking, key=lambda b: SEVERITIES.index(b.severity)
                                              if b.severity in SEVERITIES else 9)),

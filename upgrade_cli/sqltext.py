@@ -9,14 +9,18 @@ mistakes ``'PASSWORD('`` inside a literal for a call.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _MULTI_PUNCT = ("<=>", "->>", "<=", ">=", "<>", "!=", ":=", "||", "&&", "->", "<<", ">>")
 _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One lexical token. A named tuple, not a dataclass: a dump makes millions of them."""
+
     kind: str  # "word", "ident" (`quoted`), "string", "number", "variable" (@x, @@x), "punct"
     text: str  # as written for word/number/punct/variable; the unescaped value for ident/string
     line: int  # 1-based line in the source text
@@ -35,95 +39,121 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "_$" or ord(ch) > 127
 
 
+# One pattern per token start, tried in this order at each position; the lexer below acts on the
+# group that matched. Words are any run of letters, digits, _ and $ and every non-ASCII character.
+_TOKEN_START = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<vend>\*/)
+  | (?P<vstart>/\*M?!\d*)
+  | (?P<block>/\*)
+  | (?P<line>\#|--(?=\s|\Z))
+  | (?P<quote>['"`])
+  | (?P<at>@)
+  | (?P<num>\d|\.\d)
+  | (?P<word>[\w$\u0080-\U0010ffff]+)
+  | (?P<punct><=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|.)
+""", re.VERBOSE | re.DOTALL)
+_WORD_RUN = re.compile(r"[\w$\u0080-\U0010ffff]*")
+# A quoted value up to its closing quote: backslash escapes (not in `identifiers`), doubled quotes.
+_QUOTED = {q: re.compile(q + r"((?:[^" + q + r"\\]|\\.|" + q + q + r")*)" + q, re.DOTALL) for q in "'\""}
+_QUOTED["`"] = re.compile(r"`((?:[^`]|``)*)`", re.DOTALL)
+_UNESCAPE = re.compile(r"\\(.)|''|\"\"", re.DOTALL)
+
+
+def _unescape(body: str, quote: str) -> str:
+    if quote == "`":
+        return body.replace("``", "`") if "``" in body else body
+    if "\\" not in body and quote * 2 not in body:
+        return body
+    return _UNESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)) if m.group(1) is not None
+                         else m.group(0)[0], body)
+
+
 def tokenize(sql: str) -> list[Token]:
     """Split MySQL text into tokens. Never raises: an unterminated quote runs to the end."""
     tokens: list[Token] = []
+    append = tokens.append
     i, n, line = 0, len(sql), 1
     in_version_comment = False
+    match = _TOKEN_START.match
     while i < n:
-        ch = sql[i]
-        if ch == "\n":
-            line += 1
-            i += 1
-            continue
-        if ch.isspace():
-            i += 1
-            continue
-        two = sql[i:i + 2]
-        if in_version_comment and two == "*/":
-            in_version_comment = False
-            i += 2
-            continue
-        if two == "/*":
-            if sql.startswith("/*!", i) or sql.startswith("/*M!", i):
-                j = i + (3 if sql[i + 2] == "!" else 4)
-                while j < n and sql[j].isdigit():
-                    j += 1
-                in_version_comment = True
-                i = j
-                continue
+        m = match(sql, i)
+        kind = m.lastgroup
+        if kind == "word":
+            j = m.end()
+            append(Token("word", sql[i:j], line, i, j))
+            i = j
+        elif kind == "punct":
+            j = m.end()
+            append(Token("punct", m.group(), line, i, j))
+            i = j
+        elif kind == "quote":
+            ch = m.group()
+            value, j = _read_quoted(sql, i, ch)
+            append(Token("ident" if ch == "`" else "string", value, line, i, j))
+            line += sql.count("\n", i, j)
+            i = j
+        elif kind == "ws":
+            j = m.end()
+            line += sql.count("\n", i, j)
+            i = j
+        elif kind == "vend":
+            if in_version_comment:
+                in_version_comment = False
+                i += 2
+            else:
+                append(Token("punct", "*", line, i, i + 1))
+                i += 1
+        elif kind == "vstart":
+            in_version_comment = True
+            i = m.end()
+        elif kind == "block":
             end = sql.find("*/", i + 2)
             end = n if end < 0 else end + 2
             line += sql.count("\n", i, end)
             i = end
-            continue
-        if ch == "#" or (two == "--" and (i + 2 >= n or sql[i + 2].isspace())):
+        elif kind == "line":
             end = sql.find("\n", i)
             i = n if end < 0 else end
-            continue
-        start, start_line = i, line
-        if ch in "'\"`":
-            value, i = _read_quoted(sql, i, ch)
-            line += sql.count("\n", start, i)
-            tokens.append(Token("ident" if ch == "`" else "string", value, start_line, start, i))
-            continue
-        if ch == "@" and tokens and tokens[-1].end == i and tokens[-1].kind in ("ident", "string", "word"):
-            tokens.append(Token("punct", "@", start_line, start, i + 1))  # user@host in DEFINER=
-            i += 1
-            continue
-        if ch == "@":
-            j = i + 1
-            while j < n and sql[j] == "@":
-                j += 1
-            if j < n and sql[j] in "'\"`":
-                _, j = _read_quoted(sql, j, sql[j])
-            else:
-                while j < n and (_is_word_char(sql[j]) or sql[j] == "."):
-                    j += 1
-            tokens.append(Token("variable", sql[i:j], start_line, start, j))
-            i = j
-            continue
-        if ch.isdigit() or (ch == "." and i + 1 < n and sql[i + 1].isdigit()):
-            j = i + 1
-            if two.lower() in ("0x", "0b"):
-                j = i + 2
-            while j < n and (sql[j].isalnum() or sql[j] == "." or (sql[j] in "+-" and sql[j - 1] in "eE" and not two.lower() == "0x")):
-                j += 1
-            text = sql[i:j]
-            kind = "number"
-            if any(c.isalpha() for c in text) and not _looks_numeric(text):
-                while j < n and _is_word_char(sql[j]):
-                    j += 1
-                text, kind = sql[i:j], "word"
-            tokens.append(Token(kind, text, start_line, start, j))
-            i = j
-            continue
-        if _is_word_char(ch):
-            j = i + 1
-            while j < n and _is_word_char(sql[j]):
-                j += 1
-            tokens.append(Token("word", sql[i:j], start_line, start, j))
-            i = j
-            continue
-        for op in _MULTI_PUNCT:
-            if sql.startswith(op, i):
-                tokens.append(Token("punct", op, start_line, start, i + len(op)))
-                i += len(op)
-                break
-        else:
-            tokens.append(Token("punct", ch, start_line, start, i + 1))
-            i += 1
+        elif kind == "at":
+            i = _variable(sql, i, line, tokens)
+        else:  # num
+            i = _number(sql, i, line, tokens)
     return tokens
+
+
+def _variable(sql: str, i: int, line: int, tokens: list[Token]) -> int:
+    n = len(sql)
+    if tokens and tokens[-1].end == i and tokens[-1].kind in ("ident", "string", "word"):
+        tokens.append(Token("punct", "@", line, i, i + 1))  # user@host in DEFINER=
+        return i + 1
+    j = i + 1
+    while j < n and sql[j] == "@":
+        j += 1
+    if j < n and sql[j] in "'\"`":
+        _, j = _read_quoted(sql, j, sql[j])
+    else:
+        while j < n and (_is_word_char(sql[j]) or sql[j] == "."):
+            j += 1
+    tokens.append(Token("variable", sql[i:j], line, i, j))
+    return j
+
+
+def _number(sql: str, i: int, line: int, tokens: list[Token]) -> int:
+    n = len(sql)
+    two = sql[i:i + 2]
+    j = i + 1
+    if two.lower() in ("0x", "0b"):
+        j = i + 2
+    while j < n and (sql[j].isalnum() or sql[j] == "." or (sql[j] in "+-" and sql[j - 1] in "eE" and not two.lower() == "0x")):
+        j += 1
+    text = sql[i:j]
+    kind = "number"
+    if any(c.isalpha() for c in text) and not _looks_numeric(text):
+        j = _WORD_RUN.match(sql, j).end()
+        text, kind = sql[i:j], "word"
+    tokens.append(Token(kind, text, line, i, j))
+    return j
 
 
 def _looks_numeric(text: str) -> bool:
@@ -139,6 +169,14 @@ def _looks_numeric(text: str) -> bool:
 
 def _read_quoted(sql: str, i: int, quote: str) -> tuple[str, int]:
     """Read a quoted string/identifier starting at ``i``; return (value, index after it)."""
+    m = _QUOTED[quote].match(sql, i)
+    if m:
+        return _unescape(m.group(1), quote), m.end()
+    return _read_unterminated(sql, i, quote)
+
+
+def _read_unterminated(sql: str, i: int, quote: str) -> tuple[str, int]:
+    """A quote with no closing one: the value runs to the end, escapes still applied."""
     out: list[str] = []
     j, n = i + 1, len(sql)
     while j < n:
@@ -190,6 +228,28 @@ class Statement:
     text: str  # the statement without its delimiter
     line: int  # 1-based line of its first character in the source text
     pos: int  # offset of its first character in the source text
+    terminated: bool = True  # False for a last statement the text ends inside (no delimiter: a cut-off file)
+
+
+def _skip_quoted(sql: str, i: int, quote: str) -> int:
+    """Index just past the quoted token at ``i`` (``n`` if unterminated), without building its value:
+    a 50 MB INSERT literal must cost a scan, not a list of 50 million characters."""
+    j, n = i + 1, len(sql)
+    while True:
+        k = sql.find(quote, j)
+        if k < 0:
+            return n
+        if quote != "`":
+            b = k - 1
+            while b >= j and sql[b] == "\\":
+                b -= 1
+            if (k - 1 - b) % 2:  # an odd run of backslashes escapes this quote
+                j = k + 1
+                continue
+        if k + 1 < n and sql[k + 1] == quote:
+            j = k + 2
+            continue
+        return k + 1
 
 
 def split_statements(sql: str) -> list[Statement]:
@@ -206,11 +266,11 @@ def split_statements(sql: str) -> list[Statement]:
     start, start_line = 0, 1
     has_code = False  # the current statement holds something besides whitespace and comments
 
-    def emit(end: int) -> None:
+    def emit(end: int, terminated: bool = True) -> None:
         text = sql[start:end]
         if has_code and text.strip():
             lead = len(text) - len(text.lstrip())
-            out.append(Statement(text.strip(), start_line + text.count("\n", 0, lead), start + lead))
+            out.append(Statement(text.strip(), start_line + text.count("\n", 0, lead), start + lead, terminated))
 
     while i < n:
         ch = sql[i]
@@ -248,12 +308,37 @@ def split_statements(sql: str) -> list[Statement]:
         if not has_code:
             start, start_line, has_code = i, line, True
         if ch in "'\"`":
-            _, j = _read_quoted(sql, i, ch)
+            j = _skip_quoted(sql, i, ch)
             line += sql.count("\n", i, j)
             i = j
             continue
         if ch == "\n":
             line += 1
-        i += 1
-    emit(n)
+        # jump over plain code to the next character that can matter (row data is megabytes of it)
+        m = _interesting(delim).search(sql, i + 1)
+        i = m.start() if m else n
+    emit(n, terminated=False)
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def _interesting(delim: str) -> re.Pattern[str]:
+    """Characters that can start a quote, a comment, a line or the delimiter."""
+    return re.compile("[" + re.escape("'\"`#-/\n" + delim[0]) + "]")
+
+
+_SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)
+_STRING_LITERAL_RE = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"")
+
+
+def redact_statement(text: str | None) -> str | None:
+    """Statement text fit to store or show: when it may carry a secret (``IDENTIFIED BY '…'``,
+    ``PASSWORD('…')``, ``AES_ENCRYPT(…, 'key')``), every string literal is masked.
+
+    Used for other sessions' statements (processlist, open transactions) and for captured bench workloads.
+    """
+    if text is None:
+        return None
+    if _SECRET_RE.search(text):
+        return _STRING_LITERAL_RE.sub("'<redacted>'", text)
+    return text

@@ -6,14 +6,16 @@ memory of its distinct shapes, not of its size.
 
 from __future__ import annotations
 
+import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, TextIO
 
 from upgrade_cli.bench.workload import QueryShape, SourceTimings, Workload, WorkloadBuilder
-from upgrade_cli.cli_common import ToolError, read_input
-from upgrade_cli.sqltext import split_statements, tokenize
+from upgrade_cli.cli_common import ToolError, open_input, read_input
+from upgrade_cli.sqltext import redact_statement, split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------
 # slow log (MySQL 5.7/8.0/Aurora and MariaDB formats)
@@ -93,24 +95,27 @@ def parse_slow_log(stream: TextIO) -> Iterator[SlowEvent]:
 
 
 def _num(value: str | None) -> float:
+    """A slow-log number; anything but a finite non-negative one (``nan``, ``-1``, garbage) counts as 0."""
     try:
-        return float(value) if value is not None else 0.0
+        number = float(value) if value is not None else 0.0
     except ValueError:
         return 0.0
+    return number if math.isfinite(number) and number >= 0 else 0.0
 
 
 def capture_slow_log(path: Path, top: int | None, max_samples: int, database: str | None) -> Workload:
     builder = WorkloadBuilder(max_samples)
     events = 0
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            for ev in parse_slow_log(stream):
-                events += 1
-                builder.add(ev.sql, ev.database or database, ev.query_time, ev.rows_examined, ev.rows_sent)
-    except FileNotFoundError:
-        raise ToolError(f"slow log not found: {path}") from None
-    except OSError as exc:
-        raise ToolError(f"cannot read slow log {path}: {exc.strerror}") from None
+    with open_input(path, "slow log") as raw:
+        try:
+            if b"\x00" in raw.peek(4096)[:4096]:  # an ELF or a core file is not a log
+                raise ToolError(f"{path} is a binary file, not a slow query log")
+            with io.TextIOWrapper(raw, encoding="utf-8", errors="replace") as stream:
+                for ev in parse_slow_log(stream):
+                    events += 1
+                    builder.add(ev.sql, ev.database or database, ev.query_time, ev.rows_examined, ev.rows_sent)
+        except OSError as exc:
+            raise ToolError(f"cannot read slow log {path}: {exc.strerror or exc}") from None
     if events == 0:
         raise ToolError(f"{path} holds no slow-log events (is it a slow query log?)")
     return Workload(origin="slow-log", origin_detail=f"{path} ({events} events)", queries=builder.shapes(top))
@@ -185,7 +190,7 @@ def capture_digests(conn, top: int) -> Workload:
         max_text = int(cur.fetchone()[0] or 0)
     shapes = []
     for schema, digest, digest_text, count, sum_t, max_t, rexam, rsent, sample in rows:
-        sample = sample or history.get((schema, digest))
+        sample = redact_statement(sample or history.get((schema, digest)))
         note = ""
         if sample and max_text and len(sample.encode()) >= max_text:
             sample, note = None, "sample text truncated by performance_schema_max_sql_text_length"

@@ -20,7 +20,7 @@ from upgrade_cli.bench.render import render_console, render_html, render_json, r
 from upgrade_cli.bench.replay import RunOptions, run_workload
 from upgrade_cli.bench.workload import Workload
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
-                                    format_option, write_output)
+                                    format_option, emit)
 from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, SocketOpt, SslCaOpt,
                                  UserOpt, open_connection, resolve)
 
@@ -117,12 +117,9 @@ def compare(
 ) -> ExitStatus:
     """Per-shape latency verdicts and every difference. Exit 1 on regressions or differences."""
     data = compare_results(result, CompareOptions(threshold=threshold, floor_ms=floor_ms, confidence=confidence))
-    if fmt is OutputFormat.console and out is None:
-        render_console(data, console)
-    else:
-        text = {OutputFormat.json: render_json, OutputFormat.md: render_markdown, OutputFormat.html: render_html,
-                OutputFormat.console: _plain_console}[fmt](data)
-        write_output(text, out, summary_line(data))
+    emit(data, fmt, out, {OutputFormat.json: render_json, OutputFormat.md: render_markdown,
+                          OutputFormat.html: render_html, OutputFormat.console: _plain_console},
+         render_console, summary_line(data))
     if not data["complete"]:
         err_console.print("warning: the run did not finish (no end record): results are partial", markup=False)
     return ExitStatus.of_findings(data["summary"]["failing"])

@@ -17,6 +17,7 @@ the same checksum on every repetition of each side. Those cases are listed as "u
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import random
@@ -27,7 +28,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from upgrade_cli.bench.replay import RESULTS_FORMAT
+from upgrade_cli.cli_common import open_input
 from upgrade_cli.outcome import ExitStatus, ToolError
+from upgrade_cli.sqltext import redact_statement
 
 FAILING_KINDS = ("regression", "result_differs", "order_differs", "error_one_side", "error_differs",
                  "warnings_differ")
@@ -44,6 +47,10 @@ class CompareOptions:
     min_observations: int = 3
 
     def validate(self) -> None:
+        for flag, value in (("--threshold", self.threshold), ("--floor-ms", self.floor_ms),
+                            ("--confidence", self.confidence)):
+            if not math.isfinite(value):  # NaN compares false with everything: every regression would pass
+                raise ToolError(f"{flag} must be a finite number, not {value}")
         if self.threshold < 1.0:
             raise ToolError("--threshold must be at least 1.0 (a green/blue latency ratio)")
         if self.floor_ms < 0:
@@ -52,27 +59,44 @@ class CompareOptions:
             raise ToolError("--confidence must be between 0.5 and 1 (e.g. 0.95)")
 
 
-def read_results(path: Path) -> Iterator[dict[str, Any]]:
-    """Records of a results file, streamed; a truncated last line (interrupted run) is tolerated."""
-    try:
-        stream = open(path, encoding="utf-8")
-    except FileNotFoundError:
-        raise ToolError(f"results file not found: {path}") from None
-    except OSError as exc:
-        raise ToolError(f"cannot read results file {path}: {exc.strerror}") from None
-    with stream:
-        for n, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                if n == 1:
-                    raise ToolError(f"{path} is not a bench results file (JSON lines from `bench run`)") from None
-                continue
-            if n == 1 and (not isinstance(rec, dict) or rec.get("format") != RESULTS_FORMAT):
-                raise ToolError(f"{path} is not a bench results file (JSON lines from `bench run`)")
-            yield rec
+def read_results(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) of a results file, streamed. Only a torn LAST line (an interrupted
+    run) is tolerated; a damaged record anywhere else is an error naming its line, because
+    skipping it could drop the very statement that regressed."""
+    with io.TextIOWrapper(open_input(path, "results file"), encoding="utf-8", errors="replace") as stream:
+        damaged: int | None = None
+        try:
+            for n, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                if damaged is not None:
+                    raise ToolError(f"{path} line {damaged}: damaged record (not a JSON object); "
+                                    "only a torn last line is skipped")
+                try:
+                    rec = json.loads(line)
+                except (json.JSONDecodeError, RecursionError):
+                    rec = None
+                if n == 1 and (not isinstance(rec, dict) or rec.get("format") != RESULTS_FORMAT):
+                    raise ToolError(f"{path} is not a bench results file (JSON lines from `bench run`)")
+                if not isinstance(rec, dict):
+                    damaged = n
+                    continue
+                yield n, rec
+        except OSError as exc:
+            raise ToolError(f"cannot read results file {path}: {exc.strerror or exc}") from None
+
+
+def _check_side(side: Any, name: str) -> None:
+    """A statement record's blue/green half, type-checked before any statistic is computed from it."""
+    if not isinstance(side, dict):
+        raise ValueError(f"{name} is not an object")
+    lat = side.get("latencies_ms")
+    if not isinstance(lat, list) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0 for v in lat):
+        raise ValueError(f"{name}.latencies_ms is not a list of non-negative numbers")
+    err = side.get("error")
+    if err is not None and not (isinstance(err, list) and len(err) >= 2):
+        raise ValueError(f"{name}.error is not [code, message]")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -178,27 +202,38 @@ def compare(path: Path, opts: CompareOptions | None = None) -> dict[str, Any]:
                                       database=rec.get("database"))
         return shapes[key]
 
-    for rec in read_results(path):
+    for n, rec in read_results(path):
         kind = rec.get("type")
-        if kind == "run":
-            header = rec
-        elif kind == "end":
-            end = rec
-        elif kind == "skipped":
-            shape_of(rec).skipped += 1
-            skipped_reasons[rec.get("reason", "?")] += 1
-        elif kind == "statement":
-            shape = shape_of(rec)
-            shape.statements += 1
-            shape.example_sql = shape.example_sql or rec["sql"]
-            found = statement_findings(rec)
-            findings.extend(found)
-            blue, green = rec["blue"], rec["green"]
-            if blue.get("error") or green.get("error"):
-                shape.errors += 1
-            elif blue["latencies_ms"] and green["latencies_ms"]:
-                shape.blue_ms.append(blue["latencies_ms"])
-                shape.green_ms.append(green["latencies_ms"])
+        try:
+            if kind == "run":
+                header = rec
+            elif kind == "end":
+                end = rec
+            elif kind == "skipped":
+                if not isinstance(rec.get("digest"), str):
+                    raise ValueError("digest is not text")
+                shape_of(rec).skipped += 1
+                skipped_reasons[str(rec.get("reason", "?"))] += 1
+            elif kind == "statement":
+                if not isinstance(rec.get("digest"), str) or not isinstance(rec.get("sql"), str):
+                    raise ValueError("digest or sql is not text")
+                rec["sql"] = redact_statement(rec["sql"])  # a results file may predate capture's masking
+                _check_side(rec.get("blue"), "blue")
+                _check_side(rec.get("green"), "green")
+                found = statement_findings(rec)
+                shape = shape_of(rec)
+                shape.statements += 1
+                shape.example_sql = shape.example_sql or rec["sql"]
+                findings.extend(found)
+                blue, green = rec["blue"], rec["green"]
+                if blue.get("error") or green.get("error"):
+                    shape.errors += 1
+                elif blue["latencies_ms"] and green["latencies_ms"]:
+                    shape.blue_ms.append(blue["latencies_ms"])
+                    shape.green_ms.append(green["latencies_ms"])
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise ToolError(f"{path} line {n}: damaged {kind} record ({detail})") from None
     if not header:
         raise ToolError(f"{path} has no run header: not a complete bench results file")
 

@@ -15,6 +15,8 @@ from typing import Any, Iterable
 
 from upgrade_cli.bench.sqlshape import digest_of, fingerprint
 from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.precheck.model import build_typed
+from upgrade_cli.sqltext import redact_statement
 
 WORKLOAD_FORMAT = "aurora-upgrade-bench-workload"
 WORKLOAD_VERSION = 1
@@ -65,14 +67,14 @@ class Workload:
             raise ToolError(f"{path} is not a bench workload file (run `aurora-upgrade bench capture` first)")
         try:
             queries = []
-            for q in data["queries"]:
-                src = {k: v for k, v in q.get("source", {}).items() if k != "avg_ms"}
-                queries.append(QueryShape(digest=q["digest"], fingerprint=q["fingerprint"], database=q.get("database"),
-                                          samples=list(q.get("samples", [])), source=SourceTimings(**src),
-                                          note=q.get("note", "")))
-        except (KeyError, TypeError) as exc:
+            for i, q in enumerate(data.get("queries") or []):
+                if isinstance(q, dict) and isinstance(q.get("source"), dict):
+                    q = {**q, "source": {k: v for k, v in q["source"].items() if k != "avg_ms"}}  # derived
+                queries.append(build_typed(QueryShape, q, f"queries[{i}]"))
+        except (ValueError, TypeError, AttributeError) as exc:
             raise ToolError(f"workload {path} is malformed: {exc}") from None
-        return cls(origin=data.get("origin", "?"), origin_detail=data.get("origin_detail", ""), queries=queries)
+        return cls(origin=str(data.get("origin", "?")), origin_detail=str(data.get("origin_detail", "")),
+                   queries=queries)
 
 
 class WorkloadBuilder:
@@ -85,7 +87,7 @@ class WorkloadBuilder:
 
     def add(self, sql: str, database: str | None, query_time: float = 0.0, rows_examined: int = 0,
             rows_sent: int = 0) -> None:
-        sql = sql.strip().rstrip(";").strip()
+        sql = redact_statement(sql.strip().rstrip(";").strip()) or ""  # a workload file is shared: no secrets in it
         if not sql:
             return
         fp = fingerprint(sql)

@@ -32,6 +32,7 @@ from upgrade_cli.cli_common import ToolError
 from upgrade_cli.handoffs import read_bench, read_precheck
 from upgrade_cli.params.groups import group_arn, group_record
 from upgrade_cli.params.plan import CHANGED_TAG
+from upgrade_cli.precheck.target import resolve_target
 from upgrade_cli.sqltext import is_ddl
 
 PASS, FAIL, WARN, SKIP, OVERRIDDEN, NOT_RUN = "pass", "fail", "warn", "skip", "overridden", "NOT RUN"
@@ -194,11 +195,16 @@ def target_version(rds: Any, source_version: str, requested: str) -> tuple[Gate,
 # ---------------------------------------------------------------------------------------------
 
 
-def precheck_report(path: Path | None) -> Gate:
-    """Our precheck report.json or AWS's ``upgrade-prechecks.log``, read by ``handoffs.read_precheck``."""
+def precheck_report(path: Path | None, target_version: str | None = None) -> Gate:
+    """Our precheck report.json or AWS's ``upgrade-prechecks.log``, read by ``handoffs.read_precheck``.
+    With ``target_version`` (the engine version being created), a report run for another MySQL release
+    blocks: its version-gated checks and reserved words are not the target's."""
     if path is None:
         return Gate("precheck-report", SKIP, "no --precheck-report given")
     report = read_precheck(path)
+    mismatch = _target_mismatch(report.target_version, target_version)
+    if mismatch:
+        return Gate("precheck-report", FAIL, f"{path}: {mismatch}")
     if report.errors:
         first = report.blocking[0] if report.blocking else None
         named = f", first: {first.check_id} at {first.where}" if first else ""
@@ -210,6 +216,20 @@ def precheck_report(path: Path | None) -> Gate:
         return Gate("precheck-report", FAIL, f"{path}: check(s) crashed, so their result is unknown: "
                                              f"{', '.join(report.crashed_checks)}")
     return Gate("precheck-report", PASS, f"{path}: no errors")
+
+
+def _target_mismatch(checked: str | None, target_version: str | None) -> str | None:
+    """Why the precheck's target is not ``target_version``, or None when they agree (or either is unknown)."""
+    if not checked or not target_version:
+        return None
+    try:
+        ran, wanted = resolve_target(checked), resolve_target(target_version)
+    except ToolError:
+        return None  # a version this tool does not know: nothing to compare against
+    if ran.mysql == wanted.mysql:
+        return None
+    return (f"the precheck ran for {ran.label}, not for {wanted.label}; "
+            f"re-run precheck --target-version {wanted.aurora or wanted.mysql_version}")
 
 
 def bench_report(path: Path | None) -> Gate:

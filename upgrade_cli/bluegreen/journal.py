@@ -11,14 +11,17 @@ Entries hold identifiers, API parameters and statuses only: never a password, to
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import fcntl
 import json
 import os
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.cli_common import ToolError, err_console, read_input
 
 ENV_DIR = "AURORA_UPGRADE_JOURNAL_DIR"
 DEFAULT_DIR = Path("~/.aurora-upgrade/journal")
@@ -39,6 +42,22 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
+
+
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1)
+
+
 class Journal:
     """The journal of one deployment (``<dir>/<region>--<name>.jsonl``)."""
 
@@ -47,22 +66,93 @@ class Journal:
         self.path = Path(directory) / f"{safe}.jsonl"
         self.name = name
 
+    # one run at a time --------------------------------------------------------------------------
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_suffix(".lock")
+
+    def lock(self, command: str) -> None:
+        """Hold this deployment for the rest of the process: a second run at the same time would
+        call Create or Switchover again before the first one's ``done`` is written.
+
+        The lock file names its holder (pid, host). A holder on this host that is no longer running
+        left a stale lock (a kill -9): it is taken over, and said so. A live holder, or one on
+        another host (whose pid cannot be checked from here), stops this run with its details.
+        """
+        me = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
+              "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            guard = open(self.path.with_suffix(".guard"), "a")
+        except OSError as exc:
+            raise ToolError(f"cannot create lock {self.lock_path}: {exc.strerror}") from None
+        with guard:  # two runs judging the same stale lock must not both take it over
+            fcntl.flock(guard, fcntl.LOCK_EX)
+            self._acquire(me)
+
+    def _acquire(self, me: dict[str, Any]) -> None:
+        for _ in range(2):
+            try:
+                fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self._holder()
+                if holder.get("pid") == me["pid"] and holder.get("host") == me["host"]:
+                    return  # this process already holds it
+                if holder.get("host") == me["host"] and isinstance(holder.get("pid"), int) \
+                        and not _alive(holder["pid"]):
+                    err_console.print(f"note: taking over the stale lock {self.lock_path}: its holder, pid "
+                                      f"{holder['pid']} ({holder.get('command')} since {holder.get('since')}), is no "
+                                      "longer running on this host; its journal entries are resumed from",
+                                      markup=False)
+                    self.lock_path.unlink(missing_ok=True)
+                    continue
+                where = f"pid {holder.get('pid')} on host {holder.get('host')}" if holder else "an unknown holder"
+                raise ToolError(f"deployment {self.name} is in use by another run ({where}, "
+                                f"{holder.get('command', '?')} since {holder.get('since', '?')}); wait for it to "
+                                f"finish, or, if no such run exists, remove {self.lock_path}")
+            except OSError as exc:
+                raise ToolError(f"cannot create lock {self.lock_path}: {exc.strerror}") from None
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(me) + "\n")
+            atexit.register(self._unlock, me)
+            return
+        raise ToolError(f"cannot take the lock {self.lock_path}: another run took it first")
+
+    def _holder(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.lock_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _unlock(self, me: dict[str, Any]) -> None:
+        if self._holder().get("pid") == me["pid"]:
+            self.lock_path.unlink(missing_ok=True)
+
     # reading -----------------------------------------------------------------------------------
     def all_entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():
             return []
-        lines = self.path.read_text(encoding="utf-8").splitlines()
+        raw = read_input(self.path, "journal").decode("utf-8", errors="replace")
+        lines = raw.split("\n")
         out = []
         for lineno, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                # A kill during a write can leave a torn last line; anything else is corruption.
-                if lineno == len(lines):
-                    continue
-                raise ToolError(f"journal {self.path} is corrupt at line {lineno}; fix or move it aside") from None
+                entry = json.loads(line)
+            except (json.JSONDecodeError, RecursionError):
+                entry = None
+            if isinstance(entry, dict):
+                out.append(entry)
+                continue
+            # A kill during a write leaves a torn line: a prefix of one of our entries. Skipping it
+            # leaves its step at the phase before, which resuming already handles safely (a torn
+            # intent: the call was never made; a torn done: the intent is looked up, not repeated).
+            # The next write starts on a fresh line, so a torn line may also sit mid-file.
+            if line.startswith('{"ts": "') and not line.rstrip().endswith("}"):
+                continue
+            raise ToolError(f"journal {self.path} is corrupt at line {lineno}; fix or move it aside")
         return out
 
     def entries(self) -> list[dict[str, Any]]:
@@ -97,8 +187,10 @@ class Journal:
                  "command": command, "step": step, "phase": phase, **data}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(entry, default=_json_default, sort_keys=False) + "\n")
+            with self.path.open("ab") as fh:
+                torn = fh.tell() > 0 and _last_byte(self.path) != b"\n"
+                line = json.dumps(entry, default=_json_default, sort_keys=False) + "\n"
+                fh.write((("\n" if torn else "") + line).encode("utf-8"))  # never glued onto a torn line
                 fh.flush()
                 os.fsync(fh.fileno())
         except OSError as exc:

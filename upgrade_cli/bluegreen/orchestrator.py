@@ -48,8 +48,12 @@ class Context:
     def __post_init__(self) -> None:
         self.mutations = bg.Mutations(self.dry_run)
 
-    def journal(self, name: str) -> Journal:
-        return Journal(self.journal_dir, self.region, name)
+    def journal(self, name: str, lock: str | None = None) -> Journal:
+        """The deployment's journal; ``lock`` (the command) holds it against a concurrent run (not for a dry run)."""
+        journal = Journal(self.journal_dir, self.region, name)
+        if lock and not self.dry_run:
+            journal.lock(lock)
+        return journal
 
 
 def show_gates(title: str, gates: list[G.Gate]) -> None:
@@ -106,7 +110,7 @@ def create(ctx: Context, req: CreateRequest, wait: bool) -> dict[str, Any] | Non
     if cluster is None:
         raise ToolError(f"DB cluster {req.cluster!r} not found in {ctx.region}")
     name = bg.check_name(req.name or bg.deployment_name_for(req.cluster, req.target_version))
-    journal = ctx.journal(name)
+    journal = ctx.journal(name, lock="create")
     dep = _resume_create(ctx, journal, req, name)
     if dep is None:
         dep = _fresh_create(ctx, journal, req, cluster, name, wait)
@@ -209,7 +213,8 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
         _with_conn(req.blue, G.binlog_retention, "binlog-retention"),
         _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
         _with_conn(req.blue, G.tables_without_key, "tables-without-pk"),
-        G.evaluate("precheck-report", lambda: G.precheck_report(req.precheck_report)),
+        G.evaluate("precheck-report",
+                   lambda: G.precheck_report(req.precheck_report, resolved["version"] or req.target_version)),
     ]
     show_gates(f"create gates for {name}", gates)
     failed = [g.name for g in gates if g.blocks]
@@ -329,7 +334,7 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     G.apply_overrides([], req.overrides, G.SWITCHOVER_GATES)  # reject unknown gate names before anything else
     dep = bg.find_deployment(ctx.rds, req.ref)
     ident, name = dep["BlueGreenDeploymentIdentifier"], dep["BlueGreenDeploymentName"]
-    journal = ctx.journal(name)
+    journal = ctx.journal(name, lock="switchover")
     phase = journal.phase("switchover")
     blue_name = journal.value("blue_cluster") or bg.production_name(dep)
 
@@ -542,6 +547,8 @@ def _old_blue_name(ctx: Context, source_arn: str) -> str:
 def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool, delete_green: bool) -> None:
     dep = bg.lookup_deployment(ctx.rds, ref)
     journal = _journal_for(ctx, ref, dep)
+    if not ctx.dry_run:
+        journal.lock("cleanup")
     if dep is None and journal.phase("delete-deployment") not in (INTENT, DONE):
         raise ToolError(f"no blue/green deployment {ref!r} in AWS, and journal {journal.path} has no record of "
                         "deleting it")

@@ -11,8 +11,8 @@ import typer
 from upgrade_cli import aws
 from upgrade_cli.bluegreen.cli import JournalOpt
 from upgrade_cli.bluegreen.journal import journal_dir
-from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
-                                    format_option, write_output)
+from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
+                                    format_option, emit)
 from upgrade_cli.handoffs import read_journal
 from upgrade_cli.metrics import fetch
 from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compare
@@ -126,11 +126,8 @@ def compare_cmd(
     series = fetch.series_for()
     data = compare(before, after, period, fetch.fetch(cw, before.cluster, bs, be, period, series),
                    fetch.fetch(cw, after.cluster, gs, ge, period, series), band / 100, switchover)
-    if fmt is OutputFormat.console and out is None:
-        render_console(data, console)
-    else:
-        text = {OutputFormat.json: render_json, OutputFormat.md: render_markdown, OutputFormat.html: render_html,
-                OutputFormat.console: render_markdown}[fmt](data)
-        write_output(text, out, summary_line(data))
+    emit(data, fmt, out, {OutputFormat.json: render_json, OutputFormat.md: render_markdown,
+                          OutputFormat.html: render_html, OutputFormat.console: render_markdown},
+         render_console, summary_line(data))
     worse = data["summary"][WORSE] + data["summary"][TAIL]
     return ExitStatus.of_findings(worse)

@@ -71,7 +71,8 @@ class Rules:
         return self.sources.get(rule.get("source", ""), rule.get("source", ""))
 
 
-def _load(name: str) -> Any:
+def load_yaml(name: str) -> Any:
+    """One YAML file of param_profiles/, a one-line ToolError when it is missing."""
     try:
         text = resources.files("upgrade_cli.param_profiles").joinpath(name).read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError) as exc:
@@ -83,7 +84,7 @@ def _load(name: str) -> Any:
 def family_profile(family: str) -> dict[str, ParamInfo]:
     if family not in FAMILIES:
         raise ToolError(f"no parameter profile for family {family} (known: {', '.join(FAMILIES)})")
-    data = _load(f"{family}.yaml")
+    data = load_yaml(f"{family}.yaml")
     out = {}
     for name, entry in data["parameters"].items():
         out[name] = ParamInfo(
@@ -99,7 +100,7 @@ def family_profile(family: str) -> dict[str, ParamInfo]:
 
 @functools.lru_cache(maxsize=None)
 def rules() -> Rules:
-    data = _load("rules.yaml")
+    data = load_yaml("rules.yaml")
     return Rules(sources=data["sources"],
                  removed={r["name"]: r for r in data["removed"]},
                  renamed={r["old"]: r for r in data["renamed"]},
@@ -112,7 +113,7 @@ def rules() -> Rules:
 
 @functools.lru_cache(maxsize=None)
 def instance_classes() -> dict[str, InstanceClass]:
-    data = _load("instance_classes.yaml")
+    data = load_yaml("instance_classes.yaml")
     sources = data.get("sources", {})
 
     def cite(c: dict) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from upgrade_cli.checks.registry import Finding, Severity, get_check
-from upgrade_cli.cli_common import ToolError, read_input
+from upgrade_cli.cli_common import ToolError, decode_text, read_input
 
 ORIGIN = "aurora-log"
 _LEVELS = {"error": Severity.error, "warning": Severity.warning, "notice": Severity.notice}
@@ -80,12 +80,7 @@ class AuroraLog:
 
 def load_aurora_log(path: str | Path) -> AuroraLog:
     """Read and parse a log file; any problem with the file is one ToolError line."""
-    data = read_input(path, "Aurora log")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ToolError(f"{path}: not an upgrade-prechecks.log (not UTF-8 text)") from None
-    return parse_aurora_log(text, str(path))
+    return parse_aurora_log(decode_text(read_input(path, "Aurora log"), path, "upgrade-prechecks.log"), str(path))
 
 
 def parse_aurora_log(text: str, path: str = "upgrade-prechecks.log") -> AuroraLog:

@@ -24,8 +24,9 @@ from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
-from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
+from upgrade_cli.precheck.target import resolve_target
 
 checks_app = App(help="List and explain the upgrade checks.")
 
@@ -56,7 +57,18 @@ def precheck(
                                                 "report.html and junit.xml.")] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this level: "
                                          "error, warning, notice or never.")] = "error",
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only this check id (repeatable).")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only this check id or alias "
+                                                      "(repeatable).")] = None,
+    skip: Annotated[Optional[list[str]], typer.Option("--skip", help="Leave out this check id or alias "
+                                                      "(repeatable).")] = None,
+    check_table: Annotated[bool, typer.Option(
+        "--check-table", help="Also run CHECK TABLE ... FOR UPGRADE on every table (MySQL Shell's checkTableCommand; "
+        "live servers only). Off by default: it opens every table and on 5.7 is not a pure read (it may rewrite a "
+        "table's .frm version), so without it the check is reported as not run.")] = False,
+    target_version: Annotated[Optional[str], typer.Option(
+        "--target-version", help="The upgrade target: an Aurora MySQL 3 version (3.04.3, 8.0.mysql_aurora.3.08.2) "
+        "or a MySQL 8.0.x; version-gated checks and reserved words follow it. Default: the newest Aurora 3 "
+        "release this tool knows.")] = None,
     import_aurora_log: Annotated[Optional[Path], typer.Option("--import-aurora-log", help="Merge the findings of "
                                                               "Aurora's upgrade-prechecks.log.")] = None,
     master_user: Annotated[Optional[str], typer.Option("--master-user", help="The cluster's master user name "
@@ -65,16 +77,25 @@ def precheck(
                                                    "name is read from the RDS API (DescribeDBClusters).")] = None,
     profile: ProfileOpt = None,
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query "
-                                                   "may run on a live server.")] = DEFAULT_STATEMENT_TIMEOUT_S,
+                                                   "may run on a live server (> 0; network reads "
+                                                   "time out a little later).")] = DEFAULT_STATEMENT_TIMEOUT_S,
+    allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Exit by the findings even when the "
+                                                   "scan is incomplete (a truncated dump, unreadable objects, a "
+                                                   "lost connection); the report still says complete: false.")] = False,
 ) -> ExitStatus:
     """Scan a live server, a mysqldump file or a snapshot for 5.7 → 8.0 incompatibilities.
 
     Exit codes: 0 no findings at or above --fail-on; 1 findings at or above --fail-on;
-    2 usage, input or connection error, a crashed check, or an incomplete scan.
+    2 usage, input or connection error, a crashed check, or an incomplete scan (unless
+    --allow-incomplete; an incomplete report never passes a bluegreen gate).
     """
     if fail_on not in FAIL_ON_LEVELS:
         raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
-    selected = _select_checks(only or [])
+    if not statement_timeout > 0:
+        raise ToolError(f"--statement-timeout must be more than 0 seconds, not {statement_timeout}")
+    selected = _select_checks(only or [], "--only")
+    left_out = {c.id for c in _select_checks(skip or [], "--skip")} if skip else set()
+    target = resolve_target(target_version)
     live = any(v is not None for v in (host, socket, dsn, defaults_file)) or iam
     conn_only = [flag for flag, v in (("--port", port), ("--user", user), ("--password", password),
                                       ("--ssl-ca", ssl_ca), ("--region", None if cluster else region)) if v is not None]
@@ -87,6 +108,8 @@ def precheck(
                         f"(--host/--socket/--dsn){'; got ' + ' and '.join(given) if given else ''}")
     if conn_only and not live:
         raise ToolError(f"{conn_only[0]} only applies to a live server, not to {given[0]}")
+    if check_table and ddl is not None:
+        raise ToolError("--check-table needs a live server: a dump cannot run CHECK TABLE")
     if cluster and not master_user:  # before a long scan: a wrong cluster id should fail first
         master_user = _master_user_of(cluster, region, profile)
     aurora_log = None
@@ -104,7 +127,7 @@ def precheck(
     else:
         opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password, socket_path=socket,
                                defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
-        catalog = _collect_live(opts, schema or None, statement_timeout)
+        catalog = _collect_live(opts, schema or None, statement_timeout, check_table)
         source = {**_source_of(catalog), "kind": "live", "name": opts.address}
     if schema:
         catalog = filter_schemas(catalog, schema)
@@ -113,15 +136,18 @@ def precheck(
     if save_snapshot is not None:
         _write(save_snapshot, catalog.to_json() + "\n", "snapshot")
 
-    run = run_checks(catalog, only=[c.id for c in selected] if only else None)
+    ran_check_table = check_table or "check_table" in catalog.server.extra  # a snapshot of a --check-table scan
+    run = run_checks(catalog, only=[c.id for c in selected] if only else None, skip=left_out, target=target,
+                     opted_in={"--check-table"} if ran_check_table else ())
     extra = []
     log_summary = None
     if aurora_log is not None:
-        wanted = {c.id for c in selected}
-        extra = [f for f in aurora_log.findings if not only or f.check_id in wanted]
+        wanted = {c.id for c in selected} - left_out
+        extra = [f for f in aurora_log.findings if (not only or f.check_id in wanted) and f.check_id not in left_out]
         log_summary = aurora_log.summary_dict()
     report = build_report(source, selected, run, fail_on=fail_on, complete=catalog.complete,
-                          incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary)
+                          incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary,
+                          target=target.to_dict())
     if output_format == OutputFormat.json:
         sys.stdout.write(render_json(report))
         sys.stdout.flush()
@@ -129,7 +155,10 @@ def precheck(
         render_console(report, console)
     written = write_reports(report, out) if out is not None else []
 
-    if not catalog.complete:
+    if not catalog.complete and allow_incomplete:
+        err_console.print(f"warning: scan incomplete ({catalog.incomplete_reason}); the report says "
+                          "complete: false", markup=False)
+    elif not catalog.complete:
         kept = ", ".join(str(p) for p in ([save_snapshot] if save_snapshot else []) + written)
         raise ToolError(f"scan incomplete: {catalog.incomplete_reason or 'collection stopped early'}; "
                         f"partial results written: {kept or 'none (use --out or --save-snapshot)'}")
@@ -148,14 +177,14 @@ def _master_user_of(cluster_id: str, region: str | None, profile: str | None) ->
     return found["MasterUsername"]
 
 
-def _select_checks(only: list[str]) -> list[Check]:
+def _select_checks(only: list[str], flag: str) -> list[Check]:
     if not only:
         return all_checks()
     picked = []
     for check_id in only:
         c = get_check(check_id)
         if c is None:
-            raise ToolError(f"unknown check {check_id!r} in --only: see 'aurora-upgrade checks list'")
+            raise ToolError(f"unknown check {check_id!r} in {flag}: see 'aurora-upgrade checks list'")
         if c not in picked:
             picked.append(c)
     return picked
@@ -173,16 +202,18 @@ def load_snapshot(path: Path) -> Catalog:
     data = read_json(path, "snapshot")
     if not isinstance(data, dict) or "snapshot_format" not in data:
         raise ToolError(f"{path} is not a snapshot saved by 'precheck --save-snapshot'")
+    if data.get("snapshot_format") != SNAPSHOT_FORMAT:
+        raise ToolError(f"{path}: unsupported snapshot format {data.get('snapshot_format')!r}")
     try:
         return Catalog.from_dict(data)
-    except ValueError as exc:
-        raise ToolError(f"{path}: {exc}") from None
-    except (TypeError, KeyError, AttributeError) as exc:
-        raise ToolError(f"{path} is a damaged snapshot ({type(exc).__name__}: {exc})") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ToolError(f"{path} is a damaged snapshot: {exc}") from None
 
 
-def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: int) -> Catalog:
-    conn = connect.open_connection(opts, read_only=True)
+def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: float,
+                  check_table: bool) -> Catalog:
+    opts.connect_timeout = min(opts.connect_timeout, connect.io_timeout_for(statement_timeout))
+    conn = connect.open_connection(opts, read_only=True, read_timeout=connect.io_timeout_for(statement_timeout))
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
@@ -191,7 +222,8 @@ def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, st
             def progress(phase: str) -> None:
                 bar.update(task, description=f"{opts.address}: reading {phase}", advance=1)
 
-            return collect_live(conn, schemas=schemas, progress=progress, statement_timeout_s=statement_timeout)
+            return collect_live(conn, schemas=schemas, progress=progress, statement_timeout_s=statement_timeout,
+                                check_table=check_table)
     finally:
         try:
             conn.close()

@@ -30,6 +30,10 @@ from typing import Any
 
 SNAPSHOT_FORMAT = 1
 
+# The spatial data types (lower case, as ``data_type``).
+GEOMETRY_TYPES = frozenset({"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring",
+                            "multipolygon", "geometrycollection", "geomcollection"})
+
 
 def normalize_charset(name: str | None) -> str | None:
     """Lower-case, and fold the 5.7 alias ``utf8`` into ``utf8mb3`` (what 8.0 calls it)."""
@@ -248,6 +252,9 @@ class Catalog:
     issues: list[CollectionIssue] = field(default_factory=list)
     complete: bool = True
     incomplete_reason: str | None = None
+    # object kind ("tables", "routines", "triggers", "events", ...) -> why the scan could not see all of
+    # them (a missing privilege); checks that read a kind listed here are not run
+    unreadable: dict[str, str] = field(default_factory=dict)
 
     def table(self, schema: str, name: str) -> Table | None:
         return next((t for t in self.tables if t.schema == schema and t.name == name), None)
@@ -264,35 +271,59 @@ class Catalog:
     def from_dict(cls, data: dict[str, Any]) -> "Catalog":
         if data.get("snapshot_format") != SNAPSHOT_FORMAT:
             raise ValueError(f"unsupported snapshot format {data.get('snapshot_format')!r}")
-        return _build(cls, data)
+        return build_typed(cls, data)
 
 
-def _build(cls: type, data: Any) -> Any:
-    """Rebuild nested dataclasses from ``asdict`` output, using the field annotations."""
+def build_typed(cls: type, data: Any, where: str = "snapshot") -> Any:
+    """Rebuild nested dataclasses from ``asdict`` output, type-checking every field against its
+    annotation: a snapshot (or a bench workload) is an input, and ``"complete": "false"`` must not
+    read as complete. A wrong field is a ValueError naming its path (``snapshot.tables[3].name``)."""
     import typing
 
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} is not an object")
     hints = typing.get_type_hints(cls)
     kwargs = {}
     for f in dataclasses.fields(cls):
         if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ValueError(f"{where}.{f.name} is missing")
             continue
-        kwargs[f.name] = _convert(hints[f.name], data[f.name])
+        kwargs[f.name] = _convert(hints[f.name], data[f.name], f"{where}.{f.name}")
     return cls(**kwargs)
 
 
-def _convert(hint: Any, value: Any) -> Any:
+_JSON_NAMES = {str: "text", bool: "true/false", int: "an integer", float: "a number", dict: "an object",
+               list: "a list"}
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    import types
     import typing
 
-    if value is None:
-        return None
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        return _convert(next(a for a in args if a is not type(None)), value, where)
+    if hint is Any:
+        return value
     if dataclasses.is_dataclass(hint):
-        return _build(hint, value)
-    if origin is list and args and dataclasses.is_dataclass(args[0]):
-        return [_build(args[0], v) for v in value]
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        for a in args:
-            if a is not type(None):
-                return _convert(a, value)
+        return build_typed(hint, value, where)
+    base = origin or hint
+    ok = isinstance(value, base) and not (isinstance(value, bool) and base in (int, float))
+    if base is float and isinstance(value, int) and not isinstance(value, bool):
+        ok = True
+    if not ok:
+        raise ValueError(f"{where} must be {_JSON_NAMES.get(base, base.__name__)}, not {json.dumps(value)[:40]}")
+    if base is list and args:
+        return [_convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if base is dict and args:
+        if not all(isinstance(k, str) for k in value):
+            raise ValueError(f"{where} has a non-text key")
+        if args[1] is str:  # server values: text, but numbers and NULL are what a server may hand back
+            bad = next((k for k, v in value.items() if not isinstance(v, (str, int, float, type(None)))), None)
+            if bad is not None:
+                raise ValueError(f"{where}.{bad} must be text")
     return value

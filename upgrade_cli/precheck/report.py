@@ -60,6 +60,7 @@ class Report:
     complete: bool = True
     incomplete_reason: str | None = None
     aurora_log: dict[str, Any] | None = None
+    target: dict[str, Any] | None = None  # Target.to_dict(): the upgrade target the checks ran for
     tool_version: str = __version__
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
@@ -97,6 +98,7 @@ class Report:
             "tool": {"name": "aurora-upgrade", "version": self.tool_version},
             "generated_at": self.generated_at,
             "source": self.source,
+            "target": self.target,
             "complete": self.complete,
             "incomplete_reason": self.incomplete_reason,
             "fail_on": self.fail_on,
@@ -115,7 +117,8 @@ def at_or_above(severity: Severity, fail_on: str) -> bool:
 
 def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *, fail_on: str = "error",
                  complete: bool = True, incomplete_reason: str | None = None,
-                 extra_findings: Iterable[Finding] = (), aurora_log: dict[str, Any] | None = None) -> Report:
+                 extra_findings: Iterable[Finding] = (), aurora_log: dict[str, Any] | None = None,
+                 target: dict[str, Any] | None = None) -> Report:
     """Summarise a check run (plus imported findings) per check, in registry order."""
     if fail_on not in FAIL_ON_LEVELS:
         raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
@@ -148,7 +151,7 @@ def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *
             source="aurora-upgrade" if manual else "aurora-log", scope="objects" if manual else "server",
             status=FINDINGS, counts=counts))
     return Report(source=source, findings=findings, checks=summaries, fail_on=fail_on, complete=complete,
-                  incomplete_reason=incomplete_reason, aurora_log=aurora_log)
+                  incomplete_reason=incomplete_reason, aurora_log=aurora_log, target=target)
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,6 +168,8 @@ def _source_line(report: Report) -> str:
         line += f" (snapshot of {s['snapshot_of'].get('kind')} {s['snapshot_of'].get('name')})"
     if s.get("server_version"):
         line += f", server {s['server_version']}"
+    if report.target:
+        line += f", target {report.target['label']}"
     return line
 
 
@@ -374,6 +379,8 @@ def _finding_line(f: Finding) -> str:
 def write_reports(report: Report, out_dir: str | Path) -> list[Path]:
     """Write every file format into ``out_dir`` (created if needed)."""
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ToolError(f"cannot write reports to {out}: it exists and is not a directory (--out names a directory)")
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []

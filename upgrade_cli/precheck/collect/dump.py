@@ -9,9 +9,11 @@ literal defaults, ``CURRENT_TIMESTAMP`` expressions), so every check sees the sa
 dump as from :mod:`upgrade_cli.precheck.collect.live`.
 
 Rules worth knowing:
-- ``DROP`` statements are ignored: a later ``CREATE`` of the same name replaces the object, and a
-  ``CREATE VIEW`` replaces the same-named stub table (or stub view) that mysqldump writes first,
-  taking the stub's column names when the view has no column list.
+- ``DROP`` and ``RENAME`` apply in order, as on the server the script would build: what a later
+  ``DROP TABLE/VIEW/DATABASE/PROCEDURE/FUNCTION/TRIGGER/EVENT/INDEX/TABLESPACE`` removes is not
+  checked, a renamed table or view is checked under its new name, and a table's triggers go with
+  it. A ``CREATE VIEW`` replaces the same-named stub table (or stub view) that mysqldump writes first
+  (and drops just before), taking the stub's column names when the view has no column list.
 - A statement that cannot be parsed, or an object-defining statement the catalog cannot hold,
   becomes a :class:`~upgrade_cli.precheck.model.CollectionIssue` ("needs manual review"), never a silent
   pass; one bad statement never loses the others.
@@ -23,11 +25,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import gzip
+import io
 import re
+import zlib
 from pathlib import Path
 
 from upgrade_cli import __version__
-from upgrade_cli.cli_common import ToolError, read_input
+from upgrade_cli.cli_common import MAX_INPUT_BYTES, ToolError, decode_text, read_input
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.normalize import stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
@@ -35,24 +39,28 @@ from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, cha
 from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns
 from upgrade_cli.precheck.model import (Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Tablespace,
                                         Trigger, View)
-from upgrade_cli.sqltext import Token, split_statements, tokenize
+from upgrade_cli.sqltext import Statement, Token, split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------
 # The parser
 # --------------------------------------------------------------------------------------------
 
 _IGNORED_STATEMENTS = {
-    "DROP", "INSERT", "REPLACE", "LOCK", "UNLOCK", "DELETE", "UPDATE", "SELECT", "START", "BEGIN",
+    "INSERT", "REPLACE", "LOCK", "UNLOCK", "DELETE", "UPDATE", "SELECT", "START", "BEGIN",
     "COMMIT", "ROLLBACK", "FLUSH", "ANALYZE", "OPTIMIZE", "CHECK", "REPAIR", "TRUNCATE", "DO", "CALL",
     "SHOW", "XA", "LOAD", "HANDLER", "PREPARE", "EXECUTE", "DEALLOCATE", "SAVEPOINT", "RELEASE", "KILL",
     "INSTALL", "UNINSTALL", "RESET", "PURGE", "CHANGE", "SOURCE", "WARNINGS", "NOWARNING", "TEE",
     "NOTEE", "CHARSET", "EXPLAIN", "DESCRIBE", "DESC", "HELP", "BINLOG", "WITH", "VALUES", "TABLE",
     "CACHE", "STOP", "SIGNAL", "GET", "CHECKSUM", "BACKUP",
 }
+_BULK_STATEMENTS = {"INSERT", "REPLACE"}
+_FIRST_WORD = re.compile(r"(?:/\*M?!\d*\s*)?([A-Za-z]+)")
+_TRAILER = re.compile(r"^--\s*Dump completed", re.M)
 _OBJECT_KINDS = {"TABLE", "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "INDEX", "DATABASE", "SCHEMA",
                  "TABLESPACE"}
 _ROUTINE_CHARACTERISTICS = ("COMMENT", "LANGUAGE", "NOT", "DETERMINISTIC", "CONTAINS", "NO", "READS",
                             "MODIFIES", "SQL")
+
 
 class DumpParser(TableGrammar):
     """Reads statements one by one into catalog objects (see the module docstring for the rules)."""
@@ -70,11 +78,13 @@ class DumpParser(TableGrammar):
         self.triggers: dict[tuple[str, str], Trigger] = {}
         self.events: dict[tuple[str, str], Event] = {}
         self.tablespaces: dict[str, Tablespace] = {}
+        self.dropped_columns: dict[tuple[str, str], list[str]] = {}  # a dropped view stub's columns
         self.issues: list[CollectionIssue] = []
         self.ddl_seen = 0
         self.fk_index_names: dict[tuple[str, str, str], str] = {}
         self.account_statements: list[int] = []  # lines of CREATE USER/ROLE, GRANT, REVOKE
         self.extra: dict[str, object] = {}
+        self.incomplete: str | None = None  # why the dump is known to be cut short
 
     # -- driver ---------------------------------------------------------------------------------
 
@@ -89,7 +99,12 @@ class DumpParser(TableGrammar):
         m = re.search(r"^--\s*Host:.*?Database:\s*(\S+)", head, re.M)
         if m and self.schema is None:
             self.schema = m.group(1).strip("`")
-        for stmt in split_statements(text):
+        statements = split_statements(text)
+        self._check_complete(text, statements)
+        for stmt in statements:
+            m = _FIRST_WORD.match(stmt.text)
+            if m and m.group(1).upper() in _BULK_STATEMENTS:
+                continue  # row data: ignored, and tokenizing a 50 MB INSERT would cost gigabytes
             tokens = tokenize(stmt.text)
             if not tokens:
                 continue
@@ -97,6 +112,18 @@ class DumpParser(TableGrammar):
                 self.statement(Cursor(tokens, stmt.text), stmt.line)
             except Exception as exc:  # noqa: BLE001 - one bad statement must not lose the rest
                 self._issue_for_failed(tokens, stmt.line, exc)
+
+    def _check_complete(self, text: str, statements: list[Statement]) -> None:
+        """A dump cut short must not pass as a clean one. mysqldump and mariadb-dump end every
+        complete dump with ``-- Dump completed``; without their header (a hand-written file), a
+        last statement without its delimiter that is also left open (a quote, a parenthesis,
+        row data) was cut."""
+        last = statements[-1] if statements else None
+        if "dump_tool" in self.extra and not _TRAILER.search(text[-4096:]):
+            self.incomplete = (f"the {self.extra['dump_tool'].split(' ')[0]} dump has no '-- Dump completed' "
+                               "trailer: the file is truncated or the dump failed part way")
+        elif last is not None and not last.terminated and _left_open(last.text):
+            self.incomplete = (f"the file ends inside the statement at line {last.line}: the dump is truncated")
 
     def _issue_for_failed(self, tokens: list[Token], line: int, exc: Exception) -> None:
         kind, name = _guess_object(tokens)
@@ -132,6 +159,8 @@ class DumpParser(TableGrammar):
         cat.tablespaces = sorted(self.tablespaces.values(), key=lambda t: t.name)
         cat.issues = list(self.issues)
         name_view_columns(cat)  # '*' and unaliased expressions, by sqlglot (views.py)
+        if self.incomplete:
+            cat.complete, cat.incomplete_reason = False, self.incomplete
         if self.account_statements:
             lines = ", ".join(map(str, self.account_statements[:10])) + (" ..." if len(self.account_statements) > 10 else "")
             cat.issues.append(CollectionIssue(None, "account", None,
@@ -157,6 +186,8 @@ class DumpParser(TableGrammar):
             self.set_statement(c)
         elif word == "RENAME":
             self.rename(c, line)
+        elif word == "DROP":
+            self.drop(c)
         elif word in ("GRANT", "REVOKE"):
             self.account_statements.append(line)
         elif word in _IGNORED_STATEMENTS:
@@ -318,6 +349,8 @@ class DumpParser(TableGrammar):
         previous = self.tables.pop((schema, name), None) or self.views.get((schema, name))
         if not columns and isinstance(previous, Table):
             columns = [col.name for col in previous.columns]
+        if not columns:  # mysqldump drops the stub table just before the final CREATE VIEW
+            columns = self.dropped_columns.get((schema, name), [])
         if not columns:
             columns = lexer_columns(Cursor(c.toks, c.text, c.i, c.i + cut))
         self.views[(schema, name)] = View(schema, name, definition, columns, check_option, definer, security)
@@ -417,7 +450,7 @@ class DumpParser(TableGrammar):
 
     def rename(self, c: Cursor, line: int) -> None:
         c.take()
-        if not c.accept("TABLE"):
+        if not c.accept("TABLE", "TABLES"):
             self._issue("statement", None, f"RENAME at line {line} not understood")
             return
         for part in c.split_commas():
@@ -425,12 +458,86 @@ class DumpParser(TableGrammar):
             part.expect("TO")
             new_schema, new = part.qualified()
             key = (old_schema or self._schema_or_default(), old)
-            table = self.tables.pop(key, None)
-            if table is None:
+            obj: Table | View | None = self.tables.pop(key, None)
+            home: dict = self.tables
+            if obj is None:
+                obj, home = self.views.pop(key, None), self.views  # RENAME TABLE renames views too
+            if obj is None:
                 self._issue("table", old, f"RENAME TABLE at line {line}: {old} is not defined earlier in the dump")
                 continue
-            table.schema, table.name = new_schema or key[0], new
-            self.tables[(table.schema, new)] = table
+            obj.schema, obj.name = new_schema or key[0], new
+            home[(obj.schema, new)] = obj
+            for trig in self.triggers.values():  # triggers go with their table
+                if (trig.schema, trig.table) == key:
+                    trig.table = new
+
+    # -- DROP -----------------------------------------------------------------------------------
+
+    def drop(self, c: Cursor) -> None:
+        """What a DROP removes is gone before the checks run, as on the server the script built."""
+        c.take()
+        if c.accept("TEMPORARY"):
+            return  # session-local: never in the catalog
+        kind = c.take().upper
+        c.accept_seq("IF", "EXISTS")
+        if kind in ("DATABASE", "SCHEMA"):
+            name = c.name()
+            self.schemas.pop(name, None)
+            for objects in (self.tables, self.views, self.routines, self.triggers, self.events):
+                for key in [k for k in objects if k[0] == name]:
+                    del objects[key]
+            return
+        if kind == "INDEX":
+            index = c.name()
+            c.expect("ON")
+            table = self.tables.get(self._qualified(c))
+            if table is not None:
+                table.indexes = [ix for ix in table.indexes if ix.name.lower() != index.lower()]
+            return
+        if kind == "TABLESPACE":
+            self.tablespaces.pop(c.name(), None)
+            return
+        for part in c.split_commas():
+            if part.done() or part.at("RESTRICT", "CASCADE"):
+                continue
+            key = self._qualified(part)
+            if kind in ("TABLE", "TABLES"):
+                table = self.tables.pop(key, None)
+                if table is not None:
+                    self.dropped_columns[key] = [col.name for col in table.columns]
+                    for tkey in [k for k, t in self.triggers.items() if (t.schema, t.table) == key]:
+                        del self.triggers[tkey]  # a table's triggers go with it
+            elif kind == "VIEW":
+                self.views.pop(key, None)
+            elif kind in ("PROCEDURE", "FUNCTION"):
+                self.routines.pop((key[0], kind, key[1]), None)
+            elif kind == "TRIGGER":
+                self.triggers.pop(key, None)
+            elif kind == "EVENT":
+                self.events.pop(key, None)
+            else:
+                return  # USER, ROLE, SERVER, ...: nothing the catalog holds
+
+
+def _left_open(text: str) -> bool:
+    """Whether statement text stops inside a string, an identifier, a comment or parentheses."""
+    m = _FIRST_WORD.match(text)
+    if m and m.group(1).upper() in _BULK_STATEMENTS:
+        return True  # mysqldump's row data always ends with ';': the rows after it are gone
+    if text.count("/*") > text.count("*/"):
+        return True
+    depth = 0
+    tokens = tokenize(text)
+    for t in tokens:
+        if t.kind == "punct" and t.text in "()":
+            depth += 1 if t.text == "(" else -1
+    if tokens and tokens[-1].kind in ("string", "ident"):
+        last = tokens[-1]
+        closing = text[last.end - 1] if last.end - last.pos >= 2 else ""
+        if closing != text[last.pos] or text[last.end - 2:last.end - 1] == "\\":
+            return True
+    return depth > 0
+
 
 def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
     """Best guess of (object type, name) of a statement that failed to parse, for the issue."""
@@ -446,9 +553,11 @@ def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
             return ("schema" if w in ("DATABASE", "SCHEMA") else w.lower()), name
     return "statement", None
 
+
 # --------------------------------------------------------------------------------------------
 # Entry points
 # --------------------------------------------------------------------------------------------
+
 
 def parse_dump(text: str, source_name: str = "<dump>", default_schema: str | None = None) -> Catalog:
     """Build a Catalog from dump text. Never raises on bad SQL: see ``catalog.issues``.
@@ -458,27 +567,27 @@ def parse_dump(text: str, source_name: str = "<dump>", default_schema: str | Non
     """
     return _parse(text, source_name, default_schema)[0]
 
+
 def _parse(text: str, source_name: str, default_schema: str | None) -> tuple[Catalog, int]:
     parser = DumpParser(source_name, default_schema)
     parser.feed(text.replace("\r\n", "\n"))
     return parser.catalog(), parser.ddl_seen
 
+
 def read_dump_text(path: str | Path) -> str:
-    """The text of a dump file (``.gz`` is read transparently), or a one-line ToolError."""
+    """The text of a dump file (``.gz`` is read transparently; UTF-16/32 with a BOM too), or a one-line ToolError."""
     p = Path(path)
     data = read_input(p, "dump file")
     if data[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                data = gz.read(MAX_INPUT_BYTES + 1)  # bounded: a small .gz can expand to any size
+            if len(data) > MAX_INPUT_BYTES:
+                raise ToolError(f"dump file {p} expands to more than {MAX_INPUT_BYTES >> 20} MiB uncompressed")
+        except (OSError, EOFError, zlib.error) as exc:
             raise ToolError(f"dump file {p} looks gzip-compressed but cannot be decompressed: {exc}") from None
-    if b"\x00" in data[:65536]:
-        raise ToolError(f"{p} is a binary file, not a SQL dump")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ToolError(f"{p} is not UTF-8 text (invalid byte at offset {exc.start}); "
-                        "re-dump with --default-character-set=utf8mb4") from None
+    return decode_text(data, p, "SQL dump")
+
 
 def load_dump(path: str | Path, default_schema: str | None = None) -> Catalog:
     """Read and parse a dump file; ToolError (one line) for a missing, unreadable or non-SQL file."""

@@ -29,10 +29,12 @@ from upgrade_cli import __version__
 from upgrade_cli.precheck.collect.normalize import (
     STRING_TYPES, canonical_extra, decimal_literal, index_order, live_default, strip_outer_parens,
 )
+from upgrade_cli.sqltext import redact_statement
 from upgrade_cli.precheck.model import (
-    Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
+    GEOMETRY_TYPES, Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
     Source, Table, Tablespace, Trigger, View, charset_of_collation, normalize_charset, normalize_collation,
 )
+from upgrade_cli.sqltext import quote_ident
 
 SYSTEM_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
 
@@ -90,11 +92,12 @@ def _one_line(exc: BaseException) -> str:
 
 
 def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None = None,
-                 progress: Progress | None = None, statement_timeout_s: int = 60) -> Catalog:
+                 progress: Progress | None = None, statement_timeout_s: int = 60, check_table: bool = False) -> Catalog:
     """Scan the server behind ``conn`` into a Catalog; see the module docstring for the failure contract.
 
     ``schemas``: only these (system schemas included only if named); ``None`` = every user schema.
-    ``progress`` is called with the name of each phase as it starts.
+    ``progress`` is called with the name of each phase as it starts. ``check_table`` (an explicit opt-in)
+    adds ``CHECK TABLE ... FOR UPGRADE`` of every table: one statement per table, and on 5.7 not a pure read.
     """
     scan = _Scan(conn, progress)
     host = getattr(conn, "unix_socket", None) or f"{getattr(conn, 'host', '?')}:{getattr(conn, 'port', '?')}"
@@ -107,7 +110,7 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
         scan.progress(phase)
         ctx = _Ctx(mariadb=_make_session_safe(scan, cat, statement_timeout_s), requested=schemas)
         ctx.old_temporals_shown = _show_old_temporals(scan)
-        for phase, step in PHASES:
+        for phase, step in PHASES + ((("CHECK TABLE ... FOR UPGRADE", _check_tables),) if check_table else ()):
             scan.progress(phase)
             step(scan, cat, ctx)
     except ConnectionLost as exc:
@@ -119,6 +122,10 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
     finally:
         if gc_was_enabled:
             gc.enable()
+    if cat.unreadable and cat.complete:
+        cat.complete = False
+        cat.incomplete_reason = "this account cannot see all " + "; all ".join(
+            f"{kind} ({why})" for kind, why in cat.unreadable.items())
     if scan.unavailable:
         cat.server.extra["unavailable"] = scan.unavailable
     cat.server.extra["round_trips"] = scan.round_trips
@@ -186,6 +193,63 @@ def _schemas(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
                                               "schema(s) asked for do not exist or are not visible to this account"))
     cat.schemas = [Schema(name, normalize_charset(cs), normalize_collation(coll)) for name, cs, coll in keep]
     ctx.wanted = [s.name for s in cat.schemas]
+
+
+# information_schema shows an account only the objects it holds a privilege on, silently: these are
+# the schema- or global-level privileges that make every object of a kind visible (MySQL 5.7 and
+# MariaDB: any privilege for tables and views; CREATE/ALTER ROUTINE or EXECUTE for routines,
+# TRIGGER for triggers, EVENT for events). Global SELECT also reads mysql.proc: every routine.
+_KIND_PRIVILEGES = {
+    "tables": None,  # None: any privilege on the schema
+    "views": None,
+    "routines": {"CREATE ROUTINE", "ALTER ROUTINE", "EXECUTE"},
+    "triggers": {"TRIGGER"},
+    "events": {"EVENT"},
+}
+
+
+def _privileges(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
+    """Which object kinds this account cannot fully see, from its global and schema-level grants."""
+    rows = scan.best_effort(
+        "privileges",
+        "SELECT g.grantee, p.TABLE_SCHEMA, p.PRIVILEGE_TYPE FROM (SELECT CONCAT(\"'\", LEFT(CURRENT_USER(), "
+        "CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1), \"'@'\", "
+        "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), \"'\") AS grantee) g LEFT JOIN ("
+        "SELECT GRANTEE, NULL AS TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES UNION ALL "
+        "SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES"
+        ") p ON p.GRANTEE = g.grantee")
+    if not rows:
+        for kind in _KIND_PRIVILEGES:
+            cat.unreadable[kind] = f"this account's privileges cannot be read: {scan.unavailable.get('privileges')}"
+        return
+    grantee = rows[0][0]
+    rows = [(schema, p) for _, schema, p in rows if p is not None]
+    global_privs = {p.upper() for schema, p in rows if schema is None and p.upper() != "USAGE"}
+    grants = [(schema, p.upper()) for schema, p in rows if schema is not None]
+    for kind, needed in _KIND_PRIVILEGES.items():
+        def has(privs: set[str]) -> bool:
+            return bool(privs) if needed is None else bool(privs & needed)
+        if has(global_privs) or (kind == "routines" and "SELECT" in global_privs):
+            continue
+        blind = [s for s in ctx.wanted if not has({p for pattern, p in grants if _schema_like(s, pattern)})]
+        if blind:
+            what = "any privilege" if needed is None else " or ".join(sorted(needed))
+            cat.unreadable[kind] = (f"{grantee} lacks {what} on schema(s) {', '.join(blind[:5])}"
+                                    f"{' ...' if len(blind) > 5 else ''}: information_schema hides such {kind}")
+
+
+def _schema_like(schema: str, pattern: str) -> bool:
+    """Whether a grant's schema name (which may use ``%``, ``_`` and ``\\`` escapes, like LIKE) covers ``schema``."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+        i += 1
+    return re.fullmatch("".join(out), schema, re.S) is not None  # case-sensitive, as on Linux
 
 
 def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
@@ -343,24 +407,43 @@ def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     # Two plain reads joined here: the server joins these two information_schema tables with a
     # nested loop, which made this one query quadratic (6 s of a 7 s scan at 10,000 tables).
     spaces = scan.best_effort("tablespaces", "SELECT SPACE, NAME FROM information_schema.INNODB_SYS_TABLESPACES")
-    rows = scan.best_effort("tablespaces", "SELECT NAME, SPACE, ROW_FORMAT FROM information_schema.INNODB_SYS_TABLES")
+    rows = scan.best_effort("tablespaces", "SELECT NAME, SPACE, ROW_FORMAT, TABLE_ID FROM "
+                                           "information_schema.INNODB_SYS_TABLES")
+    # columns InnoDB stores as DATA_BLOB (mtype 5): a geometry column among them is in the pre-5.7.5 format
+    blobs = scan.best_effort("tablespaces", "SELECT TABLE_ID, NAME FROM information_schema.INNODB_SYS_COLUMNS "
+                                            "WHERE MTYPE = 5")
     files = scan.best_effort("tablespaces", "SELECT TABLESPACE_NAME, FILE_NAME, ENGINE FROM information_schema.FILES "
                                             "WHERE FILE_TYPE = 'TABLESPACE'")
     cat.tablespaces = [Tablespace(name, file_name, engine) for name, file_name, engine in files or [] if name]
     space_names = dict(spaces or [])
-    for full, space, row_format in rows or []:
+    wanted = set(ctx.wanted)
+    known: set[tuple[str, str]] = set()  # what InnoDB's dictionary holds (schemaInconsistency, engineMixup)
+    blob_columns: dict[int, list[str]] = defaultdict(list)
+    for table_id, column in blobs or []:
+        blob_columns[table_id].append(column)
+    for full, space, row_format, table_id in rows or []:
         space_name = space_names.get(space)
         schema, _, name = full.partition("/")
+        base = re.split(r"#[Pp]#", name)[0]
+        if schema in wanted or _decode_fs_name(schema) in wanted:
+            if not base.startswith(("FTS_0", "#sql")) and "@" not in schema + base:  # as the Shell's query
+                known.add((schema, base))
         if "#" in name:
             continue  # partitions and FTS/temporary auxiliary tables
         table = by_name.get((_decode_fs_name(schema), _decode_fs_name(name)))
         if table is None:
             continue
         table.innodb_row_format = row_format.upper() if row_format else None
+        for column in blob_columns.get(table_id, ()):
+            col = table.column(column)
+            if col is not None and col.data_type in GEOMETRY_TYPES:
+                cat.server.extra.setdefault("old_geometry_columns", []).append(f"{table.schema}/{table.name}/{col.name}")
         if int(space) == 0:
             table.tablespace = "innodb_system"
         elif space_name and space_name != full:
             table.tablespace = space_name
+    if rows is not None:
+        cat.server.extra["innodb_tables"] = [f"{s}/{t}" for s, t in sorted(known)]
 
 
 def _decode_fs_name(name: str) -> str:
@@ -443,19 +526,6 @@ def _events(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 # ---- server facts -------------------------------------------------------------------------------
 
-_SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)
-_STRING_LITERAL_RE = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"")
-
-
-def redact_statement(text: str | None) -> str | None:
-    """Another session's statement text, with string literals masked when it may carry a secret."""
-    if text is None:
-        return None
-    if _SECRET_RE.search(text):
-        return _STRING_LITERAL_RE.sub("'<redacted>'", text)
-    return text
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
         try:
@@ -503,17 +573,32 @@ def _server_facts(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     s.processlist = [{"id": r[0], "user": r[1], "db": r[2], "command": r[3], "time": _jsonable(r[4]),
                       "state": r[5], "info": redact_statement(r[6])} for r in rows or []]
 
-    rows = scan.best_effort("users", "SELECT User, Host FROM mysql.user ORDER BY User, Host")
-    s.users = [f"'{u}'@'{h}'" for u, h in ((_jsonable(u), _jsonable(h)) for u, h in rows or [])]
+    rows = scan.best_effort("users", "SELECT User, Host, plugin FROM mysql.user ORDER BY User, Host")
+    accounts = [(f"'{_jsonable(u)}'@'{_jsonable(h)}'", _jsonable(p)) for u, h, p in rows or []]
+    s.users = [a for a, _ in accounts]
+    if rows is not None:
+        s.extra["user_plugins"] = dict(accounts)  # authentication plugin per account (authMethodUsage)
 
-    rows = scan.best_effort("mysql_tables", "SELECT TABLE_NAME FROM information_schema.TABLES "
-                                            "WHERE TABLE_SCHEMA = 'mysql' ORDER BY TABLE_NAME")
-    s.mysql_tables = [r[0] for r in rows or []]
+    rows = scan.best_effort("mysql_tables", "SELECT 'table', TABLE_NAME FROM information_schema.TABLES "
+                                            "WHERE TABLE_SCHEMA = 'mysql' UNION ALL SELECT 'plugin', PLUGIN_NAME "
+                                            "FROM information_schema.PLUGINS WHERE PLUGIN_STATUS = 'ACTIVE'")
+    s.mysql_tables = sorted(name for kind, name in rows or [] if kind == "table")
+    if rows is not None:
+        s.extra["active_plugins"] = sorted(name for kind, name in rows if kind == "plugin")
 
     rows = scan.best_effort(
         "orphaned_routines",
-        "SELECT db, name, type FROM mysql.proc WHERE db NOT IN (SELECT SCHEMA_NAME FROM information_schema.SCHEMATA)")
+        "SELECT db, name, type FROM mysql.proc WHERE db NOT IN (SELECT SCHEMA_NAME FROM information_schema.SCHEMATA) "
+        "UNION ALL SELECT db, name, 'EVENT' FROM mysql.event "
+        "WHERE db NOT IN (SELECT SCHEMA_NAME FROM information_schema.SCHEMATA)")
     s.orphaned_routines = [{"schema": _jsonable(d), "name": _jsonable(n), "type": _jsonable(t)} for d, n, t in rows or []]
+
+    rows = scan.best_effort(
+        "sessions_allowing_zero_dates",
+        "SELECT COUNT(THREAD_ID) FROM performance_schema.variables_by_thread WHERE VARIABLE_NAME = 'sql_mode' "
+        "AND (VARIABLE_VALUE NOT LIKE '%NO_ZERO_IN_DATE%' OR VARIABLE_VALUE NOT LIKE '%NO_ZERO_DATE%')")
+    if rows:
+        s.extra["sessions_allowing_zero_dates"] = int(rows[0][0])
 
     rows = scan.best_effort("sys_base_tables", "SELECT TABLE_NAME FROM information_schema.TABLES "
                                                "WHERE TABLE_SCHEMA = 'sys' AND TABLE_TYPE = 'BASE TABLE'")
@@ -526,7 +611,21 @@ def _server_facts(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         s.extra["ddl_log_rows"] = {t: int(n) for t, n in zip(DDL_LOG_TABLES, rows[0])}
 
 
-PHASES = (("schemas", _schemas), ("tables", _tables), ("columns", _columns), ("indexes", _indexes),
+def _check_tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
+    """MySQL Shell's checkTableCommand (upgrade_check_creators.cc:447-514): every row CHECK TABLE ... FOR
+    UPGRADE returns that is not a plain status, kept in ``server.extra["check_table"]``. The Shell's
+    FLUSH LOCAL TABLES first is left out (it needs RELOAD and is not a read)."""
+    rows: list[dict[str, str]] = []
+    for t in cat.tables:
+        found = scan.best_effort(f"CHECK TABLE {t.schema}.{t.name}",
+                                 f"CHECK TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} FOR UPGRADE")
+        for _table, _op, msg_type, msg_text in found or []:
+            if str(msg_type).lower() != "status":
+                rows.append({"schema": t.schema, "table": t.name, "type": str(msg_type).lower(), "text": str(msg_text)})
+    cat.server.extra["check_table"] = rows
+
+
+PHASES = (("schemas", _schemas), ("privileges", _privileges), ("tables", _tables), ("columns", _columns), ("indexes", _indexes),
           ("foreign keys", _foreign_keys), ("partitions", _partitions), ("tablespaces", _tablespaces),
           ("views", _views), ("routines", _routines), ("triggers", _triggers), ("events", _events),
           ("server", _server_facts))

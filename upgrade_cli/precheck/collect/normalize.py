@@ -43,19 +43,25 @@ _BITHEX_RE = re.compile(r"^[bx]'[0-9a-f]*'$|^0x[0-9a-f]+$|^0b[01]+$", re.I)
 
 
 def strip_outer_parens(text: str) -> str:
-    """``((a + 1))`` → ``a + 1``: generated/default expressions are compared without wrappers."""
+    """``((a + 1))`` → ``a + 1``: generated/default expressions are compared without wrappers.
+
+    One tokenize and one pass, whatever the nesting depth (8,000 wrappers must not cost minutes)."""
     text = text.strip()
-    while text.startswith("(") and text.endswith(")"):
-        depth = 0
-        for tok in tokenize(text):
-            if tok.text == "(" and tok.kind == "punct":
-                depth += 1
-            elif tok.text == ")" and tok.kind == "punct":
-                depth -= 1
-                if depth == 0 and tok.end != len(text):
-                    return text
-        text = text[1:-1].strip()
-    return text
+    toks = tokenize(text)
+    n = len(toks)
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, tok in enumerate(toks):
+        if tok.kind == "punct" and tok.text == "(":
+            stack.append(i)
+        elif tok.kind == "punct" and tok.text == ")" and stack:
+            match[stack.pop()] = i
+    k = 0
+    while k < n - 1 - k and match.get(k) == n - 1 - k:
+        k += 1
+    if k == 0 or toks[0].pos != 0 or toks[-1].end != len(text):
+        return text
+    return text[toks[k - 1].end:toks[n - k].pos].strip()
 
 
 def canonical_expression(text: str) -> str:
