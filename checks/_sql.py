@@ -1,6 +1,7 @@
 """Token-level detectors for checks over stored code (views, routines, triggers, events).
 
-sqlglot cannot be trusted on MySQL stored code (check-catalog-style.md §7), so these detectors
+sqlglot cannot parse MySQL stored code (it rejects every routine in
+``benchmarks/offline_throughput.py``), so these detectors
 work on :func:`upgrade_cli.sqltext.tokenize` tokens: comments are already gone and string
 literals are single tokens, so ``'PASSWORD('`` in a literal or ``SQL_CACHE`` in a comment can
 never match. Every detector returns the offending tokens, so a finding can say which line.

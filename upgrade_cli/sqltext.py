@@ -1,6 +1,6 @@
 """A small MySQL lexer: the one place that knows about quotes, comments and version comments.
 
-sqlglot cannot be trusted on MySQL stored code (see shared/domain/check-catalog-style.md §7),
+sqlglot cannot parse MySQL stored code (it rejects every routine in benchmarks/offline_throughput.py),
 so the dump splitter and the body-level checks work on these tokens instead. Comments are
 dropped; ``/*!NNNNN ... */`` executable comments are unwrapped, because mysqldump puts real DDL
 inside them. String and quoted-identifier tokens carry their unescaped value, so a check never

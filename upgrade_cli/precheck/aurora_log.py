@@ -1,8 +1,8 @@
 """Read Aurora's own ``upgrade-prechecks.log`` and turn its problems into our findings.
 
 Aurora's log is the ground truth of what blocked (or would block) an upgrade, so merging it into
-our report puts both views side by side. The format drifts between Aurora versions (see
-``aurora-upgrade-facts.md`` §1.2): check ids change spelling (mapped through the registry's
+our report puts both views side by side. The format drifts between Aurora versions (the
+real logs under ``tests/fixtures/aurora_logs/`` show it): check ids change spelling (mapped through the registry's
 aliases), ``status`` may be missing, a check whose *query* failed says ``ERROR`` with no problems
 (that is "not checked", never a pass), and ``CONFIGURATION_ERROR`` entries are noise on Aurora.
 Severity always comes from each problem's ``level``, never from the check id.

@@ -2,9 +2,10 @@
 
 The file is split into statements by :func:`upgrade_cli.sqltext.split_statements` (which knows
 ``DELIMITER`` and version comments) and each statement is read from
-:func:`upgrade_cli.sqltext.tokenize` tokens, never by sqlglot: stored code does not survive sqlglot
-(see shared/domain/check-catalog-style.md §7). Values are normalised to what a live 5.7 server
-would report in ``information_schema`` (default display widths, effective charsets, unquoted
+:func:`upgrade_cli.sqltext.tokenize` tokens, not by sqlglot: stored code does not survive sqlglot
+(it rejects every routine in ``benchmarks/offline_throughput.py``); only the column names of a
+view the lexer cannot name (``*``, unaliased expressions) come from sqlglot, in ``views.py``.
+Values are normalised to what a live 5.7 server would report in ``information_schema`` (default display widths, effective charsets, unquoted
 literal defaults, ``CURRENT_TIMESTAMP`` expressions), so every check sees the same catalog from a
 dump as from :mod:`upgrade_cli.precheck.collect.live`.
 
