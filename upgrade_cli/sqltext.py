@@ -39,25 +39,35 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "_$" or ord(ch) > 127
 
 
-# One pattern per token start, tried in this order at each position; the lexer below acts on the
-# group that matched. Words are any run of letters, digits, _ and $ and every non-ASCII character.
-_TOKEN_START = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<vend>\*/)
-  | (?P<vstart>/\*M?!\d*)
-  | (?P<block>/\*)
-  | (?P<line>\#|--(?=\s|\Z))
-  | (?P<quote>['"`])
-  | (?P<at>@)
-  | (?P<num>\d|\.\d)
-  | (?P<word>[\w$\u0080-\U0010ffff]+)
-  | (?P<punct><=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|.)
+# One pattern per token, after any whitespace (group 1), tried in this order; the lexer below acts
+# on the group that matched. Words (any run of letters, digits, _ and $ and every non-ASCII
+# character, not starting with a digit), terminated quoted values and punctuation — nearly every
+# token — are matched whole here; the rest (numbers, variables, comments, version-comment markers,
+# an unterminated quote) go to the helpers below. A quoted value runs to its closing quote:
+# backslash escapes (not in `identifiers`) and doubled quotes.
+_TOKEN = re.compile(r"""
+    (\s*+)
+    (?:
+      (?P<word>(?!\d)[\w$\u0080-\U0010ffff]+)
+    | (?P<punct><=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|[^\w$\u0080-\U0010ffff\s'"`@\#\-/*.])
+    | (?P<ident>`(?P<identv>(?:[^`]|``)*)`)
+    | (?P<sq>'(?P<sqv>(?:[^'\\]|\\.|'')*)')
+    | (?P<dq>"(?P<dqv>(?:[^"\\]|\\.|"")*)")
+    | (?P<vend>\*/)
+    | (?P<vstart>/\*M?!\d*)
+    | (?P<block>/\*)
+    | (?P<line>\#|--(?=\s|\Z))
+    | (?P<quote>['"`])
+    | (?P<at>@)
+    | (?P<num>\d|\.\d)
+    | (?P<punct2>.)
+    )
 """, re.VERBOSE | re.DOTALL)
 _WORD_RUN = re.compile(r"[\w$\u0080-\U0010ffff]*")
-# A quoted value up to its closing quote: backslash escapes (not in `identifiers`), doubled quotes.
 _QUOTED = {q: re.compile(q + r"((?:[^" + q + r"\\]|\\.|" + q + q + r")*)" + q, re.DOTALL) for q in "'\""}
 _QUOTED["`"] = re.compile(r"`((?:[^`]|``)*)`", re.DOTALL)
 _UNESCAPE = re.compile(r"\\(.)|''|\"\"", re.DOTALL)
+_new = tuple.__new__  # builds a Token without the named tuple's Python-level __new__ (a million calls a dump)
 
 
 def _unescape(body: str, quote: str) -> str:
@@ -73,53 +83,58 @@ def tokenize(sql: str) -> list[Token]:
     """Split MySQL text into tokens. Never raises: an unterminated quote runs to the end."""
     tokens: list[Token] = []
     append = tokens.append
-    i, n, line = 0, len(sql), 1
+    i, line = 0, 1
     in_version_comment = False
-    match = _TOKEN_START.match
-    while i < n:
+    match, count, T = _TOKEN.match, sql.count, Token
+    while True:
         m = match(sql, i)
+        if m is None:
+            return tokens  # only whitespace left
+        s = m.end(1)
+        if s != i:
+            line += count("\n", i, s)
         kind = m.lastgroup
-        if kind == "word":
-            j = m.end()
-            append(Token("word", sql[i:j], line, i, j))
-            i = j
-        elif kind == "punct":
-            j = m.end()
-            append(Token("punct", m.group(), line, i, j))
-            i = j
-        elif kind == "quote":
-            ch = m.group()
-            value, j = _read_quoted(sql, i, ch)
-            append(Token("ident" if ch == "`" else "string", value, line, i, j))
-            line += sql.count("\n", i, j)
-            i = j
-        elif kind == "ws":
-            j = m.end()
-            line += sql.count("\n", i, j)
-            i = j
+        if kind == "word" or kind == "punct":
+            i = m.end()
+            append(_new(T, (kind, sql[s:i], line, s, i)))
+        elif kind == "ident":
+            i = m.end()
+            value = m.group("identv")
+            append(_new(T, ("ident", value.replace("``", "`") if "``" in value else value, line, s, i)))
+            line += count("\n", s, i)
+        elif kind == "sq" or kind == "dq":
+            i = m.end()
+            append(_new(T, ("string", _unescape(m.group(kind + "v"), sql[s]), line, s, i)))
+            line += count("\n", s, i)
+        elif kind == "punct2":  # '-', '/', '*', '.' not starting a comment, marker or number
+            i = s + 1
+            append(_new(T, ("punct", sql[s], line, s, i)))
         elif kind == "vend":
             if in_version_comment:
                 in_version_comment = False
-                i += 2
+                i = s + 2
             else:
-                append(Token("punct", "*", line, i, i + 1))
-                i += 1
+                append(_new(T, ("punct", "*", line, s, s + 1)))
+                i = s + 1
         elif kind == "vstart":
             in_version_comment = True
             i = m.end()
         elif kind == "block":
-            end = sql.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            line += sql.count("\n", i, end)
-            i = end
+            end = sql.find("*/", s + 2)
+            i = len(sql) if end < 0 else end + 2
+            line += count("\n", s, i)
         elif kind == "line":
-            end = sql.find("\n", i)
-            i = n if end < 0 else end
+            end = sql.find("\n", s)
+            i = len(sql) if end < 0 else end
+        elif kind == "quote":  # no closing quote: the value runs to the end
+            ch = sql[s]
+            value, i = _read_unterminated(sql, s, ch)
+            append(_new(T, ("ident" if ch == "`" else "string", value, line, s, i)))
+            line += count("\n", s, i)
         elif kind == "at":
-            i = _variable(sql, i, line, tokens)
+            i = _variable(sql, s, line, tokens)
         else:  # num
-            i = _number(sql, i, line, tokens)
-    return tokens
+            i = _number(sql, s, line, tokens)
 
 
 def _variable(sql: str, i: int, line: int, tokens: list[Token]) -> int:
