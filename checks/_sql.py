@@ -8,6 +8,7 @@ never match. Every detector returns the offending tokens, so a finding can say w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Collection, Iterable, Iterator
 
@@ -38,13 +39,16 @@ def tokens_of(text: str) -> tuple[Token, ...]:
 
 def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, triggers: bool = True,
                 events: bool = True, generated_columns: bool = False,
-                mentioning: Collection[str] | None = None) -> Iterator[StoredCode]:
+                mentioning: Collection[str] | None = None, matching: re.Pattern[str] | None = None) -> Iterator[StoredCode]:
     """Every stored body of the catalog. Routines whose body is not visible are skipped here:
     the collector records them as needing manual review. With ``mentioning``, only the bodies whose text
     holds one of those words at all: a token match needs the word in the text, so nothing is lost and the
-    bodies that cannot match are never tokenized (most bodies, for most checks)."""
+    bodies that cannot match are never tokenized (most bodies, for most checks). ``matching`` is the same
+    kind of filter as a pattern the text of every hit must match."""
     cache = catalog.token_cache()
     codes = _stored_code(catalog, views, routines, triggers, events, generated_columns, cache)
+    if matching is not None:
+        codes = (code for code in codes if matching.search(code.text))
     if mentioning is None:
         yield from codes
         return
@@ -107,7 +111,7 @@ def function_calls(tokens: tuple[Token, ...], names: Collection[str]) -> list[To
     """
     found = []
     for i, tok in enumerate(tokens):
-        if tok.kind != "word" or tok.upper not in names or not _is_punct(_next(tokens, i), "("):
+        if tok[0] != "word" or tok[1].upper() not in names or not _is_punct(_next(tokens, i), "("):
             continue
         prev = _prev(tokens, i)
         if _is_punct(prev, "."):
@@ -207,7 +211,8 @@ def _group_by_clauses(tokens: tuple[Token, ...], depths: list[int]) -> Iterator[
     """(index of GROUP, first index after the clause, paren depth) for every GROUP BY clause."""
     n = len(tokens)
     for i, tok in enumerate(tokens):
-        if not (tok.is_word("GROUP") and i + 1 < n and tokens[i + 1].is_word("BY")):
+        if not (tok[0] == "word" and tok[1].upper() == "GROUP"
+                and i + 1 < n and tokens[i + 1].is_word("BY")):
             continue
         d = depths[i]
         j = i + 2
@@ -288,6 +293,11 @@ def query_cache_syntax(tokens: tuple[Token, ...]) -> list[Token]:
         elif tok.is_word("QUERY") and _next(tokens, i) is not None and _next(tokens, i).is_word("CACHE"):
             found.append(tok)
     return found
+
+
+# What the text around a hit of empty_dot_table must hold: a '.' right before a name's first character
+# (or before '.5x', which the lexer reads as one word).
+EMPTY_DOT_TEXT = re.compile(r"\.(?:[^\W\d]|[$`'\"\u0080-\U0010ffff]|\.\d)")
 
 
 def empty_dot_table(tokens: tuple[Token, ...]) -> list[Token]:

@@ -29,10 +29,10 @@ class Token(NamedTuple):
 
     @property
     def upper(self) -> str:
-        return self.text.upper()
+        return self[1].upper()
 
     def is_word(self, *words: str) -> bool:
-        return self.kind == "word" and self.text.upper() in words
+        return self[0] == "word" and self[1].upper() in words
 
 
 def _is_word_char(ch: str) -> bool:
@@ -41,15 +41,16 @@ def _is_word_char(ch: str) -> bool:
 
 # One pattern per token, after any whitespace (group 1), tried in this order; the lexer below acts
 # on the group that matched. Words (any run of letters, digits, _ and $ and every non-ASCII
-# character, not starting with a digit), terminated quoted values and punctuation — nearly every
-# token — are matched whole here; the rest (numbers, variables, comments, version-comment markers,
-# an unterminated quote) go to the helpers below. A quoted value runs to its closing quote:
+# character, not starting with a digit), terminated quoted values, punctuation and plain integers —
+# nearly every token — are matched whole here; the rest (other numbers, variables, comments,
+# version-comment markers, an unterminated quote) go to the helpers below. A quoted value runs to its closing quote:
 # backslash escapes (not in `identifiers`) and doubled quotes.
 _TOKEN = re.compile(r"""
     (\s*+)
     (?:
       (?P<word>(?!\d)[\w$\u0080-\U0010ffff]+)
     | (?P<punct><=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|[^\w$\u0080-\U0010ffff\s'"`@\#\-/*.])
+    | (?P<number>\d+(?![^\W_]|\.))
     | (?P<ident>`(?P<identv>(?:[^`]|``)*)`)
     | (?P<sq>'(?P<sqv>(?:[^'\\]|\\.|'')*)')
     | (?P<dq>"(?P<dqv>(?:[^"\\]|\\.|"")*)")
@@ -90,20 +91,20 @@ def tokenize(sql: str) -> list[Token]:
         m = match(sql, i)
         if m is None:
             return tokens  # only whitespace left
-        s = m.end(1)
+        kind = m.lastgroup
+        s, e = m.span(kind)
         if s != i:
             line += count("\n", i, s)
-        kind = m.lastgroup
-        if kind == "word" or kind == "punct":
-            i = m.end()
-            append(_new(T, (kind, sql[s:i], line, s, i)))
+        if kind == "word" or kind == "punct" or kind == "number":
+            i = e
+            append(_new(T, (kind, sql[s:e], line, s, e)))
         elif kind == "ident":
-            i = m.end()
+            i = e
             value = m.group("identv")
             append(_new(T, ("ident", value.replace("``", "`") if "``" in value else value, line, s, i)))
             line += count("\n", s, i)
         elif kind == "sq" or kind == "dq":
-            i = m.end()
+            i = e
             append(_new(T, ("string", _unescape(m.group(kind + "v"), sql[s]), line, s, i)))
             line += count("\n", s, i)
         elif kind == "punct2":  # '-', '/', '*', '.' not starting a comment, marker or number
@@ -118,7 +119,7 @@ def tokenize(sql: str) -> list[Token]:
                 i = s + 1
         elif kind == "vstart":
             in_version_comment = True
-            i = m.end()
+            i = e
         elif kind == "block":
             end = sql.find("*/", s + 2)
             i = len(sql) if end < 0 else end + 2
