@@ -13,6 +13,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from upgrade_cli import aws, connect
+from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
 from upgrade_cli.bluegreen.waiter import PollSettings, render
@@ -184,4 +185,4 @@ def cleanup(
 ) -> None:
     """Delete the deployment (never its target after switchover) and optionally the old blue cluster."""
     ctx = _context(region, profile, journal, dry_run=dry_run, yes=yes, interval=poll_interval, timeout=wait_timeout)
-    orch.cleanup(ctx, ident, delete_old_blue=delete_old_blue, final_snapshot=final_snapshot, delete_green=delete_green)
+    cleanup_steps.cleanup(ctx, ident, delete_old_blue=delete_old_blue, final_snapshot=final_snapshot, delete_green=delete_green)
