@@ -1,6 +1,7 @@
 """The single-pattern lexer gives exactly the tokens of the reference loop it replaced (kinds,
-texts, unescaped values, lines, offsets), on the real-world corpus, the fixtures, the benchmark
-dump and seeded random mixes of the fragments where lexers go wrong."""
+texts, unescaped values, lines, offsets), and the splitter exactly the statements of the reference
+splitter, on the real-world corpus, the fixtures, the benchmark dump and seeded random mixes of the
+fragments where lexers go wrong."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sqltext_reference import reference_tokenize
+from tests.sqltext_reference import reference_split, reference_tokenize
 from upgrade_cli.sqltext import split_statements, tokenize
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +30,22 @@ FRAGMENTS = [
 
 def _same(text: str) -> None:
     assert tokenize(text) == reference_tokenize(text), text[:200]
+
+
+def _same_split(text: str) -> None:
+    assert ([(s.text, s.line, s.pos, s.terminated) for s in split_statements(text)]
+            == [(s.text, s.line, s.pos, s.terminated) for s in reference_split(text)]), text[:200]
+
+
+SPLIT_FRAGMENTS = [";", ";;", "DELIMITER ;;\n", "DELIMITER ;\n", "DELIMITER $$\n", "$$", "\n", "\n\n", " ", "\t",
+                   "\r\n", "'a;b'", "'x\n", "`q;`", '"d;"', "-- c;\n", "--x", "# h\n", "/* ; \n */",
+                   "/*!50003 a; */", "/*M!999999\\- x */", "SELECT", "a", "\\", '"', "'", "`"]
+
+
+def test_split_random_mixes():
+    rng = random.Random(20261125)
+    for _ in range(5000):
+        _same_split("".join(rng.choice(SPLIT_FRAGMENTS) for _ in range(rng.randint(1, 20))))
 
 
 def test_random_mixes_of_tricky_fragments():
@@ -53,6 +70,7 @@ def _files() -> list[Path]:
 def test_corpus_and_fixture_files(path):
     text = path.read_text(encoding="utf-8", errors="replace")
     _same(text)
+    _same_split(text)
     for stmt in split_statements(text):
         _same(stmt.text)
 
@@ -63,6 +81,7 @@ def test_benchmark_dump():
     spec.loader.exec_module(bench)
     text, statements = bench.generate(20, 5, 5, 30)
     _same(text)
+    _same_split(text)
     for stmt in split_statements(text):
         _same(stmt.text)
 

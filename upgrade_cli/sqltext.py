@@ -335,21 +335,26 @@ def split_statements(sql: str) -> list[Statement]:
     """
     out: list[Statement] = []
     delim = ";"
-    i, n, line = 0, len(sql), 1
-    start, start_line = 0, 1
+    i, n = 0, len(sql)
+    start = 0
     has_code = False  # the current statement holds something besides whitespace and comments
+    counted, line = 0, 1  # lines are counted only up to where a statement starts (row data is megabytes)
+
+    def line_at(pos: int) -> int:
+        nonlocal counted, line
+        line += sql.count("\n", counted, pos)
+        counted = pos
+        return line
 
     def emit(end: int, terminated: bool = True) -> None:
         text = sql[start:end]
         if has_code and text.strip():
             lead = len(text) - len(text.lstrip())
-            out.append(Statement(text.strip(), start_line + text.count("\n", 0, lead), start + lead, terminated))
+            out.append(Statement(text.strip(), line_at(start + lead), start + lead, terminated))
 
     while i < n:
         ch = sql[i]
         if not has_code and ch in " \t\r\n":
-            if ch == "\n":
-                line += 1
             i += 1
             continue
         if not has_code and sql[i:i + 9].upper() == "DELIMITER" and (i + 9 >= n or sql[i + 9] in " \t"):
@@ -359,34 +364,28 @@ def split_statements(sql: str) -> list[Statement]:
             if new:
                 delim = new[0]
             i = eol
-            start, start_line = i, line
+            start = i
             continue
         if sql.startswith(delim, i):
             emit(i)
             i += len(delim)
-            start, start_line, has_code = i, line, False
+            start, has_code = i, False
             continue
         two = sql[i:i + 2]
         if two == "/*" and (sql.startswith("/*M!999999\\-", i)  # mariadb-dump's sandbox marker
                             or not (sql.startswith("/*!", i) or sql.startswith("/*M!", i))):
             end = sql.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            line += sql.count("\n", i, end)
-            i = end
+            i = n if end < 0 else end + 2
             continue
         if ch == "#" or (two == "--" and (i + 2 >= n or sql[i + 2] in " \t\r\n")):
             end = sql.find("\n", i)
             i = n if end < 0 else end
             continue
         if not has_code:
-            start, start_line, has_code = i, line, True
+            start, has_code = i, True
         if ch in "'\"`":
-            j = _skip_quoted(sql, i, ch)
-            line += sql.count("\n", i, j)
-            i = j
+            i = _skip_quoted(sql, i, ch)
             continue
-        if ch == "\n":
-            line += 1
         # jump over plain code to the next character that can matter (row data is megabytes of it)
         m = _interesting(delim).search(sql, i + 1)
         i = m.start() if m else n
@@ -396,8 +395,8 @@ def split_statements(sql: str) -> list[Statement]:
 
 @functools.lru_cache(maxsize=16)
 def _interesting(delim: str) -> re.Pattern[str]:
-    """Characters that can start a quote, a comment, a line or the delimiter."""
-    return re.compile("[" + re.escape("'\"`#-/\n" + delim[0]) + "]")
+    """Characters that can start a quote, a comment or the delimiter."""
+    return re.compile("[" + re.escape("'\"`#-/" + delim[0]) + "]")
 
 
 _SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)
