@@ -107,6 +107,10 @@ def paused_gc():
         yield
     finally:
         if was_enabled:
+            # what the scan allocated goes straight to the oldest generation (freeze + unfreeze: two
+            # list moves): re-enabling would otherwise start by walking all of it as "young"
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
