@@ -46,36 +46,43 @@ def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, 
     bodies that cannot match are never tokenized (most bodies, for most checks). ``matching`` is the same
     kind of filter as a pattern the text of every hit must match."""
     cache = catalog.token_cache()
-    codes = _stored_code(catalog, views, routines, triggers, events, generated_columns, cache)
+    keep = None
+    if mentioning is not None:
+        wanted, words = frozenset(w.upper() for w in mentioning), cache.words
+        keep = lambda text: not wanted.isdisjoint(words(text))  # noqa: E731
     if matching is not None:
-        codes = (code for code in codes if matching.search(code.text))
-    if mentioning is None:
-        yield from codes
-        return
-    wanted = frozenset(w.upper() for w in mentioning)
-    words = cache.words
-    yield from (code for code in codes if not wanted.isdisjoint(words(code.text)))
+        by_words, search = keep, matching.search
+        keep = (lambda text: by_words(text) and search(text)) if by_words else search  # noqa: E731
+    yield from _stored_code(catalog, views, routines, triggers, events, generated_columns, cache, keep)
 
 
 def _stored_code(catalog: Catalog, views: bool, routines: bool, triggers: bool, events: bool,
-                 generated_columns: bool, cache: TokenCache) -> Iterator[StoredCode]:
+                 generated_columns: bool, cache: TokenCache, keep) -> Iterator[StoredCode]:
+    """The bodies ``keep`` (a test on the text, or None for all) lets through; a StoredCode (a frozen
+    dataclass, slow to build) is made only for those."""
     if views:
         for v in catalog.views:
-            yield StoredCode("view", "VIEW", v.schema, v.name, v.definition or "", cache=cache)
+            text = v.definition or ""
+            if keep is None or keep(text):
+                yield StoredCode("view", "VIEW", v.schema, v.name, text, cache=cache)
     if routines:
         for r in catalog.routines:
-            if r.body is not None:
+            if r.body is not None and (keep is None or keep(r.body)):
                 yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body, cache=cache)
     if triggers:
         for t in catalog.triggers:
-            yield StoredCode("trigger", "TRIGGER", t.schema, t.name, t.body or "", cache=cache)
+            text = t.body or ""
+            if keep is None or keep(text):
+                yield StoredCode("trigger", "TRIGGER", t.schema, t.name, text, cache=cache)
     if events:
         for e in catalog.events:
-            yield StoredCode("event", "EVENT", e.schema, e.name, e.body or "", cache=cache)
+            text = e.body or ""
+            if keep is None or keep(text):
+                yield StoredCode("event", "EVENT", e.schema, e.name, text, cache=cache)
     if generated_columns:
         for t in catalog.tables:
             for c in t.columns:
-                if c.generation_expression:
+                if c.generation_expression and (keep is None or keep(c.generation_expression)):
                     yield StoredCode("column", "COLUMN", t.schema, t.name, c.generation_expression, column=c.name,
                                      cache=cache)
 
@@ -218,9 +225,10 @@ def _group_by_clauses(tokens: tuple[Token, ...], depths: list[int]) -> Iterator[
         j = i + 2
         while j < n:
             t = tokens[j]
-            if _is_punct(t, ")") and depths[j] < d:
+            dj = depths[j]
+            if dj < d and t[0] == "punct" and t[1] == ")":
                 break
-            if depths[j] == d and (_is_punct(t, ";") or (t.kind == "word" and t.upper in _GROUP_BY_ENDS)):
+            if dj == d and (t[1] == ";" if t[0] == "punct" else t[0] == "word" and t[1].upper() in _GROUP_BY_ENDS):
                 break
             j += 1
         yield i, j, d
@@ -268,12 +276,13 @@ def _depths(tokens: tuple[Token, ...]) -> list[int]:
     out: list[int] = []
     append, depth = out.append, 0
     for tok in tokens:
-        if tok.kind == "punct":
-            if tok.text == "(":
+        if tok[0] == "punct":
+            text = tok[1]
+            if text == "(":
                 append(depth)
                 depth += 1
                 continue
-            if tok.text == ")":
+            if text == ")":
                 depth -= 1
         append(depth)
     return out
