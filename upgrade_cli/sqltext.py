@@ -93,7 +93,7 @@ def tokenize(sql: str) -> list[Token]:
             return tokens  # only whitespace left
         kind = m.lastgroup
         s, e = m.span(kind)
-        if s != i:
+        if s != i and (s - i > 1 or sql[i] == "\n"):  # one space between tokens: no newline to count
             line += count("\n", i, s)
         if kind == "word" or kind == "punct" or kind == "number":
             i = e
