@@ -6,7 +6,8 @@ import re
 
 from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import live_facts, same_value, variable
-from upgrade_cli.checks._sql import function_calls
+from upgrade_cli.checks._expr import calls_in
+from upgrade_cli.checks._sql import StoredCode
 from upgrade_cli.checks.registry import Check, Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import quote_ident, tokenize
@@ -196,7 +197,9 @@ def old_temporal(c, catalog: Catalog):
     doc_url="https://dev.mysql.com/doc/relnotes/mysql/8.0/en/news-8-0-28.html",
     detects="Generated columns that are part of an index and whose expression calls CAST or CONVERT, as MySQL "
             "Shell's query and function scan (upgrade_check_creators.cc:994-1043, registered for 5.7.0 and 8.0.28 "
-            "in upgrade_check_registry.cc:210-213).",
+            "in upgrade_check_registry.cc:210-213). The expression is read from sqlglot's syntax tree where sqlglot "
+            "parses it (CAST(x AS t), CONVERT(x, t) and CONVERT(x USING cs) are one node; 'cast(' in a string or "
+            "a qualified db.convert() are not calls), else from lexer tokens (checks/_expr.py).",
     why="8.0.28 changed how CAST and CONVERT evaluate (charset and temporal conversions); an index on a "
         "generated column built by 5.7 can then hold values that no longer match the expression, so index "
         "lookups return wrong rows until the index is rebuilt.",
@@ -210,7 +213,8 @@ def changed_functions_in_generated_columns(c: Check, catalog: Catalog):
         indexed = {p.column.lower() for ix in t.indexes for p in ix.parts}
         for col in t.columns:
             if (col.generation_expression and col.name.lower() in indexed
-                    and function_calls(tuple(tokenize(col.generation_expression)), _CHANGED_FUNCTIONS)):
+                    and calls_in(StoredCode("column", "COLUMN", t.schema, t.name, col.generation_expression, col.name),
+                                 _CHANGED_FUNCTIONS)[0]):
                 yield c.finding("column", f"indexed generated column uses CAST/CONVERT: {col.generation_expression}",
                                 schema=t.schema, object_name=t.name, column=col.name,
                                 fix=f"After the upgrade: ALTER TABLE {_table(t.schema, t.name)} FORCE;")

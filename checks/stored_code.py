@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from upgrade_cli import doc_links
+from upgrade_cli.checks._expr import calls_in
 from upgrade_cli.checks._facts import char_name, hidden_characters
 from upgrade_cli.checks._sql import (EMPTY_DOT_TEXT, declared_names, empty_dot_table, function_calls, group_by_order,
     group_by_without_order_by, lines_of, query_cache_syntax, stored_code, system_variable_refs, unquoted_words,
@@ -234,7 +235,10 @@ def _describe(name: str) -> str:
             "ENCODE, DECODE, ENCRYPT, DES_ENCRYPT, DES_DECRYPT, PASSWORD, OLD_PASSWORD and the old GIS names "
             "without the ST_/MBR prefix (ASTEXT, CONTAINS, GLENGTH, X, Y, ...); MySQL Shell's list and queries, "
             "upgrade_check_creators.cc:559-700. 5.7 stores views and generated columns with the GIS calls "
-            "renamed to ST_/MBR names, so there only the non-GIS functions count (as the Shell's test expects).",
+            "renamed to ST_/MBR names, so there only the non-GIS functions count (as the Shell's test expects). "
+            "Views and generated columns are read from sqlglot's syntax tree where sqlglot parses them (a call is "
+            "a function node, never a name in a string or a qualified db.f()); routines, triggers, events and "
+            "what sqlglot rejects (one-argument ENCRYPT('x')) from lexer tokens (checks/_expr.py).",
     why="The functions no longer exist in 8.0: the object fails when it runs (or, for a generated column or "
         "view, when the table or view is opened), and the upgrade's dictionary check reports it as an error.",
     example="CREATE VIEW v AS SELECT ASTEXT(geo) AS wkt FROM places;",
@@ -247,10 +251,10 @@ def removed_functions(c: Check, catalog: Catalog):
         # 5.7 stores views and generated columns re-printed from the parse tree, with the GIS functions under
         # their ST_/MBR names: only the non-GIS ones survive there (upgrade_check_t.cc:1528-1529).
         reprinted = code.object_type == "view" or code.column is not None
-        calls = function_calls(code.tokens, _NOT_REWRITTEN if reprinted else REMOVED_FUNCTIONS)
+        calls, _ = calls_in(code, _NOT_REWRITTEN if reprinted else REMOVED_FUNCTIONS)
         if not calls:
             continue
-        names = list(dict.fromkeys(t.upper for t in calls))
+        names = list(dict.fromkeys(t.name for t in calls))
         plural = "s" if len(names) > 1 else ""
         yield c.finding(code.object_type,
                         f"{code.kind} uses removed function{plural} " + ", ".join(_describe(n) for n in names)

@@ -36,6 +36,7 @@ from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.normalize import stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
 from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, charset_pair, parse_definer, parse_type
+from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns
 from upgrade_cli.precheck.model import (Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Tablespace,
                                         Trigger, View)
 from upgrade_cli.sqltext import Statement, Token, TokenCache, split_statements, tokenize
@@ -159,6 +160,7 @@ class DumpParser(TableGrammar):
         cat.tablespaces = sorted(self.tablespaces.values(), key=lambda t: t.name)
         cat.issues = list(self.issues)
         cat.token_cache(adopt=self.bodies)
+        name_view_columns(cat)  # '*' and unaliased expressions, by sqlglot (views.py)
         if self.incomplete:
             cat.complete, cat.incomplete_reason = False, self.incomplete
         if self.account_statements:
@@ -353,7 +355,7 @@ class DumpParser(TableGrammar):
         if not columns:  # mysqldump drops the stub table just before the final CREATE VIEW
             columns = self.dropped_columns.get((schema, name), [])
         if not columns:
-            columns = _select_columns(Cursor(c.toks, c.text, c.i, c.i + cut))
+            columns = lexer_columns(Cursor(c.toks, c.text, c.i, c.i + cut))
         self.views[(schema, name)] = View(schema, name, definition, columns, check_option, definer, security)
 
     def create_routine(self, c: Cursor, kind: str, definer: str | None, aggregate: bool) -> None:
@@ -555,35 +557,6 @@ def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
                 name = tokens[j + 2].text
             return ("schema" if w in ("DATABASE", "SCHEMA") else w.lower()), name
     return "statement", None
-
-
-def _select_columns(c: Cursor) -> list[str]:
-    """Column names of a view from its SELECT list (every item ``expr AS name`` or a column)."""
-    c.accept_punct("(")
-    if not c.accept("SELECT"):
-        return []
-    while c.at("DISTINCT", "ALL", "DISTINCTROW", "STRAIGHT_JOIN", "SQL_CACHE", "SQL_NO_CACHE",
-               "SQL_CALC_FOUND_ROWS", "HIGH_PRIORITY", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT"):
-        c.take()
-    depth, end = 0, c.stop
-    for j in range(c.i, c.stop):
-        t = c.toks[j]
-        if t.kind == "punct" and t.text in "()":
-            depth += 1 if t.text == "(" else -1
-        elif depth == 0 and t.kind == "word" and t.upper in ("FROM", "INTO", "UNION", "WHERE", "LIMIT"):
-            end = j
-            break
-    names = []
-    for item in Cursor(c.toks, c.text, c.i, end).split_commas():
-        toks = item.toks[item.i:item.stop]
-        if len(toks) >= 2 and toks[-2].kind == "word" and toks[-2].upper == "AS":
-            names.append(toks[-1].text)
-        elif toks and toks[-1].kind in ("ident", "word") and (len(toks) == 1 or toks[-2].text == "."):
-            names.append(toks[-1].text)
-        else:
-            return []
-    return names
-
 
 
 # --------------------------------------------------------------------------------------------
