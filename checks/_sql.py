@@ -10,12 +10,11 @@ never match. Every detector returns the offending tokens, so a finding can say w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Collection, Iterable, Iterator
 
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import Token, tokenize
+from upgrade_cli.sqltext import Token, TokenCache, tokenize
 
 
 @dataclass(frozen=True)
@@ -28,63 +27,65 @@ class StoredCode:
     name: str
     text: str
     column: str | None = None
+    cache: TokenCache | None = field(default=None, compare=False, repr=False)  # the catalog's
 
     @property
     def tokens(self) -> tuple[Token, ...]:
-        return tokens_of(self.text)
+        return self.cache.tokens(self.text) if self.cache is not None else tokens_of(self.text)
 
 
-@lru_cache(maxsize=16384)
 def tokens_of(text: str) -> tuple[Token, ...]:
-    """Tokens of a text, cached: a dozen checks read the same bodies."""
     return tuple(tokenize(text))
-
-
-_WORD = re.compile(r"[A-Za-z_$\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*")
-
-
-@lru_cache(maxsize=16384)
-def words_in(text: str) -> frozenset[str]:
-    """Every word-like run in a text, upper-case: a cheap test before a token walk (a token can only
-    be a word the text holds)."""
-    return frozenset(_WORD.findall(text.upper()))
 
 
 def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, triggers: bool = True,
                 events: bool = True, generated_columns: bool = False,
-                mentioning: Collection[str] | None = None) -> Iterator[StoredCode]:
+                mentioning: Collection[str] | None = None, matching: re.Pattern[str] | None = None) -> Iterator[StoredCode]:
     """Every stored body of the catalog. Routines whose body is not visible are skipped here:
     the collector records them as needing manual review. With ``mentioning``, only the bodies whose text
     holds one of those words at all: a token match needs the word in the text, so nothing is lost and the
-    bodies that cannot match are never tokenized (most bodies, for most checks)."""
-    codes = _stored_code(catalog, views, routines, triggers, events, generated_columns)
-    if mentioning is None:
-        yield from codes
-        return
-    wanted = frozenset(w.upper() for w in mentioning)
-    yield from (code for code in codes if not wanted.isdisjoint(words_in(code.text)))
+    bodies that cannot match are never tokenized (most bodies, for most checks). ``matching`` is the same
+    kind of filter as a pattern the text of every hit must match."""
+    cache = catalog.token_cache()
+    keep = None
+    if mentioning is not None:
+        wanted, words = frozenset(w.upper() for w in mentioning), cache.words
+        keep = lambda text: not wanted.isdisjoint(words(text))  # noqa: E731
+    if matching is not None:
+        by_words, search = keep, matching.search
+        keep = (lambda text: by_words(text) and search(text)) if by_words else search  # noqa: E731
+    yield from _stored_code(catalog, views, routines, triggers, events, generated_columns, cache, keep)
 
 
 def _stored_code(catalog: Catalog, views: bool, routines: bool, triggers: bool, events: bool,
-                 generated_columns: bool) -> Iterator[StoredCode]:
+                 generated_columns: bool, cache: TokenCache, keep) -> Iterator[StoredCode]:
+    """The bodies ``keep`` (a test on the text, or None for all) lets through; a StoredCode (a frozen
+    dataclass, slow to build) is made only for those."""
     if views:
         for v in catalog.views:
-            yield StoredCode("view", "VIEW", v.schema, v.name, v.definition or "")
+            text = v.definition or ""
+            if keep is None or keep(text):
+                yield StoredCode("view", "VIEW", v.schema, v.name, text, cache=cache)
     if routines:
         for r in catalog.routines:
-            if r.body is not None:
-                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body)
+            if r.body is not None and (keep is None or keep(r.body)):
+                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body, cache=cache)
     if triggers:
         for t in catalog.triggers:
-            yield StoredCode("trigger", "TRIGGER", t.schema, t.name, t.body or "")
+            text = t.body or ""
+            if keep is None or keep(text):
+                yield StoredCode("trigger", "TRIGGER", t.schema, t.name, text, cache=cache)
     if events:
         for e in catalog.events:
-            yield StoredCode("event", "EVENT", e.schema, e.name, e.body or "")
+            text = e.body or ""
+            if keep is None or keep(text):
+                yield StoredCode("event", "EVENT", e.schema, e.name, text, cache=cache)
     if generated_columns:
         for t in catalog.tables:
             for c in t.columns:
-                if c.generation_expression:
-                    yield StoredCode("column", "COLUMN", t.schema, t.name, c.generation_expression, column=c.name)
+                if c.generation_expression and (keep is None or keep(c.generation_expression)):
+                    yield StoredCode("column", "COLUMN", t.schema, t.name, c.generation_expression, column=c.name,
+                                     cache=cache)
 
 
 def _prev(tokens: tuple[Token, ...] | list[Token], i: int) -> Token | None:
@@ -118,7 +119,7 @@ def function_calls(tokens: tuple[Token, ...], names: Collection[str]) -> list[To
     """
     found = []
     for i, tok in enumerate(tokens):
-        if tok.kind != "word" or tok.upper not in names or not _is_punct(_next(tokens, i), "("):
+        if tok[0] != "word" or tok[1].upper() not in names or not _is_punct(_next(tokens, i), "("):
             continue
         prev = _prev(tokens, i)
         if _is_punct(prev, "."):
@@ -218,15 +219,17 @@ def _group_by_clauses(tokens: tuple[Token, ...], depths: list[int]) -> Iterator[
     """(index of GROUP, first index after the clause, paren depth) for every GROUP BY clause."""
     n = len(tokens)
     for i, tok in enumerate(tokens):
-        if not (tok.is_word("GROUP") and i + 1 < n and tokens[i + 1].is_word("BY")):
+        if not (tok[0] == "word" and tok[1].upper() == "GROUP"
+                and i + 1 < n and tokens[i + 1].is_word("BY")):
             continue
         d = depths[i]
         j = i + 2
         while j < n:
             t = tokens[j]
-            if _is_punct(t, ")") and depths[j] < d:
+            dj = depths[j]
+            if dj < d and t[0] == "punct" and t[1] == ")":
                 break
-            if depths[j] == d and (_is_punct(t, ";") or (t.kind == "word" and t.upper in _GROUP_BY_ENDS)):
+            if dj == d and (t[1] == ";" if t[0] == "punct" else t[0] == "word" and t[1].upper() in _GROUP_BY_ENDS):
                 break
             j += 1
         yield i, j, d
@@ -274,12 +277,13 @@ def _depths(tokens: tuple[Token, ...]) -> list[int]:
     out: list[int] = []
     append, depth = out.append, 0
     for tok in tokens:
-        if tok.kind == "punct":
-            if tok.text == "(":
+        if tok[0] == "punct":
+            text = tok[1]
+            if text == "(":
                 append(depth)
                 depth += 1
                 continue
-            if tok.text == ")":
+            if text == ")":
                 depth -= 1
         append(depth)
     return out
@@ -299,6 +303,11 @@ def query_cache_syntax(tokens: tuple[Token, ...]) -> list[Token]:
         elif tok.is_word("QUERY") and _next(tokens, i) is not None and _next(tokens, i).is_word("CACHE"):
             found.append(tok)
     return found
+
+
+# What the text around a hit of empty_dot_table must hold: a '.' right before a name's first character
+# (or before '.5x', which the lexer reads as one word).
+EMPTY_DOT_TEXT = re.compile(r"\.(?:[^\W\d]|[$`'\"\u0080-\U0010ffff]|\.\d)")
 
 
 def empty_dot_table(tokens: tuple[Token, ...]) -> list[Token]:

@@ -16,6 +16,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from upgrade_cli.cli_common import paused_gc
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.precheck.target import Target, default_target
 
@@ -198,34 +199,35 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
     findings: list[Finding] = []
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
-    for c in selected:
-        if c.id in unwanted:
-            skipped[c.id] = "left out by --skip"
-            continue
-        if c.scope is Scope.not_checkable:
-            skipped[c.id] = "not checkable from SQL"
-            continue
-        if c.opt_in and c.opt_in not in opted_in:
-            skipped[c.id] = f"not run: opt in with {c.opt_in} on a live scan"
-            continue
-        if not c.applies_to(target):
-            bound = f"from MySQL {c.since}" + (f" to before {c.until}" if c.until else "")
-            skipped[c.id] = f"does not apply to the target {target.label} (applies {bound})"
-            continue
-        if c.scope is Scope.server and not catalog.server.known:
-            skipped[c.id] = "needs a live server"
-            continue
-        view = _Reading(catalog) if catalog.unreadable else catalog
-        try:
-            found = list(c.func(view, target))  # type: ignore[misc,arg-type]
-        except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
-            failed[c.id] = f"{type(exc).__name__}: {exc}"
-            continue
-        blind = sorted(view.kinds) if isinstance(view, _Reading) else []
-        if blind:
-            skipped[c.id] = f"not run: this scan could not see all {' and '.join(blind)} (see incomplete_reason)"
-            continue
-        findings.extend(found)
+    with paused_gc():  # the body checks' token cache would only be walked again by full collections
+        for c in selected:
+            if c.id in unwanted:
+                skipped[c.id] = "left out by --skip"
+                continue
+            if c.scope is Scope.not_checkable:
+                skipped[c.id] = "not checkable from SQL"
+                continue
+            if c.opt_in and c.opt_in not in opted_in:
+                skipped[c.id] = f"not run: opt in with {c.opt_in} on a live scan"
+                continue
+            if not c.applies_to(target):
+                bound = f"from MySQL {c.since}" + (f" to before {c.until}" if c.until else "")
+                skipped[c.id] = f"does not apply to the target {target.label} (applies {bound})"
+                continue
+            if c.scope is Scope.server and not catalog.server.known:
+                skipped[c.id] = "needs a live server"
+                continue
+            view = _Reading(catalog) if catalog.unreadable else catalog
+            try:
+                found = list(c.func(view, target))  # type: ignore[misc,arg-type]
+            except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
+                failed[c.id] = f"{type(exc).__name__}: {exc}"
+                continue
+            blind = sorted(view.kinds) if isinstance(view, _Reading) else []
+            if blind:
+                skipped[c.id] = f"not run: this scan could not see all {' and '.join(blind)} (see incomplete_reason)"
+                continue
+            findings.extend(found)
     for issue in catalog.issues:
         findings.append(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning,
                                 object_type=issue.object_type, schema=issue.schema,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from upgrade_cli import doc_links
 from upgrade_cli.checks._expr import calls_in
 from upgrade_cli.checks._facts import char_name, hidden_characters
-from upgrade_cli.checks._sql import (declared_names, empty_dot_table, function_calls, group_by_order,
+from upgrade_cli.checks._sql import (EMPTY_DOT_TEXT, declared_names, empty_dot_table, function_calls, group_by_order,
     group_by_without_order_by, lines_of, query_cache_syntax, stored_code, system_variable_refs, unquoted_words,
     words_at)
 from upgrade_cli.checks.names import reserved_words
@@ -85,7 +85,7 @@ def depreciated_syntax(c: Check, catalog: Catalog):
     aliases=("mysqlEmptyDotTableSyntax", "mysqlEmptyDotTableSyntaxCheck"),
 )
 def empty_dot_table_syntax(c: Check, catalog: Catalog):
-    for code in stored_code(catalog, views=False):
+    for code in stored_code(catalog, views=False, matching=EMPTY_DOT_TEXT):
         hits = empty_dot_table(code.tokens)
         if hits:
             yield c.finding(code.object_type, f"{code.kind.lower()} body contains deprecated identifiers "
@@ -173,7 +173,8 @@ def implicit_group_by_sorting(c: Check, catalog: Catalog):
 )
 def sql_calc_found_rows(c: Check, catalog: Catalog):
     for code in stored_code(catalog, mentioning={"SQL_CALC_FOUND_ROWS", "FOUND_ROWS"}):
-        hits = [t for t in code.tokens if t.is_word("SQL_CALC_FOUND_ROWS")] + function_calls(code.tokens, {"FOUND_ROWS"})
+        hits = [t for t in code.tokens if t[0] == "word" and t[1].upper() == "SQL_CALC_FOUND_ROWS"]
+        hits += function_calls(code.tokens, {"FOUND_ROWS"})
         if hits:
             words = ", ".join(dict.fromkeys("FOUND_ROWS()" if t.upper == "FOUND_ROWS" else t.upper for t in hits))
             yield c.finding(code.object_type, f"{code.kind} uses deprecated {words} ({lines_of(t.line for t in hits)})",

@@ -338,3 +338,17 @@ def test_truncated_and_mangled_dumps_never_crash():
         for sample in (text[:cut], text[cut:], text[:cut] + "/*!50003 CREATE*/ ( ` ' \" DELIMITER"):
             cat = parse_dump(sample, default_schema="d")
             assert all(i.reason for i in cat.issues)
+
+
+def test_parse_leaves_the_garbage_collector_as_it_found_it():
+    """parse_dump pauses the cyclic GC; afterwards it runs again and nothing stays frozen."""
+    import gc
+
+    parse_dump("CREATE TABLE t (a int);\nCREATE PROCEDURE p() SELECT 1;\n", "gc.sql")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        parse_dump("CREATE TABLE t (a int);\n", "gc.sql")
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()

@@ -95,3 +95,21 @@ def test_message_helpers():
     toks = unquoted_words(tokens_of("SELECT rank\nFROM t WHERE rank > 1 AND\nsystem = 2"), RESERVED_IN_80)
     assert words_at(toks) == "RANK (lines 1, 2), SYSTEM (line 3)"
     assert lines_of([3, 1, 3]) == "lines 1, 3"
+
+
+def test_empty_dot_prefilter_never_hides_a_hit():
+    """The emptyDotTableSyntax check only tokenizes bodies EMPTY_DOT_TEXT matches: it must match every
+    text where the token detector finds a hit."""
+    import random
+
+    from upgrade_cli.checks._sql import EMPTY_DOT_TEXT
+    frags = [".", " ", "\n", "t", "`t`", "'s'", '"d"', "é", "$x", "_y", "1", ".5", "(", ")", "FROM", "DELETE",
+             "s", "/* */", "-- x\n", "@", "@@", ",", ";", "*/", "/*!50003 ", "..", "5x", "1e5", "0x1F", "ünï"]
+    rng = random.Random(7)
+    hits = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(frags) for _ in range(rng.randint(1, 12)))
+        if empty_dot_table(tokens_of(text)):
+            hits += 1
+            assert EMPTY_DOT_TEXT.search(text), text
+    assert hits > 50

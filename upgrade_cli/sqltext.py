@@ -29,35 +29,46 @@ class Token(NamedTuple):
 
     @property
     def upper(self) -> str:
-        return self.text.upper()
+        return self[1].upper()
 
     def is_word(self, *words: str) -> bool:
-        return self.kind == "word" and self.text.upper() in words
+        return self[0] == "word" and self[1].upper() in words
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "_$" or ord(ch) > 127
 
 
-# One pattern per token start, tried in this order at each position; the lexer below acts on the
-# group that matched. Words are any run of letters, digits, _ and $ and every non-ASCII character.
-_TOKEN_START = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<vend>\*/)
-  | (?P<vstart>/\*M?!\d*)
-  | (?P<block>/\*)
-  | (?P<line>\#|--(?=\s|\Z))
-  | (?P<quote>['"`])
-  | (?P<at>@)
-  | (?P<num>\d|\.\d)
-  | (?P<word>[\w$\u0080-\U0010ffff]+)
-  | (?P<punct><=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|.)
+# One pattern per token, after any whitespace (group 1), tried in this order; the lexer below acts
+# on the group that matched. Words (any run of letters, digits, _ and $ and every non-ASCII
+# character, not starting with a digit), terminated quoted values, punctuation and plain integers —
+# nearly every token — are matched whole here; the rest (other numbers, variables, comments,
+# version-comment markers, an unterminated quote) go to the helpers below. A quoted value runs to its closing quote:
+# backslash escapes (not in `identifiers`) and doubled quotes.
+_TOKEN = re.compile(r"""
+    (\s*+)
+    (?:
+      (?P<word>(?!\d)[\w$\u0080-\U0010ffff]+)
+    | (?P<punct><=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|[^\w$\u0080-\U0010ffff\s'"`@\#\-/*.])
+    | (?P<number>\d+(?![^\W_]|\.))
+    | (?P<ident>`(?P<identv>(?:[^`]|``)*)`)
+    | (?P<sq>'(?P<sqv>(?:[^'\\]|\\.|'')*)')
+    | (?P<dq>"(?P<dqv>(?:[^"\\]|\\.|"")*)")
+    | (?P<vend>\*/)
+    | (?P<vstart>/\*M?!\d*)
+    | (?P<block>/\*)
+    | (?P<line>\#|--(?=\s|\Z))
+    | (?P<quote>['"`])
+    | (?P<at>@)
+    | (?P<num>\d|\.\d)
+    | (?P<punct2>.)
+    )
 """, re.VERBOSE | re.DOTALL)
 _WORD_RUN = re.compile(r"[\w$\u0080-\U0010ffff]*")
-# A quoted value up to its closing quote: backslash escapes (not in `identifiers`), doubled quotes.
 _QUOTED = {q: re.compile(q + r"((?:[^" + q + r"\\]|\\.|" + q + q + r")*)" + q, re.DOTALL) for q in "'\""}
 _QUOTED["`"] = re.compile(r"`((?:[^`]|``)*)`", re.DOTALL)
 _UNESCAPE = re.compile(r"\\(.)|''|\"\"", re.DOTALL)
+_new = tuple.__new__  # builds a Token without the named tuple's Python-level __new__ (a million calls a dump)
 
 
 def _unescape(body: str, quote: str) -> str:
@@ -73,53 +84,115 @@ def tokenize(sql: str) -> list[Token]:
     """Split MySQL text into tokens. Never raises: an unterminated quote runs to the end."""
     tokens: list[Token] = []
     append = tokens.append
-    i, n, line = 0, len(sql), 1
+    i, line = 0, 1
     in_version_comment = False
-    match = _TOKEN_START.match
-    while i < n:
+    match, count, T = _TOKEN.match, sql.count, Token
+    while True:
         m = match(sql, i)
+        if m is None:
+            return tokens  # only whitespace left
         kind = m.lastgroup
-        if kind == "word":
-            j = m.end()
-            append(Token("word", sql[i:j], line, i, j))
-            i = j
-        elif kind == "punct":
-            j = m.end()
-            append(Token("punct", m.group(), line, i, j))
-            i = j
-        elif kind == "quote":
-            ch = m.group()
-            value, j = _read_quoted(sql, i, ch)
-            append(Token("ident" if ch == "`" else "string", value, line, i, j))
-            line += sql.count("\n", i, j)
-            i = j
-        elif kind == "ws":
-            j = m.end()
-            line += sql.count("\n", i, j)
-            i = j
+        s, e = m.span(kind)
+        if s != i and (s - i > 1 or sql[i] == "\n"):  # one space between tokens: no newline to count
+            line += count("\n", i, s)
+        if kind == "word" or kind == "punct" or kind == "number":
+            i = e
+            append(_new(T, (kind, sql[s:e], line, s, e)))
+        elif kind == "ident":
+            i = e
+            value = m.group("identv")
+            append(_new(T, ("ident", value.replace("``", "`") if "``" in value else value, line, s, i)))
+            line += count("\n", s, i)
+        elif kind == "sq" or kind == "dq":
+            i = e
+            append(_new(T, ("string", _unescape(m.group(kind + "v"), sql[s]), line, s, i)))
+            line += count("\n", s, i)
+        elif kind == "punct2":  # '-', '/', '*', '.' not starting a comment, marker or number
+            i = s + 1
+            append(_new(T, ("punct", sql[s], line, s, i)))
         elif kind == "vend":
             if in_version_comment:
                 in_version_comment = False
-                i += 2
+                i = s + 2
             else:
-                append(Token("punct", "*", line, i, i + 1))
-                i += 1
+                append(_new(T, ("punct", "*", line, s, s + 1)))
+                i = s + 1
         elif kind == "vstart":
             in_version_comment = True
-            i = m.end()
+            i = e
         elif kind == "block":
-            end = sql.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            line += sql.count("\n", i, end)
-            i = end
+            end = sql.find("*/", s + 2)
+            i = len(sql) if end < 0 else end + 2
+            line += count("\n", s, i)
         elif kind == "line":
-            end = sql.find("\n", i)
-            i = n if end < 0 else end
+            end = sql.find("\n", s)
+            i = len(sql) if end < 0 else end
+        elif kind == "quote":  # no closing quote: the value runs to the end
+            ch = sql[s]
+            value, i = _read_unterminated(sql, s, ch)
+            append(_new(T, ("ident" if ch == "`" else "string", value, line, s, i)))
+            line += count("\n", s, i)
         elif kind == "at":
-            i = _variable(sql, i, line, tokens)
+            i = _variable(sql, s, line, tokens)
         else:  # num
-            i = _number(sql, i, line, tokens)
-    return tokens
+            i = _number(sql, s, line, tokens)
+
+
+class TokenCache:
+    """Tokens (and upper-case words) of stored bodies by text, for one catalog: a dozen body checks
+    read the same bodies, and the dump parser already holds the tokens of every body it copied.
+
+    It lives as long as its catalog (no cache across scans) and grows with the bodies it holds.
+    """
+
+    __slots__ = ("_tokens", "_slices", "_words")
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, tuple[Token, ...]] = {}
+        self._slices: dict[str, tuple[Token, ...]] = {}
+        self._words: dict[str, frozenset[str]] = {}
+
+    def add_slice(self, text: str, tokens: list[Token], start: int, stop: int) -> None:
+        """Record that ``text`` is exactly ``tokens[start].pos`` .. ``tokens[stop - 1].end`` of the text
+        ``tokens`` came from, so its tokens are that slice, moved to offset 0 and line 1 — provided
+        lexing the text alone cannot differ from lexing it in place: no ``*/`` inside (a version
+        comment opened before it could close there), no ``@`` first (``user@host`` depends on the
+        token before), no ``-`` last (``--`` at the very end of a text is a comment)."""
+        if stop <= start or "*/" in text or text in self._tokens:
+            return
+        first, last = tokens[start], tokens[stop - 1]
+        if len(text) != last.end - first.pos:
+            return  # not that span as written (stripped)
+        if first.kind == "variable" or first.text == "@" or (last.kind == "punct" and last.text == "-"):
+            return
+        self._slices[text] = tuple(tokens[start:stop])  # a tuple of atomic tuples: the collector soon stops tracking it
+
+    def tokens(self, text: str) -> tuple[Token, ...]:
+        toks = self._tokens.get(text)
+        if toks is None:
+            lexed = self._slices.pop(text, None)
+            toks = self._tokens[text] = _moved(lexed) if lexed else tuple(tokenize(text))
+        return toks
+
+    def words(self, text: str) -> frozenset[str]:
+        """Every word-like run in the text, upper-case: a cheap test before a token walk (a token can
+        only be a word the text holds)."""
+        words = self._words.get(text)
+        if words is None:
+            words = self._words[text] = frozenset(_WORD.findall(text.upper()))
+        return words
+
+
+_WORD = re.compile(r"[A-Za-z_$\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*")
+
+
+def _moved(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``tokens`` as if lexed from a text that starts at the first of them."""
+    dp, dl = tokens[0].pos, tokens[0].line - 1
+    if not dp and not dl:
+        return tokens
+    T = Token
+    return tuple([_new(T, (t[0], t[1], t[2] - dl, t[3] - dp, t[4] - dp)) for t in tokens])
 
 
 def _variable(sql: str, i: int, line: int, tokens: list[Token]) -> int:
@@ -262,21 +335,26 @@ def split_statements(sql: str) -> list[Statement]:
     """
     out: list[Statement] = []
     delim = ";"
-    i, n, line = 0, len(sql), 1
-    start, start_line = 0, 1
+    i, n = 0, len(sql)
+    start = 0
     has_code = False  # the current statement holds something besides whitespace and comments
+    counted, line = 0, 1  # lines are counted only up to where a statement starts (row data is megabytes)
+
+    def line_at(pos: int) -> int:
+        nonlocal counted, line
+        line += sql.count("\n", counted, pos)
+        counted = pos
+        return line
 
     def emit(end: int, terminated: bool = True) -> None:
         text = sql[start:end]
         if has_code and text.strip():
             lead = len(text) - len(text.lstrip())
-            out.append(Statement(text.strip(), start_line + text.count("\n", 0, lead), start + lead, terminated))
+            out.append(Statement(text.strip(), line_at(start + lead), start + lead, terminated))
 
     while i < n:
         ch = sql[i]
         if not has_code and ch in " \t\r\n":
-            if ch == "\n":
-                line += 1
             i += 1
             continue
         if not has_code and sql[i:i + 9].upper() == "DELIMITER" and (i + 9 >= n or sql[i + 9] in " \t"):
@@ -286,34 +364,28 @@ def split_statements(sql: str) -> list[Statement]:
             if new:
                 delim = new[0]
             i = eol
-            start, start_line = i, line
+            start = i
             continue
         if sql.startswith(delim, i):
             emit(i)
             i += len(delim)
-            start, start_line, has_code = i, line, False
+            start, has_code = i, False
             continue
         two = sql[i:i + 2]
         if two == "/*" and (sql.startswith("/*M!999999\\-", i)  # mariadb-dump's sandbox marker
                             or not (sql.startswith("/*!", i) or sql.startswith("/*M!", i))):
             end = sql.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            line += sql.count("\n", i, end)
-            i = end
+            i = n if end < 0 else end + 2
             continue
         if ch == "#" or (two == "--" and (i + 2 >= n or sql[i + 2] in " \t\r\n")):
             end = sql.find("\n", i)
             i = n if end < 0 else end
             continue
         if not has_code:
-            start, start_line, has_code = i, line, True
+            start, has_code = i, True
         if ch in "'\"`":
-            j = _skip_quoted(sql, i, ch)
-            line += sql.count("\n", i, j)
-            i = j
+            i = _skip_quoted(sql, i, ch)
             continue
-        if ch == "\n":
-            line += 1
         # jump over plain code to the next character that can matter (row data is megabytes of it)
         m = _interesting(delim).search(sql, i + 1)
         i = m.start() if m else n
@@ -323,8 +395,8 @@ def split_statements(sql: str) -> list[Statement]:
 
 @functools.lru_cache(maxsize=16)
 def _interesting(delim: str) -> re.Pattern[str]:
-    """Characters that can start a quote, a comment, a line or the delimiter."""
-    return re.compile("[" + re.escape("'\"`#-/\n" + delim[0]) + "]")
+    """Characters that can start a quote, a comment or the delimiter."""
+    return re.compile("[" + re.escape("'\"`#-/" + delim[0]) + "]")
 
 
 _SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)

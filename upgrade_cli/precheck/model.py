@@ -28,6 +28,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from upgrade_cli.sqltext import TokenCache
+
 SNAPSHOT_FORMAT = 1
 
 # The spatial data types (lower case, as ``data_type``).
@@ -258,6 +260,13 @@ class Catalog:
 
     def table(self, schema: str, name: str) -> Table | None:
         return next((t for t in self.tables if t.schema == schema and t.name == name), None)
+
+    def token_cache(self, adopt: TokenCache | None = None) -> TokenCache:
+        """This catalog's body tokens (not a field: never serialised, gone with the catalog); the dump
+        parser hands over (``adopt``) the one it filled while parsing."""
+        if adopt is not None:
+            self.__dict__["_token_cache"] = adopt
+        return self.__dict__.setdefault("_token_cache", TokenCache())
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

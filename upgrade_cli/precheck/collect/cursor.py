@@ -24,13 +24,20 @@ class Cursor:
         j = self.i + k
         return self.toks[j] if j < self.stop else None
 
+    # at/at_punct/accept are the parser's innermost calls (a million a dump): fields by index, no peek()
     def at(self, *words: str, k: int = 0) -> bool:
-        t = self.peek(k)
-        return t is not None and t.kind == "word" and t.upper in words
+        j = self.i + k
+        if j >= self.stop:
+            return False
+        t = self.toks[j]
+        return t[0] == "word" and t[1].upper() in words
 
     def at_punct(self, p: str, k: int = 0) -> bool:
-        t = self.peek(k)
-        return t is not None and t.kind == "punct" and t.text == p
+        j = self.i + k
+        if j >= self.stop:
+            return False
+        t = self.toks[j]
+        return t[0] == "punct" and t[1] == p
 
     def take(self) -> Token:
         if self.done():
@@ -40,8 +47,12 @@ class Cursor:
         return t
 
     def accept(self, *words: str) -> Token | None:
-        if self.at(*words):
-            return self.take()
+        i = self.i
+        if i < self.stop:
+            t = self.toks[i]
+            if t[0] == "word" and t[1].upper() in words:
+                self.i = i + 1
+                return t
         return None
 
     def accept_seq(self, *words: str) -> bool:
@@ -51,9 +62,12 @@ class Cursor:
         return False
 
     def accept_punct(self, p: str) -> bool:
-        if self.at_punct(p):
-            self.i += 1
-            return True
+        i = self.i
+        if i < self.stop:
+            t = self.toks[i]
+            if t[0] == "punct" and t[1] == p:
+                self.i = i + 1
+                return True
         return False
 
     def expect_punct(self, p: str) -> None:

@@ -32,7 +32,7 @@ import zlib
 from pathlib import Path
 
 from upgrade_cli import __version__
-from upgrade_cli.cli_common import MAX_INPUT_BYTES, ToolError, decode_text, read_input
+from upgrade_cli.cli_common import MAX_INPUT_BYTES, ToolError, decode_text, paused_gc, read_input
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.normalize import stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
@@ -40,7 +40,7 @@ from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, cha
 from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns
 from upgrade_cli.precheck.model import (Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Tablespace,
                                         Trigger, View)
-from upgrade_cli.sqltext import Statement, Token, split_statements, tokenize
+from upgrade_cli.sqltext import Statement, Token, TokenCache, split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------
 # The parser
@@ -86,6 +86,7 @@ class DumpParser(TableGrammar):
         self.account_statements: list[int] = []  # lines of CREATE USER/ROLE, GRANT, REVOKE
         self.extra: dict[str, object] = {}
         self.incomplete: str | None = None  # why the dump is known to be cut short
+        self.bodies = TokenCache()  # the tokens of every body copied, for the checks: lexed once
 
     # -- driver ---------------------------------------------------------------------------------
 
@@ -159,6 +160,7 @@ class DumpParser(TableGrammar):
         cat.events = sorted(self.events.values(), key=lambda e: (e.schema, e.name))
         cat.tablespaces = sorted(self.tablespaces.values(), key=lambda t: t.name)
         cat.issues = list(self.issues)
+        cat.token_cache(adopt=self.bodies)
         name_view_columns(cat)  # '*' and unaliased expressions, by sqlglot (views.py)
         if self.incomplete:
             cat.complete, cat.incomplete_reason = False, self.incomplete
@@ -347,6 +349,7 @@ class DumpParser(TableGrammar):
         if cut == 0:
             raise ParseError(f"view {name} has no SELECT")
         definition = c.text[toks[0].pos:toks[cut - 1].end].strip()
+        self.bodies.add_slice(definition, c.toks, c.i, c.i + cut)
         previous = self.tables.pop((schema, name), None) or self.views.get((schema, name))
         if not columns and isinstance(previous, Table):
             columns = [col.name for col in previous.columns]
@@ -398,7 +401,9 @@ class DumpParser(TableGrammar):
     def _body(self, c: Cursor, what: str) -> str:
         if c.done():
             raise ParseError(f"{what} has no body")
-        return c.text[c.peek().pos:c.toks[c.stop - 1].end].strip()  # type: ignore[union-attr]
+        body = c.text[c.peek().pos:c.toks[c.stop - 1].end].strip()  # type: ignore[union-attr]
+        self.bodies.add_slice(body, c.toks, c.i, c.stop)
+        return body
 
     def create_trigger(self, c: Cursor, definer: str | None) -> None:
         self._if_not_exists(c)
@@ -571,8 +576,9 @@ def parse_dump(text: str, source_name: str = "<dump>", default_schema: str | Non
 
 def _parse(text: str, source_name: str, default_schema: str | None) -> tuple[Catalog, int]:
     parser = DumpParser(source_name, default_schema)
-    parser.feed(text.replace("\r\n", "\n"))
-    return parser.catalog(), parser.ddl_seen
+    with paused_gc():
+        parser.feed(text.replace("\r\n", "\n"))
+        return parser.catalog(), parser.ddl_seen
 
 
 def read_dump_text(path: str | Path) -> str:

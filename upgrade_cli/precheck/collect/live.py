@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import gc
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any, Callable
 import pymysql
 
 from upgrade_cli import __version__
+from upgrade_cli.cli_common import paused_gc
 from upgrade_cli.precheck.collect.normalize import (
     STRING_TYPES, canonical_extra, decimal_literal, index_order, live_default, strip_outer_parens,
 )
@@ -104,24 +104,20 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
     cat = Catalog(source=Source("live", str(host), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                                 __version__))
     phase = "session"
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects, no cycles: the cyclic GC would only add time
-    try:
-        scan.progress(phase)
-        ctx = _Ctx(mariadb=_make_session_safe(scan, cat, statement_timeout_s), requested=schemas)
-        ctx.old_temporals_shown = _show_old_temporals(scan)
-        for phase, step in PHASES + ((("CHECK TABLE ... FOR UPGRADE", _check_tables),) if check_table else ()):
+    with paused_gc():
+        try:
             scan.progress(phase)
-            step(scan, cat, ctx)
-    except ConnectionLost as exc:
-        cat.complete = False
-        cat.incomplete_reason = f"connection lost while reading {phase}: {exc}"
-    except pymysql.err.MySQLError as exc:
-        cat.complete = False
-        cat.incomplete_reason = f"reading {phase} failed: {_one_line(exc)}"
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+            ctx = _Ctx(mariadb=_make_session_safe(scan, cat, statement_timeout_s), requested=schemas)
+            ctx.old_temporals_shown = _show_old_temporals(scan)
+            for phase, step in PHASES + ((("CHECK TABLE ... FOR UPGRADE", _check_tables),) if check_table else ()):
+                scan.progress(phase)
+                step(scan, cat, ctx)
+        except ConnectionLost as exc:
+            cat.complete = False
+            cat.incomplete_reason = f"connection lost while reading {phase}: {exc}"
+        except pymysql.err.MySQLError as exc:
+            cat.complete = False
+            cat.incomplete_reason = f"reading {phase} failed: {_one_line(exc)}"
     if cat.unreadable and cat.complete:
         cat.complete = False
         cat.incomplete_reason = "this account cannot see all " + "; all ".join(

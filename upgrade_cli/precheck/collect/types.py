@@ -36,6 +36,11 @@ class ColumnType:
         return self.data_type in STRING_TYPES
 
 
+# The words that can start a type attribute in parse_type's loop (CHAR only as CHAR SET).
+_TYPE_ATTRIBUTE_WORDS = frozenset({"UNSIGNED", "SIGNED", "ZEROFILL", "BINARY", "ASCII", "UNICODE", "BYTE",
+                                   "CHARACTER", "CHAR", "CHARSET", "COLLATE"})
+
+
 def parse_type(c: Cursor) -> ColumnType:
     word = c.take()
     if word.kind != "word":
@@ -65,6 +70,9 @@ def parse_type(c: Cursor) -> ColumnType:
             args = ["".join(t.text for t in part.toks[part.i:part.stop]) for part in inner.split_commas()]
     unsigned = zerofill = binary = False
     while True:
+        t = c.peek()
+        if t is None or t.kind != "word" or t.upper not in _TYPE_ATTRIBUTE_WORDS:
+            break  # most types have no attribute: one look instead of eight
         if c.accept("UNSIGNED"):
             unsigned = True
         elif c.accept("SIGNED"):
