@@ -157,6 +157,14 @@ class Cursor:
         elif not self.done():
             self.take()
 
+    def skip_option(self) -> None:
+        """Skip an option we do not keep: its name (with the DIRECTORY of ``DATA DIRECTORY``), then its value."""
+        self.take()
+        if self.at("DIRECTORY"):
+            self.take()
+        self.skip_value()
+
+
 def first_name(c: Cursor) -> str | None:
     """The name after an optional ``IF NOT EXISTS``, not consumed (None when there is none)."""
     c.accept_seq("IF", "NOT", "EXISTS")

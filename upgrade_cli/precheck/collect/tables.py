@@ -81,10 +81,7 @@ class TableGrammar:
             elif c.at("WITH") and c.at("SYSTEM", k=1):
                 c.i += 3
             elif c.peek().kind == "word":  # type: ignore[union-attr]
-                c.take()
-                if c.at("DIRECTORY"):
-                    c.take()
-                c.skip_value()
+                c.skip_option()
             else:
                 raise ParseError(f"table option not understood at line {c.peek().line}: {c.peek().text!r}")  # type: ignore[union-attr]
         if table.engine:
@@ -151,10 +148,7 @@ class TableGrammar:
             elif c.accept("STORAGE"):
                 continue
             elif c.peek().kind == "word":  # type: ignore[union-attr]
-                c.take()
-                if c.at("DIRECTORY"):
-                    c.take()
-                c.skip_value()
+                c.skip_option()
             else:
                 c.take()
         if not part.subpartitions and sub_count:
