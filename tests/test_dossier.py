@@ -17,10 +17,11 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from tests.fakes.rds_bluegreen_fake import build_blue, create_deployment, green_writer, put_lag, run_cli, sql_overrides
+from tests.fakes.rds_bluegreen_fake import (build_blue, create_deployment, green_writer, put_lag, rds_show_configuration,
+                                            run_cli, sql_overrides)
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from tests.fakes.rds_events_fake import SWITCHOVER_COMPLETED, SWITCHOVER_STARTED, bluegreen_events
-from tests.mariadb_server import MariaDB
+from tests.mariadb_server import ROOT_PASSWORD, MariaDB
 from upgrade_cli.bluegreen import gates
 from upgrade_cli.bluegreen.gates import FAIL, PASS
 from upgrade_cli.handoffs import read_bench, read_params_plan, read_precheck
@@ -217,6 +218,37 @@ def test_clean_inputs_whose_switchover_sql_gates_did_not_run_are_go_with_risks(a
     assert doc["reasons"][0]["text"].endswith(f"failed or overridden: {', '.join(sql)}")
     page = (tmp_path / "d/dossier.html").read_text()
     assert "transaction_isolation" in page and "query_cache_size" in page and "MISSING: not given (--metrics)" in page
+
+
+def test_go_before_the_switchover_when_every_input_is_clean_and_every_gate_ran(aws, tmp_path, monkeypatch, reports,
+                                                                              mariadb):
+    """The change review happens before the cutover: a clean precheck, parameter plan and bench, and a real
+    `bluegreen create` whose gates all ran (the SQL ones on a real MariaDB standing in for blue, with an
+    equivalent of RDS's mysql.rds_show_configuration) is GO, and the dossier exits 0."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("AURORA_UPGRADE_PASSWORD", ROOT_PASSWORD)
+    install_rds_engine_fake(aws)
+    blue = build_blue()
+    (tmp_path / "clean.sql").write_text(CLEAN_DDL)  # scanned for the release green will run (the gate compares)
+    res = cli("precheck", "--ddl", str(tmp_path / "clean.sql"), "--target-version", "8.0.mysql_aurora.3.08.2",
+              "--out", str(tmp_path / "precheck"))
+    assert res.exit_code == 0, res.output
+    report = tmp_path / "precheck" / "report.json"
+    with rds_show_configuration(mariadb, 24):
+        res = run_cli(tmp_path / "journal", "create", "--cluster", blue.cluster, "--target-version", "8.0",
+                      "--cluster-parameter-group", blue.cluster_group_v3,
+                      "--instance-parameter-group", blue.instance_group_v3, "--name", "prod-to-3",
+                      "--dsn", f"mysql://root@127.0.0.1:{mariadb.port}/", "--precheck-report", str(report))
+    assert res.exit_code == 0, res.output
+    res = cli("dossier", "--precheck", str(report), "--params", str(params_plan(aws, tmp_path / "plan.json")),
+              "--bench", str(reports["bench_same"]), "--deployment", "prod-to-3", "--offline",
+              "--journal-dir", str(tmp_path / "journal"), "--out", str(tmp_path / "d"))
+    doc = json.loads((tmp_path / "d/dossier.json").read_text())
+    assert res.exit_code == 0 and doc["verdict"] == "GO", (res.output, doc["reasons"])
+    assert [r["level"] for r in doc["reasons"]] == ["note"]  # only: metrics come after the switchover
+    gates_run = {g["gate"]: g["status"] for g in [i for i in doc["timeline"]["items"] if i["gates"]][-1]["gates"]}
+    assert not {s for s in gates_run.values()} - {"pass", "warn"}, gates_run  # nothing failed, skipped or overridden
+    assert gates_run["binlog-retention"] == gates_run["tables-without-pk"] == gates_run["precheck-report"] == "pass"
 
 
 def test_around_switchover_without_a_journal_reads_the_deployment_events(switched, aws, tmp_path):
