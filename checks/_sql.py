@@ -33,6 +33,10 @@ class StoredCode:
     def tokens(self) -> tuple[Token, ...]:
         return self.cache.tokens(self.text) if self.cache is not None else tokens_of(self.text)
 
+    def derived(self, fn):
+        """``fn(self.tokens)``, once per body text and catalog (see TokenCache.derived)."""
+        return self.cache.derived(self.text, fn) if self.cache is not None else fn(self.tokens)
+
 
 def tokens_of(text: str) -> tuple[Token, ...]:
     return tuple(tokenize(text))
@@ -215,12 +219,30 @@ _GROUP_BY_ENDS = frozenset({"HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "INTO
                             "WITH", "END", "SELECT", "INSERT", "UPDATE", "DELETE", "SET", "ELSE", "THEN"})
 
 
-def _group_by_clauses(tokens: tuple[Token, ...], depths: list[int]) -> Iterator[tuple[int, int, int]]:
-    """(index of GROUP, first index after the clause, paren depth) for every GROUP BY clause."""
-    n = len(tokens)
+def group_by_clauses(tokens: tuple[Token, ...]) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """The paren depth of every token (a parenthesis has the depth outside it) and (index of GROUP, first index after
+    the clause, paren depth) for every GROUP BY clause: one pass, shared by the GROUP BY checks
+    through :meth:`StoredCode.derived`."""
+    depths: list[int] = []
+    append, depth = depths.append, 0
+    groups = []
     for i, tok in enumerate(tokens):
-        if not (tok[0] == "word" and tok[1].upper() == "GROUP"
-                and i + 1 < n and tokens[i + 1].is_word("BY")):
+        kind = tok[0]
+        if kind == "punct":
+            text = tok[1]
+            if text == "(":
+                append(depth)
+                depth += 1
+                continue
+            if text == ")":
+                depth -= 1
+        elif kind == "word" and len(tok[1]) == 5 and tok[1].upper() == "GROUP":
+            groups.append(i)
+        append(depth)
+    clauses = []
+    n = len(tokens)
+    for i in groups:
+        if not (i + 1 < n and tokens[i + 1].is_word("BY")):
             continue
         d = depths[i]
         j = i + 2
@@ -232,29 +254,31 @@ def _group_by_clauses(tokens: tuple[Token, ...], depths: list[int]) -> Iterator[
             if dj == d and (t[1] == ";" if t[0] == "punct" else t[0] == "word" and t[1].upper() in _GROUP_BY_ENDS):
                 break
             j += 1
-        yield i, j, d
+        clauses.append((i, j, d))
+    return depths, clauses
 
 
-def group_by_order(tokens: tuple[Token, ...]) -> list[Token]:
+def group_by_order(tokens: tuple[Token, ...], analysis=None) -> list[Token]:
     """``ASC``/``DESC`` written inside a GROUP BY clause (removed in 8.0.13), at the clause's own
-    paren depth: ``GROUP_CONCAT(x ORDER BY y DESC)`` or a subquery's ORDER BY are not counted."""
+    paren depth: ``GROUP_CONCAT(x ORDER BY y DESC)`` or a subquery's ORDER BY are not counted.
+    ``analysis``: :func:`group_by_clauses` of the tokens, if already known."""
     found = []
-    depth_at = _depths(tokens)
-    for start, end, d in _group_by_clauses(tokens, depth_at):
+    depth_at, clauses = analysis or group_by_clauses(tokens)
+    for start, end, d in clauses:
         for j in range(start + 2, end):
             if depth_at[j] == d and tokens[j].is_word("ASC", "DESC"):
                 found.append(tokens[j])
     return found
 
 
-def group_by_without_order_by(tokens: tuple[Token, ...]) -> list[Token]:
+def group_by_without_order_by(tokens: tuple[Token, ...], analysis=None) -> list[Token]:
     """Top-level GROUP BY clauses whose query has no ORDER BY: 5.7 sorted the result by the
     grouping columns implicitly, 8.0 does not. Grouped subqueries (in parentheses) are left out:
-    the order of their rows does not reach the caller."""
+    the order of their rows does not reach the caller. ``analysis`` as for :func:`group_by_order`."""
     found = []
     n = len(tokens)
-    depth_at = _depths(tokens)
-    for start, end, d in _group_by_clauses(tokens, depth_at):
+    depth_at, clauses = analysis or group_by_clauses(tokens)
+    for start, end, d in clauses:
         if d > 0:
             continue
         ordered = False
@@ -270,23 +294,6 @@ def group_by_without_order_by(tokens: tuple[Token, ...]) -> list[Token]:
         if not ordered and not any(depth_at[k] == d and tokens[k].is_word("ASC", "DESC") for k in range(start + 2, end)):
             found.append(tokens[start])
     return found
-
-
-def _depths(tokens: tuple[Token, ...]) -> list[int]:
-    """Paren depth of each token (a parenthesis has the depth outside it)."""
-    out: list[int] = []
-    append, depth = out.append, 0
-    for tok in tokens:
-        if tok[0] == "punct":
-            text = tok[1]
-            if text == "(":
-                append(depth)
-                depth += 1
-                continue
-            if text == ")":
-                depth -= 1
-        append(depth)
-    return out
 
 
 # --- query cache syntax, .tbl, system variables --------------------------------------------------

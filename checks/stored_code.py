@@ -5,8 +5,8 @@ from __future__ import annotations
 from upgrade_cli import doc_links
 from upgrade_cli.checks._expr import calls_in
 from upgrade_cli.checks._facts import char_name, hidden_characters
-from upgrade_cli.checks._sql import (EMPTY_DOT_TEXT, declared_names, empty_dot_table, function_calls, group_by_order,
-    group_by_without_order_by, lines_of, query_cache_syntax, stored_code, system_variable_refs, unquoted_words,
+from upgrade_cli.checks._sql import (EMPTY_DOT_TEXT, declared_names, empty_dot_table, function_calls, group_by_clauses,
+    group_by_order, group_by_without_order_by, lines_of, query_cache_syntax, stored_code, system_variable_refs, unquoted_words,
     words_at)
 from upgrade_cli.checks.names import reserved_words
 from upgrade_cli.checks.registry import Check, Severity, check
@@ -31,7 +31,7 @@ from upgrade_cli.sqltext import quote_ident
 )
 def group_by_asc(c: Check, catalog: Catalog):
     for code in stored_code(catalog, mentioning={"GROUP"}):
-        hits = group_by_order(code.tokens)
+        hits = group_by_order(code.tokens, code.derived(group_by_clauses))
         if hits:
             word = hits[0].upper
             yield c.finding(code.object_type, f"{code.kind} uses removed GROUP BY {word} syntax ({lines_of(t.line for t in hits)})",
@@ -149,7 +149,7 @@ REMOVED_SYSTEM_VARIABLES: dict[str, str | None] = {
 )
 def implicit_group_by_sorting(c: Check, catalog: Catalog):
     for code in stored_code(catalog, mentioning={"GROUP"}):
-        hits = group_by_without_order_by(code.tokens)
+        hits = group_by_without_order_by(code.tokens, code.derived(group_by_clauses))
         if hits:
             yield c.finding(code.object_type, f"{code.kind} has GROUP BY without ORDER BY ({lines_of(t.line for t in hits)}): "
                                               "rows are no longer sorted by the grouping columns",

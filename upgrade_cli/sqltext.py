@@ -145,12 +145,13 @@ class TokenCache:
     It lives as long as its catalog (no cache across scans) and grows with the bodies it holds.
     """
 
-    __slots__ = ("_tokens", "_slices", "_words")
+    __slots__ = ("_tokens", "_slices", "_words", "_derived")
 
     def __init__(self) -> None:
         self._tokens: dict[str, tuple[Token, ...]] = {}
         self._slices: dict[str, tuple[Token, ...]] = {}
         self._words: dict[str, frozenset[str]] = {}
+        self._derived: dict[object, dict[str, object]] = {}
 
     def add_slice(self, text: str, tokens: list[Token], start: int, stop: int) -> None:
         """Record that ``text`` is exactly ``tokens[start].pos`` .. ``tokens[stop - 1].end`` of the text
@@ -181,6 +182,18 @@ class TokenCache:
         if words is None:
             words = self._words[text] = frozenset(_WORD.findall(text.upper()))
         return words
+
+    def derived(self, text: str, fn):
+        """``fn(self.tokens(text))``, computed once per text for this catalog: an analysis several
+        checks read (``fn`` must be pure and its result treated as read-only)."""
+        by_text = self._derived.get(fn)
+        if by_text is None:
+            by_text = self._derived[fn] = {}
+        try:
+            return by_text[text]
+        except KeyError:
+            value = by_text[text] = fn(self.tokens(text))
+            return value
 
 
 _WORD = re.compile(r"[A-Za-z_$\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*")
