@@ -122,8 +122,12 @@ def function_calls(tokens: tuple[Token, ...], names: Collection[str]) -> list[To
     followed by a column list (``INSERT INTO password (a)``) are not calls of the built-in.
     """
     found = []
-    for i, tok in enumerate(tokens):
-        if tok[0] != "word" or tok[1].upper() not in names or not _is_punct(_next(tokens, i), "("):
+    for i in range(len(tokens) - 1):  # the '(' first: most tokens fail it, and cheaper than upper()
+        nxt = tokens[i + 1]
+        if nxt[0] != "punct" or nxt[1] != "(":
+            continue
+        tok = tokens[i]
+        if tok[0] != "word" or tok[1].upper() not in names:
             continue
         prev = _prev(tokens, i)
         if _is_punct(prev, "."):

@@ -173,7 +173,9 @@ def implicit_group_by_sorting(c: Check, catalog: Catalog):
 )
 def sql_calc_found_rows(c: Check, catalog: Catalog):
     for code in stored_code(catalog, mentioning={"SQL_CALC_FOUND_ROWS", "FOUND_ROWS"}):
-        hits = [t for t in code.tokens if t[0] == "word" and t[1].upper() == "SQL_CALC_FOUND_ROWS"]
+        # The length first (cheaper than upper()): only ß and the ff/fi/fl/st ligatures upper-case to
+        # more ASCII letters, and SQL_CALC_FOUND_ROWS holds none of SS/FF/FI/FL/ST.
+        hits = [t for t in code.tokens if t[0] == "word" and len(t[1]) == 19 and t[1].upper() == "SQL_CALC_FOUND_ROWS"]
         hits += function_calls(code.tokens, {"FOUND_ROWS"})
         if hits:
             words = ", ".join(dict.fromkeys("FOUND_ROWS()" if t.upper == "FOUND_ROWS" else t.upper for t in hits))
