@@ -41,9 +41,12 @@ _TYPE_ATTRIBUTE_WORDS = frozenset({"UNSIGNED", "SIGNED", "ZEROFILL", "BINARY", "
                                    "CHARACTER", "CHAR", "CHARSET", "COLLATE"})
 
 
+_UNSIGNED_TYPES = frozenset(_INT_WIDTHS) | {"decimal", "float", "double"}  # the types whose column_type says unsigned
+
+
 def parse_type(c: Cursor) -> ColumnType:
     word = c.take()
-    if word.kind != "word":
+    if word[0] != "word":
         raise ParseError(f"expected a data type at line {word.line}, found {word.text!r}")
     base = word.text.lower()
     charset = collation = None
@@ -65,13 +68,13 @@ def parse_type(c: Cursor) -> ColumnType:
     if c.at_punct("("):
         inner = c.group()
         if base in ("enum", "set"):
-            enum_values = [t.text for t in inner.toks[inner.i:inner.stop] if t.kind == "string"]
+            enum_values = [t[1] for t in inner.toks[inner.i:inner.stop] if t[0] == "string"]
         else:
-            args = ["".join(t.text for t in part.toks[part.i:part.stop]) for part in inner.split_commas()]
+            args = ["".join([t[1] for t in part.toks[part.i:part.stop]]) for part in inner.split_commas()]
     unsigned = zerofill = binary = False
     while True:
         t = c.peek()
-        if t is None or t.kind != "word" or t.upper not in _TYPE_ATTRIBUTE_WORDS:
+        if t is None or t[0] != "word" or t[1].upper() not in _TYPE_ATTRIBUTE_WORDS:
             break  # most types have no attribute: one look instead of eight
         if c.accept("UNSIGNED"):
             unsigned = True
@@ -107,7 +110,7 @@ def parse_type(c: Cursor) -> ColumnType:
         column_type = f"{base}({','.join(quote_element(v) for v in enum_values)})"
     else:
         column_type = base + (f"({','.join(args)})" if args else "")
-    if unsigned and base in _INT_WIDTHS | {"decimal": 0, "float": 0, "double": 0}:
+    if unsigned and base in _UNSIGNED_TYPES:
         column_type += " unsigned"
     if zerofill:
         column_type += " zerofill"
