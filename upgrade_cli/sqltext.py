@@ -86,9 +86,13 @@ def tokenize(sql: str) -> list[Token]:
     append = tokens.append
     i, line = 0, 1
     in_version_comment = False
-    match, count, T = _TOKEN.match, sql.count, Token
+    count, T = sql.count, Token
+    # A scanner goes on where its last match ended, which is where nearly every token leaves the
+    # lexer; the branches that go on elsewhere (comments, variables, numbers, ...) start a new one.
+    scanner = _TOKEN.scanner
+    match = scanner(sql).match
     while True:
-        m = match(sql, i)
+        m = match()
         if m is None:
             return tokens  # only whitespace left
         kind = m.lastgroup
@@ -98,28 +102,33 @@ def tokenize(sql: str) -> list[Token]:
         if kind == "word" or kind == "punct" or kind == "number":
             i = e
             append(_new(T, (kind, sql[s:e], line, s, e)))
-        elif kind == "ident":
+            continue
+        if kind == "ident":
             i = e
             value = m.group("identv")
             append(_new(T, ("ident", value.replace("``", "`") if "``" in value else value, line, s, i)))
             line += count("\n", s, i)
-        elif kind == "sq" or kind == "dq":
+            continue
+        if kind == "sq" or kind == "dq":
             i = e
             append(_new(T, ("string", _unescape(m.group(kind + "v"), sql[s]), line, s, i)))
             line += count("\n", s, i)
-        elif kind == "punct2":  # '-', '/', '*', '.' not starting a comment, marker or number
-            i = s + 1
+            continue
+        if kind == "punct2":  # '-', '/', '*', '.' not starting a comment, marker or number
+            i = e  # s + 1
             append(_new(T, ("punct", sql[s], line, s, i)))
-        elif kind == "vend":
-            if in_version_comment:
-                in_version_comment = False
-                i = s + 2
-            else:
-                append(_new(T, ("punct", "*", line, s, s + 1)))
-                i = s + 1
-        elif kind == "vstart":
+            continue
+        if kind == "vstart":
             in_version_comment = True
             i = e
+            continue
+        if kind == "vend":
+            if in_version_comment:
+                in_version_comment = False
+                i = e  # s + 2
+                continue
+            append(_new(T, ("punct", "*", line, s, s + 1)))
+            i = s + 1
         elif kind == "block":
             end = sql.find("*/", s + 2)
             i = len(sql) if end < 0 else end + 2
@@ -136,6 +145,7 @@ def tokenize(sql: str) -> list[Token]:
             i = _variable(sql, s, line, tokens)
         else:  # num
             i = _number(sql, s, line, tokens)
+        match = scanner(sql, i).match  # go on at i, not where the match ended
 
 
 class TokenCache:
