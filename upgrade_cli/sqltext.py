@@ -406,12 +406,18 @@ def split_statements(sql: str) -> list[Statement]:
             continue
         if not has_code:
             start, has_code = i, True
-        if ch in "'\"`":
-            i = _skip_quoted(sql, i, ch)
+        run = _code_run(delim)
+        if run is None:  # a delimiter that starts with a quote: one step at a time
+            if ch in "'\"`":
+                i = _skip_quoted(sql, i, ch)
+                continue
+            m = _interesting(delim).search(sql, i + 1)
+            i = m.start() if m else n
             continue
-        # jump over plain code to the next character that can matter (row data is megabytes of it)
-        m = _interesting(delim).search(sql, i + 1)
-        i = m.start() if m else n
+        # jump over plain code and whole quoted values to the next character that can matter
+        # (row data is megabytes of it)
+        e = run(sql, i if ch in "'\"`" else i + 1).end()
+        i = _skip_quoted(sql, i, ch) if e == i else e  # e == i: a quote never closed runs to the end
     emit(n, terminated=False)
     return out
 
@@ -420,6 +426,20 @@ def split_statements(sql: str) -> list[Statement]:
 def _interesting(delim: str) -> re.Pattern[str]:
     """Characters that can start a quote, a comment or the delimiter."""
     return re.compile("[" + re.escape("'\"`#-/" + delim[0]) + "]")
+
+
+@functools.lru_cache(maxsize=16)
+def _code_run(delim: str):
+    """``match`` of a run of plain code and terminated quoted values (read as :func:`_skip_quoted`
+    does: backslash escapes, doubled quotes, possessive so an unclosed quote is not half-read): it
+    stops at a character that can start a comment or the delimiter, or at a quote never closed.
+    None when the delimiter starts with a quote character."""
+    if delim[0] in "'\"`":
+        return None
+    return re.compile(r"(?:[^" + re.escape("'\"`#-/" + delim[0]) + r"]++"
+                      r"|'(?:[^'\\]++|\\.|'')*+'"
+                      r"|\"(?:[^\"\\]++|\\.|\"\")*+\""
+                      r"|`(?:[^`]++|``)*+`)*+", re.DOTALL).match
 
 
 _SECRET_RE = re.compile(r"IDENTIFIED|PASSWORD|SECRET|TOKEN|ENCRYPT|AES_|DES_|ENCODE", re.I)
