@@ -58,10 +58,16 @@ class Cursor:
         return None
 
     def accept_seq(self, *words: str) -> bool:
-        if all(self.at(w, k=n) for n, w in enumerate(words)):
-            self.i += len(words)
-            return True
-        return False
+        i = self.i
+        if i + len(words) > self.stop:
+            return False
+        toks = self.toks
+        for k, w in enumerate(words, i):
+            t = toks[k]
+            if t[0] != "word" or t[1].upper() != w:
+                return False
+        self.i = i + len(words)
+        return True
 
     def accept_punct(self, p: str) -> bool:
         i = self.i
