@@ -32,11 +32,6 @@ __all__ = ["App", "Blocked", "DryRunOpt", "ExitStatus", "OutputFormat", "Profile
            "read_input", "read_json",
            "status_of"]
 
-# The old names of the statuses, for code written before ExitStatus: prefer ExitStatus (or Blocked).
-EXIT_OK = ExitStatus.OK
-EXIT_FINDINGS = ExitStatus.FINDINGS
-EXIT_ERROR = ExitStatus.ERROR
-EXIT_INTERRUPTED = ExitStatus.INTERRUPTED
 
 console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -27,7 +27,6 @@ import pymysql
 import rich.markup
 import typer
 
-from upgrade_cli import cli_common
 from upgrade_cli.cli_common import ToolError, decode_text, err_console, read_input
 
 DEFAULT_PORT = 3306
@@ -270,7 +269,6 @@ DefaultsFileOpt = Annotated[Optional[Path], typer.Option(
     "--defaults-file", help="MySQL option file to read (\\[client] section) instead of ~/.my.cnf.")]
 SslCaOpt = Annotated[Optional[str], typer.Option("--ssl-ca", help="CA bundle (PEM) to verify the server's TLS certificate.")]
 IamOpt = Annotated[bool, typer.Option("--iam", help="Authenticate with an RDS IAM auth token (needs --ssl-ca).")]
-RegionOpt = cli_common.RegionOpt  # --region is shared with the AWS commands: it lives in cli_common
 
 
 # --------------------------------------------------------------------------------------------

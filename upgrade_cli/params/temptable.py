@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 MIB = 1024 ** 2
 LOCAL_SHARE = 0.8  # AWS: start mmap at about 80 % of the class's local storage
-TEMPTABLE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/ams3-temptable-behavior.html"
 PEAK_QUERY = ("SELECT event_name, current_alloc, high_alloc FROM sys.memory_global_by_current_bytes "
               "WHERE event_name LIKE 'memory/temptable/%'")
 
