@@ -80,17 +80,103 @@ def _unescape(body: str, quote: str) -> str:
                          else m.group(0)[0], body)
 
 
+# The fast path of tokenize: one findall over the whole text, no match object per token. Each
+# result is (whitespace and comments before the token, the token, a special): the token alternatives
+# are exactly the tokens _TOKEN matches whole and that come out the same wherever they stand (quoted
+# values that close, plain and decimal numbers, variables); the special is a version-comment marker,
+# the end of the text, or one character where the slow path must take over (an unterminated quote or
+# comment, 1e5, 0x1F, 1abc, a stray */ ...).
+_FAST = re.compile(r"""
+    ((?:\s++|/\*(?!M?!)(?:[^*]++|\*(?!/))*+\*/|(?:\#|--(?=\s|\Z))[^\n]*+)*+)
+    (?:
+      ( (?!\d)[\w$\u0080-\U0010ffff]++
+      | <=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|[^\w$\u0080-\U0010ffff\s'"`@\#\-/*.]
+      | -(?!-(?:\s|\Z))|/(?!\*)|\*(?!/)|\.(?!\d)
+      | (?:\d++(?:\.\d++)?|\.\d++)(?![^\W_]|\.)
+      | `(?:[^`]++|``)*+`
+      | '(?:[^'\\]++|\\.|'')*+'
+      | "(?:[^"\\]++|\\.|"")*+"
+      | @++(?:'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`(?:[^`]++|``)*+`|(?!['"`])[\w$.\u0080-\U0010ffff]*+)
+      )
+    | (/\*M?!\d*+|\*/|.|\Z)
+    )
+""", re.VERBOSE | re.DOTALL).findall
+# A fast token's kind by its first character ("." is a number only as .5); other characters are words,
+# or numbers when they are digits (\d is Unicode).
+_KIND_OF = {chr(c): ("word" if chr(c).isalpha() or chr(c) in "_$" else "number" if chr(c).isdigit()
+                     else "ident" if chr(c) == "`" else "string" if chr(c) in "'\"" else "variable"
+                     if chr(c) == "@" else "dot" if chr(c) == "." else "punct") for c in range(128)}
+_HOST_WORD = re.compile(r"(?!\d)[\w$\u0080-\U0010ffff]+").fullmatch
+
+
 def tokenize(sql: str) -> list[Token]:
-    """Split MySQL text into tokens. Never raises: an unterminated quote runs to the end."""
+    """Split MySQL text into tokens. Never raises: an unterminated quote runs to the end.
+
+    A findall over the whole text makes the tokens that need no decision (nearly all); at the first
+    that does, :func:`_scan` goes on from there one token at a time, so both give the same tokens
+    (tests/test_lexer_differential.py holds them to the reference lexer)."""
     tokens: list[Token] = []
+    append, kind_of, T = tokens.append, _KIND_OF.get, Token
+    pos, line, in_version_comment = 0, 1, False
+    for space, tok, special in _FAST(sql):
+        if space:
+            pos += len(space)
+            if "\n" in space:
+                line += space.count("\n")
+        if tok:
+            kind = kind_of(tok[0]) or ("number" if tok[0].isdecimal() else "word")
+            end = pos + len(tok)
+            if kind == "word" or kind == "punct" or kind == "number":
+                append(_new(T, (kind, tok, line, pos, end)))
+            elif kind == "dot":
+                append(_new(T, ("number" if len(tok) > 1 else "punct", tok, line, pos, end)))
+            elif kind == "ident":
+                value = tok[1:-1]
+                append(_new(T, ("ident", value.replace("``", "`") if "``" in value else value, line, pos, end)))
+                if "\n" in tok:
+                    line += tok.count("\n")
+            elif kind == "string":
+                append(_new(T, ("string", _unescape(tok[1:-1], tok[0]), line, pos, end)))
+                if "\n" in tok:
+                    line += tok.count("\n")
+            elif tokens and tokens[-1][4] == pos and tokens[-1][0] in ("ident", "string", "word"):
+                host = tok[1:]  # user@host in DEFINER=: '@', then the host as a token of its own
+                if host and host[0] in "'\"`":
+                    host_kind = "ident" if host[0] == "`" else "string"
+                    value = _unescape(host[1:-1], host[0])
+                elif not host or (_HOST_WORD(host) and not host[0].isspace()):
+                    host_kind, value = "word", host
+                else:  # 10.0.0.1, host.example.com, @@...: as _variable reads them
+                    return _scan(sql, pos, line, in_version_comment, tokens)
+                append(_new(T, ("punct", "@", line, pos, pos + 1)))
+                if host:
+                    append(_new(T, (host_kind, value, line, pos + 1, end)))
+                    if "\n" in host:
+                        line += host.count("\n")
+            else:
+                append(_new(T, ("variable", tok, line, pos, end)))
+            pos = end
+        elif special == "*/" and in_version_comment:
+            in_version_comment = False
+            pos += 2
+        elif special.startswith("/*"):
+            in_version_comment = True
+            pos += len(special)
+        elif not special:
+            return tokens  # the end
+        else:
+            return _scan(sql, pos, line, in_version_comment, tokens)
+    return tokens
+
+
+def _scan(sql: str, i: int, line: int, in_version_comment: bool, tokens: list[Token]) -> list[Token]:
+    """The rest of ``sql`` from ``i`` (at ``line``), one token at a time, appended to ``tokens``."""
     append = tokens.append
-    i, line = 0, 1
-    in_version_comment = False
     count, T = sql.count, Token
     # A scanner goes on where its last match ended, which is where nearly every token leaves the
     # lexer; the branches that go on elsewhere (comments, variables, numbers, ...) start a new one.
     scanner = _TOKEN.scanner
-    match = scanner(sql).match
+    match = scanner(sql, i).match
     while True:
         m = match()
         if m is None:
