@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Collection
 
 from upgrade_cli.checks._sql import StoredCode, function_calls
@@ -35,13 +34,12 @@ class Call:
 def calls_in(code: StoredCode, names: Collection[str]) -> tuple[list[Call], str]:
     """Calls of the upper-case function ``names`` in ``code``, and the path that found them ("ast" or "lexer")."""
     if code.object_type in EXPRESSION_KINDS:
-        found = _ast_calls(code.text, code.object_type == "view")
+        found = code.of_text(_ast_calls, code.object_type == "view")
         if found is not None:
             return [c for c in found if c.name in names], "ast"
     return [Call(t.upper, t.line) for t in function_calls(code.tokens, names)], "lexer"
 
 
-@lru_cache(maxsize=4096)
 def _ast_calls(text: str, is_query: bool) -> tuple[Call, ...] | None:
     """Every unqualified function call of ``text`` (a SELECT, or an expression), or None if sqlglot rejects it."""
     import sqlglot

@@ -10,16 +10,15 @@ never match. Every detector returns the offending tokens, so a finding can say w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Collection, Iterable, Iterator
+from typing import Collection, Iterable, Iterator, NamedTuple
 
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import Token, TokenCache, tokenize
 
 
-@dataclass(frozen=True)
-class StoredCode:
-    """One piece of stored SQL text and the object it belongs to."""
+class StoredCode(NamedTuple):
+    """One piece of stored SQL text and the object it belongs to (a named tuple: a scan makes one per
+    body per check, tens of thousands)."""
 
     object_type: str  # view, routine, trigger, event, column (generated column)
     kind: str  # VIEW, PROCEDURE, FUNCTION, TRIGGER, EVENT, COLUMN: how messages name it (as MySQL Shell does)
@@ -27,7 +26,7 @@ class StoredCode:
     name: str
     text: str
     column: str | None = None
-    cache: TokenCache | None = field(default=None, compare=False, repr=False)  # the catalog's
+    cache: TokenCache | None = None  # the catalog's
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -36,6 +35,10 @@ class StoredCode:
     def derived(self, fn):
         """``fn(self.tokens)``, once per body text and catalog (see TokenCache.derived)."""
         return self.cache.derived(self.text, fn) if self.cache is not None else fn(self.tokens)
+
+    def of_text(self, fn, *args):
+        """``fn(self.text, *args)``, once per text, arguments and catalog (see TokenCache.of_text)."""
+        return self.cache.of_text(self.text, fn, *args) if self.cache is not None else fn(self.text, *args)
 
 
 def tokens_of(text: str) -> tuple[Token, ...]:
@@ -63,27 +66,27 @@ def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, 
 
 def _stored_code(catalog: Catalog, views: bool, routines: bool, triggers: bool, events: bool,
                  generated_columns: bool, cache: TokenCache, keep) -> Iterator[StoredCode]:
-    """The bodies ``keep`` (a test on the text, or None for all) lets through; a StoredCode (a frozen
-    dataclass, slow to build) is made only for those."""
+    """The bodies ``keep`` (a test on the text, or None for all) lets through; a StoredCode is made only
+    for those."""
     if views:
         for v in catalog.views:
             text = v.definition or ""
             if keep is None or keep(text):
-                yield StoredCode("view", "VIEW", v.schema, v.name, text, cache=cache)
+                yield StoredCode("view", "VIEW", v.schema, v.name, text, None, cache)
     if routines:
         for r in catalog.routines:
             if r.body is not None and (keep is None or keep(r.body)):
-                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body, cache=cache)
+                yield StoredCode("routine", r.kind.upper(), r.schema, r.name, r.body, None, cache)
     if triggers:
         for t in catalog.triggers:
             text = t.body or ""
             if keep is None or keep(text):
-                yield StoredCode("trigger", "TRIGGER", t.schema, t.name, text, cache=cache)
+                yield StoredCode("trigger", "TRIGGER", t.schema, t.name, text, None, cache)
     if events:
         for e in catalog.events:
             text = e.body or ""
             if keep is None or keep(text):
-                yield StoredCode("event", "EVENT", e.schema, e.name, text, cache=cache)
+                yield StoredCode("event", "EVENT", e.schema, e.name, text, None, cache)
     if generated_columns:
         for t in catalog.tables:
             for c in t.columns:

@@ -209,12 +209,13 @@ def old_temporal(c, catalog: Catalog):
     aliases=("changedFunctionsGeneratedColumns", "changedFunctionsInGeneratedColumnsCheck"),
 )
 def changed_functions_in_generated_columns(c: Check, catalog: Catalog):
+    cache = catalog.token_cache()
     for t in catalog.tables:
         indexed = {p.column.lower() for ix in t.indexes for p in ix.parts}
         for col in t.columns:
             if (col.generation_expression and col.name.lower() in indexed
-                    and calls_in(StoredCode("column", "COLUMN", t.schema, t.name, col.generation_expression, col.name),
-                                 _CHANGED_FUNCTIONS)[0]):
+                    and calls_in(StoredCode("column", "COLUMN", t.schema, t.name, col.generation_expression, col.name,
+                                            cache), _CHANGED_FUNCTIONS)[0]):
                 yield c.finding("column", f"indexed generated column uses CAST/CONVERT: {col.generation_expression}",
                                 schema=t.schema, object_name=t.name, column=col.name,
                                 fix=f"After the upgrade: ALTER TABLE {_table(t.schema, t.name)} FORCE;")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 _MULTI_PUNCT = ("<=>", "->>", "<=", ">=", "<>", "!=", ":=", "||", "&&", "->", "<<", ">>")
@@ -279,6 +278,18 @@ class TokenCache:
             words = self._words[text] = frozenset(_WORD.findall(text.upper()))
         return words
 
+    def of_text(self, text: str, fn, *args):
+        """``fn(text, *args)``, computed once per text and arguments for this catalog: an analysis of the
+        text itself (a sqlglot tree), with the same rules as :meth:`derived`."""
+        by_text = self._derived.get((fn, args))
+        if by_text is None:
+            by_text = self._derived[(fn, args)] = {}
+        try:
+            return by_text[text]
+        except KeyError:
+            value = by_text[text] = fn(text, *args)
+            return value
+
     def derived(self, text: str, fn):
         """``fn(self.tokens(text))``, computed once per text for this catalog: an analysis several
         checks read (``fn`` must be pure and its result treated as read-only)."""
@@ -405,8 +416,9 @@ def quote_ident(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
+    """One statement of a script (a named tuple: a dump has tens of thousands)."""
+
     text: str  # the statement without its delimiter
     line: int  # 1-based line of its first character in the source text
     pos: int  # offset of its first character in the source text
