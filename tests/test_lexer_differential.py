@@ -42,12 +42,14 @@ def _same_split(text: str) -> None:
 
 SPLIT_FRAGMENTS = [";", ";;", "DELIMITER ;;\n", "DELIMITER ;\n", "DELIMITER $$\n", "$$", "\n", "\n\n", " ", "\t",
                    "\r\n", "'a;b'", "'x\n", "`q;`", '"d;"', "-- c;\n", "--x", "# h\n", "/* ; \n */",
-                   "/*!50003 a; */", "/*M!999999\\- x */", "SELECT", "a", "\\", '"', "'", "`"]
+                   "/*!50003 a; */", "/*M!999999\\- x */", "SELECT", "a", "\\", '"', "'", "`",
+                   "DELIMITER //\n", "//", "DELIMITER #\n", "#", "DELIMITER --\n", "-- ", "/*/", "/* open",
+                   "-", "/", "- -", "*/", "DELIMITER /\n", "DELIMITER ;-\n", ";-", "DELIMITER -\n", "/*!50003 x */"]
 
 
 def test_split_random_mixes():
     rng = random.Random(20261125)
-    for _ in range(5000):
+    for _ in range(20000):
         _same_split("".join(rng.choice(SPLIT_FRAGMENTS) for _ in range(rng.randint(1, 20))))
 
 

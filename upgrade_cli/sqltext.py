@@ -474,10 +474,15 @@ def split_statements(sql: str) -> list[Statement]:
             out.append(Statement(text.strip(), line_at(start + lead), start + lead, terminated))
 
     while i < n:
+        if not has_code:
+            if delim[0] not in "#-/":
+                i = _GAP(sql, i).end()
+                if i >= n:
+                    break
+            elif sql[i] in " \t\r\n":  # a delimiter that can look like a comment's start: one step at a time
+                i += 1
+                continue
         ch = sql[i]
-        if not has_code and ch in " \t\r\n":
-            i += 1
-            continue
         if not has_code and sql[i:i + 9].upper() == "DELIMITER" and (i + 9 >= n or sql[i + 9] in " \t"):
             eol = sql.find("\n", i)
             eol = n if eol < 0 else eol
@@ -520,6 +525,14 @@ def split_statements(sql: str) -> list[Statement]:
     return out
 
 
+# What split_statements skips between statements in one match: whitespace, comments (a version
+# comment is code, except mariadb-dump's sandbox marker), mysqldump's comment blocks.
+_GAP = re.compile(r"""(?:[ \t\r\n]++
+    | /\*(?:(?!M?!)|(?=M!999999\\-))(?:.*?\*/|.*\Z)
+    | (?:\#|--(?=[ \t\r\n]|\Z))[^\n]*+
+    )*+""", re.VERBOSE | re.DOTALL).match
+
+
 @functools.lru_cache(maxsize=16)
 def _interesting(delim: str) -> re.Pattern[str]:
     """Characters that can start a quote, a comment or the delimiter."""
@@ -534,7 +547,13 @@ def _code_run(delim: str):
     None when the delimiter starts with a quote character."""
     if delim[0] in "'\"`":
         return None
-    return re.compile(r"(?:[^" + re.escape("'\"`#-/" + delim[0]) + r"]++"
+    # '-', '/' and the delimiter's first character are code too where they start no comment and no
+    # delimiter ('a - b', ';' inside a routine written with DELIMITER ;;): no stop in the loop for them
+    not_starting = {"-": [r"(?!-(?:[ \t\r\n]|\Z))"], "/": [r"(?!\*)"]}
+    if delim[0] != "#":
+        not_starting.setdefault(delim[0], []).append("(?!" + re.escape(delim[1:]) + ")" if delim[1:] else "(?!)")
+    code_too = "".join("|" + re.escape(ch) + "".join(ahead) for ch, ahead in not_starting.items())
+    return re.compile(r"(?:[^" + re.escape("'\"`#-/" + delim[0]) + r"]++" + code_too +
                       r"|'(?:[^'\\]++|\\.|'')*+'"
                       r"|\"(?:[^\"\\]++|\\.|\"\")*+\""
                       r"|`(?:[^`]++|``)*+`)*+", re.DOTALL).match

@@ -65,7 +65,12 @@ def parse_type(c: Cursor) -> ColumnType:
     base = _TYPE_ALIASES.get(base, base)
     args: list[str] = []
     enum_values: list[str] = []
-    if c.at_punct("("):
+    toks, i = c.toks, c.i
+    if i + 2 < c.stop and toks[i][1] == "(" and toks[i + 2][1] == ")" and toks[i][0] == toks[i + 2][0] == "punct" \
+            and toks[i + 1][0] != "punct" and base not in ("enum", "set"):
+        args = [toks[i + 1][1]]  # int(11), varchar(100): most types, without a cursor and a split
+        c.i = i + 3
+    elif c.at_punct("("):
         inner = c.group()
         if base in ("enum", "set"):
             enum_values = [t[1] for t in inner.toks[inner.i:inner.stop] if t[0] == "string"]
