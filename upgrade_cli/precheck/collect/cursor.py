@@ -42,11 +42,11 @@ class Cursor:
         return t[0] == "punct" and t[1] == p
 
     def take(self) -> Token:
-        if self.done():
+        i = self.i
+        if i >= self.stop:
             raise ParseError("unexpected end of statement")
-        t = self.toks[self.i]
-        self.i += 1
-        return t
+        self.i = i + 1
+        return self.toks[i]
 
     def accept(self, *words: str) -> Token | None:
         i = self.i
@@ -92,9 +92,9 @@ class Cursor:
 
     def name(self) -> str:
         t = self.take()
-        if t.kind not in ("ident", "word", "string"):
+        if t[0] not in ("ident", "word", "string"):
             raise ParseError(f"expected a name at line {t.line}, found {t.text!r}")
-        return t.text
+        return t[1]
 
     def qualified(self) -> tuple[str | None, str]:
         first = self.name()
