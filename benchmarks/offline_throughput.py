@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
           f"= {(t_naming + t_trees) / t_before:.1%} of the scan before")
     print(f"sqlglot parse_one per statement: {t_glot:7.2f} s  {n / t_glot:8.0f} stmt/s  "
           f"({failed} of {n} statements rejected by sqlglot)")
-    print(f"ratio ours / sqlglot bare parse: {t_ours / t_glot:.2f}   (parse_dump alone: {t_parse / t_glot:.2f})")
+    print(f"ratio ours / sqlglot bare parse: {t_ours / t_glot:.3f}   (parse_dump alone: {t_parse / t_glot:.2f}; "
+          f"the scan runs at {t_glot / t_ours:.1f}x sqlglot's statements/s, the target is 3x: ratio at most 0.333)")
     return 0
 
 
