@@ -102,9 +102,9 @@ _FAST = re.compile(r"""
 """, re.VERBOSE | re.DOTALL).findall
 # A fast token's kind by its first character ("." is a number only as .5); other characters are words,
 # or numbers when they are digits (\d is Unicode).
-_KIND_OF = {chr(c): ("word" if chr(c).isalpha() or chr(c) in "_$" else "number" if chr(c).isdigit()
-                     else "ident" if chr(c) == "`" else "string" if chr(c) in "'\"" else "variable"
-                     if chr(c) == "@" else "dot" if chr(c) == "." else "punct") for c in range(128)}
+_KIND_OF = {c: "word" if c.isalpha() or c in "_$" else "number" if c.isdigit()
+            else {"`": "ident", "'": "string", '"': "string", "@": "variable", ".": "dot"}.get(c, "punct")
+            for c in map(chr, range(128))}
 _HOST_WORD = re.compile(r"(?!\d)[\w$\u0080-\U0010ffff]+").fullmatch
 
 
@@ -279,11 +279,12 @@ class TokenCache:
         return words
 
     def of_text(self, text: str, fn, *args):
-        """``fn(text, *args)``, computed once per text and arguments for this catalog: an analysis of the
-        text itself (a sqlglot tree), with the same rules as :meth:`derived`."""
-        by_text = self._derived.get((fn, args))
+        """``fn(text, *args)``, computed once per text and arguments for this catalog: an analysis several
+        checks read (``fn`` must be pure and its result treated as read-only), such as a sqlglot tree."""
+        key = (fn, args)
+        by_text = self._derived.get(key)
         if by_text is None:
-            by_text = self._derived[(fn, args)] = {}
+            by_text = self._derived[key] = {}
         try:
             return by_text[text]
         except KeyError:
@@ -291,16 +292,11 @@ class TokenCache:
             return value
 
     def derived(self, text: str, fn):
-        """``fn(self.tokens(text))``, computed once per text for this catalog: an analysis several
-        checks read (``fn`` must be pure and its result treated as read-only)."""
-        by_text = self._derived.get(fn)
-        if by_text is None:
-            by_text = self._derived[fn] = {}
-        try:
-            return by_text[text]
-        except KeyError:
-            value = by_text[text] = fn(self.tokens(text))
-            return value
+        """``fn(self.tokens(text))``, as :meth:`of_text`: an analysis of the tokens."""
+        return self.of_text(text, self._of_tokens, fn)
+
+    def _of_tokens(self, text: str, fn):
+        return fn(self.tokens(text))
 
 
 _WORD = re.compile(r"[A-Za-z_$\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*")
