@@ -84,16 +84,18 @@ def _unescape(body: str, quote: str) -> str:
 # are exactly the tokens _TOKEN matches whole and that come out the same wherever they stand (quoted
 # values that close, plain and decimal numbers, variables); the special is a version-comment marker,
 # the end of the text, or one character where the slow path must take over (an unterminated quote or
-# comment, 1e5, 0x1F, 1abc, a stray */ ...).
+# comment, 1e5, 0x1F, 1abc, a stray */ ...). The commonest first: ASCII words, ( ) , ; =, `names`.
 _FAST = re.compile(r"""
-    ((?:\s++|/\*(?!M?!)(?:[^*]++|\*(?!/))*+\*/|(?:\#|--(?=\s|\Z))[^\n]*+)*+)
+    ((?:[ \t\n\r]++|\s++|/\*(?!M?!)(?:[^*]++|\*(?!/))*+\*/|(?:\#|--(?=\s|\Z))[^\n]*+)*+)
     (?:
-      ( (?!\d)[\w$\u0080-\U0010ffff]++
+      ( [a-zA-Z_][\w$\u0080-\U0010ffff]*+
+      | [(),;=]
+      | `(?:[^`]++|``)*+`
+      | (?!\d)[\w$\u0080-\U0010ffff]++
+      | '(?:[^'\\]++|\\.|'')*+'
       | <=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|[^\w$\u0080-\U0010ffff\s'"`@\#\-/*.]
       | -(?!-(?:\s|\Z))|/(?!\*)|\*(?!/)|\.(?!\d)
       | (?:\d++(?:\.\d++)?|\.\d++)(?![^\W_]|\.)
-      | `(?:[^`]++|``)*+`
-      | '(?:[^'\\]++|\\.|'')*+'
       | "(?:[^"\\]++|\\.|"")*+"
       | @++(?:'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`(?:[^`]++|``)*+`|(?!['"`])[\w$.\u0080-\U0010ffff]*+)
       )
