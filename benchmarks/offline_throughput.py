@@ -137,6 +137,7 @@ def generate(tables: int, views: int, triggers: int, routines: int) -> tuple[str
 def _timed(fn, repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
+        result = None  # the last run's result is freed here, not inside the next timing
         gc.collect()
         start = time.perf_counter()
         result = fn()
@@ -176,14 +177,18 @@ def main(argv: list[str] | None = None) -> int:
           f"sqlglot {sqlglot.__version__}; median of {args.repeat}")
 
     t_parse, catalog = _timed(lambda: parse_dump(text, "bench.sql"), args.repeat)
-    after_runs, before_runs = [], []
+    after_times, before_times = [], []
+    after = before = None  # only the last result of each is kept: every run starts with the same heap
     for _ in range(args.repeat):  # interleaved, so load from other jobs on the machine hits both alike
-        after_runs.append(_timed(lambda: ours(text), 1))
+        after = before = None
+        t, after = _timed(lambda: ours(text), 1)
+        after_times.append(t)
         with mock.patch.object(dump, "name_view_columns", lambda catalog: None), \
                 mock.patch.object(_expr, "_ast_calls", lambda text, is_query: None):
-            before_runs.append(_timed(lambda: ours(text), 1))
-    t_ours, (cat, run) = statistics.median(t for t, _ in after_runs), after_runs[-1][1]
-    t_before, (cat_before, _) = statistics.median(t for t, _ in before_runs), before_runs[-1][1]
+            t, before = _timed(lambda: ours(text), 1)
+        before_times.append(t)
+    (cat, run), (cat_before, _) = after, before
+    t_ours, t_before = statistics.median(after_times), statistics.median(before_times)
     t_glot, failed = _timed(lambda: sqlglot_bare(statements), args.repeat)
 
     assert len(cat.routines) == args.routines and len(cat.tables) == args.tables, "the dump did not parse fully"
