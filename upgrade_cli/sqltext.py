@@ -13,7 +13,6 @@ import functools
 import re
 from typing import NamedTuple
 
-_MULTI_PUNCT = ("<=>", "->>", "<=", ">=", "<>", "!=", ":=", "||", "&&", "->", "<<", ">>")
 _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 
 

@@ -40,10 +40,6 @@ V3_FAMILY = "aurora-mysql8.0"
 ENGINE = "aurora-mysql"
 SETTLE = dt.timedelta(minutes=5)
 
-CREATE_GATES = ("source-cluster", "blue-instances-available", "master-user-secret", "binlog-format",
-                "writer-in-sync", "target-cluster-group", "target-instance-group", "green-event-scheduler",
-                "groups-settled", "target-version", "instance-classes", "no-tmp-database", "binlog-retention",
-                "blue-not-a-replica", "tables-without-pk", "precheck-report")
 SWITCHOVER_GATES = ("deployment-available", "members-available", "replica-lag", "replica-status", "green-read-only",
                     "long-transactions", "running-ddl", "prepared-xa", "blue-not-a-replica", "precheck-report",
                     "bench-report")

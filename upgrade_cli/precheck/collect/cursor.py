@@ -78,11 +78,6 @@ class Cursor:
                 return True
         return False
 
-    def expect_punct(self, p: str) -> None:
-        if not self.accept_punct(p):
-            t = self.peek()
-            raise ParseError(f"expected '{p}' at line {t.line if t else '?'}, found {t.text if t else 'end'!r}")
-
     def expect(self, *words: str) -> Token:
         t = self.accept(*words)
         if t is None:
