@@ -6,7 +6,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import char_name, non_bmp
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog, Column, Table, normalize_collation
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 
 def utf8mb4_collation(collation: str | None) -> str:
@@ -24,7 +24,7 @@ def _modify_column_sql(t: Table, col: Column) -> str:
     if col.generation_expression:
         return (f"Re-create the generated column {quote_ident(col.name)} with CHARACTER SET utf8mb4 "
                 f"(MODIFY must repeat its expression: {col.generation_expression}).")
-    parts = [f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} MODIFY {quote_ident(col.name)}",
+    parts = [f"ALTER TABLE {quote_qualified(t.schema, t.name)} MODIFY {quote_ident(col.name)}",
              col.column_type, f"CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(col.collation)}",
              "NULL" if col.nullable else "NOT NULL"]
     if col.default is not None:
@@ -61,7 +61,7 @@ def utf8mb3(c: Check, catalog: Catalog):
     for t in catalog.tables:
         for col in t.columns:
             if col.charset == "utf8mb3":
-                whole = (f" Or convert the whole table: ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} "
+                whole = (f" Or convert the whole table: ALTER TABLE {quote_qualified(t.schema, t.name)} "
                          f"CONVERT TO CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(t.collation)};"
                          if t.charset == "utf8mb3" else "")
                 yield c.finding("column", "column's default character set: utf8mb3", schema=t.schema,
@@ -111,7 +111,7 @@ def non_bmp_table_comments(c, catalog: Catalog):
         chars = non_bmp(t.comment)
         if chars:
             yield c.finding("table", _non_bmp_message("table comment", chars), schema=t.schema, object_name=t.name,
-                            fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} COMMENT = "
+                            fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} COMMENT = "
                                 "'<comment without 4-byte characters>';")
 
 
@@ -131,7 +131,7 @@ def non_bmp_column_comments(c, catalog: Catalog):
             if chars:
                 yield c.finding("column", _non_bmp_message("column comment", chars), schema=t.schema,
                                 object_name=t.name, column=col.name,
-                                fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} MODIFY "
+                                fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} MODIFY "
                                     f"{quote_ident(col.name)} {col.column_type} ... COMMENT '<without 4-byte characters>';")
 
 

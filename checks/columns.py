@@ -10,7 +10,7 @@ from upgrade_cli.checks._expr import calls_in
 from upgrade_cli.checks._sql import StoredCode
 from upgrade_cli.checks.registry import Check, Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import quote_ident, tokenize
+from upgrade_cli.sqltext import quote_ident, quote_qualified, tokenize
 
 
 # MySQL Shell's type list (upgrade_check_creators.cc:1051-1067) less BLOB/TEXT: 5.7 cannot hold a literal
@@ -19,10 +19,6 @@ from upgrade_cli.sqltext import quote_ident, tokenize
 NO_DEFAULT_TYPES = frozenset({
     "point", "linestring", "polygon", "geometry", "multipoint", "multilinestring", "multipolygon",
     "geometrycollection", "geomcollection", "json"})
-
-
-def _table(schema: str, name: str) -> str:
-    return f"{quote_ident(schema)}.{quote_ident(name)}"
 
 
 @check(
@@ -46,7 +42,7 @@ def columns_without_defaults(c: Check, catalog: Catalog):
             if col.data_type in NO_DEFAULT_TYPES and col.default is not None and not col.generation_expression:
                 yield c.finding("column", f"{col.data_type} column has a default value", schema=t.schema,
                                 object_name=t.name, column=col.name,
-                                fix=f"ALTER TABLE {_table(t.schema, t.name)} ALTER COLUMN {quote_ident(col.name)} DROP DEFAULT;")
+                                fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} ALTER COLUMN {quote_ident(col.name)} DROP DEFAULT;")
 
 
 def enum_set_elements(column_type: str) -> list[str]:
@@ -152,7 +148,7 @@ def auto_increment_on_float(c: Check, catalog: Catalog):
             if col.data_type in ("float", "double", "real") and "auto_increment" in col.extra.lower():
                 yield c.finding("column", f"AUTO_INCREMENT on a {col.data_type.upper()} column is deprecated",
                                 schema=t.schema, object_name=t.name, column=col.name,
-                                fix=f"ALTER TABLE {_table(t.schema, t.name)} MODIFY {quote_ident(col.name)} BIGINT "
+                                fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} MODIFY {quote_ident(col.name)} BIGINT "
                                     f"{'' if col.nullable else 'NOT NULL '}AUTO_INCREMENT;")
 
 
@@ -180,7 +176,7 @@ def old_temporal(c, catalog: Catalog):
                 found = True
                 yield c.finding("column", f"{col.data_type.upper()} column uses the pre-5.6.4 storage format",
                                 schema=t.schema, object_name=t.name, column=col.name,
-                                fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} FORCE;")
+                                fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} FORCE;")
     if not found and live_facts(catalog) and not same_value(variable(catalog, "show_old_temporals"), "ON"):
         yield c.finding("server", "not checkable: the server does not expose old temporal columns "
                         "(show_old_temporals is not ON for the scan); read Aurora's upgrade-prechecks.log or run "
@@ -218,7 +214,7 @@ def changed_functions_in_generated_columns(c: Check, catalog: Catalog):
                                             cache), _CHANGED_FUNCTIONS)[0]):
                 yield c.finding("column", f"indexed generated column uses CAST/CONVERT: {col.generation_expression}",
                                 schema=t.schema, object_name=t.name, column=col.name,
-                                fix=f"After the upgrade: ALTER TABLE {_table(t.schema, t.name)} FORCE;")
+                                fix=f"After the upgrade: ALTER TABLE {quote_qualified(t.schema, t.name)} FORCE;")
 
 
 _CHANGED_FUNCTIONS = frozenset({"CAST", "CONVERT"})
@@ -245,4 +241,4 @@ def old_geometry_types(c: Check, catalog: Catalog):
     for entry in catalog.server.extra.get("old_geometry_columns", []):
         schema, table, column = entry.split("/", 2)
         yield c.finding("column", "spatial column in the pre-5.7.5 storage format", schema=schema,
-                        object_name=table, column=column, fix=f"ALTER TABLE {_table(schema, table)} FORCE;")
+                        object_name=table, column=column, fix=f"ALTER TABLE {quote_qualified(schema, table)} FORCE;")

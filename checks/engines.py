@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from upgrade_cli.checks.registry import Check, Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog, Table
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 
 def _engine(t: Table) -> str:
@@ -38,19 +38,19 @@ def invalid_engine_foreign_key(c: Check, catalog: Catalog):
         for fk in t.foreign_keys:
             ref_schema = fk.ref_schema or t.schema
             ref = tables.get((ref_schema.lower(), fk.ref_table.lower()))
-            drop = f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} DROP FOREIGN KEY {quote_ident(fk.name)};"
+            drop = f"ALTER TABLE {quote_qualified(t.schema, t.name)} DROP FOREIGN KEY {quote_ident(fk.name)};"
             if ref is None:
                 if ref_schema.lower() in schemas:  # a schema the scan did not read proves nothing
                     yield c.finding("foreign_key", f"foreign key '{fk.name}' references an unavailable table "
                                     f"{ref_schema}.{fk.ref_table}", schema=t.schema, object_name=t.name,
                                     column=",".join(fk.columns), severity=Severity.warning,
-                                    fix=f"Create {quote_ident(ref_schema)}.{quote_ident(fk.ref_table)} as InnoDB, "
+                                    fix=f"Create {quote_qualified(ref_schema, fk.ref_table)} as InnoDB, "
                                         f"or {drop}")
             elif _engine(ref) != "innodb":
                 yield c.finding("foreign_key", f"column has invalid foreign key to column '{','.join(fk.ref_columns)}' "
                                 f"from table '{ref.schema}/{ref.name}' that is from a different database engine "
                                 f"({ref.engine}).", schema=t.schema, object_name=t.name, column=",".join(fk.columns),
-                                fix=f"ALTER TABLE {quote_ident(ref.schema)}.{quote_ident(ref.name)} ENGINE=InnoDB; "
+                                fix=f"ALTER TABLE {quote_qualified(ref.schema, ref.name)} ENGINE=InnoDB; "
                                     f"or {drop}")
 
 

@@ -6,7 +6,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import GEOMETRY_TYPES, index_part_bytes, max_bytes_per_char, variable
 from upgrade_cli.checks.registry import Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 
 _COMPACT_FORMATS = {"COMPACT", "REDUNDANT"}
@@ -54,7 +54,7 @@ def index_too_large(c, catalog: Catalog):
                     yield c.finding("index", f"index {ix.name} part {part.column} is {size} bytes, over the 767-byte "
                                     f"limit of ROW_FORMAT={fmt}", schema=t.schema, object_name=t.name,
                                     column=ix.name,
-                                    fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} ROW_FORMAT=DYNAMIC;")
+                                    fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} ROW_FORMAT=DYNAMIC;")
 
 
 @check(
@@ -77,7 +77,7 @@ def geometry_prefix_index(c, catalog: Catalog):
                 if col and col.data_type in GEOMETRY_TYPES and part.sub_part is not None:
                     yield c.finding("index", f"index {ix.name} uses a prefix ({part.sub_part}) on geometry column "
                                     f"{col.name}", schema=t.schema, object_name=t.name, column=ix.name,
-                                    fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} DROP INDEX "
+                                    fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} DROP INDEX "
                                         f"{quote_ident(ix.name)};  -- then ADD SPATIAL INDEX on the column if needed")
 
 
@@ -135,5 +135,5 @@ def dangling_fulltext(c, catalog: Catalog):
         if leftovers:
             yield c.finding("table", f"{' and '.join(leftovers)} without a FULLTEXT index", schema=t.schema,
                             object_name=t.name,
-                            fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} ENGINE=InnoDB;  "
+                            fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} ENGINE=InnoDB;  "
                                 "-- after dropping the leftover, or re-add the FULLTEXT index")

@@ -7,7 +7,7 @@ from upgrade_cli.checks._sql import stored_code
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.precheck.target import Target
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 
 # The list MySQL Shell's upgrade checker uses (upgrade_check_creators.cc, get_reserved_keywords_check),
@@ -116,9 +116,9 @@ def foreign_key_length(c: Check, catalog: Catalog):
                 ref = ", ".join(quote_ident(x) for x in fk.ref_columns)
                 yield c.finding("foreign_key", f"Foreign key name longer than 64 characters ({len(fk.name)}): {fk.name}",
                                 schema=t.schema, object_name=t.name,
-                                fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} DROP FOREIGN KEY "
+                                fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} DROP FOREIGN KEY "
                                     f"{quote_ident(fk.name)}, ADD CONSTRAINT {quote_ident(fk.name[:60])} FOREIGN KEY "
-                                    f"({cols}) REFERENCES {quote_ident(fk.ref_schema)}.{quote_ident(fk.ref_table)} "
+                                    f"({cols}) REFERENCES {quote_qualified(fk.ref_schema, fk.ref_table)} "
                                     f"({ref}); -- repeat its ON DELETE/ON UPDATE rules")
 
 
@@ -225,7 +225,7 @@ def duplicate_triggers(c: Check, catalog: Catalog):
             for name in names[1:]:
                 yield c.finding("trigger", f"trigger name differs only by case from {', '.join(n for n in names if n != name)}",
                                 schema=schema, object_name=name,
-                                fix=f"DROP TRIGGER {quote_ident(schema)}.{quote_ident(name)}; re-create it under another name.")
+                                fix=f"DROP TRIGGER {quote_qualified(schema, name)}; re-create it under another name.")
 
 
 @check(
@@ -268,4 +268,4 @@ def fts_in_tablename(c: Check, catalog: Catalog):
     for t in catalog.tables:
         if "FTS" in t.name:
             yield c.finding("table", "table name contains 'FTS'", schema=t.schema, object_name=t.name,
-                            fix=f"RENAME TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} TO <a name without FTS>;")
+                            fix=f"RENAME TABLE {quote_qualified(t.schema, t.name)} TO <a name without FTS>;")

@@ -7,7 +7,7 @@ import re
 from upgrade_cli import doc_links
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import Token, quote_ident, tokenize
+from upgrade_cli.sqltext import Token, quote_ident, quote_qualified, tokenize
 
 
 NATIVE_PARTITIONING_ENGINES = ("INNODB", "NDB", "NDBCLUSTER")
@@ -34,7 +34,7 @@ def non_native_partitioning(c: Check, catalog: Catalog):
         if t.partition_method and t.engine and t.engine.upper() not in NATIVE_PARTITIONING_ENGINES:
             yield c.finding("table", f"{t.engine} engine does not support native partitioning", schema=t.schema,
                             object_name=t.name,
-                            fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} ENGINE=InnoDB;")
+                            fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} ENGINE=InnoDB;")
 
 
 def _shared(tablespace: str | None) -> bool:
@@ -65,7 +65,7 @@ def partitions_in_shared_tablespace(c: Check, catalog: Catalog):
             if _shared(space):
                 yield c.finding("table", f"Partition {p.name} is in shared tablespace {space}", schema=t.schema,
                                 object_name=t.name,
-                                fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} REORGANIZE PARTITION "
+                                fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} REORGANIZE PARTITION "
                                     f"{quote_ident(p.name)} INTO (PARTITION {quote_ident(p.name)} ... TABLESPACE "
                                     "innodb_file_per_table) -- repeat the partition's VALUES clause")
         if not t.partitions and _shared(t.tablespace):
@@ -130,6 +130,6 @@ def deprecated_temporal_delimiter(c: Check, catalog: Catalog):
                     yield c.finding("column", f"{col.data_type.upper()} column - partition {part.name} uses deprecated "
                                     f"temporal delimiters: '{bound[0].text}'", schema=t.schema, object_name=t.name,
                                     column=col.name,
-                                    fix=f"ALTER TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} REORGANIZE "
+                                    fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} REORGANIZE "
                                         f"PARTITION {quote_ident(part.name)} INTO (...) with the bound written "
                                         "'YYYY-MM-DD[ hh:mm:ss]'.")

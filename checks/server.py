@@ -13,7 +13,7 @@ from upgrade_cli.checks._facts import live_facts, parse_account, same_value, var
 from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.precheck.target import Target
-from upgrade_cli.sqltext import is_ddl, quote_ident
+from upgrade_cli.sqltext import is_ddl, quote_ident, quote_qualified
 
 
 # Table names the 8.0 data dictionary and system schema create in `mysql` (MySQL Shell's list).
@@ -73,7 +73,7 @@ def orphaned_routines(c, catalog: Catalog):
                         schema=schema, object_name=name,
                         fix=f"CREATE DATABASE {quote_ident(str(schema))}; "
                             f"DROP {kind if kind in ('PROCEDURE', 'FUNCTION', 'EVENT') else 'PROCEDURE'} "
-                            f"{quote_ident(str(schema))}.{quote_ident(str(name))}; DROP DATABASE {quote_ident(str(schema))};")
+                            f"{quote_qualified(str(schema), str(name))}; DROP DATABASE {quote_ident(str(schema))};")
 
 
 def _blank_definer(definer: str | None) -> bool:
@@ -139,8 +139,8 @@ def lower_case_table_names(c, catalog: Catalog):
         if obj.name != obj.name.lower():
             yield c.finding(kind, f"{kind} name has upper-case letters while lower_case_table_names=1",
                             schema=obj.schema, object_name=obj.name,
-                            fix=f"RENAME TABLE {quote_ident(obj.schema)}.{quote_ident(obj.name)} TO "
-                                f"{quote_ident(obj.schema)}.{quote_ident(obj.name.lower())};")
+                            fix=f"RENAME TABLE {quote_qualified(obj.schema, obj.name)} TO "
+                                f"{quote_qualified(obj.schema, obj.name.lower())};")
 
 
 @check(
@@ -521,7 +521,7 @@ def check_table_command(c, catalog: Catalog):
             continue
         yield c.finding("table", row.get("text", ""), schema=row.get("schema"), object_name=row.get("table"),
                         severity=level,
-                        fix=f"ALTER TABLE {quote_ident(str(row.get('schema')))}.{quote_ident(str(row.get('table')))} "
+                        fix=f"ALTER TABLE {quote_qualified(str(row.get('schema')), str(row.get('table')))} "
                             "FORCE;  -- REPAIR TABLE for MyISAM")
 
 

@@ -13,7 +13,7 @@ from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.checks.server import REMOVED_LOG_VARIABLES, REMOVED_VARIABLES
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.precheck.target import Target
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 
 @check(
@@ -319,5 +319,5 @@ def special_characters(c, catalog: Catalog):
         yield c.finding("routine", f"{r.kind.lower()} body contains {len(found)} hidden/special character(s) "
                         f"({', '.join(names)}), first on line {line} of the body", schema=r.schema,
                         object_name=r.name,
-                        fix=f"Recreate {r.kind.upper()} {quote_ident(r.schema)}.{quote_ident(r.name)} with those "
+                        fix=f"Recreate {r.kind.upper()} {quote_qualified(r.schema, r.name)} with those "
                             "characters replaced by plain spaces.")

@@ -413,6 +413,11 @@ def quote_ident(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+def quote_qualified(schema: str, name: str) -> str:
+    """```schema`.`name``` for generated fix SQL."""
+    return quote_ident(schema) + "." + quote_ident(name)
+
+
 class Statement(NamedTuple):
     """One statement of a script (a named tuple: a dump has tens of thousands)."""
 

@@ -29,12 +29,11 @@ from upgrade_cli.cli_common import paused_gc
 from upgrade_cli.precheck.collect.normalize import (
     STRING_TYPES, canonical_extra, decimal_literal, index_order, live_default, strip_outer_parens,
 )
-from upgrade_cli.sqltext import redact_statement
 from upgrade_cli.precheck.model import (
     GEOMETRY_TYPES, Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
     Source, Table, Tablespace, Trigger, View, charset_of_collation, normalize_charset, normalize_collation,
 )
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import quote_qualified, redact_statement
 
 SYSTEM_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
 
@@ -614,7 +613,7 @@ def _check_tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     rows: list[dict[str, str]] = []
     for t in cat.tables:
         found = scan.best_effort(f"CHECK TABLE {t.schema}.{t.name}",
-                                 f"CHECK TABLE {quote_ident(t.schema)}.{quote_ident(t.name)} FOR UPGRADE")
+                                 f"CHECK TABLE {quote_qualified(t.schema, t.name)} FOR UPGRADE")
         for _table, _op, msg_type, msg_text in found or []:
             if str(msg_type).lower() != "status":
                 rows.append({"schema": t.schema, "table": t.name, "type": str(msg_type).lower(), "text": str(msg_text)})
