@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.sqltext_reference import reference_split, reference_tokenize
-from upgrade_cli.sqltext import split_statements, tokenize
+from upgrade_cli.sqltext import DDL_VERBS, is_ddl, split_statements, tokenize
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus")
@@ -45,6 +45,27 @@ SPLIT_FRAGMENTS = [";", ";;", "DELIMITER ;;\n", "DELIMITER ;\n", "DELIMITER $$\n
                    "/*!50003 a; */", "/*M!999999\\- x */", "SELECT", "a", "\\", '"', "'", "`",
                    "DELIMITER //\n", "//", "DELIMITER #\n", "#", "DELIMITER --\n", "-- ", "/*/", "/* open",
                    "-", "/", "- -", "*/", "DELIMITER /\n", "DELIMITER ;-\n", ";-", "DELIMITER -\n", "/*!50003 x */"]
+
+
+def _ddl_from_all_tokens(text: str) -> bool:
+    words = tokenize(text)
+    if not words or words[0].kind != "word" or words[0].upper not in DDL_VERBS:
+        return False
+    return not (len(words) > 1 and words[1].kind == "word" and words[1].upper in ("USER", "ROLE", "TEMPORARY"))
+
+
+def test_is_ddl_from_a_prefix_answers_as_the_whole_statement():
+    """is_ddl lexes only the first 512 characters of a long statement: long words, comments and quoted
+    values across that edge must not change its answer."""
+    long_ = ["x" * 200, " " * 300, "/* " + "c" * 400 + " */", "'" + "s" * 480, "''", "`" + "q" * 490, "1e",
+             "CREATE " * 80, "CREATE", "ALTER", "DROP", "TABLE", "USER", "TEMPORARY", "ROLE", " "]
+    starts = ["CREATE ", "ALTER ", "DROP ", "CREATE USER ", "/*!50003 CREATE*/ ", ""]
+    rng = random.Random(20261125)
+    for _ in range(5000):
+        parts = [rng.choice(FRAGMENTS + long_) for _ in range(rng.randint(1, 40))]
+        parts.insert(rng.randint(0, 2), rng.choice(starts))
+        text = "".join(parts)
+        assert is_ddl(text) == _ddl_from_all_tokens(text), text[:200]
 
 
 def test_split_random_mixes():

@@ -400,8 +400,15 @@ _NOT_DDL_OBJECTS = frozenset({"USER", "ROLE", "TEMPORARY"})
 
 
 def is_ddl(statement: str | None) -> bool:
-    """Whether a statement is DDL in the sense above (comments and version comments handled by the lexer)."""
-    words = [t for t in tokenize(statement or "")[:3]]
+    """Whether a statement is DDL in the sense above (comments and version comments handled by the lexer).
+
+    Only its first two words count, so a long statement (a processlist INSERT can be megabytes) is lexed
+    from a prefix: once a third token follows them there, the first two are whole, and a word, or the
+    fact that a token is no word, cannot change with what comes after the prefix."""
+    text = statement or ""
+    words = tokenize(text[:512])
+    if len(words) < 3:
+        words = tokenize(text)
     if not words or words[0].kind != "word" or words[0].upper not in DDL_VERBS:
         return False
     second = words[1] if len(words) > 1 else None
