@@ -112,11 +112,9 @@ def read_precheck(path: Path) -> PrecheckReport:
 
 
 def _from_aurora_log(path: Path, data: dict[str, Any]) -> PrecheckReport:
-    import json
+    from upgrade_cli.precheck.aurora_log import aurora_log_from
 
-    from upgrade_cli.precheck.aurora_log import parse_aurora_log
-
-    log = parse_aurora_log(json.dumps(data), str(path))
+    log = aurora_log_from(data, str(path))
     found = {s: sum(1 for f in log.findings if f.severity.value == s) for s in SEVERITIES}
     counts = {s: (getattr(log, f"{s}_count") if getattr(log, f"{s}_count") is not None else found[s])
               for s in SEVERITIES}

@@ -91,6 +91,11 @@ def parse_aurora_log(text: str, path: str = "upgrade-prechecks.log") -> AuroraLo
     except json.JSONDecodeError as exc:
         raise ToolError(f"{path}: not an upgrade-prechecks.log: invalid JSON at line {exc.lineno} "
                         f"column {exc.colno} ({exc.msg})") from None
+    return aurora_log_from(doc, path)
+
+
+def aurora_log_from(doc: Any, path: str) -> AuroraLog:
+    """The log from its JSON document, already loaded (a hand-off reader has it)."""
     if not isinstance(doc, dict) or not isinstance(doc.get("checksPerformed", []), list):
         raise ToolError(f"{path}: not an upgrade-prechecks.log: expected an object with checksPerformed[]")
     log = AuroraLog(
