@@ -142,3 +142,16 @@ def test_unreadable_log_files(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
     with pytest.raises(ToolError, match="is a binary file, not an upgrade-prechecks.log"):
         load_aurora_log(binary)
+
+
+def test_the_precheck_hand_off_reads_an_aurora_log_as_a_report():
+    """A gate or the dossier can be handed AWS's upgrade-prechecks.log instead of our report."""
+    from upgrade_cli.handoffs import read_precheck
+
+    report = read_precheck(LOGS / "failed_2_11_to_3_04.log")
+    log = load_aurora_log(LOGS / "failed_2_11_to_3_04.log")
+    assert report.kind == "aurora-log" and report.complete
+    assert report.counts == {"error": 3, "warning": 5, "notice": 1, "total": 9}
+    assert [b.check_id for b in report.blocking] == [f.check_id for f in log.findings if f.severity is Severity.error]
+    assert len(report.blocking) == 3
+    assert read_precheck(LOGS / "clean_2_12_to_3_05.log").counts["total"] == 0
