@@ -17,10 +17,13 @@ import boto3
 import pymysql
 import pytest
 
-from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, Frame, build_blue, create_deployment, green_writer,
-                                            interrupt_at, journal, put_lag, run_cli, sql_overrides, steps)
+from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, Frame, _backend, build_blue, create_deployment,
+                                            green_writer, interrupt_at, journal, put_lag, run_cli, sql_overrides, steps,
+                                            writer_pending_reboot)
+from tests.fakes.rds_integrations_fake import add_integration
 from tests.mariadb_server import ROOT_PASSWORD
 from upgrade_cli.bluegreen.gates import SWITCHOVER_GATES
+from upgrade_cli.params.plan import SOURCE_TAG
 
 NAME = "prod-to-3-04-0"
 
@@ -78,6 +81,20 @@ def failing(gate, aws, dep, tmp_path, mariadb, fresh_db, request):
     elif gate == "members-available":
         timeline.script(Frame(extra_members=[("prod-2", "prod-2-green-abcdef", "PROVISIONING")]), sticky=True)
         yield []
+    elif gate == "blue-available":
+        _backend().databases["prod-2"].status = "modifying"  # blue's reader busy at switchover time
+        yield []
+    elif gate == "green-instance-groups":
+        _tag_planned_group("prod-80-inst-reader")
+        # ModifyDBInstance answered without moto applying it: the green instance stays on its old group
+        aws.on("ModifyDBInstance", lambda p: {"DBInstance": {"DBInstanceIdentifier": p["DBInstanceIdentifier"]}})
+        yield []
+    elif gate == "green-cluster-params":
+        writer_pending_reboot(aws, dep["Target"])
+        yield []
+    elif gate == "zero-etl-integrations":
+        add_integration(dep["Source"])
+        yield []
     elif gate == "replica-lag":
         put_lag(green_writer(dep), 0.0, 0.0, 42.0)
         yield ["--max-lag", "5"]
@@ -128,6 +145,16 @@ def failing(gate, aws, dep, tmp_path, mariadb, fresh_db, request):
         raise AssertionError(f"no failing scenario for gate {gate}")
 
 
+def _tag_planned_group(name: str) -> str:
+    """An 8.0 instance group as `params plan --apply` makes it: tagged with the blue instances' 5.7 group."""
+    rds = boto3.client("rds")
+    source = rds.describe_db_instances(DBInstanceIdentifier="prod-2")["DBInstances"][0]["DBParameterGroups"][0]
+    rds.create_db_parameter_group(DBParameterGroupName=name, DBParameterGroupFamily="aurora-mysql8.0",
+                                  Description="planned", Tags=[{"Key": SOURCE_TAG,
+                                                                "Value": source["DBParameterGroupName"]}])
+    return name
+
+
 def _alter(mariadb, db):
     with mariadb.connect() as conn, conn.cursor() as cur:
         cur.execute(f"ALTER TABLE `{db}`.t ADD COLUMN c INT")
@@ -152,7 +179,7 @@ def test_any_failed_gate_means_no_switchover_call(gate, dep, aws, tmp_path, mari
         assert result.exit_code == 1, result.output
         assert f"gate(s) failed: {gate} " in result.output
         assert calls(aws) == 0
-        entries = journal(tmp_path, NAME)
+        entries = [e for e in journal(tmp_path, NAME) if e["command"] != "instance-groups"]
         assert steps(entries) == [("switchover-gates", "failed")]
         assert [g["gate"] for g in entries[0]["gates"] if g["status"] == "fail"] == [gate]
 
@@ -167,7 +194,9 @@ def test_any_failed_gate_means_no_switchover_call(gate, dep, aws, tmp_path, mari
 
 
 def test_the_matrix_covers_every_gate():
-    assert set(SWITCHOVER_GATES) == {"deployment-available", "members-available", "replica-lag", "replica-status",
+    assert set(SWITCHOVER_GATES) == {"deployment-available", "members-available", "blue-available",
+                                     "green-instance-groups", "green-cluster-params", "zero-etl-integrations",
+                                     "replica-lag", "replica-status",
                                      "green-read-only", "long-transactions", "running-ddl", "prepared-xa",
                                      "blue-not-a-replica", "precheck-report", "bench-report"}
 

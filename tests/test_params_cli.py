@@ -324,7 +324,8 @@ def test_dry_run_prints_exact_calls_and_changes_nothing(rds, aws):
     assert [c["operation"] for c in calls] == ["create_db_cluster_parameter_group", "modify_db_cluster_parameter_group",
                                                "create_db_parameter_group", "modify_db_parameter_group"]
     assert calls[0]["params"] == {"DBClusterParameterGroupName": "z-cluster", "DBParameterGroupFamily": "aurora-mysql8.0",
-                                  "Description": "aurora-upgrade: 8.0 cluster group for legacy (from legacy-cpg)"}
+                                  "Description": "aurora-upgrade: 8.0 cluster group for legacy (from legacy-cpg)",
+                                  "Tags": [{"Key": "aurora-upgrade:made-from", "Value": "legacy-cpg"}]}
     assert {"ParameterName": "event_scheduler", "ParameterValue": "OFF", "ApplyMethod": "immediate"} in \
         calls[1]["params"]["Parameters"]
     assert json.loads(res.stdout)["after_switchover_calls"] == [{

@@ -40,9 +40,10 @@ V3_FAMILY = "aurora-mysql8.0"
 ENGINE = "aurora-mysql"
 SETTLE = dt.timedelta(minutes=5)
 
-SWITCHOVER_GATES = ("deployment-available", "members-available", "replica-lag", "replica-status", "green-read-only",
-                    "long-transactions", "running-ddl", "prepared-xa", "blue-not-a-replica", "precheck-report",
-                    "bench-report")
+SWITCHOVER_GATES = ("deployment-available", "members-available", "blue-available", "green-instance-groups",
+                    "green-cluster-params", "zero-etl-integrations", "replica-lag", "replica-status",
+                    "green-read-only", "long-transactions", "running-ddl", "prepared-xa", "blue-not-a-replica",
+                    "precheck-report", "bench-report")
 
 # What each SQL gate checks, and the option that gives it its connection (shown when it is NOT RUN).
 SQL_GATES = {
@@ -537,3 +538,107 @@ def groups_settled(rds: Any, groups: list[tuple[str, str]]) -> tuple[Gate, dt.da
                                             "`params plan --apply`): AWS asks to wait at least 5 minutes after a "
                                             "parameter group change before building from it"), None
     return Gate("groups-settled", PASS, "every target group changed more than 5 minutes ago"), None
+
+
+# ---------------------------------------------------------------------------------------------
+# limitations AWS documents for blue/green (each decided from the RDS API record it names)
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments-considerations.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.reqs-lims.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-bluegreen.html
+# ---------------------------------------------------------------------------------------------
+
+CONSIDERATIONS_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments-considerations.html"
+GLOBAL_BG_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-bluegreen.html"
+
+
+def zero_etl_integrations(cluster_arns: str | list[str], integrations: list[dict[str, Any]]) -> Gate:
+    """AWS: blue and green cannot have zero-ETL integrations during switchover: delete, switch over, recreate."""
+    arns = {cluster_arns} if isinstance(cluster_arns, str) else set(cluster_arns)
+    mine = [i for i in integrations if i.get("SourceArn") in arns and i.get("Status") != "deleting"]
+    if mine:
+        names = ", ".join(f"{i.get('IntegrationName', '?')} ({i.get('Status')})" for i in mine)
+        return Gate("zero-etl-integrations", FAIL, f"{len(mine)} zero-ETL integration(s) from this cluster: {names}; "
+                                                   "AWS blocks switchover while they exist: delete them, switch "
+                                                   f"over, then recreate them ({CONSIDERATIONS_URL})")
+    return Gate("zero-etl-integrations", PASS, "no zero-ETL integration from this cluster (DescribeIntegrations)")
+
+
+def global_database(cluster: dict[str, Any]) -> Gate:
+    """A member of an Aurora Global Database: blue/green covers the whole global database, with its own limits."""
+    global_id = cluster.get("GlobalClusterIdentifier")
+    if global_id:
+        return Gate("global-database", WARN, f"{cluster['DBClusterIdentifier']} is a member of global database "
+                                             f"{global_id}: the deployment copies every secondary Region and the "
+                                             f"Global Database limitations for blue/green apply ({GLOBAL_BG_URL})")
+    return Gate("global-database", PASS, "not part of an Aurora Global Database")
+
+
+def cross_region_replicas(cluster: dict[str, Any], region: str) -> Gate:
+    """Cross-Region read replica clusters (``ReadReplicaIdentifiers`` in another Region) are not supported."""
+    others = [arn for arn in cluster.get("ReadReplicaIdentifiers", [])
+              if arn.startswith("arn:") and arn.split(":")[3] not in ("", region)]
+    if others:
+        return Gate("cross-region-replicas", FAIL, f"cross-Region read replica(s) {', '.join(others)}: blue/green "
+                                                   "does not support them; remove or promote them first "
+                                                   f"({CONSIDERATIONS_URL})")
+    same = cluster.get("ReadReplicaIdentifiers", [])
+    detail = f"{len(same)} same-Region replica cluster(s) read blue's binlog (repoint them after switchover)" \
+        if same else "no cross-Region read replica"
+    return Gate("cross-region-replicas", WARN if same else PASS, detail)
+
+
+def backtrack(cluster: dict[str, Any]) -> Gate:
+    """AWS: forcing a backtrack on blue breaks the deployment and blocks switchover."""
+    window = cluster.get("BacktrackWindow") or 0
+    if window:
+        return Gate("backtrack", WARN, f"backtrack is on (window {window}s): do not backtrack blue while the "
+                                       "deployment exists; it breaks the deployment and blocks switchover "
+                                       f"({CONSIDERATIONS_URL})")
+    return Gate("backtrack", PASS, "backtrack is off")
+
+
+def blue_available(cluster: dict[str, Any] | None, instances: list[dict[str, Any]]) -> Gate:
+    """Blue (still production) and each of its instances 'available' at switchover, not only at create."""
+    if cluster is None:
+        return Gate("blue-available", FAIL, "the blue cluster was not found")
+    busy = [f"{cluster['DBClusterIdentifier']}={cluster.get('Status')}"] if cluster.get("Status") != "available" else []
+    busy += [f"{i['DBInstanceIdentifier']}={i.get('DBInstanceStatus')}" for i in instances
+             if i.get("DBInstanceStatus") != "available"]
+    if busy:
+        return Gate("blue-available", FAIL, "not available: " + ", ".join(busy))
+    return Gate("blue-available", PASS, f"{cluster['DBClusterIdentifier']} and {len(instances)} instance(s) available")
+
+
+def green_cluster_params(green: dict[str, Any] | None) -> Gate:
+    """Every green member's cluster parameter group status in-sync (not pending-reboot)."""
+    if green is None:
+        return Gate("green-cluster-params", FAIL, "the green cluster was not found")
+    pending = [f"{m['DBInstanceIdentifier']}={m.get('DBClusterParameterGroupStatus')}"
+               for m in green.get("DBClusterMembers", []) if m.get("DBClusterParameterGroupStatus") != "in-sync"]
+    if pending:
+        return Gate("green-cluster-params", FAIL, f"cluster parameter group not applied on {', '.join(pending)}: "
+                                                  "reboot those green instances before switching over")
+    return Gate("green-cluster-params", PASS, f"{green.get('DBClusterParameterGroup')} in-sync on every green "
+                                              "instance")
+
+
+def green_instance_groups(instances: list[dict[str, Any]], wanted: dict[str, str], how: str) -> Gate:
+    """Every green instance on the 8.0 instance group planned for its blue partner, applied (in-sync)."""
+    if not wanted:
+        return Gate("green-instance-groups", WARN, f"no planned 8.0 instance group to check ({how})")
+    problems = []
+    for inst in instances:
+        gid = inst["DBInstanceIdentifier"]
+        groups = inst.get("DBParameterGroups") or [{}]
+        name, status = groups[0].get("DBParameterGroupName"), groups[0].get("ParameterApplyStatus")
+        if gid in wanted and name != wanted[gid]:
+            problems.append(f"{gid} is on {name}, planned {wanted[gid]}")
+        elif status not in (None, "in-sync"):
+            problems.append(f"{gid} {name} is {status}")
+    missing = sorted(set(wanted) - {i["DBInstanceIdentifier"] for i in instances})
+    problems += [f"{gid} not found" for gid in missing]
+    if problems:
+        return Gate("green-instance-groups", FAIL, "; ".join(problems) + " (`bluegreen switchover` assigns and "
+                                                                          "reboots; re-run it)")
+    shown = ", ".join(f"{gid}={group}" for gid, group in sorted(wanted.items()))
+    return Gate("green-instance-groups", PASS, f"{shown} ({how}), in-sync")

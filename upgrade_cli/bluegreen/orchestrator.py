@@ -18,6 +18,7 @@ import typer
 
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import gates as G
+from upgrade_cli.bluegreen import instance_groups as IG
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
 from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, WaitAborted, wait_for
@@ -29,6 +30,7 @@ OPEN = (INTENT, CALLED, INFO)  # started, outcome unknown (INFO: a wait gave up)
 AVAILABLE_GRACE_POLLS = 6  # AVAILABLE polls tolerated right after a switchover call (eventual consistency)
 OLD_BLUE = bg.OLD_BLUE
 RESTORE_STEP = "restore-green-settings"  # after a verified switchover: production gets blue's values back
+GROUPS_PHASE = "instance-groups"  # journal phase of the green instance group assignment (after create)
 
 Connector = Callable[[], Any]  # opens a read-only SQL connection (or raises ToolError)
 
@@ -194,7 +196,16 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
         gate, resolved["version"] = G.target_version(ctx.rds, cluster.get("EngineVersion", ""), req.target_version)
         return gate
 
-    groups = [(req.cluster_group, "cluster")] + ([(req.instance_group, "instance")] if req.instance_group else [])
+    blue_instances = bg.cluster_instances(ctx.rds, cluster)
+    planned: dict[str, IG.Planned] = {}
+
+    def instance_group_gate() -> G.Gate:
+        planned["p"] = IG.plan_for(ctx.rds, blue_instances, req.cluster_group, req.instance_group)
+        return _planned_gate(ctx, planned["p"])
+
+    instance_gate = G.evaluate("target-instance-group", instance_group_gate)
+    plan = planned.get("p") or IG.Planned({}, "not read")
+    groups = [(req.cluster_group, "cluster")] + [(g, "instance") for g in sorted(set(plan.groups.values()))]
     settled = _settle(ctx, groups, wait)
     gates = [
         G.evaluate("source-cluster", lambda: G.source_cluster(cluster)),
@@ -203,11 +214,16 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
         G.evaluate("binlog-format", lambda: G.binlog_format(ctx.rds, cluster)),
         G.evaluate("writer-in-sync", lambda: G.writer_in_sync(cluster)),
         G.evaluate("target-cluster-group", lambda: G.target_group(ctx.rds, req.cluster_group, "cluster")),
-        G.evaluate("target-instance-group", lambda: G.target_group(ctx.rds, req.instance_group, "instance")),
+        instance_gate,
         G.evaluate("green-event-scheduler", lambda: G.green_event_scheduler(ctx.rds, req.cluster_group)),
         settled,
         G.evaluate("target-version", version_gate),
         G.evaluate("instance-classes", lambda: G.instance_classes(ctx.rds, cluster, resolved["version"])),
+        G.evaluate("zero-etl-integrations",
+                   lambda: G.zero_etl_integrations(cluster["DBClusterArn"], bg.integrations(ctx.rds))),
+        G.evaluate("global-database", lambda: G.global_database(cluster)),
+        G.evaluate("cross-region-replicas", lambda: G.cross_region_replicas(cluster, ctx.region)),
+        G.evaluate("backtrack", lambda: G.backtrack(cluster)),
         _with_conn(req.blue, G.no_tmp_database, "no-tmp-database"),
         _with_conn(req.blue, G.binlog_retention, "binlog-retention"),
         _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
@@ -224,13 +240,16 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
     params: dict[str, Any] = {"BlueGreenDeploymentName": name, "Source": cluster["DBClusterArn"],
                               "TargetEngineVersion": resolved["version"] or req.target_version,
                               "TargetDBClusterParameterGroupName": req.cluster_group}
-    if req.instance_group:
-        params["TargetDBParameterGroupName"] = req.instance_group
+    writer_group = plan.writer_group(bg.writer_id(cluster))
+    if writer_group:
+        params["TargetDBParameterGroupName"] = writer_group
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "create_blue_green_deployment", **params)
+        _show_planned_assignment(ctx, plan, writer_group)
         console.print("dry run: nothing was created", markup=False)
         return None
-    journal.write("create", "gates", DONE, inputs=req.inputs(), gates=_gates_record(gates))
+    journal.write("create", "gates", DONE, inputs=req.inputs(), gates=_gates_record(gates),
+                  instance_groups=plan.groups, instance_groups_how=plan.how)
     journal.write("create", "create", INTENT, inputs=req.inputs(), request=params)
     try:
         out = ctx.mutations.call(ctx.rds, "create_blue_green_deployment", **params)
@@ -288,9 +307,103 @@ def wait_available(ctx: Context, journal: Journal, ident: str) -> dict[str, Any]
         raise WaitAborted(f"{exc}; the deployment exists: re-run the same command to keep waiting "
                           "(it will not be created again)") from None
     journal.write("create", "wait-available", DONE, status=dep.get("Status"))
+    assign_instance_groups(ctx, journal, dep)
     console.print(f"{ident} is AVAILABLE: validate green, then `aurora-upgrade bluegreen switchover {ident}`",
                   markup=False)
     return dep
+
+
+def _planned_gate(ctx: Context, plan: IG.Planned) -> G.Gate:
+    """target-instance-group: each planned 8.0 instance group exists with family aurora-mysql8.0."""
+    if not plan.groups:
+        return G.target_group(ctx.rds, None, "instance")
+    for group in sorted(set(plan.groups.values())):
+        gate = G.target_group(ctx.rds, group, "instance")
+        if gate.status != G.PASS:
+            return gate
+    shown = ", ".join(f"{blue}→{group}" for blue, group in sorted(plan.groups.items()))
+    missing = f"; no planned group for {', '.join(plan.missing)} (keeps its 5.7 partner's group)" if plan.missing \
+        else ""
+    return G.Gate("target-instance-group", G.WARN if plan.missing else G.PASS, f"{shown} ({plan.how}){missing}")
+
+
+def _show_planned_assignment(ctx: Context, plan: IG.Planned, writer_group: str | None) -> None:
+    """Dry run of create: the group moves made once green exists (its instance names are AWS's to choose)."""
+    moves = {blue: group for blue, group in sorted(plan.groups.items()) if group != writer_group}
+    if not moves:
+        return
+    console.print("then, once AVAILABLE (journaled, also re-checked by `bluegreen switchover`): each green "
+                  "instance gets the 8.0 group planned for its blue partner", markup=False)
+    for blue, group in moves.items():
+        green = f"<green partner of {blue}>"
+        ctx.mutations.call(ctx.rds, "modify_db_instance", DBInstanceIdentifier=green, DBParameterGroupName=group,
+                           ApplyImmediately=True)
+        ctx.mutations.call(ctx.rds, "reboot_db_instance", DBInstanceIdentifier=green)
+
+
+def _planned_groups(ctx: Context, journal: Journal, dep: dict[str, Any]) -> IG.Planned:
+    """The groups recorded at create, else read again from the tags (a deployment created elsewhere)."""
+    recorded = journal.value("instance_groups")
+    if recorded:
+        return IG.Planned(dict(recorded), journal.value("instance_groups_how") or "recorded at create")
+    blue = aws.describe_cluster(ctx.rds, dep["Source"])
+    if blue is None:
+        return IG.Planned({}, "blue cluster not found")
+    inputs = journal.value("inputs") or {}
+    green = aws.describe_cluster(ctx.rds, dep["Target"]) if dep.get("Target") else None
+    return IG.plan_for(ctx.rds, bg.cluster_instances(ctx.rds, blue),
+                       inputs.get("cluster_parameter_group") or (green or {}).get("DBClusterParameterGroup"),
+                       inputs.get("instance_parameter_group"))
+
+
+def assign_instance_groups(ctx: Context, journal: Journal, dep: dict[str, Any],
+                           plan: IG.Planned | None = None) -> tuple[dict[str, str], list[IG.Step]]:
+    """Put every green instance on its planned 8.0 group and reboot it.
+
+    Returns green id -> planned group, and the calls that were needed (made, or printed in a dry run).
+
+    Each call is journaled (intent → done) and made only when AWS still shows it is needed (the group
+    differs, or the change is pending a reboot), so a re-run after an interruption repeats nothing
+    that took effect. ``--dry-run`` prints the calls.
+    """
+    plan = plan or _planned_groups(ctx, journal, dep)
+    wanted = IG.wanted_by_green(plan.groups, IG.green_partners(ctx.rds, dep))
+    green = aws.describe_cluster(ctx.rds, dep["Target"]) if dep.get("Target") else None
+    if not wanted or green is None:
+        return wanted, []
+    steps = IG.steps_for({i["DBInstanceIdentifier"]: i for i in bg.cluster_instances(ctx.rds, green)}, wanted)
+    if steps:
+        console.print("each green instance gets the 8.0 instance group planned for its blue partner "
+                      f"({plan.how}):", markup=False)
+    for step in steps:
+        if ctx.dry_run:
+            ctx.mutations.call(ctx.rds, step.operation, **step.params)
+            continue
+        if step.operation == "reboot_db_instance":
+            _wait_instances(ctx, green, [step.green], lambda i: i.get("DBInstanceStatus") == "available",
+                            "available before its reboot")
+        journal.write(GROUPS_PHASE, step.name, INTENT, request=step.params)
+        ctx.mutations.call(ctx.rds, step.operation, **step.params)
+        journal.write(GROUPS_PHASE, step.name, DONE)
+    if steps and not ctx.dry_run:
+        _wait_instances(ctx, green, sorted(wanted), lambda i: i.get("DBInstanceStatus") == "available"
+                        and IG.apply_status(i) in (None, IG.IN_SYNC), "available with its group in-sync")
+        console.print("green instance groups: " + ", ".join(f"{g}={p}" for g, p in sorted(wanted.items())),
+                      markup=False)
+    return wanted, steps
+
+
+def _wait_instances(ctx: Context, cluster: dict[str, Any], ids: list[str], ready: Callable[[dict[str, Any]], bool],
+                    what: str) -> None:
+    start = ctx.poll.clock()
+    while True:
+        found = {i["DBInstanceIdentifier"]: i for i in bg.cluster_instances(ctx.rds, cluster)}
+        if all(gid in found and ready(found[gid]) for gid in ids):
+            return
+        if ctx.poll.clock() - start >= ctx.poll.timeout:
+            raise WaitAborted(f"timed out waiting for {', '.join(ids)} to be {what}; re-run to continue (calls "
+                              "that took effect are not repeated)")
+        ctx.poll.sleep(ctx.poll.interval)
 
 
 # =============================================================================================
@@ -312,10 +425,29 @@ class SwitchoverRequest:
     green: Connector | None
 
 
-def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest) -> list[G.Gate]:
+def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest,
+                     groups: tuple[dict[str, str], str] | G.Gate | None = None) -> list[G.Gate]:
+    """``groups``: (green id -> planned 8.0 instance group, how it was decided), or the gate that could not read it."""
+    def blue_gate() -> G.Gate:
+        blue = aws.describe_cluster(ctx.rds, dep["Source"])
+        return G.blue_available(blue, bg.cluster_instances(ctx.rds, blue) if blue else [])
+
+    def green_groups_gate() -> G.Gate:
+        if isinstance(groups, G.Gate):
+            return groups
+        wanted, how = groups or ({}, "not read")
+        green = aws.describe_cluster(ctx.rds, dep["Target"])
+        return G.green_instance_groups(bg.cluster_instances(ctx.rds, green) if green else [], wanted, how)
+
     gates = [
         G.evaluate("deployment-available", lambda: G.deployment_available(dep)),
         G.evaluate("members-available", lambda: G.members_available(ctx.rds, dep)),
+        G.evaluate("blue-available", blue_gate),
+        G.evaluate("green-instance-groups", green_groups_gate),
+        G.evaluate("green-cluster-params",
+                   lambda: G.green_cluster_params(aws.describe_cluster(ctx.rds, dep["Target"]))),
+        G.evaluate("zero-etl-integrations",
+                   lambda: G.zero_etl_integrations([dep["Source"], dep["Target"]], bg.integrations(ctx.rds))),
         G.evaluate("replica-lag", lambda: G.replica_lag_metric(ctx.rds, ctx.cw, dep, req.max_lag, req.lag_minutes)),
         _with_conn(req.green, lambda c: G.replica_status(c, req.max_lag), "replica-status"),
         _with_conn(req.green, G.green_read_only, "green-read-only"),
@@ -357,7 +489,16 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
                       note="found in progress, not started by this run")
         return _follow_switchover(ctx, journal, ident, blue_name, req, resumed=True)
 
-    gates = switchover_gates(ctx, dep, req)
+    try:
+        plan = _planned_groups(ctx, journal, dep)
+        wanted, needed = assign_instance_groups(ctx, journal, dep, plan)
+        groups: tuple[dict[str, str], str] | G.Gate = (wanted, plan.how)
+        if ctx.dry_run and needed:
+            groups = G.Gate("green-instance-groups", G.WARN, "dry run: the calls above would put "
+                            + ", ".join(f"{g} on {p}" for g, p in sorted(wanted.items())) + "; a real run checks it")
+    except ToolError as exc:
+        groups = G.Gate("green-instance-groups", G.FAIL, f"could not evaluate: {exc}")
+    gates = switchover_gates(ctx, dep, req, groups)
     show_gates(f"switchover gates for {name} ({ident})", gates)
     failed = [g.name for g in gates if g.blocks]
     not_run = [g.name for g in gates if g.status == G.NOT_RUN]

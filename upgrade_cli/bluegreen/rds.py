@@ -142,6 +142,11 @@ def cluster_instances(rds: Any, cluster: dict[str, Any]) -> list[dict[str, Any]]
                              Filters=[{"Name": "db-cluster-id", "Values": [cluster["DBClusterIdentifier"]]}]))
 
 
+def integrations(rds: Any) -> list[dict[str, Any]]:
+    """The zero-ETL integrations of the account and Region (DescribeIntegrations); callers match SourceArn."""
+    return list(aws.paginate(rds, "describe_integrations", "Integrations"))
+
+
 def writer_id(cluster: dict[str, Any]) -> str | None:
     for member in cluster.get("DBClusterMembers", []):
         if member.get("IsClusterWriter"):

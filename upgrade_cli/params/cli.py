@@ -91,6 +91,9 @@ def plan(
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     apply: Annotated[bool, typer.Option("--apply", help="Create/modify the 8.0 groups (asks first).")] = False,
+    allow_unverified: Annotated[bool, typer.Option(
+        "--allow-unverified", help="With --apply: send names the 8.0 defaults could not confirm (AWS rejects the "
+        "whole call if one does not exist).")] = False,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
     output_format: FormatOpt = OutputFormat.console,
@@ -121,8 +124,16 @@ def plan(
                           markup=False, soft_wrap=True)
         if calls:
             console.print(f"note: {SETTLE_NOTE}", markup=False, soft_wrap=True)
+    if the_plan.unverified:
+        err_console.print(f"note: not verified against {profiles.V3} ({v3.source}): "
+                          f"{', '.join(the_plan.unverified)}", markup=False, soft_wrap=True)
     if dry_run or not calls:
         return
+    if the_plan.unverified and not allow_unverified:
+        raise ToolError(f"--apply: {len(the_plan.unverified)} name(s) could not be verified as {profiles.V3} "
+                        f"parameters ({v3.source}): {', '.join(the_plan.unverified)}; AWS rejects a whole Modify call "
+                        "over one unknown name. Grant rds:DescribeEngineDefaultParameters and "
+                        "rds:DescribeEngineDefaultClusterParameters so they can be checked, or pass --allow-unverified")
     if not yes and not typer.confirm(f"Apply {len(calls)} API call(s) to create/modify the 8.0 groups?"):
         raise Blocked("aborted: nothing changed")
     execute(rds, calls, lambda c: err_console.print(f"done: {c.describe()}", markup=False))
