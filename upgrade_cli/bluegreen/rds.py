@@ -55,7 +55,8 @@ class Mutations:
             op = aws._camel(operation)
             self.planned.append((op, params))
             console.print(f"would call {api.meta.service_model.service_name} {op} "
-                          f"{json.dumps(params, sort_keys=True, default=str)}", markup=False, highlight=False)
+                          f"{json.dumps(params, sort_keys=True, default=str)}", markup=False, highlight=False,
+                          soft_wrap=True)  # one line per call: copyable, greppable
             return None
         return aws.call(api, operation, **params)
 
