@@ -135,3 +135,37 @@ def test_instance_parameter_group_still_forces_one_group_for_all(world, aws, tmp
     assert created.exit_code == 0, created.output
     assert f'"TargetDBParameterGroupName": "{world.instance_group_v3}"' in created.output
     assert "ModifyDBInstance" not in created.output and "RebootDBInstance" not in created.output
+
+
+# ---- the two leftovers of issue 17's item 8 -----------------------------------------------------
+
+def test_after_a_switchover_rerun_without_the_journal_the_printed_cleanup_command_works(world, aws, tmp_path):
+    dep = create_deployment(world, NAME)
+    rds = boto3.client("rds")
+    rds.switchover_blue_green_deployment(BlueGreenDeploymentIdentifier=dep["BlueGreenDeploymentIdentifier"])
+    here = tmp_path / "other-machine"
+    assert run_cli(here, "switchover", NAME, "--yes").exit_code == 0
+    first = run_cli(here, "cleanup", NAME, "--yes")
+    assert first.exit_code == 0, first.output
+    printed = f"aurora-upgrade bluegreen cleanup {NAME} --delete-old-blue"
+    assert printed in " ".join(first.output.split())
+    second = run_cli(here, *printed.split()[2:], "--skip-final-snapshot", "--yes")
+    assert second.exit_code == 0, second.output
+    assert "prod-old1" not in {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}
+
+
+def test_switchover_dry_run_after_a_console_switchover_shows_the_restore_call(world, aws, tmp_path):
+    rds = boto3.client("rds")
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName="prod-57", Parameters=[
+        {"ParameterName": "event_scheduler", "ParameterValue": "ON", "ApplyMethod": "immediate"}])
+    dep = create_deployment(world, NAME)
+    rds.switchover_blue_green_deployment(BlueGreenDeploymentIdentifier=dep["BlueGreenDeploymentIdentifier"])
+    aws.calls.clear()
+    dry = run_cli(tmp_path, "switchover", NAME, "--yes", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert ('would call rds ModifyDBClusterParameterGroup {"DBClusterParameterGroupName": "prod-80", "Parameters": '
+            '[{"ApplyMethod": "immediate", "ParameterName": "event_scheduler", "ParameterValue": "ON"}]}') in dry.output
+    assert not [c for c in aws.calls if c.action.startswith(("Modify", "Reboot", "Switchover", "Delete"))]
+    assert journal(tmp_path, NAME) == []
+    real = run_cli(tmp_path, "switchover", NAME, "--yes")
+    assert real.exit_code == 0 and "set event_scheduler=ON in prod-80" in " ".join(real.output.split())

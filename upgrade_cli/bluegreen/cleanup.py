@@ -131,6 +131,10 @@ def _delete_deployment(ctx: Context, journal: Journal, dep: dict[str, Any] | Non
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)
         return
+    if old_blue is None and dep.get("Status") == bg.SWITCHOVER_COMPLETED:
+        # recorded now, while AWS still names it: once the deployment is gone, only the journal knows which
+        # cluster `cleanup --delete-old-blue` (the command printed next) must delete
+        old_blue = _old_blue_name(ctx, dep["Source"])
     journal.write("cleanup", "delete-deployment", INTENT, deployment_id=ident, request=params,
                   status_at_cleanup=dep.get("Status"), old_blue_cluster=old_blue)
     ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)

@@ -479,7 +479,7 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         console.print(f"{ident} already switched over: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
         if not ctx.dry_run:
             _verify(ctx, journal, blue_name, req.blue)
-            _restore_green_settings(ctx, journal, dep, blue_name)
+        _restore_green_settings(ctx, journal, dep, blue_name)  # a dry run prints the call a real run makes
         return dep
     if dep.get("Status") == bg.SWITCHOVER_IN_PROGRESS:
         console.print(f"{ident} is already switching over (started elsewhere); following it", markup=False)
@@ -618,6 +618,10 @@ def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any],
         fresh = bg.find_deployment(ctx.rds, dep["BlueGreenDeploymentIdentifier"])
         params = _restore_plan(ctx, bg.arn_name(fresh["Source"]), aws.describe_cluster(ctx.rds, production))
     if params is None:
+        return
+    if ctx.dry_run:
+        console.print(f"then, once verified (journaled step {RESTORE_STEP}):", markup=False)
+        ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **params)
         return
     journal.write("switchover", RESTORE_STEP, INTENT, request=params)
     ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **params)
