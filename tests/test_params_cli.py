@@ -373,11 +373,15 @@ def test_versions_for_a_cluster_recommends_304_or_later(rds):
     assert data["source"] == "5.7.mysql_aurora.2.11.2"
     assert data["recommended"] == "8.0.mysql_aurora.3.08.2"
     assert {t["EngineVersion"]: t["Recommended"] for t in data["targets"]}["8.0.mysql_aurora.3.03.1"] is False
+    console = invoke("versions", "--cluster", "legacy")
+    out = " ".join(console.stdout.split())
+    assert "support dates: " in out and "RDS DescribeDBMajorEngineVersions recommended:" in out  # API dates
+    assert "recommended: 8.0.mysql_aurora.3.08.2 (AWS default, standard support until 2028-04-30)" in out
 
 
 def test_versions_target_check_exit_codes(rds):
     ok = invoke("versions", "--engine-version", "5.7.mysql_aurora.2.11.2", "--target", "3.03.1")
-    assert ok.exit_code == 0 and "prefer ≥ 3.04" in ok.stdout
+    assert ok.exit_code == 0 and "not recommended: < 3.04" in ok.stdout
     bad = invoke("versions", "--engine-version", "5.7.mysql_aurora.2.12.1", "--target", "8.0.mysql_aurora.3.04.0")
     assert bad.exit_code == 1 and "not a valid upgrade target" in bad.stdout
     both = invoke("versions")

@@ -152,7 +152,7 @@ def versions_cmd(
     profile: ProfileOpt = None,
     output_format: FormatOpt = OutputFormat.console,
 ) -> ExitStatus:
-    """List valid aurora-mysql 8.0 upgrade targets for the cluster's version; recommends ≥ 3.04."""
+    """List valid aurora-mysql 8.0 upgrade targets: AWS's default, LTS, end of standard support, a recommendation."""
     if bool(cluster) == bool(engine_version):
         raise ToolError("give exactly one of --cluster or --engine-version")
     rds = aws.client("rds", region, profile)
@@ -171,19 +171,28 @@ def versions_cmd(
             "check": verdict.__dict__ if verdict else None}))
     else:
         table = Table(title=f"aurora-mysql 8.0 upgrade targets for {engine_version}", title_justify="left")
-        for col in ("engine version", "recommended", "description"):
+        cols = ("engine version", "AWS default", "LTS", "standard support until", "recommended")
+        for col in cols:
             table.add_column(col)
-        for t in targets:
-            table.add_row(t["EngineVersion"], "yes" if t["Recommended"] else "no (< 3.04)", t.get("Description", ""))
+
+        def row(t: dict) -> tuple[str, ...]:
+            return (t["EngineVersion"], "yes" if t.get("Default") else "", "yes" if t.get("LTS") else "",
+                    t.get("StandardSupportEnds") or "not known", "yes" if t["Recommended"] else f"no: {t['Why']}")
+
         if output_format == OutputFormat.md:
-            lines = ["| engine version | recommended |", "|---|---|"]
-            lines += [f"| {t['EngineVersion']} | {'yes' if t['Recommended'] else 'no'} |" for t in targets]
+            lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+            lines += ["| " + " | ".join(row(t)) + " |" for t in targets]
             console.print("\n".join(lines), markup=False)
         else:
+            for t in targets:
+                table.add_row(*row(t))
             console.print(table)
+        if targets:
+            console.print(f"support dates: {'; '.join(sorted({t['SupportSource'] for t in targets}))}",
+                          markup=False, soft_wrap=True)
         if best:
-            console.print(f"recommended: {best['EngineVersion']}"
-                          + ("" if best["Recommended"] else f" (no ≥ 3.04 target offered: {versions.WHY_RECOMMENDED})"),
+            console.print(f"recommended: {versions.describe(best)}"
+                          + ("" if best["Recommended"] else f" (no recommended target offered: {best['Why']})"),
                           markup=False, soft_wrap=True)
         else:
             console.print("no 8.0 major-version target is offered for this version: first upgrade to a "
