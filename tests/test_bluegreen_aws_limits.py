@@ -8,6 +8,8 @@ replicas, backtrack), both serialised with botocore's own output shapes.
 
 from __future__ import annotations
 
+import time
+
 import boto3
 import pytest
 
@@ -169,3 +171,100 @@ def test_switchover_dry_run_after_a_console_switchover_shows_the_restore_call(wo
     assert journal(tmp_path, NAME) == []
     real = run_cli(tmp_path, "switchover", NAME, "--yes")
     assert real.exit_code == 0 and "set event_scheduler=ON in prod-80" in " ".join(real.output.split())
+
+
+# ---- binlog consumers, and events that reached green through replication ---------------------------
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    """blue (binlog on) and a replica of it: blue has a binlog dump thread; events created on blue reach the
+    replica SLAVESIDE_DISABLED, as they reach green. MariaDB spells the status SLAVESIDE_DISABLED, as MySQL 5.7
+    does; MySQL 8.0.22+ may show REPLICA_SIDE_DISABLED, which the step reads too."""
+    from tests.mariadb_server import replication_pair
+
+    with replication_pair(tmp_path_factory) as servers:
+        yield servers
+
+
+def _ctx(tmp_path, dry_run=False):
+    from upgrade_cli.bluegreen.orchestrator import Context
+
+    rds = boto3.client("rds")
+    return Context(rds=rds, rds_poll=rds, cw=None, region="us-east-1", journal_dir=tmp_path, dry_run=dry_run)
+
+
+def test_binlog_consumers_are_listed_at_create_and_none_is_quiet(pair, mariadb):
+    from upgrade_cli.bluegreen import gates as G
+
+    primary, _ = pair
+    with primary.connect() as conn:
+        fired = G.binlog_consumers(conn, {"ReadReplicaIdentifiers": ["arn:aws:rds:us-east-1:1:cluster:prod-r"]})
+    assert fired.status == G.WARN and "Binlog Dump" in fired.detail and "replica cluster prod-r" in fired.detail
+    with mariadb.connect() as conn:
+        assert G.binlog_consumers(conn, {}).status == G.PASS
+    assert G.binlog_consumers(None).status == G.NOT_RUN
+    assert "binlog_format=OFF" in G.GREEN_LAG_OPTIONS and "innodb_flush_log_at_trx_commit=0" in G.GREEN_LAG_OPTIONS
+
+
+def test_events_replica_side_disabled_on_production_are_enabled_again_journaled(pair, aws, tmp_path):
+    from upgrade_cli.bluegreen import orchestrator as orch
+    from upgrade_cli.bluegreen.journal import Journal
+
+    primary, replica = pair
+    with primary.connect() as conn, conn.cursor() as cur:
+        cur.execute("CREATE DATABASE IF NOT EXISTS shop")
+        cur.execute("CREATE EVENT shop.nightly ON SCHEDULE EVERY 1 DAY DO SELECT 1")
+        cur.execute("CREATE EVENT shop.paused ON SCHEDULE EVERY 1 DAY DISABLE DO SELECT 1")
+    status = {}
+    for _ in range(100):
+        with replica.connect() as conn, conn.cursor() as cur:
+            cur.execute("SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'shop'")
+            status = dict(cur.fetchall())
+        if len(status) == 2:
+            break
+        time.sleep(0.05)
+    # MariaDB, like MySQL, marks every replicated event replica-side disabled, whatever its status on the source:
+    # only blue's list tells which to enable
+    assert status == {"nightly": "SLAVESIDE_DISABLED", "paused": "SLAVESIDE_DISABLED"}
+    blue_enabled = orch._enabled_events(primary.connect)
+    assert blue_enabled == ["`shop`.`nightly`"]
+    journal = Journal(tmp_path, "us-east-1", NAME)
+    journal.write("switchover", "switchover", "intent", blue_events_enabled=blue_enabled)
+
+    orch._enable_events(_ctx(tmp_path, dry_run=True), journal, replica.connect)  # shows, changes nothing
+    with replica.connect() as conn, conn.cursor() as cur:
+        cur.execute("SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_NAME = 'nightly'")
+        assert cur.fetchone()[0] == "SLAVESIDE_DISABLED"
+    assert journal.phase(orch.EVENTS_STEP) is None
+
+    orch._enable_events(_ctx(tmp_path), journal, replica.connect)
+    with replica.connect() as conn, conn.cursor() as cur:
+        cur.execute("SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'shop'")
+        assert dict(cur.fetchall()) == {"nightly": "ENABLED", "paused": "SLAVESIDE_DISABLED"}
+    assert journal.last(orch.EVENTS_STEP)["enabled"] == ["`shop`.`nightly`"]
+    assert [e["phase"] for e in journal.entries() if e["step"] == orch.EVENTS_STEP] == ["intent", "done"]
+
+
+def test_switchover_dry_run_names_the_events_it_would_re_enable(world, aws, tmp_path, mariadb, fresh_db):
+    with mariadb.connect() as conn, conn.cursor() as cur:
+        cur.execute(f"CREATE EVENT `{fresh_db}`.hourly ON SCHEDULE EVERY 1 HOUR DO SELECT 1")
+    dep = create_deployment(world, NAME)
+    put_lag(green_writer(dep), 0.0, 0.0)
+    dry = run_cli(tmp_path, "switchover", NAME, "--dry-run", "--blue-dsn", f"mysql://root@127.0.0.1:{mariadb.port}/",
+                  *sql_overrides())
+    assert dry.exit_code == 0, dry.output
+    out = " ".join(dry.output.split())
+    assert "then (journaled step enable-replica-side-disabled-events)" in out and f"`{fresh_db}`.`hourly`" in out
+
+
+def test_without_blues_list_the_events_are_named_not_enabled(pair, aws, tmp_path):
+    from upgrade_cli.bluegreen import orchestrator as orch
+    from upgrade_cli.bluegreen.journal import Journal
+
+    _, replica = pair
+    journal = Journal(tmp_path, "us-east-1", "unknown-blue")
+    orch._enable_events(_ctx(tmp_path), journal, replica.connect)
+    assert journal.phase(orch.EVENTS_STEP) is None
+    with replica.connect() as conn, conn.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM information_schema.EVENTS WHERE STATUS = 'SLAVESIDE_DISABLED'")
+        assert cur.fetchone()[0] >= 1

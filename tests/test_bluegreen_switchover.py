@@ -369,32 +369,10 @@ def test_member_not_available_blocks(dep, aws, tmp_path):
 @pytest.fixture(scope="module")
 def replica(tmp_path_factory):
     """A MariaDB binlog replica of another MariaDB: what green is to blue (binlog replication)."""
-    from tests.mariadb_server import MariaDB
+    from tests.mariadb_server import replication_pair
 
-    primary = MariaDB(tmp_path_factory.mktemp("primary"), extra_cnf="log-bin=primary-bin\nserver-id=1\n").start()
-    green = MariaDB(tmp_path_factory.mktemp("green"), extra_cnf="server-id=2\n").start()
-    try:
-        with primary.connect() as conn, conn.cursor() as cur:
-            cur.execute("SHOW MASTER STATUS")
-            log_file, log_pos = cur.fetchone()[:2]
-        with green.connect() as conn, conn.cursor() as cur:
-            cur.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=%s, MASTER_USER='root', "
-                        "MASTER_PASSWORD=%s, MASTER_LOG_FILE=%s, MASTER_LOG_POS=%s, MASTER_USE_GTID=no",
-                        (primary.port, ROOT_PASSWORD, log_file, log_pos))
-            cur.execute("START SLAVE")
-        deadline = time.monotonic() + 30
-        with green.connect() as conn, conn.cursor(pymysql.cursors.DictCursor) as cur:
-            while True:
-                cur.execute("SHOW SLAVE STATUS")
-                row = cur.fetchone()
-                if row and row["Slave_IO_Running"] == "Yes" and row["Slave_SQL_Running"] == "Yes":
-                    break
-                assert time.monotonic() < deadline, f"replication did not start: {row and row.get('Last_IO_Error')}"
-                time.sleep(0.1)
+    with replication_pair(tmp_path_factory) as (_, green):
         yield green
-    finally:
-        green.stop()
-        primary.stop()
 
 
 def test_replica_status_passes_on_a_running_replica_and_fails_when_sql_thread_stops(dep, aws, tmp_path, replica):

@@ -43,12 +43,13 @@ def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run
 
 
 def _connector(dsn: str | None, host: str | None = None, port: int | None = None,
-               user: str | None = None) -> orch.Connector | None:
-    """A way to open a read-only session (password: DSN, $AURORA_UPGRADE_PASSWORD or ~/.my.cnf, never a flag)."""
+               user: str | None = None, read_only: bool = True) -> orch.Connector | None:
+    """A way to open a session, read-only unless asked (password: DSN, $AURORA_UPGRADE_PASSWORD or ~/.my.cnf,
+    never a flag)."""
     if not dsn and not host:
         return None
     opts = connect.resolve(dsn=dsn, host=host, port=port, user=user)
-    return lambda: connect.open_connection(opts, read_only=True)
+    return lambda: connect.open_connection(opts, read_only=read_only)
 
 
 @app.command("create")
@@ -146,7 +147,8 @@ def switchover(
     precheck_report: PrecheckOpt = None,
     bench_report: Annotated[Optional[Path], typer.Option("--bench-report", help="Bench JSON report; regressions block.")] = None,
     blue_dsn: Annotated[Optional[str], typer.Option(
-        "--blue-dsn", help="Blue cluster endpoint, for the transaction/DDL/XA gates and the 8.0 check after.")] = None,
+        "--blue-dsn", help="Blue cluster endpoint, for the transaction/DDL/XA gates, the 8.0 check after and "
+                           "re-enabling replica-side disabled events on production.")] = None,
     green_dsn: Annotated[Optional[str], typer.Option("--green-dsn", help="Green writer, for SHOW REPLICA STATUS.")] = None,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
@@ -163,7 +165,7 @@ def switchover(
     orch.switchover(ctx, orch.SwitchoverRequest(
         ref=ident, timeout=timeout, max_lag=max_lag, lag_minutes=lag_window, max_trx_seconds=max_trx_seconds,
         overrides=list(override or []), precheck_report=precheck_report, bench_report=bench_report,
-        blue=blue, green=green))
+        blue=blue, green=green, blue_writer=_connector(blue_dsn, read_only=False)))
 
 
 @app.command("cleanup")

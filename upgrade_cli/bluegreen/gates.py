@@ -50,6 +50,8 @@ SQL_GATES = {
     "no-tmp-database": ("--dsn", "that blue has no database named `tmp` (blue/green does not copy it)"),
     "binlog-retention": ("--dsn", "that `CALL mysql.rds_show_configuration` shows binlog retention hours set"),
     "blue-not-a-replica": ("--blue-dsn", "that blue is not an external binlog replica (SHOW REPLICA STATUS is empty)"),
+    "binlog-consumers": ("--dsn", "what reads blue's binlog now (registered replicas, binlog dump threads: DMS, "
+                                  "Debezium, external replicas), to repoint after switchover"),
     "tables-without-pk": ("--dsn", "tables without a primary or unique key (row-based replication to green scans "
                                    "them: lag), with row estimates"),
     "replica-status": ("--green-dsn", "that green's replication threads run and Seconds_Behind_Source is within "
@@ -642,3 +644,38 @@ def green_instance_groups(instances: list[dict[str, Any]], wanted: dict[str, str
                                                                           "reboots; re-run it)")
     shown = ", ".join(f"{gid}={group}" for gid, group in sorted(wanted.items()))
     return Gate("green-instance-groups", PASS, f"{shown} ({how}), in-sync")
+
+
+BINLOG_DUMP = ("Binlog Dump", "Binlog Dump GTID")
+BEST_PRACTICES_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments-best-practices.html"
+# AWS's two documented choices when green lags (Aurora MySQL best practices for blue/green deployments).
+GREEN_LAG_OPTIONS = (
+    "if green lags behind blue, AWS documents two choices (" + BEST_PRACTICES_URL + "): "
+    "(1) when nothing needs green's binary logs before the switchover, turn binary logging off on green "
+    "(binlog_format=OFF in green's cluster group, reboot green's writer) until it has caught up, and set it back "
+    "before switching over if production needs binlogs; (2) set innodb_flush_log_at_trx_commit=0 in green's "
+    "group until it has caught up, and back to 1 before switching over (after a crash meanwhile, rebuild green)")
+
+
+def binlog_consumers(conn: Any | None, cluster: dict[str, Any] | None = None) -> Gate:
+    """Who reads blue's binlog now: replication stops at switchover and they must be repointed afterwards."""
+    if conn is None:
+        return not_run("binlog-consumers")
+    dumps = [r for r in _rows(conn, "SELECT ID AS id, USER AS user, HOST AS host, COMMAND AS command "
+                                    "FROM information_schema.PROCESSLIST")
+             if r["command"] in BINLOG_DUMP]
+    try:
+        hosts = _rows(conn, "SHOW REPLICAS")
+    except pymysql.err.ProgrammingError:
+        hosts = _rows(conn, "SHOW SLAVE HOSTS")
+    seen = [f"{r['user']}@{str(r['host']).split(':')[0]} ({r['command']})" for r in dumps]
+    seen += [f"replica server {r.get('Server_id') or r.get('Server_Id')} at {r.get('Host') or '?'}" for r in hosts
+             if not any(str(r.get("Host")) in s for s in seen)]
+    seen += [f"replica cluster {bg.arn_name(a)}" for a in (cluster or {}).get("ReadReplicaIdentifiers", [])]
+    if seen:
+        return Gate("binlog-consumers", WARN, f"{len(seen)} binlog consumer(s) of blue: {', '.join(seen)}; at "
+                                              "switchover replication from blue stops and they must be repointed to "
+                                              "production's own binlog files and positions (`bluegreen switchover` "
+                                              "prints the steps)")
+    return Gate("binlog-consumers", PASS, "no binlog dump thread or registered replica on blue now (a consumer "
+                                          "that connects from time to time, such as a paused DMS task, would not show)")

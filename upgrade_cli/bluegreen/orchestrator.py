@@ -31,6 +31,9 @@ AVAILABLE_GRACE_POLLS = 6  # AVAILABLE polls tolerated right after a switchover 
 OLD_BLUE = bg.OLD_BLUE
 RESTORE_STEP = "restore-green-settings"  # after a verified switchover: production gets blue's values back
 GROUPS_PHASE = "instance-groups"  # journal phase of the green instance group assignment (after create)
+EVENTS_STEP = "enable-replica-side-disabled-events"  # after a verified switchover
+# information_schema.EVENTS.STATUS of an event that arrived through replication (MySQL 8.0 spells it both ways)
+REPLICA_SIDE = ("SLAVESIDE_DISABLED", "REPLICA_SIDE_DISABLED")
 
 Connector = Callable[[], Any]  # opens a read-only SQL connection (or raises ToolError)
 
@@ -228,6 +231,7 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
         _with_conn(req.blue, G.binlog_retention, "binlog-retention"),
         _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
         _with_conn(req.blue, G.tables_without_key, "tables-without-pk"),
+        _with_conn(req.blue, lambda c: G.binlog_consumers(c, cluster), "binlog-consumers"),
         G.evaluate("precheck-report",
                    lambda: G.precheck_report(req.precheck_report, resolved["version"] or req.target_version)),
     ]
@@ -263,6 +267,7 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
     journal.write("create", "create", DONE, deployment_id=dep["BlueGreenDeploymentIdentifier"],
                   status=dep.get("Status"), source=dep.get("Source"), target=dep.get("Target"))
     console.print(f"created {name}: {dep['BlueGreenDeploymentIdentifier']} ({dep.get('Status')})", markup=False)
+    console.print(f"note: {G.GREEN_LAG_OPTIONS}", markup=False, soft_wrap=True)
     return dep
 
 
@@ -423,6 +428,7 @@ class SwitchoverRequest:
     bench_report: Path | None
     blue: Connector | None
     green: Connector | None
+    blue_writer: Connector | None = None  # the same endpoint, writable: re-enables events after the switchover
 
 
 def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest,
@@ -480,6 +486,7 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         if not ctx.dry_run:
             _verify(ctx, journal, blue_name, req.blue)
         _restore_green_settings(ctx, journal, dep, blue_name)  # a dry run prints the call a real run makes
+        _enable_events(ctx, journal, req.blue_writer)
         return dep
     if dep.get("Status") == bg.SWITCHOVER_IN_PROGRESS:
         console.print(f"{ident} is already switching over (started elsewhere); following it", markup=False)
@@ -505,6 +512,8 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     if failed or not_run:
         if not ctx.dry_run:
             journal.write("switchover", "switchover-gates", FAILED, deployment_id=ident, gates=_gates_record(gates))
+        if {"replica-lag", "replica-status"} & set(failed):
+            console.print(f"note: {G.GREEN_LAG_OPTIONS}", markup=False, soft_wrap=True)
         why = ([f"gate(s) failed: {', '.join(failed)}"] if failed else []) + (
             [f"SQL gate(s) not run: {', '.join(not_run)} (give the connection)"] if not_run else [])
         raise Blocked(f"switchover of {ident} stopped: {'; '.join(why)} "
@@ -518,6 +527,11 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         if restore:
             console.print(f"then, once verified (journaled step {RESTORE_STEP}):", markup=False)
             ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **restore)
+        enabled = _enabled_events(req.blue)
+        if enabled:
+            console.print(f"then (journaled step {EVENTS_STEP}): any of these events enabled on blue that "
+                          "production shows replica-side disabled is enabled again with ALTER EVENT ... ENABLE: "
+                          + ", ".join(enabled), markup=False, soft_wrap=True)
         console.print("dry run: nothing was switched", markup=False)
         return dep
     journal.write("switchover", "switchover-gates", DONE, deployment_id=ident, gates=_gates_record(gates))
@@ -530,7 +544,8 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         console.print(f"note: could not read blue's parameter groups ({exc}); after the switchover, check that "
                       "event_scheduler in production's cluster group is what blue ran with", markup=False)
     journal.write("switchover", "switchover", INTENT, deployment_id=ident, blue_cluster=blue_name,
-                  green_cluster=bg.arn_name(dep["Target"]), request=params, restore=restore)
+                  green_cluster=bg.arn_name(dep["Target"]), request=params, restore=restore,
+                  blue_events_enabled=_enabled_events(req.blue))
     try:
         ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
     except ToolError as exc:
@@ -579,6 +594,8 @@ def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: st
     console.print(f"switchover of {ident} completed: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
     _verify(ctx, journal, blue_name, req.blue)
     _restore_green_settings(ctx, journal, dep, blue_name)
+    _enable_events(ctx, journal, req.blue_writer)
+    _print_binlog_repoint(blue_name)
     return dep
 
 
@@ -629,6 +646,93 @@ def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any],
     shown = ", ".join(f"{p['ParameterName']}={p['ParameterValue']}" for p in params["Parameters"])
     console.print(f"set {shown} in {params['DBClusterParameterGroupName']} (production's cluster group), as blue "
                   "ran it", markup=False)
+
+
+def _print_binlog_repoint(production: str) -> None:
+    """After the switchover: what anything that read blue's binlog has to do now."""
+    console.print(
+        f"binlog consumers (external replicas, DMS, Debezium/CDC; the create gate binlog-consumers listed those it "
+        f"saw): replication from blue stopped at the switchover and {production}-old1 takes no more writes. For each:"
+        f"\n  1. stop it;"
+        f"\n  2. point it at {production}'s writer endpoint (same name, now 8.0): its binary log files and positions "
+        f"are its own, not blue's: start from a position at or before the switchover (SHOW BINARY LOGS on "
+        f"production; the switchover time is in the journal) and let the consumer skip what it already applied, "
+        f"or re-seed it;"
+        f"\n  3. keep binlog retention on production long enough for it to catch up "
+        f"(CALL mysql.rds_set_configuration('binlog retention hours', N)).", markup=False, soft_wrap=True)
+
+
+def _events(conn: Any) -> dict[str, str]:
+    """Every event as ```schema`.`name``` -> information_schema.EVENTS.STATUS."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT EVENT_SCHEMA, EVENT_NAME, STATUS FROM information_schema.EVENTS")
+        return {f"`{db.replace('`', '``')}`.`{name.replace('`', '``')}`": str(status)
+                for db, name, status in cur.fetchall()}
+
+
+def _enabled_events(blue: Connector | None) -> list[str] | None:
+    """Blue's ENABLED events, read before the switchover (None when there is no connection or it fails)."""
+    if blue is None:
+        return None
+    try:
+        conn = blue()
+        try:
+            return sorted(e for e, status in _events(conn).items() if status == "ENABLED")
+        finally:
+            conn.close()
+    except (ToolError, pymysql.err.MySQLError):
+        return None
+
+
+def _enable_events(ctx: Context, journal: Journal, writer: Connector | None) -> None:
+    """Journaled: events that reached green through replication are REPLICA_SIDE_DISABLED on production now.
+
+    MySQL marks every event created or altered on a source as disabled on the replica that applies it,
+    whatever its status on the source, and turning event_scheduler ON does not enable it. Those that were
+    ENABLED on blue (read just before the switchover) are enabled again; when blue's list could not be read,
+    the events are named with the statement to run, and nothing is enabled.
+    """
+    if journal.phase(EVENTS_STEP) == DONE:
+        return
+    if writer is None:
+        console.print("note: events created or altered on blue during the deployment are replica-side disabled on "
+                      "production; give --blue-dsn to have them re-enabled, or check information_schema.EVENTS for "
+                      f"STATUS {' / '.join(REPLICA_SIDE)} and ALTER EVENT ... ENABLE them", markup=False,
+                      soft_wrap=True)
+        return
+    blue_enabled = journal.value("blue_events_enabled")
+    conn = writer()
+    try:
+        disabled = sorted(e for e, status in _events(conn).items() if status in REPLICA_SIDE)
+        if blue_enabled is None:
+            if disabled:
+                console.print(f"note: {len(disabled)} event(s) on production are replica-side disabled and blue's "
+                              "event list was not read before the switchover (no --blue-dsn): enable those that ran "
+                              f"on blue with ALTER EVENT ... ENABLE: {', '.join(disabled)}", markup=False,
+                              soft_wrap=True)
+            return
+        todo = [e for e in disabled if e in blue_enabled]
+        if not todo:
+            return
+        statements = [f"ALTER EVENT {e} ENABLE" for e in todo]
+        why = "enabled on blue"
+        if ctx.dry_run:
+            console.print(f"then (journaled step {EVENTS_STEP}, {why}):", markup=False)
+            for sql in statements:
+                console.print(f"would run on production: {sql}", markup=False, soft_wrap=True)
+            return
+        journal.write("switchover", EVENTS_STEP, INTENT, statements=statements)
+        with conn.cursor() as cur:
+            for sql in statements:
+                cur.execute(sql)
+        journal.write("switchover", EVENTS_STEP, DONE, enabled=todo)
+        console.print(f"enabled {len(todo)} replica-side disabled event(s) on production ({why}): "
+                      f"{', '.join(todo)}", markup=False, soft_wrap=True)
+    except pymysql.err.MySQLError as exc:
+        raise ToolError(f"could not re-enable events on production: MySQL error "
+                        f"{exc.args[0] if exc.args else exc}; run ALTER EVENT ... ENABLE by hand") from None
+    finally:
+        conn.close()
 
 
 def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | None) -> None:
