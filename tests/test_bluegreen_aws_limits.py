@@ -8,6 +8,8 @@ replicas, backtrack), both serialised with botocore's own output shapes.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import time
 
 import boto3
@@ -268,3 +270,52 @@ def test_without_blues_list_the_events_are_named_not_enabled(pair, aws, tmp_path
     with replica.connect() as conn, conn.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM information_schema.EVENTS WHERE STATUS = 'SLAVESIDE_DISABLED'")
         assert cur.fetchone()[0] >= 1
+
+
+# ---- Extended Support cost: blue while it waits, the -old1 while it is kept ------------------------
+
+ON = dt.datetime(2026, 12, 7, 12, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def dated(monkeypatch):
+    """Cost figures are judged on 2026-12-07: Aurora MySQL 2's third billed year of Extended Support."""
+    from upgrade_cli.bluegreen import rds as bg
+
+    monkeypatch.setattr(bg, "utcnow", lambda: ON)
+
+
+def test_create_and_status_show_blues_monthly_extended_support(world, aws, tmp_path, dated):
+    dry = create(tmp_path, world, "--dry-run")
+    out = " ".join(dry.output.split())
+    # 2 x db.r6g.large = 4 vCPU, year 3 at $0.20/vCPU-hour, 730 h; dates from the API (the fake's window)
+    assert ("cost: blue prod (5.7.mysql_aurora.2.11.2, extended support on 2026-12-07): about $584/month in RDS "
+            "Extended Support (Extended Support year 3: 4 vCPU x $0.2/vCPU-hour x 730 h") in out
+    assert "dates: RDS DescribeDBMajorEngineVersions" in out and ", every month it stays on 5.7" in out
+    create(tmp_path, world)
+    status = run_cli(tmp_path, "status", NAME, "--format", "json")
+    est = json.loads(status.stdout)["extended_support"][0]
+    assert est["role"] == "blue" and est["usd_per_month"] == 584.0 and est["vcpus"] == 4
+    assert est["support_source"] == "RDS DescribeDBMajorEngineVersions"
+
+
+def test_a_cluster_opted_out_of_extended_support_is_not_billed_but_said_so(world, aws, tmp_path, dated):
+    from upgrade_cli.bluegreen.cost import OPTED_OUT
+
+    patch_cluster(aws, "prod", EngineLifecycleSupport=OPTED_OUT)
+    out = " ".join(create(tmp_path, world, "--dry-run").output.split())
+    assert "no Extended Support charge" in out and "AWS upgrades it itself" in out
+
+
+def test_cleanup_keeping_the_old_blue_shows_what_it_keeps_costing(world, aws, tmp_path, dated):
+    dep = create_deployment(world, NAME)
+    rds = boto3.client("rds")
+    rds.switchover_blue_green_deployment(BlueGreenDeploymentIdentifier=dep["BlueGreenDeploymentIdentifier"])
+    # AWS renames blue's instances with it; moto leaves -old1 empty, so give it its writer back
+    rds.create_db_instance(DBInstanceIdentifier="prod-1-old1", DBClusterIdentifier="prod-old1", Engine="aurora-mysql",
+                           DBInstanceClass="db.r5.large")
+    result = run_cli(tmp_path, "cleanup", NAME, "--yes")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "cost: kept prod-old1 (5.7.mysql_aurora.2.11.2, extended support on 2026-12-07): about $292/month" in out
+    assert ", every month it is kept" in out

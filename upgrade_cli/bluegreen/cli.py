@@ -126,6 +126,7 @@ def _print_status(report: dict[str, Any]) -> None:
     lag = report.get("replica_lag")
     console.print(f"replica lag: {lag['seconds']:g}s at {lag['at']} ({lag['metric']})" if lag
                   else "replica lag: no recent datapoints", markup=False)
+    orch.show_cost(report.get("extended_support") or [], "")
     last = (report.get("journal") or {}).get("last")
     if last:
         console.print(f"journal: last step {last['step']} {last['phase']} at {last['ts']} "

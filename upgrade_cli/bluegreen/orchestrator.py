@@ -17,6 +17,7 @@ import pymysql
 import typer
 
 from upgrade_cli import aws
+from upgrade_cli.bluegreen import cost
 from upgrade_cli.bluegreen import gates as G
 from upgrade_cli.bluegreen import instance_groups as IG
 from upgrade_cli.bluegreen import rds as bg
@@ -69,6 +70,27 @@ def confirm(ctx: Context, question: str) -> None:
         return
     if not typer.confirm(question, default=False):
         raise Blocked("aborted: nothing was changed")
+
+
+def extended_support(ctx: Context, clusters: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Extended Support estimates of (role, cluster name or ARN) pairs; one that cannot be read is left out."""
+    from upgrade_cli import lifecycle
+
+    out = []
+    windows = lifecycle.support_windows(ctx.rds)
+    for role, ref in clusters:
+        try:
+            found = aws.describe_cluster(ctx.rds, ref)
+            if found is not None:
+                out.append({"role": role, **cost.estimate(ctx.rds, found, ctx.region, windows=windows)})
+        except ToolError:
+            continue
+    return out
+
+
+def show_cost(estimates: list[dict[str, Any]], why: str) -> None:
+    for e in estimates:
+        console.print(f"cost: {cost.line(e, e['role'])}{why}", markup=False, soft_wrap=True)
 
 
 def _gates_record(gates: list[G.Gate]) -> list[dict[str, str]]:
@@ -236,6 +258,8 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
                    lambda: G.precheck_report(req.precheck_report, resolved["version"] or req.target_version)),
     ]
     show_gates(f"create gates for {name}", gates)
+    show_cost(extended_support(ctx, [("blue", cluster["DBClusterIdentifier"])]),
+              ", every month it stays on 5.7")
     failed = [g.name for g in gates if g.blocks]
     if failed:
         if not ctx.dry_run:
@@ -793,8 +817,11 @@ def status_report(ctx: Context, ref: str, lag_minutes: int = 5) -> dict[str, Any
     journal = ctx.journal(dep["BlueGreenDeploymentName"])
     entries = journal.entries()
     last = entries[-1] if entries else None
+    source = "old blue" if dep.get("Status") == bg.SWITCHOVER_COMPLETED else "blue"
     return bg.jsonable({"deployment": dep, "green": green_info, "replica_lag": lag,
-                        "journal": {"path": str(journal.path), "last": last}})
+                        "journal": {"path": str(journal.path), "last": last},
+                        "extended_support": extended_support(ctx, [(source, dep["Source"])]) if dep.get("Source")
+                        else []})
 
 
 def list_report(ctx: Context) -> list[dict[str, Any]]:
