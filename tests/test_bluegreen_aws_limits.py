@@ -17,32 +17,16 @@ import pytest
 
 from tests.fakes.rds_bluegreen_fake import (build_blue, create_deployment, green_writer, journal, patch_cluster,
                                             put_lag, run_cli, sql_overrides, steps)
-from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from tests.fakes.rds_integrations_fake import add_integration
-from tests.mariadb_server import ROOT_PASSWORD
+from tests.test_bluegreen_prereqs import create_args, gates_of, world  # noqa: F401 (world is a fixture)
 from upgrade_cli.params.plan import SOURCE_TAG
 
 NAME = "prod-to-8-0"
 REPLICA_ELSEWHERE = "arn:aws:rds:eu-west-1:123456789012:cluster:prod-dr"
 
 
-@pytest.fixture
-def world(aws, tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("AURORA_UPGRADE_PASSWORD", ROOT_PASSWORD)
-    install_rds_engine_fake(aws)
-    return build_blue()
-
-
 def create(tmp_path, blue, *extra):
-    return run_cli(tmp_path, "create", "--cluster", blue.cluster, "--target-version", "8.0",
-                   "--cluster-parameter-group", blue.cluster_group_v3, "--instance-parameter-group",
-                   blue.instance_group_v3, *extra)
-
-
-def gates_of(tmp_path, name=NAME):
-    entry = next(e for e in journal(tmp_path, name) if e["step"] in ("gates", "switchover-gates"))
-    return {g["gate"]: g for g in entry["gates"]}
+    return run_cli(tmp_path, *create_args(blue, *extra))
 
 
 @pytest.mark.parametrize("gate, setup, status, words", [
