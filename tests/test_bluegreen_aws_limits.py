@@ -303,3 +303,17 @@ def test_cleanup_keeping_the_old_blue_shows_what_it_keeps_costing(world, aws, tm
     out = " ".join(result.output.split())
     assert "cost: kept prod-old1 (5.7.mysql_aurora.2.11.2, extended support on 2026-12-07): about $292/month" in out
     assert ", every month it is kept" in out
+
+
+def test_green_instance_groups_fails_on_a_change_pending_reboot_and_passes_in_sync():
+    from upgrade_cli.bluegreen import gates as G
+
+    def inst(status):
+        return {"DBInstanceIdentifier": "prod-2-green-x",
+                "DBParameterGroups": [{"DBParameterGroupName": "v3-instance-2", "ParameterApplyStatus": status}]}
+
+    wanted = {"prod-2-green-x": "v3-instance-2"}
+    pending = G.green_instance_groups([inst("pending-reboot")], wanted, "tags")
+    assert pending.status == G.FAIL and "v3-instance-2 is pending-reboot" in pending.detail
+    assert G.green_instance_groups([inst("in-sync")], wanted, "tags").status == G.PASS
+    assert G.green_instance_groups([], wanted, "tags").status == G.FAIL  # a planned instance that is gone

@@ -134,6 +134,9 @@ def test_params_plan_then_create_wait_status_switchover_cleanup(aws, tmp_path, m
     switched = run_cli(tmp_path, "switchover", NAME, "--yes", *sql_overrides())
     assert switched.exit_code == 0, switched.output
     assert "verified: shop now runs 8.0.mysql_aurora.3.08.2" in switched.output
+    repoint = " ".join(switched.output.split())  # what binlog consumers of blue must do now
+    assert "replication from blue stopped at the switchover and shop-old1 takes no more writes" in repoint
+    assert "point it at shop's writer endpoint" in repoint
     assert user_params(rds, "shop-v3-cluster")["event_scheduler"] == "ON"
     assert [s for s in steps(journal(tmp_path, NAME)) if s[0] in ("verify", "restore-green-settings")] == [
         ("verify", "done"), ("restore-green-settings", "intent"), ("restore-green-settings", "done")]
