@@ -138,7 +138,7 @@ def test_a_file_of_another_kind_or_version_is_one_clear_line(reports, tmp_path):
         read_bench(reports["clean"])
     with pytest.raises(ToolError, match="is not a params plan"):
         read_params_plan(reports["bench"])
-    g = gates.evaluate("bench-report", lambda: gates.bench_report(reports["clean"]))
+    g = gates.bench_report(reports["clean"])  # a declared gate fails closed on bad input
     assert g.status == FAIL and "is not a bench compare report" in g.detail
 
     res = cli("dossier", "--bench", str(reports["clean"]), "--out", str(tmp_path / "d"))
@@ -285,7 +285,7 @@ def test_go_with_risks_on_a_bench_regression_with_nothing_blocking(switched, rep
     gated = next(i for i in tl["items"] if i["gates"])
     assert {"gate": "bench-report", "status": "overridden"} == {k: v for k, v in next(
         g for g in gated["gates"] if g["gate"] == "bench-report").items() if k != "detail"}
-    assert any("failed or overridden: " in r["text"] and r["text"].endswith("bench-report") for r in doc["reasons"])
+    assert any("failed or overridden: " in r["text"] and "bench-report" in r["text"] for r in doc["reasons"])
     assert [c.params.get("SourceType") for c in aws.calls if c.action == "DescribeEvents"] == ["blue-green-deployment"]
 
 
