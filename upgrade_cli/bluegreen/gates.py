@@ -25,15 +25,13 @@ import pymysql
 from rich.table import Table
 from rich.text import Text
 
-from upgrade_cli import aws
+from upgrade_cli import aws, judges
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen.registry import (CREATE, FAIL, NOT_RUN, OVERRIDDEN, PASS, SKIP, SWITCHOVER, WARN, Gate,
                                             Needs, gate, names, not_run, sql_gates)
-from upgrade_cli.cli_common import ToolError
 from upgrade_cli.handoffs import read_bench, read_precheck
 from upgrade_cli.params.groups import group_arn, group_record
 from upgrade_cli.params.plan import CHANGED_TAG
-from upgrade_cli.precheck.target import resolve_target
 from upgrade_cli.sqltext import is_ddl
 
 V3_FAMILY = "aurora-mysql8.0"
@@ -154,60 +152,36 @@ def target_version(rds: Any, cluster: dict[str, Any], requested_version: str) ->
 
 
 @gate("precheck-report", phase=(CREATE, SWITCHOVER), needs=Needs.report,
-      checks="the precheck report (--precheck-report) has no error finding, is complete and ran for the target")
+      checks="the precheck judge passes the report (--precheck-report): complete, every check run, none in error, "
+             "made for the target")
 def precheck_report(precheck_report: Path | None, target_version: str | None = None,
                     requested_version: str | None = None) -> Result:
-    """Our precheck report.json or AWS's ``upgrade-prechecks.log``, read by ``handoffs.read_precheck``.
-    With ``target_version`` (the engine version being created), a report run for another MySQL release
-    blocks: its version-gated checks and reserved words are not the target's."""
-    path = precheck_report
-    if path is None:
-        return (SKIP, "no --precheck-report given")
-    report = read_precheck(path)
-    mismatch = _target_mismatch(report.target_version, target_version or requested_version)
-    if mismatch:
-        return (FAIL, f"{path}: {mismatch}")
-    if report.errors:
-        first = report.blocking[0] if report.blocking else None
-        named = f", first: {first.check_id} at {first.where}" if first else ""
-        return (FAIL, f"{path}: {report.errors} error finding(s) block the upgrade{named}")
-    if not report.complete:
-        return (FAIL, f"{path}: the scan is incomplete ({report.incomplete_reason}): "
-                "no errors found so far is not a pass")
-    if report.crashed_checks:
-        return (FAIL, f"{path}: check(s) crashed, so their result is unknown: "
-                f"{', '.join(report.crashed_checks)}")
-    return (PASS, f"{path}: no errors")
-
-
-def _target_mismatch(checked: str | None, target_version: str | None) -> str | None:
-    """Why the precheck's target is not ``target_version``, or None when they agree (or either is unknown)."""
-    if not checked or not target_version:
-        return None
-    try:
-        ran, wanted = resolve_target(checked), resolve_target(target_version)
-    except ToolError:
-        return None  # a version this tool does not know: nothing to compare against
-    if ran.mysql == wanted.mysql:
-        return None
-    return (f"the precheck ran for {ran.label}, not for {wanted.label}; "
-            f"re-run precheck --target-version {wanted.aurora or wanted.mysql_version}")
+    """Our precheck report.json or AWS's ``upgrade-prechecks.log``, judged by ``judges.precheck`` (the dossier's
+    judge too). With ``target_version`` (the engine version being created), a report run for another MySQL
+    release blocks: its version-gated checks and reserved words are not the target's. A risk warns."""
+    if precheck_report is None:
+        return SKIP, "no --precheck-report given"
+    return _judged(judges.precheck(read_precheck(precheck_report), target_version or requested_version), WARN)
 
 
 @gate("bench-report", phase=SWITCHOVER, needs=Needs.report,
-      checks="the bench comparison (--bench-report) shows no regression or difference between blue and green")
+      checks="the bench judge passes the comparison (--bench-report): measured, no regression, difference or "
+             "inconclusive shape")
 def bench_report(bench_report: Path | None) -> Result:
-    """``bench compare --format json`` output, read by ``handoffs.read_bench``: regressions and differences block."""
-    path = bench_report
-    if path is None:
-        return (SKIP, "no --bench-report given")
-    report = read_bench(path)
-    if report.failing:
-        return (FAIL, f"{path}: {report.failing} failing finding(s) between blue and green "
-                f"({len(report.regressions)} latency regression(s))")
-    if not report.complete:
-        return (FAIL, f"{path}: the bench run is incomplete: no failures so far is not a pass")
-    return (PASS, f"{path}: no regressions or differences")
+    """``bench compare --format json`` output, judged by ``judges.bench`` (the dossier's judge too). A risk (a
+    latency regression, an inconclusive shape) fails too: a switchover accepts it only by ``--override``."""
+    if bench_report is None:
+        return SKIP, "no --bench-report given"
+    return _judged(judges.bench(read_bench(bench_report)), FAIL)
+
+
+def _judged(verdict: judges.Verdict, on_risk: str) -> Result:
+    """A judge's verdict as a gate result: block fails, risk is ``on_risk``, pass passes."""
+    if verdict.status == judges.PASS:
+        c = verdict.covered
+        shown = f" ({c.measured} of {c.of} {c.unit} measured)" if c.measured is not None and c.of is not None else ""
+        return PASS, f"{verdict.input}: the {verdict.judge} judge passes it{shown}"
+    return (FAIL if verdict.status == judges.BLOCK else on_risk), f"{verdict.input}: {verdict.summary()}"
 
 
 # ---------------------------------------------------------------------------------------------
