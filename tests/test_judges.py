@@ -8,6 +8,7 @@ the real output with one field changed, as a newer or older tool would write it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from tests.test_dossier import CLEAN_DDL, params_plan
 from upgrade_cli import judges
 from upgrade_cli.bluegreen import gates
 from upgrade_cli.dossier import build as dossier_build
-from upgrade_cli.handoffs import read_bench, read_precheck
+from upgrade_cli.handoffs import read_bench, read_params_plan, read_precheck
 from upgrade_cli.main import app
 
 NAME = "prod-to-3"
@@ -332,3 +333,60 @@ def test_bad_input_is_still_one_line_and_exit_2(inputs, tmp_path):
     broken = variant(inputs["bench"], tmp_path, lambda d: d.update(shapes="not a list"))
     res = cli("dossier", "--bench", str(broken), "--out", str(tmp_path / "d"))
     assert res.exit_code == 2 and res.output.startswith("error: ") and res.output.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# for each input: measured nothing, covered less than it claims, made for another target
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_precheck_where_no_check_ran_blocks(inputs, tmp_path):
+    def nothing(d):
+        for c in d["checks"]:
+            c.update(status="skipped", note="does not apply to the target")
+    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, nothing)), SWITCHED)
+    assert v.status == judges.BLOCK and v.reasons[0].rule == "precheck-nothing-ran" and v.covered.measured == 0
+
+
+def test_a_params_plan_for_another_cluster_or_with_no_group_blocks(aws, tmp_path):
+    build_blue()
+    plan = read_params_plan(params_plan(aws, tmp_path / "plan.json"))
+    assert judges.params(plan, "prod").status == judges.PASS
+    other = judges.params(plan, "orders")
+    assert (other.status, other.reasons[0].rule, other.reasons[0].field) == (judges.BLOCK, "params-cluster", "cluster")
+    empty = read_params_plan(variant(tmp_path / "plan.json", tmp_path, lambda d: d.update(groups=[])))
+    assert judges.params(empty).reasons[0].rule == "params-empty"
+
+
+def test_a_bench_whose_green_ran_another_release_blocks(inputs, tmp_path):
+    def on(version):
+        return read_bench(variant(inputs["bench"], tmp_path, lambda d: d["run"]["green"].update(version=version)))
+    assert judges.bench(on("8.0.32"), CREATED).status == judges.PASS  # Aurora 3.05.2 answers as MySQL 8.0.32
+    v = judges.bench(on("8.0.23"), CREATED)
+    assert (v.status, v.reasons[0].rule, v.reasons[0].field) == (judges.BLOCK, "bench-target", "run.green.version")
+    assert judges.bench(on("10.11.6-MariaDB"), CREATED).status == judges.PASS  # the tests' stand-in: not compared
+
+
+def test_metrics_of_another_cluster_or_from_before_the_switchover_block(aws, tmp_path, monkeypatch, inputs):
+    _, res = switch(aws, tmp_path, monkeypatch, inputs)
+    assert res.exit_code == 0, res.output
+    from upgrade_cli.handoffs import read_journal
+
+    j = read_journal(tmp_path / "journal", "us-east-1", NAME)
+    data = _metrics(["unchanged"]) | {"after": {"cluster": "prod", "start": j.switchover_done.isoformat()},
+                                      "period_s": 60}
+    assert judges.metrics(data, "m.json", j).status == judges.PASS
+    other = judges.metrics(data | {"after": {"cluster": "orders", "start": data["after"]["start"]}}, "m.json", j)
+    assert (other.reasons[0].rule, other.reasons[0].field) == ("metrics-target", "after.cluster")
+    early = (j.switchover_done - dt.timedelta(hours=1)).isoformat()
+    before = judges.metrics(data | {"after": {"cluster": "prod", "start": early}}, "m.json", j)
+    assert (before.status, before.reasons[0].field) == (judges.BLOCK, "after.start")
+
+
+def test_a_journal_without_any_gate_check_is_a_risk(tmp_path):
+    from upgrade_cli.bluegreen.journal import Journal
+    from upgrade_cli.handoffs import read_journal
+
+    Journal(tmp_path, "us-east-1", NAME).write("cleanup", "delete-deployment", "done")
+    v = judges.journal(read_journal(tmp_path, "us-east-1", NAME))
+    assert (v.status, v.reasons[0].rule, v.covered.measured) == (judges.RISK, "journal-no-gates", 0)

@@ -177,6 +177,7 @@ class BenchReport:
     blue: str | None  # "address (version)"
     green: str | None
     shapes: tuple[dict[str, Any], ...] = ()  # shapes[]: digest, verdict, blue/green stats (null: not measured)
+    green_version: str | None = None  # SELECT VERSION() on green, as bench run recorded it
 
 
 def read_bench(path: Path) -> BenchReport:
@@ -211,7 +212,8 @@ def read_bench(path: Path) -> BenchReport:
 
     return BenchReport(path=str(path), complete=data["complete"], failing=summary["failing"],
                        regressions=tuple(regressions), differences=tuple(differences), summary=dict(summary),
-                       blue=side("blue"), green=side("green"), shapes=tuple(shapes.values()))
+                       blue=side("blue"), green=side("green"), shapes=tuple(shapes.values()),
+                       green_version=(data["run"].get("green") or {}).get("version"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,7 +339,8 @@ def read_journal(directory: Path, region: str, name: str) -> DeploymentJournal |
     request = next((e.get("request") for e in reversed(entries) if e.get("step") == "create"
                     and isinstance(e.get("request"), dict)), None) or {}
     return DeploymentJournal(path=str(journal.path), name=name, steps=tuple(steps),
-                             blue_cluster=journal.value("blue_cluster"), green_cluster=journal.value("green_cluster"),
+                             blue_cluster=journal.value("blue_cluster") or (journal.value("inputs") or {}).get("cluster"),
+                             green_cluster=journal.value("green_cluster"),
                              switchover_started=first("switchover", INTENT), switchover_done=first("switchover", DONE),
                              target_version=request.get("TargetEngineVersion") or journal.value("engine_version"))
 

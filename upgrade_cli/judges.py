@@ -12,6 +12,7 @@ nothing blocks, and a status, verdict or phase a judge does not know is never re
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ class Rule:
 RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("precheck-verdict", BLOCK, "precheck: the report's own verdict is NOT READY or INCOMPLETE, or one this "
                                     "tool does not know (field `verdict`)"),
+    Rule("precheck-nothing-ran", BLOCK, "precheck: no check ran (every one in `checks[]` skipped or not checkable)"),
     Rule("precheck-incomplete", BLOCK, "precheck: the scan is incomplete (`complete` false)"),
     Rule("precheck-errors", BLOCK, "precheck: an error finding (`findings[]`, `counts.error`)"),
     Rule("precheck-not-run", BLOCK, "precheck: a check crashed, could not run, or has a status this tool does not "
@@ -46,12 +48,16 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("precheck-target-unknown", RISK, "precheck: the report does not say which release it checked, so it cannot "
                                           "be matched to the deployment's target (`target`)"),
     Rule("params-blocker", BLOCK, "params plan: a blocker (`blockers[]`)"),
+    Rule("params-empty", BLOCK, "params plan: no parameter group planned (`groups[]` empty)"),
+    Rule("params-cluster", BLOCK, "params plan: made for another cluster than the deployment's blue (`cluster`)"),
     Rule("bench-nothing-measured", BLOCK, "bench: no statement measured on both sides (`summary.measured`, or "
                                           "`shapes[]` without latencies on both sides)"),
     Rule("bench-wrong-answers", BLOCK, "bench: green answers differently from blue: results, row order or errors "
                                        "(`findings[].kind`, `shapes[].verdict`)"),
     Rule("bench-unknown", BLOCK, "bench: a shape verdict or failing finding this tool does not know "
                                  "(`shapes[].verdict`, `summary.failing`)"),
+    Rule("bench-target", BLOCK, "bench: green ran another MySQL release than the deployment's target "
+                                "(`run.green.version`, when it is a MySQL 8.0 version)"),
     Rule("bench-regression", RISK, "bench: a latency regression (`findings[]` kind regression)"),
     Rule("bench-warnings", RISK, "bench: warnings or plans differ (`findings[].kind`, `shapes[].verdict`)"),
     Rule("bench-inconclusive", RISK, "bench: shapes whose samples cannot tell same from different "
@@ -59,6 +65,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("bench-incomplete", RISK, "bench: the run is incomplete (`complete` false)"),
     Rule("metrics-nothing-measured", BLOCK, "metrics: no series has data (`summary.series_with_data`, or "
                                             "`results[].verdict` all \"no data\")"),
+    Rule("metrics-target", BLOCK, "metrics: the \"after\" window read another cluster than the deployment's, or "
+                                  "started before its switchover completed (`after.cluster`, `after.start`)"),
     Rule("metrics-unknown", BLOCK, "metrics: a series verdict this tool does not know (`results[].verdict`)"),
     Rule("metrics-worse", RISK, "metrics: a server metric got worse on green (`results[].verdict`)"),
     Rule("metrics-no-data", RISK, "metrics: some series have no data (`results[].verdict` \"no data\")"),
@@ -69,6 +77,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("journal-deployment-failed", BLOCK, "journal: creating the deployment failed (step `create` or "
                                              "`wait-available` phase failed, last of its kind)"),
     Rule("journal-gate-unknown", BLOCK, "journal: a gate with a status this tool does not know (`gates[].status`)"),
+    Rule("journal-no-gates", RISK, "journal: no gate check recorded for the deployment (`gates[]`)"),
     Rule("journal-gate-failed", RISK, "journal: the latest gate check of create or switchover has a gate failed, "
                                       "overridden, NOT RUN or skipped (`gates[].status`)"),
 )}
@@ -225,6 +234,9 @@ def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdi
         case.add("precheck-target-unknown", "target", f"the report does not say which release it checked; the "
                                                       f"deployment targets {target_version}")
     ran = tuple(c.id for c in report.checks if c.status in CHECK_RAN)
+    if report.kind == "aurora-upgrade" and not ran:
+        case.add("precheck-nothing-ran", "checks[].status", f"no check ran: {len(report.checks)} listed, none "
+                                                            "passed or found anything")
     missed = tuple(f"{c.id}: {c.note or c.status}" for c in report.checks
                    if c.status not in CHECK_RAN and not (c.status in CHECK_LEGIT_SKIP and
                                                          not (c.note or "").startswith(LEFT_OUT_NOTE)))
@@ -238,11 +250,18 @@ def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdi
 # ---------------------------------------------------------------------------------------------
 
 
-def params(plan: ParamsPlan) -> Verdict:
+def params(plan: ParamsPlan, cluster: str | None = None) -> Verdict:
+    """``cluster``: the deployment's blue cluster, when known."""
     case = _Case("params", plan.path)
+    if not plan.groups:
+        case.add("params-empty", "groups[]", "the plan has no parameter group: nothing was planned")
+    if cluster and plan.cluster != cluster:
+        case.add("params-cluster", "cluster", f"the plan is for cluster {plan.cluster}, the deployment's blue is "
+                                              f"{cluster}")
     for b in plan.blockers:
         case.add("params-blocker", "blockers[]", f"parameter plan blocker: {b}")
-    return case.verdict(Coverage(scope=f"cluster {plan.cluster}: {', '.join(plan.groups)}", unit="parameters",
+    return case.verdict(Coverage(scope=f"cluster {plan.cluster}: {', '.join(plan.groups)}", target=cluster,
+                                 unit="parameters",
                                  measured=len(plan.changes)))
 
 
@@ -263,8 +282,26 @@ def _measured(shape: dict[str, Any]) -> bool:
     return bool(shape.get("blue")) and bool(shape.get("green"))
 
 
-def bench(report: BenchReport) -> Verdict:
+def _mysql_release(version: str | None) -> tuple[int, ...] | None:
+    """(8, 0, 32) from "8.0.32" or "8.0.32-log"; None for anything else (MariaDB, an Aurora name, nothing)."""
+    head = (version or "").split("-")[0].split(".")
+    return tuple(int(x) for x in head) if len(head) == 3 and all(x.isdigit() for x in head) else None
+
+
+def bench(report: BenchReport, target_version: str | None = None) -> Verdict:
+    """``target_version``: the release green runs (the deployment's), when known."""
+    from upgrade_cli.precheck.target import resolve_target
+
     case = _Case("bench", report.path)
+    ran_on = _mysql_release(report.green_version)
+    if ran_on and ran_on[:2] == (8, 0) and target_version:
+        try:
+            wanted = resolve_target(target_version)
+        except ToolError:
+            wanted = None
+        if wanted is not None and wanted.mysql != ran_on:
+            case.add("bench-target", "run.green.version", f"green answered as MySQL {report.green_version}, the "
+                                                          f"deployment targets {wanted.label}")
     s = report.summary
     shapes = [sh for sh in report.shapes if isinstance(sh, dict)]
     measured_shapes = [sh for sh in shapes if _measured(sh)]
@@ -329,8 +366,24 @@ def _series(r: dict[str, Any]) -> str:
     return f"{r.get('metric')}" + (f" ({r['role']})" if r.get("role") else "")
 
 
-def metrics(data: dict[str, Any], path: str) -> Verdict:
+def metrics(data: dict[str, Any], path: str, deployment: DeploymentJournal | None = None) -> Verdict:
+    """``deployment``: its journal, to check the "after" window read its cluster after its switchover."""
     case = _Case("metrics", path)
+    after = data.get("after") or {}
+    if deployment is not None:
+        names = {n for n in (deployment.blue_cluster, deployment.green_cluster) if n}
+        if names and after.get("cluster") not in names:
+            case.add("metrics-target", "after.cluster", f"the \"after\" window read cluster {after.get('cluster')}, "
+                                                        f"not the deployment's ({', '.join(sorted(names))})")
+        done = deployment.switchover_done
+        try:
+            start = dt.datetime.fromisoformat(str(after.get("start")))
+        except ValueError:
+            start = None
+        slack = dt.timedelta(seconds=max(60, int(data.get("period_s") or 0)))  # windows align to the period
+        if done is not None and start is not None and start.tzinfo is not None and start < done - slack:
+            case.add("metrics-target", "after.start", f"the \"after\" window starts {start:%Y-%m-%d %H:%M} UTC, "
+                                                      f"before the switchover completed ({done:%H:%M} UTC)")
     results = [r for r in data.get("results") or () if isinstance(r, dict)]
     s = data.get("summary") or {}
     series = s["series"] if isinstance(s.get("series"), int) else len(results)
@@ -353,7 +406,6 @@ def metrics(data: dict[str, Any], path: str) -> Verdict:
         if r.get("verdict") in METRIC_WORSE:
             change = f" {r['median_change']:+.0%} median" if isinstance(r.get("median_change"), (int, float)) else ""
             case.add("metrics-worse", "results[].verdict", f"server metric {_series(r)} {r['verdict']} on green{change}")
-    after = data.get("after") or {}
     return case.verdict(Coverage(
         scope=f"{(data.get('before') or {}).get('cluster', '?')} vs {after.get('cluster', '?')}", unit="series",
         ran=tuple(_series(r) for r in results if r.get("verdict") != METRIC_NO_DATA),
@@ -410,6 +462,8 @@ def journal(j: DeploymentJournal) -> Verdict:
                      f"skipped: {', '.join(f'{g} ({st})' for g, st in risky)}")
         ran += [f"{command}: {g}" for g, st, _ in latest.gates if st in GATE_OK]
         missed += [f"{command}: {g} ({st})" for g, st, _ in latest.gates if st not in GATE_OK]
+    if not ran and not missed:
+        case.add("journal-no-gates", "gates[]", f"no gate check recorded in the journal of {j.name}")
     return case.verdict(Coverage(scope=f"deployment {j.name}", target=j.target_version, unit="gates",
                                  ran=tuple(ran), not_run=tuple(missed), measured=len(ran), of=len(ran) + len(missed)))
 

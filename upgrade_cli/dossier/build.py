@@ -129,10 +129,12 @@ def build(precheck: Path | None, params: Path | None, bench: Path | None, metric
     plan = read_params_plan(params) if params else None
     ben = read_bench(bench) if bench else None
     met = read_metrics(metrics) if metrics else None
-    judged = {"precheck": judges.precheck(pre, journal.target_version if journal else None) if pre else None,
-              "params": judges.params(plan) if plan else None, "bench": judges.bench(ben) if ben else None,
+    target = journal.target_version if journal else None
+    judged = {"precheck": judges.precheck(pre, target) if pre else None,
+              "params": judges.params(plan, journal.blue_cluster if journal else None) if plan else None,
+              "bench": judges.bench(ben, target) if ben else None,
               "journal": judges.journal(journal) if journal else None,
-              "metrics": judges.metrics(met, str(metrics)) if met else None}
+              "metrics": judges.metrics(met, str(metrics), journal) if met else None}
     doc: dict[str, Any] = {
         "dossier_format": DOSSIER_FORMAT, "generated_at": _iso(dt.datetime.now(dt.timezone.utc)),
         "deployment": deployment,
