@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,7 @@ def test_an_unknown_gate_status_in_the_journal_is_never_a_pass(aws, tmp_path, mo
 def test_a_metrics_comparison_that_measured_nothing_is_no_go(aws, tmp_path, monkeypatch, inputs):
     _, res = switch(aws, tmp_path, monkeypatch, inputs)
     assert res.exit_code == 0, res.output
+    time.sleep(1.1)  # the journal records the switchover to the second: let the window after it begin
     res = cli("metrics", "compare", "--around-switchover", NAME, "--journal-dir", str(tmp_path / "journal"),
               "--settle", "0", "--window", "5", "--adjacent", "--format", "json", "--out", str(tmp_path / "m.json"))
     assert res.exit_code in (0, 1), res.output  # moto's CloudWatch has no datapoint for these clusters

@@ -371,7 +371,9 @@ def metrics(data: dict[str, Any], path: str, deployment: DeploymentJournal | Non
     case = _Case("metrics", path)
     after = data.get("after") or {}
     if deployment is not None:
-        names = {n for n in (deployment.blue_cluster, deployment.green_cluster) if n}
+        # after the switchover green carries blue's name; before it, "after" is green under its own name
+        names = {n for n in ((deployment.blue_cluster, deployment.green_cluster) if deployment.switchover_done
+                             else (deployment.green_cluster,)) if n}
         if names and after.get("cluster") not in names:
             case.add("metrics-target", "after.cluster", f"the \"after\" window read cluster {after.get('cluster')}, "
                                                         f"not the deployment's ({', '.join(sorted(names))})")
