@@ -217,6 +217,7 @@ def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdi
     if strange:
         case.add("precheck-not-run", "checks[].status", "check status(es) this tool does not know, not a pass: " +
                  ", ".join(f"{c.id}={c.status}" for c in strange))
+    hidden: list[str] = []
     if report.kind == "aurora-upgrade":
         where, left, why = _left_out(report)
         shown = {c.id for c in report.checks if c.status == "skipped"}
@@ -239,7 +240,8 @@ def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdi
                                                             "passed or found anything")
     missed = tuple(f"{c.id}: {c.note or c.status}" for c in report.checks
                    if c.status not in CHECK_RAN and not (c.status in CHECK_LEGIT_SKIP and
-                                                         not (c.note or "").startswith(LEFT_OUT_NOTE)))
+                                                         not (c.note or "").startswith(LEFT_OUT_NOTE))
+                   ) + tuple(f"{c}: not in the report" for c in hidden)
     return case.verdict(Coverage(scope=report.source or report.kind, target=report.target_version, unit="checks",
                                  ran=ran, not_run=missed, measured=len(ran) if report.checks else None,
                                  of=len(report.checks) if report.checks else None))

@@ -179,7 +179,7 @@ def _judged(verdict: judges.Verdict, on_risk: str) -> Result:
     """A judge's verdict as a gate result: block fails, risk is ``on_risk``, pass passes."""
     if verdict.status == judges.PASS:
         c = verdict.covered
-        shown = f" ({c.measured} of {c.of} {c.unit} measured)" if c.measured is not None and c.of is not None else ""
+        shown = f" ({c.measured} of {c.of} {c.unit} covered)" if c.measured is not None and c.of is not None else ""
         return PASS, f"{verdict.input}: the {verdict.judge} judge passes it{shown}"
     return (FAIL if verdict.status == judges.BLOCK else on_risk), f"{verdict.input}: {verdict.summary()}"
 
