@@ -143,7 +143,7 @@ def switchover(
     max_trx_seconds: Annotated[int, typer.Option("--max-trx-seconds", min=0,
                                                  help="Oldest open transaction allowed on blue (s).")] = 60,
     override: Annotated[Optional[list[str]], typer.Option(
-        "--override", help="Proceed although this gate failed (repeatable; by gate name).")] = None,
+        "--override", help="Proceed although these gates failed (gate names: a comma list, or repeat it).")] = None,
     precheck_report: PrecheckOpt = None,
     bench_report: Annotated[Optional[Path], typer.Option("--bench-report", help="Bench JSON report; regressions block.")] = None,
     blue_dsn: Annotated[Optional[str], typer.Option(
