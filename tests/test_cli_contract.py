@@ -261,3 +261,12 @@ def test_a_bare_command_line_names_what_is_missing_before_any_aws_setup(tmp_path
         assert res.returncode == 2 and res.stderr.count("\n") == 1, (path, res.stderr)
         assert re.match(r"error: (Missing (argument|option)|give )", res.stderr), (path, res.stderr)
     assert len(seen) >= 12
+
+
+def test_a_usage_error_is_one_line_also_in_process():
+    """CliRunner runs click's own main (standalone mode), which would show a usage block: the app's commands
+    show the contract's one line there too."""
+    res = CliRunner().invoke(_lists(), ["need", "x", "--name", "n", "--size", "zero"])
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: Invalid value for '--size'")
+    assert res.stderr.rstrip().endswith("(see 'root need --help')")

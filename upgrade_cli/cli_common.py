@@ -130,7 +130,8 @@ def status_of(exc: BaseException) -> ExitStatus:
                 typer.echo(exc.format_message())
             return ExitStatus.ERROR
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        line, status = f"error: {one_line(exc.format_message())}{hint}", ExitStatus.ERROR
+        message = exc.format_message().replace("Value error, ", "")  # pydantic's prefix on typer's coercion errors
+        line, status = f"error: {one_line(message)}{hint}", ExitStatus.ERROR
     elif isinstance(exc, typer.Abort):
         line, status = "aborted", ExitStatus.ERROR
     else:  # the contract is "never a traceback": a bug is still one line
@@ -202,10 +203,13 @@ class Command(typer.core.TyperCommand):
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        args = self._ask_when_bare(list(args))
-        if not ctx.resilient_parsing:
-            self._name_missing_first(ctx, args)
-        return super().parse_args(ctx, args)
+        try:
+            args = self._ask_when_bare(list(args))
+            if not ctx.resilient_parsing:
+                self._name_missing_first(ctx, args)
+            return super().parse_args(ctx, args)
+        except _UsageError as exc:  # one line however the app is run (click's own show() draws a usage block)
+            raise _OneLineUsageError(exc.format_message(), ctx=exc.ctx or ctx) from None
 
     def invoke(self, ctx: Any) -> Any:
         for param in self.params:
@@ -252,6 +256,14 @@ class Command(typer.core.TyperCommand):
             raise _UsageError("Missing " + "; ".join(f"{kind}{'s' if len(ps) > 1 else ''} "
                                                      + ", ".join(p.get_error_hint() for p in ps)
                                                      for kind, ps in kinds if ps), ctx=ctx)
+
+
+class _OneLineUsageError(_UsageError):
+    """A usage error that shows itself as the contract's one ``error:`` line, also when click's own
+    ``main`` (standalone mode: ``CliRunner``) shows it rather than ``main.run``."""
+
+    def show(self, file: Any = None) -> None:
+        status_of(self)
 
 
 def _is_flag(options: list[Any], token: str) -> bool:
