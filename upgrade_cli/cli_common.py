@@ -28,8 +28,8 @@ from rich.console import Console
 
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
-__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "RegionOpt", "ToolError",
-           "YesOpt", "console", "decode_text", "err_console", "format_option", "guarded", "one_line", "open_input",
+__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "RegionOpt",
+           "ToolError", "YesOpt", "comma_list", "console", "decode_text", "err_console", "format_option", "guarded", "one_line", "open_input",
            "read_input", "read_json",
            "status_of"]
 
