@@ -313,7 +313,7 @@ def test_green_instance_groups_fails_on_a_change_pending_reboot_and_passes_in_sy
                 "DBParameterGroups": [{"DBParameterGroupName": "v3-instance-2", "ParameterApplyStatus": status}]}
 
     wanted = {"prod-2-green-x": "v3-instance-2"}
-    pending = G.green_instance_groups([inst("pending-reboot")], wanted, "tags")
-    assert pending.status == G.FAIL and "v3-instance-2 is pending-reboot" in pending.detail
-    assert G.green_instance_groups([inst("in-sync")], wanted, "tags").status == G.PASS
-    assert G.green_instance_groups([], wanted, "tags").status == G.FAIL  # a planned instance that is gone
+    status, detail = G.instance_groups_status([inst("pending-reboot")], wanted, "tags")
+    assert status == G.FAIL and "v3-instance-2 is pending-reboot" in detail
+    assert G.instance_groups_status([inst("in-sync")], wanted, "tags")[0] == G.PASS
+    assert G.instance_groups_status([], wanted, "tags")[0] == G.FAIL  # a planned instance that is gone

@@ -31,9 +31,20 @@ class Planned:
     groups: dict[str, str]
     how: str  # "forced by --instance-parameter-group", "params plan tags", or why nothing was found
     missing: tuple[str, ...] = ()  # blue instances whose 5.7 group no planned 8.0 group was made from
+    error: str | None = None  # the plan could not be read (the target-instance-group gate fails with it)
 
     def writer_group(self, writer: str | None) -> str | None:
         return self.groups.get(writer or "") or next(iter(self.groups.values()), None)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What the switchover gate green-instance-groups judges: green id -> planned group, and how it was decided."""
+
+    wanted: dict[str, str]
+    how: str
+    error: str | None = None
+    pending_in_dry_run: bool = False  # a dry run printed the calls; AWS does not show their effect
 
 
 def instance_group(instance: dict[str, Any]) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pymysql
 import typer
@@ -21,6 +21,7 @@ from upgrade_cli.bluegreen import cost
 from upgrade_cli.bluegreen import gates as G
 from upgrade_cli.bluegreen import instance_groups as IG
 from upgrade_cli.bluegreen import rds as bg
+from upgrade_cli.bluegreen import registry as R
 from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
 from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, WaitAborted, wait_for
 from upgrade_cli.cli_common import console
@@ -36,7 +37,7 @@ EVENTS_STEP = "enable-replica-side-disabled-events"  # after a verified switchov
 # information_schema.EVENTS.STATUS of an event that arrived through replication (MySQL 8.0 spells it both ways)
 REPLICA_SIDE = ("SLAVESIDE_DISABLED", "REPLICA_SIDE_DISABLED")
 
-Connector = Callable[[], Any]  # opens a read-only SQL connection (or raises ToolError)
+Connector = R.Connector
 
 
 @dataclass
@@ -95,19 +96,6 @@ def show_cost(estimates: list[dict[str, Any]], why: str) -> None:
 
 def _gates_record(gates: list[G.Gate]) -> list[dict[str, str]]:
     return [{"gate": g.name, "status": g.status, "detail": g.detail} for g in gates]
-
-
-def _with_conn(connector: Connector | None, fn: Callable[[Any], G.Gate], name: str) -> G.Gate:
-    """Run a SQL gate on a fresh connection (or with None when no connection was given)."""
-    def run() -> G.Gate:
-        if connector is None:
-            return fn(None)
-        conn = connector()
-        try:
-            return fn(conn)
-        finally:
-            conn.close()
-    return G.evaluate(name, run)
 
 
 # =============================================================================================
@@ -192,19 +180,20 @@ def _resume_create(ctx: Context, journal: Journal, req: CreateRequest, name: str
     return None
 
 
-def _settle(ctx: Context, groups: list[tuple[str, str]], wait: bool) -> G.Gate:
-    """The groups-settled gate; with --wait (not in a dry run) it first sleeps until AWS's 5 minutes are up."""
-    gate = G.evaluate("groups-settled", lambda: G.groups_settled(ctx.rds, groups)[0])
-    if gate.status != G.FAIL or not wait or ctx.dry_run:
-        return gate
-    _, until = G.groups_settled(ctx.rds, groups)
+def _settle(ctx: Context, groups: list[tuple[str, str]], wait: bool) -> None:
+    """With --wait (not in a dry run), sleep until AWS's 5 minutes after a group change are up; the
+    groups-settled gate then judges the groups as they are."""
+    if not wait or ctx.dry_run:
+        return
+    gate = G.groups_settled(ctx.rds, groups)
+    until = gate.value if gate.status == G.FAIL else None
     while until is not None:
         remaining = (until - bg.utcnow()).total_seconds()
         console.print(f"waiting {max(remaining, 0):.0f}s for the parameter group change to settle (AWS asks for 5 "
                       "minutes before building from a changed group)", markup=False)
         ctx.poll.sleep(max(remaining, 1.0))
-        gate, until = G.groups_settled(ctx.rds, groups)
-    return gate
+        gate = G.groups_settled(ctx.rds, groups)
+        until = gate.value if gate.status == G.FAIL else None
 
 
 def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: dict[str, Any],
@@ -215,48 +204,17 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
                         f"{existing.get('Status')}) and journal {journal.path} has no record of creating it; "
                         f"see `aurora-upgrade bluegreen status {existing['BlueGreenDeploymentIdentifier']}` "
                         "or choose another --name")
-    resolved: dict[str, str | None] = {"version": None}
-
-    def version_gate() -> G.Gate:
-        gate, resolved["version"] = G.target_version(ctx.rds, cluster.get("EngineVersion", ""), req.target_version)
-        return gate
-
-    blue_instances = bg.cluster_instances(ctx.rds, cluster)
-    planned: dict[str, IG.Planned] = {}
-
-    def instance_group_gate() -> G.Gate:
-        planned["p"] = IG.plan_for(ctx.rds, blue_instances, req.cluster_group, req.instance_group)
-        return _planned_gate(ctx, planned["p"])
-
-    instance_gate = G.evaluate("target-instance-group", instance_group_gate)
-    plan = planned.get("p") or IG.Planned({}, "not read")
+    try:
+        plan = IG.plan_for(ctx.rds, bg.cluster_instances(ctx.rds, cluster), req.cluster_group, req.instance_group)
+    except ToolError as exc:  # the target-instance-group gate fails with it
+        plan = IG.Planned({}, "not read", error=str(exc))
     groups = [(req.cluster_group, "cluster")] + [(g, "instance") for g in sorted(set(plan.groups.values()))]
-    settled = _settle(ctx, groups, wait)
-    gates = [
-        G.evaluate("source-cluster", lambda: G.source_cluster(cluster)),
-        G.evaluate("blue-instances-available", lambda: G.blue_instances_available(ctx.rds, cluster)),
-        G.evaluate("master-user-secret", lambda: G.master_user_secret(cluster)),
-        G.evaluate("binlog-format", lambda: G.binlog_format(ctx.rds, cluster)),
-        G.evaluate("writer-in-sync", lambda: G.writer_in_sync(cluster)),
-        G.evaluate("target-cluster-group", lambda: G.target_group(ctx.rds, req.cluster_group, "cluster")),
-        instance_gate,
-        G.evaluate("green-event-scheduler", lambda: G.green_event_scheduler(ctx.rds, req.cluster_group)),
-        settled,
-        G.evaluate("target-version", version_gate),
-        G.evaluate("instance-classes", lambda: G.instance_classes(ctx.rds, cluster, resolved["version"])),
-        G.evaluate("zero-etl-integrations",
-                   lambda: G.zero_etl_integrations(cluster["DBClusterArn"], bg.integrations(ctx.rds))),
-        G.evaluate("global-database", lambda: G.global_database(cluster)),
-        G.evaluate("cross-region-replicas", lambda: G.cross_region_replicas(cluster, ctx.region)),
-        G.evaluate("backtrack", lambda: G.backtrack(cluster)),
-        _with_conn(req.blue, G.no_tmp_database, "no-tmp-database"),
-        _with_conn(req.blue, G.binlog_retention, "binlog-retention"),
-        _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
-        _with_conn(req.blue, G.tables_without_key, "tables-without-pk"),
-        _with_conn(req.blue, lambda c: G.binlog_consumers(c, cluster), "binlog-consumers"),
-        G.evaluate("precheck-report",
-                   lambda: G.precheck_report(req.precheck_report, resolved["version"] or req.target_version)),
-    ]
+    _settle(ctx, groups, wait)
+    gates = R.run_phase(R.CREATE, {"rds": ctx.rds, "cluster": cluster, "cluster_group": req.cluster_group,
+                                   "planned": plan, "groups": groups,
+                                   "requested_version": req.target_version, "precheck_report": req.precheck_report},
+                        {"blue": req.blue})
+    resolved = R.provided(gates, "target_version")
     show_gates(f"create gates for {name}", gates)
     show_cost(extended_support(ctx, [("blue", cluster["DBClusterIdentifier"])]),
               ", every month it stays on 5.7")
@@ -266,7 +224,7 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
             journal.write("create", "gates", FAILED, inputs=req.inputs(), gates=_gates_record(gates))
         raise Blocked(f"not creating {name}: gate(s) failed: {', '.join(failed)}")
     params: dict[str, Any] = {"BlueGreenDeploymentName": name, "Source": cluster["DBClusterArn"],
-                              "TargetEngineVersion": resolved["version"] or req.target_version,
+                              "TargetEngineVersion": resolved or req.target_version,
                               "TargetDBClusterParameterGroupName": req.cluster_group}
     writer_group = plan.writer_group(bg.writer_id(cluster))
     if writer_group:
@@ -340,20 +298,6 @@ def wait_available(ctx: Context, journal: Journal, ident: str) -> dict[str, Any]
     console.print(f"{ident} is AVAILABLE: validate green, then `aurora-upgrade bluegreen switchover {ident}`",
                   markup=False)
     return dep
-
-
-def _planned_gate(ctx: Context, plan: IG.Planned) -> G.Gate:
-    """target-instance-group: each planned 8.0 instance group exists with family aurora-mysql8.0."""
-    if not plan.groups:
-        return G.target_group(ctx.rds, None, "instance")
-    for group in sorted(set(plan.groups.values())):
-        gate = G.target_group(ctx.rds, group, "instance")
-        if gate.status != G.PASS:
-            return gate
-    shown = ", ".join(f"{blue}→{group}" for blue, group in sorted(plan.groups.items()))
-    missing = f"; no planned group for {', '.join(plan.missing)} (keeps its 5.7 partner's group)" if plan.missing \
-        else ""
-    return G.Gate("target-instance-group", G.WARN if plan.missing else G.PASS, f"{shown} ({plan.how}){missing}")
 
 
 def _show_planned_assignment(ctx: Context, plan: IG.Planned, writer_group: str | None) -> None:
@@ -456,43 +400,18 @@ class SwitchoverRequest:
 
 
 def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest,
-                     groups: tuple[dict[str, str], str] | G.Gate | None = None) -> list[G.Gate]:
-    """``groups``: (green id -> planned 8.0 instance group, how it was decided), or the gate that could not read it."""
-    def blue_gate() -> G.Gate:
-        blue = aws.describe_cluster(ctx.rds, dep["Source"])
-        return G.blue_available(blue, bg.cluster_instances(ctx.rds, blue) if blue else [])
-
-    def green_groups_gate() -> G.Gate:
-        if isinstance(groups, G.Gate):
-            return groups
-        wanted, how = groups or ({}, "not read")
-        green = aws.describe_cluster(ctx.rds, dep["Target"])
-        return G.green_instance_groups(bg.cluster_instances(ctx.rds, green) if green else [], wanted, how)
-
-    gates = [
-        G.evaluate("deployment-available", lambda: G.deployment_available(dep)),
-        G.evaluate("members-available", lambda: G.members_available(ctx.rds, dep)),
-        G.evaluate("blue-available", blue_gate),
-        G.evaluate("green-instance-groups", green_groups_gate),
-        G.evaluate("green-cluster-params",
-                   lambda: G.green_cluster_params(aws.describe_cluster(ctx.rds, dep["Target"]))),
-        G.evaluate("zero-etl-integrations",
-                   lambda: G.zero_etl_integrations([dep["Source"], dep["Target"]], bg.integrations(ctx.rds))),
-        G.evaluate("replica-lag", lambda: G.replica_lag_metric(ctx.rds, ctx.cw, dep, req.max_lag, req.lag_minutes)),
-        _with_conn(req.green, lambda c: G.replica_status(c, req.max_lag), "replica-status"),
-        _with_conn(req.green, G.green_read_only, "green-read-only"),
-        _with_conn(req.blue, lambda c: G.long_transactions(c, req.max_trx_seconds), "long-transactions"),
-        _with_conn(req.blue, G.running_ddl, "running-ddl"),
-        _with_conn(req.blue, G.prepared_xa, "prepared-xa"),
-        _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
-        G.evaluate("precheck-report", lambda: G.precheck_report(req.precheck_report)),
-        G.evaluate("bench-report", lambda: G.bench_report(req.bench_report)),
-    ]
-    return G.apply_overrides(gates, req.overrides, G.SWITCHOVER_GATES)
+                     planned: IG.Assignment | None = None) -> list[G.Gate]:
+    """``planned``: the green instance groups the switchover assigned (see :func:`assign_instance_groups`)."""
+    gates = R.run_phase(R.SWITCHOVER, {"rds": ctx.rds, "cw": ctx.cw, "dep": dep, "max_lag": req.max_lag,
+                                       "lag_minutes": req.lag_minutes, "max_trx_seconds": req.max_trx_seconds,
+                                       "precheck_report": req.precheck_report, "bench_report": req.bench_report,
+                                       "planned": planned or IG.Assignment({}, "not read")},
+                        {"blue": req.blue, "green": req.green})
+    return R.apply_overrides(gates, req.overrides, R.SWITCHOVER)
 
 
 def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
-    G.apply_overrides([], req.overrides, G.SWITCHOVER_GATES)  # reject unknown gate names before anything else
+    R.check_overrides(R.SWITCHOVER, req.overrides)  # reject unknown gate names before anything else
     dep = bg.find_deployment(ctx.rds, req.ref)
     ident, name = dep["BlueGreenDeploymentIdentifier"], dep["BlueGreenDeploymentName"]
     journal = ctx.journal(name, lock="switchover")
@@ -523,20 +442,17 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     try:
         plan = _planned_groups(ctx, journal, dep)
         wanted, needed = assign_instance_groups(ctx, journal, dep, plan)
-        groups: tuple[dict[str, str], str] | G.Gate = (wanted, plan.how)
-        if ctx.dry_run and needed:
-            groups = G.Gate("green-instance-groups", G.WARN, "dry run: the calls above would put "
-                            + ", ".join(f"{g} on {p}" for g, p in sorted(wanted.items())) + "; a real run checks it")
-    except ToolError as exc:
-        groups = G.Gate("green-instance-groups", G.FAIL, f"could not evaluate: {exc}")
-    gates = switchover_gates(ctx, dep, req, groups)
+        assigned = IG.Assignment(wanted, plan.how, pending_in_dry_run=bool(ctx.dry_run and needed))
+    except ToolError as exc:  # the green-instance-groups gate fails with it
+        assigned = IG.Assignment({}, "not read", error=str(exc))
+    gates = switchover_gates(ctx, dep, req, assigned)
     show_gates(f"switchover gates for {name} ({ident})", gates)
     failed = [g.name for g in gates if g.blocks]
     not_run = [g.name for g in gates if g.status == G.NOT_RUN]
     if failed or not_run:
         if not ctx.dry_run:
             journal.write("switchover", "switchover-gates", FAILED, deployment_id=ident, gates=_gates_record(gates))
-        if {"replica-lag", "replica-status"} & set(failed):
+        if {G.replica_lag_metric.spec.name, G.replica_status.spec.name} & set(failed):
             console.print(f"note: {G.GREEN_LAG_OPTIONS}", markup=False, soft_wrap=True)
         why = ([f"gate(s) failed: {', '.join(failed)}"] if failed else []) + (
             [f"SQL gate(s) not run: {', '.join(not_run)} (give the connection)"] if not_run else [])
