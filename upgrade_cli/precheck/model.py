@@ -159,6 +159,7 @@ class Routine:
     definer: str | None = None
     security_type: str | None = None
     comment: str = ""
+    charset_client: str | None = None  # the client character set it was created through, when known
 
 
 @dataclass
