@@ -36,7 +36,7 @@ from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.normalize import UTF8_CLIENTS, charset_name, decode_client_bytes, stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
 from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, charset_pair, parse_definer, parse_type
-from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns
+from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns, view_column_charsets
 from upgrade_cli.precheck.model import (Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Tablespace,
                                         Trigger, View)
 from upgrade_cli.sqltext import Statement, Token, TokenCache, split_statements, tokenize
@@ -170,6 +170,7 @@ class DumpParser(TableGrammar):
         cat.issues = list(self.issues)
         cat.token_cache(adopt=self.bodies)
         name_view_columns(cat)  # '*' and unaliased expressions, by sqlglot (views.py)
+        view_column_charsets(cat)
         if self.incomplete:
             cat.complete, cat.incomplete_reason = False, self.incomplete
         if self.account_statements:

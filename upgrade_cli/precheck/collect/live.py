@@ -143,6 +143,7 @@ class _Ctx:
     wanted: list[str] = field(default_factory=list)
     by_name: dict[tuple[str, str], Table] = field(default_factory=dict)
     view_cols: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    view_charsets: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
@@ -282,6 +283,8 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         table = by_name.get((schema, tname))
         if table is None:
             view_cols[(schema, tname)].append(name)
+            if charset:
+                ctx.view_charsets[(schema, tname)][name] = _charset(charset)
             continue
         data_type, column_type, value, is_expr, extra = _column_values(
             data_type, column_type, default, extra or "", bool(gen_expr), mariadb)
@@ -455,7 +458,7 @@ def _views(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     view_cols = ctx.view_cols
     for schema, name, definition, check_option, definer, security in rows:
         cat.views.append(View(schema, name, definition or "", list(view_cols.get((schema, name), [])),
-                              check_option or "NONE", definer, security))
+                              check_option or "NONE", definer, security, dict(ctx.view_charsets.get((schema, name), {}))))
         if not definition:
             cat.issues.append(CollectionIssue(schema, "view", name,
                                               "view definition is not visible to this account (needs SHOW VIEW)"))
