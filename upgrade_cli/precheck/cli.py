@@ -26,6 +26,7 @@ from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
+from upgrade_cli.precheck.fixscript import build_fix_script
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
 from upgrade_cli.precheck.target import resolve_target
 
@@ -80,6 +81,10 @@ def precheck(
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query "
                                                    "may run on a live server (> 0; network reads "
                                                    "time out a little later).")] = DEFAULT_STATEMENT_TIMEOUT_S,
+    fix_script: Annotated[Optional[Path], typer.Option("--fix-script", help="Write one ordered, re-runnable SQL "
+                                                       "script fixing what can be fixed safely (utf8mb3 columns, "
+                                                       "stored programs' removed sql_mode flags); its header lists "
+                                                       "what it does not fix and why.")] = None,
     details: Annotated[bool, typer.Option("--details", help="List every finding: without it a check with more "
                                           "than 10 findings is one line of counts and the first few (console, "
                                           "Markdown, JUnit; HTML shows 200 rows). report.json always lists all.")] = False,
@@ -158,6 +163,9 @@ def precheck(
     else:
         render_console(report, console, details)
     written = write_reports(report, out, details) if out is not None else []
+    if fix_script is not None:
+        _write(fix_script, build_fix_script(catalog, report.findings, f"{source['kind']} {source['name']}"), "fix script")
+        written.append(fix_script)
 
     if not catalog.complete and allow_incomplete:
         err_console.print(f"warning: scan incomplete ({catalog.incomplete_reason}); the report says "

@@ -163,6 +163,8 @@ class Routine:
     security_type: str | None = None
     comment: str = ""
     charset_client: str | None = None  # the client character set it was created through, when known
+    deterministic: bool = False  # IS_DETERMINISTIC
+    data_access: str = "CONTAINS SQL"  # SQL_DATA_ACCESS: CONTAINS SQL, NO SQL, READS SQL DATA, MODIFIES SQL DATA
 
 
 @dataclass

@@ -386,18 +386,20 @@ class DumpParser(TableGrammar):
         if kind == "FUNCTION":
             c.expect("RETURNS")
             returns = parse_type(c).column_type  # as PARAMETERS.DTD_IDENTIFIER, without CHARSET
-        comment, security = "", None
+        comment, security, deterministic, access = "", None, False, "CONTAINS SQL"
         while c.at(*_ROUTINE_CHARACTERISTICS):
             if c.accept("COMMENT"):
                 comment = c.take().text
             elif c.accept("LANGUAGE"):
                 c.take()
-            elif c.accept_seq("NOT", "DETERMINISTIC") or c.accept("DETERMINISTIC"):
-                pass
+            elif c.accept_seq("NOT", "DETERMINISTIC"):
+                deterministic = False
+            elif c.accept("DETERMINISTIC"):
+                deterministic = True
             elif c.accept_seq("CONTAINS", "SQL") or c.accept_seq("NO", "SQL"):
-                pass
+                access = " ".join(t.upper for t in c.toks[c.i - 2:c.i])
             elif c.accept_seq("READS", "SQL", "DATA") or c.accept_seq("MODIFIES", "SQL", "DATA"):
-                pass
+                access = " ".join(t.upper for t in c.toks[c.i - 3:c.i])
             elif c.at("SQL") and c.at("SECURITY", k=1):
                 c.i += 2
                 security = c.take().upper
@@ -406,7 +408,7 @@ class DumpParser(TableGrammar):
         body = self._body(c, f"{kind.lower()} {name}")
         self.routines[(schema, kind, name)] = Routine(schema, name, kind, body, ", ".join(params), returns,
                                                       self.sql_mode, definer, security or "DEFINER", comment,
-                                                      self.client_charset)
+                                                      self.client_charset, deterministic, access)
 
     def _param(self, c: Cursor, kind: str) -> str:
         mode = ""

@@ -480,13 +480,14 @@ def _routines(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
             params[key].append(" ".join(p for p in ((mode or "") if rtype == "PROCEDURE" else "", pname, dtd) if p))
     rows = scan.query(
         "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION, DTD_IDENTIFIER, SQL_MODE, DEFINER, "
-        f"SECURITY_TYPE, ROUTINE_COMMENT, CHARACTER_SET_CLIENT FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA "
-        f"IN {_in(wanted)}", wanted)
-    for schema, name, rtype, body, dtd, sql_mode, definer, security, comment, client in rows:
+        f"SECURITY_TYPE, ROUTINE_COMMENT, CHARACTER_SET_CLIENT, IS_DETERMINISTIC, SQL_DATA_ACCESS "
+        f"FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN {_in(wanted)}", wanted)
+    for schema, name, rtype, body, dtd, sql_mode, definer, security, comment, client, determ, access in rows:
         key = (schema, rtype, name)
         cat.routines.append(Routine(schema, name, rtype, body, ", ".join(params.get(key, [])),
                                     returns.get(key, _dtd(dtd) if dtd else None) if rtype == "FUNCTION" else None,
-                                    sql_mode or "", definer, security, comment or "", charset_name(client or "")))
+                                    sql_mode or "", definer, security, comment or "", charset_name(client or ""),
+                                    determ == "YES", access or "CONTAINS SQL"))
         if body is None:
             cat.issues.append(CollectionIssue(schema, "routine", name,
                                               "routine body is not visible to this account (not its definer; "
