@@ -66,6 +66,14 @@ def test_gzip_is_read_as_a_stream_and_gives_the_same_findings(tmp_path):
     assert code == 2 and "cannot be decompressed" in out
 
 
+def test_zstd_is_read_as_a_stream(tmp_path):
+    zstandard = pytest.importorskip("zstandard")  # the zstd extra (in the test extras)
+    packed = tmp_path / "d.sql.zst"
+    packed.write_bytes(zstandard.ZstdCompressor().compress(LATIN1_DUMP))
+    code, report = _precheck("--ddl", packed)
+    assert code == 1 and [f["object_name"] for f in report["findings"] if f["check_id"] == SPECIAL] == ["gruesse"]
+
+
 def test_an_undecodable_byte_is_a_finding_on_its_object_not_a_file_error(tmp_path):
     path = tmp_path / "bad.sql"
     path.write_bytes(b"SET NAMES utf8mb4;\nCREATE TABLE ok (id INT);\n"

@@ -328,8 +328,9 @@ def view_column_charsets(catalog: Catalog) -> None:
     """The charset of each view column that names a base-table column, as a live server lists it.
 
     A dump holds no view column types. A column reference takes its column's charset (through the
-    FROM clause's tables, aliases and views defined earlier); an expression's charset depends on the
-    connection the view was created through, so it is left unknown rather than guessed.
+    FROM clause's tables, aliases and views defined earlier), so does a string function of columns of
+    one charset; other expressions (literals) take the charset of the connection the view was created
+    through, which a dump does not say: they are left unknown rather than guessed.
     """
     tables = {(t.schema, t.name): t for t in catalog.tables}
     views = {(v.schema, v.name): v for v in catalog.views}
@@ -340,17 +341,49 @@ def view_column_charsets(catalog: Catalog) -> None:
         if not items or len(items) != len(view.columns):
             continue
         sources = _from_tables(list(tokens), items[-1].stop, view.schema)
+        def resolve(qualifier: str | None, column: str) -> str | None:
+            for alias, key in sources:
+                if qualifier is None or alias.lower() == qualifier.lower():
+                    charset = _charset_of(tables.get(key), views.get(key), column)
+                    if charset is not None:
+                        return charset
+            return None
+
         for name, item in zip(view.columns, items):
-            ref = _column_ref(item.toks[item.i:item.stop])
-            if ref is None:
-                continue
-            qualifier, column = ref
-            candidates = [key for alias, key in sources if qualifier is None or alias.lower() == qualifier.lower()]
-            for key in candidates:
-                charset = _charset_of(tables.get(key), views.get(key), column)
-                if charset is not None:
-                    view.column_charsets[name] = charset
-                    break
+            toks = item.toks[item.i:item.stop]
+            ref = _column_ref(toks)
+            charset = resolve(*ref) if ref is not None else _string_function_charset(toks, resolve)
+            if charset is not None:
+                view.column_charsets[name] = charset
+
+
+# String functions whose result takes the charset of their string column arguments (a column's
+# coercibility beats a literal's: CONCAT(first_name, ' ', last_name) is the columns' charset).
+_STRING_FUNCTIONS = frozenset({"CONCAT", "CONCAT_WS", "GROUP_CONCAT", "UPPER", "LOWER", "UCASE", "LCASE", "TRIM",
+                               "LTRIM", "RTRIM", "SUBSTRING", "SUBSTR", "LEFT", "RIGHT", "REPLACE", "LPAD", "RPAD",
+                               "IFNULL", "COALESCE"})
+
+
+def _string_function_charset(toks, resolve) -> str | None:
+    """The charset of ``FUNC(...) [AS x]`` when FUNC returns a string and every string column it reads
+    has the same charset; None when unsure (a subquery, a column not found, mixed charsets)."""
+    if len(toks) >= 2 and toks[-2].is_word("AS"):
+        toks = toks[:-2]
+    if len(toks) < 3 or not toks[0].is_word(*_STRING_FUNCTIONS) or toks[1].text != "(" or toks[-1].text != ")":
+        return None
+    found = set()
+    for i, t in enumerate(toks[2:-1], 2):
+        if t.is_word("SELECT"):
+            return None
+        if t.kind not in ("ident", "word") or (i + 1 < len(toks) and toks[i + 1].text in ("(", ".")):
+            continue
+        qualified = toks[i - 1].text == "." and toks[i - 1].kind == "punct"
+        charset = resolve(toks[i - 2].text if qualified else None, t.text)
+        if charset is not None:
+            found.add(charset)
+        elif t.kind == "ident" or qualified:
+            return None  # a column this scan cannot place
+    return found.pop() if len(found) == 1 else None
 
 
 def _charset_of(table, view, column: str) -> str | None:
