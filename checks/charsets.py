@@ -19,19 +19,22 @@ _INDEX_CAVEAT = (" Check first that indexed string columns still fit: utf8mb4 ne
                  "(a 767-byte index prefix limit applies to COMPACT/REDUNDANT tables).")
 
 
-def _modify_column_sql(t: Table, col: Column) -> str:
-    """A MODIFY that keeps the column's type, nullability, default and comment."""
-    if col.generation_expression:
-        return (f"Re-create the generated column {quote_ident(col.name)} with CHARACTER SET utf8mb4 "
-                f"(MODIFY must repeat its expression: {col.generation_expression}).")
-    parts = [f"ALTER TABLE {quote_qualified(t.schema, t.name)} MODIFY {quote_ident(col.name)}",
-             col.column_type, f"CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(col.collation)}",
-             "NULL" if col.nullable else "NOT NULL"]
+def modify_to_utf8mb4(col: Column) -> str:
+    """``MODIFY `c` <type> CHARACTER SET utf8mb4 ...`` keeping the column's type, nullability, default and comment."""
+    parts = [f"MODIFY {quote_ident(col.name)}", col.column_type,
+             f"CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(col.collation)}", "NULL" if col.nullable else "NOT NULL"]
     if col.default is not None:
         parts.append("DEFAULT " + (col.default if col.default_is_expression else "'" + col.default.replace("'", "''") + "'"))
     if col.comment:
         parts.append("COMMENT '" + col.comment.replace("\\", "\\\\").replace("'", "''") + "'")
-    return " ".join(parts) + ";"
+    return " ".join(parts)
+
+
+def _modify_column_sql(t: Table, col: Column) -> str:
+    if col.generation_expression:
+        return (f"Re-create the generated column {quote_ident(col.name)} with CHARACTER SET utf8mb4 "
+                f"(MODIFY must repeat its expression: {col.generation_expression}).")
+    return f"ALTER TABLE {quote_qualified(t.schema, t.name)} {modify_to_utf8mb4(col)};"
 
 
 @check(

@@ -5,7 +5,7 @@ What it fixes, in this order (each statement can run again: ALTER ... to the sam
 
 1. ``utf8mb3`` schemas: ``ALTER DATABASE ... CHARACTER SET utf8mb4`` with the utf8mb4 twin collation;
 2. ``utf8mb3`` table columns: one ``ALTER TABLE`` per table with a ``MODIFY`` for every such column
-   (type, nullability, default, ``ON UPDATE`` and comment kept) and the table default, under
+   (type, nullability, default and comment kept) and the table default, under
    ``FOREIGN_KEY_CHECKS = 0`` so both ends of a foreign key can change;
 3. routines and triggers stored with a flag 8.0 removed (``obsoleteSqlModeFlags``), or with hidden
    characters in a routine (``auroraUpgradeCheckForSpecialCharactersInProcedures``): re-created with
@@ -20,10 +20,9 @@ on MariaDB, the script applied to the example schema leaves a live re-scan witho
 from __future__ import annotations
 
 from upgrade_cli.checks._facts import hidden_characters, parse_account
-from upgrade_cli.checks.charsets import utf8mb4_collation
+from upgrade_cli.checks.charsets import modify_to_utf8mb4, utf8mb4_collation
 from upgrade_cli.checks.registry import Finding
 from upgrade_cli.checks.sql_modes import OBSOLETE_FLAGS
-from upgrade_cli.precheck.collect.normalize import sql_mode_flags
 from upgrade_cli.precheck.model import Catalog, Column, Routine, Table, Trigger
 from upgrade_cli.sqltext import quote_ident, quote_qualified
 
@@ -53,21 +52,8 @@ def _definer(definer: str | None) -> str:
     return f"DEFINER={quote_ident(user)}@{quote_ident(host)} "
 
 
-def _column_sql(col: Column) -> str:
-    parts = [f"MODIFY {quote_ident(col.name)} {col.column_type}",
-             f"CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(col.collation)}",
-             "NULL" if col.nullable else "NOT NULL"]
-    if col.default is not None:
-        parts.append("DEFAULT " + (col.default if col.default_is_expression else _q(col.default)))
-    if "on update" in col.extra.lower():
-        parts.append(col.extra[col.extra.lower().index("on update"):])
-    if col.comment:
-        parts.append("COMMENT " + _q(col.comment))
-    return " ".join(parts)
-
-
 def _table_sql(t: Table, cols: list[Column]) -> str:
-    changes = [_column_sql(c) for c in cols]
+    changes = [modify_to_utf8mb4(c) for c in cols]
     if t.charset == "utf8mb3":
         changes.append(f"DEFAULT CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(t.collation)}")
     return f"ALTER TABLE {quote_qualified(t.schema, t.name)}\n  " + ",\n  ".join(changes) + ";"
