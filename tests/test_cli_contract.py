@@ -248,7 +248,7 @@ def test_password_given_alone_asks_as_the_mysql_client_does(args, shown):
 def test_a_bare_command_line_names_what_is_missing_before_any_aws_setup(tmp_path):
     """Every command run with nothing, without a Region or credentials: an error names the missing input;
     only a command that needs no input at all may go on to AWS (and then say what AWS lacks)."""
-    needs_nothing = {("bluegreen", "status"), ("checks", "list"), ("checks", "docs"), ("version",)}
+    needs_nothing = {("bluegreen", "status"), ("bluegreen", "gates"), ("checks", "list"), ("checks", "docs"), ("version",)}
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(HOME=str(tmp_path), AWS_CONFIG_FILE=str(tmp_path / "none"),
                AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
