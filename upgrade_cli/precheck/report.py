@@ -223,7 +223,7 @@ def _source_line(report: Report) -> str:
 def render_console(report: Report, console: Console) -> None:
     """Counts by severity, then one table per check that has findings, then what was not checked."""
     counts = report.counts
-    console.print(_verdict_text(report))
+    console.print(_verdict_text(report), soft_wrap=True)  # one line, whatever the width: grep finds it
     console.print(Text(f"aurora-upgrade {report.tool_version} precheck of {_source_line(report)}", style="bold"))
     if not report.complete:
         console.print(Text(f"INCOMPLETE SCAN: {report.incomplete_reason or 'unknown reason'}", style="bold red"))
@@ -281,7 +281,7 @@ def render_console(report: Report, console: Console) -> None:
     verdict = (f"{len(report.blocking)} finding(s) at or above --fail-on {report.fail_on}" if report.blocking
                else f"no findings at or above --fail-on {report.fail_on}")
     console.print(Text(verdict, style="bold red" if report.blocking else "bold green"))
-    console.print(_verdict_text(report))
+    console.print(_verdict_text(report), soft_wrap=True)  # one line, whatever the width: grep finds it
 
 
 def _verdict_text(report: Report) -> Text:
