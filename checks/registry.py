@@ -265,7 +265,7 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
             blind = sorted(view.kinds) if isinstance(view, _Reading) else []
             if blind:
                 blind_paths.update(blind)
-                not_run[c.id] = "not run: this scan could not read " + "; ".join(
+                not_run[c.id] = "this scan could not read " + "; ".join(
                     f"{path} ({catalog.unreadable[path]})" for path in blind)
                 continue
             findings.extend(found)

@@ -232,7 +232,8 @@ def render_console(report: Report, console: Console) -> None:
         summary.append(f"{counts[sev]} {sev}{'s' if counts[sev] != 1 else ''}", style=_STYLE[sev])
         summary.append("  ")
     summary.append(f"(checks: {len(report.checks_with(PASSED))} passed, {len(report.checks_with(FINDINGS))} with findings, "
-                   f"{len(report.checks_with(SKIPPED)) + len(report.checks_with(NOT_CHECKABLE))} not run, "
+                   f"{len(report.checks_with(NOT_RUN))} could not run, "
+                   f"{len(report.checks_with(SKIPPED)) + len(report.checks_with(NOT_CHECKABLE))} skipped, "
                    f"{len(report.checks_with(FAILED))} failed)")
     console.print(summary)
     by_check = report.findings_by_check()
@@ -270,8 +271,8 @@ def render_console(report: Report, console: Console) -> None:
             not_run.setdefault(f"{c.status.replace('_', ' ')} ({c.note})", []).append(c.id)
         elif c.status == FAILED:
             console.print(Text(f"failed: {c.id} — {c.note}", style="red"))
-    for why, ids in not_run.items():
-        console.print(Text(f"{why}, {len(ids)}: {', '.join(ids)}", style="dim"))
+    for why, ids in not_run.items():  # a check that applies but could not run is a gap, not a detail
+        console.print(Text(f"{why}, {len(ids)}: {', '.join(ids)}", style="yellow" if why.startswith("not run") else "dim"))
     if report.aurora_log:
         log = report.aurora_log
         console.print(Text(f"merged Aurora log {log['path']} (Aurora {log.get('aurora_server_version')} → "
