@@ -11,12 +11,10 @@ import threading
 import uuid
 from pathlib import Path
 
-import pymysql
 import pytest
-from typer.testing import CliRunner
 
+from tests.test_reliability import _error_line, cli  # noqa: F401 - its CLI runner fixture and one-line error contract
 from upgrade_cli.checks.registry import all_checks, run_checks
-from upgrade_cli.main import app
 from upgrade_cli.precheck.collect.dump import parse_dump
 from upgrade_cli.precheck.model import Catalog, Source
 
@@ -53,25 +51,6 @@ BEGIN
 END //
 DELIMITER ;
 """
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    for var in ("AURORA_UPGRADE_PASSWORD", "MYSQL_PWD"):
-        monkeypatch.delenv(var, raising=False)
-
-    def run(*args, env=None):
-        return CliRunner().invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
-
-    return run
-
-
-def _error_line(res) -> str:
-    assert res.exit_code == 2, res.output
-    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
-    assert len(lines) == 1 and "internal" not in lines[0], res.stderr
-    return lines[0]
 
 
 def _scan(cli, mariadb, user, password, schema, out, *extra):
