@@ -28,6 +28,7 @@ from upgrade_cli.sqltext import Statement, split_statements, tokenize
 _TRAILER = "Dump completed"
 DUMP_HEADER = re.compile(r"^--\s*(MySQL|MariaDB) dump .*$", re.M)
 _BULK = re.compile(r"(?:/\*M?!\d*\s*)?(?:INSERT|REPLACE)\b", re.I)
+_SET = re.compile(r"(?:/\*!\d*\s*)?SET\s", re.I)
 _SAVE = re.compile(r"\bSET\s+@(\w+)\s*=\s*@@", re.I)
 _USE_VAR = re.compile(r"=\s*@(\w+)")
 _STORED_CODE = re.compile(r"(?:/\*!\d+\s*)?CREATE\b.*?\b(PROCEDURE|FUNCTION|TRIGGER|EVENT)\b", re.I | re.S)
@@ -141,7 +142,7 @@ def _saved_not_restored(statements: list[Statement]) -> tuple[str, int] | None:
     """The first ``SET @v = @@setting`` whose ``@v`` no later statement reads, with its line."""
     pending: dict[str, int] = {}
     for s in statements:
-        if "@" not in s.text[:400] or _BULK.match(s.text):
+        if not _SET.match(s.text):  # saves and restores are SET statements; bodies are not read
             continue
         head = s.text[:400]
         saved = {m.group(1).lower() for m in _SAVE.finditer(head)}
