@@ -17,6 +17,7 @@ from tests.test_reliability import _error_line, cli  # noqa: F401 - its CLI runn
 from upgrade_cli.checks.registry import all_checks, run_checks
 from upgrade_cli.precheck.collect.dump import parse_dump
 from upgrade_cli.precheck.model import Catalog, Source
+from upgrade_cli.sqltext import split_statements
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "legacy_app_57.sql"
@@ -165,10 +166,14 @@ def test_exactly_the_checks_that_read_an_unreadable_fact_are_not_run():
 
 def _unit_boundary(text: str, cut: int) -> bool:
     """A cut that leaves only whole units: the prefix ends with a statement and the rest starts a new
-    table, view, routine or schema (a save of a session setting, USE or CREATE DATABASE). Nothing in such
-    a prefix can show the cut: it is a smaller, valid dump."""
-    return text[:cut].rstrip().endswith(";") and re.match(
-        r"\s*(/\*!\d+ SET @sav\w+\s*=\s*@@|USE |CREATE DATABASE)", text[cut:]) is not None
+    table, view, routine or schema (a save of a session setting, USE or CREATE DATABASE) or is the
+    whole closing block of restores. Nothing in such a prefix can show the cut: it is a smaller, valid
+    dump."""
+    if not text[:cut].rstrip().endswith(";"):
+        return False
+    rest = text[cut:]
+    closing = all(re.fullmatch(r"/\*!\d+ SET \w+=@OLD_\w+ \*/", st.text) for st in split_statements(rest))
+    return closing or re.match(r"\s*(/\*!\d+ SET @sav\w+\s*=\s*@@|USE |CREATE DATABASE)", rest) is not None
 
 
 @pytest.mark.parametrize("option", ["--compact", "--skip-comments"])
@@ -187,8 +192,6 @@ def test_a_dump_without_header_or_trailer_cut_anywhere_is_incomplete(mariadb, fr
     missed = [c for c in cuts if c not in boundaries and parse_dump(text[:c]).complete]
     assert not missed, [text[max(0, c - 40):c] for c in missed[:5]]
     assert len(boundaries) <= len(cuts) // 30  # the undecidable cuts are rare
-    if option == "--skip-comments":  # its header saves settings that only the end restores: every cut shows
-        assert all(not parse_dump(text[:c]).complete for c in boundaries)
 
 
 def test_each_statement_rule_on_its_own():
@@ -201,9 +204,15 @@ def test_each_statement_rule_on_its_own():
     unclosed = parse_dump("/*!40101 SET NAMES utf8 */;\nCREATE TABLE a (id int);\n" + body + "END ;;\n")
     assert not unclosed.complete and "never closed" in unclosed.incomplete_reason
     assert parse_dump("/*!40101 SET NAMES utf8 */;\nCREATE TABLE a (id int);\n" + body + "END ;;\nDELIMITER ;\n").complete
-    saved = "/*!40101 SET @saved_cs_client = @@character_set_client */;\nCREATE TABLE a (id int);\n"
+    saved = "CREATE DATABASE d;\n/*!40101 SET @saved_cs_client = @@character_set_client */;\nCREATE TABLE a (id int);\n"
     assert "never restored" in parse_dump(saved).incomplete_reason
     assert parse_dump(saved + "/*!40101 SET character_set_client = @saved_cs_client */;\n").complete
+    header = ("/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;\n"
+              "/*!40101 SET @OLD_COLLATION_CONNECTION=@@COLLATION_CONNECTION */;\nCREATE TABLE a (id int);\n")
+    assert parse_dump(header).complete  # an export with its closing lines trimmed (ndoutils ships one)
+    cut = parse_dump(header + "/*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */;\n")
+    assert "@old_collation_connection" in cut.incomplete_reason  # cut inside the closing block
+    assert "inside a comment" in parse_dump(header + "/*").incomplete_reason
     # hand-written files keep their freedom: no final ';', a DELIMITER left changed
     assert parse_dump("CREATE TABLE a (id int);\nCREATE TABLE b (id int)").complete
     assert parse_dump("DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END //\n").complete

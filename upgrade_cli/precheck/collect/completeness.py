@@ -9,8 +9,9 @@ such header or trailer. What every dump tool does write, and a cut breaks:
   comment, a parenthesis), inside a ``DELIMITER`` block, or a ``CREATE`` whose ``BEGIN`` has no
   ``END``, was cut;
 - a ``DELIMITER ;;`` block is closed by ``DELIMITER ;``;
-- a session setting saved first (``SET @saved_cs_client = @@character_set_client``, the header's
-  ``SET @OLD_SQL_MODE=@@SQL_MODE``) is restored later: a save never restored was cut before it.
+- a session setting saved (``SET @saved_cs_client = @@character_set_client`` before a ``CREATE
+  TABLE``, the header's ``SET @OLD_SQL_MODE=@@SQL_MODE``) is restored later: a save never restored
+  was cut before it (the header's, once the closing block has begun: see ``_saved_not_restored``).
 
 Only the first rule holds for a hand-written file (which may leave its last ``;`` or its
 ``DELIMITER //`` out), so the others apply to machine-written dumps: a dump header, or the
@@ -28,6 +29,7 @@ from upgrade_cli.sqltext import Statement, split_statements, tokenize
 _TRAILER = "Dump completed"
 DUMP_HEADER = re.compile(r"^--\s*(MySQL|MariaDB) dump .*$", re.M)
 _BULK = re.compile(r"(?:/\*M?!\d*\s*)?(?:INSERT|REPLACE)\b", re.I)
+_CREATE = re.compile(r"(?:/\*!\d*\s*)?CREATE\s", re.I)
 _SET = re.compile(r"(?:/\*!\d*\s*)?SET\s", re.I)
 _SAVE = re.compile(r"\bSET\s+@(\w+)\s*=\s*@@", re.I)
 _USE_VAR = re.compile(r"=\s*@(\w+)")
@@ -62,6 +64,9 @@ def cut_short(text: str, statements: list[Statement], dump_tool: str | None) -> 
         if machine:
             return f"the last statement (line {last.line}) has no closing ';': the dump is truncated"
         return None
+    tail = text[last.pos + len(last.text):]
+    if tail.rfind("/*") > tail.rfind("*/"):
+        return f"the file ends inside a comment after line {last.line}: the dump is truncated"
     if not machine:
         return None
     if delimiter != ";":
@@ -139,19 +144,29 @@ def _open_compound(text: str) -> bool:
 
 
 def _saved_not_restored(statements: list[Statement]) -> tuple[str, int] | None:
-    """The first ``SET @v = @@setting`` whose ``@v`` no later statement reads, with its line."""
+    """The first ``SET @v = @@setting`` whose ``@v`` no later statement reads, with its line. The
+    header's saves (before the first ``CREATE``: ``@OLD_SQL_MODE``, restored by the file's last lines)
+    count only once one of them is restored: schema files shipped with applications are often
+    exports with those last lines trimmed, while a dump cut inside them restores some and not all."""
     pending: dict[str, int] = {}
+    header: set[str] = set()
+    header_restored = body = False
     for s in statements:
+        body = body or _CREATE.match(s.text) is not None
         if not _SET.match(s.text):  # saves and restores are SET statements; bodies are not read
             continue
         head = s.text[:400]
         saved = {m.group(1).lower() for m in _SAVE.finditer(head)}
         for m in _USE_VAR.finditer(head):
             var = m.group(1).lower()
-            if var not in saved:
-                pending.pop(var, None)
+            if var not in saved and pending.pop(var, None) is not None and var in header:
+                header_restored = True
         for var in saved:
             pending.setdefault(var, s.line)
+            if not body:
+                header.add(var)
+    if not header_restored:
+        pending = {var: line for var, line in pending.items() if var not in header}
     if not pending:
         return None
     var, line = min(pending.items(), key=lambda kv: kv[1])
