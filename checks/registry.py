@@ -216,7 +216,8 @@ class CheckRun:
     findings: list[Finding]
     failed: dict[str, str]  # check id -> error text, for checks that crashed (never a silent pass)
     skipped: dict[str, str]  # check id -> why it does not apply here (needs a live server, another target, --skip)
-    # check id -> why it applied but could not run: it read what the scan could not see (Catalog.unreadable)
+    # check id -> why it applied but could not (fully) run: it read what the scan could not see
+    # (Catalog.unreadable); its findings in what it could see are kept
     not_run: dict[str, str] = field(default_factory=dict)
     blind: list[str] = field(default_factory=list)  # the unreadable paths those checks read, sorted
 
@@ -263,11 +264,10 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
                 failed[c.id] = f"{type(exc).__name__}: {exc}"
                 continue
             blind = sorted(view.kinds) if isinstance(view, _Reading) else []
-            if blind:
+            if blind:  # what it found in what it could see stays: a found error is never hidden
                 blind_paths.update(blind)
                 not_run[c.id] = "this scan could not read " + "; ".join(
                     f"{path} ({catalog.unreadable[path]})" for path in blind)
-                continue
             findings.extend(found)
     for issue in catalog.issues:
         findings.append(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning,

@@ -103,6 +103,12 @@ def test_grants_on_one_schema_instead_of_all_make_the_checks_they_hide_not_run(c
     # exactly those: what the schema grants show ran and agrees with root
     assert status["utf8mb3"]["status"] == "findings" and status["getTriggersWithNullDefiner"]["status"] == "passed"
     assert "passed" not in {status[c]["status"] for c in missed}
+    # without --schema the scan claims every user schema, and such an account cannot list them
+    res = cli("precheck", "--host", "127.0.0.1", "--port", mariadb.port, "--user", user, "--format", "json",
+              env={"AURORA_UPGRADE_PASSWORD": password})
+    assert "scan incomplete" in _error_line(res)
+    utf8 = {c["id"]: c for c in json.loads(res.stdout)["checks"]}["utf8mb3"]
+    assert utf8["status"] == "not_run" and "SHOW DATABASES" in utf8["note"]
 
 
 def test_the_readme_grants_on_all_schemas_give_a_complete_scan(cli, mariadb, fresh_db, scan_user, tmp_path):

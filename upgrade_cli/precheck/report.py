@@ -179,7 +179,9 @@ def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *
             status, note = SKIPPED, run.skipped[c.id]
         else:
             status, note = (FINDINGS if any(counts.values()) else PASSED), None
-        if status in (SKIPPED, NOT_CHECKABLE, NOT_RUN) and any(counts.values()):  # not run here, but Aurora's log found some
+        if status == NOT_RUN and any(counts.values()):
+            note = f"{note}; its {sum(counts.values())} finding(s) cover only what it could see"
+        elif status in (SKIPPED, NOT_CHECKABLE) and any(counts.values()):  # not run here, but Aurora's log found some
             status, note = FINDINGS, f"not run by this scan ({note}); findings from Aurora's log"
         summaries.append(CheckSummary(id=c.id, title=c.title, severity=c.severity.value, source=c.source,
                                       scope=c.scope.value, status=status, counts=counts, doc_url=c.doc_url, note=note))

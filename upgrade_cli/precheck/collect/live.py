@@ -212,7 +212,7 @@ def _privileges(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     rows = [(schema, p.upper()) for _, schema, p in rows if p is not None]
     global_privs = {p for schema, p in rows if schema is None and p != "USAGE"}
     grants = [(schema, p) for schema, p in rows if schema is not None]
-    cat.unreadable.update(hidden_by_grants(grantee, global_privs, grants, ctx.wanted))
+    cat.unreadable.update(hidden_by_grants(grantee, global_privs, grants, ctx.wanted, ctx.requested is None))
 
 
 def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:

@@ -2,8 +2,8 @@
 
 Two ways a scan account sees less than the server holds, and neither raises:
 
-- ``information_schema`` silently hides what the account holds no privilege on: tables without a
-  table privilege, routines without EXECUTE/CREATE ROUTINE/ALTER ROUTINE, triggers without TRIGGER,
+- ``information_schema`` silently hides what the account holds no privilege on: schemas without
+  SHOW DATABASES, tables without a table privilege, routines without EXECUTE/CREATE ROUTINE/ALTER ROUTINE, triggers without TRIGGER,
   events without EVENT, other sessions' threads without PROCESS. :func:`hidden_by_grants` reads the
   account's global and schema grants (``GRANT ... ON app.*`` instead of ``ON *.*`` is the usual
   case) and names what they hide.
@@ -72,10 +72,15 @@ _SYSTEM_SCHEMA_FACTS = {"mysql": ("mysql_tables", "server.mysql_tables"),
 
 
 def hidden_by_grants(grantee: str, global_privs: set[str], grants: list[tuple[str, str]],
-                     wanted: list[str]) -> dict[str, str]:
+                     wanted: list[str], every_schema: bool) -> dict[str, str]:
     """What ``information_schema`` hides from an account with these global privileges and
-    (schema pattern, privilege) grants, for the schemas ``wanted``: catalog path -> why."""
+    (schema pattern, privilege) grants, for the schemas ``wanted`` (``every_schema``: the scan claims
+    every user schema, not the ones named by ``--schema``): catalog path -> why."""
     hidden: dict[str, str] = {}
+    if every_schema and not global_privs & (_TABLE_PRIVILEGES | {"SHOW DATABASES"}):
+        why = (f"{grantee} lacks SHOW DATABASES (or a global table privilege): information_schema lists only "
+               f"the schemas it holds a privilege on ({', '.join(wanted[:5]) or 'none'}); name them with --schema")
+        hidden.update({kind: why for kind in ("schemas", *KIND_PRIVILEGES)})
 
     def has(schema: str | None, needed: set[str]) -> bool:
         if global_privs & needed:
@@ -83,7 +88,7 @@ def hidden_by_grants(grantee: str, global_privs: set[str], grants: list[tuple[st
         return schema is not None and any(p in needed for pattern, p in grants if _schema_like(schema, pattern))
 
     for kind, needed in KIND_PRIVILEGES.items():
-        if kind == "routines" and "SELECT" in global_privs:
+        if kind in hidden or (kind == "routines" and "SELECT" in global_privs):
             continue
         blind = [s for s in wanted if not has(s, needed)]
         if blind:
