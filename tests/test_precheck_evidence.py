@@ -255,7 +255,7 @@ def test_verdict_is_the_first_and_last_console_line_and_tops_markdown_and_html(c
         assert lines[0].startswith(f"{verdict}: ") and lines[-1] == lines[0]
         report = json.loads((out / "report.json").read_text())
         assert report["verdict"] == verdict
-        assert f"{report['counts']['error']} error(s), {report['counts']['warning']} warning(s)" in lines[0]
+        assert f"{report['counts']['error']} errors, {report['counts']['warning']} warnings" in lines[0]
         md = (out / "report.md").read_text().splitlines()
         assert md[2].startswith(f"**{verdict}: ")
         page = (out / "report.html").read_text()

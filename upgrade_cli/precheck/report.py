@@ -100,19 +100,20 @@ class Report:
         return READY
 
     def verdict_line(self) -> str:
-        """The verdict with its counts: the first and last line a reader sees."""
+        """The verdict with its counts, short enough for an 80-column terminal: the first and last line
+        a reader sees (the per-status check counts follow on the console's summary line)."""
         c = self.counts
-        n = {status: len(self.checks_with(status)) for status in (PASSED, FINDINGS, NOT_RUN, FAILED)}
-        not_applied = len(self.checks_with(SKIPPED)) + len(self.checks_with(NOT_CHECKABLE))
-        line = (f"{self.verdict}: {c['error']} error(s), {c['warning']} warning(s), {c['notice']} notice(s), "
-                f"{len(self.blocking)} at or above --fail-on {self.fail_on}; checks: {n[PASSED]} passed, "
-                f"{n[FINDINGS]} with findings, {n[NOT_RUN]} could not run, {n[FAILED]} crashed, "
-                f"{not_applied} skipped or not checkable")
-        if self.selection.get("only") is not None or self.selection.get("skip"):
-            line += " (selection: " + "; ".join(
-                part for part in (f"--only {', '.join(self.selection['only'])}" if self.selection.get("only") else "",
-                                  f"--skip {', '.join(self.selection['skip'])}" if self.selection.get("skip") else "")
-                if part) + ")"
+
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
+        line = (f"{self.verdict}: {n(c['error'], 'error')}, {n(c['warning'], 'warning')}, {n(c['notice'], 'notice')}; "
+                f"{n(len(self.checks_with(NOT_RUN)), 'check')} not run, {len(self.checks_with(FAILED))} crashed")
+        only, skip = self.selection.get("only"), self.selection.get("skip")
+        if only is not None:
+            line += f"; --only {', '.join(only)}"
+        if skip:
+            line += f"; --skip {', '.join(skip)}"
         return line
 
     def findings_by_check(self) -> dict[str, list[Finding]]:
@@ -225,7 +226,7 @@ def _source_line(report: Report) -> str:
 def render_console(report: Report, console: Console) -> None:
     """Counts by severity, then one table per check that has findings, then what was not checked."""
     counts = report.counts
-    console.print(_verdict_text(report), soft_wrap=True)  # one line, whatever the width: grep finds it
+    console.print(_verdict_text(report))
     console.print(Text(f"aurora-upgrade {report.tool_version} precheck of {_source_line(report)}", style="bold"))
     if not report.complete:
         console.print(Text(f"INCOMPLETE SCAN: {report.incomplete_reason or 'unknown reason'}", style="bold red"))
@@ -284,7 +285,7 @@ def render_console(report: Report, console: Console) -> None:
     verdict = (f"{len(report.blocking)} finding(s) at or above --fail-on {report.fail_on}" if report.blocking
                else f"no findings at or above --fail-on {report.fail_on}")
     console.print(Text(verdict, style="bold red" if report.blocking else "bold green"))
-    console.print(_verdict_text(report), soft_wrap=True)  # one line, whatever the width: grep finds it
+    console.print(_verdict_text(report))
 
 
 def _verdict_text(report: Report) -> Text:
