@@ -75,8 +75,8 @@ def verdict_text(shape: dict[str, Any]) -> str:
     """The verdict, the other differences behind it, and what would settle an inconclusive latency."""
     text = shape["verdict"] + "".join(f" + {VERDICT_OF[d]}" for d in shape["differences"][1:])
     if shape["latency"] == INCONCLUSIVE:
-        what = "" if shape["verdict"] == INCONCLUSIVE else "latency inconclusive: "
-        text += f" ({what}{shape['samples_needed']} samples a side would settle it)"
+        what = "" if shape["verdict"] == INCONCLUSIVE else "latency inconclusive, "
+        text += f" ({what}needs {shape['samples_needed']} samples a side)"
     return text
 
 
