@@ -52,16 +52,22 @@ def make_cluster(name: str, readers: int = 2) -> None:
                                DBInstanceClass="db.r6g.large")
 
 
-def seed(cw, blue: str, blue_start: dt.datetime, green: str, green_start: dt.datetime, instances: str = "") -> None:
+def writer_of(cluster: str) -> str:
+    """The cluster's writer instance, as ``metrics compare`` finds it (DescribeDBClusters)."""
+    members = boto3.client("rds").describe_db_clusters(DBClusterIdentifier=cluster)["DBClusters"][0]["DBClusterMembers"]
+    return next(m["DBInstanceIdentifier"] for m in members if m["IsClusterWriter"])
+
+
+def seed(cw, blue: str, blue_start: dt.datetime, green: str, green_start: dt.datetime) -> None:
     """Green: WriteLatency doubled, ReadLatency +3 %, FreeableMemory halved, reader SelectLatency halved.
-    Per-instance metrics go to ``{instances or cluster}-w``."""
+    FreeableMemory goes to the cluster's writer instance (a per-instance metric)."""
     for cluster, start, factor in ((blue, blue_start, None), (green, green_start, "green")):
         g = factor == "green"
         put(cw, cluster, "WriteLatency", "WRITER", start, wobble(0.0021 * (2 if g else 1)), "Seconds")
         put(cw, cluster, "ReadLatency", "WRITER", start, wobble(0.0015 * (1.03 if g else 1)), "Seconds")
         put(cw, cluster, "CPUUtilization", "WRITER", start, wobble(35.0), "Percent")
         put(cw, cluster, "FreeableMemory", None, start, wobble(8e9 * (0.5 if g else 1)), "Bytes",
-            instance=f"{instances or cluster}-w")
+            instance=writer_of(cluster))
         put(cw, cluster, "SelectLatency", "READER", start, wobble(4.0 * (0.5 if g else 1)), "Milliseconds")
         put(cw, cluster, "Deadlocks", "WRITER", start, [0.0] * 59 + [0.01 if g else 0.0], "Count/Second")
         put(cw, cluster, "VolumeWriteIOPs", None, start, wobble(5000.0), "Count")
@@ -196,3 +202,59 @@ def test_bad_input_is_one_line(aws, tmp_path):
     assert res.exit_code == 2 and "give --blue-cluster, --green-cluster, --start and --end" in res.output
     res = run("--around-switchover", "nope", "--journal-dir", str(tmp_path))
     assert res.exit_code == 2 and res.output.startswith("error: ") and "nope" in res.output
+
+
+def test_a_comparison_with_no_data_in_any_series_exits_1_and_says_so(aws, tmp_path):
+    make_cluster("prod")
+    make_cluster("prod-green")
+    start = NOW - dt.timedelta(hours=2)
+    res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
+              "--end", (start + dt.timedelta(hours=1)).isoformat(), "--format", "json")
+    assert res.exit_code == 1 and "no data: none of the 30 series has datapoints in both windows" in res.stderr
+    data = json.loads(res.stdout)
+    assert data["summary"]["series"] == 30 == data["summary"]["no data"] and data["summary"]["series_with_data"] == 0
+    assert {r["verdict"] for r in data["results"]} == {"no data"}
+    res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
+              "--end", (start + dt.timedelta(hours=1)).isoformat(), "--format", "md")
+    assert res.exit_code == 1 and "NO DATA: none of the 30 series" in res.stdout
+
+
+def test_the_catalog_reads_only_what_aws_publishes_for_provisioned_aurora_mysql():
+    from upgrade_cli.doc_links import AURORA_CLOUDWATCH_METRICS
+    from upgrade_cli.metrics.catalog import METRICS, by_name
+
+    names = {m.name for m in METRICS}
+    assert not names & {"ReadIOPS", "WriteIOPS", "TempStorageIOPS", "TempStorageThroughput"}
+    assert {"ActiveTransactions", "RollbackSegmentHistoryListLength", "AuroraReplicaLag"} <= names
+    assert all(m.source.startswith(AURORA_CLOUDWATCH_METRICS + "#") for m in METRICS)  # the table that lists it
+    assert by_name("AuroraReplicaLag").roles == ("READER",) and by_name("AuroraReplicaLag").stat == "Maximum"
+    assert by_name("RollbackSegmentHistoryListLength").stat == "Maximum"
+    for name in ("FreeLocalStorage", "FreeableMemory"):
+        assert (by_name(name).level, by_name(name).stat, by_name(name).worse) == ("instance", "Minimum", "down")
+    # binlog replica lag only where a side is a binlog replica
+    assert "AuroraBinlogReplicaLag" not in {s.metric.name for s in fetch.series_for()}
+    assert "AuroraBinlogReplicaLag" in {s.metric.name for s in fetch.series_for(binlog_replica=True)}
+
+
+def test_free_local_storage_is_read_per_instance_so_the_reader_that_runs_out_shows(aws, tmp_path):
+    """Blue's two readers and green's first keep ~100 GiB free; green's second reader dips to 2 GiB once
+    a minute (two datapoints a minute: a minute's Average would hide the dip, its Minimum does not)."""
+    make_cluster("prod")
+    make_cluster("prod-green")
+    cw = boto3.client("cloudwatch")
+    start = NOW - dt.timedelta(hours=2)
+    gib = 2**30
+    for inst in ("prod-r1", "prod-r2", "prod-green-r1", "prod-green-r2"):
+        put(cw, "", "FreeLocalStorage", None, start, wobble(100 * gib), "Bytes", instance=inst)
+    put(cw, "", "FreeLocalStorage", None, start, [2 * gib] * 60, "Bytes", instance="prod-green-r2")
+    res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
+              "--end", (start + dt.timedelta(hours=1)).isoformat(), "--format", "json")
+    data = json.loads(res.stdout)
+    row = next(r for r in data["results"] if r["metric"] == "FreeLocalStorage" and r["role"] == "READER")
+    assert row["verdict"] == "worse" and res.exit_code == 1, row["verdict"]
+    # read by DBInstanceIdentifier (the cluster's members from DescribeDBClusters), the lowest one named
+    assert row["statistic"] == "Minimum" and row["instance"]["after"] == "prod-green-r2"
+    assert row["instance"]["before"] in ("prod-r1", "prod-r2")
+    assert row["after"]["median"] == 2 * gib and row["before"]["median"] > 95 * gib
+    writer = next(r for r in data["results"] if r["metric"] == "FreeLocalStorage" and r["role"] == "WRITER")
+    assert writer["verdict"] == "no data"  # the writers were never seeded: shown, not dropped
