@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from upgrade_cli.bench.compare import INCONCLUSIVE, VERDICT_OF
+from upgrade_cli.bench.compare import INCONCLUSIVE, VERDICT_OF, fewest_pairs
 
 FINDING_TITLES = {
     "regression": "Regressions (green slower, interval and floor agree)",
@@ -140,7 +140,9 @@ def render_markdown(data: dict[str, Any], max_examples: int = 10) -> str:
              f"- blue: `{run['blue']['address']}` ({run['blue']['version']})",
              f"- green: `{run['green']['address']}` ({run['green']['version']})",
              f"- regression rule: the {data['options']['confidence']:.0%} interval of green/blue is above "
-             f"{data['options']['threshold']:g} and p50 differs by more than {data['options']['floor_ms']:g} ms",
+             f"{data['options']['threshold']:g} and p50 differs by more than {data['options']['floor_ms']:g} ms; "
+             f"same only with at least {fewest_pairs(data['options']['confidence'])} lock-step pairs and an interval "
+             "that rules out such a difference either way, else inconclusive",
              f"- {summary_line(data)}", f"- {skipped_line(data)}",
              *([f"- {remeasure_line(data)}"] if remeasure_line(data) else []), "",
              "| digest | query | stmts | blue p50 ms | blue p95 ms | green p50 ms | green p95 ms | ratio [CI] | verdict |",
