@@ -166,6 +166,21 @@ def switchover(
         blue=blue, green=green))
 
 
+@app.command("gates")
+def gates(fmt: format_option(OutputFormat.console, OutputFormat.md) = OutputFormat.console) -> None:
+    """List every gate of create and switchover: what it checks and what it needs (--format md: docs/gates.md)."""
+    from upgrade_cli.bluegreen import registry
+
+    if fmt == OutputFormat.md:
+        typer.echo(registry.docs_markdown(), nl=False)
+        return
+    for phase in registry.PHASES:
+        console.print(f"{phase}:", markup=False)
+        for spec in registry.gates_for(phase):
+            need = f"SQL {spec.needs.option(phase)}" if spec.needs.sql else spec.needs.value
+            console.print(f"  {spec.name} ({need}): {spec.checks}", markup=False, highlight=False)
+
+
 @app.command("cleanup")
 def cleanup(
     ident: Annotated[str, typer.Argument(metavar="ID", help="Deployment id (bgd-…) or name.")],
