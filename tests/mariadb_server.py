@@ -137,10 +137,11 @@ max_connections=200
         if res.returncode != 0:
             raise RuntimeError(f"mariadb client failed: {res.stderr.decode(errors='replace').strip()}")
 
-    def dump_schema(self, *databases: str) -> str:
-        """``mariadb-dump --no-data --routines --triggers --events`` of the given databases."""
+    def dump_schema(self, *databases: str, options: tuple[str, ...] = ()) -> str:
+        """``mariadb-dump --no-data --routines --triggers --events`` of the given databases (plus ``options``,
+        e.g. ``--compact``)."""
         args = [_binary("mariadb-dump"), f"--socket={self.socket}", "-uroot", f"-p{self.password}", "--no-data",
-                "--routines", "--triggers", "--events", "--databases", *databases]
+                "--routines", "--triggers", "--events", *options, "--databases", *databases]
         res = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
         return res.stdout.decode("utf-8", "surrogateescape")  # a latin1-created body is not UTF-8
 

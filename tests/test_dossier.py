@@ -262,8 +262,8 @@ def test_around_switchover_without_a_journal_reads_the_deployment_events(switche
                      [SWITCHOVER_STARTED.format(blue="prod", green="prod-green"), SWITCHOVER_COMPLETED], end=done)
     res = cli("metrics", "compare", "--around-switchover", "prod-to-3", "--journal-dir", str(tmp_path / "none"),
               "--settle", "0", "--window", "5", "--adjacent", "--format", "json")
-    assert res.exit_code == 0, res.output  # no datapoints: "no data" everywhere, nothing worse
-    data = json.loads(res.output)
+    assert res.exit_code == 1, res.output  # no datapoints: "no data" everywhere, which shows nothing
+    data = json.loads(res.stdout)
     assert data["switchover"]["completed"] == done.isoformat() and data["after"]["start"] == done.isoformat()
     assert data["before"]["end"] == (done - dt.timedelta(minutes=1)).isoformat()  # adjacent: ends when it started
     assert data["before"]["cluster"] == data["after"]["cluster"] == "prod"

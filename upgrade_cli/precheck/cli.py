@@ -157,7 +157,8 @@ def precheck(
         log_summary = aurora_log.summary_dict()
     report = build_report(source, selected, run, fail_on=fail_on.value, complete=catalog.complete,
                           incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary,
-                          target=target.to_dict())
+                          target=target.to_dict(),
+                          selection={"only": [c.id for c in selected] if only else None, "skip": sorted(left_out)})
     if output_format == OutputFormat.json:
         sys.stdout.write(render_json(report))
         sys.stdout.flush()
@@ -168,12 +169,12 @@ def precheck(
         _write(fix_script, build_fix_script(catalog, report.findings, f"{source['kind']} {source['name']}"), "fix script")
         written.append(fix_script)
 
-    if not catalog.complete and allow_incomplete:
-        err_console.print(f"warning: scan incomplete ({catalog.incomplete_reason}); the report says "
+    if not report.complete and allow_incomplete:
+        err_console.print(f"warning: scan incomplete ({report.incomplete_reason}); the report says "
                           "complete: false", markup=False)
-    elif not catalog.complete:
+    elif not report.complete:
         kept = ", ".join(str(p) for p in ([save_snapshot] if save_snapshot else []) + written)
-        raise ToolError(f"scan incomplete: {catalog.incomplete_reason or 'collection stopped early'}; "
+        raise ToolError(f"scan incomplete: {report.incomplete_reason or 'collection stopped early'}; "
                         f"partial results written: {kept or 'none (use --out or --save-snapshot)'}")
     if run.failed:
         raise ToolError(f"{len(run.failed)} check(s) crashed and did not run: {', '.join(sorted(run.failed))} "

@@ -10,7 +10,10 @@ compare equal.
 Contract on failure: a lost connection (or a failed bulk query) does NOT raise. The catalog built so
 far is RETURNED with ``complete = False`` and ``incomplete_reason`` set, so the caller can still
 write the partial report/snapshot and then exit with an error. Server facts are best effort: a
-missing privilege or table lands in ``server.extra["unavailable"]`` and the scan goes on.
+missing privilege or table lands in ``server.extra["unavailable"]`` and the scan goes on. What the
+account could not see (grants scoped to some schemas, a denied or timed-out fact query, hidden
+routine bodies) is named in ``Catalog.unreadable`` (:mod:`.visibility`): the checks that read it are
+not run, and the report is then incomplete.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from upgrade_cli.precheck.model import (
     GEOMETRY_TYPES, Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
     Source, Table, Tablespace, Trigger, View, charset_of_collation, normalize_charset, normalize_collation,
 )
+from upgrade_cli.precheck.collect.visibility import blind_fields, hidden_by_grants, unreadable_privileges
 from upgrade_cli.sqltext import quote_qualified, redact_statement
 
 SYSTEM_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
@@ -61,6 +65,7 @@ class _Scan:
         self.conn = conn
         self.progress = progress or (lambda phase: None)
         self.unavailable: dict[str, str] = {}
+        self.blind: dict[str, str] = {}  # catalog path -> why a failed fact query leaves it unknown
         self.round_trips = 0
 
     def query(self, sql: str, args: Any = None) -> list[tuple]:
@@ -82,6 +87,8 @@ class _Scan:
             return self.query(sql, args)
         except pymysql.err.MySQLError as exc:
             self.unavailable[fact] = _one_line(exc)
+            code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+            self.blind.update(blind_fields(fact, code, self.unavailable[fact]))
             return None
 
 
@@ -118,10 +125,8 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
         except pymysql.err.MySQLError as exc:
             cat.complete = False
             cat.incomplete_reason = f"reading {phase} failed: {_one_line(exc)}"
-    if cat.unreadable and cat.complete:
-        cat.complete = False
-        cat.incomplete_reason = "this account cannot see all " + "; all ".join(
-            f"{kind} ({why})" for kind, why in cat.unreadable.items())
+    for path, why in scan.blind.items():
+        cat.unreadable.setdefault(path, why)
     if scan.unavailable:
         cat.server.extra["unavailable"] = scan.unavailable
     cat.server.extra["round_trips"] = scan.round_trips
@@ -192,21 +197,8 @@ def _schemas(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     ctx.wanted = [s.name for s in cat.schemas]
 
 
-# information_schema shows an account only the objects it holds a privilege on, silently: these are
-# the schema- or global-level privileges that make every object of a kind visible (MySQL 5.7 and
-# MariaDB: any privilege for tables and views; CREATE/ALTER ROUTINE or EXECUTE for routines,
-# TRIGGER for triggers, EVENT for events). Global SELECT also reads mysql.proc: every routine.
-_KIND_PRIVILEGES = {
-    "tables": None,  # None: any privilege on the schema
-    "views": None,
-    "routines": {"CREATE ROUTINE", "ALTER ROUTINE", "EXECUTE"},
-    "triggers": {"TRIGGER"},
-    "events": {"EVENT"},
-}
-
-
 def _privileges(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    """Which object kinds this account cannot fully see, from its global and schema-level grants."""
+    """What this account's global and schema-level grants hide from information_schema (visibility.py)."""
     rows = scan.best_effort(
         "privileges",
         "SELECT g.grantee, p.TABLE_SCHEMA, p.PRIVILEGE_TYPE FROM (SELECT CONCAT(\"'\", LEFT(CURRENT_USER(), "
@@ -216,37 +208,13 @@ def _privileges(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         "SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES"
         ") p ON p.GRANTEE = g.grantee")
     if not rows:
-        for kind in _KIND_PRIVILEGES:
-            cat.unreadable[kind] = f"this account's privileges cannot be read: {scan.unavailable.get('privileges')}"
+        cat.unreadable.update(unreadable_privileges(str(scan.unavailable.get("privileges"))))
         return
     grantee = rows[0][0]
-    rows = [(schema, p) for _, schema, p in rows if p is not None]
-    global_privs = {p.upper() for schema, p in rows if schema is None and p.upper() != "USAGE"}
-    grants = [(schema, p.upper()) for schema, p in rows if schema is not None]
-    for kind, needed in _KIND_PRIVILEGES.items():
-        def has(privs: set[str]) -> bool:
-            return bool(privs) if needed is None else bool(privs & needed)
-        if has(global_privs) or (kind == "routines" and "SELECT" in global_privs):
-            continue
-        blind = [s for s in ctx.wanted if not has({p for pattern, p in grants if _schema_like(s, pattern)})]
-        if blind:
-            what = "any privilege" if needed is None else " or ".join(sorted(needed))
-            cat.unreadable[kind] = (f"{grantee} lacks {what} on schema(s) {', '.join(blind[:5])}"
-                                    f"{' ...' if len(blind) > 5 else ''}: information_schema hides such {kind}")
-
-
-def _schema_like(schema: str, pattern: str) -> bool:
-    """Whether a grant's schema name (which may use ``%``, ``_`` and ``\\`` escapes, like LIKE) covers ``schema``."""
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
-        i += 1
-    return re.fullmatch("".join(out), schema, re.S) is not None  # case-sensitive, as on Linux
+    rows = [(schema, p.upper()) for _, schema, p in rows if p is not None]
+    global_privs = {p for schema, p in rows if schema is None and p != "USAGE"}
+    grants = [(schema, p) for schema, p in rows if schema is not None]
+    cat.unreadable.update(hidden_by_grants(grantee, global_privs, grants, ctx.wanted, ctx.requested is None))
 
 
 def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
@@ -462,6 +430,14 @@ def _views(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         if not definition:
             cat.issues.append(CollectionIssue(schema, "view", name,
                                               "view definition is not visible to this account (needs SHOW VIEW)"))
+    _hidden_bodies(cat, "views", [f"{v.schema}.{v.name}" for v in cat.views if not v.definition])
+
+
+def _hidden_bodies(cat: Catalog, kind: str, names: list[str]) -> None:
+    """Objects listed without their code: every check that reads the kind would pass on what it never saw."""
+    if names:
+        cat.unreadable.setdefault(kind, f"the code of {len(names)} {kind} is not visible to this account "
+                                        f"({', '.join(names[:5])}{' ...' if len(names) > 5 else ''})")
 
 
 def _routines(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
@@ -492,6 +468,7 @@ def _routines(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
             cat.issues.append(CollectionIssue(schema, "routine", name,
                                               "routine body is not visible to this account (not its definer; "
                                               "needs SELECT on mysql.proc or SHOW_ROUTINE)"))
+    _hidden_bodies(cat, "routines", [f"{r.schema}.{r.name}" for r in cat.routines if r.body is None])
     _raw_bodies(scan, cat.routines, wanted)
 
 
