@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import pymysql
 from rich.table import Table
 from rich.text import Text
 
@@ -81,6 +80,7 @@ def not_run(name: str, flag: str | None = None) -> Gate:
 
 def evaluate(name: str, fn: Callable[[], Gate]) -> Gate:
     """Run one gate; an error while evaluating it fails the gate with that reason (fail closed)."""
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
     try:
         return fn()
     except ToolError as exc:
@@ -304,6 +304,7 @@ def replica_lag_metric(rds: Any, cw: Any, dep: dict[str, Any], max_lag: float, m
 
 
 def _rows(conn: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
+    import pymysql
     with conn.cursor(pymysql.cursors.DictCursor) as cur:
         cur.execute(sql, args)
         return list(cur.fetchall())
@@ -381,6 +382,7 @@ def replica_status(conn: Any | None, max_lag: float) -> Gate:
 
 def _replica_rows(conn: Any) -> list[dict[str, Any]]:
     """``SHOW REPLICA STATUS`` (``SHOW SLAVE STATUS`` where REPLICA is not understood, as on 5.7)."""
+    import pymysql
     try:
         return _rows(conn, "SHOW REPLICA STATUS")
     except pymysql.err.ProgrammingError:

@@ -21,7 +21,6 @@ from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run
 from upgrade_cli import aws, connect, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
-from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
@@ -212,6 +211,7 @@ def load_snapshot(path: Path) -> Catalog:
 
 def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: float,
                   check_table: bool) -> Catalog:
+    from upgrade_cli.precheck.collect.live import collect_live  # pymysql: only a live scan needs it
     opts.connect_timeout = min(opts.connect_timeout, connect.io_timeout_for(statement_timeout))
     conn = connect.open_connection(opts, read_only=True, read_timeout=connect.io_timeout_for(statement_timeout))
     try:
