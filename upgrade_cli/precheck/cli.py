@@ -24,7 +24,7 @@ from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
-from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
+from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, write_json, write_reports
 from upgrade_cli.precheck.target import resolve_target
 
 checks_app = App(help="List and explain the upgrade checks.")
@@ -148,7 +148,7 @@ def precheck(
                           incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary,
                           target=target.to_dict())
     if output_format == OutputFormat.json:
-        sys.stdout.write(render_json(report))
+        write_json(report, sys.stdout)
         sys.stdout.flush()
     else:
         render_console(report, console)
