@@ -410,8 +410,9 @@ def _foreign_keys(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 def _innodb_foreign_keys(scan: _Scan, ctx: _Ctx) -> list[tuple] | None:
     """KEY_COLUMN_USAGE's foreign-key rows, in its order, built from InnoDB's dictionary; None where that
     cannot stand in for it: the tables are missing or unreadable (MariaDB and 5.7 without PROCESS), a name is
-    in the file-system encoding (``my@002ddb/t``: decoding it is the server's business), or a foreign key's
-    table is not one the scan sees as a table (another case rule, or hidden from this account).
+    in the file-system encoding (``my@002ddb/t``: decoding it is the server's business), an ID is not
+    ``schema/name`` (MariaDB 12.1 dropped the schema: names are unique per table there, not per ID), or a
+    foreign key's table is not one the scan sees as a table (another case rule, or hidden from this account).
 
     The two tables are read apart and joined here (joined in SQL, the server runs a nested loop). The
     order matches the server's: constraint names compared as its utf8_general_ci does, case-insensitively."""
@@ -423,8 +424,8 @@ def _innodb_foreign_keys(scan: _Scan, ctx: _Ctx) -> list[tuple] | None:
     wanted = set(ctx.wanted)
     by_id: dict[str, tuple[str, str, str, str, str]] = {}
     for fk_id, for_name, ref_name in foreign:
-        if "@" in fk_id + for_name + ref_name:
-            return None
+        if "@" in fk_id + for_name + ref_name or "/" not in fk_id:
+            return None  # an encoded name, or MariaDB 12.1+'s ID without its schema (unique per table only)
         schema, _, table = for_name.partition("/")
         if schema not in wanted:
             continue
