@@ -31,13 +31,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from precheck_scale import schema_script  # noqa: E402
+from precheck_scale import build_schema  # noqa: E402
 from tests.mariadb_server import MariaDB  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,12 +109,7 @@ def main() -> None:
                   + (f" {'old stmts':>9} {'old floor s':>11} {'ratio':>6}" if args.floor_cli else ""), flush=True)
             for n in sizes:
                 db = f"bench_{n}"
-                built = time.perf_counter()
-                with server.connect() as admin, admin.cursor() as cur:
-                    cur.execute(f"DROP DATABASE IF EXISTS {db}")
-                    cur.execute(f"CREATE DATABASE {db}")
-                server.execute_script(schema_script(n, args.routines), db)
-                built = time.perf_counter() - built
+                built = build_schema(server, db, n, args.routines)
                 out = tmp_path / f"report-{n}"
                 statements = tmp_path / f"statements-{n}.sql"
                 count = capture(server, scan_cmd(args.cli, server, db, out), env, statements)
