@@ -1,11 +1,12 @@
-"""Named fake for the RDS calls moto 5.2.5 lacks: engine versions, engine-default parameters, orderable classes.
+"""Named fake for the RDS calls moto 5.2.5 lacks: engine versions, engine-default parameters, orderable classes,
+major-version support windows.
 
 moto answers everything else (clusters, instances, parameter groups, Describe/Modify*Parameters).
 Install with :func:`install_rds_engine_fake`; it registers FakeAWS handlers for
 ``DescribeDBEngineVersions`` (moto has no aurora-mysql catalog and ignores ``IncludeAll``),
 ``DescribeEngineDefaultClusterParameters``, ``DescribeEngineDefaultParameters`` and
 ``DescribeOrderableDBInstanceOptions`` (moto 5.2.5 answers only aurora-postgresql and neptune, an
-empty list for aurora-mysql). The defaults come from ``param_profiles/`` (our documented data), so
+empty list for aurora-mysql) and ``DescribeDBMajorEngineVersions`` (moto has no such call). The defaults come from ``param_profiles/`` (our documented data), so
 a test exercises the same numbers the offline fallback uses.
 
 ``RETIRED_V2`` versions are listed only with ``IncludeAll=true``, as AWS does for versions it no
@@ -129,9 +130,34 @@ def describe_orderable_db_instance_options(params: dict[str, str]) -> dict | Aws
     return {"OrderableDBInstanceOptions": page, "Marker": marker}
 
 
+# Support windows the fake answers with. Deliberately NOT the offline table's dates (8.0 has an end date
+# here, none in param_profiles/engine_lifecycle.yaml), so a test can tell which source a figure came from.
+MAJOR_WINDOWS = {
+    "5.7": {"standard": ("2015-10-01", "2024-10-31"), "extended": ("2024-10-31", "2028-02-29")},
+    "8.0": {"standard": ("2021-11-18", "2028-04-30"), "extended": ("2028-04-30", "2031-04-30")},
+}
+
+
+def describe_db_major_engine_versions(params: dict[str, str]) -> dict | AwsError:
+    engine = params.get("Engine")
+    if engine and engine != "aurora-mysql":
+        return {"DBMajorEngineVersions": []}
+    items = [{"Engine": "aurora-mysql", "MajorEngineVersion": major,
+              "SupportedEngineLifecycles": [
+                  {"LifecycleSupportName": f"open-source-rds-{kind}-support", "LifecycleSupportStartDate": start,
+                   "LifecycleSupportEndDate": end}
+                  for kind, (start, end) in spans.items()]}
+             for major, spans in MAJOR_WINDOWS.items()
+             if not params.get("MajorEngineVersion") or params["MajorEngineVersion"] == major]
+    page, marker = _page(items, params)
+    return {"DBMajorEngineVersions": page, "Marker": marker}
+
+
 def install_rds_engine_fake(aws: FakeAWS, defaults: bool = True) -> None:
-    """Answer the engine-version, orderable-class (and, unless ``defaults=False``, engine-default) calls."""
+    """Answer the engine-version, orderable-class, support-window (and, unless ``defaults=False``,
+    engine-default) calls."""
     aws.on("DescribeDBEngineVersions", describe_db_engine_versions)
+    aws.on("DescribeDBMajorEngineVersions", describe_db_major_engine_versions)
     aws.on("DescribeOrderableDBInstanceOptions", describe_orderable_db_instance_options)
     if defaults:
         aws.on("DescribeEngineDefaultClusterParameters", _engine_defaults("cluster"))

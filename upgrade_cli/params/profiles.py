@@ -12,12 +12,10 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
+from upgrade_cli.param_profiles import load_yaml
 
 V2 = "aurora-mysql5.7"
 V3 = "aurora-mysql8.0"
@@ -69,15 +67,6 @@ class Rules:
     def url(self, rule: dict) -> str:
         """The rule's doc URL: the only citation output shows (a user can follow it)."""
         return self.sources.get(rule.get("source", ""), rule.get("source", ""))
-
-
-def load_yaml(name: str) -> Any:
-    """One YAML file of param_profiles/, a one-line ToolError when it is missing."""
-    try:
-        text = resources.files("upgrade_cli.param_profiles").joinpath(name).read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError) as exc:
-        raise ToolError(f"parameter profile data missing: param_profiles/{name} ({exc})") from None
-    return yaml.safe_load(text)
 
 
 @functools.lru_cache(maxsize=None)
