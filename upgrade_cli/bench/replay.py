@@ -87,10 +87,14 @@ def checksum_stream(cur, key_positions: list[int] | None) -> RowDigest:
 
     A text-protocol row is its values as length-prefixed strings (NULL a lone 0xFB), so equal bytes mean
     equal rows, exactly as comparing the decoded values did, without decoding them (PyMySQL's per-value
-    decoding was most of a big result's time). Reads PyMySQL's unbuffered result the way its own
-    ``_read_rowdata_packet_unbuffered`` does, packet by packet."""
+    decoding was most of a big result's time). A plain row packet is read straight from the connection's
+    buffer (its header peeked first: right sequence number, one packet, not an EOF or error); anything else
+    goes through PyMySQL's own ``_read_packet``, as its ``_read_rowdata_packet_unbuffered`` would."""
+    import pymysql
+
     result = cur._result
     conn = result.connection
+    rfile = conn._rfile
     total = 0
     ordered = hashlib.blake2b(digest_size=16)
     rows = 0
@@ -100,13 +104,29 @@ def checksum_stream(cur, key_positions: list[int] | None) -> RowDigest:
     from_bytes = int.from_bytes
     first_at = 0.0
     while result.unbuffered_active:
-        packet = conn._read_packet()
+        try:
+            head = rfile.peek(5)
+            if (len(head) >= 5 and head[3] == conn._next_seq_id and head[4] < 0xFE
+                    and (length := head[0] | head[1] << 8 | head[2] << 16) < 0xFFFFFF):
+                packet = rfile.read(4 + length)
+                if len(packet) < 4 + length:
+                    raise OSError("short read")
+                conn._next_seq_id = (conn._next_seq_id + 1) % 256
+                data = packet[4:]
+            else:
+                data = None
+        except OSError as exc:
+            conn._force_close()
+            raise pymysql.err.OperationalError(2013, f"Lost connection to MySQL server during query ({exc})") from None
+        if data is None:  # EOF, error, a value of 16 MB or more, or a partial buffer: PyMySQL's reader
+            first_at = first_at or time.perf_counter()
+            packet = conn._read_packet()
+            if result._check_packet_is_eof(packet):
+                result.unbuffered_active, result.connection, result.rows = False, None, None
+                cur.warning_count = result.warning_count  # as SSCursor.fetchmany does at the end
+                break
+            data = packet.get_all_data()
         first_at = first_at or time.perf_counter()
-        if result._check_packet_is_eof(packet):
-            result.unbuffered_active, result.connection, result.rows = False, None, None
-            cur.warning_count = result.warning_count  # as SSCursor.fetchmany does at the end
-            break
-        data = packet.get_all_data()
         h = blake(data, digest_size=16).digest()
         total += from_bytes(h, "little")
         ordered.update(h)
