@@ -162,7 +162,7 @@ def test_import_aurora_log_merges_marked_findings(cli):
     (["--ddl", LEGACY, "--host", "127.0.0.1"], "give exactly one input"),
     (["--ddl", LEGACY, "--port", "3306"], "--port only applies to a live server"),
     (["--user", "bob"], "--user needs a live server"),
-    (["--ddl", LEGACY, "--fail-on", "fatal"], "--fail-on must be one of error, warning, notice, never"),
+    (["--ddl", LEGACY, "--fail-on", "fatal"], "'fatal' is not one of 'error', 'warning', 'notice', 'never'"),
     (["--ddl", LEGACY, "--format", "xml"], "--format must be one of console, json"),
     (["--ddl", LEGACY, "--only", "noSuchCheck"], "unknown check 'noSuchCheck' in --only"),
     (["--ddl", "/nonexistent/dump.sql"], "dump file not found: /nonexistent/dump.sql"),
@@ -264,7 +264,7 @@ def test_checks_list_json(cli):
     assert {"reservedKeywords", "utf8mb3", "zeroDates", "groupbyAscSyntax"} <= {r["id"] for r in rows}
     assert all(set(r) == {"id", "title", "severity", "source", "scope", "since", "aliases", "doc_url"} for r in rows)
     assert {r["severity"] for r in rows} <= {"error", "warning", "notice"}
-    assert {r["source"] for r in rows} <= {"mysql-shell", "aurora", "aurora-upgrade"}
+    assert {r["source"] for r in rows} <= {"mysql-shell", "aurora", "mysql-manual", "aurora-upgrade"}
 
 
 def test_checks_list_console(cli):

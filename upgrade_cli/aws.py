@@ -11,7 +11,8 @@ at a local moto server without special code paths here. Throttling is retried by
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import functools
+from typing import Any, Callable, Iterator
 
 from upgrade_cli.cli_common import ToolError
 
@@ -31,6 +32,30 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+class _OnFirstUse:
+    """A boto3 client made when it is first used, not when asked for.
+
+    Making one can fail (no Region, an unknown profile): deferred, that failure comes after the command
+    has checked its own options, so a missing or wrong option is named before any AWS setup problem.
+    """
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make, self._client = make, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = self._make()
+        return getattr(self._client, name)
+
+
+def made_on_first_use(make: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(make)
+    def deferred(*args: Any, **kwargs: Any) -> Any:
+        return _OnFirstUse(lambda: make(*args, **kwargs))
+    return deferred
+
+
+@made_on_first_use
 def client(service: str, region: str | None = None, profile: str | None = None,
            max_attempts: int = RETRY_ATTEMPTS) -> Any:
     """A boto3 client with standard retries; errors creating it become ToolErrors.

@@ -7,6 +7,7 @@ Whatever was collected is written (snapshot, reports) before an incomplete scan 
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from pathlib import Path
@@ -18,12 +19,14 @@ from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run_checks
-from upgrade_cli import aws, connect, layout
+from upgrade_cli.checks.manual import MANUAL_ITEMS
+from upgrade_cli import aws, connect, doc_links, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
+from upgrade_cli.precheck.fixscript import build_fix_script
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, write_json, write_reports
 from upgrade_cli.precheck.target import resolve_target
 
@@ -31,6 +34,7 @@ checks_app = App(help="List and explain the upgrade checks.")
 
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
 DEFAULT_STATEMENT_TIMEOUT_S = 60
+FailOn = enum.Enum("FailOn", {level: level for level in FAIL_ON_LEVELS}, type=str)  # --fail-on's choices
 
 
 def precheck(
@@ -48,18 +52,19 @@ def precheck(
     ssl_ca: connect.SslCaOpt = None,
     iam: connect.IamOpt = False,
     region: RegionOpt = None,
-    schema: Annotated[Optional[list[str]], typer.Option("--schema", help="Only this schema (repeatable).")] = None,
+    schema: Annotated[Optional[list[str]], typer.Option("--schema", help="Only these schemas (comma list, or "
+                                                        "repeat it).")] = None,
     save_snapshot: Annotated[Optional[Path], typer.Option("--save-snapshot", help="Write the collected catalog "
                                                           "as JSON, to re-check later with --snapshot.")] = None,
     output_format: FormatOpt = OutputFormat.console,
     out: Annotated[Optional[Path], typer.Option("--out", help="Directory for report.json, report.md, "
                                                 "report.html and junit.xml.")] = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this level: "
-                                         "error, warning, notice or never.")] = "error",
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only this check id or alias "
-                                                      "(repeatable).")] = None,
-    skip: Annotated[Optional[list[str]], typer.Option("--skip", help="Leave out this check id or alias "
-                                                      "(repeatable).")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="Exit 1 when a finding is "
+                                            "at or above this level.")] = FailOn.error,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only these check ids or aliases "
+                                                      "(comma list, or repeat it).")] = None,
+    skip: Annotated[Optional[list[str]], typer.Option("--skip", help="Leave out these check ids or aliases "
+                                                      "(comma list, or repeat it).")] = None,
     check_table: Annotated[bool, typer.Option(
         "--check-table", help="Also run CHECK TABLE ... FOR UPGRADE on every table (MySQL Shell's checkTableCommand; "
         "live servers only). Off by default: it opens every table and on 5.7 is not a pure read (it may rewrite a "
@@ -78,6 +83,13 @@ def precheck(
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query "
                                                    "may run on a live server (> 0; network reads "
                                                    "time out a little later).")] = DEFAULT_STATEMENT_TIMEOUT_S,
+    fix_script: Annotated[Optional[Path], typer.Option("--fix-script", help="Write one ordered, re-runnable SQL "
+                                                       "script fixing what can be fixed safely (utf8mb3 columns, "
+                                                       "stored programs' removed sql_mode flags); its header lists "
+                                                       "what it does not fix and why.")] = None,
+    details: Annotated[bool, typer.Option("--details", help="List every finding: without it a check with more "
+                                          "than 10 findings is one line of counts and the first few (console, "
+                                          "Markdown, JUnit; HTML shows 200 rows). report.json always lists all.")] = False,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Exit by the findings even when the "
                                                    "scan is incomplete (a truncated dump, unreadable objects, a "
                                                    "lost connection); the report still says complete: false.")] = False,
@@ -88,13 +100,6 @@ def precheck(
     2 usage, input or connection error, a crashed check, or an incomplete scan (unless
     --allow-incomplete; an incomplete report never passes a bluegreen gate).
     """
-    if fail_on not in FAIL_ON_LEVELS:
-        raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
-    if not statement_timeout > 0:
-        raise ToolError(f"--statement-timeout must be more than 0 seconds, not {statement_timeout}")
-    selected = _select_checks(only or [], "--only")
-    left_out = {c.id for c in _select_checks(skip or [], "--skip")} if skip else set()
-    target = resolve_target(target_version)
     live = any(v is not None for v in (host, socket, dsn, defaults_file)) or iam
     conn_only = [flag for flag, v in (("--port", port), ("--user", user), ("--password", password),
                                       ("--ssl-ca", ssl_ca), ("--region", None if cluster else region)) if v is not None]
@@ -109,6 +114,11 @@ def precheck(
         raise ToolError(f"{conn_only[0]} only applies to a live server, not to {given[0]}")
     if check_table and ddl is not None:
         raise ToolError("--check-table needs a live server: a dump cannot run CHECK TABLE")
+    if not statement_timeout > 0:
+        raise ToolError(f"--statement-timeout must be more than 0 seconds, not {statement_timeout}")
+    selected = _select_checks(only or [], "--only")
+    left_out = {c.id for c in _select_checks(skip or [], "--skip")} if skip else set()
+    target = resolve_target(target_version)
     if cluster and not master_user:  # before a long scan: a wrong cluster id should fail first
         master_user = _master_user_of(cluster, region, profile)
     aurora_log = None
@@ -144,15 +154,18 @@ def precheck(
         wanted = {c.id for c in selected} - left_out
         extra = [f for f in aurora_log.findings if (not only or f.check_id in wanted) and f.check_id not in left_out]
         log_summary = aurora_log.summary_dict()
-    report = build_report(source, selected, run, fail_on=fail_on, complete=catalog.complete,
+    report = build_report(source, selected, run, fail_on=fail_on.value, complete=catalog.complete,
                           incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary,
                           target=target.to_dict())
     if output_format == OutputFormat.json:
         write_json(report, sys.stdout)
         sys.stdout.flush()
     else:
-        render_console(report, console)
-    written = write_reports(report, out) if out is not None else []
+        render_console(report, console, details)
+    written = write_reports(report, out, details) if out is not None else []
+    if fix_script is not None:
+        _write(fix_script, build_fix_script(catalog, report.findings, f"{source['kind']} {source['name']}"), "fix script")
+        written.append(fix_script)
 
     if not catalog.complete and allow_incomplete:
         err_console.print(f"warning: scan incomplete ({catalog.incomplete_reason}); the report says "
@@ -330,6 +343,7 @@ def render_check_docs(checks: list[Check]) -> str:
     for c in checks:
         lines.append(f"| [{c.id}](#{c.id.lower()}) | {c.severity.value} | {c.source} | {c.scope.value} | {c.since} "
                      f"| {c.title.replace('|', chr(92) + '|')} |")
+    lines += _manual_section(checks)
     for c in checks:
         lines += ["", f"## {c.id}", "", f"**{c.title}**", "",
                   f"- Severity: {c.severity.value}", f"- Source: {c.source}",
@@ -344,6 +358,20 @@ def render_check_docs(checks: list[Check]) -> str:
                 body = "\n".join(f"<{u.strip()}>" for u in body.replace(", ", "\n").splitlines() if u.strip())
             lines += ["", f"### {name}", "", body]
     return "\n".join(lines) + "\n"
+
+
+def _manual_section(checks: list[Check]) -> list[str]:
+    """The MySQL 8.0 manual's upgrade prerequisites and the checks covering each; those beyond MySQL Shell."""
+    beyond = [c for c in checks if c.source == "mysql-manual"]
+    lines = ["", "## Beyond MySQL Shell: the MySQL 8.0 manual's upgrade prerequisites", "",
+             f"<{doc_links.MYSQL_UPGRADE_PREREQUISITES}> lists what must not be present before an upgrade to 8.0. "
+             "Each item a schema can show, and the checks that cover it for every object kind it names. Checks "
+             "with source `mysql-manual` go beyond MySQL Shell's: "
+             + (", ".join(f"[{c.id}](#{c.id.lower()})" for c in beyond) or "none") + ".", "",
+             "| manual item | checks |", "|---|---|"]
+    for item, ids in MANUAL_ITEMS:
+        lines.append(f"| {item} | {', '.join(f'[{i}](#{i.lower()})' for i in ids)} |")
+    return lines
 
 
 @checks_app.command("docs")
