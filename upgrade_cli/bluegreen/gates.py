@@ -21,7 +21,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pymysql
 from rich.table import Table
 from rich.text import Text
 
@@ -267,6 +266,7 @@ def replica_lag_metric(rds: Any, cw: Any, dep: dict[str, Any], max_lag: float, l
 
 
 def _rows(conn: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
     with conn.cursor(pymysql.cursors.DictCursor) as cur:
         cur.execute(sql, args)
         return list(cur.fetchall())
@@ -345,6 +345,7 @@ def replica_status(conn: Any, max_lag: float) -> Result:
 
 def _replica_rows(conn: Any) -> list[dict[str, Any]]:
     """``SHOW REPLICA STATUS`` (``SHOW SLAVE STATUS`` where REPLICA is not understood, as on 5.7)."""
+    import pymysql
     try:
         return _rows(conn, "SHOW REPLICA STATUS")
     except pymysql.err.ProgrammingError:

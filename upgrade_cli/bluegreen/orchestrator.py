@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pymysql
 import typer
 
 from upgrade_cli import aws
@@ -686,6 +685,7 @@ def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | No
         problems.append(f"{blue_name} runs {version}, not 8.0")
     sql_version = None
     if blue is not None:
+        import pymysql  # here, not at the top: only this SQL check needs it
         try:
             conn = blue()
             try:
