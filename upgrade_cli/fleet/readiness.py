@@ -1,0 +1,119 @@
+"""Readiness: the newest precheck report of each cluster, found in a reports folder.
+
+A precheck given ``--cluster ID`` records ``source.cluster`` (``{"id", "region"}``) in its report.json;
+``fleet precheck`` saves one per cluster. Every ``report.json`` under ``--reports DIR`` (recursively) that
+names a cluster is read; for each (Region, cluster id) the newest by ``generated_at`` wins. Files that are
+not precheck reports of this tool, or name no cluster, are counted and skipped: a folder of old CI
+artefacts should not stop the fleet view.
+
+The verdict is the report's own ``verdict`` when it has one; else it is derived the way the report does:
+INCOMPLETE when ``complete`` is false or checks were left out (``--only``/``--skip``: a partial run is
+never READY), READY when ``passed``, NOT READY otherwise. A report older than ``stale_days`` keeps its
+verdict but is marked stale: the schema may have changed since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from upgrade_cli.cli_common import ToolError
+from upgrade_cli.handoffs import read_precheck
+
+READY, NOT_READY, INCOMPLETE, NOT_SCANNED = "READY", "NOT READY", "INCOMPLETE", "not scanned"
+VERDICTS = (READY, NOT_READY, INCOMPLETE)
+REPORT_NAME = "report.json"
+
+
+@dataclass(frozen=True)
+class Readiness:
+    verdict: str  # READY / NOT READY / INCOMPLETE / not scanned
+    blockers: tuple[str, ...] = ()  # blocking check ids (or why it is incomplete)
+    report: str | None = None  # the report.json path
+    generated_at: dt.datetime | None = None
+    age_days: int | None = None
+    stale: bool = False
+
+
+@dataclass
+class ReportIndex:
+    found: dict[tuple[str, str], Readiness] = field(default_factory=dict)  # (region, cluster id) → newest
+    read: int = 0
+    skipped: list[str] = field(default_factory=list)  # "path: why"
+
+    def of(self, region: str, cluster: str) -> Readiness:
+        return self.found.get((region, cluster), Readiness(NOT_SCANNED))
+
+
+def index_reports(folder: Path, today: dt.date, stale_days: int) -> ReportIndex:
+    """Every cluster-named precheck report under ``folder``; an unreadable folder is one line, exit 2."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ToolError(f"--reports {folder}: {'not a folder' if folder.exists() else 'no such folder'}")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise ToolError(f"--reports {folder}: cannot read the folder (permission denied)")
+    index = ReportIndex()
+    errors: list[OSError] = []
+    for root, _dirs, files in os.walk(folder, onerror=errors.append):
+        if REPORT_NAME in files:
+            _add(index, Path(root) / REPORT_NAME, today, stale_days)
+    for exc in errors:
+        if Path(exc.filename or "") == folder:
+            raise ToolError(f"--reports {folder}: {exc.strerror or exc}")
+        index.skipped.append(f"{exc.filename}: {exc.strerror or exc}")
+    return index
+
+
+def _add(index: ReportIndex, path: Path, today: dt.date, stale_days: int) -> None:
+    from upgrade_cli.cli_common import read_json
+
+    try:
+        data = read_json(path, "precheck report")
+        cluster = (data.get("source") or {}).get("cluster") if isinstance(data, dict) else None
+        if not isinstance(cluster, dict) or not cluster.get("id"):
+            index.skipped.append(f"{path}: names no cluster (made without --cluster)")
+            return
+        report = read_precheck(path)  # the format check every consumer of a report goes through
+        at = dt.datetime.fromisoformat(str(data.get("generated_at")))
+    except (ToolError, ValueError) as exc:
+        index.skipped.append(f"{path}: {exc}")
+        return
+    index.read += 1
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.timezone.utc)
+    key = (str(cluster.get("region") or ""), str(cluster["id"]))
+    current = index.found.get(key)
+    if current is not None and current.generated_at and current.generated_at >= at:
+        return
+    verdict, blockers = judge(data, report)
+    age = (today - at.date()).days
+    index.found[key] = Readiness(verdict, blockers, str(path), at, age, age > stale_days)
+
+
+def judge(data: dict[str, Any], report: Any) -> tuple[str, tuple[str, ...]]:
+    """READY / NOT READY / INCOMPLETE and the blocking check ids, from the report's own verdict when it has one."""
+    blockers = tuple(dict.fromkeys(b.check_id for b in report.blocking))
+    crashed = tuple(report.crashed_checks)
+    left_out = tuple(c.get("id", "?") for c in data.get("checks") or () if isinstance(c, dict)
+                     and c.get("status") == "skipped" and "--skip" in str(c.get("note") or ""))
+    own = data.get("verdict")
+    if own in VERDICTS:
+        return own, blockers or crashed or left_out
+    if not report.complete:
+        return INCOMPLETE, (f"incomplete: {report.incomplete_reason or 'scan stopped early'}",)
+    if crashed:
+        return INCOMPLETE, crashed
+    if left_out or _narrowed(data):
+        return INCOMPLETE, left_out or ("checks left out (--only)",)
+    return (READY, ()) if data.get("passed") else (NOT_READY, blockers)
+
+
+def _narrowed(data: dict[str, Any]) -> bool:
+    """True when the report ran fewer checks than the registry holds (``--only``)."""
+    from upgrade_cli.checks.registry import all_checks
+
+    ran = {c.get("id") for c in data.get("checks") or () if isinstance(c, dict)}
+    return bool({c.id for c in all_checks()} - ran)
