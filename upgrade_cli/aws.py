@@ -40,6 +40,14 @@ def client(service: str, region: str | None = None, profile: str | None = None,
         raise ToolError(f"AWS setup failed: {exc}") from None
 
 
+def default_region(profile: str | None = None) -> str | None:
+    """The Region boto3 would use (``AWS_DEFAULT_REGION``, the profile's config), or None."""
+    try:
+        return boto3.Session(profile_name=profile).region_name
+    except BotoCoreError:
+        return None
+
+
 def explain(exc: Exception, operation: str) -> ToolError:
     """One line that says which call failed and why, without request ids or stack noise."""
     if isinstance(exc, ClientError):

@@ -50,6 +50,7 @@ class OutputFormat(str, enum.Enum):
     json = "json"
     md = "md"
     html = "html"
+    csv = "csv"
 
 
 class _Refused(str):

@@ -90,6 +90,7 @@ class Inventory:
     calls: Counter = field(default_factory=Counter)  # API operation → calls made (retries not counted)
     green_clusters: int = 0  # green clusters of in-flight deployments: shown with their blue, not as clusters
     first_client: Any = None  # an RDS client that answered: the run's lifecycle read uses it
+    sessions: dict[str, Any] = field(default_factory=dict)  # account → the boto3 Session that read it
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,6 +270,7 @@ def scan(*, profiles: list[str], accounts: list[str], role_name: str | None, reg
             elif p.account not in seen:
                 seen.add(p.account)
                 usable.append(p)
+                inv.sessions[p.account] = p.session
         if regions == ["all"]:
             if usable:
                 names, note = enabled_regions(usable[0], home, counter)

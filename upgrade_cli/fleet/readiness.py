@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.cli_common import ToolError, read_json
 from upgrade_cli.handoffs import read_precheck
 
 READY, NOT_READY, INCOMPLETE, NOT_SCANNED = "READY", "NOT READY", "INCOMPLETE", "not scanned"
@@ -68,29 +68,37 @@ def index_reports(folder: Path, today: dt.date, stale_days: int) -> ReportIndex:
 
 
 def _add(index: ReportIndex, path: Path, today: dt.date, stale_days: int) -> None:
-    from upgrade_cli.cli_common import read_json
-
     try:
-        data = read_json(path, "precheck report")
-        cluster = (data.get("source") or {}).get("cluster") if isinstance(data, dict) else None
-        if not isinstance(cluster, dict) or not cluster.get("id"):
-            index.skipped.append(f"{path}: names no cluster (made without --cluster)")
-            return
-        report = read_precheck(path)  # the format check every consumer of a report goes through
-        at = dt.datetime.fromisoformat(str(data.get("generated_at")))
-    except (ToolError, ValueError) as exc:
+        key, readiness = read_one(path, today, stale_days)
+    except ToolError as exc:
         index.skipped.append(f"{path}: {exc}")
         return
     index.read += 1
+    current = index.found.get(key)
+    if current is None or (current.generated_at or _EPOCH) < (readiness.generated_at or _EPOCH):
+        index.found[key] = readiness
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def read_one(path: Path, today: dt.date, stale_days: int) -> tuple[tuple[str, str], Readiness]:
+    """((Region, cluster id), its readiness) of one report.json; not a cluster's precheck report is a ToolError."""
+    data = read_json(path, "precheck report")
+    cluster = (data.get("source") or {}).get("cluster") if isinstance(data, dict) else None
+    if not isinstance(cluster, dict) or not cluster.get("id"):
+        raise ToolError("names no cluster (made without --cluster)")
+    report = read_precheck(path)  # the format check every consumer of a report goes through
+    try:
+        at = dt.datetime.fromisoformat(str(data.get("generated_at")))
+    except ValueError:
+        raise ToolError(f"no valid generated_at ({data.get('generated_at')!r})") from None
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.timezone.utc)
-    key = (str(cluster.get("region") or ""), str(cluster["id"]))
-    current = index.found.get(key)
-    if current is not None and current.generated_at and current.generated_at >= at:
-        return
     verdict, blockers = judge(data, report)
     age = (today - at.date()).days
-    index.found[key] = Readiness(verdict, blockers, str(path), at, age, age > stale_days)
+    return ((str(cluster.get("region") or ""), str(cluster["id"])),
+            Readiness(verdict, blockers, str(path), at, age, age > stale_days))
 
 
 def judge(data: dict[str, Any], report: Any) -> tuple[str, tuple[str, ...]]:
@@ -112,8 +120,13 @@ def judge(data: dict[str, Any], report: Any) -> tuple[str, tuple[str, ...]]:
 
 
 def _narrowed(data: dict[str, Any]) -> bool:
-    """True when the report ran fewer checks than the registry holds (``--only``)."""
+    """True when a report of this tool version ran fewer checks than its registry holds (``--only``).
+
+    A report of another version may know other checks: only its own ``verdict`` can say."""
+    from upgrade_cli import __version__
     from upgrade_cli.checks.registry import all_checks
 
+    if (data.get("tool") or {}).get("version") != __version__:
+        return False
     ran = {c.get("id") for c in data.get("checks") or () if isinstance(c, dict)}
     return bool({c.id for c in all_checks()} - ran)
