@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,6 +25,7 @@ from tests.fakes.fleet_fake import (ACCOUNTS, DENIED, LISTED, REGIONS, ROLE, SHA
                                     build_fleet, write_accounts)
 from tests.mariadb_server import ROOT_PASSWORD, MariaDB
 from tests.test_dossier import png_is_blank
+from tests.test_report import _documented_keys
 from upgrade_cli import lifecycle
 from upgrade_cli.main import app
 
@@ -47,6 +50,7 @@ def make_reports(folder: Path) -> Path:
     precheck(DUMPS / "clean.sql", "reports", "us-east-1", "team-a/reports")
     age_report(folder / "team-a/reports/report.json", "2026-12-01T10:00:00+00:00")
     precheck(REPO / "examples" / "legacy_app_57.sql", "orders", "us-east-1", "team-a/orders")
+    age_report(folder / "team-a/orders/report.json", "2026-12-04T16:30:00+00:00")
     precheck(DUMPS / "clean.sql", "search", "eu-west-1", "team-b/search")
     age_report(folder / "team-b/search/report.json", "2026-08-01T09:00:00+00:00")
     (folder / "ci" / "junk").mkdir(parents=True)
@@ -74,6 +78,10 @@ def test_fleet_scan_across_accounts_and_regions(fleet, aws):
     assert last.startswith("error: fleet scan partial: 2 account/Region(s) not read"), res.stderr
     doc = json.loads(res.stdout)
     rows = {c["cluster"]: c for c in doc["clusters"]}
+    documented = REPO / "docs" / "fleet-format.md"
+    assert set(doc) == _documented_keys("Top level", documented)
+    assert set(doc["totals"]) == _documented_keys("`totals`", documented)
+    assert all(set(c) == _documented_keys("`clusters[]`", documented) for c in doc["clusters"])
     assert set(rows) == LISTED  # no aurora-postgresql, no RDS MySQL, no green cluster of the deployment
     assert doc["fleet_format"] == 1 and doc["complete"] is False and doc["as_of"] == AS_OF
     assert sorted(doc["scope"]["accounts"]) == list(ACCOUNTS) and doc["scope"]["regions"] == [*REGIONS, DENIED]
@@ -177,6 +185,32 @@ def test_fleet_html_in_a_real_browser(fleet, tmp_path):
     order = [line.split("id=\"c-")[1].split('"')[0] for line in dom.split("<tr ")[1:] if 'id="c-' in line]
     assert order[0] == f"{ACCOUNTS[1]}-eu-west-1-search"  # 8 vCPU: the most expensive
     assert 'id="partial"' in dom and "Cost by wave" in dom and 'id="total"' in dom
+
+
+EXAMPLE = REPO / "examples" / "fleet"
+
+
+def _stable(text: str) -> str:
+    """Output without what changes from run to run: when it was made, moto's random deployment id."""
+    text = re.sub(r'"generated_at": "[^"]+"', '"generated_at": "(when it was made)"', text)
+    text = re.sub(r"Generated [^ ]+ by", "Generated (when it was made) by", text)
+    return re.sub(r"bgd-[a-z0-9]+", "bgd-example", text)
+
+
+def test_the_example_fleet_in_examples_is_current(fleet, tmp_path, monkeypatch):
+    """examples/fleet/ is this scan of the fake fleet; AURORA_UPGRADE_WRITE_EXAMPLES=1 rewrites it."""
+    monkeypatch.chdir(tmp_path)  # report paths in the output are relative: reports/...
+    args = ("fleet", "scan", "--accounts", "accounts.txt", "--role-name", ROLE, "--region",
+            ",".join([*REGIONS, DENIED]), "--reports", "reports", "--as-of", AS_OF, "--allow-partial")
+    for fmt, name in (("json", "fleet.json"), ("csv", "fleet.csv"), ("html", "fleet.html"), ("console", "fleet.txt")):
+        res = cli(*args, "--format", fmt, "--out", tmp_path / name)
+        assert res.exit_code == 0, res.output
+        fresh = _stable((tmp_path / name).read_text())
+        if os.environ.get("AURORA_UPGRADE_WRITE_EXAMPLES") == "1":
+            (EXAMPLE / name).write_text(fresh)
+        assert fresh == (EXAMPLE / name).read_text(), f"examples/fleet/{name} is stale: see examples/fleet/README.md"
+    readme = (REPO / "README.md").read_text()
+    assert (EXAMPLE / "fleet.txt").read_text() in readme, "README's 'Your fleet' example differs from examples/fleet"
 
 
 @pytest.mark.parametrize("args, message", [

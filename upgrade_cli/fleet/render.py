@@ -40,15 +40,19 @@ def _readiness(r: Row) -> str:
     return text
 
 
-def _blockers(r: Row) -> str:
+def _blockers(r: Row, most: int = 0) -> str:
     parts = list(r.readiness.blockers)
+    if most and len(parts) > most:
+        parts = parts[:most] + [f"{len(parts) - most} more"]
     if r.cluster.params and r.cluster.params.errors:
         parts.append(f"params {r.cluster.params.group}: {len(r.cluster.params.errors)} error(s)")
     return ", ".join(parts)
 
 
 def _wave(r: Row) -> str:
-    return "-" if r.wave is None else str(r.wave)
+    if r.wave is None:
+        return "-"
+    return f"{r.wave} (tag)" if r.wave_reason.startswith("tag ") else str(r.wave)
 
 
 def _headline(rep: FleetReport) -> list[str]:
@@ -67,7 +71,10 @@ def _headline(rep: FleetReport) -> list[str]:
 
 def render_console(rep: FleetReport, console: Console) -> None:
     for n, line in enumerate(_headline(rep)):
-        console.print(Text(line, style="bold" if n == 0 else ("red" if line.startswith("PARTIAL") else "")))
+        if line.startswith("PARTIAL"):
+            layout.item(console, line, style="red")
+        else:
+            console.print(Text(line, style="bold" if n == 0 else ""))
     for note in rep.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     if layout.is_wide(console):
@@ -79,17 +86,18 @@ def render_console(rep: FleetReport, console: Console) -> None:
             c = r.cluster
             table.add_row(str(r.order or ""), _wave(r), c.account, c.region, Text(c.cluster, style="bold"),
                           c.engine_version, _support(r), str(r.cost.vcpus or "?"), money(r.cost.usd_per_month),
-                          Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")), _blockers(r))
+                          Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")), _blockers(r, most=4))
         console.print(table)
     else:
         console.print(Text("proposed order", style="bold"))
         for r in rep.rows:
             c = r.cluster
-            line = Text(f"{r.order or '-'}. wave {_wave(r)} ") + Text(c.cluster, style="bold") + Text(
+            first = f"{r.order}. wave {_wave(r)} " if r.order else "no wave: "
+            line = Text(first) + Text(c.cluster, style="bold") + Text(
                 f" ({c.account} {c.region}) {c.engine_version}, {_support(r)}, {r.cost.vcpus or '?'} vCPU, "
                 f"{money(r.cost.usd_per_month)}/month, ") + Text(_readiness(r), style=STYLE.get(r.readiness.verdict, ""))
             layout.item(console, line)
-            layout.detail(console, "blockers", _blockers(r))
+            layout.detail(console, "blockers", _blockers(r, most=4))
     waves = rep.by_wave()
     if waves:
         console.print(Text("cost by wave (a month, estimated)", style="bold"))
