@@ -157,7 +157,7 @@ def test_fleet_scan_tag_filter_csv_and_console(fleet):
     lines = res.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines if "://" not in line), [l for l in lines if len(l) > 80]
     assert lines[0].startswith("7 aurora-mysql clusters in 2 account(s) and 3 Region(s)")
-    assert any(line.startswith("PARTIAL: account 111111111111 Region ap-southeast-2") for line in lines)
+    assert any(line.startswith("- PARTIAL: account 111111111111 Region ap-southeast-2") for line in lines)
     assert "wave 0 (blue/green in flight): 1 cluster(s)" in res.stdout
 
 

@@ -17,21 +17,15 @@ from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli import connect, layout
-from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ToolError, console, emit, err_console,
-                                    format_option)
+from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfilesOpt, RegionsOpt, ToolError, console, emit,
+                                    err_console, format_option)
 
 app = App(help="Every Aurora MySQL cluster across accounts and Regions: deadline, cost, readiness, waves.")
 
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.csv, OutputFormat.html)
-RegionsOpt = Annotated[Optional[list[str]], typer.Option(
-    "--region", help="Regions to read, comma-separated or repeated, or 'all' (the Regions enabled for the account; "
-    "default: your AWS configuration's Region).")]
-ProfilesOpt = Annotated[Optional[list[str]], typer.Option(
-    "--profile", help="AWS named profiles, one account each (comma-separated or repeated; default: the current "
-    "credentials). With --accounts: the one profile that assumes the role.")]
 AccountsOpt = Annotated[Optional[Path], typer.Option(
     "--accounts", help="A file of 12-digit account ids, one a line (# comments): only these accounts are read, "
-    "each through --role-name.")]
+    "each through --role-name, assumed with the current credentials or the one --profile given.")]
 RoleOpt = Annotated[Optional[str], typer.Option(
     "--role-name", help="The role assumed in each --accounts account: arn:aws:iam::ACCOUNT:role/NAME.")]
 TagOpt = Annotated[Optional[list[str]], typer.Option(
