@@ -14,7 +14,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from typer.testing import CliRunner
 from tests.fakes.fleet_fake import (ACCOUNTS, DENIED, LISTED, REGIONS, ROLE, SHARED_GROUP, V57, age_report,
                                     build_fleet, write_accounts)
 from tests.mariadb_server import ROOT_PASSWORD, MariaDB
-from tests.test_dossier import png_is_blank
+from tests.test_dossier import headless_chromium, png_is_blank
 from tests.test_report import _documented_keys
 from upgrade_cli import lifecycle
 from upgrade_cli.main import app
@@ -162,17 +161,13 @@ def test_fleet_scan_tag_filter_csv_and_console(fleet):
 
 
 def test_fleet_html_in_a_real_browser(fleet, tmp_path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("chromium is not installed (tests/run.sh installs it)")
+    base = headless_chromium(tmp_path, "1280,1600")
     page = tmp_path / "fleet.html"
     res = cli(*scan_args(fleet, "--format", "html", "--out", page, "--allow-partial"))
     assert res.exit_code == 0, res.output
     text = page.read_text()
     assert "src=" not in text and "href=" not in text and "<link" not in text  # self-contained
     shot = tmp_path / "shot.png"
-    base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"]
     run = subprocess.run([*base, "--enable-logging=stderr", "--v=0", f"--screenshot={shot}", page.as_uri()],
                          capture_output=True, text=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 5000, run.stderr[-2000:]
@@ -185,6 +180,29 @@ def test_fleet_html_in_a_real_browser(fleet, tmp_path):
     order = [line.split("id=\"c-")[1].split('"')[0] for line in dom.split("<tr ")[1:] if 'id="c-' in line]
     assert order[0] == f"{ACCOUNTS[1]}-eu-west-1-search"  # 8 vCPU: the most expensive
     assert 'id="partial"' in dom and "Cost by wave" in dom and 'id="total"' in dom
+
+
+def test_region_all_current_credentials_and_throttling(aws):
+    """--region all: the Regions enabled for the account (DescribeRegions); throttled calls are retried."""
+    import boto3
+
+    from tests.fakes.fleet_fake import Spec, add_cluster
+    from tests.fakes.rds_engine_fake import install_rds_engine_fake, throttled
+
+    install_rds_engine_fake(aws)
+    add_cluster(boto3.client("rds", region_name="eu-west-1"),
+                Spec("123456789012", "eu-west-1", "solo", V57, ("db.r6g.large",), {}))
+    aws.on("DescribeDBClusters", throttled(None, 3))  # botocore's adaptive mode backs off and retries
+    res = cli("fleet", "scan", "--region", "all", "--as-of", AS_OF, "--format", "json", "--no-params")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    enabled = [r["RegionName"] for r in boto3.client("ec2").describe_regions()["Regions"]
+               if r.get("OptInStatus") != "not-opted-in"]
+    assert doc["scope"]["regions"] == sorted(enabled) and "eu-west-1" in enabled and len(enabled) > 10
+    assert doc["scope"]["accounts"] == ["123456789012"] and [c["cluster"] for c in doc["clusters"]] == ["solo"]
+    assert aws.actions().count("DescribeDBClusters") == len(enabled) + 3  # three throttled, then retried
+    assert doc["api_calls"]["DescribeDBClusters"] == len(enabled)  # one per Region; retries not counted
+    assert doc["api_calls"]["GetCallerIdentity"] == 1 and doc["api_calls"]["DescribeRegions"] == 1
 
 
 EXAMPLE = REPO / "examples" / "fleet"
@@ -262,8 +280,12 @@ def test_fleet_precheck_scans_clusters_concurrently(aws, two_servers, tmp_path, 
 
     install_rds_engine_fake(aws)
     rds = boto3.client("rds", region_name="us-east-1")
+    secrets = boto3.client("secretsmanager", region_name="us-east-1")
     for name in ("shop", "blog"):
-        add_cluster(rds, Spec("123456789012", "us-east-1", name, V57, ("db.r6g.large",), {}))
+        add_cluster(rds, Spec("123456789012", "us-east-1", name, V57, ("db.r6g.large",), {"scan-secret": f"scan/{name}"}))
+        secrets.create_secret(Name=f"scan/{name}", SecretString=json.dumps({"username": "root",
+                                                                            "password": ROOT_PASSWORD}))
+    add_cluster(rds, Spec("123456789012", "us-east-1", "ghost", V57, ("db.r6g.large",), {}))
     clean, legacy = two_servers
     clean.execute_script("CREATE DATABASE shop; CREATE TABLE shop.items (id int PRIMARY KEY, name varchar(20));")
     # an error-level finding on any server: a table whose name 8.0's data dictionary takes in the mysql schema
@@ -271,9 +293,9 @@ def test_fleet_precheck_scans_clusters_concurrently(aws, two_servers, tmp_path, 
                           "CREATE TABLE mysql.catalogs (id int PRIMARY KEY);")
     monkeypatch.setenv("AURORA_UPGRADE_PASSWORD", ROOT_PASSWORD)
     reports = tmp_path / "reports"
-    res = cli("fleet", "precheck", "--reports", reports, "--user", "root", "--region", "us-east-1",
-              "--endpoint", f"shop=127.0.0.1:{clean.port}", "--endpoint", f"blog=127.0.0.1:{legacy.port}",
-              "--concurrency", "2")
+    endpoints = ("--endpoint", f"shop=127.0.0.1:{clean.port}", "--endpoint", f"blog=127.0.0.1:{legacy.port}")
+    res = cli("fleet", "precheck", "--reports", reports, "--user", "root", "--region", "us-east-1", *endpoints,
+              "--cluster", "shop,blog", "--concurrency", "2")
     assert res.exit_code in (0, 1), res.output
     assert ROOT_PASSWORD not in res.output
     for name, server in (("shop", clean), ("blog", legacy)):
@@ -285,9 +307,20 @@ def test_fleet_precheck_scans_clusters_concurrently(aws, two_servers, tmp_path, 
     assert "mysqlSchema" in {f["check_id"] for f in blog["findings"] if f["severity"] == "error"}
     assert res.exit_code == 1  # blog is NOT READY
 
+    # a secret per cluster (its tag names it); a cluster without one is not scanned, and says why
+    monkeypatch.delenv("AURORA_UPGRADE_PASSWORD")
+    before = (reports / "123456789012" / "us-east-1" / "shop" / "report.json").stat().st_mtime
+    res = cli("fleet", "precheck", "--reports", reports, "--secret-tag", "scan-secret", "--region", "us-east-1",
+              *endpoints, "--endpoint", f"ghost=127.0.0.1:{clean.port}")
+    assert res.exit_code == 2 and res.stderr.strip().splitlines()[-1] == (
+        "error: 1 of 3 cluster(s) not fully scanned: ghost: no tag scan-secret naming its secret"), res.output
+    assert (reports / "123456789012" / "us-east-1" / "shop" / "report.json").stat().st_mtime > before
+    assert ROOT_PASSWORD not in res.output
+
     # the next fleet scan joins them
     res = cli("fleet", "scan", "--region", "us-east-1", "--reports", reports, "--format", "json")
     assert res.exit_code == 0, res.output
     rows = {c["cluster"]: c for c in json.loads(res.stdout)["clusters"]}
     assert rows["blog"]["readiness"] == "NOT READY" and "mysqlSchema" in rows["blog"]["blockers"]
+    assert rows["ghost"]["readiness"] == "not scanned"
     assert rows["shop"]["readiness"] in ("READY", "NOT READY") and rows["shop"]["report_age_days"] == 0

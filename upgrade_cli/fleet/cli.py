@@ -150,19 +150,24 @@ def precheck(
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query may "
                                                    "run (passed to each precheck).")] = 60,
     timeout: Annotated[int, typer.Option("--timeout", help="Seconds one cluster's whole scan may take.")] = 1800,
+    secret_tag: Annotated[Optional[str], typer.Option(
+        "--secret-tag", help="A secret per cluster: its tag KEY names a Secrets Manager secret {\"username\", "
+        "\"password\"} (the RDS shape) in the cluster's account and Region.")] = None,
     parallel: ParallelOpt = 8,
 ) -> ExitStatus:
     """Run the live precheck of many clusters concurrently; each report goes under --reports for 'fleet scan'.
 
     One scan user for all (--user; --iam tokens, or the password from $AURORA_UPGRADE_PASSWORD or
-    --defaults-file). Exit codes: 0 every cluster READY; 1 some NOT READY or INCOMPLETE; 2 bad input, or
+    --defaults-file), or a secret per cluster (--secret-tag). Exit codes: 0 every cluster READY; 1 some NOT READY or INCOMPLETE; 2 bad input, or
     some cluster could not be scanned (the others' reports are still written).
     """
     from upgrade_cli.fleet import inventory, prechecks
     from upgrade_cli.fleet.readiness import READY
 
-    if not user:
-        raise ToolError("give --user: the scan user every cluster is read with")
+    if not user and not secret_tag:
+        raise ToolError("give --user (the scan user every cluster is read with) or --secret-tag")
+    if iam and secret_tag:
+        raise ToolError("--iam and --secret-tag exclude each other: a token or a password")
     if not 1 <= concurrency <= 32:
         raise ToolError(f"--concurrency must be between 1 and 32, not {concurrency}")
     if statement_timeout < 1 or timeout < 1:
@@ -189,11 +194,14 @@ def precheck(
         if not host:
             err_console.print(f"warning: {c.cluster} has no endpoint yet: skipped", markup=False)
             continue
-        targets.append(prechecks.Target(c, host, int(port), sessions.get(c.account, {})))
+        login: dict[str, Any] = {}
+        if secret_tag:
+            login = _secret_login(inv, c, secret_tag)
+        targets.append(prechecks.Target(c, host, int(port), sessions.get(c.account, {}), **login))
     if not targets:
         raise ToolError("no cluster to scan (no 5.7 cluster found; or give --cluster)")
     err_console.print(f"scanning {len(targets)} cluster(s), {concurrency} at a time → {reports}", markup=False)
-    outcomes = prechecks.run_all(targets, reports=reports, user=user, iam=iam, ssl_ca=ssl_ca,
+    outcomes = prechecks.run_all(targets, reports=reports, user=user or "", iam=iam, ssl_ca=ssl_ca,
                                  defaults_file=defaults_file, statement_timeout=statement_timeout, timeout=timeout,
                                  concurrency=concurrency, today=_day(None), stale_days=30)
     _show_outcomes(outcomes)
@@ -202,6 +210,20 @@ def precheck(
         raise ToolError(f"{len(failed)} of {len(outcomes)} cluster(s) not fully scanned: "
                         f"{failed[0].target.cluster.cluster}: {failed[0].error or 'no report written'}")
     return ExitStatus.of_findings(any(o.readiness.verdict != READY for o in outcomes))
+
+
+def _secret_login(inv: Any, c: Any, tag: str) -> dict[str, Any]:
+    """The Target fields of a cluster's own secret, or the error that keeps it from being scanned."""
+    from upgrade_cli.fleet import prechecks
+
+    secret_id = c.tags.get(tag)
+    if not secret_id:
+        return {"error": f"no tag {tag} naming its secret"}
+    try:
+        found_user, password = prechecks.secret_login(inv.sessions.get(c.account), c.region, secret_id)
+    except ToolError as exc:
+        return {"error": str(exc)}
+    return {"user": found_user, "password": password}
 
 
 def _sessions(inv: Any) -> dict[str, dict[str, str]]:

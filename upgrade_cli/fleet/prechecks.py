@@ -6,9 +6,11 @@ precheck writes), with ``--cluster ID --region R``: the report names its cluster
 scan --reports DIR`` joins it. At most ``concurrency`` children run at once.
 
 Credentials: one scan user for every cluster (``--user``), with an IAM token per cluster (``--iam``; the
-child signs it with the account's credentials, handed over in its environment, never on its command line)
-or the password from ``$AURORA_UPGRADE_PASSWORD`` / ``--defaults-file``, which the child reads as
-``precheck`` always does. Nothing secret is printed or written.
+child signs it with the account's credentials, handed over in its environment, never on its command line),
+the password from ``$AURORA_UPGRADE_PASSWORD`` / ``--defaults-file``, which the child reads as ``precheck``
+always does, or a secret per cluster (``--secret-tag KEY``: the cluster's tag KEY names a Secrets Manager
+secret ``{"username", "password"}`` in its account and Region; the password reaches the child in its
+environment). Nothing secret is printed or written.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class Target:
     host: str
     port: int
     credentials: dict[str, str]  # AWS_* for the child (the account's session), never printed
+    user: str | None = None  # from the cluster's secret, else --user
+    password: str | None = None  # from the cluster's secret; handed to the child in its environment only
+    error: str | None = None  # why it cannot be scanned (its secret could not be read): not run
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,23 @@ def credentials_of(session: Any) -> dict[str, str]:
     return out
 
 
+def secret_login(session: Any, region: str, secret_id: str) -> tuple[str | None, str]:
+    """(user, password) from a Secrets Manager secret in the RDS shape ``{"username", "password"}``."""
+    import json
+
+    from upgrade_cli import aws
+
+    api = aws.client("secretsmanager", region, session=session)
+    text = aws.call(api, "get_secret_value", SecretId=secret_id).get("SecretString") or ""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("password"), str):
+        raise ToolError(f"secret {secret_id} is not a JSON object with a password (the RDS secret shape)")
+    return (data["username"] if isinstance(data.get("username"), str) else None), data["password"]
+
+
 def report_dir(reports: Path, c: Cluster) -> Path:
     return reports / c.account / c.region / c.cluster
 
@@ -91,8 +113,10 @@ def _run(t: Target, *, reports: Path, user: str, iam: bool, ssl_ca: str | None, 
          statement_timeout: int, timeout: float, today: dt.date, stale_days: int) -> Outcome:
     c = t.cluster
     out = report_dir(reports, c)
+    if t.error:
+        return Outcome(t, None, None, t.error, 0.0, out)
     argv = [sys.executable, "-m", "upgrade_cli.main", "precheck", "--host", t.host, "--port", str(t.port),
-            "--user", user, "--cluster", c.cluster, "--region", c.region, "--out", str(out),
+            "--user", t.user or user, "--cluster", c.cluster, "--region", c.region, "--out", str(out),
             "--statement-timeout", str(statement_timeout), "--format", "json"]
     if c.master_user:
         argv += ["--master-user", c.master_user]
@@ -104,6 +128,8 @@ def _run(t: Target, *, reports: Path, user: str, iam: bool, ssl_ca: str | None, 
         argv += ["--defaults-file", str(defaults_file)]
     env = {k: v for k, v in os.environ.items() if k not in AWS_ENV}
     env.update(t.credentials)
+    if t.password is not None:
+        env["AURORA_UPGRADE_PASSWORD"] = t.password
     started = time.monotonic()
     try:
         done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
