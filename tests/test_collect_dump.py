@@ -14,7 +14,7 @@ from upgrade_cli.sqltext import split_statements
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "legacy_app_57.sql"
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # the shared corpus beside the checkout, as CI lays it out
 
 
 def test_example_dump_builds_the_whole_catalog():

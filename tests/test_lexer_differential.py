@@ -15,7 +15,7 @@ from tests.sqltext_reference import reference_split, reference_tokenize
 from upgrade_cli.sqltext import DDL_VERBS, is_ddl, split_statements, tokenize
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # the shared corpus beside the checkout, as CI lays it out
 
 FRAGMENTS = [
     "SELECT", " ", "\n", "\t", "a", "_x", "$d", "é", "ünï", "1", "12", "1.5", ".5", "1e5", "1e+5", "1E-3", "0x1F",
