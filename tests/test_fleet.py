@@ -182,6 +182,30 @@ def test_fleet_html_in_a_real_browser(fleet, tmp_path):
     assert 'id="partial"' in dom and "Cost by wave" in dom and 'id="total"' in dom
 
 
+def test_readiness_of_partial_runs_and_the_reports_own_verdict(tmp_path):
+    """--skip/--only and an incomplete scan are never READY; a report's own verdict wins when it has one."""
+    from upgrade_cli.fleet.readiness import index_reports
+
+    truncated = tmp_path / "truncated.sql"
+    truncated.write_text((DUMPS / "clean.sql").read_text().replace("-- Dump completed", "-- cut"))
+    runs = {"skipped": (DUMPS / "clean.sql", "--skip", "zeroDates"), "only": (DUMPS / "clean.sql", "--only", "zeroDates"),
+            "cut": (truncated, "--allow-incomplete"), "clean": (DUMPS / "clean.sql",), "judged": (DUMPS / "clean.sql",)}
+    for name, (dump, *extra) in runs.items():
+        res = cli("precheck", "--ddl", dump, "--cluster", name, "--region", "eu-west-1", "--master-user", "admin",
+                  "--out", tmp_path / "r" / name, "--format", "json", *extra)
+        assert res.exit_code in (0, 1), res.output
+    judged = tmp_path / "r" / "judged" / "report.json"
+    data = json.loads(judged.read_text())
+    data["verdict"] = "NOT READY"  # as a later report format may say it, beside passed: true
+    judged.write_text(json.dumps(data))
+    index = index_reports(tmp_path / "r", lifecycle.dt.date.today(), 30)
+    verdicts = {cluster: r.verdict for (_region, cluster), r in index.found.items()}
+    assert verdicts == {"skipped": "INCOMPLETE", "only": "INCOMPLETE", "cut": "INCOMPLETE", "clean": "READY",
+                        "judged": "NOT READY"}
+    assert index.of("eu-west-1", "skipped").blockers == ("zeroDates",)
+    assert index.of("us-east-1", "clean").verdict == "not scanned"  # matched by Region too
+
+
 def test_region_all_current_credentials_and_throttling(aws):
     """--region all: the Regions enabled for the account (DescribeRegions); throttled calls are retried."""
     import boto3

@@ -29,7 +29,7 @@ any             ap-southeast-2  -          -                        AccessDenied
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,9 @@ DENIED = "ap-southeast-2"
 V57, V80 = "5.7.mysql_aurora.2.11.2", "8.0.mysql_aurora.3.05.2"
 LISTED = {"orders", "payments", "reports", "billing", "catalog", "search", "inventory"}
 SHARED_GROUP = "shared-57"
+APP_GROUP = "app-57"  # every other 5.7 cluster's group (moto would give a 5.7 cluster default.aurora8.0)
+GROUP_SETTINGS = {SHARED_GROUP: {"sql_mode": "STRICT_TRANS_TABLES,NO_AUTO_CREATE_USER"},  # 8.0 rejects it
+                  APP_GROUP: {"binlog_format": "ROW", "sql_mode": "STRICT_TRANS_TABLES"}}
 
 
 @dataclass(frozen=True)
@@ -105,17 +108,18 @@ def build_fleet(aws: FakeAWS) -> dict[str, Any]:
     install_rds_engine_fake(aws)
     deny_region(aws)
     arns = {}
-    made_groups: set[tuple[str, str]] = set()
+    made_groups: set[tuple[str, str, str]] = set()
     for spec in FLEET:
         rds = session_for(spec.account, spec.region).client("rds")
-        if spec.group and (spec.account, spec.region) not in made_groups:
-            made_groups.add((spec.account, spec.region))
-            rds.create_db_cluster_parameter_group(DBClusterParameterGroupName=spec.group,
-                                                  DBParameterGroupFamily="aurora-mysql5.7", Description="shared")
-            rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=spec.group, Parameters=[
-                {"ParameterName": "sql_mode", "ParameterValue": "STRICT_TRANS_TABLES,NO_AUTO_CREATE_USER",
-                 "ApplyMethod": "immediate"}])
-        arns[spec.name] = add_cluster(rds, spec)["DBClusterArn"]
+        group = spec.group or (APP_GROUP if spec.version == V57 else None)
+        if group and (spec.account, spec.region, group) not in made_groups:
+            made_groups.add((spec.account, spec.region, group))
+            rds.create_db_cluster_parameter_group(DBClusterParameterGroupName=group,
+                                                  DBParameterGroupFamily="aurora-mysql5.7", Description="fleet")
+            rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+                {"ParameterName": k, "ParameterValue": v, "ApplyMethod": "immediate"}
+                for k, v in GROUP_SETTINGS[group].items()])
+        arns[spec.name] = add_cluster(rds, replace(spec, group=group))["DBClusterArn"]
     one = session_for(ACCOUNTS[0], "us-east-1").client("rds")
     one.create_db_cluster(DBClusterIdentifier="pg-analytics", Engine="aurora-postgresql", MasterUsername="admin",
                           MasterUserPassword="not-a-real-pw1")

@@ -284,20 +284,29 @@ def scan(*, profiles: list[str], accounts: list[str], role_name: str | None, reg
         shared = _Shared()
         jobs = [(p, r) for p in usable for r in inv.regions]
         for result in pool.map(lambda job: _scan_region(job[0], job[1], tags, params, shared, counter), jobs):
-            clusters, failure, greens, api = result
-            inv.clusters.extend(clusters)
-            inv.green_clusters += greens
-            if failure:
-                inv.failures.append(failure)
+            inv.clusters.extend(result.clusters)
+            inv.green_clusters += result.greens
+            inv.notes.extend(result.notes)
+            if result.failure:
+                inv.failures.append(result.failure)
             elif inv.first_client is None:
-                inv.first_client = api
+                inv.first_client = result.client
     inv.clusters.sort(key=lambda c: (c.account, c.region, c.cluster))
     inv.calls = counter.calls
     return inv
 
 
+@dataclass
+class _RegionResult:
+    clusters: list[Cluster] = field(default_factory=list)
+    failure: Failure | None = None
+    greens: int = 0
+    notes: list[str] = field(default_factory=list)
+    client: Any = None
+
+
 def _scan_region(p: Principal, region: str, tags: dict[str, str], params: bool, shared: _Shared,
-                 counter: Callable) -> tuple[list[Cluster], Failure | None, int, Any]:
+                 counter: Callable) -> _RegionResult:
     try:
         rds = _client("rds", p.session, region, counter)
         engine = [{"Name": "engine", "Values": [ENGINE]}]
@@ -309,45 +318,43 @@ def _scan_region(p: Principal, region: str, tags: dict[str, str], params: bool, 
                 if inst.get("DBClusterIdentifier"):
                     classes.setdefault(inst["DBClusterIdentifier"], []).append(inst.get("DBInstanceClass") or "?")
     except ToolError as exc:
-        return [], Failure(p.account, region, str(exc)), 0, None
-    in_flight, bg_note = _bluegreen(rds, bool(raw))
+        return _RegionResult(failure=Failure(p.account, region, str(exc)))
+    result = _RegionResult(client=rds)
+    in_flight: dict[str, list[dict[str, str]]] = {}
+    if raw:
+        try:
+            in_flight = _bluegreen(rds)
+        except ToolError as exc:
+            result.notes.append(f"account {p.account} {region}: blue/green deployments not read: {exc}")
     greens = {d["target_arn"] for ds in in_flight.values() for d in ds}
-    out = []
     for c in raw:
         if c.get("DBClusterArn") in greens:
+            result.greens += 1
             continue
         tag_map = {t.get("Key", ""): t.get("Value", "") for t in c.get("TagList") or []}
         if any(tag_map.get(k) != v for k, v in tags.items()):
             continue
-        deployments = [{k: v for k, v in d.items() if k != "target_arn"} for d in in_flight.get(c["DBClusterArn"], [])]
-        if bg_note:
-            deployments.append({"name": "?", "id": "?", "status": "unknown", "target": bg_note})
-        out.append(Cluster(
+        result.clusters.append(Cluster(
             account=p.account, region=region, cluster=c["DBClusterIdentifier"], arn=c.get("DBClusterArn", ""),
             engine_version=c.get("EngineVersion", ""), status=c.get("Status", ""),
             instance_classes=sorted(classes.get(c["DBClusterIdentifier"], [])), tags=tag_map,
             parameter_group=c.get("DBClusterParameterGroup"), endpoint=c.get("Endpoint"), port=c.get("Port"),
-            master_user=c.get("MasterUsername"), bluegreen=deployments))
+            master_user=c.get("MasterUsername"),
+            bluegreen=[{k: v for k, v in d.items() if k != "target_arn"} for d in in_flight.get(c["DBClusterArn"], [])]))
     if params:
-        _params_summaries(rds, [c for c in out if c.engine_version.startswith("5.7.")], shared)
-    return out, None, len([c for c in raw if c.get("DBClusterArn") in greens]), rds
+        _params_summaries(rds, [c for c in result.clusters if c.engine_version.startswith("5.7.")], shared)
+    return result
 
 
-def _bluegreen(rds: Any, any_cluster: bool) -> tuple[dict[str, list[dict[str, str]]], str | None]:
-    """In-flight blue/green deployments by their blue cluster's ARN (an unreadable list is a note, not a failure)."""
-    if not any_cluster:
-        return {}, None
+def _bluegreen(rds: Any) -> dict[str, list[dict[str, str]]]:
+    """In-flight blue/green deployments by their blue cluster's ARN."""
     out: dict[str, list[dict[str, str]]] = {}
-    try:
-        for d in aws.paginate(rds, "describe_blue_green_deployments", "BlueGreenDeployments"):
-            if d.get("Status") in DONE_BLUEGREEN:
-                continue
+    for d in aws.paginate(rds, "describe_blue_green_deployments", "BlueGreenDeployments"):
+        if d.get("Status") not in DONE_BLUEGREEN:
             out.setdefault(d.get("Source", ""), []).append({
                 "name": d.get("BlueGreenDeploymentName", ""), "id": d.get("BlueGreenDeploymentIdentifier", ""),
                 "status": d.get("Status", ""), "target_arn": d.get("Target", "")})
-    except ToolError as exc:
-        return {}, f"blue/green deployments not read: {exc}"
-    return out, None
+    return out
 
 
 def _params_summaries(rds: Any, clusters: list[Cluster], shared: _Shared) -> None:

@@ -44,8 +44,11 @@ def _blockers(r: Row, most: int = 0) -> str:
     parts = list(r.readiness.blockers)
     if most and len(parts) > most:
         parts = parts[:most] + [f"{len(parts) - most} more"]
-    if r.cluster.params and r.cluster.params.errors:
-        parts.append(f"params {r.cluster.params.group}: {len(r.cluster.params.errors)} error(s)")
+    p = r.cluster.params
+    if p and p.errors:
+        parts.append(f"params {p.group}: {len(p.errors)} error(s)")
+    elif p and p.note:
+        parts.append(f"params {p.group}: not read")
     return ", ".join(parts)
 
 

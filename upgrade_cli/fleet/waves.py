@@ -22,7 +22,7 @@ from typing import Any
 
 from upgrade_cli import lifecycle
 from upgrade_cli.fleet.inventory import Cluster, Failure, Inventory
-from upgrade_cli.fleet.readiness import READY, Readiness, ReportIndex
+from upgrade_cli.fleet.readiness import NOT_SCANNED, READY, Readiness, ReportIndex
 
 FLEET_FORMAT = 1  # docs/fleet-format.md
 WAVE_TAG = "aurora-upgrade-wave"
@@ -182,7 +182,7 @@ def build(inv: Inventory, windows: dict[str, lifecycle.SupportWindow], reports: 
         window = windows.get(lifecycle.major_of(c.engine_version) or "")
         support = window.support_on(as_of) if window else "unknown"
         cost = lifecycle.extended_support_monthly(c.instance_classes, window, c.region, as_of)
-        readiness = reports.of(c.region, c.cluster) if reports else Readiness("not scanned")
+        readiness = reports.of(c.region, c.cluster) if reports else Readiness(NOT_SCANNED)
         rows.append(Row(c, support, window, cost, readiness, is_production(c.tags, production)))
     _assign_waves(rows, wave_tag)
     sources = sorted({w.source for w in windows.values()})
@@ -200,7 +200,7 @@ def _assign_waves(rows: list[Row], wave_tag: str) -> None:
         tagged = r.cluster.tags.get(wave_tag, "").strip()
         if tagged.isdigit():
             r.wave, r.wave_reason = int(tagged), f"tag {wave_tag}={tagged}"
-        elif r.cluster.bluegreen and any(d.get("status") != "unknown" for d in r.cluster.bluegreen):
+        elif r.cluster.bluegreen:
             r.wave, r.wave_reason = 0, WAVE_MEANING[0]
         else:
             r.wave = (1 if r.ready else 3) + (1 if r.production else 0)
