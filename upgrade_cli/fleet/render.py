@@ -82,14 +82,18 @@ def render_console(rep: FleetReport, console: Console) -> None:
         console.print(Text(f"note: {note}", style="yellow"))
     if layout.is_wide(console):
         table = Table(title="proposed order", title_justify="left")
-        for col in ("#", "wave", "account", "region", "cluster", "version", "support", "vCPU", "a month",
-                    "readiness", "blockers"):
-            table.add_column(col, overflow="fold", justify="right" if col in ("#", "vCPU", "a month") else "left")
+        for col in ("#", "wave", "account", "region", "cluster", "Aurora", "support", "vCPU", "$/month",
+                    "readiness", "blockers, blue/green"):
+            table.add_column(col, overflow="fold", no_wrap=col in ("#", "account", "region", "Aurora", "vCPU", "$/month"),
+                             justify="right" if col in ("#", "vCPU", "$/month") else "left")
         for r in rep.rows:
             c = r.cluster
+            notes = ", ".join(x for x in [_blockers(r, most=4)] + [f"blue/green {b['name']} {b['status']}"
+                                                                   for b in c.bluegreen] if x)
             table.add_row(str(r.order or ""), _wave(r), c.account, c.region, Text(c.cluster, style="bold"),
-                          c.engine_version, _support(r), str(r.cost.vcpus or "?"), money(r.cost.usd_per_month),
-                          Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")), _blockers(r, most=4))
+                          c.engine_version.split("mysql_aurora.")[-1], _support(r), str(r.cost.vcpus or "?"),
+                          money(r.cost.usd_per_month), Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")),
+                          notes)
         console.print(table)
     else:
         console.print(Text("proposed order", style="bold"))
@@ -101,6 +105,8 @@ def render_console(rep: FleetReport, console: Console) -> None:
                 f"{money(r.cost.usd_per_month)}/month, ") + Text(_readiness(r), style=STYLE.get(r.readiness.verdict, ""))
             layout.item(console, line)
             layout.detail(console, "blockers", _blockers(r, most=4))
+            for b in c.bluegreen:
+                layout.detail(console, "blue/green", f"{b['name']} {b['status']}")
     waves = rep.by_wave()
     if waves:
         console.print(Text("cost by wave (a month, estimated)", style="bold"))
