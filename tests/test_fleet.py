@@ -182,6 +182,26 @@ def test_fleet_html_in_a_real_browser(fleet, tmp_path):
     assert 'id="partial"' in dom and "Cost by wave" in dom and 'id="total"' in dom
 
 
+def test_an_account_whose_role_cannot_be_assumed_is_partial(aws, tmp_path):
+    from tests.fakes.aws_server import aws_error
+    from tests.fakes.fleet_fake import Spec, add_cluster, session_for
+
+    add_cluster(session_for(ACCOUNTS[0], "us-east-1").client("rds"),
+                Spec(ACCOUNTS[0], "us-east-1", "orders", V57, ("db.r6g.large",), {}))
+    aws.on("AssumeRole", lambda p: aws_error("AccessDenied", "not authorized to perform sts:AssumeRole", 403)
+           if "333333333333" in p.get("RoleArn", "") else None)
+    accounts = tmp_path / "accounts.txt"
+    accounts.write_text(f"{ACCOUNTS[0]}\n333333333333\n")
+    res = cli("fleet", "scan", "--accounts", accounts, "--role-name", ROLE, "--region", "us-east-1", "--format", "json")
+    assert res.exit_code == 2, res.output
+    doc = json.loads(res.stdout)
+    assert [c["cluster"] for c in doc["clusters"]] == ["orders"] and doc["complete"] is False
+    [failure] = doc["failures"]
+    assert failure["account"] == "333333333333" and failure["region"] is None
+    assert failure["error"].startswith("role arn:aws:iam::333333333333:role/fleet-reader: AWS AssumeRole failed: "
+                                       "AccessDenied")
+
+
 def test_readiness_of_partial_runs_and_the_reports_own_verdict(tmp_path):
     """--skip/--only and an incomplete scan are never READY; a report's own verdict wins when it has one."""
     from upgrade_cli.fleet.readiness import index_reports

@@ -227,8 +227,12 @@ class _Counter:
             self.calls[model.name if model is not None else "?"] += 1
 
 
+_CLIENTS = threading.Lock()  # a boto3 Session is not thread-safe; the clients it makes are
+
+
 def _client(service: str, session: Any, region: str | None, counter: Callable) -> Any:
-    api = aws.client(service, region, session=session, retry_mode="adaptive", max_attempts=8)
+    with _CLIENTS:
+        api = aws.client(service, region, session=session, retry_mode="adaptive", max_attempts=8)
     api.meta.events.register("before-call", counter)
     return api
 
