@@ -182,6 +182,26 @@ def test_fleet_html_in_a_real_browser(fleet, tmp_path):
     assert 'id="partial"' in dom and "Cost by wave" in dom and 'id="total"' in dom
 
 
+def test_named_profiles_one_account_each(fleet, tmp_path):
+    """--profile a,b: each profile's own account (GetCallerIdentity), no role assumed."""
+    from tests.fakes.fleet_fake import session_for
+
+    lines = []
+    for name, account in (("team-a", ACCOUNTS[0]), ("team-b", ACCOUNTS[1])):
+        creds = session_for(account, "us-east-1").get_credentials().get_frozen_credentials()
+        lines += [f"[{name}]", f"aws_access_key_id = {creds.access_key}", f"aws_secret_access_key = {creds.secret_key}",
+                  f"aws_session_token = {creds.token}", ""]
+    (tmp_path / "aws-credentials").write_text("\n".join(lines))  # the aws fixture's AWS_SHARED_CREDENTIALS_FILE
+    res = cli("fleet", "scan", "--profile", "team-a,team-b", "--region", ",".join(REGIONS), "--format", "json",
+              "--no-params")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["scope"]["accounts"] == list(ACCOUNTS) and {c["cluster"] for c in doc["clusters"]} == LISTED
+    assert doc["api_calls"]["GetCallerIdentity"] == 2 and "AssumeRole" not in doc["api_calls"]
+    res = cli("fleet", "scan", "--profile", "nobody", "--region", "us-east-1")
+    assert res.exit_code == 2 and "--profile nobody:" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
 def test_an_account_whose_role_cannot_be_assumed_is_partial(aws, tmp_path):
     from tests.fakes.aws_server import aws_error
     from tests.fakes.fleet_fake import Spec, add_cluster, session_for
