@@ -151,7 +151,7 @@ def render_csv(rep: FleetReport) -> str:
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.5em}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;
-vertical-align:top}th{background:#f2f2f2;cursor:pointer;white-space:nowrap}td.n{text-align:right}
+vertical-align:top;overflow-wrap:anywhere}td.nw{white-space:nowrap}th{background:#f2f2f2;cursor:pointer;white-space:nowrap}td.n{text-align:right}
 .READY{color:#1a7f37;font-weight:600}.NOTREADY{color:#cf222e;font-weight:600}.INCOMPLETE{color:#9a6700;
 font-weight:600}.partial{background:#ffebe9;border:1px solid #cf222e;padding:.5em}.big{font-size:1.3em}
 .src{color:#555;font-size:.9em}"""
@@ -201,7 +201,7 @@ def render_html(rep: FleetReport) -> str:
                                                             for k, label in _HTML_COLUMNS) + "</tr></thead><tbody>")
     for r in rep.rows:
         d = r.to_dict()
-        cells = {**d, "blockers": _blockers(r), "bluegreen": ", ".join(f"{b['name']} {b['status']}"
+        cells = {**d, "readiness": _readiness(r), "blockers": _blockers(r), "bluegreen": ", ".join(f"{b['name']} {b['status']}"
                                                                         for b in d["bluegreen"]),
                  "extended_support_monthly_usd": money(d["extended_support_monthly_usd"])}
         sort_values = {**d, "extended_support_monthly_usd": d["extended_support_monthly_usd"]
@@ -212,7 +212,8 @@ def render_html(rep: FleetReport) -> str:
         for k, _label in _HTML_COLUMNS:
             shown = "-" if cells.get(k) in (None, "") else str(cells[k])
             cls = f" class='{d['readiness'].replace(' ', '')}'" if k == "readiness" else (
-                " class='n'" if k in ("order", "vcpus", "extended_support_monthly_usd", "report_age_days") else "")
+                " class='n'" if k in ("order", "vcpus", "extended_support_monthly_usd", "report_age_days") else
+                " class='nw'" if k in ("account", "region", "support_ends") else "")
             row.append(f"<td{cls} data-v='{e(str(sort_values.get(k) if sort_values.get(k) is not None else ''))}'>"
                        f"{e(shown)}</td>")
         out.append(f"<tr id='c-{e(d['account'])}-{e(d['region'])}-{e(d['cluster'])}'>" + "".join(row) + "</tr>")
