@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,12 @@ def test_docs_command_refuses_a_check_without_a_fix(monkeypatch, tmp_path):
     res = CliRunner().invoke(app, ["checks", "docs", "--file", str(tmp_path / "x.md")])
     assert res.exit_code == 1 and f"{broken.id} lacks Fix" in res.stderr
     assert not (tmp_path / "x.md").exists()
+
+
+def test_readme_counts_are_the_registry_and_no_test_count_is_typed_by_hand():
+    """A count typed into the README goes stale: every "N checks" there is the registry's, and the test
+    suite's size is left to pytest's own summary line."""
+    readme = (DOCS.parent.parent / "README.md").read_text(encoding="utf-8")
+    counts = [int(n.replace(",", "")) for n in re.findall(r"\b(\d[\d,]*) checks\b", readme)]
+    assert counts and set(counts) == {len(all_checks())}
+    assert not re.findall(r"\b\d[\d,]* tests\b", readme)

@@ -1,20 +1,26 @@
 """The one CLI contract: every command guarded by construction, one exit-status map, one spelling
 of the shared options."""
 
+import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated, Optional
 
 import pytest
 import typer
 import typer.main
 from typer.testing import CliRunner
 
-from upgrade_cli.cli_common import App, Blocked, ExitStatus, OutputFormat, ToolError, format_option
+from upgrade_cli.cli_common import ASK, App, Blocked, Command, ExitStatus, OutputFormat, ToolError, format_option
+from upgrade_cli.cli_common import _is_comma_list
 from upgrade_cli.main import app
 
 PACKAGE = Path(__file__).resolve().parent.parent / "upgrade_cli"
+EXE = Path(sys.executable).parent / "aurora-upgrade"
+EXAMPLE = PACKAGE.parent / "examples" / "legacy_app_57.sql"
 
 
 def _apps(root: typer.Typer, path: tuple[str, ...] = ()):
@@ -31,6 +37,16 @@ def test_every_registered_command_runs_under_the_contract():
             assert getattr(info.callback, "__guarded__", False), (path, info.name)
             seen += 1
     assert seen >= 15
+    leaves = [cmd for _, cmd in _leaves(typer.main.get_command(app))]
+    assert len(leaves) == seen and all(isinstance(cmd, Command) for cmd in leaves)
+
+
+def _leaves(group, prefix=()):
+    for name, cmd in group.commands.items():
+        if hasattr(cmd, "commands"):
+            yield from _leaves(cmd, (*prefix, name))
+        else:
+            yield (*prefix, name), cmd
 
 
 def test_the_documented_exit_numbers():
@@ -136,3 +152,124 @@ def test_shared_options_have_one_spelling_and_one_help(flag):
         helps = {re.sub(r"\b(console|json|md|html|csv|or)\b|[,\s]", "", p.help or "") for _, p in found
                  if p.multiple is multiple}
         assert len(helps) <= 1, {where: p.help for where, p in found}
+
+
+# --------------------------------------------------------------------------------------------
+# How a command line is read (cli_common.Command)
+# --------------------------------------------------------------------------------------------
+
+def _lists():
+    toy = App(help="toy")
+
+    @toy.command("pick")
+    def pick(only: Annotated[Optional[list[str]], typer.Option("--only", help="Ids (comma list, or repeat it).")] = None,
+             files: Annotated[Optional[list[Path]], typer.Option("--file", help="Files (repeat it).")] = None) -> None:
+        typer.echo(f"{only!r} {[str(f) for f in files or []]!r}")
+
+    @toy.command("need")
+    def need(name: Annotated[str, typer.Option("--name")], ident: Annotated[str, typer.Argument(metavar="ID")],
+             size: Annotated[int, typer.Option("--size", min=1)] = 1,
+             region: Annotated[str, typer.Option("--region")] = "") -> None:
+        typer.echo("ran")
+
+    @toy.command("pw")
+    def pw(password: Annotated[Optional[str], typer.Option("--password", "-p")] = None,
+           user: Annotated[Optional[str], typer.Option("--user", "-u")] = None,
+           quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
+        typer.echo(f"{'ASK' if password == ASK else repr(password)} {user!r}")
+
+    return toy
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["--only", "a,b", "--only", "c"], "['a', 'b', 'c'] []"),
+    (["--only", " a , b ,", "--only", "c"], "['a', 'b', 'c'] []"),
+    (["--only", "a"], "['a'] []"),
+    ([], "None []"),
+    (["--file", "x,1.json", "--file", "y.json"], "None ['x,1.json', 'y.json']"),  # a file name may hold a comma
+])
+def test_a_repeatable_name_option_takes_comma_lists(args, shown):
+    res = CliRunner().invoke(_lists(), ["pick", *args])
+    assert res.exit_code == 0 and res.stdout.strip() == shown, res.output
+
+
+def test_a_comma_list_without_a_name_is_one_error_line():
+    res = subprocess.run([str(EXE), "precheck", "--ddl", EXAMPLE, "--only", ","], capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1
+    assert res.stderr.startswith("error: Invalid value for '--only': give at least one value")
+
+
+def test_precheck_runs_the_checks_of_a_comma_list():
+    res = subprocess.run([str(EXE), "precheck", "--ddl", EXAMPLE, "--format", "json", "--fail-on", "never",
+                          "--only", "reservedKeywords,mysqlSchema", "--only", "zeroDates"],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert {c["id"] for c in json.loads(res.stdout)["checks"]} == {"reservedKeywords", "mysqlSchema", "zeroDates"}
+
+
+def test_every_repeatable_name_option_says_it_takes_a_comma_list():
+    found = [(where, p) for where, p in _params(typer.main.get_command(app)) if _is_comma_list(p)]
+    assert {p.opts[0] for _, p in found} >= {"--only", "--skip", "--schema", "--instance-class", "--override"}
+    assert not [(where, p.opts[0]) for where, p in found if "comma list" not in (p.help or "")]
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "Missing argument 'ID'; option '--name'"),
+    (["--size", "0"], "Missing argument 'ID'; option '--name'"),  # named before the wrong --size
+    (["x", "--size", "0"], "Missing option '--name'"),
+    (["x", "--name", "n", "--size", "0"], "Invalid value for '--size'"),
+    (["--bogus"], "No such option: --bogus"),  # a word the command does not know comes first
+])
+def test_missing_required_options_are_named_first_and_together(args, message):
+    res = CliRunner().invoke(_lists(), ["need", *args])
+    assert res.exit_code == 2 and message in res.output, res.output
+
+
+def test_help_is_not_blocked_by_missing_options():
+    res = CliRunner().invoke(_lists(), ["need", "--help"])
+    assert res.exit_code == 0 and "Usage:" in res.stdout
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["-p"], "ASK None"),
+    (["--password"], "ASK None"),
+    (["-p", "-u", "bob"], "ASK 'bob'"),
+    (["--password", "--user=bob"], "ASK 'bob'"),
+    (["-q", "-p"], "ASK None"),
+    (["-pSECRET", "-u", "bob"], "'SECRET' 'bob'"),
+    (["--password=SECRET"], "'SECRET' None"),
+    (["--password", "SECRET"], "'SECRET' None"),
+    (["--password="], "'' None"),
+    (["-u", "-p"], "None '-p'"),  # the value of --user, as any option's next word
+])
+def test_password_given_alone_asks_as_the_mysql_client_does(args, shown):
+    res = CliRunner().invoke(_lists(), ["pw", *args])
+    assert res.exit_code == 0 and res.stdout.strip() == shown, res.output
+
+
+def test_a_bare_command_line_names_what_is_missing_before_any_aws_setup(tmp_path):
+    """Every command run with nothing, without a Region or credentials: an error names the missing input;
+    only a command that needs no input at all may go on to AWS (and then say what AWS lacks)."""
+    needs_nothing = {("bluegreen", "status"), ("bluegreen", "gates"), ("checks", "list"), ("checks", "docs"), ("version",)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(HOME=str(tmp_path), AWS_CONFIG_FILE=str(tmp_path / "none"),
+               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+    seen = []
+    for path, _ in _leaves(typer.main.get_command(app)):
+        if path in needs_nothing:
+            continue
+        res = subprocess.run([str(EXE), *path], capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
+        seen.append(path)
+        assert res.returncode == 2 and res.stderr.count("\n") == 1, (path, res.stderr)
+        assert re.match(r"error: (Missing (argument|option)|give )", res.stderr), (path, res.stderr)
+    assert len(seen) >= 12
+
+
+def test_a_usage_error_is_one_line_also_in_process():
+    """CliRunner runs click's own main (standalone mode), which would show a usage block: the app's commands
+    show the contract's one line there too."""
+    res = CliRunner().invoke(_lists(), ["need", "x", "--name", "n", "--size", "zero"])
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: Invalid value for '--size'")
+    assert res.stderr.rstrip().endswith("(see 'root need --help')")

@@ -6,16 +6,24 @@ an unresolvable name, a listener that never speaks).
 
 from __future__ import annotations
 
+import json
+import os
+import pty
+import select
 import socket
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import pymysql
 import pytest
+from typer.testing import CliRunner
 
 from tests.mariadb_server import free_port
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.connect import ConnectionOptions, open_connection, parse_dsn, read_defaults_file, resolve
+from upgrade_cli.main import app
 
 NO_HOME = Path("/nonexistent-home-for-tests")
 
@@ -213,3 +221,83 @@ def _self_signed_ca_pem() -> bytes:
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
     return cert.public_bytes(serialization.Encoding.PEM)
+
+
+# --------------------------------------------------------------------------------------------
+# -p alone asks for the password, as the mysql client does
+# --------------------------------------------------------------------------------------------
+
+EXE = Path(sys.executable).parent / "aurora-upgrade"
+
+
+def _scan_args(mariadb, user, db):
+    return ["precheck", "--host", "127.0.0.1", "--port", str(mariadb.port), "--user", user, "-p", "--schema", db,
+            "--format", "json", "--fail-on", "never", "--allow-incomplete"]
+
+
+def _env_without_a_password() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("AURORA_UPGRADE_PASSWORD", "MYSQL_PWD")}
+    return {**env, "HOME": str(NO_HOME)}
+
+
+def _run_on_a_terminal(args: list[str], typed: str) -> tuple[int, str]:
+    """Run the script on a pseudo-terminal (its controlling terminal), type ``typed`` at the password
+    prompt; (exit status, everything the terminal showed)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the pty is its stdin, stdout, stderr and /dev/tty
+        os.execve(str(EXE), [str(EXE), *args], _env_without_a_password())
+    shown = b""
+    try:
+        while b"Enter password: " not in shown:
+            ready, _, _ = select.select([fd], [], [], 60)
+            assert ready, f"no password prompt: {shown!r}"
+            shown += os.read(fd, 4096)
+        os.write(fd, typed.encode() + b"\n")
+        while True:
+            ready, _, _ = select.select([fd], [], [], 120)
+            assert ready, "the scan did not finish"
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+def test_p_alone_asks_on_the_terminal_without_echo(mariadb, app_user):
+    user, password, db = app_user
+    code, shown = _run_on_a_terminal(_scan_args(mariadb, user, db), password)
+    assert code == 0, shown[-2000:]
+    assert password not in shown  # the terminal never echoed it, and nothing printed it
+    assert '"kind": "live"' in shown and "process list" not in shown
+
+
+def test_p_alone_reads_one_line_when_stdin_is_not_a_terminal(mariadb, app_user):
+    user, password, db = app_user
+    res = subprocess.run([str(EXE), *_scan_args(mariadb, user, db)], input=password + "\n", capture_output=True,
+                         text=True, timeout=120, env=_env_without_a_password())
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["source"]["kind"] == "live" and password not in res.stdout + res.stderr
+
+
+def test_a_wrong_typed_password_is_access_denied_and_never_shown(mariadb, app_user):
+    user, _, db = app_user
+    wrong = "CANARY-typed-" + uuid.uuid4().hex
+    res = CliRunner().invoke(app, _scan_args(mariadb, user, db), input=wrong + "\n", env=_env_without_a_password())
+    assert res.exit_code == 2
+    assert res.stderr.strip() == (f"error: access denied for user '{user}' at 127.0.0.1:{mariadb.port} (using a "
+                                  "password from the prompt): check the user name and password")
+    assert wrong not in res.output
+
+
+def test_p_alone_with_nothing_on_stdin_is_one_line():
+    res = subprocess.run([str(EXE), "precheck", "--host", "127.0.0.1", "-p", "--port", "1"], stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, timeout=60, env=_env_without_a_password())
+    assert res.returncode == 2
+    assert res.stderr == ("error: -p/--password given without a value, and stdin is neither a terminal nor a "
+                          "password line\n")

@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer.main
 from rich.cells import cell_len
 
 from tests.test_params_offline import exports  # noqa: F401 - the offline parameter exports, as a fixture
+from upgrade_cli.main import app
 
 EXE = Path(sys.executable).parent / "aurora-upgrade"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "legacy_app_57.sql"
@@ -99,3 +101,29 @@ def test_wide_precheck_tables_keep_long_fixes_out_of_their_cells():
     long_fixes = {f["fix"] for f in report["findings"] if f.get("fix") and 60 < len(f["fix"]) < 180}
     assert long_fixes and all(any(ln.startswith("    fix (") and ln.endswith("): " + fix) for ln in lines)
                               for fix in long_fixes)
+
+
+def _commands(group, prefix=()):
+    yield prefix, group
+    for name, cmd in group.commands.items() if hasattr(group, "commands") else ():
+        yield from _commands(cmd, (*prefix, name))
+
+
+COMMANDS = list(_commands(typer.main.get_command(app)))
+
+
+def test_the_help_walk_sees_every_command():
+    assert len([cmd for _, cmd in COMMANDS if not hasattr(cmd, "commands")]) >= 15
+
+
+@pytest.mark.parametrize("path, command", COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_help_at_80_columns_names_every_option_in_full(path, command):
+    """``--help`` through a pipe at 80 columns: every option's every spelling whole (rich's help table cut
+    ``--cluster-parameter-group`` to ``--cluster-parameter…``), no line wider than the screen, no markup."""
+    lines = piped(*path, "--help")
+    text = "\n".join(lines)
+    assert lines[0].startswith("Usage: aurora-upgrade")
+    names = ["--help", *(n for p in command.params for n in (*p.opts, *p.secondary_opts) if n.startswith("-"))]
+    assert not [n for n in names if not re.search(rf"(^|[\s,/]){re.escape(n)}([\s,=]|$)", text, re.M)]
+    assert not [ln for ln in lines if cell_len(ln) > 80]
+    assert not re.search(r"--[\w-]*…", text) and "\\[" not in text and not set(text) & set("│┃╭╰")

@@ -162,7 +162,7 @@ def test_import_aurora_log_merges_marked_findings(cli):
     (["--ddl", LEGACY, "--host", "127.0.0.1"], "give exactly one input"),
     (["--ddl", LEGACY, "--port", "3306"], "--port only applies to a live server"),
     (["--user", "bob"], "--user needs a live server"),
-    (["--ddl", LEGACY, "--fail-on", "fatal"], "--fail-on must be one of error, warning, notice, never"),
+    (["--ddl", LEGACY, "--fail-on", "fatal"], "'fatal' is not one of 'error', 'warning', 'notice', 'never'"),
     (["--ddl", LEGACY, "--format", "xml"], "--format must be one of console, json"),
     (["--ddl", LEGACY, "--only", "noSuchCheck"], "unknown check 'noSuchCheck' in --only"),
     (["--ddl", "/nonexistent/dump.sql"], "dump file not found: /nonexistent/dump.sql"),

@@ -7,7 +7,8 @@ at a local moto server without special code paths here. Throttling is retried by
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import functools
+from typing import Any, Callable, Iterator
 
 import boto3
 from botocore.config import Config
@@ -21,6 +22,30 @@ RETRY_ATTEMPTS = 6
 AWS_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
 
 
+class _OnFirstUse:
+    """A boto3 client made when it is first used, not when asked for.
+
+    Making one can fail (no Region, an unknown profile): deferred, that failure comes after the command
+    has checked its own options, so a missing or wrong option is named before any AWS setup problem.
+    """
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make, self._client = make, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = self._make()
+        return getattr(self._client, name)
+
+
+def made_on_first_use(make: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(make)
+    def deferred(*args: Any, **kwargs: Any) -> Any:
+        return _OnFirstUse(lambda: make(*args, **kwargs))
+    return deferred
+
+
+@made_on_first_use
 def client(service: str, region: str | None = None, profile: str | None = None,
            max_attempts: int = RETRY_ATTEMPTS, *, session: Any = None, retry_mode: str = "standard",
            pool: int = 10) -> Any:

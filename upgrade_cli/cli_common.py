@@ -23,20 +23,21 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, Optional, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
-__all__ = ["App", "Blocked", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt",
-           "RegionsOpt", "ToolError", "YesOpt", "console", "decode_text", "err_console", "format_option", "guarded", "one_line", "open_input",
-           "read_input", "read_json",
-           "status_of"]
+__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt",
+           "RegionOpt", "RegionsOpt", "ToolError", "YesOpt", "comma_list", "console", "decode_text", "err_console",
+           "format_option", "guarded", "one_line", "open_input", "read_input", "read_json", "status_of"]
 
 
 console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _UsageError = typer.BadParameter.__mro__[1]  # click's UsageError, wherever typer takes click from
+_MissingParameter = next(c for c in typer.BadParameter.__subclasses__() if c.__name__ == "MissingParameter")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,10 +86,10 @@ RegionOpt = Annotated[Optional[str], typer.Option(
 ProfileOpt = Annotated[Optional[str], typer.Option(
     "--profile", help="AWS named profile (default: your AWS configuration).")]
 RegionsOpt = Annotated[Optional[list[str]], typer.Option(
-    "--region", help="AWS Regions, comma-separated or repeated, or 'all' (the Regions enabled for the account; "
+    "--region", help="AWS Regions (a comma list, or repeat it), or 'all' (the Regions enabled for the account; "
     "default: your AWS configuration's Region).")]
 ProfilesOpt = Annotated[Optional[list[str]], typer.Option(
-    "--profile", help="AWS named profiles, one account each, comma-separated or repeated (default: the current "
+    "--profile", help="AWS named profiles, one account each (a comma list, or repeat it; default: the current "
     "credentials).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
@@ -128,11 +129,15 @@ def status_of(exc: BaseException) -> ExitStatus:
     elif isinstance(exc, KeyboardInterrupt):
         line, status = "interrupted", ExitStatus.INTERRUPTED
     elif isinstance(exc, _UsageError):
-        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: show its help, as typer would
-            typer.echo(exc.ctx.get_help() if exc.ctx else "")
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            # A bare group (``aurora-upgrade bench``): its help once, exit 2 as click exits for a missing command.
+            # The error was made from the help text; rich help prints itself while being made and leaves "".
+            if exc.format_message().strip():
+                typer.echo(exc.format_message())
             return ExitStatus.ERROR
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        line, status = f"error: {one_line(exc.format_message())}{hint}", ExitStatus.ERROR
+        message = exc.format_message().replace("Value error, ", "")  # pydantic's prefix on typer's coercion errors
+        line, status = f"error: {one_line(message)}{hint}", ExitStatus.ERROR
     elif isinstance(exc, typer.Abort):
         line, status = "aborted", ExitStatus.ERROR
     else:  # the contract is "never a traceback": a bug is still one line
@@ -171,20 +176,124 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+ASK = "\x00ask"  # the value of an option that asks for it when given bare (see Command)
+ASKED_WHEN_BARE = ("password",)  # options that ask when bare, as the mysql client's -p/--password does
+
+
+def comma_list(values: list[str] | None) -> list[str] | None:
+    """A repeatable option's values with comma lists split: ``--only a,b --only c`` is ``[a, b, c]``.
+
+    Items are stripped and empty ones dropped; ``None`` (not given) stays ``None``.
+    """
+    if values is None:
+        return None
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _is_comma_list(param: Any) -> bool:
+    """A repeatable option of plain strings: ids, names, classes. Lists of paths are left whole: a file name
+    may hold a comma."""
+    descriptor = getattr(param, "type_descriptor", None)
+    return bool(getattr(param, "multiple", False)) and getattr(descriptor, "annotation", None) == list[str]
+
+
+class Command(typer.core.TyperCommand):
+    """How every command reads its command line (``App.command`` makes each one of these).
+
+    - An option named in ``ASKED_WHEN_BARE`` given bare (``-p`` or ``--password`` at the end or before
+      another option) gets :data:`ASK`, and the command asks for the value without echo; ``-pSECRET``,
+      ``--password=SECRET`` and ``--password SECRET`` still give it inline, as with the mysql client.
+    - Every missing required option and argument is named first, in one error, before any value is
+      converted or checked: a user fixes what is missing before what is wrong.
+    - A repeatable string option also takes comma lists (:func:`comma_list`).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            args = self._ask_when_bare(list(args))
+            if not ctx.resilient_parsing:
+                self._name_missing_first(ctx, args)
+            return super().parse_args(ctx, args)
+        except _UsageError as exc:  # one line however the app is run (click's own show() draws a usage block)
+            raise _OneLineUsageError(exc.format_message(), ctx=exc.ctx or ctx) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        for param in self.params:
+            if _is_comma_list(param) and ctx.params.get(param.name):
+                values = comma_list(ctx.params[param.name])
+                if not values:
+                    raise typer.BadParameter("give at least one value", ctx=ctx, param=param)
+                ctx.params[param.name] = values
+        return super().invoke(ctx)
+
+    def _ask_when_bare(self, args: list[str]) -> list[str]:
+        options = [p for p in self.params if getattr(p, "param_type_name", "") == "option"]
+        asked = {opt: p for p in options if p.name in ASKED_WHEN_BARE for opt in p.opts}
+        if not asked:
+            return args
+        every = {opt for p in options for opt in (*p.opts, *p.secondary_opts)}
+        shorts = {opt for opt in every if len(opt) == 2}
+
+        def is_option(token: str) -> bool:
+            return token in every or token.split("=", 1)[0] in every or token[:2] in shorts or token == "--"
+
+        out: list[str] = []
+        for n, token in enumerate(args):
+            if token == "--":
+                return out + args[n:]
+            bare = token in asked and (n + 1 == len(args) or is_option(args[n + 1]))
+            if bare and (not out or out[-1] not in every or _is_flag(options, out[-1])):
+                long = next((o for o in asked[token].opts if o.startswith("--")), token)
+                token = f"{long}={ASK}"
+            out.append(token)
+        return out
+
+    def _name_missing_first(self, ctx: Any, args: list[str]) -> None:
+        params = self.get_params(ctx)
+        opts, _, _ = self.make_parser(ctx).parse_args(args=list(args))  # syntax errors first: click's own line
+        if any(p.is_eager and opts.get(p.name) is not None for p in params):
+            return  # --help, --version: nothing is missing for them
+        missing = [p for p in params if p.required and opts.get(p.name) is None and p.resolve_envvar_value(ctx) is None]
+        if len(missing) == 1:
+            raise _MissingParameter(ctx=ctx, param=missing[0])
+        if missing:
+            kinds = [("argument", [p for p in missing if p.param_type_name == "argument"]),
+                     ("option", [p for p in missing if p.param_type_name == "option"])]
+            raise _UsageError("Missing " + "; ".join(f"{kind}{'s' if len(ps) > 1 else ''} "
+                                                     + ", ".join(p.get_error_hint() for p in ps)
+                                                     for kind, ps in kinds if ps), ctx=ctx)
+
+
+class _OneLineUsageError(_UsageError):
+    """A usage error that shows itself as the contract's one ``error:`` line, also when click's own
+    ``main`` (standalone mode: ``CliRunner``) shows it rather than ``main.run``."""
+
+    def show(self, file: Any = None) -> None:
+        status_of(self)
+
+
+def _is_flag(options: list[Any], token: str) -> bool:
+    """Whether ``token`` names an option that takes no value (so the next token is not its value)."""
+    return any(token in (*p.opts, *p.secondary_opts) and p.is_flag for p in options)
+
+
 class App(typer.Typer):
     """The ``typer.Typer`` of every stage: each command it registers runs under :func:`guarded`.
 
     The contract comes with the app, not from a decorator someone may forget
-    (``tests/test_cli_contract.py`` walks every registered command).
+    (``tests/test_cli_contract.py`` walks every registered command). Help is click's plain text: it
+    wraps at any width and never cuts an option's name (rich's help table cut them at 80 columns),
+    and a pipe gets no box drawing. Shell completion (``--install-completion``) is typer's.
     """
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("no_args_is_help", True)
-        kwargs.setdefault("add_completion", False)
+        kwargs.setdefault("rich_markup_mode", None)
         kwargs.setdefault("pretty_exceptions_enable", False)  # errors are one line; never dump locals
         super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        kwargs.setdefault("cls", Command)
         register = super().command(*args, **kwargs)
 
         def decorator(fn: F) -> F:

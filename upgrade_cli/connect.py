@@ -3,7 +3,8 @@
 Options come, highest priority first, from explicit flags, a DSN, the environment
 (``AURORA_UPGRADE_PASSWORD``, then ``MYSQL_PWD``; password only) and a MySQL option file
 (``--defaults-file``, else ``~/.my.cnf``, ``[client]`` section) — the same order the ``mysql``
-client uses, so a DBA's existing setup just works. With ``--iam`` the password is a short-lived
+client uses, so a DBA's existing setup just works. ``-p``/``--password`` given bare is an explicit
+flag too: the password is asked for on the terminal, without echo, as the ``mysql`` client does. With ``--iam`` the password is a short-lived
 RDS IAM auth token made at connect time (tokens expire after 15 minutes).
 
 Secrets never leave this module in text: ``repr``/``str`` of the options hide the password, and
@@ -18,16 +19,16 @@ import dataclasses
 import os
 import socket
 import ssl
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Mapping, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pymysql
-import rich.markup
 import typer
 
-from upgrade_cli.cli_common import ToolError, decode_text, err_console, read_input
+from upgrade_cli.cli_common import ASK, ToolError, decode_text, err_console, read_input
 
 DEFAULT_PORT = 3306
 DEFAULT_HOST = "localhost"
@@ -97,8 +98,6 @@ class ConnectionOptions:
 _PT_KEYS = {"h": "host", "P": "port", "u": "user", "p": "password", "D": "database", "S": "socket"}
 _URL_QUERY_KEYS = {"ssl_ca", "ssl-ca", "socket", "iam", "region"}
 DSN_HELP = "mysql://user[:pass]@host[:port][/db][?ssl_ca=FILE&iam=1&region=R] or h=host,P=port,u=user,D=db,S=/socket"
-# --help text is rich markup: the brackets above must not be read as tags
-DSN_HELP_MARKUP = rich.markup.escape(DSN_HELP)
 
 
 def parse_dsn(dsn: str) -> ConnectionOptions:
@@ -233,12 +232,14 @@ def resolve(*, dsn: str | None = None, host: str | None = None, port: int | None
             home: Path | None = None) -> ConnectionOptions:
     """Layer flags over DSN over environment over option file, like the ``mysql`` client does."""
     env = os.environ if env is None else env
-    flags = ConnectionOptions(host=host, port=port, user=user, password=password, socket=socket_path,
-                              database=database, ssl_ca=ssl_ca, iam=iam, region=region,
-                              password_source="--password" if password is not None else None)
-    if password is not None:
+    source = "--password" if password is not None else None
+    if password == ASK:
+        password, source = ask_password(), "the prompt"
+    elif password is not None:
         err_console.print("warning: --password is visible to other users in the process list; "
-                          "prefer AURORA_UPGRADE_PASSWORD or a defaults file", markup=False)
+                          "prefer -p alone (asks), AURORA_UPGRADE_PASSWORD or a defaults file", markup=False)
+    flags = ConnectionOptions(host=host, port=port, user=user, password=password, socket=socket_path,
+                              database=database, ssl_ca=ssl_ca, iam=iam, region=region, password_source=source)
     opts = flags.merged_over(parse_dsn(dsn)) if dsn else flags
     if opts.password is None:
         for var in PASSWORD_ENV_VARS:
@@ -256,17 +257,31 @@ def resolve(*, dsn: str | None = None, host: str | None = None, port: int | None
     return opts
 
 
+def ask_password() -> str:
+    """The password for ``-p`` given bare: typed at the terminal, never echoed, the prompt on stderr so
+    stdout stays the report (Enter alone is an empty password, as in the mysql client). When stdin is
+    not a terminal, its first line is the password (``secret-tool lookup ... | aurora-upgrade ... -p``)."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise ToolError("-p/--password given without a value, and stdin is neither a terminal nor a "
+                            "password line")
+        return line.rstrip("\r\n")
+    return typer.prompt("Enter password", hide_input=True, err=True, default="", show_default=False)
+
+
 # Typer option declarations, shared so every command spells the connection flags the same way.
 HostOpt = Annotated[Optional[str], typer.Option("--host", "-h", help="Server host name (e.g. the cluster writer endpoint).")]
 PortOpt = Annotated[Optional[int], typer.Option("--port", "-P", help="Server port (default 3306).")]
 UserOpt = Annotated[Optional[str], typer.Option("--user", "-u", help="User name.")]
 PasswordOpt = Annotated[Optional[str], typer.Option(
-    "--password", help="Password (discouraged: visible in the process list; use $AURORA_UPGRADE_PASSWORD, "
-                       "$MYSQL_PWD or a defaults file).")]
+    "--password", "-p", help="Password. Given alone (-p), it is asked for without echo, as with the mysql "
+    "client; inline (-pSECRET) it is visible in the process list. Else: $AURORA_UPGRADE_PASSWORD, $MYSQL_PWD, "
+    "or the defaults file.")]
 SocketOpt = Annotated[Optional[str], typer.Option("--socket", "-S", help="Unix socket path.")]
-DsnOpt = Annotated[Optional[str], typer.Option("--dsn", help=f"Connection string: {DSN_HELP_MARKUP}.")]
+DsnOpt = Annotated[Optional[str], typer.Option("--dsn", help=f"Connection string: {DSN_HELP}.")]
 DefaultsFileOpt = Annotated[Optional[Path], typer.Option(
-    "--defaults-file", help="MySQL option file to read (\\[client] section) instead of ~/.my.cnf.")]
+    "--defaults-file", help="MySQL option file to read ([client] section) instead of ~/.my.cnf.")]
 SslCaOpt = Annotated[Optional[str], typer.Option("--ssl-ca", help="CA bundle (PEM) to verify the server's TLS certificate.")]
 IamOpt = Annotated[bool, typer.Option("--iam", help="Authenticate with an RDS IAM auth token (needs --ssl-ca).")]
 

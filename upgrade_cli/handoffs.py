@@ -62,6 +62,13 @@ class BlockingFinding:
 
 
 @dataclass(frozen=True)
+class CheckStatus:
+    id: str
+    status: str  # passed, findings, skipped, not_checkable, not_run, failed (or what a newer tool wrote)
+    note: str | None
+
+
+@dataclass(frozen=True)
 class PrecheckReport:
     path: str
     kind: str  # "aurora-upgrade" (our report.json) or "aurora-log" (AWS's upgrade-prechecks.log)
@@ -74,6 +81,9 @@ class PrecheckReport:
     counts: dict[str, int]  # error / warning / notice / total
     blocking: tuple[BlockingFinding, ...]  # errors first: what stops the upgrade
     crashed_checks: tuple[str, ...]  # checks that failed to run: not a pass
+    checks: tuple[CheckStatus, ...] = ()  # checks[]: each check's status (none for AWS's log)
+    verdict: str | None = None  # READY / NOT READY / INCOMPLETE, when the report states one
+    selection: dict[str, Any] | None = None  # {"only": [ids] or None, "skip": [ids]}, when the report records it
 
     @property
     def errors(self) -> int:
@@ -108,7 +118,11 @@ def read_precheck(path: Path) -> PrecheckReport:
         counts=counts, blocking=tuple(sorted(blocking, key=lambda b: SEVERITIES.index(b.severity)
                                              if b.severity in SEVERITIES else 9)),
         crashed_checks=tuple(c.get("id", "?") for c in data["checks"]
-                             if isinstance(c, dict) and c.get("status") == "failed"))
+                             if isinstance(c, dict) and c.get("status") == "failed"),
+        checks=tuple(CheckStatus(str(c.get("id", "?")), str(c.get("status")), c.get("note"))
+                     for c in data["checks"] if isinstance(c, dict)),
+        verdict=data.get("verdict") if isinstance(data.get("verdict"), str) else None,
+        selection=data.get("selection") if isinstance(data.get("selection"), dict) else None)
 
 
 def _from_aurora_log(path: Path, data: dict[str, Any]) -> PrecheckReport:
@@ -162,6 +176,8 @@ class BenchReport:
     summary: dict[str, Any]
     blue: str | None  # "address (version)"
     green: str | None
+    shapes: tuple[dict[str, Any], ...] = ()  # shapes[]: digest, verdict, blue/green stats (null: not measured)
+    green_version: str | None = None  # SELECT VERSION() on green, as bench run recorded it
 
 
 def read_bench(path: Path) -> BenchReport:
@@ -196,7 +212,8 @@ def read_bench(path: Path) -> BenchReport:
 
     return BenchReport(path=str(path), complete=data["complete"], failing=summary["failing"],
                        regressions=tuple(regressions), differences=tuple(differences), summary=dict(summary),
-                       blue=side("blue"), green=side("green"))
+                       blue=side("blue"), green=side("green"), shapes=tuple(shapes.values()),
+                       green_version=(data["run"].get("green") or {}).get("version"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,6 +306,7 @@ class DeploymentJournal:
     green_cluster: str | None
     switchover_started: dt.datetime | None  # when SwitchoverBlueGreenDeployment was about to be called
     switchover_done: dt.datetime | None  # when the tool saw SWITCHOVER_COMPLETED
+    target_version: str | None = None  # the engine version green was created with (create's request)
 
 
 _DETAIL_KEYS = ("status", "status_details", "error", "note", "deployment_id", "engine_version", "cluster",
@@ -318,9 +336,13 @@ def read_journal(directory: Path, region: str, name: str) -> DeploymentJournal |
     def first(step: str, phase: str) -> dt.datetime | None:
         return next((s.at for s in steps if s.step == step and s.phase == phase), None)
 
+    request = next((e.get("request") for e in reversed(entries) if e.get("step") == "create"
+                    and isinstance(e.get("request"), dict)), None) or {}
     return DeploymentJournal(path=str(journal.path), name=name, steps=tuple(steps),
-                             blue_cluster=journal.value("blue_cluster"), green_cluster=journal.value("green_cluster"),
-                             switchover_started=first("switchover", INTENT), switchover_done=first("switchover", DONE))
+                             blue_cluster=journal.value("blue_cluster") or (journal.value("inputs") or {}).get("cluster"),
+                             green_cluster=journal.value("green_cluster"),
+                             switchover_started=first("switchover", INTENT), switchover_done=first("switchover", DONE),
+                             target_version=request.get("TargetEngineVersion") or journal.value("engine_version"))
 
 
 # ---------------------------------------------------------------------------------------------

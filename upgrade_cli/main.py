@@ -8,10 +8,10 @@ become exit statuses in one place, ``cli_common.status_of``, here as inside ever
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
-from upgrade_cli import __version__
 from upgrade_cli.precheck import cli as precheck_cli
 from upgrade_cli.cli_common import App, status_of
 from upgrade_cli.bench.cli import app as bench_app
@@ -35,10 +35,36 @@ app.command("dossier")(dossier)
 app.add_typer(fleet_app, name="fleet")
 
 
+def installed_version() -> str:
+    """The version pip installed (the package metadata; pyproject reads it from ``upgrade_cli.__version__``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aurora-upgrade")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from upgrade_cli import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"aurora-upgrade {installed_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def aurora_upgrade(
+    _version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                           help="Print the version and exit.")] = False,
+) -> None:
+    """Aurora MySQL 2 (5.7) → 3 (8.0): precheck, parameter groups, blue/green cutover, benchmark."""
+
+
 @app.command("version")
 def version() -> None:
     """Print the tool version."""
-    typer.echo(__version__)
+    typer.echo(installed_version())
 
 
 def run() -> None:

@@ -43,11 +43,11 @@ def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run
 
 
 def _connector(dsn: str | None, host: str | None = None, port: int | None = None,
-               user: str | None = None) -> orch.Connector | None:
-    """A way to open a read-only session (password: DSN, $AURORA_UPGRADE_PASSWORD or ~/.my.cnf, never a flag)."""
+               user: str | None = None, password: str | None = None) -> orch.Connector | None:
+    """A way to open a read-only session (password: -p, the DSN, $AURORA_UPGRADE_PASSWORD or ~/.my.cnf)."""
     if not dsn and not host:
         return None
-    opts = connect.resolve(dsn=dsn, host=host, port=port, user=user)
+    opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password)
     return lambda: connect.open_connection(opts, read_only=True)
 
 
@@ -63,10 +63,11 @@ def create(
     wait: Annotated[bool, typer.Option("--wait", help="Follow the deployment until AVAILABLE.")] = False,
     precheck_report: PrecheckOpt = None,
     dsn: Annotated[Optional[str], typer.Option(
-        "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP_MARKUP}).")] = None,
+        "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP}).")] = None,
     host: connect.HostOpt = None,
     port: connect.PortOpt = None,
     user: connect.UserOpt = None,
+    password: connect.PasswordOpt = None,
     dry_run: DryRunOpt = False,
     poll_interval: PollOpt = 30.0,
     wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0, help="Give up waiting after this many seconds.")] = 6 * 3600.0,
@@ -75,7 +76,7 @@ def create(
     journal: JournalOpt = None,
 ) -> None:
     """Verify prerequisites, then create the blue/green deployment (and with --wait, follow it)."""
-    blue = _connector(dsn, host, port, user)
+    blue = _connector(dsn, host, port, user, password)
     if blue is None:
         console.print("note: no blue connection (--dsn or --host): the SQL gates are NOT RUN", markup=False)
     ctx = _context(region, profile, journal, dry_run=dry_run, interval=poll_interval, timeout=wait_timeout)
@@ -142,7 +143,7 @@ def switchover(
     max_trx_seconds: Annotated[int, typer.Option("--max-trx-seconds", min=0,
                                                  help="Oldest open transaction allowed on blue (s).")] = 60,
     override: Annotated[Optional[list[str]], typer.Option(
-        "--override", help="Proceed although this gate failed (repeatable; by gate name).")] = None,
+        "--override", help="Proceed although these gates failed (gate names: a comma list, or repeat it).")] = None,
     precheck_report: PrecheckOpt = None,
     bench_report: Annotated[Optional[Path], typer.Option("--bench-report", help="Bench JSON report; regressions block.")] = None,
     blue_dsn: Annotated[Optional[str], typer.Option(
@@ -164,6 +165,21 @@ def switchover(
         ref=ident, timeout=timeout, max_lag=max_lag, lag_minutes=lag_window, max_trx_seconds=max_trx_seconds,
         overrides=list(override or []), precheck_report=precheck_report, bench_report=bench_report,
         blue=blue, green=green))
+
+
+@app.command("gates")
+def gates(fmt: format_option(OutputFormat.console, OutputFormat.md) = OutputFormat.console) -> None:
+    """List every gate of create and switchover: what it checks and what it needs (--format md: docs/gates.md)."""
+    from upgrade_cli.bluegreen import registry
+
+    if fmt == OutputFormat.md:
+        typer.echo(registry.docs_markdown(), nl=False)
+        return
+    for phase in registry.PHASES:
+        console.print(f"{phase}:", markup=False)
+        for spec in registry.gates_for(phase):
+            need = f"SQL {spec.needs.option(phase)}" if spec.needs.sql else spec.needs.value
+            console.print(f"  {spec.name} ({need}): {spec.checks}", markup=False, highlight=False)
 
 
 @app.command("cleanup")

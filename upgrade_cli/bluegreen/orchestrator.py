@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pymysql
 import typer
@@ -19,6 +19,7 @@ import typer
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import gates as G
 from upgrade_cli.bluegreen import rds as bg
+from upgrade_cli.bluegreen import registry as R
 from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
 from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, WaitAborted, wait_for
 from upgrade_cli.cli_common import console
@@ -30,7 +31,7 @@ AVAILABLE_GRACE_POLLS = 6  # AVAILABLE polls tolerated right after a switchover 
 OLD_BLUE = bg.OLD_BLUE
 RESTORE_STEP = "restore-green-settings"  # after a verified switchover: production gets blue's values back
 
-Connector = Callable[[], Any]  # opens a read-only SQL connection (or raises ToolError)
+Connector = R.Connector
 
 
 @dataclass
@@ -68,19 +69,6 @@ def confirm(ctx: Context, question: str) -> None:
 
 def _gates_record(gates: list[G.Gate]) -> list[dict[str, str]]:
     return [{"gate": g.name, "status": g.status, "detail": g.detail} for g in gates]
-
-
-def _with_conn(connector: Connector | None, fn: Callable[[Any], G.Gate], name: str) -> G.Gate:
-    """Run a SQL gate on a fresh connection (or with None when no connection was given)."""
-    def run() -> G.Gate:
-        if connector is None:
-            return fn(None)
-        conn = connector()
-        try:
-            return fn(conn)
-        finally:
-            conn.close()
-    return G.evaluate(name, run)
 
 
 # =============================================================================================
@@ -165,19 +153,20 @@ def _resume_create(ctx: Context, journal: Journal, req: CreateRequest, name: str
     return None
 
 
-def _settle(ctx: Context, groups: list[tuple[str, str]], wait: bool) -> G.Gate:
-    """The groups-settled gate; with --wait (not in a dry run) it first sleeps until AWS's 5 minutes are up."""
-    gate = G.evaluate("groups-settled", lambda: G.groups_settled(ctx.rds, groups)[0])
-    if gate.status != G.FAIL or not wait or ctx.dry_run:
-        return gate
-    _, until = G.groups_settled(ctx.rds, groups)
+def _settle(ctx: Context, groups: list[tuple[str, str]], wait: bool) -> None:
+    """With --wait (not in a dry run), sleep until AWS's 5 minutes after a group change are up; the
+    groups-settled gate then judges the groups as they are."""
+    if not wait or ctx.dry_run:
+        return
+    gate = G.groups_settled(ctx.rds, groups)
+    until = gate.value if gate.status == G.FAIL else None
     while until is not None:
         remaining = (until - bg.utcnow()).total_seconds()
         console.print(f"waiting {max(remaining, 0):.0f}s for the parameter group change to settle (AWS asks for 5 "
                       "minutes before building from a changed group)", markup=False)
         ctx.poll.sleep(max(remaining, 1.0))
-        gate, until = G.groups_settled(ctx.rds, groups)
-    return gate
+        gate = G.groups_settled(ctx.rds, groups)
+        until = gate.value if gate.status == G.FAIL else None
 
 
 def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: dict[str, Any],
@@ -188,33 +177,13 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
                         f"{existing.get('Status')}) and journal {journal.path} has no record of creating it; "
                         f"see `aurora-upgrade bluegreen status {existing['BlueGreenDeploymentIdentifier']}` "
                         "or choose another --name")
-    resolved: dict[str, str | None] = {"version": None}
-
-    def version_gate() -> G.Gate:
-        gate, resolved["version"] = G.target_version(ctx.rds, cluster.get("EngineVersion", ""), req.target_version)
-        return gate
-
     groups = [(req.cluster_group, "cluster")] + ([(req.instance_group, "instance")] if req.instance_group else [])
-    settled = _settle(ctx, groups, wait)
-    gates = [
-        G.evaluate("source-cluster", lambda: G.source_cluster(cluster)),
-        G.evaluate("blue-instances-available", lambda: G.blue_instances_available(ctx.rds, cluster)),
-        G.evaluate("master-user-secret", lambda: G.master_user_secret(cluster)),
-        G.evaluate("binlog-format", lambda: G.binlog_format(ctx.rds, cluster)),
-        G.evaluate("writer-in-sync", lambda: G.writer_in_sync(cluster)),
-        G.evaluate("target-cluster-group", lambda: G.target_group(ctx.rds, req.cluster_group, "cluster")),
-        G.evaluate("target-instance-group", lambda: G.target_group(ctx.rds, req.instance_group, "instance")),
-        G.evaluate("green-event-scheduler", lambda: G.green_event_scheduler(ctx.rds, req.cluster_group)),
-        settled,
-        G.evaluate("target-version", version_gate),
-        G.evaluate("instance-classes", lambda: G.instance_classes(ctx.rds, cluster, resolved["version"])),
-        _with_conn(req.blue, G.no_tmp_database, "no-tmp-database"),
-        _with_conn(req.blue, G.binlog_retention, "binlog-retention"),
-        _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
-        _with_conn(req.blue, G.tables_without_key, "tables-without-pk"),
-        G.evaluate("precheck-report",
-                   lambda: G.precheck_report(req.precheck_report, resolved["version"] or req.target_version)),
-    ]
+    _settle(ctx, groups, wait)
+    gates = R.run_phase(R.CREATE, {"rds": ctx.rds, "cluster": cluster, "cluster_group": req.cluster_group,
+                                   "instance_group": req.instance_group, "groups": groups,
+                                   "requested_version": req.target_version, "precheck_report": req.precheck_report},
+                        {"blue": req.blue})
+    resolved = R.provided(gates, "target_version")
     show_gates(f"create gates for {name}", gates)
     failed = [g.name for g in gates if g.blocks]
     if failed:
@@ -222,7 +191,7 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
             journal.write("create", "gates", FAILED, inputs=req.inputs(), gates=_gates_record(gates))
         raise Blocked(f"not creating {name}: gate(s) failed: {', '.join(failed)}")
     params: dict[str, Any] = {"BlueGreenDeploymentName": name, "Source": cluster["DBClusterArn"],
-                              "TargetEngineVersion": resolved["version"] or req.target_version,
+                              "TargetEngineVersion": resolved or req.target_version,
                               "TargetDBClusterParameterGroupName": req.cluster_group}
     if req.instance_group:
         params["TargetDBParameterGroupName"] = req.instance_group
@@ -313,24 +282,15 @@ class SwitchoverRequest:
 
 
 def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest) -> list[G.Gate]:
-    gates = [
-        G.evaluate("deployment-available", lambda: G.deployment_available(dep)),
-        G.evaluate("members-available", lambda: G.members_available(ctx.rds, dep)),
-        G.evaluate("replica-lag", lambda: G.replica_lag_metric(ctx.rds, ctx.cw, dep, req.max_lag, req.lag_minutes)),
-        _with_conn(req.green, lambda c: G.replica_status(c, req.max_lag), "replica-status"),
-        _with_conn(req.green, G.green_read_only, "green-read-only"),
-        _with_conn(req.blue, lambda c: G.long_transactions(c, req.max_trx_seconds), "long-transactions"),
-        _with_conn(req.blue, G.running_ddl, "running-ddl"),
-        _with_conn(req.blue, G.prepared_xa, "prepared-xa"),
-        _with_conn(req.blue, G.blue_not_a_replica, "blue-not-a-replica"),
-        G.evaluate("precheck-report", lambda: G.precheck_report(req.precheck_report)),
-        G.evaluate("bench-report", lambda: G.bench_report(req.bench_report)),
-    ]
-    return G.apply_overrides(gates, req.overrides, G.SWITCHOVER_GATES)
+    gates = R.run_phase(R.SWITCHOVER, {"rds": ctx.rds, "cw": ctx.cw, "dep": dep, "max_lag": req.max_lag,
+                                       "lag_minutes": req.lag_minutes, "max_trx_seconds": req.max_trx_seconds,
+                                       "precheck_report": req.precheck_report, "bench_report": req.bench_report},
+                        {"blue": req.blue, "green": req.green})
+    return R.apply_overrides(gates, req.overrides, R.SWITCHOVER)
 
 
 def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
-    G.apply_overrides([], req.overrides, G.SWITCHOVER_GATES)  # reject unknown gate names before anything else
+    R.check_overrides(R.SWITCHOVER, req.overrides)  # reject unknown gate names before anything else
     dep = bg.find_deployment(ctx.rds, req.ref)
     ident, name = dep["BlueGreenDeploymentIdentifier"], dep["BlueGreenDeploymentName"]
     journal = ctx.journal(name, lock="switchover")

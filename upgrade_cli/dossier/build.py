@@ -1,16 +1,10 @@
 """Join the stage outputs into one go/no-go document for the change review.
 
-The verdict is the worst of what the inputs say:
-
-* **NO-GO**: no precheck report (readiness is unproven), a precheck error finding, an incomplete
-  scan or a crashed check, a plan blocker, or green answering differently from blue (result, row
-  order or errors on one side in the bench comparison).
-* **GO WITH RISKS**: nothing above, but a latency regression, a warning difference or an
-  incomplete bench run, a server metric that got worse, a failed gate in the journal, or a missing
-  bench report, parameter plan or deployment (what was not shown is not a pass).
-* **GO**: none of that.
-
-Every input is read by :mod:`upgrade_cli.handoffs`, the same readers the switchover gates use.
+Every input is read by :mod:`upgrade_cli.handoffs` and judged by :mod:`upgrade_cli.judges`, the same
+readers and judges the switchover gates use. The verdict is the worst of what the judges say
+(``block`` → NO-GO, ``risk`` → GO WITH RISKS), plus what is missing: no precheck report is NO-GO
+(readiness is unproven), no parameter plan, bench comparison or deployment is a risk (not shown is
+not passed). The rules are stated in the document itself (``judges.rules_markdown``).
 """
 
 from __future__ import annotations
@@ -20,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli import aws
+from upgrade_cli import aws, judges
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.handoffs import (BenchReport, DeploymentJournal, ParamsPlan, PrecheckReport, read_bench,
                                   read_journal, read_metrics, read_params_plan, read_precheck)
@@ -28,7 +22,15 @@ from upgrade_cli.handoffs import (BenchReport, DeploymentJournal, ParamsPlan, Pr
 DOSSIER_FORMAT = 1
 GO, NO_GO, RISKS = "GO", "NO-GO", "GO WITH RISKS"
 NOGO_REASON, RISK_REASON, NOTE = "no-go", "risk", "note"
-WRONG_ANSWERS = ("result_differs", "order_differs", "error_one_side", "error_differs")
+LEVEL = {judges.BLOCK: NOGO_REASON, judges.RISK: RISK_REASON}
+MISSING = {  # input → (level when it is not given, why that matters)
+    "precheck": (NOGO_REASON, "no precheck report given: the cluster's readiness for 8.0 is not shown"),
+    "params": (RISK_REASON, "no parameter plan given: the 8.0 parameter groups are not shown"),
+    "bench": (RISK_REASON, "no bench report given: query latency and results on green are not shown"),
+    "journal": (RISK_REASON, "no deployment given: the blue/green timeline and its gates are not shown"),
+    "metrics": (NOTE, "no metrics comparison given (available after the switchover: "
+                      "`metrics compare --around-switchover`)"),
+}
 
 
 def _iso(t: dt.datetime | None) -> str | None:
@@ -86,66 +88,27 @@ def rds_events(region: str | None, profile: str | None, name: str) -> tuple[list
 
 
 def verdict(doc: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    """GO / NO-GO / GO WITH RISKS from the judges' verdicts in ``doc["judges"]`` and the inputs not given."""
     reasons: list[dict[str, str]] = []
-
-    def add(level: str, text: str) -> None:
-        reasons.append({"level": level, "text": text})
-
-    pre = doc["precheck"]
-    if pre is None:
-        add(NOGO_REASON, "no precheck report given: the cluster's readiness for 8.0 is not shown")
-    else:
-        errors = [b for b in pre["blocking"] if b["severity"] == "error"]
-        for b in errors[:5]:
-            add(NOGO_REASON, f"precheck error {b['check_id']} at {b['where']}: {b['message']}")
-        if len(errors) > 5 or (pre["counts"]["error"] and not errors):
-            add(NOGO_REASON, f"precheck: {pre['counts']['error']} error finding(s) in all")
-        if not pre["complete"]:
-            add(NOGO_REASON, f"precheck scan incomplete ({pre['incomplete_reason']}): no errors so far is not a pass")
-        if pre["crashed_checks"]:
-            add(NOGO_REASON, f"precheck check(s) crashed, result unknown: {', '.join(pre['crashed_checks'])}")
-    par = doc["params"]
-    if par is None:
-        add(RISK_REASON, "no parameter plan given: the 8.0 parameter groups are not shown")
-    else:
-        for b in par["blockers"]:
-            add(NOGO_REASON, f"parameter plan blocker: {b}")
-    bench = doc["bench"]
-    if bench is None:
-        add(RISK_REASON, "no bench report given: query latency and results on green are not shown")
-    else:
-        wrong = [d for d in bench["differences"] if d["kind"] in WRONG_ANSWERS]
-        for d in wrong[:5]:
-            add(NOGO_REASON, f"bench: green answers differently ({d['kind']}, {d['digest'][:16]}): {d['detail']}")
-        for r in bench["regressions"][:5]:
-            add(RISK_REASON, f"bench regression {r['digest'][:16]}: {r['detail']}")
-        if len(bench["regressions"]) > 5:
-            add(RISK_REASON, f"bench: {len(bench['regressions'])} latency regressions in all")
-        warn = [d for d in bench["differences"] if d["kind"] not in WRONG_ANSWERS]
-        if warn:
-            add(RISK_REASON, f"bench: {len(warn)} warning difference(s) between blue and green")
-        if not bench["complete"]:
-            add(RISK_REASON, "bench run incomplete: its results are partial")
-    tl = doc["timeline"]
-    if tl is None:
-        add(RISK_REASON, "no deployment given: the blue/green timeline and its gates are not shown")
-    else:
-        if not tl["items"]:
-            add(RISK_REASON, f"no journal or RDS events found for deployment {tl['deployment']}")
-        gated = [i for i in tl["items"] if i["gates"]]
-        if gated:
-            failed = [g["gate"] for g in gated[-1]["gates"] if g["status"] in ("fail", "overridden")]
-            if failed:
-                add(RISK_REASON, f"latest gate check ({gated[-1]['what']}): failed or overridden: {', '.join(failed)}")
-    met = doc["metrics"]
-    if met is None:
-        add(NOTE, "no metrics comparison given (available after the switchover: `metrics compare --around-switchover`)")
-    else:
-        for r in met["results"]:
-            if r["verdict"].startswith("worse"):
-                role = f" ({r['role']})" if r["role"] else ""
-                change = f"{r['median_change']:+.0%} median" if r["median_change"] is not None else ""
-                add(RISK_REASON, f"server metric {r['metric']}{role} {r['verdict']} on green {change}".rstrip())
+    given = doc["judges"]
+    for name in ("precheck", "params", "bench", "journal", "metrics"):
+        v = given.get(name)
+        if v is None:
+            if name == "journal" and doc["timeline"] is not None:
+                reasons.append({"level": RISK_REASON, "text": f"no journal or RDS events found for deployment "
+                                f"{doc['timeline']['deployment']}" if not doc["timeline"]["items"] else
+                                f"no journal for deployment {doc['timeline']['deployment']}: its gates and "
+                                "switchover outcome are not shown", "input": "--deployment", "field": "",
+                                "rule": "missing-journal"})
+                continue
+            level, text = MISSING[name]
+            reasons.append({"level": level, "text": text, "input": "", "field": "", "rule": f"missing-{name}"})
+            continue
+        for r in v["reasons"]:
+            reasons.append({"level": LEVEL[r["level"]], "text": f"{name}: {r['text']}", "input": r["input"],
+                            "field": r["field"], "rule": r["rule"]})
+    order = (NOGO_REASON, RISK_REASON, NOTE)
+    reasons.sort(key=lambda r: order.index(r["level"]))
     levels = {r["level"] for r in reasons}
     return (NO_GO if NOGO_REASON in levels else RISKS if RISK_REASON in levels else GO), reasons
 
@@ -154,7 +117,7 @@ def build(precheck: Path | None, params: Path | None, bench: Path | None, metric
           deployment: str | None, journal_dir: Path, region: str | None, profile: str | None,
           use_aws: bool = True) -> dict[str, Any]:
     """The dossier as plain data (what the HTML, Markdown and JSON render)."""
-    timeline = None
+    timeline, journal = None, None
     if deployment:
         region_name = region or aws.client("rds", region, profile).meta.region_name
         if not region_name:  # journals are kept per Region
@@ -162,16 +125,27 @@ def build(precheck: Path | None, params: Path | None, bench: Path | None, metric
         journal = read_journal(journal_dir, region_name, deployment)
         events, why = rds_events(region, profile, deployment) if use_aws else (None, "not asked (--offline)")
         timeline = timeline_section(deployment, journal, events, why)
+    pre = read_precheck(precheck) if precheck else None
+    plan = read_params_plan(params) if params else None
+    ben = read_bench(bench) if bench else None
+    met = read_metrics(metrics) if metrics else None
+    target = journal.target_version if journal else None
+    judged = {"precheck": judges.precheck(pre, target) if pre else None,
+              "params": judges.params(plan, journal.blue_cluster if journal else None) if plan else None,
+              "bench": judges.bench(ben, target) if ben else None,
+              "journal": judges.journal(journal) if journal else None,
+              "metrics": judges.metrics(met, str(metrics), journal) if met else None}
     doc: dict[str, Any] = {
         "dossier_format": DOSSIER_FORMAT, "generated_at": _iso(dt.datetime.now(dt.timezone.utc)),
         "deployment": deployment,
         "inputs": {"precheck": str(precheck) if precheck else None, "params": str(params) if params else None,
                    "bench": str(bench) if bench else None, "metrics": str(metrics) if metrics else None},
-        "precheck": precheck_section(read_precheck(precheck)) if precheck else None,
-        "params": params_section(read_params_plan(params)) if params else None,
+        "precheck": precheck_section(pre) if pre else None,
+        "params": params_section(plan) if plan else None,
         "timeline": timeline,
-        "bench": bench_section(read_bench(bench)) if bench else None,
-        "metrics": read_metrics(metrics) if metrics else None,
+        "bench": bench_section(ben) if ben else None,
+        "metrics": met,
+        "judges": {k: v.to_dict() for k, v in judged.items() if v is not None},
     }
     doc["verdict"], doc["reasons"] = verdict(doc)
     return doc

@@ -7,6 +7,7 @@ import html
 import json
 from typing import Any
 
+from upgrade_cli import judges
 from upgrade_cli.bench.render import latency_svg
 from upgrade_cli.dossier.build import GO, NO_GO
 from upgrade_cli.metrics import render as metrics_render
@@ -116,11 +117,37 @@ def _bench_html(b: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _covered(v: dict[str, Any]) -> list[str]:
+    """One row of "what each input covered": judge, its verdict, scope, target, measured, not run."""
+    c = v["covered"]
+    measured = (f"{c['measured']} of {c['of']} {c['unit']}" if c["of"] is not None else f"{c['measured']} {c['unit']}"
+                ) if c["measured"] is not None else "not stated"
+    not_run = f"{len(c['not_run'])}: " + ", ".join(c["not_run"][:6]) + (" …" if len(c["not_run"]) > 6 else "") \
+        if c["not_run"] else "none"
+    return [v["judge"], v["status"], c["scope"] or "?", c["target"] or "not recorded", measured, not_run]
+
+
+COVERED_HEADERS = ["input", "judge says", "scope", "target", "measured / ran", "not run"]
+
+
+def rules_html() -> str:
+    """The verdict rules, generated from ``judges`` (the same text as docs/dossier.md)."""
+    top = _table(["verdict", "when"], [[f"<b>{esc(v)}</b>", esc(w)] for v, w in judges.DOSSIER_RULES])
+    each = _table(["judge says", "rule"], [[esc(r.level), esc(r.when) + f" <small>({esc(r.id)})</small>"]
+                                           for r in judges.RULES.values()])
+    return (f'<footer id="rules"><h2>How this verdict is decided</h2>{top}<p>Each judge (the switchover gates call '
+            "the same ones) says block or risk by these rules; a status, verdict or phase a judge does not know is "
+            f"never a pass.</p>{each}</footer>")
+
+
 def render_html(doc: dict[str, Any]) -> str:
     v = doc["verdict"]
     cls = {GO: "v-go", NO_GO: "v-nogo"}.get(v, "v-risk")
-    reasons = "".join(f'<li class="{esc(r["level"])}">{esc(r["level"].upper())}: {esc(r["text"])}</li>'
-                      for r in doc["reasons"]) or "<li>every input given, nothing blocking, no risk found</li>"
+    reasons = "".join(f'<li class="{esc(r["level"])}">{esc(r["level"].upper())}: {esc(r["text"])}'
+                      + (f' <small>({esc(r["input"])}: <code>{esc(r["field"])}</code>)</small>' if r["field"] else "")
+                      + "</li>" for r in doc["reasons"]) or "<li>every input given, nothing blocking, no risk found</li>"
+    covered = ("<h3>What each input covered</h3>" + _table(COVERED_HEADERS, [
+        [esc(x) for x in _covered(v)] for v in doc["judges"].values()]) if doc["judges"] else "")
     body = {"precheck": _precheck_html, "params": _params_html, "timeline": _timeline_html, "bench": _bench_html,
             "metrics": lambda m: metrics_render.html_body(m, "h3")}
     sections = []
@@ -134,8 +161,8 @@ def render_html(doc: dict[str, Any]) -> str:
             f'<style>{STYLE}</style></head><body><h1>{esc(title)}</h1>'
             f'<section id="verdict"><p class="verdict {cls}">{esc(v)}</p><ul>{reasons}</ul>'
             f'<p><small>Generated {esc(doc["generated_at"])} by aurora-upgrade dossier from: '
-            f'{esc(", ".join(f"{k}={p}" for k, p in doc["inputs"].items() if p) or "no input")}</small></p></section>'
-            + "".join(sections) + "</body></html>\n")
+            f'{esc(", ".join(f"{k}={p}" for k, p in doc["inputs"].items() if p) or "no input")}</small></p>{covered}</section>'
+            + "".join(sections) + rules_html() + "</body></html>\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,7 +177,11 @@ def _md(text: Any) -> str:
 def render_markdown(doc: dict[str, Any]) -> str:
     out = [f"# Upgrade dossier{': ' + doc['deployment'] if doc['deployment'] else ''}", "",
            f"## Verdict: **{doc['verdict']}**", ""]
-    out += [f"- {r['level'].upper()}: {_md(r['text'])}" for r in doc["reasons"]] or ["- nothing blocking, no risk found"]
+    out += [f"- {r['level'].upper()}: {_md(r['text'])}" + (f" ({_md(r['input'])}: `{r['field']}`)" if r["field"] else "")
+            for r in doc["reasons"]] or ["- nothing blocking, no risk found"]
+    if doc["judges"]:
+        out += ["", "| " + " | ".join(COVERED_HEADERS) + " |", "|" + "---|" * len(COVERED_HEADERS)]
+        out += ["| " + " | ".join(_md(x) for x in _covered(v)) + " |" for v in doc["judges"].values()]
     for key, title in SECTIONS:
         data = doc[key]
         out += ["", f"## {title}", ""]
@@ -185,5 +216,6 @@ def render_markdown(doc: dict[str, Any]) -> str:
         else:
             out += [metrics_render.windows_line(data), "", *metrics_render.md_table(data), "",
                     metrics_render.no_data_line(data)]
+    out += ["", "## How this verdict is decided", "", judges.rules_markdown().rstrip()]
     return "\n".join(out) + "\n"
 

@@ -29,7 +29,7 @@ AccountsOpt = Annotated[Optional[Path], typer.Option(
 RoleOpt = Annotated[Optional[str], typer.Option(
     "--role-name", help="The role assumed in each --accounts account: arn:aws:iam::ACCOUNT:role/NAME.")]
 TagOpt = Annotated[Optional[list[str]], typer.Option(
-    "--tag", help="Only clusters with this tag, KEY=VALUE (repeatable: all must match).")]
+    "--tag", help="Only clusters with these tags, KEY=VALUE (a comma list, or repeat it): all must match.")]
 ParallelOpt = Annotated[int, typer.Option("--parallel", help="Accounts and Regions read at once (1-64).")]
 StaleOpt = Annotated[int, typer.Option("--stale-days", help="A precheck report older than this is stale.")]
 AsOfOpt = Annotated[Optional[str], typer.Option(
@@ -54,8 +54,8 @@ def _inventory(region: list[str] | None, profile: list[str] | None, accounts: Pa
     if not 1 <= parallel <= 64:
         raise ToolError(f"--parallel must be between 1 and 64, not {parallel}")
     tags = inventory.parse_tags(tag or [])
-    profiles = inventory.split_list(profile)
-    regions = inventory.check_regions(inventory.split_list(region))
+    profiles = list(dict.fromkeys(profile or []))  # comma lists are split by cli_common.Command
+    regions = inventory.check_regions(list(dict.fromkeys(region or [])))
     ids: list[str] = []
     if accounts is not None or role_name is not None:
         if accounts is None or not role_name:
@@ -87,8 +87,8 @@ def scan(
     stale_days: StaleOpt = 30,
     as_of: AsOfOpt = None,
     production_tag: Annotated[Optional[list[str]], typer.Option(
-        "--production-tag", help="A tag KEY=VALUE that marks production (repeatable; any case; default "
-        "env/environment/stage = prod/production).")] = None,
+        "--production-tag", help="Tags KEY=VALUE that mark production (a comma list, or repeat it; any one "
+        "matches, in any case; default env/environment/stage = prod/production).")] = None,
     wave_tag: Annotated[str, typer.Option("--wave-tag", help="A cluster tagged KEY=N goes in wave N.")] = "aurora-upgrade-wave",
     params: Annotated[bool, typer.Option("--params/--no-params", help="Diff each distinct 5.7 cluster parameter "
                                          "group once (errors that would block green).")] = True,
@@ -142,10 +142,10 @@ def precheck(
     role_name: RoleOpt = None,
     tag: TagOpt = None,
     cluster: Annotated[Optional[list[str]], typer.Option(
-        "--cluster", help="Only these cluster ids (comma-separated or repeated; default every 5.7 cluster).")] = None,
+        "--cluster", help="Only these cluster ids (a comma list, or repeat it; default every 5.7 cluster).")] = None,
     endpoint: Annotated[Optional[list[str]], typer.Option(
-        "--endpoint", help="CLUSTER=HOST[:PORT]: connect there instead of the cluster's endpoint (a tunnel; "
-        "repeatable).")] = None,
+        "--endpoint", help="CLUSTER=HOST[:PORT]: connect there instead of the cluster's endpoint, e.g. a tunnel "
+        "(a comma list, or repeat it).")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", help="Clusters scanned at once (1-32).")] = 4,
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query may "
                                                    "run (passed to each precheck).")] = 60,
@@ -175,7 +175,7 @@ def precheck(
     if iam and not ssl_ca:
         raise ToolError("--iam needs TLS: give --ssl-ca with the RDS CA bundle")
     overrides = prechecks.parse_endpoints(endpoint or [])
-    wanted = inventory.split_list(cluster)
+    wanted = list(dict.fromkeys(cluster or []))
     try:
         reports.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

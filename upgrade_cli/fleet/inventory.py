@@ -134,16 +134,6 @@ def known_regions() -> set[str]:
     return {r for p in PARTITIONS for r in session.get_available_regions("rds", partition_name=p)}
 
 
-def split_list(values: list[str] | None) -> list[str]:
-    """``--x a,b --x c`` → ``[a, b, c]``, order kept, duplicates dropped."""
-    out: list[str] = []
-    for v in values or ():
-        for item in v.split(","):
-            if item.strip() and item.strip() not in out:
-                out.append(item.strip())
-    return out
-
-
 def check_regions(regions: list[str]) -> list[str]:
     known = known_regions()
     for r in regions:

@@ -35,7 +35,8 @@ InstanceJsonOpt = Annotated[Optional[list[Path]], typer.Option(
     "--instance-json", help="Offline: `aws rds describe-db-parameters` output per instance; the first is the "
     "writer (repeatable).")]
 InstanceClassOpt = Annotated[Optional[list[str]], typer.Option(
-    "--instance-class", help="Offline: the class of each --instance-json, in the same order (repeatable).")]
+    "--instance-class", help="Offline: the class of each --instance-json, in the same order (comma list, or "
+    "repeat it).")]
 
 
 def _read_params(cluster: str | None, from_json: Path | None, instance_json: list[Path] | None,

@@ -7,6 +7,7 @@ Whatever was collected is written (snapshot, reports) before an incomplete scan 
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from pathlib import Path
@@ -32,6 +33,7 @@ checks_app = App(help="List and explain the upgrade checks.")
 
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
 DEFAULT_STATEMENT_TIMEOUT_S = 60
+FailOn = enum.Enum("FailOn", {level: level for level in FAIL_ON_LEVELS}, type=str)  # --fail-on's choices
 
 
 def precheck(
@@ -49,18 +51,19 @@ def precheck(
     ssl_ca: connect.SslCaOpt = None,
     iam: connect.IamOpt = False,
     region: RegionOpt = None,
-    schema: Annotated[Optional[list[str]], typer.Option("--schema", help="Only this schema (repeatable).")] = None,
+    schema: Annotated[Optional[list[str]], typer.Option("--schema", help="Only these schemas (comma list, or "
+                                                        "repeat it).")] = None,
     save_snapshot: Annotated[Optional[Path], typer.Option("--save-snapshot", help="Write the collected catalog "
                                                           "as JSON, to re-check later with --snapshot.")] = None,
     output_format: FormatOpt = OutputFormat.console,
     out: Annotated[Optional[Path], typer.Option("--out", help="Directory for report.json, report.md, "
                                                 "report.html and junit.xml.")] = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this level: "
-                                         "error, warning, notice or never.")] = "error",
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only this check id or alias "
-                                                      "(repeatable).")] = None,
-    skip: Annotated[Optional[list[str]], typer.Option("--skip", help="Leave out this check id or alias "
-                                                      "(repeatable).")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", case_sensitive=False, help="Exit 1 when a finding is "
+                                            "at or above this level.")] = FailOn.error,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run only these check ids or aliases "
+                                                      "(comma list, or repeat it).")] = None,
+    skip: Annotated[Optional[list[str]], typer.Option("--skip", help="Leave out these check ids or aliases "
+                                                      "(comma list, or repeat it).")] = None,
     check_table: Annotated[bool, typer.Option(
         "--check-table", help="Also run CHECK TABLE ... FOR UPGRADE on every table (MySQL Shell's checkTableCommand; "
         "live servers only). Off by default: it opens every table and on 5.7 is not a pure read (it may rewrite a "
@@ -89,13 +92,6 @@ def precheck(
     2 usage, input or connection error, a crashed check, or an incomplete scan (unless
     --allow-incomplete; an incomplete report never passes a bluegreen gate).
     """
-    if fail_on not in FAIL_ON_LEVELS:
-        raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
-    if not statement_timeout > 0:
-        raise ToolError(f"--statement-timeout must be more than 0 seconds, not {statement_timeout}")
-    selected = _select_checks(only or [], "--only")
-    left_out = {c.id for c in _select_checks(skip or [], "--skip")} if skip else set()
-    target = resolve_target(target_version)
     live = any(v is not None for v in (host, socket, dsn, defaults_file)) or iam
     conn_only = [flag for flag, v in (("--port", port), ("--user", user), ("--password", password),
                                       ("--ssl-ca", ssl_ca), ("--region", None if cluster else region)) if v is not None]
@@ -110,6 +106,11 @@ def precheck(
         raise ToolError(f"{conn_only[0]} only applies to a live server, not to {given[0]}")
     if check_table and ddl is not None:
         raise ToolError("--check-table needs a live server: a dump cannot run CHECK TABLE")
+    if not statement_timeout > 0:
+        raise ToolError(f"--statement-timeout must be more than 0 seconds, not {statement_timeout}")
+    selected = _select_checks(only or [], "--only")
+    left_out = {c.id for c in _select_checks(skip or [], "--skip")} if skip else set()
+    target = resolve_target(target_version)
     if cluster and not master_user:  # before a long scan: a wrong cluster id should fail first
         master_user = _master_user_of(cluster, region, profile)
     aurora_log = None
@@ -147,7 +148,7 @@ def precheck(
         wanted = {c.id for c in selected} - left_out
         extra = [f for f in aurora_log.findings if (not only or f.check_id in wanted) and f.check_id not in left_out]
         log_summary = aurora_log.summary_dict()
-    report = build_report(source, selected, run, fail_on=fail_on, complete=catalog.complete,
+    report = build_report(source, selected, run, fail_on=fail_on.value, complete=catalog.complete,
                           incomplete_reason=catalog.incomplete_reason, extra_findings=extra, aurora_log=log_summary,
                           target=target.to_dict())
     if output_format == OutputFormat.json:
