@@ -68,7 +68,7 @@ def _inventory(region: list[str] | None, profile: list[str] | None, accounts: Pa
     default_region = aws.default_region(profiles[0] if profiles else None)
     if not regions:
         if not default_region:
-            raise ToolError("no Region: give --region (a list, or 'all') or set AWS_DEFAULT_REGION")
+            raise ToolError("give --region (a comma list, or 'all'): no Region is configured (AWS_DEFAULT_REGION)")
         regions = [default_region]
     return inventory.scan(profiles=profiles, accounts=ids, role_name=role_name, regions=regions,
                           default_region=default_region, tags=tags, params=params, parallel=parallel)

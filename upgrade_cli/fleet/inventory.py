@@ -116,7 +116,7 @@ def read_accounts(path: Path) -> list[str]:
 
 
 def parse_tags(specs: list[str]) -> dict[str, str]:
-    """``--tag KEY=VALUE`` (repeatable; every one must match)."""
+    """``--tag KEY=VALUE`` (a comma list, or repeated; every one must match)."""
     out: dict[str, str] = {}
     for spec in specs:
         key, sep, value = spec.partition("=")
