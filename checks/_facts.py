@@ -76,25 +76,20 @@ _HIDDEN = re.compile("[\u00a0\u00ad\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064
                      "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-_COMMENT = re.compile(r"/\*.*?\*/|(?:--|#)[^\n]*", re.S)
-
-
 def hidden_characters(code: str | None) -> list[tuple[int, str]]:
-    """(offset, char) of hidden/special characters in SQL code, outside string literals, quoted
-    identifiers and comments: inside those they are data, which 8.0 parses fine."""
+    """(offset, char) of hidden/special characters in SQL code, comments included, outside string
+    literals and quoted identifiers: inside those they are data, which 8.0 parses fine. A comment is
+    not data: AWS's own example of a routine that fails the upgrade is a no-break space in a comment."""
     code = code or ""
     if not _HIDDEN.search(code):
         return []  # the common case, decided in C: no token walk
     found: list[tuple[int, str]] = []
     start = 0
-    for tok in [*tokenize(code), None]:
-        gap_end = tok.pos if tok else len(code)
-        gap = _COMMENT.sub(lambda m: " " * len(m.group()), code[start:gap_end])
-        found += [(start + m.start(), m.group()) for m in _HIDDEN.finditer(gap)]
+    for tok in [*tokenize(code), None]:  # everything but the string and quoted-identifier tokens
+        end = len(code) if tok is None else tok.pos if tok.kind in ("string", "ident") else tok.end
+        found += [(m.start(), m.group()) for m in _HIDDEN.finditer(code, start, end)]
         if tok is None:
             break
-        if tok.kind not in ("string", "ident"):
-            found += [(tok.pos + m.start(), m.group()) for m in _HIDDEN.finditer(code[tok.pos:tok.end])]
         start = tok.end
     return found
 

@@ -149,6 +149,28 @@ _FUNCTION_WORDS = frozenset({
     "CUME_DIST", "DENSE_RANK", "FIRST_VALUE", "LAG", "LAST_VALUE", "LEAD", "NTH_VALUE", "NTILE",
     "PERCENT_RANK", "RANK", "ROW_NUMBER", "GROUPING", "JSON_TABLE", "ROW",
 })
+# The window functions among them: 8.0's grammar has them only as ``name(...) [null treatment] OVER``.
+_WINDOW_FUNCTIONS = frozenset({"CUME_DIST", "DENSE_RANK", "FIRST_VALUE", "LAG", "LAST_VALUE", "LEAD", "NTH_VALUE",
+                               "NTILE", "PERCENT_RANK", "RANK", "ROW_NUMBER"})
+_NULL_TREATMENT = frozenset({"FROM", "FIRST", "LAST", "RESPECT", "IGNORE", "NULLS"})
+
+
+def _over_follows(tokens: tuple[Token, ...], open_at: int) -> bool:
+    """Whether the parenthesis at ``open_at`` closes and is followed by OVER (past FROM FIRST / RESPECT NULLS)."""
+    depth = 0
+    for j in range(open_at, len(tokens)):
+        if _is_punct(tokens[j], "("):
+            depth += 1
+        elif _is_punct(tokens[j], ")"):
+            depth -= 1
+            if depth == 0:
+                k = j + 1
+                while k < len(tokens) and tokens[k].kind == "word" and tokens[k].upper in _NULL_TREATMENT:
+                    k += 1
+                return k < len(tokens) and tokens[k].is_word("OVER")
+    return False
+
+
 # 5.7 statements that already use some of these words as keywords, so they stay valid in 8.0.
 _KEYWORD_USES = {
     "FUNCTION": frozenset({"CREATE", "DROP", "ALTER", "SHOW", "AGGREGATE", "ON", "EXISTS"}),
@@ -172,7 +194,10 @@ def unquoted_words(tokens: tuple[Token, ...], words: Collection[str]) -> list[To
         if _is_punct(prev, "."):
             continue
         if tok.upper in _FUNCTION_WORDS and _is_punct(_next(tokens, i), "("):
-            continue
+            if tok.upper not in _WINDOW_FUNCTIONS or _over_follows(tokens, i + 1):
+                continue
+            # a 5.7 user function named like an 8.0 window function: 8.0 parses RANK( only as the
+            # window function, so rank(x) without OVER no longer parses (nor does rank() alone)
         keyword_after = _KEYWORD_USES.get(tok.upper)
         if keyword_after and prev is not None and prev.kind == "word" and prev.upper in keyword_after:
             continue

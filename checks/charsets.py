@@ -19,19 +19,22 @@ _INDEX_CAVEAT = (" Check first that indexed string columns still fit: utf8mb4 ne
                  "(a 767-byte index prefix limit applies to COMPACT/REDUNDANT tables).")
 
 
-def _modify_column_sql(t: Table, col: Column) -> str:
-    """A MODIFY that keeps the column's type, nullability, default and comment."""
-    if col.generation_expression:
-        return (f"Re-create the generated column {quote_ident(col.name)} with CHARACTER SET utf8mb4 "
-                f"(MODIFY must repeat its expression: {col.generation_expression}).")
-    parts = [f"ALTER TABLE {quote_qualified(t.schema, t.name)} MODIFY {quote_ident(col.name)}",
-             col.column_type, f"CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(col.collation)}",
-             "NULL" if col.nullable else "NOT NULL"]
+def modify_to_utf8mb4(col: Column) -> str:
+    """``MODIFY `c` <type> CHARACTER SET utf8mb4 ...`` keeping the column's type, nullability, default and comment."""
+    parts = [f"MODIFY {quote_ident(col.name)}", col.column_type,
+             f"CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(col.collation)}", "NULL" if col.nullable else "NOT NULL"]
     if col.default is not None:
         parts.append("DEFAULT " + (col.default if col.default_is_expression else "'" + col.default.replace("'", "''") + "'"))
     if col.comment:
         parts.append("COMMENT '" + col.comment.replace("\\", "\\\\").replace("'", "''") + "'")
-    return " ".join(parts) + ";"
+    return " ".join(parts)
+
+
+def _modify_column_sql(t: Table, col: Column) -> str:
+    if col.generation_expression:
+        return (f"Re-create the generated column {quote_ident(col.name)} with CHARACTER SET utf8mb4 "
+                f"(MODIFY must repeat its expression: {col.generation_expression}).")
+    return f"ALTER TABLE {quote_qualified(t.schema, t.name)} {modify_to_utf8mb4(col)};"
 
 
 @check(
@@ -43,7 +46,10 @@ def _modify_column_sql(t: Table, col: Column) -> str:
     doc_url="https://dev.mysql.com/doc/refman/8.0/en/charset-unicode-utf8mb3.html",
     detects="Schemas whose default character set, and columns whose character set, is utf8 (utf8mb3): one "
             "finding per schema and per column, as MySQL Shell's two queries (upgrade_check_creators.cc:247-263). "
-            "A table's default charset is not a finding of its own: its columns are.",
+            "A table's default charset is not a finding of its own: its columns are. The Shell's column query reads "
+            "information_schema.COLUMNS, which lists view columns too, so a view column of a utf8mb3 column is one "
+            "(from a dump: view columns that name a base-table column; an expression's charset depends on the "
+            "connection the view was created through and is not guessed).",
     why="utf8mb3 is deprecated in 8.0 and will be removed; `utf8` will later mean utf8mb4. utf8mb3 cannot store "
         "characters outside the BMP (emoji), and 8.0's default is utf8mb4, so new objects and joins against "
         "utf8mb3 columns mix charsets (conversions, index not used).",
@@ -67,6 +73,14 @@ def utf8mb3(c: Check, catalog: Catalog):
                 yield c.finding("column", "column's default character set: utf8mb3", schema=t.schema,
                                 object_name=t.name, column=col.name,
                                 fix=_modify_column_sql(t, col) + whole + _INDEX_CAVEAT)
+    for v in catalog.views:  # information_schema.COLUMNS lists view columns too: so does the Shell's query
+        for name in v.columns:
+            if v.column_charsets.get(name) == "utf8mb3":
+                yield c.finding("column", "column's default character set: utf8mb3", schema=v.schema,
+                                object_name=v.name, column=name,
+                                fix=f"Convert the base-table column the view reads to utf8mb4; the view "
+                                    f"{quote_qualified(v.schema, v.name)} follows (re-create it if it converts "
+                                    "the column itself).")
 
 
 def _non_bmp_message(what: str, chars: list[str]) -> str:

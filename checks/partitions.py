@@ -104,7 +104,8 @@ def _top_level(text: str | None) -> list[list[Token]]:
             "'YYYY-MM-DD' (or 'YYYY-MM-DD hh:mm:ss[.frac]'), e.g. '2022_02_01' or '2022-02-01 04/10/00': one "
             "finding per (column, partition), as MySQL Shell (upgrade_check_creators.cc:1374-1525, registered "
             "for 8.0.29 in upgrade_check_registry.cc:277-281). A bound of RANGE (TO_DAYS(d)) is a number, not a "
-            "temporal literal, so only COLUMNS partitioning is read.",
+            "temporal literal, so only COLUMNS partitioning is read. A single-column LIST COLUMNS partition with several "
+            "values has every value read (one finding for the partition), as the Shell's whole-description regex does.",
     why="8.0.29 deprecates delimiters other than '-' and ':' in date and time literals, and the data dictionary "
         "check of a partitioned table with such bounds fails during the upgrade.",
     example="CREATE TABLE t (d DATE) PARTITION BY RANGE COLUMNS(d) (PARTITION p0 VALUES LESS THAN ('2022_02_01'));",
@@ -118,13 +119,20 @@ def deprecated_temporal_delimiter(c: Check, catalog: Catalog):
         columns = [t.column(item[0].text) if len(item) == 1 else None for item in _top_level(t.partition_expression)]
         for part in t.partitions:
             bounds = _top_level(part.description)
-            if not part.description or len(bounds) != len(columns):
+            if len(columns) == 1 and len(bounds) > 1:
+                # One column, several LIST values: the Shell's SQL matches the whole description against
+                # '^date(,date)*$' and only skips it when it is MAXVALUE (upgrade_check_creators.cc:1453-1456,
+                # 1512-1515), so every value is read; NULL is a valid LIST value, not a temporal literal.
+                pairs = [(columns[0], b) for b in bounds]
+            elif not part.description or len(bounds) != len(columns):
                 continue  # MAXVALUE alone, or bounds the column list does not line up with (the Shell skips them)
-            for col, bound in zip(columns, bounds):
+            else:
+                pairs = list(zip(columns, bounds))
+            for col, bound in pairs:
                 if col is None or col.data_type not in ("date", "datetime", "timestamp"):
                     continue
                 if len(bound) != 1 or bound[0].kind != "string":
-                    continue  # MAXVALUE or an expression
+                    continue  # MAXVALUE, NULL or an expression
                 pattern = _DATE if col.data_type == "date" else _DATETIME
                 if not pattern.fullmatch(bound[0].text):
                     yield c.finding("column", f"{col.data_type.upper()} column - partition {part.name} uses deprecated "
@@ -133,3 +141,5 @@ def deprecated_temporal_delimiter(c: Check, catalog: Catalog):
                                     fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} REORGANIZE "
                                         f"PARTITION {quote_ident(part.name)} INTO (...) with the bound written "
                                         "'YYYY-MM-DD[ hh:mm:ss]'.")
+                    if len(columns) == 1:
+                        break  # one finding per (column, partition)

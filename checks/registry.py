@@ -76,7 +76,7 @@ class Check:
     id: str
     title: str
     severity: Severity  # the level its findings have by default
-    source: str  # "mysql-shell", "aurora" or "aurora-upgrade" (ours: a changed-behaviour notice)
+    source: str  # "mysql-shell", "aurora", "mysql-manual" (the 8.0 manual beyond the Shell) or "aurora-upgrade" (ours)
     since: str  # first 8.0 version the problem applies to, e.g. "8.0.11": the check runs for targets at or above it
     doc_url: str
     detects: str  # what it detects

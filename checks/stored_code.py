@@ -11,6 +11,7 @@ from upgrade_cli.checks._sql import (EMPTY_DOT_TEXT, declared_names, empty_dot_t
 from upgrade_cli.checks.names import reserved_words
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.checks.server import REMOVED_LOG_VARIABLES, REMOVED_VARIABLES
+from upgrade_cli.precheck.collect.normalize import client_codec
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.precheck.target import Target
 from upgrade_cli.sqltext import quote_ident, quote_qualified
@@ -296,28 +297,49 @@ def removed_sys_var_references(c: Check, catalog: Catalog):
 
 @check(
     id="auroraUpgradeCheckForSpecialCharactersInProcedures",
-    title="Hidden or special characters in stored routine bodies",
+    title="Hidden or special characters in stored routine definitions",
     severity=Severity.error, source="aurora", since="8.0.11", doc_url=doc_links.AURORA_PRECHECKS,
-    detects="Stored procedure and function bodies with invisible or special characters in the code itself "
-            "(outside string literals, quoted identifiers and comments): no-break space (\\xa0), zero-width "
-            "and bidirectional marks, byte-order marks, soft hyphens, control characters.",
-    why="The upgrade re-parses every routine body while it moves routines into the 8.0 data dictionary. "
-        "5.7 accepted such characters as whitespace when the routine was created through a latin1 "
-        "connection (0xA0 is a space there); 8.0 reads the body as UTF-8 and the parse fails. Inside "
-        "string literals they are data and parse fine.",
-    example="CREATE PROCEDURE p() BEGIN\u00a0SELECT 1; END  -- a no-break space after BEGIN",
+    detects="Stored procedure and function definitions (the body, comments included, and the parameter list) "
+            "with invisible or special characters outside string literals and quoted identifiers: no-break space "
+            "(U+00A0, the byte 0xA0 of a latin1 connection, the character AWS names), soft hyphen (U+00AD), "
+            "zero-width and bidirectional marks (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064), other Unicode "
+            "spaces (U+2000-U+200A, U+202F, U+205F, U+3000), line/paragraph separators, the byte-order mark "
+            "(U+FEFF) and control characters. A routine read from a dump is decoded through the client character "
+            "set it was created with (mysqldump's SET character_set_client before it), and the finding names the "
+            "raw byte as well as the character.",
+    why="AWS's precheck reference: a stored procedure with a comment holding the noncompliant non-breaking space "
+        "character \\xa0 fails the upgrade. The upgrade re-parses every routine definition, comments included, "
+        "while it moves routines into the 8.0 data dictionary; 5.7 accepted these characters when the routine was "
+        "created through a latin1 connection (latin1 was the 5.7 client default), 8.0 reads the definition as "
+        "UTF-8 and stops. Inside string literals they are data and parse fine.",
+    example="CREATE PROCEDURE p() BEGIN -- total\u00a0price\n SELECT 1; END  -- a no-break space in a comment",
     fix="Recreate the routine with the characters replaced by plain spaces (or, inside string literals, by "
         "CHAR(...) expressions). SHOW CREATE PROCEDURE and a hex editor show where they are.",
 )
 def special_characters(c, catalog: Catalog):
     for r in catalog.routines:
         found = hidden_characters(r.body)
-        if not found:
+        in_params = hidden_characters(r.params)
+        if not found and not in_params:
             continue
-        names = sorted({char_name(ch) for _, ch in found})
-        line = r.body[:found[0][0]].count("\n") + 1
-        yield c.finding("routine", f"{r.kind.lower()} body contains {len(found)} hidden/special character(s) "
-                        f"({', '.join(names)}), first on line {line} of the body", schema=r.schema,
+        chars = dict.fromkeys(ch for _, ch in [*in_params, *found])
+        names = ", ".join(_char_and_byte(ch, r.charset_client) for ch in chars)
+        where = (f"first on line {r.body[:found[0][0]].count(chr(10)) + 1} of the body" if found  # type: ignore[index]
+                 else "in the parameter list")
+        yield c.finding("routine", f"{r.kind.lower()} definition contains {len(found) + len(in_params)} "
+                        f"hidden/special character(s) ({names}), {where}", schema=r.schema,
                         object_name=r.name,
                         fix=f"Recreate {r.kind.upper()} {quote_qualified(r.schema, r.name)} with those "
                             "characters replaced by plain spaces.")
+
+
+def _char_and_byte(ch: str, charset: str | None) -> str:
+    """``U+00A0`` and, for a routine created through another client charset, the raw byte: ``byte 0xA0 in latin1``."""
+    codec = client_codec(charset)
+    if codec in (None, "utf-8"):
+        return char_name(ch)
+    try:
+        raw = ch.encode(codec)  # type: ignore[arg-type]
+    except UnicodeEncodeError:
+        return char_name(ch)
+    return f"{char_name(ch)}, byte 0x{raw.hex().upper()} in {charset}"

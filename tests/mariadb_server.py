@@ -140,7 +140,7 @@ max_connections=200
         args = [_binary("mariadb-dump"), f"--socket={self.socket}", "-uroot", f"-p{self.password}", "--no-data",
                 "--routines", "--triggers", "--events", "--databases", *databases]
         res = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
-        return res.stdout.decode()
+        return res.stdout.decode("utf-8", "surrogateescape")  # a latin1-created body is not UTF-8
 
     def __enter__(self) -> "MariaDB":
         return self.start()

@@ -264,7 +264,7 @@ def test_checks_list_json(cli):
     assert {"reservedKeywords", "utf8mb3", "zeroDates", "groupbyAscSyntax"} <= {r["id"] for r in rows}
     assert all(set(r) == {"id", "title", "severity", "source", "scope", "since", "aliases", "doc_url"} for r in rows)
     assert {r["severity"] for r in rows} <= {"error", "warning", "notice"}
-    assert {r["source"] for r in rows} <= {"mysql-shell", "aurora", "aurora-upgrade"}
+    assert {r["source"] for r in rows} <= {"mysql-shell", "aurora", "mysql-manual", "aurora-upgrade"}
 
 
 def test_checks_list_console(cli):

@@ -189,3 +189,30 @@ def test_write_reports_writes_every_format(run, tmp_path):
 
     with pytest.raises(ToolError, match="cannot write reports"):
         write_reports(_report(run), blocker / "sub")
+
+
+def test_repeats_are_rolled_up_unless_details_and_json_keeps_every_finding(monkeypatch):
+    checks = [_check("bFinds", _finds)]
+    monkeypatch.setattr(registry, "_REGISTRY", {c.id: c for c in checks})
+    monkeypatch.setattr(registry, "_LOADED", True)
+    catalog = Catalog(source=Source(kind="dump", name="tenants.sql", collected_at="2024-01-01T00:00:00+00:00"),
+                      tables=[Table(schema="shop", name=f"t{i:02d}") for i in range(30)])
+    report = _report((checks, run_checks(catalog)))
+    assert len(json.loads(render_json(report))["findings"]) == 31
+    console = Console(record=True, width=200)
+    render_console(report, console)
+    text = console.export_text()
+    assert "30 errors, 1 notice on 30 tables, 1 server in 30 tables: shop.t00, shop.t01" in text
+    assert "(+26 more)" in text and "shop.t29" not in text and "--details lists every finding" in text
+    detailed = Console(record=True, width=200)
+    render_console(report, detailed, details=True)
+    assert "shop.t29" in detailed.export_text()
+    md = render_markdown(report)
+    assert "shop.t04" in md and "shop.t05" not in md and "lists all 31" in md
+    assert "shop.t29" in render_markdown(report, details=True)
+    page = render_html(report)
+    assert "<details><summary>30 errors, 1 notice on 30 tables" in page and "shop.t29" in page  # <= 200 rows
+    junit = ET.fromstring(render_junit(report))
+    failure = junit.find("testcase[@name='bFinds']/failure").text
+    assert failure.startswith("30 errors") and "20 more" in failure and "shop.t29" not in failure
+    assert "shop.t29" in ET.fromstring(render_junit(report, details=True)).find("testcase[@name='bFinds']/failure").text

@@ -17,10 +17,17 @@ from upgrade_cli.sqltext import split_statements
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "view_columns.sql"
 
 
-def _view_findings(catalog) -> set[tuple]:
+def _view_findings(catalog, check_ids=None) -> set[tuple]:
     names = {v.name for v in catalog.views}
     return {(f.check_id, f.object_type, f.schema, f.object_name, f.column) for f in run_checks(catalog).findings
-            if f.object_name in names}
+            if f.object_name in names and (check_ids is None or f.check_id in check_ids)}
+
+
+def _but_utf8mb3(found: set[tuple]) -> set[tuple]:
+    """utf8mb3 on a view column that is not a column reference takes the creating connection's charset
+    (MariaDB types a literal utf8mb3 whatever the connection), which a dump does not say: the offline
+    scan leaves it unknown rather than guess, so those are compared as a subset."""
+    return {f for f in found if f[0] != "utf8mb3"}
 
 
 def test_offline_view_columns_equal_the_live_servers(mariadb, fresh_db):
@@ -35,7 +42,8 @@ def test_offline_view_columns_equal_the_live_servers(mariadb, fresh_db):
     live_views = {v.name: v.columns for v in live.views}
     assert len(live_views) == sum(1 for s in split_statements(sql) if "CREATE VIEW" in s.text)
     assert {v.name: v.columns for v in offline.views} == live_views
-    assert _view_findings(offline) == _view_findings(live)
+    assert _but_utf8mb3(_view_findings(offline)) == _but_utf8mb3(_view_findings(live))
+    assert _view_findings(offline, {"utf8mb3"}) <= _view_findings(live, {"utf8mb3"})
     assert {("reservedKeywords", "rank"), ("reservedKeywords", "groups")} <= {(f[0], f[4]) for f in _view_findings(live)}
     # the rules the fixture is there to exercise, as the server applied them
     assert live_views["v_using"][0] == "id" and live_views["v_literals"][3] == "My_exp_NULL"

@@ -19,13 +19,15 @@ from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run_checks
-from upgrade_cli import aws, connect, layout
+from upgrade_cli.checks.manual import MANUAL_ITEMS
+from upgrade_cli import aws, connect, doc_links, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
+from upgrade_cli.precheck.fixscript import build_fix_script
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
 from upgrade_cli.precheck.target import resolve_target
 
@@ -82,6 +84,13 @@ def precheck(
     statement_timeout: Annotated[int, typer.Option("--statement-timeout", help="Seconds any one metadata query "
                                                    "may run on a live server (> 0; network reads "
                                                    "time out a little later).")] = DEFAULT_STATEMENT_TIMEOUT_S,
+    fix_script: Annotated[Optional[Path], typer.Option("--fix-script", help="Write one ordered, re-runnable SQL "
+                                                       "script fixing what can be fixed safely (utf8mb3 columns, "
+                                                       "stored programs' removed sql_mode flags); its header lists "
+                                                       "what it does not fix and why.")] = None,
+    details: Annotated[bool, typer.Option("--details", help="List every finding: without it a check with more "
+                                          "than 10 findings is one line of counts and the first few (console, "
+                                          "Markdown, JUnit; HTML shows 200 rows). report.json always lists all.")] = False,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Exit by the findings even when the "
                                                    "scan is incomplete (a truncated dump, unreadable objects, a "
                                                    "lost connection); the report still says complete: false.")] = False,
@@ -155,8 +164,11 @@ def precheck(
         sys.stdout.write(render_json(report))
         sys.stdout.flush()
     else:
-        render_console(report, console)
-    written = write_reports(report, out) if out is not None else []
+        render_console(report, console, details)
+    written = write_reports(report, out, details) if out is not None else []
+    if fix_script is not None:
+        _write(fix_script, build_fix_script(catalog, report.findings, f"{source['kind']} {source['name']}"), "fix script")
+        written.append(fix_script)
 
     if not catalog.complete and allow_incomplete:
         err_console.print(f"warning: scan incomplete ({catalog.incomplete_reason}); the report says "
@@ -333,6 +345,7 @@ def render_check_docs(checks: list[Check]) -> str:
     for c in checks:
         lines.append(f"| [{c.id}](#{c.id.lower()}) | {c.severity.value} | {c.source} | {c.scope.value} | {c.since} "
                      f"| {c.title.replace('|', chr(92) + '|')} |")
+    lines += _manual_section(checks)
     for c in checks:
         lines += ["", f"## {c.id}", "", f"**{c.title}**", "",
                   f"- Severity: {c.severity.value}", f"- Source: {c.source}",
@@ -347,6 +360,20 @@ def render_check_docs(checks: list[Check]) -> str:
                 body = "\n".join(f"<{u.strip()}>" for u in body.replace(", ", "\n").splitlines() if u.strip())
             lines += ["", f"### {name}", "", body]
     return "\n".join(lines) + "\n"
+
+
+def _manual_section(checks: list[Check]) -> list[str]:
+    """The MySQL 8.0 manual's upgrade prerequisites and the checks covering each; those beyond MySQL Shell."""
+    beyond = [c for c in checks if c.source == "mysql-manual"]
+    lines = ["", "## Beyond MySQL Shell: the MySQL 8.0 manual's upgrade prerequisites", "",
+             f"<{doc_links.MYSQL_UPGRADE_PREREQUISITES}> lists what must not be present before an upgrade to 8.0. "
+             "Each item a schema can show, and the checks that cover it for every object kind it names. Checks "
+             "with source `mysql-manual` go beyond MySQL Shell's: "
+             + (", ".join(f"[{c.id}](#{c.id.lower()})" for c in beyond) or "none") + ".", "",
+             "| manual item | checks |", "|---|---|"]
+    for item, ids in MANUAL_ITEMS:
+        lines.append(f"| {item} | {', '.join(f'[{i}](#{i.lower()})' for i in ids)} |")
+    return lines
 
 
 @checks_app.command("docs")

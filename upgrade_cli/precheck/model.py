@@ -145,6 +145,9 @@ class View:
     check_option: str = "NONE"
     definer: str | None = None
     security_type: str | None = None
+    # the character set of each string column, as information_schema.COLUMNS lists it for the view
+    # (a dump: columns that name a base-table column, whose charset they take)
+    column_charsets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -159,6 +162,9 @@ class Routine:
     definer: str | None = None
     security_type: str | None = None
     comment: str = ""
+    charset_client: str | None = None  # the client character set it was created through, when known
+    deterministic: bool = False  # IS_DETERMINISTIC
+    data_access: str = "CONTAINS SQL"  # SQL_DATA_ACCESS: CONTAINS SQL, NO SQL, READS SQL DATA, MODIFIES SQL DATA
 
 
 @dataclass

@@ -29,6 +29,15 @@ FAIL_ON_LEVELS = ("error", "warning", "notice", "never")
 SEVERITIES = ("error", "warning", "notice")
 REPORT_FILES = ("report.json", "report.md", "report.html", "junit.xml")
 
+# Roll-up: a check with more findings than ROLLUP_AT is one line (counts and the first ROLLUP_SHOWN
+# locations) in the console, Markdown and JUnit, and a collapsed section of at most HTML_ROWS rows in
+# HTML, unless --details; report.json always lists every finding. A schema of 4,000 tenant tables
+# repeats the same dozen findings per table: 56,000 rows nobody reads (benchmarks/rollup_scale.py).
+ROLLUP_AT = 10
+ROLLUP_SHOWN = 5
+HTML_ROWS = 200
+_TABLE_PARTS = frozenset({"table", "column", "index", "foreign_key", "partition", "constraint"})
+
 # Status of one check in this run.
 PASSED, FINDINGS, SKIPPED, NOT_CHECKABLE, FAILED = "passed", "findings", "skipped", "not_checkable", "failed"
 
@@ -111,6 +120,33 @@ class Report:
         }
 
 
+def rolled_up(findings: list[Finding], details: bool) -> bool:
+    return not details and len(findings) > ROLLUP_AT
+
+
+def rollup_line(findings: list[Finding]) -> str:
+    """``48,000 warnings on 48,000 columns in 4,000 tables: s.t1.a, s.t1.b, … (+47,995 more)``."""
+    by_sev = {s: 0 for s in SEVERITIES}
+    kinds: dict[str, int] = {}
+    tables = set()
+    for f in findings:
+        by_sev[f.severity.value] += 1
+        kinds[f.object_type] = kinds.get(f.object_type, 0) + 1
+        if f.object_type in _TABLE_PARTS and f.object_name:
+            tables.add((f.schema, f.object_name))
+    sevs = ", ".join(f"{n:,} {s}{'s' if n != 1 else ''}" for s, n in by_sev.items() if n)
+    objects = ", ".join(f"{n:,} {_plural(kind, n)}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    where = f" in {len(tables):,} {_plural('table', len(tables))}" if tables and set(kinds) != {"table"} else ""
+    first = ", ".join(dict.fromkeys(f.location for f in findings[:ROLLUP_SHOWN]))
+    more = len(findings) - min(len(findings), ROLLUP_SHOWN)
+    return f"{sevs} on {objects}{where}: {first}" + (f", … (+{more:,} more)" if more else "")
+
+
+def _plural(kind: str, n: int) -> str:
+    word = kind.replace("_", " ")
+    return word if n == 1 else (word[:-1] + "ies" if word.endswith("y") else word + "s")
+
+
 def at_or_above(severity: Severity, fail_on: str) -> bool:
     return fail_on != "never" and severity.rank >= Severity(fail_on).rank
 
@@ -173,8 +209,9 @@ def _source_line(report: Report) -> str:
     return line
 
 
-def render_console(report: Report, console: Console) -> None:
-    """Counts by severity, then one table per check that has findings, then what was not checked."""
+def render_console(report: Report, console: Console, details: bool = False) -> None:
+    """Counts by severity, then per check with findings a table (or, past ROLLUP_AT findings and
+    without ``details``, one roll-up line), then what was not checked."""
     counts = report.counts
     console.print(Text(f"aurora-upgrade {report.tool_version} precheck of {_source_line(report)}", style="bold"))
     if not report.complete:
@@ -191,6 +228,12 @@ def render_console(report: Report, console: Console) -> None:
     wide = layout.is_wide(console)
     for c in report.reading_order():
         if c.id not in by_check:
+            continue
+        if rolled_up(by_check[c.id], details):
+            first = by_check[c.id][0]
+            console.print(Text(f"{c.id} — {c.title}", style="bold"))
+            layout.item(console, Text(rollup_line(by_check[c.id]), style=_STYLE[first.severity.value]))
+            layout.detail(console, "fix (first)", first.fix or "")
             continue
         if not wide:  # one line per finding; the fix (often SQL) on its own lines below it
             console.print(Text(f"{c.id} — {c.title}", style="bold"))
@@ -233,6 +276,9 @@ def render_console(report: Report, console: Console) -> None:
     verdict = (f"{len(report.blocking)} finding(s) at or above --fail-on {report.fail_on}" if report.blocking
                else f"no findings at or above --fail-on {report.fail_on}")
     console.print(Text(verdict, style="bold red" if report.blocking else "bold green"))
+    if not details and any(rolled_up(f, details) for f in by_check.values()):
+        console.print(Text(f"checks with more than {ROLLUP_AT} findings are rolled up: --details lists every "
+                           "finding (report.json always does)", style="dim"))
 
 
 def render_json(report: Report) -> str:
@@ -247,7 +293,7 @@ def _md(text: Any) -> str:
     return out.replace("\r", "").replace("\n", "<br>")
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, details: bool = False) -> str:
     c = report.counts
     lines = [f"# aurora-upgrade precheck: {_md(_source_line(report))}", "",
              f"Tool {report.tool_version}, generated {report.generated_at}, fail-on `{report.fail_on}`.", ""]
@@ -263,8 +309,13 @@ def render_markdown(report: Report) -> str:
         lines += ["", f"## {_md(s.id)}: {_md(s.title)}", ""]
         if s.doc_url:
             lines += [f"Docs: <{s.doc_url}>", ""]
+        found = by_check[s.id]
+        if rolled_up(found, details):
+            lines += [f"**{_md(rollup_line(found))}**", "",
+                      f"The first {ROLLUP_SHOWN} below; report.json (or --details) lists all {len(found):,}.", ""]
+            found = found[:ROLLUP_SHOWN]
         lines += ["| severity | location | message | fix | origin |", "|---|---|---|---|---|"]
-        for f in by_check[s.id]:
+        for f in found:
             lines.append(f"| {f.severity.value} | {_md(f.location)} | {_md(f.message)} | {_md(f.fix or '')} | {f.origin} |")
     lines += ["", "## All checks", "", "| check | title | status | findings | note |", "|---|---|---|---:|---|"]
     for s in order:
@@ -285,8 +336,9 @@ td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}t
 .incomplete{background:#ffebe9;padding:1em;border:1px solid #b00020}code,pre{white-space:pre-wrap}"""
 
 
-def render_html(report: Report) -> str:
-    """A self-contained page (inline CSS, no scripts, no external assets); every value escaped."""
+def render_html(report: Report, details: bool = False) -> str:
+    """A self-contained page (inline CSS, no scripts, no external assets); every value escaped. Each check
+    with findings is a collapsed section under its roll-up line, of at most HTML_ROWS rows without ``details``."""
     e = html.escape
     c = report.counts
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -303,14 +355,20 @@ def render_html(report: Report) -> str:
     for s in order:
         if s.id not in by_check:
             continue
+        found = by_check[s.id]
         parts.append(f'<h2 id="{e(s.id)}">{e(s.id)}: {e(s.title)}</h2>')
         if s.doc_url:
             parts.append(f'<p>Docs: <a href="{e(s.doc_url)}">{e(s.doc_url)}</a></p>')
+        parts.append(f"<details><summary>{e(rollup_line(found))}</summary>")
+        shown = found if details else found[:HTML_ROWS]
         parts.append("<table><tr><th>severity</th><th>location</th><th>message</th><th>fix</th><th>origin</th></tr>")
-        for f in by_check[s.id]:
+        for f in shown:
             parts.append(f'<tr><td class="{f.severity.value}">{f.severity.value}</td><td>{e(f.location)}</td>'
                          f"<td>{e(f.message)}</td><td><pre>{e(f.fix or '')}</pre></td><td>{e(f.origin)}</td></tr>")
         parts.append("</table>")
+        if len(shown) < len(found):
+            parts.append(f"<p>The first {len(shown):,} of {len(found):,}: report.json (or --details) lists all.</p>")
+        parts.append("</details>")
     if report.aurora_log:
         log = report.aurora_log
         parts.append(f"<h2>Aurora upgrade-prechecks.log</h2><p>{e(log['path'])}: Aurora "
@@ -329,7 +387,7 @@ def render_html(report: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
-def render_junit(report: Report) -> str:
+def render_junit(report: Report, details: bool = False) -> str:
     """One testcase per check; a failure when it has findings at or above fail-on (findings below go
     to system-out), skipped when not run, error when the check crashed or the scan is incomplete."""
     by_check: dict[str, list[Finding]] = {}
@@ -351,10 +409,11 @@ def render_junit(report: Report) -> str:
             n_fail += 1
             el = ET.SubElement(case, "failure", type=failing[0].severity.value,
                                message=f"{len(failing)} finding(s) at or above {report.fail_on}")
-            el.text = "\n".join(_finding_line(f) for f in failing)
-        rest = [f for f in found if f not in failing]
+            el.text = _finding_lines(failing, details)
+        failing_ids = set(map(id, failing))
+        rest = [f for f in found if id(f) not in failing_ids]
         if rest:
-            ET.SubElement(case, "system-out").text = "\n".join(_finding_line(f) for f in rest)
+            ET.SubElement(case, "system-out").text = _finding_lines(rest, details)
     if not report.complete:
         n_err += 1
         case = ET.SubElement(suite, "testcase", classname="aurora-upgrade", name="scan-complete")
@@ -367,6 +426,13 @@ def render_junit(report: Report) -> str:
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
 
 
+def _finding_lines(findings: list[Finding], details: bool) -> str:
+    if not rolled_up(findings, details):
+        return "\n".join(_finding_line(f) for f in findings)
+    return "\n".join([rollup_line(findings), *(_finding_line(f) for f in findings[:ROLLUP_AT]),
+                      f"... {len(findings) - ROLLUP_AT:,} more: report.json (or --details) lists all"])
+
+
 def _finding_line(f: Finding) -> str:
     line = f"[{f.severity.value}] {f.location}: {f.message}"
     if f.fix:
@@ -376,16 +442,16 @@ def _finding_line(f: Finding) -> str:
     return line
 
 
-def write_reports(report: Report, out_dir: str | Path) -> list[Path]:
-    """Write every file format into ``out_dir`` (created if needed)."""
+def write_reports(report: Report, out_dir: str | Path, details: bool = False) -> list[Path]:
+    """Write every file format into ``out_dir`` (created if needed); ``details`` lifts the roll-up."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ToolError(f"cannot write reports to {out}: it exists and is not a directory (--out names a directory)")
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        for name, text in zip(REPORT_FILES, (render_json(report), render_markdown(report), render_html(report),
-                                             render_junit(report))):
+        for name, text in zip(REPORT_FILES, (render_json(report), render_markdown(report, details),
+                                             render_html(report, details), render_junit(report, details))):
             path = out / name
             path.write_text(text, encoding="utf-8")
             written.append(path)

@@ -26,18 +26,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import gzip
-import io
 import re
 import zlib
 from pathlib import Path
 
 from upgrade_cli import __version__
-from upgrade_cli.cli_common import MAX_INPUT_BYTES, ToolError, decode_text, paused_gc, read_input
+from upgrade_cli.cli_common import MAX_INPUT_BYTES, ToolError, decode_text, open_input, paused_gc
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
-from upgrade_cli.precheck.collect.normalize import stored_sql_mode
+from upgrade_cli.precheck.collect.normalize import UTF8_CLIENTS, charset_name, decode_client_bytes, stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
 from upgrade_cli.precheck.collect.types import apply_clause, charset_clause, charset_pair, parse_definer, parse_type
-from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns
+from upgrade_cli.precheck.collect.views import lexer_columns, name_view_columns, view_column_charsets
 from upgrade_cli.precheck.model import (Catalog, CollectionIssue, Event, Routine, Schema, Source, Table, Tablespace,
                                         Trigger, View)
 from upgrade_cli.sqltext import Statement, Token, TokenCache, split_statements, tokenize
@@ -87,6 +86,8 @@ class DumpParser(TableGrammar):
         self.extra: dict[str, object] = {}
         self.incomplete: str | None = None  # why the dump is known to be cut short
         self.bodies = TokenCache()  # the tokens of every body copied, for the checks: lexed once
+        self.client_charset: str | None = None  # SET NAMES / character_set_client in force (None: not set)
+        self.lossy = False  # the file is not all UTF-8: its undecodable bytes came in as surrogate escapes
 
     # -- driver ---------------------------------------------------------------------------------
 
@@ -107,13 +108,20 @@ class DumpParser(TableGrammar):
             m = _FIRST_WORD.match(stmt.text)
             if m and m.group(1).upper() in _BULK_STATEMENTS:
                 continue  # row data: ignored, and tokenizing a 50 MB INSERT would cost gigabytes
-            tokens = tokenize(stmt.text)
+            text, bad = stmt.text, None
+            if (self.lossy or self.client_charset not in UTF8_CLIENTS) and not text.isascii():
+                text, bad = decode_statement(text, self.client_charset)
+            tokens = tokenize(text)
             if not tokens:
                 continue
             try:
-                self.statement(Cursor(tokens, stmt.text), stmt.line)
+                self.statement(Cursor(tokens, text), stmt.line)
             except Exception as exc:  # noqa: BLE001 - one bad statement must not lose the rest
                 self._issue_for_failed(tokens, stmt.line, exc)
+            if bad:
+                kind, name = _guess_object(tokens)
+                self._issue(kind, name, f"statement at line {stmt.line} holds {bad}: the upgrade cannot read "
+                                        "those bytes; re-create the object from a clean source")
 
     def _check_complete(self, text: str, statements: list[Statement]) -> None:
         """A dump cut short must not pass as a clean one. mysqldump and mariadb-dump end every
@@ -162,6 +170,7 @@ class DumpParser(TableGrammar):
         cat.issues = list(self.issues)
         cat.token_cache(adopt=self.bodies)
         name_view_columns(cat)  # '*' and unaliased expressions, by sqlglot (views.py)
+        view_column_charsets(cat)
         if self.incomplete:
             cat.complete, cat.incomplete_reason = False, self.incomplete
         if self.account_statements:
@@ -207,6 +216,9 @@ class DumpParser(TableGrammar):
             if t.kind == "word" and t.upper in ("SESSION", "LOCAL", "GLOBAL", "PERSIST"):
                 scope, t = t.upper, part.take()
             target = t.text.lower()
+            if t.kind == "word" and t.upper == "NAMES" and not part.done():
+                self.client_charset = charset_name(part.take().text)
+                continue
             if not part.accept_punct("=") and not part.accept_punct(":="):
                 continue
             value = self._set_value(part)
@@ -218,6 +230,8 @@ class DumpParser(TableGrammar):
                 self.innodb_default_row_format = None if value.upper() == "DEFAULT" else value.upper()
             if target == "sql_mode" and scope != "GLOBAL" and not target.startswith("global."):
                 self.sql_mode = stored_sql_mode(value)
+            if target == "character_set_client" and scope != "GLOBAL" and value:
+                self.client_charset = charset_name(value)
 
     def _set_value(self, c: Cursor) -> str | None:
         t = c.peek()
@@ -228,7 +242,10 @@ class DumpParser(TableGrammar):
         if t.kind == "variable" and c.i + 1 == c.stop:
             name = t.text.lower()
             if name.startswith("@@"):
-                return self.sql_mode if name.lstrip("@").replace("session.", "") == "sql_mode" else None
+                name = name.lstrip("@").replace("session.", "")
+                if name == "character_set_client":
+                    return self.client_charset or ""
+                return self.sql_mode if name == "sql_mode" else None
             return self.user_vars.get(name)
         if t.kind == "word" and c.i + 1 == c.stop:
             return t.text  # DEFAULT, or an unquoted value (SET sql_mode = ANSI)
@@ -369,18 +386,20 @@ class DumpParser(TableGrammar):
         if kind == "FUNCTION":
             c.expect("RETURNS")
             returns = parse_type(c).column_type  # as PARAMETERS.DTD_IDENTIFIER, without CHARSET
-        comment, security = "", None
+        comment, security, deterministic, access = "", None, False, "CONTAINS SQL"
         while c.at(*_ROUTINE_CHARACTERISTICS):
             if c.accept("COMMENT"):
                 comment = c.take().text
             elif c.accept("LANGUAGE"):
                 c.take()
-            elif c.accept_seq("NOT", "DETERMINISTIC") or c.accept("DETERMINISTIC"):
-                pass
+            elif c.accept_seq("NOT", "DETERMINISTIC"):
+                deterministic = False
+            elif c.accept("DETERMINISTIC"):
+                deterministic = True
             elif c.accept_seq("CONTAINS", "SQL") or c.accept_seq("NO", "SQL"):
-                pass
+                access = " ".join(t.upper for t in c.toks[c.i - 2:c.i])
             elif c.accept_seq("READS", "SQL", "DATA") or c.accept_seq("MODIFIES", "SQL", "DATA"):
-                pass
+                access = " ".join(t.upper for t in c.toks[c.i - 3:c.i])
             elif c.at("SQL") and c.at("SECURITY", k=1):
                 c.i += 2
                 security = c.take().upper
@@ -388,7 +407,8 @@ class DumpParser(TableGrammar):
                 break
         body = self._body(c, f"{kind.lower()} {name}")
         self.routines[(schema, kind, name)] = Routine(schema, name, kind, body, ", ".join(params), returns,
-                                                      self.sql_mode, definer, security or "DEFINER", comment)
+                                                      self.sql_mode, definer, security or "DEFINER", comment,
+                                                      self.client_charset, deterministic, access)
 
     def _param(self, c: Cursor, kind: str) -> str:
         mode = ""
@@ -525,6 +545,19 @@ class DumpParser(TableGrammar):
                 return  # USER, ROLE, SERVER, ...: nothing the catalog holds
 
 
+# --------------------------------------------------------------------------------------------
+# Bytes: each statement decoded as mysqldump wrote it
+# --------------------------------------------------------------------------------------------
+
+def decode_statement(text: str, charset: str | None) -> tuple[str, str | None]:
+    """A statement's text as its client charset reads its bytes, and what could not be decoded.
+
+    ``text`` holds the file's bytes as UTF-8, with undecodable bytes as surrogate escapes
+    (``read_dump_text``); the bytes are recovered exactly and decoded again (``decode_client_bytes``).
+    """
+    return decode_client_bytes(text.encode("utf-8", "surrogateescape"), charset)
+
+
 def _left_open(text: str) -> bool:
     """Whether statement text stops inside a string, an identifier, a comment or parentheses."""
     m = _FIRST_WORD.match(text)
@@ -574,32 +607,75 @@ def parse_dump(text: str, source_name: str = "<dump>", default_schema: str | Non
     return _parse(text, source_name, default_schema)[0]
 
 
-def _parse(text: str, source_name: str, default_schema: str | None) -> tuple[Catalog, int]:
+def _parse(text: str, source_name: str, default_schema: str | None, lossy: bool = False) -> tuple[Catalog, int]:
     parser = DumpParser(source_name, default_schema)
+    parser.lossy = lossy
     with paused_gc():
         parser.feed(text.replace("\r\n", "\n"))
         return parser.catalog(), parser.ddl_seen
 
 
-def read_dump_text(path: str | Path) -> str:
-    """The text of a dump file (``.gz`` is read transparently; UTF-16/32 with a BOM too), or a one-line ToolError."""
+def read_dump_bytes(path: str | Path) -> bytes:
+    """The bytes of a dump file; ``.gz`` (and ``.zst`` with the ``zstandard`` package) decompressed as a
+    stream, bounded: a small compressed file can expand to any size."""
     p = Path(path)
-    data = read_input(p, "dump file")
-    if data[:2] == b"\x1f\x8b":
+    with open_input(p, "dump file") as fh:
+        magic = fh.read(4)
+        fh.seek(0)
         try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-                data = gz.read(MAX_INPUT_BYTES + 1)  # bounded: a small .gz can expand to any size
-            if len(data) > MAX_INPUT_BYTES:
-                raise ToolError(f"dump file {p} expands to more than {MAX_INPUT_BYTES >> 20} MiB uncompressed")
+            if magic[:2] == b"\x1f\x8b":
+                stream = gzip.GzipFile(fileobj=fh)
+            elif magic == b"\x28\xb5\x2f\xfd":
+                try:
+                    import zstandard  # optional: pip install 'aurora-upgrade[zstd]'
+                except ImportError:
+                    raise ToolError(f"dump file {p} is zstd-compressed: install the zstandard package "
+                                    "(pip install 'aurora-upgrade[zstd]') or decompress it first") from None
+                stream = zstandard.ZstdDecompressor().stream_reader(fh)
+            else:
+                stream = fh
+            chunks, size = [], 0
+            while chunk := stream.read(1 << 20):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_INPUT_BYTES:
+                    raise ToolError(f"dump file {p} is larger than {MAX_INPUT_BYTES >> 20} MiB "
+                                    f"{'uncompressed' if stream is not fh else ''}".rstrip())
+        except ToolError:
+            raise
         except (OSError, EOFError, zlib.error) as exc:
-            raise ToolError(f"dump file {p} looks gzip-compressed but cannot be decompressed: {exc}") from None
-    return decode_text(data, p, "SQL dump")
+            if stream is fh:
+                raise ToolError(f"cannot read dump file {p}: {getattr(exc, 'strerror', None) or exc}") from None
+            raise ToolError(f"dump file {p} looks compressed but cannot be decompressed: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - zstandard.ZstdError
+            raise ToolError(f"dump file {p} looks compressed but cannot be decompressed: {exc}") from None
+    return b"".join(chunks)
+
+
+def read_dump_text(path: str | Path) -> tuple[str, bool]:
+    """The text of a dump file and whether it is lossy: never refused for its encoding.
+
+    UTF-16/32 with a BOM is decoded whole; anything else is read as UTF-8 and, where it is not, its
+    bytes are kept as surrogate escapes so that each statement is decoded later as its own
+    ``SET NAMES`` / ``character_set_client`` says (``decode_statement``).
+    """
+    data = read_dump_bytes(path)
+    if data.startswith(_BOM_PREFIXES) or b"\x00" in data[:65536]:
+        return decode_text(data, path, "SQL dump"), False
+    try:
+        text, lossy = data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        text, lossy = data.decode("utf-8", "surrogateescape"), True
+    return text.replace("\r\n", "\n").replace("\r", "\n"), lossy
+
+
+_BOM_PREFIXES = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 def load_dump(path: str | Path, default_schema: str | None = None) -> Catalog:
     """Read and parse a dump file; ToolError (one line) for a missing, unreadable or non-SQL file."""
-    text = read_dump_text(path)
-    cat, ddl_seen = _parse(text, str(path), default_schema)
+    text, lossy = read_dump_text(path)
+    cat, ddl_seen = _parse(text, str(path), default_schema, lossy)
     if not ddl_seen:
         raise ToolError(f"{path} holds no SQL DDL (no CREATE TABLE/VIEW/PROCEDURE/FUNCTION/TRIGGER/EVENT/DATABASE)")
     return cat

@@ -27,7 +27,8 @@ import pymysql
 from upgrade_cli import __version__
 from upgrade_cli.cli_common import paused_gc
 from upgrade_cli.precheck.collect.normalize import (
-    STRING_TYPES, canonical_extra, decimal_literal, index_order, live_default, strip_outer_parens,
+    STRING_TYPES, UTF8_CLIENTS, canonical_extra, charset_name, decimal_literal, decode_client_bytes, index_order,
+    live_default, strip_outer_parens,
 )
 from upgrade_cli.precheck.model import (
     GEOMETRY_TYPES, Catalog, CollectionIssue, Column, Event, ForeignKey, Index, IndexPart, Partition, Routine, Schema,
@@ -142,6 +143,7 @@ class _Ctx:
     wanted: list[str] = field(default_factory=list)
     by_name: dict[tuple[str, str], Table] = field(default_factory=dict)
     view_cols: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    view_charsets: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
@@ -281,6 +283,8 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         table = by_name.get((schema, tname))
         if table is None:
             view_cols[(schema, tname)].append(name)
+            if charset:
+                ctx.view_charsets[(schema, tname)][name] = _charset(charset)
             continue
         data_type, column_type, value, is_expr, extra = _column_values(
             data_type, column_type, default, extra or "", bool(gen_expr), mariadb)
@@ -454,7 +458,7 @@ def _views(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     view_cols = ctx.view_cols
     for schema, name, definition, check_option, definer, security in rows:
         cat.views.append(View(schema, name, definition or "", list(view_cols.get((schema, name), [])),
-                              check_option or "NONE", definer, security))
+                              check_option or "NONE", definer, security, dict(ctx.view_charsets.get((schema, name), {}))))
         if not definition:
             cat.issues.append(CollectionIssue(schema, "view", name,
                                               "view definition is not visible to this account (needs SHOW VIEW)"))
@@ -476,17 +480,40 @@ def _routines(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
             params[key].append(" ".join(p for p in ((mode or "") if rtype == "PROCEDURE" else "", pname, dtd) if p))
     rows = scan.query(
         "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION, DTD_IDENTIFIER, SQL_MODE, DEFINER, "
-        f"SECURITY_TYPE, ROUTINE_COMMENT FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN {_in(wanted)}",
-        wanted)
-    for schema, name, rtype, body, dtd, sql_mode, definer, security, comment in rows:
+        f"SECURITY_TYPE, ROUTINE_COMMENT, CHARACTER_SET_CLIENT, IS_DETERMINISTIC, SQL_DATA_ACCESS "
+        f"FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN {_in(wanted)}", wanted)
+    for schema, name, rtype, body, dtd, sql_mode, definer, security, comment, client, determ, access in rows:
         key = (schema, rtype, name)
         cat.routines.append(Routine(schema, name, rtype, body, ", ".join(params.get(key, [])),
                                     returns.get(key, _dtd(dtd) if dtd else None) if rtype == "FUNCTION" else None,
-                                    sql_mode or "", definer, security, comment or ""))
+                                    sql_mode or "", definer, security, comment or "", charset_name(client or ""),
+                                    determ == "YES", access or "CONTAINS SQL"))
         if body is None:
             cat.issues.append(CollectionIssue(schema, "routine", name,
                                               "routine body is not visible to this account (not its definer; "
                                               "needs SELECT on mysql.proc or SHOW_ROUTINE)"))
+    _raw_bodies(scan, cat.routines, wanted)
+
+
+def _raw_bodies(scan: _Scan, routines: list[Routine], wanted: list[str]) -> None:
+    """Bodies created through a non-UTF-8 client, from their raw bytes in ``mysql.proc`` (best effort).
+
+    5.7 converts a body to UTF-8 for ``information_schema`` at creation; MariaDB shows the raw bytes,
+    and bytes the conversion could not map arrive as ``?``. The bytes decoded through the routine's
+    own client charset are the body the upgrade will read."""
+    other = {(r.schema, r.kind, r.name): r for r in routines if r.charset_client not in UTF8_CLIENTS}
+    if not other:
+        return
+    rows = scan.best_effort("routine bytes", "SELECT db, type, name, body FROM mysql.proc WHERE db IN "
+                            f"{_in(wanted)} AND character_set_client NOT IN ('utf8', 'utf8mb3', 'utf8mb4')", wanted)
+    for schema, kind, name, raw in rows or ():
+        routine = other.get((_text(schema), _text(kind), _text(name)))
+        if routine is not None and isinstance(raw, bytes):
+            routine.body = decode_client_bytes(raw, routine.charset_client)[0]
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def _dtd(dtd: str | None) -> str:

@@ -182,3 +182,66 @@ def stored_sql_mode(value: str | None) -> str:
         if mode in flags:
             flags.update(adds)
     return ",".join(sorted(flags, key=lambda f: (_MODE_RANK.get(f, len(_MODE_RANK)), f)))
+
+
+# MySQL character set -> Python codec, for the client charsets a 5.7 dump can name. latin1 is
+# cp1252 in MySQL (with the five bytes cp1252 leaves undefined passed through: see _latin1).
+_CODECS = {
+    "latin1": "latin1", "ascii": "ascii", "binary": "latin-1", "latin2": "iso8859-2", "latin5": "iso8859-9",
+    "latin7": "iso8859-13", "cp1250": "cp1250", "cp1251": "cp1251", "cp1256": "cp1256", "cp1257": "cp1257",
+    "cp850": "cp850", "cp852": "cp852", "cp866": "cp866", "greek": "iso8859-7", "hebrew": "iso8859-8",
+    "koi8r": "koi8-r", "koi8u": "koi8-u", "macroman": "mac-roman", "macce": "mac-latin2", "tis620": "tis-620",
+    "sjis": "shift_jis", "cp932": "cp932", "ujis": "euc_jp", "eucjpms": "euc_jp", "gbk": "gbk", "gb2312": "gb2312",
+    "gb18030": "gb18030", "big5": "big5", "euckr": "euc_kr",
+}
+UTF8_CLIENTS = frozenset({None, "utf8", "utf8mb3", "utf8mb4"})  # None: no SET NAMES seen, the file's own UTF-8
+
+
+def charset_name(value: str) -> str | None:
+    """A character set as SET NAMES / character_set_client name it; None for DEFAULT or nothing."""
+    name = value.strip().strip("'\"`").lower()
+    return None if name in ("", "default") else name
+
+
+def _latin1(raw: bytes) -> str:
+    """MySQL's latin1 is Windows-1252, except that 0x81 0x8D 0x8F 0x90 0x9D are passed through."""
+    return raw.decode("cp1252", "surrogateescape").translate(_LATIN1_GAPS)
+
+
+_LATIN1_GAPS = {0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def client_codec(charset: str | None) -> str | None:
+    """The Python codec of a MySQL client character set (``cp1252`` for latin1), None when unknown."""
+    if charset in UTF8_CLIENTS:
+        return "utf-8"
+    codec = _CODECS.get(charset or "")
+    return "cp1252" if codec == "latin1" else codec
+
+
+def decode_client_bytes(raw: bytes, charset: str | None) -> tuple[str, str | None]:
+    """Bytes sent through a ``charset`` client connection as text, and what could not be decoded.
+
+    With no client charset known (``None``), bytes that are not UTF-8 are read as latin1 (the 5.7
+    client default). An undecodable byte becomes U+FFFD and is described in the second value
+    (``None`` when every byte decoded).
+    """
+    if charset in UTF8_CLIENTS:
+        try:
+            return raw.decode("utf-8"), None
+        except UnicodeDecodeError as exc:
+            if charset is None:
+                return _latin1(raw), None
+            first = exc.start
+    else:
+        codec = _CODECS.get(charset or "")
+        if codec == "latin1":
+            return _latin1(raw), None
+        if codec is None:
+            return raw.decode("utf-8", "replace"), f"bytes in character set {charset}, which this tool cannot decode"
+        try:
+            return raw.decode(codec), None
+        except UnicodeDecodeError as exc:
+            first = exc.start
+    decoded = raw.decode(_CODECS.get(charset or "", "utf-8"), "replace")
+    return decoded, f"a byte that is not valid {charset} (0x{raw[first]:02X} at byte {first})"

@@ -317,3 +317,132 @@ def _string_literal(exp, node) -> bool:
 
 def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+_FROM_END = frozenset({"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "PROCEDURE", "INTO", "FOR", "LOCK",
+                       "WINDOW"})
+_JOIN_WORDS = frozenset({"JOIN", "STRAIGHT_JOIN", "INNER", "CROSS", "LEFT", "RIGHT", "OUTER", "NATURAL"})
+
+
+def view_column_charsets(catalog: Catalog) -> None:
+    """The charset of each view column that names a base-table column, as a live server lists it.
+
+    A dump holds no view column types. A column reference takes its column's charset (through the
+    FROM clause's tables, aliases and views defined earlier), so does a string function of columns of
+    one charset; other expressions (literals) take the charset of the connection the view was created
+    through, which a dump does not say: they are left unknown rather than guessed.
+    """
+    tables = {(t.schema, t.name): t for t in catalog.tables}
+    views = {(v.schema, v.name): v for v in catalog.views}
+    cache = catalog.token_cache()
+    for view in catalog.views:
+        tokens = cache.tokens(view.definition)
+        items = select_items(Cursor(list(tokens), view.definition))
+        if not items or len(items) != len(view.columns):
+            continue
+        sources = _from_tables(list(tokens), items[-1].stop, view.schema)
+        def resolve(qualifier: str | None, column: str) -> str | None:
+            for alias, key in sources:
+                if qualifier is None or alias.lower() == qualifier.lower():
+                    charset = _charset_of(tables.get(key), views.get(key), column)
+                    if charset is not None:
+                        return charset
+            return None
+
+        for name, item in zip(view.columns, items):
+            toks = item.toks[item.i:item.stop]
+            ref = _column_ref(toks)
+            charset = resolve(*ref) if ref is not None else _string_function_charset(toks, resolve)
+            if charset is not None:
+                view.column_charsets[name] = charset
+
+
+# String functions whose result takes the charset of their string column arguments (a column's
+# coercibility beats a literal's: CONCAT(first_name, ' ', last_name) is the columns' charset).
+_STRING_FUNCTIONS = frozenset({"CONCAT", "CONCAT_WS", "GROUP_CONCAT", "UPPER", "LOWER", "UCASE", "LCASE", "TRIM",
+                               "LTRIM", "RTRIM", "SUBSTRING", "SUBSTR", "LEFT", "RIGHT", "REPLACE", "LPAD", "RPAD",
+                               "IFNULL", "COALESCE"})
+
+
+def _string_function_charset(toks, resolve) -> str | None:
+    """The charset of ``FUNC(...) [AS x]`` when FUNC returns a string and every string column it reads
+    has the same charset; None when unsure (a subquery, a column not found, mixed charsets)."""
+    if len(toks) >= 2 and toks[-2].is_word("AS"):
+        toks = toks[:-2]
+    if len(toks) < 3 or not toks[0].is_word(*_STRING_FUNCTIONS) or toks[1].text != "(" or toks[-1].text != ")":
+        return None
+    found = set()
+    for i, t in enumerate(toks[2:-1], 2):
+        if t.is_word("SELECT"):
+            return None
+        if t.kind not in ("ident", "word") or (i + 1 < len(toks) and toks[i + 1].text in ("(", ".")):
+            continue
+        qualified = toks[i - 1].text == "." and toks[i - 1].kind == "punct"
+        charset = resolve(toks[i - 2].text if qualified else None, t.text)
+        if charset is not None:
+            found.add(charset)
+        elif t.kind == "ident" or qualified:
+            return None  # a column this scan cannot place
+    return found.pop() if len(found) == 1 else None
+
+
+def _charset_of(table, view, column: str) -> str | None:
+    if table is not None:
+        col = table.column(column)
+        return col.charset if col is not None else None
+    if view is not None:
+        return next((cs for n, cs in view.column_charsets.items() if n.lower() == column.lower()), None)
+    return None
+
+
+def _column_ref(toks) -> tuple[str | None, str] | None:
+    """(table qualifier, column) of an item that is a plain column reference (``c``, ``t.c``, ``s.t.c`` [AS x])."""
+    if len(toks) >= 2 and toks[-2].is_word("AS"):
+        toks = toks[:-2]
+    elif len(toks) in (2, 4, 6) and toks[-1].kind in ("ident", "word") and toks[-2].kind in ("ident", "word"):
+        toks = toks[:-1]  # an alias without AS
+    names = toks[0::2]
+    if not 1 <= len(names) <= 3 or any(t.kind not in ("ident", "word") for t in names) \
+            or any(t.kind != "punct" or t.text != "." for t in toks[1::2]) or len(toks) != 2 * len(names) - 1:
+        return None
+    if names[-1].kind == "word" and names[-1].upper in ("NULL", "TRUE", "FALSE"):
+        return None
+    return (names[-2].text if len(names) >= 2 else None), names[-1].text
+
+
+def _from_tables(toks, start: int, schema: str) -> list[tuple[str, tuple[str, str]]]:
+    """(alias or name, (schema, table)) of the plain tables of the first FROM clause at or after ``start``."""
+    i = start
+    while i < len(toks) and not toks[i].is_word("FROM"):
+        i += 1
+    out, depth, expect = [], 0, True
+    i += 1
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "punct" and t.text == "(":
+            depth += 1
+            expect = False  # a derived table or a nested join: its columns stay unknown
+        elif t.kind == "punct" and t.text == ")":
+            depth -= 1
+            if depth < 0:
+                break
+        elif depth == 0 and t.kind == "word" and t.upper in _FROM_END:
+            break
+        elif depth == 0 and ((t.kind == "punct" and t.text == ",") or (t.kind == "word" and t.upper in _JOIN_WORDS)):
+            expect = True
+        elif depth == 0 and expect and t.kind in ("ident", "word"):
+            expect = False
+            name_schema, name = schema, t.text
+            if i + 2 < len(toks) and toks[i + 1].text == "." and toks[i + 1].kind == "punct":
+                name_schema, name, i = t.text, toks[i + 2].text, i + 2
+            alias = name
+            j = i + 1
+            if j < len(toks) and toks[j].is_word("AS"):
+                j += 1
+            if j < len(toks) and toks[j].kind in ("ident", "word") and not (
+                    toks[j].kind == "word" and (toks[j].upper in _FROM_END or toks[j].upper in _JOIN_WORDS
+                                                or toks[j].upper in ("ON", "USING"))):
+                alias, i = toks[j].text, j
+            out.append((alias, (name_schema, name)))
+        i += 1
+    return out
