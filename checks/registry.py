@@ -161,27 +161,65 @@ MANUAL_REVIEW_ID = "manualReview"
 
 
 class _Reading:
-    """The catalog as one check sees it, noting which object kinds (``catalog.routines`` ...) it reads.
+    """The catalog as one check sees it, noting which unreadable paths (``Catalog.unreadable``) it reads.
 
     This is how a check declares what it depends on: by reading it. A kind the scan could not
-    fully see (``Catalog.unreadable``) makes every check that read it "not run", never "passed".
+    fully see (``catalog.routines``), a server fact whose query failed (``catalog.server.users``) or an
+    ``extra`` key (``catalog.server.extra.get("user_plugins")``) makes every check that read it
+    "not run", never "passed".
     """
 
-    def __init__(self, catalog: Catalog):
-        self._catalog = catalog
-        self.kinds: set[str] = set()
+    def __init__(self, target: object, prefix: str = "", seen: set[str] | None = None,
+                 unreadable: dict[str, str] | None = None):
+        self._target, self._prefix = target, prefix
+        self._unreadable = target.unreadable if unreadable is None else unreadable  # type: ignore[attr-defined]
+        self.kinds: set[str] = set() if seen is None else seen
 
     def __getattr__(self, name: str):
-        if name in self._catalog.unreadable:
-            self.kinds.add(name)
-        return getattr(self._catalog, name)
+        path = self._prefix + name
+        if path in self._unreadable:
+            self.kinds.add(path)
+        value = getattr(self._target, name)
+        if path == "server":
+            return _Reading(value, "server.", self.kinds, self._unreadable)
+        if path == "server.extra":
+            return _ReadingDict(value, self.kinds, self._unreadable)
+        return value
+
+
+class _ReadingDict(dict):
+    """``server.extra`` as one check reads it: a key the scan could not read is noted."""
+
+    def __init__(self, data: dict, seen: set[str], unreadable: dict[str, str]):
+        super().__init__(data)
+        self._seen, self._unreadable = seen, unreadable
+
+    def _note(self, key: object) -> None:
+        if f"server.extra.{key}" in self._unreadable:
+            self._seen.add(f"server.extra.{key}")
+
+    def get(self, key, default=None):
+        self._note(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self._note(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key) -> bool:
+        self._note(key)
+        return super().__contains__(key)
 
 
 @dataclass
 class CheckRun:
     findings: list[Finding]
     failed: dict[str, str]  # check id -> error text, for checks that crashed (never a silent pass)
-    skipped: dict[str, str]  # check id -> why it did not run (needs a live server, not checkable from SQL)
+    skipped: dict[str, str]  # check id -> why it does not apply here (needs a live server, another target, --skip)
+    # check id -> why it applied but could not (fully) run: it read what the scan could not see
+    # (Catalog.unreadable); its findings in what it could see are kept
+    not_run: dict[str, str] = field(default_factory=dict)
+    blind: list[str] = field(default_factory=list)  # the unreadable paths those checks read, sorted
 
 
 def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Iterable[str] = (),
@@ -199,6 +237,8 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
     findings: list[Finding] = []
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
+    not_run: dict[str, str] = {}
+    blind_paths: set[str] = set()
     with paused_gc():  # the body checks' token cache would only be walked again by full collections
         for c in selected:
             if c.id in unwanted:
@@ -224,9 +264,10 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
                 failed[c.id] = f"{type(exc).__name__}: {exc}"
                 continue
             blind = sorted(view.kinds) if isinstance(view, _Reading) else []
-            if blind:
-                skipped[c.id] = f"not run: this scan could not see all {' and '.join(blind)} (see incomplete_reason)"
-                continue
+            if blind:  # what it found in what it could see stays: a found error is never hidden
+                blind_paths.update(blind)
+                not_run[c.id] = "this scan could not read " + "; ".join(
+                    f"{path} ({catalog.unreadable[path]})" for path in blind)
             findings.extend(found)
     for issue in catalog.issues:
         findings.append(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning,
@@ -236,4 +277,4 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
                                 fix="Review this object by hand against the 8.0 changes."))
     findings.sort(key=lambda f: (-f.severity.rank, f.check_id.lower(), f.schema or "",
                                  f.object_name or "", f.column or ""))
-    return CheckRun(findings=findings, failed=failed, skipped=skipped)
+    return CheckRun(findings=findings, failed=failed, skipped=skipped, not_run=not_run, blind=sorted(blind_paths))

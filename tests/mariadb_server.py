@@ -15,7 +15,9 @@ import signal
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pymysql
 
@@ -135,10 +137,11 @@ max_connections=200
         if res.returncode != 0:
             raise RuntimeError(f"mariadb client failed: {res.stderr.decode(errors='replace').strip()}")
 
-    def dump_schema(self, *databases: str) -> str:
-        """``mariadb-dump --no-data --routines --triggers --events`` of the given databases."""
+    def dump_schema(self, *databases: str, options: tuple[str, ...] = ()) -> str:
+        """``mariadb-dump --no-data --routines --triggers --events`` of the given databases (plus ``options``,
+        e.g. ``--compact``)."""
         args = [_binary("mariadb-dump"), f"--socket={self.socket}", "-uroot", f"-p{self.password}", "--no-data",
-                "--routines", "--triggers", "--events", "--databases", *databases]
+                "--routines", "--triggers", "--events", *options, "--databases", *databases]
         res = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
         return res.stdout.decode("utf-8", "surrogateescape")  # a latin1-created body is not UTF-8
 
@@ -147,3 +150,35 @@ max_connections=200
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@contextmanager
+def replication_pair(tmp_path_factory: Any):
+    """Two more MariaDB servers, the second a running binlog replica of the first: what green is to blue.
+
+    Yields ``(primary, replica)`` once both replication threads run; stops both afterwards.
+    """
+    primary = MariaDB(tmp_path_factory.mktemp("primary"), extra_cnf="log-bin=primary-bin\nserver-id=1\n").start()
+    replica = MariaDB(tmp_path_factory.mktemp("replica"), extra_cnf="server-id=2\n").start()
+    try:
+        with primary.connect() as conn, conn.cursor() as cur:
+            cur.execute("SHOW MASTER STATUS")
+            log_file, log_pos = cur.fetchone()[:2]
+        with replica.connect() as conn, conn.cursor() as cur:
+            cur.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=%s, MASTER_USER='root', "
+                        "MASTER_PASSWORD=%s, MASTER_LOG_FILE=%s, MASTER_LOG_POS=%s, MASTER_USE_GTID=no",
+                        (primary.port, ROOT_PASSWORD, log_file, log_pos))
+            cur.execute("START SLAVE")
+        deadline = time.monotonic() + 30
+        with replica.connect() as conn, conn.cursor(pymysql.cursors.DictCursor) as cur:
+            while True:
+                cur.execute("SHOW SLAVE STATUS")
+                row = cur.fetchone()
+                if row and row["Slave_IO_Running"] == "Yes" and row["Slave_SQL_Running"] == "Yes":
+                    break
+                assert time.monotonic() < deadline, f"replication did not start: {row and row.get('Last_IO_Error')}"
+                time.sleep(0.1)
+        yield primary, replica
+    finally:
+        replica.stop()
+        primary.stop()

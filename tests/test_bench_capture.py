@@ -253,25 +253,44 @@ def test_capture_input_errors_are_one_line(tmp_path):
 
 
 def test_regression_needs_interval_sign_test_and_floor():
-    """The verdict rules on hand-made timings (no server needed): noise, sub-ms jitter, a real slowdown."""
+    """The verdict rules on hand-made timings (no server needed): noise, sub-ms jitter, a real slowdown,
+    and too few samples to say anything, which is inconclusive with the samples that would settle it."""
     import random
 
     from upgrade_cli.bench.compare import CompareOptions, ShapeReport, judge_shape, sign_test
 
-    def judge(blue, green):
+    def judged(blue, green):
         shape = ShapeReport(digest="D", fingerprint="f", database=None, blue_ms=blue, green_ms=green)
         judge_shape(shape, CompareOptions(), random.Random(1))
-        return shape.verdict
+        return shape
+
+    def judge(blue, green):
+        return judged(blue, green).verdict
 
     assert judge([[10.0, 10.2, 9.9, 10.1, 10.0]], [[30.0, 31.0, 29.5, 30.2, 30.1]]) == "regression"
     assert judge([[0.10, 0.11, 0.10, 0.12, 0.10]], [[0.50, 0.52, 0.49, 0.55, 0.51]]) == "same"  # 5× but < 1 ms
-    assert judge([[30.0, 31.0, 29.5, 30.2, 30.1]], [[10.0, 10.2, 9.9, 10.1, 10.0]]) == "faster"
-    assert judge([[10.0, 10.2, 9.9]], [[30.0, 31.0, 29.5]]) == "same"  # 3 of 3 slower: p = 0.125, not enough
-    # 7 of 9 statements slower by ~1.7× (the noise seen on a loaded 2-core box): not a regression
+    assert judge([[30.0, 31.0, 29.5, 30.2, 30.1]], [[10.0, 10.2, 9.9, 10.1, 10.0]]) == "improved"
+    assert judge([[10.0, 10.1, 9.9, 10.0, 10.2, 10.1]], [[10.1, 10.0, 10.0, 10.1, 10.1, 10.0]]) == "same"
+    # 3 of 3 slower: p = 0.125, not enough for a regression, and 3× is no evidence of "same" either
+    few = judged([[10.0, 10.2, 9.9]], [[30.0, 31.0, 29.5]])
+    assert few.verdict == "inconclusive" and few.samples_needed == 5  # 5 of 5 slower: p = 0.031
+    # 7 of 9 statements slower by ~1.7× (the noise seen on a loaded 2-core box): not a regression, not "same"
     noisy_b = [[10.9], [7.0], [16.2], [13.7], [1.6], [6.5], [11.5], [16.8], [20.1]]
     noisy_g = [[9.9], [14.5], [24.7], [19.9], [3.2], [13.0], [30.5], [19.5], [19.9]]
-    assert sign_test(noisy_b, noisy_g)[0] > 0.05 and judge(noisy_b, noisy_g) == "same"
-    assert judge([[1.0]] * 2, [[9.0]] * 2) == "insufficient data"
+    noisy = judged(noisy_b, noisy_g)
+    assert sign_test(noisy_b, noisy_g)[0] > 0.05 and noisy.verdict == "inconclusive" and noisy.samples_needed > 9
+    assert judge([[1.0]] * 2, [[9.0]] * 2) == "inconclusive"
+    assert judge([], []) == "not measured"
+
+
+def test_samples_needed_follows_the_sign_test_and_the_interval():
+    from upgrade_cli.bench.compare import fewest_pairs, pairs_for_sign_test, sign_tail
+
+    assert fewest_pairs(0.95) == 5 and fewest_pairs(0.99) == 7
+    assert sign_tail(4, 4) == 0.0625 and sign_tail(5, 5) < 0.05  # why 4 pairs can never pass at 95 %
+    n = pairs_for_sign_test(0.75, 0.95)  # three in four pairs slower
+    assert sign_tail(-(-3 * n // 4), n) < 0.05 and sign_tail(-(-3 * (n - 1) // 4), n - 1) >= 0.05
+    assert pairs_for_sign_test(0.5, 0.95) == 100_000  # no direction: the sign test alone never settles it
 
 
 def test_plan_summary_reads_mysql80_explain_json_too():

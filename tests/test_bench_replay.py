@@ -315,3 +315,88 @@ def test_budget_skips_samples_of_expensive_shapes_but_keeps_cheap_ones(servers, 
     assert budget_skips == (30 - 2) + (4 - 2) + (4 - 2) + (3 - 2)
     assert all(s["statements"] == 2 for s in data["shapes"] if s["statements"] + s["skipped"] > 2
                and not s["fingerprint"].startswith(("set ", "insert", "update", "delete")))
+
+
+def small_workload(tmp_path: Path, *statements: str) -> Path:
+    (tmp_path / "w.sql").write_text(";\n".join(statements) + ";\n")
+    capture_sql_file(tmp_path / "w.sql", top=None, max_samples=0, database="shop").save(tmp_path / "w.json")
+    return tmp_path / "w.json"
+
+
+def bench(*args: str):
+    return CliRunner().invoke(app, ["bench", *args])
+
+
+def bench_run(wl: Path, blue: MariaDB, green: MariaDB, out: Path, *extra: str):
+    res = bench("run", "--workload", str(wl), "--blue", dsn(blue), "--green", dsn(green), "--out", str(out), "-q", *extra)
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def test_a_shape_whose_results_differ_is_not_labelled_same_in_any_format(servers, tmp_path):
+    """Green's changed prices answer differently at the same speed: the verdict says so everywhere,
+    not only in the findings list below the table."""
+    wl = small_workload(tmp_path, "SELECT id, price FROM products WHERE id BETWEEN 90 AND 100 ORDER BY id",
+                        "SELECT id, email, segment FROM customers WHERE id = 5")
+    bench_run(wl, servers["blue"], servers["green"], tmp_path / "r.jsonl")
+    res = bench("compare", str(tmp_path / "r.jsonl"), "--format", "json")
+    data = json.loads(res.stdout)
+    prices = next(s for s in data["shapes"] if s["fingerprint"].startswith("select id, price"))
+    assert prices["verdict"] == "results differ" and prices["differences"][0] == "results", prices
+    assert data["shapes"][0]["digest"] == prices["digest"]  # worst first
+    assert res.exit_code == 1 and data["summary"]["measured"] == 2
+    for fmt in ("console", "md", "html"):  # console: the plain text a file gets (a terminal wraps the cells)
+        bench("compare", str(tmp_path / "r.jsonl"), "--format", fmt, "--out", str(tmp_path / "out"))
+        text = (tmp_path / "out").read_text().replace("<tr", "\n<tr")
+        row = next(line for line in text.splitlines() if prices["digest"][:16] in line)  # its table row
+        assert "results differ" in row and "same" not in row, (fmt, row)
+
+
+def test_a_large_slowdown_on_four_samples_is_inconclusive_until_more_are_taken(servers, tmp_path):
+    """Green lost reviews.idx_product: a lookup goes from an index read to a 60,000-row scan (3-50x
+    slower, with the load of the machine). With 4 lock-step pairs the sign test cannot pass at 95 %
+    (4 of 4 slower: p = 0.0625), so the shape is inconclusive with the samples that would settle it,
+    not "same"; re-measured with --from-compare, it is a regression. No EXPLAIN (--explain-samples 0):
+    the plan change would otherwise name the verdict. --floor-ms 0.2: with the default 1 ms, a sub-ms
+    blue on a loaded machine can put the floor's bound near the ratio itself, and settling which side
+    of it the shape lies takes thousands of samples."""
+    wl = small_workload(tmp_path, "SELECT COUNT(*), SUM(rating) FROM reviews WHERE product_id = 710")
+    blue, green = servers["blue"], servers["green"]
+    bench_run(wl, blue, green, tmp_path / "r.jsonl", "--repeat", "4", "--explain-samples", "0")
+    res = bench("compare", str(tmp_path / "r.jsonl"), "--floor-ms", "0.2", "--format", "json",
+                "--out", str(tmp_path / "c.json"))
+    data = json.loads((tmp_path / "c.json").read_text())
+    [shape] = data["shapes"]
+    assert shape["ratio"] > 2.5 and shape["pairs"] == 4
+    # at least 5 (the sign test); more when the interval is wide
+    assert shape["verdict"] == "inconclusive" and shape["samples_needed"] >= 5, shape
+    needed = shape["samples_needed"]
+    assert data["summary"]["inconclusive"] == 1 and res.exit_code == 0  # not measured enough is not a failure...
+    res = bench("compare", str(tmp_path / "r.jsonl"), "--floor-ms", "0.2", "--format", "md")
+    assert f"inconclusive (needs {needed} samples a side)" in res.output and "--from-compare" in res.output, res.output
+
+    res = bench_run(wl, blue, green, tmp_path / "more.jsonl", "--repeat", "4", "--explain-samples", "0",
+                    "--from-compare", str(tmp_path / "c.json"))
+    statements = -(-needed // 4)  # the one sample, repeated until 4 runs each give the pairs needed
+    assert f"replayed {statements} statements of 1 shapes" in res.output, res.output
+    res = bench("compare", str(tmp_path / "r.jsonl"), str(tmp_path / "more.jsonl"), "--floor-ms", "0.2",
+                "--format", "json")
+    data = json.loads(res.output)
+    [shape] = data["shapes"]
+    assert shape["pairs"] == 4 * statements and shape["verdict"] == "regression" and res.exit_code == 1, shape
+    assert data["results_files"] == [str(tmp_path / "r.jsonl"), str(tmp_path / "more.jsonl")]
+
+
+def test_a_comparison_that_measured_nothing_exits_1_and_says_so(servers, tmp_path):
+    """Every statement fails on both sides (a table neither has) or is skipped as unsafe: no finding,
+    and no evidence either."""
+    wl = small_workload(tmp_path, "SELECT * FROM shop.no_such_table WHERE id = 1", "DELETE FROM scratch WHERE id = 1")
+    bench_run(wl, servers["blue"], servers["same"], tmp_path / "r.jsonl")
+    res = bench("compare", str(tmp_path / "r.jsonl"), "--format", "json")
+    data = json.loads(res.stdout)
+    assert res.exit_code == 1 and data["exit_code"] == 1 and data["summary"]["failing"] == 0
+    assert data["summary"]["measured"] == 0 and data["summary"]["statements"] == 1 and data["summary"]["skipped"] == 1
+    assert {s["verdict"] for s in data["shapes"]} == {"not measured"}
+    assert "nothing measured" in res.stderr
+    res = bench("compare", str(tmp_path / "r.jsonl"))
+    assert res.exit_code == 1 and "NOTHING MEASURED" in res.output

@@ -343,12 +343,81 @@ def test_missing_privileges_are_recorded_not_fatal(mariadb, fresh_db):
         with mariadb.connect() as admin, admin.cursor() as cur:
             cur.execute(f"DROP USER '{user}'@'127.0.0.1'")
     # SELECT and EXECUTE show every table and routine, but information_schema hides triggers without
-    # TRIGGER and events without EVENT: the scan says so instead of passing on what it could not see
-    assert set(cat.unreadable) == {"triggers", "events"} and not cat.complete
+    # TRIGGER and events without EVENT, the code of views without SHOW VIEW and of other definers'
+    # routines, and the mysql/sys tables; mysql.user and mysql.proc are denied: the scan says so
+    # instead of passing on what it could not see (the report then marks the checks that read them)
+    assert set(cat.unreadable) == {"triggers", "events", "views", "routines", "server.mysql_tables",
+                                   "server.extra.sys_base_tables", "server.processlist", "server.users",
+                                   "server.extra.user_plugins", "server.orphaned_routines",
+                                   "server.extra.sessions_allowing_zero_dates", "server.extra.ddl_log_rows",
+                                   # information_schema.INNODB_* need PROCESS
+                                   "server.transactions", "server.history_list_length", "tablespaces",
+                                   "server.extra.innodb_tables", "server.extra.old_geometry_columns"}
+    assert cat.complete  # incompleteness is the report's call: only checks that read these are not run
     assert "lacks TRIGGER" in cat.unreadable["triggers"] and "lacks EVENT" in cat.unreadable["events"]
+    assert "(1142)" in cat.unreadable["server.users"] and "lacks PROCESS" in cat.unreadable["server.processlist"]
     assert {"users", "orphaned_routines"} <= set(cat.server.extra["unavailable"])
     assert len(cat.tables) == 7
     hidden = {r.name for r in cat.routines if r.body is None}
     assert hidden == {"price_with_tax", "restock"}  # bodies of root's routines are not visible to this account
     assert {i.object_name for i in cat.issues if i.object_type == "routine"} == hidden
     assert password not in cat.to_json()
+
+
+def _live_test_schemas(mariadb) -> list[str]:
+    """Every schema the live tests load: each live check case, the example dump and the handwritten
+    schema, one database each (dropped by the caller)."""
+    from tests.test_check_cases import _all_cases
+
+    scripts = [mariadb_loadable(EXAMPLE.read_text(encoding="utf-8")), HANDWRITTEN.read_text(encoding="utf-8")]
+    scripts += [p.values[1]["sql"] for p in _all_cases() if "sql" in p.values[1] and p.values[1].get("live", True)]
+    names = []
+    for sql in scripts:
+        name = f"t_{uuid.uuid4().hex[:10]}"
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}`")
+        names.append(name)
+        mariadb.execute_script(sql, database=name)
+    return names
+
+
+def test_foreign_keys_and_partitions_read_below_the_floor_give_the_same_catalog(mariadb, monkeypatch):
+    """Issue 23: foreign keys from InnoDB's dictionary (MariaDB has INNODB_SYS_FOREIGN under 5.7's name)
+    and partitions read only for tables marked partitioned give the catalog, so the findings, that
+    KEY_COLUMN_USAGE and an unfiltered PARTITIONS gave, on every live test schema."""
+    import upgrade_cli.precheck.collect.live as live
+
+    schemas = _live_test_schemas(mariadb)
+    try:
+        sent: list[str] = []
+        stream = live._Scan.stream
+
+        def recording(self, sql, args=None):
+            sent.append(sql)
+            return stream(self, sql, args)
+
+        monkeypatch.setattr(live._Scan, "stream", recording)
+        monkeypatch.setattr(live, "_NAMES_PER_QUERY", 2)  # several PARTITIONS reads, split across schemas
+        with mariadb.connect() as conn:
+            now = collect_live(conn, schemas)
+        monkeypatch.setattr(live._Scan, "stream", stream)
+        monkeypatch.setattr(live, "_innodb_foreign_keys", lambda scan, ctx: None)  # KEY_COLUMN_USAGE, as before
+        with mariadb.connect() as conn:
+            before = collect_live(conn, schemas)
+            with conn.cursor() as cur:  # every partitioned table, as the unfiltered query read them
+                cur.execute("SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME FROM information_schema.PARTITIONS "
+                            f"WHERE TABLE_SCHEMA IN ({','.join(['%s'] * len(schemas))}) "
+                            "AND PARTITION_NAME IS NOT NULL", schemas)
+                partitioned = set(cur.fetchall())
+    finally:
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            for name in schemas:
+                cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    assert not any("KEY_COLUMN_USAGE" in sql for sql in sent)  # the dictionary was read, not the fallback
+    assert sum("information_schema.PARTITIONS" in sql for sql in sent) == (len(partitioned) + 1) // 2
+    assert sum(len(t.foreign_keys) for t in now.tables) >= 5 and len(partitioned) >= 3  # the test has work to do
+    assert {(t.schema, t.name) for t in now.tables if t.partitions} == partitioned
+    now.source, now.server = before.source, before.server  # when it ran and the server's live counters
+    assert now.to_json() == before.to_json()
+    key = lambda f: (f.check_id, f.location, f.message)  # noqa: E731
+    assert sorted(map(key, run_checks(now).findings)) == sorted(map(key, run_checks(before).findings))

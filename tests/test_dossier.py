@@ -262,8 +262,8 @@ def test_around_switchover_without_a_journal_reads_the_deployment_events(switche
                      [SWITCHOVER_STARTED.format(blue="prod", green="prod-green"), SWITCHOVER_COMPLETED], end=done)
     res = cli("metrics", "compare", "--around-switchover", "prod-to-3", "--journal-dir", str(tmp_path / "none"),
               "--settle", "0", "--window", "5", "--adjacent", "--format", "json")
-    assert res.exit_code == 0, res.output  # no datapoints: "no data" everywhere, nothing worse
-    data = json.loads(res.output)
+    assert res.exit_code == 1, res.output  # no datapoints: "no data" everywhere, which shows nothing
+    data = json.loads(res.stdout)
     assert data["switchover"]["completed"] == done.isoformat() and data["after"]["start"] == done.isoformat()
     assert data["before"]["end"] == (done - dt.timedelta(minutes=1)).isoformat()  # adjacent: ends when it started
     assert data["before"]["cluster"] == data["after"]["cluster"] == "prod"
@@ -285,6 +285,9 @@ def test_go_with_risks_on_a_bench_regression_with_nothing_blocking(switched, rep
     whats = [i["what"] for i in tl["items"]]
     assert "switchover: switchover-gates done" in whats and "switchover: switchover done" in whats
     assert SWITCHOVER_COMPLETED in whats and tl["rds_events"] == 2
+    # the kept 5.7 cluster's Extended Support line, as `bluegreen status` shows it (issue 19)
+    assert tl["extended_support"][0].startswith("old blue prod-old1 (5.7.")
+    assert "Cost: old blue prod-old1" in (out / "dossier.md").read_text()
     gated = next(i for i in tl["items"] if i["gates"])
     assert {"gate": "bench-report", "status": "overridden"} == {k: v for k, v in next(
         g for g in gated["gates"] if g["gate"] == "bench-report").items() if k != "detail"}

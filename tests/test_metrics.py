@@ -26,8 +26,10 @@ UTC = dt.timezone.utc
 NOW = dt.datetime.now(UTC).replace(second=0, microsecond=0)
 
 
-def put(cw, cluster: str, metric: str, role: str | None, start: dt.datetime, values: list[float], unit: str) -> None:
-    dims = [{"Name": "DBClusterIdentifier", "Value": cluster}] + ([{"Name": "Role", "Value": role}] if role else [])
+def put(cw, cluster: str, metric: str, role: str | None, start: dt.datetime, values: list[float], unit: str,
+        instance: str | None = None) -> None:
+    dims = [{"Name": "DBInstanceIdentifier", "Value": instance}] if instance else \
+        [{"Name": "DBClusterIdentifier", "Value": cluster}] + ([{"Name": "Role", "Value": role}] if role else [])
     data = [{"MetricName": metric, "Dimensions": dims, "Timestamp": start + dt.timedelta(minutes=i),
              "Value": v, "Unit": unit} for i, v in enumerate(values)]
     for i in range(0, len(data), 500):
@@ -39,14 +41,33 @@ def wobble(base: float, n: int = 60, spread: float = 0.02) -> list[float]:
     return [base * (1 + spread * math.sin(i * 1.7)) for i in range(n)]
 
 
+def make_cluster(name: str, readers: int = 2) -> None:
+    """A cluster in moto with a writer ``{name}-w`` and readers ``{name}-r1``…: metrics compare reads its
+    members (DescribeDBClusters) to read the per-instance series."""
+    rds = boto3.client("rds")
+    rds.create_db_cluster(DBClusterIdentifier=name, Engine="aurora-mysql", EngineVersion="5.7.mysql_aurora.2.11.2",
+                          MasterUsername="admin", MasterUserPassword="not-a-real-one-1")
+    for inst in [f"{name}-w"] + [f"{name}-r{i}" for i in range(1, readers + 1)]:
+        rds.create_db_instance(DBInstanceIdentifier=inst, DBClusterIdentifier=name, Engine="aurora-mysql",
+                               DBInstanceClass="db.r6g.large")
+
+
+def writer_of(cluster: str) -> str:
+    """The cluster's writer instance, as ``metrics compare`` finds it (DescribeDBClusters)."""
+    members = boto3.client("rds").describe_db_clusters(DBClusterIdentifier=cluster)["DBClusters"][0]["DBClusterMembers"]
+    return next(m["DBInstanceIdentifier"] for m in members if m["IsClusterWriter"])
+
+
 def seed(cw, blue: str, blue_start: dt.datetime, green: str, green_start: dt.datetime) -> None:
-    """Green: WriteLatency doubled, ReadLatency +3 %, FreeableMemory halved, reader SelectLatency halved."""
+    """Green: WriteLatency doubled, ReadLatency +3 %, FreeableMemory halved, reader SelectLatency halved.
+    FreeableMemory goes to the cluster's writer instance (a per-instance metric)."""
     for cluster, start, factor in ((blue, blue_start, None), (green, green_start, "green")):
         g = factor == "green"
         put(cw, cluster, "WriteLatency", "WRITER", start, wobble(0.0021 * (2 if g else 1)), "Seconds")
         put(cw, cluster, "ReadLatency", "WRITER", start, wobble(0.0015 * (1.03 if g else 1)), "Seconds")
         put(cw, cluster, "CPUUtilization", "WRITER", start, wobble(35.0), "Percent")
-        put(cw, cluster, "FreeableMemory", "WRITER", start, wobble(8e9 * (0.5 if g else 1)), "Bytes")
+        put(cw, cluster, "FreeableMemory", None, start, wobble(8e9 * (0.5 if g else 1)), "Bytes",
+            instance=writer_of(cluster))
         put(cw, cluster, "SelectLatency", "READER", start, wobble(4.0 * (0.5 if g else 1)), "Milliseconds")
         put(cw, cluster, "Deadlocks", "WRITER", start, [0.0] * 59 + [0.01 if g else 0.0], "Count/Second")
         put(cw, cluster, "VolumeWriteIOPs", None, start, wobble(5000.0), "Count")
@@ -63,6 +84,8 @@ def run(*args: str):
 def test_side_by_side_flags_a_doubled_write_latency_and_not_a_3_percent_wobble(aws, tmp_path):
     cw = boto3.client("cloudwatch")
     start = NOW - dt.timedelta(hours=2)
+    make_cluster("prod")
+    make_cluster("prod-green")
     seed(cw, "prod", start, "prod-green", start)
     out = tmp_path / "m.json"
     res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
@@ -73,7 +96,7 @@ def test_side_by_side_flags_a_doubled_write_latency_and_not_a_3_percent_wobble(a
     assert v["WriteLatency/WRITER"] == "worse"
     assert v["ReadLatency/WRITER"] == "unchanged"  # +3 %: inside the noise band
     assert v["CPUUtilization/WRITER"] == "unchanged"
-    assert v["FreeableMemory/WRITER"] == "worse"  # less free memory is worse
+    assert v["FreeableMemory/WRITER"] == "worse"  # less free memory is worse (read per instance)
     assert v["SelectLatency/READER"] == "better"
     assert v["Deadlocks/WRITER"] == "unchanged"  # 0 → one 0.01/s minute: below the absolute floor
     assert v["VolumeWriteIOPs"] == "unchanged"  # a cluster-level metric, no role
@@ -94,7 +117,7 @@ def test_side_by_side_flags_a_doubled_write_latency_and_not_a_3_percent_wobble(a
     assert "| ReadLatency (WRITER) |" in res.output and "DMLLatency (WRITER)" in res.output.split("No datapoints")[1]
     res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
               "--end", (start + dt.timedelta(hours=1)).isoformat())
-    assert res.exit_code == 1 and "2 worse, 25 no data, 1 better, 4 unchanged" in res.output
+    assert res.exit_code == 1 and "2 worse, 23 no data, 1 better, 4 unchanged" in res.output
 
 
 def test_around_switchover_reads_the_journal_and_compares_the_same_hours_a_day_earlier(aws, tmp_path):
@@ -108,7 +131,8 @@ def test_around_switchover_reads_the_journal_and_compares_the_same_hours_a_day_e
                 "phase": "done", "status": "SWITCHOVER_COMPLETED"}]
     (jdir / "us-east-1--prod-to-3.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries))
     after_start = done + dt.timedelta(minutes=10)
-    # after a switchover green carries blue's name: both windows are read under "prod"
+    # after a switchover green carries blue's name (its instances too): both windows are read under "prod"
+    make_cluster("prod")
     seed(boto3.client("cloudwatch"), "prod", after_start - dt.timedelta(days=1), "prod", after_start)
     res = run("--around-switchover", "prod-to-3", "--journal-dir", str(jdir), "--format", "json")
     assert res.exit_code == 1, res.output
@@ -178,3 +202,59 @@ def test_bad_input_is_one_line(aws, tmp_path):
     assert res.exit_code == 2 and "give --blue-cluster, --green-cluster, --start and --end" in res.output
     res = run("--around-switchover", "nope", "--journal-dir", str(tmp_path))
     assert res.exit_code == 2 and res.output.startswith("error: ") and "nope" in res.output
+
+
+def test_a_comparison_with_no_data_in_any_series_exits_1_and_says_so(aws, tmp_path):
+    make_cluster("prod")
+    make_cluster("prod-green")
+    start = NOW - dt.timedelta(hours=2)
+    res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
+              "--end", (start + dt.timedelta(hours=1)).isoformat(), "--format", "json")
+    assert res.exit_code == 1 and "no data: none of the 30 series has datapoints in both windows" in res.stderr
+    data = json.loads(res.stdout)
+    assert data["summary"]["series"] == 30 == data["summary"]["no data"] and data["summary"]["series_with_data"] == 0
+    assert {r["verdict"] for r in data["results"]} == {"no data"}
+    res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
+              "--end", (start + dt.timedelta(hours=1)).isoformat(), "--format", "md")
+    assert res.exit_code == 1 and "NO DATA: none of the 30 series" in res.stdout
+
+
+def test_the_catalog_reads_only_what_aws_publishes_for_provisioned_aurora_mysql():
+    from upgrade_cli.doc_links import AURORA_CLOUDWATCH_METRICS
+    from upgrade_cli.metrics.catalog import METRICS, by_name
+
+    names = {m.name for m in METRICS}
+    assert not names & {"ReadIOPS", "WriteIOPS", "TempStorageIOPS", "TempStorageThroughput"}
+    assert {"ActiveTransactions", "RollbackSegmentHistoryListLength", "AuroraReplicaLag"} <= names
+    assert all(m.source.startswith(AURORA_CLOUDWATCH_METRICS + "#") for m in METRICS)  # the table that lists it
+    assert by_name("AuroraReplicaLag").roles == ("READER",) and by_name("AuroraReplicaLag").stat == "Maximum"
+    assert by_name("RollbackSegmentHistoryListLength").stat == "Maximum"
+    for name in ("FreeLocalStorage", "FreeableMemory"):
+        assert (by_name(name).level, by_name(name).stat, by_name(name).worse) == ("instance", "Minimum", "down")
+    # binlog replica lag only where a side is a binlog replica
+    assert "AuroraBinlogReplicaLag" not in {s.metric.name for s in fetch.series_for()}
+    assert "AuroraBinlogReplicaLag" in {s.metric.name for s in fetch.series_for(binlog_replica=True)}
+
+
+def test_free_local_storage_is_read_per_instance_so_the_reader_that_runs_out_shows(aws, tmp_path):
+    """Blue's two readers and green's first keep ~100 GiB free; green's second reader dips to 2 GiB once
+    a minute (two datapoints a minute: a minute's Average would hide the dip, its Minimum does not)."""
+    make_cluster("prod")
+    make_cluster("prod-green")
+    cw = boto3.client("cloudwatch")
+    start = NOW - dt.timedelta(hours=2)
+    gib = 2**30
+    for inst in ("prod-r1", "prod-r2", "prod-green-r1", "prod-green-r2"):
+        put(cw, "", "FreeLocalStorage", None, start, wobble(100 * gib), "Bytes", instance=inst)
+    put(cw, "", "FreeLocalStorage", None, start, [2 * gib] * 60, "Bytes", instance="prod-green-r2")
+    res = run("--blue-cluster", "prod", "--green-cluster", "prod-green", "--start", start.isoformat(),
+              "--end", (start + dt.timedelta(hours=1)).isoformat(), "--format", "json")
+    data = json.loads(res.stdout)
+    row = next(r for r in data["results"] if r["metric"] == "FreeLocalStorage" and r["role"] == "READER")
+    assert row["verdict"] == "worse" and res.exit_code == 1, row["verdict"]
+    # read by DBInstanceIdentifier (the cluster's members from DescribeDBClusters), the lowest one named
+    assert row["statistic"] == "Minimum" and row["instance"]["after"] == "prod-green-r2"
+    assert row["instance"]["before"] in ("prod-r1", "prod-r2")
+    assert row["after"]["median"] == 2 * gib and row["before"]["median"] > 95 * gib
+    writer = next(r for r in data["results"] if r["metric"] == "FreeLocalStorage" and r["role"] == "WRITER")
+    assert writer["verdict"] == "no data"  # the writers were never seeded: shown, not dropped

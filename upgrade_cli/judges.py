@@ -194,10 +194,6 @@ def _left_out(report: PrecheckReport) -> tuple[str, list[str], str]:
 def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdict:
     """``target_version``: the release being deployed (the create request's, or the journal's)."""
     case = _Case("precheck", report.path)
-    if report.verdict is not None and report.verdict not in VERDICTS_OK:
-        known = report.verdict in VERDICTS_KNOWN
-        case.add("precheck-verdict", "verdict", f"precheck verdict {report.verdict}" if known else
-                 f"precheck verdict {report.verdict!r} is not one this tool knows: not a pass")
     if not report.complete:
         case.add("precheck-incomplete", "complete", f"the scan is incomplete ({report.incomplete_reason}): "
                                                     "no errors found so far is not a pass")
@@ -234,6 +230,12 @@ def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdi
     elif target_version and not report.target_version:
         case.add("precheck-target-unknown", "target", f"the report does not say which release it checked; the "
                                                       f"deployment targets {target_version}")
+    if report.verdict is not None and report.verdict not in VERDICTS_OK:
+        known = report.verdict in VERDICTS_KNOWN
+        explained = any(r.level == BLOCK for r in case.reasons)  # the errors or gaps behind it, named above
+        if not (known and explained):
+            case.add("precheck-verdict", "verdict", f"precheck verdict {report.verdict}" if known else
+                     f"precheck verdict {report.verdict!r} is not one this tool knows: not a pass")
     ran = tuple(c.id for c in report.checks if c.status in CHECK_RAN)
     if report.kind == "aurora-upgrade" and not ran:
         case.add("precheck-nothing-ran", "checks[].status", f"no check ran: {len(report.checks)} listed, none "

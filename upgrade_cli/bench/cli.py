@@ -3,8 +3,10 @@
 capture → a workload JSON (shapes with sample statements and source timings);
 run     → a results file (JSON lines), replaying only read-only statements on both sides at once;
 compare → verdicts. ``compare`` exits 1 when there is a regression, a result or order difference,
-an error on one side only or a warning difference; plan changes and "faster" are reported but do
-not fail. Errors (bad input, unreachable server) exit 2.
+an error on one side only or a warning difference, and when no statement was measured on both
+sides (such a comparison shows nothing); plan changes, "improved" and "inconclusive" are reported but
+do not fail. ``run --from-compare`` replays only the inconclusive shapes, with the samples each needs.
+Errors (bad input, unreachable server) exit 2.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from typing import Annotated, Optional
 import typer
 
 from upgrade_cli.bench import capture as capture_mod
-from upgrade_cli.bench.compare import CompareOptions, compare as compare_results
+from upgrade_cli.bench.compare import CompareOptions, compare as compare_results, inconclusive_shapes
 from upgrade_cli.bench.render import render_console, render_html, render_json, render_markdown, summary_line
-from upgrade_cli.bench.replay import RunOptions, run_workload
 from upgrade_cli.bench.workload import Workload
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
                                     format_option, emit)
@@ -88,13 +89,21 @@ def run(
     budget: Annotated[float, typer.Option("--budget", help="Seconds per query shape; once spent (and 2 statements "
                                                            "done) the shape's other samples are skipped. 0 = all.")] = 0.0,
     explain_samples: Annotated[int, typer.Option("--explain-samples", help="Statements per shape to EXPLAIN on both sides.")] = 2,
+    from_compare: Annotated[Optional[Path], typer.Option(
+        "--from-compare", help="A `bench compare --format json` report: replay only its inconclusive shapes, "
+                               "each until it has the samples the report says would settle it.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Replay the workload's read-only statements on blue and green in parallel; write every measurement."""
+    from upgrade_cli.bench.replay import RunOptions, run_workload  # pymysql: only replay connects
     options = RunOptions(repeat=repeat, warmup=warmup, concurrency=concurrency, timeout_s=timeout, budget_s=budget,
                          explain_samples=explain_samples)
     options.validate()
     wl = Workload.load(workload)
+    if from_compare is not None:
+        wl = wl.remeasure(inconclusive_shapes(from_compare), repeat)
+        if not wl.queries:
+            raise ToolError(f"{from_compare} has no inconclusive shape of this workload: nothing to re-measure")
     blue_opts, green_opts = resolve(dsn=blue), resolve(dsn=green)
 
     def progress(done: int, total: int) -> None:
@@ -108,21 +117,28 @@ def run(
 
 @app.command("compare")
 def compare(
-    result: Annotated[Path, typer.Argument(help="Results file from `bench run`.")],
+    results: Annotated[list[Path], typer.Argument(
+        help="Results file(s) from `bench run`; a shape measured again in a later file (--from-compare) "
+             "is judged on that file's samples.")],
     fmt: FormatOpt = OutputFormat.console,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
     threshold: Annotated[float, typer.Option("--threshold", help="A regression's interval must lie above this green/blue ratio.")] = 1.10,
     floor_ms: Annotated[float, typer.Option("--floor-ms", help="…and its p50 must be this many ms slower.")] = 1.0,
     confidence: Annotated[float, typer.Option("--confidence", help="Confidence level of the interval.")] = 0.95,
 ) -> ExitStatus:
-    """Per-shape latency verdicts and every difference. Exit 1 on regressions or differences."""
-    data = compare_results(result, CompareOptions(threshold=threshold, floor_ms=floor_ms, confidence=confidence))
+    """Per-shape verdicts: every difference, and latency only where the samples show it. Exit 1 on
+    regressions or differences, and when nothing was measured on both sides."""
+    data = compare_results(results, CompareOptions(threshold=threshold, floor_ms=floor_ms, confidence=confidence))
     emit(data, fmt, out, {OutputFormat.json: render_json, OutputFormat.md: render_markdown,
                           OutputFormat.html: render_html, OutputFormat.console: _plain_console},
          render_console, summary_line(data))
     if not data["complete"]:
         err_console.print("warning: the run did not finish (no end record): results are partial", markup=False)
-    return ExitStatus.of_findings(data["summary"]["failing"])
+    if not data["summary"]["measured"]:
+        err_console.print("nothing measured: no statement ran on both sides without an error "
+                          f"({data['summary']['statements']} replayed, {data['summary']['skipped']} skipped)",
+                          markup=False)
+    return ExitStatus(data["exit_code"])
 
 
 def _plain_console(data: dict) -> str:

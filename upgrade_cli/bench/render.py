@@ -10,6 +10,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from upgrade_cli.bench.compare import INCONCLUSIVE, VERDICT_OF, fewest_pairs
+
 FINDING_TITLES = {
     "regression": "Regressions (green slower, interval and floor agree)",
     "result_differs": "Result differences",
@@ -60,10 +62,36 @@ def skipped_line(data: dict[str, Any]) -> str:
 
 def summary_line(data: dict[str, Any]) -> str:
     s = data["summary"]
-    return (f"{s['shapes']} shapes, {s['statements']} statements replayed, {s['skipped']} skipped; "
+    nothing = ("NOTHING MEASURED: no statement ran on both sides without an error, so this comparison "
+               "shows nothing about green; " if not s["measured"] else "")
+    return (f"{nothing}{s['shapes']} shapes, {s['statements']} statements replayed ({s['measured']} measured on "
+            f"both sides), {s['skipped']} skipped; "
             f"{s['regressions']} regressions, {s['result_differences']} result differences, "
             f"{s['errors_one_side']} one-side errors, {s['warning_differences']} warning differences, "
-            f"{s['plan_changes']} plan changes, {s['faster']} faster")
+            f"{s['plan_changes']} plan changes, {s['faster']} faster, {s['inconclusive']} inconclusive")
+
+
+def verdict_text(shape: dict[str, Any]) -> str:
+    """The verdict, the other differences behind it, and what would settle an inconclusive latency."""
+    text = shape["verdict"] + "".join(f" + {VERDICT_OF[d]}" for d in shape["differences"][1:])
+    if shape["latency"] == INCONCLUSIVE:
+        what = "" if shape["verdict"] == INCONCLUSIVE else "latency inconclusive, "
+        text += f" ({what}needs {shape['samples_needed']} samples a side)"
+    return text
+
+
+def remeasure_line(data: dict[str, Any]) -> str:
+    """How to take the samples the inconclusive shapes need, or '' when there are none."""
+    n = data["summary"]["inconclusive"]
+    if not n:
+        return ""
+    return (f"{n} shapes are inconclusive: too few samples to call them the same or different. Re-measure just "
+            "those: bench run --workload W --blue B --green G --from-compare THIS.json -o more.jsonl, then "
+            "bench compare RESULTS.jsonl more.jsonl")
+
+
+VERDICT_CLASS = {**{v: "bad" for v in VERDICT_OF.values()}, INCONCLUSIVE: "unsure", "not measured": "unsure",
+                 "improved": "good"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,10 +103,10 @@ def render_console(data: dict[str, Any], console: Console, max_examples: int = 5
     for col in ("digest", "query", "stmts", "blue p50", "blue p95", "green p50", "green p95", "ratio [CI]", "verdict"):
         table.add_column(col, overflow="fold" if col == "query" else "ellipsis",
                          justify="right" if col in ("stmts",) or "p" in col[-3:] else "left")
-    colours = {"regression": "red", "errors": "red", "faster": "green", "same": "", "insufficient data": "yellow"}
+    colours = {"bad": "red", "unsure": "yellow", "good": "green"}
     for shape in _replayed(data):
-        colour = colours.get(shape["verdict"], "")
-        verdict = f"[{colour}]{shape['verdict']}[/{colour}]" if colour else shape["verdict"]
+        colour = colours.get(VERDICT_CLASS.get(shape["verdict"], ""), "")
+        verdict = f"[{colour}]{verdict_text(shape)}[/{colour}]" if colour else verdict_text(shape)
         table.add_row(shape["digest"][:16], _short(shape["fingerprint"], 60), str(shape["statements"]),
                       _ms(shape["blue"], "p50_ms"), _ms(shape["blue"], "p95_ms"), _ms(shape["green"], "p50_ms"),
                       _ms(shape["green"], "p95_ms"), _ratio(shape), verdict)
@@ -91,7 +119,9 @@ def render_console(data: dict[str, Any], console: Console, max_examples: int = 5
         if len(items) > max_examples:
             console.print(f"  … and {len(items) - max_examples} more (see --format json)")
     console.print("\n" + skipped_line(data), markup=False)
-    console.print(summary_line(data), markup=False)
+    if remeasure_line(data):
+        console.print(remeasure_line(data), markup=False, style="yellow")
+    console.print(summary_line(data), markup=False, style="bold red" if not data["summary"]["measured"] else None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,15 +140,18 @@ def render_markdown(data: dict[str, Any], max_examples: int = 10) -> str:
              f"- blue: `{run['blue']['address']}` ({run['blue']['version']})",
              f"- green: `{run['green']['address']}` ({run['green']['version']})",
              f"- regression rule: the {data['options']['confidence']:.0%} interval of green/blue is above "
-             f"{data['options']['threshold']:g} and p50 differs by more than {data['options']['floor_ms']:g} ms",
-             f"- {summary_line(data)}", f"- {skipped_line(data)}", "",
+             f"{data['options']['threshold']:g} and p50 differs by more than {data['options']['floor_ms']:g} ms; "
+             f"same only with at least {fewest_pairs(data['options']['confidence'])} lock-step pairs and an interval "
+             "that rules out such a difference either way, else inconclusive",
+             f"- {summary_line(data)}", f"- {skipped_line(data)}",
+             *([f"- {remeasure_line(data)}"] if remeasure_line(data) else []), "",
              "| digest | query | stmts | blue p50 ms | blue p95 ms | green p50 ms | green p95 ms | ratio [CI] | verdict |",
              "|---|---|---:|---:|---:|---:|---:|---|---|"]
     for s in _replayed(data):
         lines.append("| " + " | ".join(_md_cell(x) for x in (
             f"`{s['digest'][:16]}`", _short(s["fingerprint"], 80), s["statements"], _ms(s["blue"], "p50_ms"),
             _ms(s["blue"], "p95_ms"), _ms(s["green"], "p50_ms"), _ms(s["green"], "p95_ms"), _ratio(s),
-            f"**{s['verdict']}**" if s["verdict"] == "regression" else s["verdict"])) + " |")
+            f"**{verdict_text(s)}**" if VERDICT_CLASS.get(s["verdict"]) == "bad" else verdict_text(s))) + " |")
     for kind, items in _by_kind(data).items():
         lines += ["", f"## {FINDING_TITLES.get(kind, kind)}: {len(items)}", ""]
         for f in items[:max_examples]:
@@ -170,14 +203,14 @@ def render_html(data: dict[str, Any]) -> str:
     run = data["run"]
     rows = []
     for s in _replayed(data):
-        cls = {"regression": "bad", "errors": "bad", "faster": "good"}.get(s["verdict"], "")
+        cls = VERDICT_CLASS.get(s["verdict"], "")
         rows.append(f'<tr class="{cls}"><td><code>{esc(s["digest"][:16])}</code></td><td>{esc(_short(s["fingerprint"], 100))}</td>'
                     f'<td class="n">{s["statements"]}</td><td class="n">{_ms(s["blue"], "p50_ms")}</td>'
                     f'<td class="n">{_ms(s["blue"], "p95_ms")}</td><td class="n">{_ms(s["green"], "p50_ms")}</td>'
-                    f'<td class="n">{_ms(s["green"], "p95_ms")}</td><td>{esc(_ratio(s))}</td><td>{esc(s["verdict"])}</td></tr>')
+                    f'<td class="n">{_ms(s["green"], "p95_ms")}</td><td>{esc(_ratio(s))}</td><td>{esc(verdict_text(s))}</td></tr>')
     charts = []
     for s in data["shapes"]:
-        if s["verdict"] != "regression":
+        if s["latency"] != "regression":
             continue
         charts.append(f'<section><h3><code>{esc(s["digest"][:16])}</code> ratio {esc(_ratio(s))}</h3>'
                       f'<p><code>{esc(_short(s["example_sql"], 300))}</code></p>'
@@ -190,12 +223,13 @@ def render_html(data: dict[str, Any]) -> str:
         sections.append(f"<h2>{esc(FINDING_TITLES.get(kind, kind))}: {len(items)}</h2><ul>{lis}{more}</ul>")
     style = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}td.n{text-align:right}"
-             "tr.bad{background:#ffebe9}tr.good{background:#dafbe1}code{font-size:12px}")
+             "tr.bad{background:#ffebe9}tr.good{background:#dafbe1}tr.unsure{background:#fff8c5}code{font-size:12px}")
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>bench: blue vs green</title>'
             f"<style>{style}</style></head><body><h1>Benchmark: blue vs green</h1>"
             f"<p>blue <code>{esc(run['blue']['address'])}</code> ({esc(str(run['blue']['version']))}) — green "
             f"<code>{esc(run['green']['address'])}</code> ({esc(str(run['green']['version']))})</p>"
-            f"<p>{esc(summary_line(data))}<br>{esc(skipped_line(data))}</p>"
+            f"<p>{esc(summary_line(data))}<br>{esc(skipped_line(data))}"
+            + (f"<br>{esc(remeasure_line(data))}" if remeasure_line(data) else "") + "</p>"
             "<table><tr><th>digest</th><th>query</th><th>stmts</th><th>blue p50 ms</th><th>blue p95 ms</th>"
             "<th>green p50 ms</th><th>green p95 ms</th><th>ratio [CI]</th><th>verdict</th></tr>"
             + "".join(rows) + "</table>"

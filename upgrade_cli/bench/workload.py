@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from upgrade_cli.bench.sqlshape import digest_of, fingerprint
+from upgrade_cli.bench.sqlshape import digest_of, fingerprint, read_only_reason
 from upgrade_cli.cli_common import ToolError, read_json
 from upgrade_cli.precheck.model import build_typed
 from upgrade_cli.sqltext import redact_statement
@@ -75,6 +75,19 @@ class Workload:
             raise ToolError(f"workload {path} is malformed: {exc}") from None
         return cls(origin=str(data.get("origin", "?")), origin_detail=str(data.get("origin_detail", "")),
                    queries=queries)
+
+    def remeasure(self, needed: dict[tuple[str, str | None], int], repeat: int) -> "Workload":
+        """Only the shapes in ``needed`` ((digest, database) → lock-step pairs wanted), each with its
+        samples cycled until ``repeat`` timed runs per statement give at least that many pairs."""
+        queries = []
+        for q in self.queries:
+            pairs = needed.get((q.digest, q.database))
+            safe = [sql for sql in q.samples if not read_only_reason(sql)]  # replay would skip the others
+            if pairs and safe:
+                statements = -(-pairs // repeat)
+                queries.append(QueryShape(q.digest, q.fingerprint, q.database,
+                                          [safe[i % len(safe)] for i in range(statements)], q.source, q.note))
+        return Workload(self.origin, f"{self.origin_detail}, re-measuring {len(queries)} inconclusive shapes", queries)
 
 
 class WorkloadBuilder:

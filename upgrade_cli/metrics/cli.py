@@ -12,7 +12,7 @@ from upgrade_cli import aws
 from upgrade_cli.bluegreen.cli import JournalOpt
 from upgrade_cli.bluegreen.journal import journal_dir
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
-                                    format_option, emit)
+                                    err_console, format_option, emit)
 from upgrade_cli.handoffs import read_journal
 from upgrade_cli.metrics import fetch
 from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compare
@@ -95,14 +95,14 @@ def compare_cmd(
     profile: ProfileOpt = None,
     jdir: JournalOpt = None,
 ) -> ExitStatus:
-    """Median / p95 change per metric and role, with a verdict. Exit 1 when a metric got worse."""
-    cw = aws.client("cloudwatch", region, profile)
+    """Median / p95 change per metric and role, with a verdict. Exit 1 when a metric got worse, and when
+    no series has data in both windows."""
+    cw, rds = aws.client("cloudwatch", region, profile), aws.client("rds", region, profile)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     switchover = None
     if around_switchover:
         if start or end or blue_start:
             raise ToolError("--around-switchover takes its windows from the switchover: drop --start/--end/--blue-start")
-        rds = aws.client("rds", region, profile)
         t0, t1, blue_name = switchover_times(rds, rds.meta.region_name or "", journal_dir(jdir), around_switchover)
         (bs, be), (gs, ge) = around(t0, t1, dt.timedelta(minutes=window), dt.timedelta(minutes=settle), now,
                                     same_hours=not adjacent)
@@ -123,11 +123,21 @@ def compare_cmd(
         be = bs + (ge - gs)
     before, after = Window("blue", blue_cluster, bs, be), Window("green", green_cluster, gs, ge)
     period = max(fetch.choose_period(bs, be, now), fetch.choose_period(gs, ge, now))
-    series = fetch.series_for()
-    data = compare(before, after, period, fetch.fetch(cw, before.cluster, bs, be, period, series),
-                   fetch.fetch(cw, after.cluster, gs, ge, period, series), band / 100, switchover)
+    clusters = {c: fetch.describe(rds, c) for c in {before.cluster, after.cluster}}
+    notes = [f"cluster {c.name} not found: its per-instance metrics (free memory, free local storage) were not read"
+             for c in clusters.values() if not c.found]
+    binlog = any(c.binlog_replica for c in clusters.values())
+    data = compare(before, after, period,
+                   fetch.fetch(cw, before.cluster, bs, be, period, fetch.series_for(cluster=clusters[before.cluster],
+                                                                                     binlog_replica=binlog)),
+                   fetch.fetch(cw, after.cluster, gs, ge, period, fetch.series_for(cluster=clusters[after.cluster],
+                                                                                    binlog_replica=binlog)),
+                   band / 100, switchover, notes)
     emit(data, fmt, out, {OutputFormat.json: render_json, OutputFormat.md: render_markdown,
                           OutputFormat.html: render_html, OutputFormat.console: render_markdown},
          render_console, summary_line(data))
+    if not data["summary"]["series_with_data"]:
+        err_console.print(f"no data: none of the {data['summary']['series']} series has datapoints in both "
+                          "windows, so this comparison shows nothing (wrong cluster or window?)", markup=False)
     worse = data["summary"][WORSE] + data["summary"][TAIL]
-    return ExitStatus.of_findings(worse)
+    return ExitStatus.of_findings(worse or not data["summary"]["series_with_data"])

@@ -5,7 +5,12 @@ window allows, so a nightly batch is not compared with a quiet afternoon). A ser
 when its median moved the bad way by more than the noise band (default 10 %) *and* by at least the
 metric's absolute floor; ``worse (tail)`` when only its p95 did; ``better`` the other way;
 ``unchanged`` inside the band; ``changed`` for workload measures that have no bad direction; and
-``no data`` when either window has no datapoint: never a pass.
+``no data`` when either window has no datapoint: never a pass. A comparison in which no series has
+data in both windows shows nothing, and ``metrics compare`` exits 1 on it.
+
+A per-instance metric (free memory, free local storage) gives one row per role: at each moment the
+lowest instance of that role (``statistic`` Minimum), with the instance that went lowest in each
+window, so one reader running out is not averaged away by the others.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from upgrade_cli.bench.compare import percentile
-from upgrade_cli.metrics.catalog import METRICS_DOC
+from upgrade_cli.metrics.catalog import METRICS, METRICS_DOC, MetricSpec
 from upgrade_cli.metrics.fetch import Series
+
+Points = list[tuple[dt.datetime, float]]
 
 METRICS_FORMAT = 1
 DEFAULT_BAND = 0.10
@@ -72,24 +79,53 @@ def _change(b: dict[str, float] | None, a: dict[str, float] | None, key: str) ->
     return round((a[key] - b[key]) / abs(b[key]), 4)
 
 
-def compare(before: Window, after: Window, period: int, data_before: dict[Series, list[tuple[dt.datetime, float]]],
-            data_after: dict[Series, list[tuple[dt.datetime, float]]], band: float = DEFAULT_BAND,
-            switchover: dict[str, Any] | None = None) -> dict[str, Any]:
+def rows(data: dict[Series, Points]) -> dict[tuple[MetricSpec, str | None], tuple[Points, str | None]]:
+    """(metric, role) → its points, and for a per-instance metric the instance that went lowest (or
+    highest, for a Maximum): per-instance series become the extreme instance at each moment."""
+    out: dict[tuple[MetricSpec, str | None], tuple[Points, str | None]] = {}
+    grouped: dict[tuple[MetricSpec, str | None], dict[str, Points]] = {}
+    for s, points in data.items():
+        if s.instance:
+            grouped.setdefault((s.metric, s.role), {})[s.instance] = points
+        else:
+            out[(s.metric, s.role)] = (points, None)
+    for (metric, role), by_instance in grouped.items():
+        pick = max if metric.stat == "Maximum" else min
+        at: dict[dt.datetime, float] = {}
+        for points in by_instance.values():
+            for t, v in points:
+                at[t] = pick(at[t], v) if t in at else v
+        extreme = [(pick(v for _, v in pts), inst) for inst, pts in by_instance.items() if pts]
+        out[(metric, role)] = (sorted(at.items()), pick(extreme)[1] if extreme else None)
+    return out
+
+
+def compare(before: Window, after: Window, period: int, data_before: dict[Series, Points],
+            data_after: dict[Series, Points], band: float = DEFAULT_BAND,
+            switchover: dict[str, Any] | None = None, notes: list[str] | None = None) -> dict[str, Any]:
     """The comparison as plain data: what every output format renders and ``metrics.json`` holds."""
     results = []
-    for s in data_before.keys() | data_after.keys():
-        pb, pa = data_before.get(s, []), data_after.get(s, [])
+    rows_before, rows_after = rows(data_before), rows(data_after)
+    # a per-instance metric of a role no side has an instance in (or of a cluster not found) still shows
+    every_role = {(m, r) for m in METRICS if m.level == "instance" for r in m.roles}
+    for key in rows_before.keys() | rows_after.keys() | every_role:
+        spec, role = key
+        (pb, lowest_b), (pa, lowest_a) = rows_before.get(key, ([], None)), rows_after.get(key, ([], None))
         b, a = stats([v for _, v in pb]), stats([v for _, v in pa])
         results.append({
-            "metric": s.metric.name, "role": s.role, "unit": s.metric.unit, "worse_when": s.metric.worse,
+            "metric": spec.name, "role": role, "unit": spec.unit, "worse_when": spec.worse,
+            "statistic": spec.stat, "level": spec.level, "source": spec.source,
+            **({"instance": {"before": lowest_b, "after": lowest_a}} if spec.level == "instance" else {}),
             "before": b, "after": a, "median_change": _change(b, a, "median"), "p95_change": _change(b, a, "p95"),
-            "verdict": judge(s.metric.worse, s.metric.floor, b, a, band),
+            "verdict": judge(spec.worse, spec.floor, b, a, band),
             # offsets from each window's start, so both series share one x axis in a chart
             "series": {"before": [[round((t - before.start).total_seconds()), v] for t, v in pb],
                        "after": [[round((t - after.start).total_seconds()), v] for t, v in pa]},
         })
     results.sort(key=lambda r: (VERDICT_ORDER.index(r["verdict"]), r["metric"], r["role"] or ""))
-    counts = {v: sum(1 for r in results if r["verdict"] == v) for v in VERDICT_ORDER}
+    summary: dict[str, int] = {v: sum(1 for r in results if r["verdict"] == v) for v in VERDICT_ORDER}
+    summary.update(series=len(results), series_with_data=len(results) - summary[NO_DATA])
     return {"metrics_format": METRICS_FORMAT, "generated_at": _iso(dt.datetime.now(dt.timezone.utc)),
             "before": before.to_dict(), "after": after.to_dict(), "period_s": period, "band": band,
-            "switchover": switchover, "source": METRICS_DOC, "summary": counts, "results": results}
+            "switchover": switchover, "source": METRICS_DOC, "notes": notes or [], "summary": summary,
+            "results": results}

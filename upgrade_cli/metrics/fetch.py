@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from upgrade_cli import aws
-from upgrade_cli.metrics.catalog import METRICS, NAMESPACE, MetricSpec
+from upgrade_cli.metrics.catalog import BINLOG_REPLICA, METRICS, NAMESPACE, MetricSpec
 
 MAX_QUERIES = 500
 MAX_POINTS_PER_CALL = 100_800
@@ -30,10 +30,42 @@ RETENTION = ((dt.timedelta(days=15), 60), (dt.timedelta(days=63), 300), (dt.time
 class Series:
     metric: MetricSpec
     role: str | None  # WRITER / READER, or None for a cluster-level metric
+    instance: str | None = None  # DBInstanceIdentifier, for a per-instance metric
 
 
-def series_for(metrics: tuple[MetricSpec, ...] = METRICS) -> list[Series]:
-    return [Series(m, r) for m in metrics for r in (m.roles if m.level == "role" else (None,))]
+@dataclass(frozen=True)
+class Cluster:
+    """What the series of one cluster depend on: its instances by role, and whether it is a binlog replica."""
+    name: str
+    found: bool
+    instances: tuple[tuple[str, str], ...] = ()  # (DBInstanceIdentifier, WRITER / READER)
+    binlog_replica: bool = False
+
+
+def describe(rds: Any, name: str) -> Cluster:
+    """The cluster's members now (their names are what CloudWatch's per-instance series are kept under;
+    after a switchover green's instances carry blue's names), or ``found=False``."""
+    cluster = aws.describe_cluster(rds, name)
+    if cluster is None:
+        return Cluster(name, False)
+    members = tuple((m["DBInstanceIdentifier"], "WRITER" if m.get("IsClusterWriter") else "READER")
+                    for m in cluster.get("DBClusterMembers", []))
+    return Cluster(name, True, members, bool(cluster.get("ReplicationSourceIdentifier")))
+
+
+def series_for(metrics: tuple[MetricSpec, ...] = METRICS, cluster: Cluster | None = None,
+               binlog_replica: bool = False) -> list[Series]:
+    """Every series to read for one side: per role, per instance of ``cluster``, per cluster; a metric
+    that needs a binlog replica only when ``binlog_replica``."""
+    out = []
+    for m in metrics:
+        if m.only_if == BINLOG_REPLICA and not binlog_replica:
+            continue
+        if m.level == "instance":
+            out += [Series(m, role, inst) for inst, role in (cluster.instances if cluster else ()) if role in m.roles]
+        else:
+            out += [Series(m, r) for r in (m.roles if m.level == "role" else (None,))]
+    return out
 
 
 def choose_period(start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None) -> int:
@@ -64,9 +96,12 @@ def fetch(cw: Any, cluster: str, start: dt.datetime, end: dt.datetime, period: i
 
 
 def _query(qid: str, cluster: str, s: Series, period: int) -> dict[str, Any]:
-    dims = [{"Name": "DBClusterIdentifier", "Value": cluster}]
-    if s.role:
-        dims.append({"Name": "Role", "Value": s.role})
+    if s.instance:
+        dims = [{"Name": "DBInstanceIdentifier", "Value": s.instance}]
+    else:
+        dims = [{"Name": "DBClusterIdentifier", "Value": cluster}]
+        if s.role:
+            dims.append({"Name": "Role", "Value": s.role})
     return {"Id": qid, "ReturnData": True,
             "MetricStat": {"Metric": {"Namespace": NAMESPACE, "MetricName": s.metric.name, "Dimensions": dims},
-                           "Period": period, "Stat": "Average"}}
+                           "Period": period, "Stat": s.metric.stat}}

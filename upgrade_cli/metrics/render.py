@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from upgrade_cli.metrics.compare import BETTER, NO_DATA, TAIL, WORSE
+from upgrade_cli.metrics.compare import BETTER, NO_DATA, TAIL, VERDICT_ORDER, WORSE
 
 COLOURS = {WORSE: "red", TAIL: "yellow", BETTER: "green"}
 
@@ -36,7 +36,8 @@ def _pct(change: float | None) -> str:
 
 
 def label(r: dict[str, Any]) -> str:
-    return r["metric"] + (f" ({r['role']})" if r["role"] else "")
+    lowest = ", lowest instance" if r.get("level") == "instance" else ""
+    return r["metric"] + (f" ({r['role']}{lowest})" if r["role"] else "")
 
 
 def _cells(r: dict[str, Any]) -> list[str]:
@@ -57,7 +58,10 @@ def windows_line(data: dict[str, Any]) -> str:
 
 def summary_line(data: dict[str, Any]) -> str:
     s = data["summary"]
-    return ", ".join(f"{n} {v}" for v, n in s.items() if n) or "no series"
+    counts = ", ".join(f"{s[v]} {v}" for v in VERDICT_ORDER if s.get(v)) or "no series"
+    if s.get("series") and not s.get("series_with_data"):
+        return f"NO DATA: none of the {s['series']} series has datapoints in both windows ({counts})"
+    return counts
 
 
 def render_console(data: dict[str, Any], console: Console) -> None:
@@ -73,7 +77,9 @@ def render_console(data: dict[str, Any], console: Console) -> None:
     console.print(table)
     if no_data_line(data):
         console.print(no_data_line(data), style="magenta", highlight=False)
-    console.print(summary_line(data), highlight=False)
+    for note in data.get("notes", []):
+        console.print(f"note: {note}", style="magenta", highlight=False, markup=False)
+    console.print(summary_line(data), highlight=False, style=None if data["summary"].get("series_with_data") else "bold red")
 
 
 def render_json(data: dict[str, Any]) -> str:
@@ -98,7 +104,8 @@ def md_table(data: dict[str, Any]) -> list[str]:
 
 def render_markdown(data: dict[str, Any]) -> str:
     return "\n".join(["# Server metrics: blue vs green", "", windows_line(data), "", summary_line(data), "",
-                      *md_table(data), "", no_data_line(data), "", f"Metric definitions: {data['source']}", ""])
+                      *md_table(data), "", no_data_line(data), *(f"- note: {n}" for n in data.get("notes", [])), "",
+                      f"Metric definitions: {data['source']}", ""])
 
 
 def series_svg(r: dict[str, Any], width: int = 560, height: int = 140) -> str:
@@ -152,6 +159,7 @@ def html_body(data: dict[str, Any], heading: str = "h2") -> str:
     return (f"<p>{esc(windows_line(data))}<br>{esc(summary_line(data))}</p>"
             "<table><tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr>" + "".join(rows) + "</table>"
             + (f'<p class="missing">{esc(no_data_line(data))}</p>' if no_data_line(data) else "")
+            + "".join(f'<p class="missing">note: {esc(n)}</p>' for n in data.get("notes", []))
             + (f"<{heading}>Series that moved (blue line before, green after)</{heading}>" + "".join(charts)
                if charts else ""))
 

@@ -260,8 +260,9 @@ class Catalog:
     issues: list[CollectionIssue] = field(default_factory=list)
     complete: bool = True
     incomplete_reason: str | None = None
-    # object kind ("tables", "routines", "triggers", "events", ...) -> why the scan could not see all of
-    # them (a missing privilege); checks that read a kind listed here are not run
+    # catalog path -> why the scan could not see all of it: an object kind ("routines"), a server fact
+    # ("server.users") or a server.extra key ("server.extra.user_plugins"); see collect/visibility.py.
+    # Checks that read a path listed here are not run, and the report is then incomplete.
     unreadable: dict[str, str] = field(default_factory=dict)
 
     def table(self, schema: str, name: str) -> Table | None:

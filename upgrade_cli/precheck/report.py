@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -38,8 +38,12 @@ ROLLUP_SHOWN = 5
 HTML_ROWS = 200
 _TABLE_PARTS = frozenset({"table", "column", "index", "foreign_key", "partition", "constraint"})
 
-# Status of one check in this run.
-PASSED, FINDINGS, SKIPPED, NOT_CHECKABLE, FAILED = "passed", "findings", "skipped", "not_checkable", "failed"
+# Status of one check in this run. NOT_RUN: it applies, but read what the scan could not see.
+PASSED, FINDINGS, SKIPPED, NOT_CHECKABLE, FAILED, NOT_RUN = (
+    "passed", "findings", "skipped", "not_checkable", "failed", "not_run")
+# The one-word answer of a report (``verdict``): INCOMPLETE wins over the findings, since a scan
+# that could not see everything can prove neither.
+READY, NOT_READY, INCOMPLETE = "READY", "NOT READY", "INCOMPLETE"
 
 
 @dataclass
@@ -49,10 +53,10 @@ class CheckSummary:
     severity: str  # the check's default severity
     source: str  # mysql-shell / aurora / aurora-upgrade, or aurora-log for ids only Aurora's log knows
     scope: str
-    status: str  # passed, findings, skipped, not_checkable, failed
+    status: str  # passed, findings, skipped, not_checkable, failed, not_run
     counts: dict[str, int]  # findings by severity
     doc_url: str | None = None
-    note: str | None = None  # why skipped / failed
+    note: str | None = None  # why skipped / not run / failed
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "severity": self.severity, "source": self.source,
@@ -70,6 +74,7 @@ class Report:
     incomplete_reason: str | None = None
     aurora_log: dict[str, Any] | None = None
     target: dict[str, Any] | None = None  # Target.to_dict(): the upgrade target the checks ran for
+    selection: dict[str, Any] = field(default_factory=lambda: {"only": None, "skip": []})  # --only / --skip ids
     tool_version: str = __version__
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
@@ -89,6 +94,37 @@ class Report:
     def checks_with(self, status: str) -> list[CheckSummary]:
         return [c for c in self.checks if c.status == status]
 
+    @property
+    def passed(self) -> bool:
+        return not self.blocking and self.complete and not self.checks_with(FAILED)
+
+    @property
+    def verdict(self) -> str:
+        """INCOMPLETE when the scan could not see everything or a check crashed; NOT READY on an error
+        finding (8.0's upgrade stops on those whatever ``--fail-on`` says) or one at or above ``fail_on``."""
+        if not self.complete or self.checks_with(FAILED):
+            return INCOMPLETE
+        if self.counts["error"] or self.blocking:
+            return NOT_READY
+        return READY
+
+    def verdict_line(self) -> str:
+        """The verdict with its counts, short enough for an 80-column terminal: the first and last line
+        a reader sees (the per-status check counts follow on the console's summary line)."""
+        c = self.counts
+
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
+        line = (f"{self.verdict}: {n(c['error'], 'error')}, {n(c['warning'], 'warning')}, {n(c['notice'], 'notice')}; "
+                f"{n(len(self.checks_with(NOT_RUN)), 'check')} not run, {len(self.checks_with(FAILED))} crashed")
+        only, skip = self.selection.get("only"), self.selection.get("skip")
+        if only is not None:
+            line += f"; --only {', '.join(only)}"
+        if skip:
+            line += f"; --skip {', '.join(skip)}"
+        return line
+
     def findings_by_check(self) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
         for f in self.findings:
@@ -97,21 +133,23 @@ class Report:
 
     def reading_order(self) -> list[CheckSummary]:
         """Checks as a reviewer reads them: worst findings first, then crashes, passes, what did not run."""
-        status_rank = {FINDINGS: 0, FAILED: 1, PASSED: 2, SKIPPED: 3, NOT_CHECKABLE: 4}
+        status_rank = {FINDINGS: 0, FAILED: 1, NOT_RUN: 2, PASSED: 3, SKIPPED: 4, NOT_CHECKABLE: 5}
         return sorted(self.checks, key=lambda c: (status_rank.get(c.status, 5),
                                                   [-c.counts.get(s, 0) for s in SEVERITIES], c.id.lower()))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "report_format": REPORT_FORMAT,
+            "verdict": self.verdict,
             "tool": {"name": "aurora-upgrade", "version": self.tool_version},
             "generated_at": self.generated_at,
             "source": self.source,
             "target": self.target,
+            "selection": self.selection,
             "complete": self.complete,
             "incomplete_reason": self.incomplete_reason,
             "fail_on": self.fail_on,
-            "passed": not self.blocking and self.complete and not self.checks_with(FAILED),
+            "passed": self.passed,
             "counts": self.counts,
             "blocking": len(self.blocking),
             "checks": [c.to_dict() for c in self.checks],
@@ -154,8 +192,9 @@ def at_or_above(severity: Severity, fail_on: str) -> bool:
 def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *, fail_on: str = "error",
                  complete: bool = True, incomplete_reason: str | None = None,
                  extra_findings: Iterable[Finding] = (), aurora_log: dict[str, Any] | None = None,
-                 target: dict[str, Any] | None = None) -> Report:
-    """Summarise a check run (plus imported findings) per check, in registry order."""
+                 target: dict[str, Any] | None = None, selection: dict[str, Any] | None = None) -> Report:
+    """Summarise a check run (plus imported findings) per check, in registry order. The report is
+    incomplete when the catalog is, and whenever a check that applies could not run."""
     if fail_on not in FAIL_ON_LEVELS:
         raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
     findings = sorted([*run.findings, *extra_findings],
@@ -171,11 +210,15 @@ def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *
             status, note = FAILED, run.failed[c.id]
         elif c.scope is Scope.not_checkable:
             status, note = NOT_CHECKABLE, run.skipped.get(c.id, "not checkable from SQL")
+        elif c.id in run.not_run:
+            status, note = NOT_RUN, run.not_run[c.id]
         elif c.id in run.skipped:
             status, note = SKIPPED, run.skipped[c.id]
         else:
             status, note = (FINDINGS if any(counts.values()) else PASSED), None
-        if status in (SKIPPED, NOT_CHECKABLE) and any(counts.values()):  # not run here, but Aurora's log found some
+        if status == NOT_RUN and any(counts.values()):
+            note = f"{note}; its {sum(counts.values())} finding(s) cover only what it could see"
+        elif status in (SKIPPED, NOT_CHECKABLE) and any(counts.values()):  # not run here, but Aurora's log found some
             status, note = FINDINGS, f"not run by this scan ({note}); findings from Aurora's log"
         summaries.append(CheckSummary(id=c.id, title=c.title, severity=c.severity.value, source=c.source,
                                       scope=c.scope.value, status=status, counts=counts, doc_url=c.doc_url, note=note))
@@ -186,8 +229,15 @@ def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *
             severity="warning" if manual else max((s for s in SEVERITIES if counts[s]), key=lambda s: Severity(s).rank),
             source="aurora-upgrade" if manual else "aurora-log", scope="objects" if manual else "server",
             status=FINDINGS, counts=counts))
+    not_run = [c.id for c in selected if c.id in run.not_run]
+    if not_run:
+        blind = ", ".join(run.blind)
+        reasons = [incomplete_reason, f"{len(not_run)} check(s) that apply could not run "
+                   f"({', '.join(not_run[:8])}{' ...' if len(not_run) > 8 else ''}): this scan could not read {blind}"]
+        complete, incomplete_reason = False, "; ".join(r for r in reasons if r)
     return Report(source=source, findings=findings, checks=summaries, fail_on=fail_on, complete=complete,
-                  incomplete_reason=incomplete_reason, aurora_log=aurora_log, target=target)
+                  incomplete_reason=incomplete_reason, aurora_log=aurora_log, target=target,
+                  selection=selection or {"only": None, "skip": []})
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,6 +263,7 @@ def render_console(report: Report, console: Console, details: bool = False) -> N
     """Counts by severity, then per check with findings a table (or, past ROLLUP_AT findings and
     without ``details``, one roll-up line), then what was not checked."""
     counts = report.counts
+    console.print(_verdict_text(report))
     console.print(Text(f"aurora-upgrade {report.tool_version} precheck of {_source_line(report)}", style="bold"))
     if not report.complete:
         console.print(Text(f"INCOMPLETE SCAN: {report.incomplete_reason or 'unknown reason'}", style="bold red"))
@@ -221,7 +272,8 @@ def render_console(report: Report, console: Console, details: bool = False) -> N
         summary.append(f"{counts[sev]} {sev}{'s' if counts[sev] != 1 else ''}", style=_STYLE[sev])
         summary.append("  ")
     summary.append(f"(checks: {len(report.checks_with(PASSED))} passed, {len(report.checks_with(FINDINGS))} with findings, "
-                   f"{len(report.checks_with(SKIPPED)) + len(report.checks_with(NOT_CHECKABLE))} not run, "
+                   f"{len(report.checks_with(NOT_RUN))} could not run, "
+                   f"{len(report.checks_with(SKIPPED)) + len(report.checks_with(NOT_CHECKABLE))} skipped, "
                    f"{len(report.checks_with(FAILED))} failed)")
     console.print(summary)
     by_check = report.findings_by_check()
@@ -261,12 +313,12 @@ def render_console(report: Report, console: Console, details: bool = False) -> N
             layout.detail(console, f"fix ({n})", fix)
     not_run: dict[str, list[str]] = {}  # one line per reason: dozens of "needs a live server" are noise
     for c in report.checks:
-        if c.status in (SKIPPED, NOT_CHECKABLE):
+        if c.status in (SKIPPED, NOT_CHECKABLE, NOT_RUN):
             not_run.setdefault(f"{c.status.replace('_', ' ')} ({c.note})", []).append(c.id)
         elif c.status == FAILED:
             console.print(Text(f"failed: {c.id} — {c.note}", style="red"))
-    for why, ids in not_run.items():
-        console.print(Text(f"{why}, {len(ids)}: {', '.join(ids)}", style="dim"))
+    for why, ids in not_run.items():  # a check that applies but could not run is a gap, not a detail
+        console.print(Text(f"{why}, {len(ids)}: {', '.join(ids)}", style="yellow" if why.startswith("not run") else "dim"))
     if report.aurora_log:
         log = report.aurora_log
         console.print(Text(f"merged Aurora log {log['path']} (Aurora {log.get('aurora_server_version')} → "
@@ -279,10 +331,21 @@ def render_console(report: Report, console: Console, details: bool = False) -> N
     if not details and any(rolled_up(f, details) for f in by_check.values()):
         console.print(Text(f"checks with more than {ROLLUP_AT} findings are rolled up: --details lists every "
                            "finding (report.json always does)", style="dim"))
+    console.print(_verdict_text(report))
+
+
+def _verdict_text(report: Report) -> Text:
+    return Text(report.verdict_line(), style="bold green" if report.verdict == READY else "bold red")
 
 
 def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def write_json(report: Report, fh: TextIO) -> None:
+    """:func:`render_json` written as it is encoded: a 100k-table report is never one 180 MB string."""
+    json.dump(report.to_dict(), fh, indent=2, ensure_ascii=False, default=str)
+    fh.write("\n")
 
 
 def _md(text: Any) -> str:
@@ -295,7 +358,7 @@ def _md(text: Any) -> str:
 
 def render_markdown(report: Report, details: bool = False) -> str:
     c = report.counts
-    lines = [f"# aurora-upgrade precheck: {_md(_source_line(report))}", "",
+    lines = [f"# aurora-upgrade precheck: {_md(_source_line(report))}", "", f"**{_md(report.verdict_line())}**", "",
              f"Tool {report.tool_version}, generated {report.generated_at}, fail-on `{report.fail_on}`.", ""]
     if not report.complete:
         lines += [f"**INCOMPLETE SCAN:** {_md(report.incomplete_reason)}", ""]
@@ -333,7 +396,10 @@ def render_markdown(report: Report, details: bool = False) -> str:
 _CSS = """body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}th{background:#f3f3f3;white-space:nowrap}
 .error{color:#b00020;font-weight:bold}.warning{color:#9a6700}.notice{color:#0550ae}
-.incomplete{background:#ffebe9;padding:1em;border:1px solid #b00020}code,pre{white-space:pre-wrap}"""
+.incomplete{background:#ffebe9;padding:1em;border:1px solid #b00020}code,pre{white-space:pre-wrap}
+.verdict{font-size:1.3em;font-weight:bold;padding:.5em 1em}.ready{background:#dafbe1;color:#116329}
+.not-ready,.verdict.incomplete{background:#ffebe9;color:#b00020}"""
+_VERDICT_CLASS = {READY: "ready", NOT_READY: "not-ready", INCOMPLETE: "incomplete"}
 
 
 def render_html(report: Report, details: bool = False) -> str:
@@ -343,7 +409,8 @@ def render_html(report: Report, details: bool = False) -> str:
     c = report.counts
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              f"<title>aurora-upgrade precheck: {e(_source_line(report))}</title><style>{_CSS}</style></head><body>",
-             f"<h1>aurora-upgrade precheck</h1><p>Source: {e(_source_line(report))}<br>Tool {e(report.tool_version)}, "
+             f'<h1>aurora-upgrade precheck</h1><p class="verdict {_VERDICT_CLASS[report.verdict]}">'
+             f"{e(report.verdict_line())}</p><p>Source: {e(_source_line(report))}<br>Tool {e(report.tool_version)}, "
              f"generated {e(report.generated_at)}, fail-on <code>{e(report.fail_on)}</code></p>"]
     if not report.complete:
         parts.append(f'<p class="incomplete">INCOMPLETE SCAN: {e(report.incomplete_reason or "")}</p>')
@@ -402,7 +469,7 @@ def render_junit(report: Report, details: bool = False) -> str:
         if s.status == FAILED:
             n_err += 1
             ET.SubElement(case, "error", message=s.note or "check failed")
-        elif s.status in (SKIPPED, NOT_CHECKABLE):
+        elif s.status in (SKIPPED, NOT_CHECKABLE, NOT_RUN):
             n_skip += 1
             ET.SubElement(case, "skipped", message=s.note or s.status)
         if failing:
@@ -443,17 +510,21 @@ def _finding_line(f: Finding) -> str:
 
 
 def write_reports(report: Report, out_dir: str | Path, details: bool = False) -> list[Path]:
-    """Write every file format into ``out_dir`` (created if needed); ``details`` lifts the roll-up."""
+    """Write every file format into ``out_dir`` (created if needed), one file at a time; ``details`` lifts
+    the roll-up."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ToolError(f"cannot write reports to {out}: it exists and is not a directory (--out names a directory)")
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        for name, text in zip(REPORT_FILES, (render_json(report), render_markdown(report, details),
-                                             render_html(report, details), render_junit(report, details))):
+        for name, render in zip(REPORT_FILES, (None, render_markdown, render_html, render_junit)):
             path = out / name
-            path.write_text(text, encoding="utf-8")
+            with path.open("w", encoding="utf-8") as fh:
+                if render is None:
+                    write_json(report, fh)
+                else:
+                    fh.write(render(report, details))
             written.append(path)
     except OSError as exc:
         raise ToolError(f"cannot write reports to {out}: {exc.strerror or exc}") from None

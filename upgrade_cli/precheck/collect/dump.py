@@ -32,6 +32,7 @@ from pathlib import Path
 
 from upgrade_cli import __version__
 from upgrade_cli.cli_common import MAX_INPUT_BYTES, ToolError, decode_text, open_input, paused_gc
+from upgrade_cli.precheck.collect.completeness import cut_short
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.normalize import UTF8_CLIENTS, charset_name, decode_client_bytes, stored_sql_mode
 from upgrade_cli.precheck.collect.tables import TableGrammar
@@ -55,7 +56,6 @@ _IGNORED_STATEMENTS = {
 }
 _BULK_STATEMENTS = {"INSERT", "REPLACE"}
 _FIRST_WORD = re.compile(r"(?:/\*M?!\d*\s*)?([A-Za-z]+)")
-_TRAILER = re.compile(r"^--\s*Dump completed", re.M)
 _OBJECT_KINDS = {"TABLE", "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "INDEX", "DATABASE", "SCHEMA",
                  "TABLESPACE"}
 _ROUTINE_CHARACTERISTICS = ("COMMENT", "LANGUAGE", "NOT", "DETERMINISTIC", "CONTAINS", "NO", "READS",
@@ -124,16 +124,8 @@ class DumpParser(TableGrammar):
                                         "those bytes; re-create the object from a clean source")
 
     def _check_complete(self, text: str, statements: list[Statement]) -> None:
-        """A dump cut short must not pass as a clean one. mysqldump and mariadb-dump end every
-        complete dump with ``-- Dump completed``; without their header (a hand-written file), a
-        last statement without its delimiter that is also left open (a quote, a parenthesis,
-        row data) was cut."""
-        last = statements[-1] if statements else None
-        if "dump_tool" in self.extra and not _TRAILER.search(text[-4096:]):
-            self.incomplete = (f"the {self.extra['dump_tool'].split(' ')[0]} dump has no '-- Dump completed' "
-                               "trailer: the file is truncated or the dump failed part way")
-        elif last is not None and not last.terminated and _left_open(last.text):
-            self.incomplete = (f"the file ends inside the statement at line {last.line}: the dump is truncated")
+        """A dump cut short must not pass as a clean one: judged by its statements (completeness.py)."""
+        self.incomplete = cut_short(text, statements, self.extra.get("dump_tool"))  # type: ignore[arg-type]
 
     def _issue_for_failed(self, tokens: list[Token], line: int, exc: Exception) -> None:
         kind, name = _guess_object(tokens)
@@ -556,26 +548,6 @@ def decode_statement(text: str, charset: str | None) -> tuple[str, str | None]:
     (``read_dump_text``); the bytes are recovered exactly and decoded again (``decode_client_bytes``).
     """
     return decode_client_bytes(text.encode("utf-8", "surrogateescape"), charset)
-
-
-def _left_open(text: str) -> bool:
-    """Whether statement text stops inside a string, an identifier, a comment or parentheses."""
-    m = _FIRST_WORD.match(text)
-    if m and m.group(1).upper() in _BULK_STATEMENTS:
-        return True  # mysqldump's row data always ends with ';': the rows after it are gone
-    if text.count("/*") > text.count("*/"):
-        return True
-    depth = 0
-    tokens = tokenize(text)
-    for t in tokens:
-        if t.kind == "punct" and t.text in "()":
-            depth += 1 if t.text == "(" else -1
-    if tokens and tokens[-1].kind in ("string", "ident"):
-        last = tokens[-1]
-        closing = text[last.end - 1] if last.end - last.pos >= 2 else ""
-        if closing != text[last.pos] or text[last.end - 2:last.end - 1] == "\\":
-            return True
-    return depth > 0
 
 
 def _guess_object(tokens: list[Token]) -> tuple[str, str | None]:
