@@ -80,6 +80,8 @@ def client(service: str, region: str | None = None, profile: str | None = None,
 
 def default_region(profile: str | None = None) -> str | None:
     """The Region boto3 would use (``AWS_DEFAULT_REGION``, the profile's config), or None."""
+    import boto3
+    from botocore.exceptions import BotoCoreError
     try:
         return boto3.Session(profile_name=profile).region_name
     except BotoCoreError:

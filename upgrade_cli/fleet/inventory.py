@@ -221,9 +221,9 @@ _CLIENTS = threading.Lock()  # a boto3 Session is not thread-safe; the clients i
 
 
 def _client(service: str, session: Any, region: str | None, counter: Callable) -> Any:
-    with _CLIENTS:
+    with _CLIENTS:  # aws.client makes the client on first use: use it here, under the lock
         api = aws.client(service, region, session=session, retry_mode="adaptive", max_attempts=8)
-    api.meta.events.register("before-call", counter)
+        api.meta.events.register("before-call", counter)
     return api
 
 

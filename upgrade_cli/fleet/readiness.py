@@ -6,9 +6,9 @@ names a cluster is read; for each (Region, cluster id) the newest by ``generated
 not precheck reports of this tool, or name no cluster, are counted and skipped: a folder of old CI
 artefacts should not stop the fleet view.
 
-The verdict is the report's own ``verdict`` when it has one; else it is derived the way the report does:
-INCOMPLETE when ``complete`` is false or checks were left out (``--only``/``--skip``: a partial run is
-never READY), READY when ``passed``, NOT READY otherwise. A report older than ``stale_days`` keeps its
+The verdict is the report's own ``verdict`` when it has one; else it is derived the way the report does
+(INCOMPLETE when ``complete`` is false or a check crashed, READY when ``passed``, NOT READY otherwise).
+Either way a run narrowed by ``--only``/``--skip`` (its ``selection``) is never READY: INCOMPLETE. A report older than ``stale_days`` keeps its
 verdict but is marked stale: the schema may have changed since.
 """
 
@@ -102,21 +102,26 @@ def read_one(path: Path, today: dt.date, stale_days: int) -> tuple[tuple[str, st
 
 
 def judge(data: dict[str, Any], report: Any) -> tuple[str, tuple[str, ...]]:
-    """READY / NOT READY / INCOMPLETE and the blocking check ids, from the report's own verdict when it has one."""
+    """READY / NOT READY / INCOMPLETE and the blocking check ids; the report's own verdict when it has one.
+
+    A run narrowed by ``--only``/``--skip`` proves nothing about the checks it left out: never READY here,
+    whatever the report says of the checks it ran (it is INCOMPLETE for the fleet)."""
     blockers = tuple(dict.fromkeys(b.check_id for b in report.blocking))
     crashed = tuple(report.crashed_checks)
-    left_out = tuple(c.get("id", "?") for c in data.get("checks") or () if isinstance(c, dict)
-                     and c.get("status") == "skipped" and "--skip" in str(c.get("note") or ""))
-    own = data.get("verdict")
-    if own in VERDICTS:
-        return own, blockers or crashed or left_out
-    if not report.complete:
-        return INCOMPLETE, (f"incomplete: {report.incomplete_reason or 'scan stopped early'}",)
-    if crashed:
-        return INCOMPLETE, crashed
-    if left_out or _narrowed(data):
+    selection = data.get("selection") if isinstance(data.get("selection"), dict) else {}
+    left_out = tuple(selection.get("skip") or ()) or tuple(
+        c.get("id", "?") for c in data.get("checks") or () if isinstance(c, dict)
+        and c.get("status") == "skipped" and "--skip" in str(c.get("note") or ""))
+    narrowed = bool(left_out or selection.get("only") or (not selection and _narrowed(data)))
+    own = data.get("verdict") if data.get("verdict") in VERDICTS else None
+    if own == INCOMPLETE or (own is None and (not report.complete or crashed)):
+        why = (f"incomplete: {report.incomplete_reason or 'scan stopped early'}",) if not report.complete else crashed
+        return INCOMPLETE, why
+    if own == NOT_READY or (own is None and not data.get("passed")):
+        return NOT_READY, blockers
+    if narrowed:
         return INCOMPLETE, left_out or ("checks left out (--only)",)
-    return (READY, ()) if data.get("passed") else (NOT_READY, blockers)
+    return READY, ()
 
 
 def _narrowed(data: dict[str, Any]) -> bool:
