@@ -161,7 +161,7 @@ def precheck(
     --defaults-file), or a secret per cluster (--secret-tag). Exit codes: 0 every cluster READY; 1 some NOT READY or INCOMPLETE; 2 bad input, or
     some cluster could not be scanned (the others' reports are still written).
     """
-    from upgrade_cli.fleet import inventory, prechecks
+    from upgrade_cli.fleet import prechecks
     from upgrade_cli.fleet.readiness import READY
 
     if not user and not secret_tag:
