@@ -111,7 +111,7 @@ def main() -> None:
     finally:
         server.stop()
     base_t, base_calls, _ = runs["per-cluster"]
-    print(f"\n| run | clusters | API calls | calls per cluster | time | vs per-cluster (calls / time) |")
+    print("\n| run | clusters | API calls | calls per cluster | time | vs per-cluster (calls / time) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, (t, calls, seen) in runs.items():
         total = sum(calls.values())
