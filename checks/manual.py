@@ -16,9 +16,11 @@ from typing import NamedTuple
 
 from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import lines_of, stored_code
+from upgrade_cli.checks.names import reserved_words
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import Token, quote_qualified, tokenize
+from upgrade_cli.precheck.target import Target
+from upgrade_cli.sqltext import Token, quote_ident, quote_qualified, tokenize
 
 
 class ManualItem(NamedTuple):
@@ -45,7 +47,8 @@ MANUAL_ITEMS: tuple[ManualItem, ...] = (
     ManualItem("2", "no partitioned tables that use a storage engine without native partitioning support", True,
                ("nonNativePartitioning",)),
     ManualItem("3", "keywords reserved new in 8.0 make identifiers that use them illegal unless quoted", True,
-               ("reservedKeywords", "routineSyntax")),
+               ("reservedKeywords", "routineSyntax", "reservedWordParameters"),
+               "object names, the words of stored code and its local variables, and routine parameters"),
     ManualItem("4", "no tables in the 5.7 mysql system database named like a table of the 8.0 data dictionary",
                True, ("mysqlSchema",)),
     ManualItem("5", "no tables that have foreign key constraint names longer than 64 characters", True,
@@ -144,3 +147,51 @@ def _finding(c: Check, object_type: str, kind: str, schema: str, name: str, wher
                      schema=schema, object_name=name,
                      fix=f"Re-create {kind} {quote_qualified(schema, name)} with a VARCHAR in place of that ENUM/SET, "
                          "or with its elements shortened to at most 255 characters.")
+
+
+def _parameter_names(param_list: str) -> list[Token]:
+    """The name token of each parameter in a parameter list (``IN a INT, OUT b DECIMAL(10,2)``)."""
+    names, depth, start = [], 0, True
+    for tok in tokenize(param_list):
+        if tok.kind == "punct":
+            depth += {"(": 1, ")": -1}.get(tok.text, 0)
+            start = start or (depth == 0 and tok.text == ",")
+        elif start and not (tok.kind == "word" and tok.upper in ("IN", "OUT", "INOUT")):
+            names.append(tok)
+            start = False
+    return names
+
+
+@check(
+    id="reservedWordParameters",
+    title="Stored routine parameters named with a word reserved in 8.0, unquoted",
+    severity=Severity.error,
+    source="mysql-manual",
+    since="8.0.11",
+    doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
+    detects="Procedure and function parameters whose name is a word reserved new in 8.0 (RANK, GROUPS, SYSTEM, "
+            "LATERAL, ...) written without backquotes in the parameter list, as a dump's CREATE or mysql.proc's "
+            "param_list keeps it (information_schema.PARAMETERS drops the quotes, so without SELECT on mysql.proc "
+            "a live scan cannot tell and the check stays quiet). MySQL Shell's reservedKeywords reads schema, "
+            "table, column, trigger, view and routine names only (upgrade_check_creators.cc:61-124), and its "
+            "routineSyntax the routine body; an unquoted use of the parameter in the body is a routineSyntax "
+            "finding as well.",
+    why="The MySQL 8.0 manual, Preparing Your Installation for Upgrade, item 3: words reserved in 8.0 that were "
+        "not before make identifiers that use them illegal unless quoted. The upgrade re-parses every routine "
+        "from its stored text to move it into the data dictionary; an unquoted reserved word in the parameter "
+        "list does not parse and the upgrade stops.",
+    example="CREATE PROCEDURE p(IN rank INT) SELECT 1;",
+    fix="Re-create the routine with the parameter backquoted (IN `rank` INT) or renamed.",
+)
+def reserved_word_parameters(c: Check, catalog: Catalog, target: Target):
+    reserved = reserved_words(target)
+    for r in catalog.routines:
+        if not r.param_list:
+            continue
+        hits = [t for t in _parameter_names(r.param_list) if t.kind == "word" and t.upper in reserved]
+        if hits:
+            words = ", ".join(f"{t.text} (reserved since MySQL {reserved[t.upper]})" for t in hits)
+            yield c.finding("routine", f"{r.kind.lower()} parameter{'s' if len(hits) > 1 else ''} {words} "
+                                       "unquoted in the parameter list", schema=r.schema, object_name=r.name,
+                            fix=f"Re-create {r.kind} {quote_qualified(r.schema, r.name)} with "
+                                + ", ".join(quote_ident(t.text) for t in hits) + " backquoted or renamed.")
