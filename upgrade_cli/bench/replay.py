@@ -6,9 +6,12 @@ fails; the database is chosen with COM_INIT_DB, not ``USE``; nothing is ever cre
 What a target sees from us: ``SET SESSION``, ``SELECT``, ``EXPLAIN`` and ``SHOW WARNINGS``.
 
 Blue and green each run in their own process (:class:`SideProcess`; within it one thread per
-connection), in lock-step: both get each batch of statements at the same moment, so the pair shares
-whatever noise the moment has, and neither side's row reading waits for the other's (in one process
-the GIL would serialise them: a 1.2M-row result took twice as long).
+connection), so neither side's row reading waits for the other's (in one process the GIL would
+serialise them: a 1.2M-row result took twice as long). They run in lock-step on every repetition:
+blue's repetition i and green's repetition i of a statement start together (a shared barrier), and
+neither starts i+1 before both have finished i. A stall of one process (a busy machine) then lands
+on one pair, not on all of one side's samples, and the paired comparison cancels it; stepping only
+per batch let one stall make a sub-millisecond statement look 5 of 5 slower on identical servers.
 
 Memory stays flat whatever a query returns: rows are streamed (unbuffered cursor) and folded into
 two running checksums as they arrive, from each row's bytes as the server sent them (never decoded:
@@ -24,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
 import signal
 import threading
 import time
@@ -255,16 +259,23 @@ class Side:
             except Exception:  # noqa: BLE001
                 pass
 
-    def execute(self, sql: str, database: str | None, shape: ResultShape, explain: bool) -> SideResult:
+    def execute(self, sql: str, database: str | None, shape: ResultShape, explain: bool,
+                step: Callable[[], Any] = lambda: None) -> SideResult:
+        """Run ``sql`` warmup + repeat times; ``step`` is called before each of them, and exactly that
+        many times even when the statement fails early, so the other side's lock-step never waits in vain."""
         import pymysql
         res = SideResult()
+        steps = self.run.warmup + self.run.repeat
+        taken = 0
         try:
             conn = self._conn()
             if database and database != self._local.db:
                 conn.select_db(database)  # COM_INIT_DB: no USE statement on the target
                 self._local.db = database
             seen: set[str] = set()
-            for i in range(self.run.warmup + self.run.repeat):
+            for i in range(steps):
+                step()
+                taken += 1
                 timed = i >= self.run.warmup
                 with conn.cursor(pymysql.cursors.SSCursor) as cur:
                     t0 = time.perf_counter()
@@ -298,6 +309,8 @@ class Side:
                 self._drop_conn()  # the stream may be half read: start the next statement on a clean session
         except ToolError as exc:  # reconnect failed
             res.error = [0, str(exc)]
+        for _ in range(steps - taken):
+            step()
         return res
 
     def _explain(self, conn, sql: str) -> list[dict[str, Any]] | None:
@@ -318,12 +331,12 @@ class SideProcess:
     """A :class:`Side` in a process of its own, driven over a pipe: blue's and green's row reading run
     on both cores at once instead of taking turns on one interpreter lock."""
 
-    def __init__(self, name: str, opts: ConnectionOptions, run: RunOptions):
+    def __init__(self, name: str, opts: ConnectionOptions, run: RunOptions, lockstep: list[Any]):
+        """``lockstep``: one two-party barrier per worker, shared with the other side (:func:`lockstep_barriers`)."""
         self.name = name
-        context = multiprocessing.get_context("fork")  # nothing to re-import; the child only runs _side_main
-        self._pipe, child = context.Pipe()
-        self._proc = context.Process(target=_side_main, args=(child, name, opts, run), name=f"bench-{name}",
-                                     daemon=True)
+        self._pipe, child = _FORK.Pipe()
+        self._proc = _FORK.Process(target=_side_main, args=(child, name, opts, run, lockstep), name=f"bench-{name}",
+                                   daemon=True)
         self._proc.start()
         child.close()
         self.version, self.timeout_var = "", None
@@ -345,6 +358,23 @@ class SideProcess:
             raise ToolError(value)
         return value
 
+    @staticmethod
+    def receive_all(sides: list[SideProcess], lockstep: list[Any]) -> list[Any]:
+        """Each side's answer, in order. Waits on all pipes at once: a side waiting at a barrier for one
+        that has died would otherwise never answer, so the barriers are broken as soon as either ends."""
+        answers: dict[int, Any] = {}
+        pending = {side._pipe: n for n, side in enumerate(sides)}
+        try:
+            while pending:
+                for pipe in multiprocessing.connection.wait(list(pending)):
+                    n = pending.pop(pipe)
+                    answers[n] = sides[n].receive()
+        except ToolError:
+            for barrier in lockstep:
+                barrier.abort()
+            raise
+        return [answers[n] for n in range(len(sides))]
+
     def close(self) -> None:
         try:
             self._pipe.send(("close",))
@@ -357,8 +387,18 @@ class SideProcess:
         self._pipe.close()
 
 
-def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions) -> None:
-    """The side process: one Side, one thread per connection; Ctrl-C is the parent's to handle."""
+_FORK = multiprocessing.get_context("fork")  # nothing to re-import; the child only runs _side_main
+
+
+def lockstep_barriers(run: RunOptions) -> list[Any]:
+    """One barrier per worker slot: item k of a batch steps with item k of the other side's same batch
+    (each item has a thread of its own, as a batch is never larger than the pool)."""
+    return [_FORK.Barrier(2) for _ in range(run.concurrency)]
+
+
+def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockstep: list[Any]) -> None:
+    """The side process: one Side, one thread per connection; Ctrl-C is the parent's to handle.
+    A broken barrier means the other side has gone (the parent broke it): stop quietly."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     side = Side(name, opts, run)
     pool = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=name)
@@ -373,11 +413,14 @@ def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions) -> Non
                     side.probe()
                     pipe.send(("ok", (side.version, side.timeout_var)))
                 elif message[0] == "batch":
-                    pipe.send(("ok", list(pool.map(lambda item: side.execute(*item), message[1]))))
+                    pipe.send(("ok", list(pool.map(lambda slot, item: side.execute(*item, step=lockstep[slot].wait),
+                                                   range(len(message[1])), message[1]))))
                 else:
                     return
             except ToolError as exc:
                 pipe.send(("error", str(exc)))
+            except threading.BrokenBarrierError:
+                return
     finally:
         pool.shutdown(wait=True)
         side.close()
@@ -441,12 +484,13 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
     except OSError as exc:
         raise ToolError(f"cannot write results file {out_path}: {exc.strerror}") from None
     sides: list[SideProcess] = []
+    lockstep = lockstep_barriers(run)
     try:
-        sides += [SideProcess("blue", blue_opts, run), SideProcess("green", green_opts, run)]
+        sides += [SideProcess("blue", blue_opts, run, lockstep), SideProcess("green", green_opts, run, lockstep)]
         for side in sides:
             side.send("probe")  # both connect at once: a wrong DSN fails before any replay starts
-        for side in sides:
-            side.version, side.timeout_var = side.receive()
+        for side, (version, timeout_var) in zip(sides, SideProcess.receive_all(sides, lockstep)):
+            side.version, side.timeout_var = version, timeout_var
         _write(out, {"type": "run", "format": RESULTS_FORMAT, "version": 1,
                      "blue": {"address": blue_opts.address, "user": blue_opts.user, "version": sides[0].version,
                               "timeout_variable": sides[0].timeout_var},
@@ -457,10 +501,12 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
         done = 0
         for shape in workload.queries:
             summary.shapes += 1
-            done += _replay_shape(shape, sides, run, out, summary)
+            done += _replay_shape(shape, sides, lockstep, run, out, summary)
             if progress:
                 progress(done, todo)
     finally:
+        for barrier in lockstep:  # Ctrl-C or an error: release a side waiting for the other
+            barrier.abort()
         for side in sides:
             side.close()
         summary.wall_s = time.perf_counter() - started
@@ -470,7 +516,7 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
     return summary
 
 
-def _replay_shape(shape: QueryShape, sides: list[SideProcess], run: RunOptions, out: TextIO,
+def _replay_shape(shape: QueryShape, sides: list[SideProcess], lockstep: list[Any], run: RunOptions, out: TextIO,
                   summary: RunSummary) -> int:
     base = {"digest": shape.digest, "fingerprint": shape.fingerprint, "database": shape.database}
     if not shape.samples:
@@ -501,11 +547,9 @@ def _replay_shape(shape: QueryShape, sides: list[SideProcess], run: RunOptions, 
         work = [(sql, shape.database, rs, replayed + n < run.explain_samples)
                 for n, ((_, sql), rs) in enumerate(zip(batch, shapes))]
         replayed += len(batch)
-        # alternate which side is sent the batch first: on a busy machine the first woken could be
-        # the first to get a core, and a sub-millisecond statement would look slower on the other side
-        for side in (sides if summary.statements % 2 == 0 else sides[::-1]):
-            side.send("batch", work)
-        blues, greens = (side.receive() for side in sides)
+        for side in sides:
+            side.send("batch", work)  # the sides step each repetition together (module docstring)
+        blues, greens = SideProcess.receive_all(sides, lockstep)
         for (i, sql), rs, blue, green in zip(batch, shapes, blues, greens):
             summary.statements += 1
             _write(out, {"type": "statement", **base, "sample": i, "sql": sql,
