@@ -26,6 +26,7 @@ from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
+from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.fixscript import build_fix_script
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
@@ -214,6 +215,7 @@ def _source_of(catalog: Catalog) -> dict[str, Any]:
 def load_snapshot(path: Path) -> Catalog:
     """A catalog saved by ``--save-snapshot``; anything else is one clear line."""
     data = read_json(path, "snapshot")
+    expect_kind(path, data, "precheck snapshot", "snapshot_format")
     if not isinstance(data, dict) or "snapshot_format" not in data:
         raise ToolError(f"{path} is not a snapshot saved by 'precheck --save-snapshot'")
     if data.get("snapshot_format") != SNAPSHOT_FORMAT:
