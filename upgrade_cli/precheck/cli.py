@@ -141,6 +141,9 @@ def precheck(
         catalog = _collect_live(opts, schema or None, statement_timeout, check_table)
         source = {**_source_of(catalog), "kind": "live", "name": opts.address}
     if schema:
+        missing = sorted(set(schema) - {s.name for s in catalog.schemas})
+        if missing:  # a mistyped name would scan nothing and look clean (live: collect_live says so first)
+            raise ToolError(f"--schema: no schema {', '.join(missing)} in {source['name']}")
         catalog = filter_schemas(catalog, schema)
     if master_user:
         catalog.server.extra["master_user"] = master_user
