@@ -353,6 +353,6 @@ def test_the_example_dossier_in_docs_is_rendered_from_the_examples(tmp_path, mon
     committed = json.loads((root / "docs/example-dossier/dossier.json").read_text())
     for doc in (fresh, committed):
         doc.pop("generated_at")
-    assert fresh == committed, "docs/example-dossier is stale: re-run the command in examples/dossier/README.md"
+    assert fresh == committed, "docs/example-dossier is stale: run `.venv/bin/python examples/make_examples.py`"
     assert committed["verdict"] == "NO-GO" and all(committed[k] for k in ("precheck", "params", "timeline", "bench",
                                                                           "metrics"))
