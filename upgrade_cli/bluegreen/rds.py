@@ -55,7 +55,8 @@ class Mutations:
             op = aws._camel(operation)
             self.planned.append((op, params))
             console.print(f"would call {api.meta.service_model.service_name} {op} "
-                          f"{json.dumps(params, sort_keys=True, default=str)}", markup=False, highlight=False)
+                          f"{json.dumps(params, sort_keys=True, default=str)}", markup=False, highlight=False,
+                          soft_wrap=True)  # one line per call: copyable, greppable
             return None
         return aws.call(api, operation, **params)
 
@@ -140,6 +141,11 @@ def cluster_instances(rds: Any, cluster: dict[str, Any]) -> list[dict[str, Any]]
     """The DB instances of a cluster (filtered by ``db-cluster-id`` on the server, not by listing the account)."""
     return list(aws.paginate(rds, "describe_db_instances", "DBInstances",
                              Filters=[{"Name": "db-cluster-id", "Values": [cluster["DBClusterIdentifier"]]}]))
+
+
+def integrations(rds: Any) -> list[dict[str, Any]]:
+    """The zero-ETL integrations of the account and Region (DescribeIntegrations); callers match SourceArn."""
+    return list(aws.paginate(rds, "describe_integrations", "Integrations"))
 
 
 def writer_id(cluster: dict[str, Any]) -> str | None:

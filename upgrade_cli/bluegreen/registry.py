@@ -35,10 +35,10 @@ OVERRIDABLE = (SWITCHOVER,)  # create can be undone, so it has no --override; a 
 
 # What each phase hands its gates, by parameter name (the orchestrator passes exactly these).
 PHASE_INPUTS: dict[str, frozenset[str]] = {
-    CREATE: frozenset({"rds", "cluster", "cluster_group", "instance_group", "groups", "requested_version",
+    CREATE: frozenset({"rds", "cluster", "cluster_group", "planned", "groups", "requested_version",
                        "precheck_report"}),
     SWITCHOVER: frozenset({"rds", "cw", "dep", "max_lag", "lag_minutes", "max_trx_seconds", "precheck_report",
-                           "bench_report"}),
+                           "bench_report", "planned"}),
 }
 
 
