@@ -279,6 +279,7 @@ def journal(work: Path) -> None:
     from tests.fakes.aws_server import FakeAWS
     from tests.fakes.rds_bluegreen_fake import build_blue
     from tests.fakes.rds_engine_fake import install_rds_engine_fake
+    from tests.fakes.rds_integrations_fake import install_integrations_fake
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
     aws = FakeAWS().start()
@@ -287,6 +288,7 @@ def journal(work: Path) -> None:
                           AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=str(work / "c"),
                           AWS_SHARED_CREDENTIALS_FILE=str(work / "k"))
         install_rds_engine_fake(aws)
+        install_integrations_fake(aws)  # as the tests' aws fixture does: moto lacks DescribeIntegrations
         boto3.setup_default_session()
         blue = build_blue("prod")
         shutil.rmtree("examples/dossier/journal", ignore_errors=True)
