@@ -138,7 +138,8 @@ SLOW_QUERIES = (
     ("SELECT id, `$amount`, currency FROM orders WHERE user_id = {} ORDER BY placed_at DESC LIMIT 20",
      (17, 4242, 90210, 311, 8, 1200, 77), 38.0, ("orders", "ref", "idx_orders_user")),
     ("SELECT o.id, SUM(i.qty * i.price) FROM orders o JOIN order_items i ON i.order_id = o.id "
-     "WHERE o.user_id = {} GROUP BY o.id ORDER BY o.id", (17, 4242, 555, 90, 31337, 64, 2), 61.0, ("o", "ref", "idx_orders_user")),
+     "WHERE o.user_id = {} GROUP BY o.id ORDER BY o.id", (17, 4242, 555, 90, 31337, 64, 2), 61.0,
+     ("o", "ref", "idx_orders_user")),
     ("SELECT u.id, u.login, g.name FROM users u LEFT JOIN `groups` g ON g.id = u.group_id WHERE u.email LIKE '{}%'",
      ("ann", "bo", "chris", "dana", "eve", "fritz", "gus"), 22.0, ("u", "range", "idx_users_email")),
     ("SELECT user_id, `rank`, rank_value FROM leaderboard WHERE season = {} ORDER BY `rank` LIMIT 100",
@@ -162,14 +163,16 @@ def synthetic_slow_log(path: Path) -> None:
         at += dt.timedelta(seconds=rng.randint(5, 90))
         secs = typical_ms / 1000 * rng.uniform(14, 30)  # the slow ones: what the log keeps
         rows_sent = rng.randint(0, 100)
+        host = f"10.0.{rng.randint(1, 4)}.{rng.randint(2, 250)}"
         out += [f"# Time: {at.strftime('%Y-%m-%dT%H:%M:%S')}.{rng.randint(0, 999999):06d}Z",
-                f"# User@Host: app[app] @  [10.0.{rng.randint(1, 4)}.{rng.randint(2, 250)}]  Id: {rng.randint(100, 999):5d}",
+                f"# User@Host: app[app] @  [{host}]  Id: {rng.randint(100, 999):5d}",
                 f"# Query_time: {secs:.6f}  Lock_time: {rng.uniform(0, 0.0003):.6f} Rows_sent: {rows_sent}  "
                 f"Rows_examined: {rows_sent * rng.randint(50, 4000)}"]
         if used != DATABASE:
             out.append(f"use {DATABASE};")
             used = DATABASE
-        out += [f"SET timestamp={int(at.timestamp())};", template.format(values[n // len(SLOW_QUERIES) % len(values)]) + ";"]
+        sample = values[n // len(SLOW_QUERIES) % len(values)]
+        out += [f"SET timestamp={int(at.timestamp())};", template.format(sample) + ";"]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
@@ -195,8 +198,9 @@ def synthetic_bench_results(workload_path: Path, path: Path) -> None:
               "blue": {"address": "prod.cluster-ro-abc123.us-east-1.rds.amazonaws.com:3306", "user": "bench",
                        "version": "5.7.12", "timeout_variable": "max_execution_time"},
               "green": {"address": "prod-green-x1y2z3.cluster-ro-abc123.us-east-1.rds.amazonaws.com:3306",
-                        "user": "bench", "version": "8.0.36", "timeout_variable": "max_execution_time"},
-              "options": dataclasses.asdict(run), "workload": {"origin": "slow-log", "detail": "synthetic"},
+                        "user": "bench", "version": "8.0.39", "timeout_variable": "max_execution_time"},
+              "options": dataclasses.asdict(run),
+              "workload": {"origin": "slow-log", "detail": "synthetic: examples/make_examples.py"},
               "started": WINDOW_START.strftime("%Y-%m-%dT%H:%M:%S%z")}]
     statements = skipped = 0
     workload = Workload.load(workload_path)
