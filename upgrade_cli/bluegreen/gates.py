@@ -21,7 +21,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pymysql
 from rich.table import Table
 from rich.text import Text
 
@@ -267,6 +266,7 @@ def replica_lag_metric(rds: Any, cw: Any, dep: dict[str, Any], max_lag: float, l
 
 
 def _rows(conn: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
     with conn.cursor(pymysql.cursors.DictCursor) as cur:
         cur.execute(sql, args)
         return list(cur.fetchall())
@@ -345,6 +345,7 @@ def replica_status(conn: Any, max_lag: float) -> Result:
 
 def _replica_rows(conn: Any) -> list[dict[str, Any]]:
     """``SHOW REPLICA STATUS`` (``SHOW SLAVE STATUS`` where REPLICA is not understood, as on 5.7)."""
+    import pymysql
     try:
         return _rows(conn, "SHOW REPLICA STATUS")
     except pymysql.err.ProgrammingError:
@@ -589,6 +590,8 @@ GREEN_LAG_OPTIONS = (
       checks="what reads blue's binlog now (registered replicas, binlog dump threads: DMS, Debezium, external "
              "replicas), to repoint after switchover")
 def binlog_consumers(conn: Any, cluster: dict[str, Any] | None = None) -> Result:
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
+
     dumps = [r for r in _rows(conn, "SELECT ID AS id, USER AS user, HOST AS host, COMMAND AS command "
                                     "FROM information_schema.PROCESSLIST") if r["command"] in BINLOG_DUMP]
     try:

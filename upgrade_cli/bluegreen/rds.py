@@ -12,8 +12,6 @@ import json
 import re
 from typing import Any
 
-from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, ReadTimeoutError
-from botocore.parsers import ResponseParserError
 
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError, console
@@ -105,6 +103,7 @@ def find_deployment(rds: Any, ref: str) -> dict[str, Any]:
 def lookup_deployment(rds: Any, ref: str) -> dict[str, Any] | None:
     """Like :func:`find_deployment` but None when absent (used to resume after an unknown outcome)."""
     if ref.lower().startswith("bgd-"):
+        from botocore.exceptions import ClientError
         try:
             items = rds.describe_blue_green_deployments(BlueGreenDeploymentIdentifier=ref)["BlueGreenDeployments"]
         except ClientError as exc:
@@ -121,6 +120,8 @@ def lookup_deployment(rds: Any, ref: str) -> dict[str, Any] | None:
 
 def poll_deployment(rds: Any, ident: str) -> dict[str, Any]:
     """One poll of a deployment; throttling and dropped connections raise :class:`Transient`."""
+    from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, ReadTimeoutError
+    from botocore.parsers import ResponseParserError
     try:
         items = rds.describe_blue_green_deployments(BlueGreenDeploymentIdentifier=ident)["BlueGreenDeployments"]
     except ClientError as exc:

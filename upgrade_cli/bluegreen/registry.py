@@ -23,8 +23,6 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import pymysql
-
 from upgrade_cli.outcome import ToolError
 
 PASS, FAIL, WARN, SKIP, OVERRIDDEN, NOT_RUN = "pass", "fail", "warn", "skip", "overridden", "NOT RUN"
@@ -109,6 +107,7 @@ def _as_gate(name: str, result: Any) -> Gate:
 
 def evaluate(name: str, fn: Callable[[], Any]) -> Gate:
     """Run one gate; an error while evaluating it fails the gate with that reason (fail closed)."""
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
     try:
         return _as_gate(name, fn())
     except ToolError as exc:

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from botocore.exceptions import BotoCoreError, ClientError
 
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError
@@ -247,6 +246,7 @@ _NOT_FOUND = {"DBParameterGroupNotFound", "DBParameterGroupNotFoundFault", "DBCl
 
 def _existing(rds: Any, group: PlannedGroup) -> dict[str, str] | None:
     """The group's current user values, or None when it does not exist (family checked)."""
+    from botocore.exceptions import BotoCoreError, ClientError
     op, key, name_arg = (("describe_db_cluster_parameter_groups", "DBClusterParameterGroups",
                           "DBClusterParameterGroupName") if group.kind == "cluster"
                          else ("describe_db_parameter_groups", "DBParameterGroups", "DBParameterGroupName"))

@@ -23,13 +23,12 @@ from upgrade_cli.checks.manual import MANUAL_ITEMS
 from upgrade_cli import aws, connect, doc_links, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
-from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
 from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.fixscript import build_fix_script
-from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
+from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, write_json, write_reports
 from upgrade_cli.precheck.target import resolve_target
 
 checks_app = App(help="List and explain the upgrade checks.")
@@ -140,6 +139,8 @@ def precheck(
                                defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
         catalog = _collect_live(opts, schema or None, statement_timeout, check_table)
         source = {**_source_of(catalog), "kind": "live", "name": opts.address}
+    if cluster:  # whatever the input, the cluster it stands for: `fleet scan --reports` joins the report by it
+        source["cluster"] = {"id": cluster, "region": region or aws.default_region(profile)}
     if schema:
         missing = sorted(set(schema) - {s.name for s in catalog.schemas})
         if missing:  # a mistyped name would scan nothing and look clean (live: collect_live says so first)
@@ -164,7 +165,7 @@ def precheck(
                           target=target.to_dict(),
                           selection={"only": [c.id for c in selected] if only else None, "skip": sorted(left_out)})
     if output_format == OutputFormat.json:
-        sys.stdout.write(render_json(report))
+        write_json(report, sys.stdout)
         sys.stdout.flush()
     else:
         render_console(report, console, details)
@@ -231,6 +232,7 @@ def load_snapshot(path: Path) -> Catalog:
 
 def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: float,
                   check_table: bool) -> Catalog:
+    from upgrade_cli.precheck.collect.live import collect_live  # pymysql: only a live scan needs it
     opts.connect_timeout = min(opts.connect_timeout, connect.io_timeout_for(statement_timeout))
     conn = connect.open_connection(opts, read_only=True, read_timeout=connect.io_timeout_for(statement_timeout))
     try:
