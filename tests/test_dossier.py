@@ -134,17 +134,26 @@ def test_a_file_of_another_kind_or_version_is_one_clear_line(reports, tmp_path):
         newer = json.loads(reports["clean"].read_text()) | {"report_format": 2}
         (tmp_path / "newer.json").write_text(json.dumps(newer))
         read_precheck(tmp_path / "newer.json")
-    with pytest.raises(ToolError, match="is a precheck report with no report_format"):
-        read_precheck(reports["bench"])  # a bench report handed in as a precheck report
-    with pytest.raises(ToolError, match="is not a bench compare report"):
+    with pytest.raises(ToolError, match="is a bench compare report, not a precheck report$"):
+        read_precheck(reports["bench"])  # a bench report handed in as a precheck report: named by its format key
+    with pytest.raises(ToolError, match="is a precheck report, not a bench compare report$"):
         read_bench(reports["clean"])
-    with pytest.raises(ToolError, match="is not a params plan"):
+    with pytest.raises(ToolError, match="is a bench compare report, not a params plan$"):
         read_params_plan(reports["bench"])
+    (tmp_path / "bare.json").write_text("{}")
+    with pytest.raises(ToolError, match="is not a bench compare report"):  # no format key: what it lacks
+        read_bench(tmp_path / "bare.json")
     g = gates.bench_report(reports["clean"])  # a declared gate fails closed on bad input
-    assert g.status == FAIL and "is not a bench compare report" in g.detail
+    assert g.status == FAIL and "is a precheck report, not a bench compare report" in g.detail
 
-    res = cli("dossier", "--bench", str(reports["clean"]), "--out", str(tmp_path / "d"))
-    assert res.exit_code == 2 and res.output.startswith("error: ") and "is not a bench compare report" in res.output
+    res = cli("dossier", "--precheck", str(reports["bench"]), "--out", str(tmp_path / "d"))
+    assert res.exit_code == 2 and res.output == f"error: {reports['bench']} is a bench compare report, not a precheck report\n"
+    res = cli("dossier", "--metrics", str(reports["clean"]), "--out", str(tmp_path / "d"))
+    assert res.exit_code == 2 and res.output == f"error: {reports['clean']} is a precheck report, not a metrics comparison\n"
+    res = cli("params", "diff", "--from-json", str(reports["bench"]))
+    assert res.exit_code == 2 and "is a bench compare report, not a parameter JSON export" in res.output
+    res = cli("precheck", "--snapshot", str(reports["clean"]))
+    assert res.exit_code == 2 and "is a precheck report, not a precheck snapshot" in res.output
     res = cli("dossier", "--precheck", str(tmp_path / "nope.json"), "--out", str(tmp_path / "d"))
     assert res.exit_code == 2 and res.output == f"error: precheck report not found: {tmp_path / 'nope.json'}\n"
 
@@ -352,6 +361,6 @@ def test_the_example_dossier_in_docs_is_rendered_from_the_examples(tmp_path, mon
     committed = json.loads((root / "docs/example-dossier/dossier.json").read_text())
     for doc in (fresh, committed):
         doc.pop("generated_at")
-    assert fresh == committed, "docs/example-dossier is stale: re-run the command in examples/dossier/README.md"
+    assert fresh == committed, "docs/example-dossier is stale: run `.venv/bin/python examples/make_examples.py`"
     assert committed["verdict"] == "NO-GO" and all(committed[k] for k in ("precheck", "params", "timeline", "bench",
                                                                           "metrics"))

@@ -140,6 +140,15 @@ def test_only_and_schema_filters(cli, tmp_path):
     assert {f["location"] for f in one["findings"]} == {"other.t.rank"}
 
 
+def test_a_schema_that_does_not_exist_is_an_error_in_a_dump(cli, tmp_path):
+    # a mistyped --schema scanned nothing and looked clean; every missing name is named, the one found is not
+    _one_line_error(cli("precheck", "--ddl", LEGACY, "--schema", "shpo,shop", "--schema", "nope"),
+                    f"--schema: no schema nope, shpo in {LEGACY}")
+    snap = tmp_path / "snap.json"
+    cli("precheck", "--ddl", LEGACY, "--save-snapshot", snap, "--fail-on", "never")
+    _one_line_error(cli("precheck", "--snapshot", snap, "--schema", "shpo"), f"--schema: no schema shpo in {snap}")
+
+
 def test_import_aurora_log_merges_marked_findings(cli):
     res = cli("precheck", "--ddl", CLEAN, "--import-aurora-log", AURORA_LOG, "--format", "json")
     assert res.exit_code == 1  # the log's errors block, even though the dump is clean
@@ -349,6 +358,13 @@ def test_live_scan_never_shows_the_password(cli, mariadb, scan_user, legacy_db, 
     outputs += [p.read_text() for p in files]
     assert all(password not in text for text in outputs)
     assert all(password[len("CANARY"):] not in text for text in outputs)
+
+
+def test_a_schema_that_does_not_exist_is_an_error_live(cli, mariadb, legacy_db):
+    # MariaDB lists schemas in information_schema.SCHEMATA as MySQL 5.7 does
+    res = cli("precheck", "--host", "127.0.0.1", "--port", mariadb.port, "--user", "root", "--schema",
+              f"{legacy_db},nope_a", "--schema", "nope_b", env={"AURORA_UPGRADE_PASSWORD": mariadb.password})
+    _one_line_error(res, "--schema: no schema nope_a, nope_b on this server (or this account cannot see it)")
 
 
 def test_wrong_credentials_unknown_host_and_refused_are_one_line(cli, mariadb, scan_user):

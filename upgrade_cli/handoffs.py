@@ -23,10 +23,40 @@ PLAN_FORMAT = 1  # params.plan.Plan.to_dict(): "plan_format"
 SEVERITIES = ("error", "warning", "notice")
 
 
-def _object(path: Path, what: str) -> dict[str, Any]:
+# The key that marks each hand-off document, and what a DBA calls it.
+KINDS = {
+    "report_format": "a precheck report",
+    "checksPerformed": "AWS's upgrade-prechecks.log",
+    "bench_format": "a bench compare report",
+    "plan_format": "a params plan",
+    "metrics_format": "a metrics comparison",
+    "dossier_format": "a dossier",
+    "snapshot_format": "a precheck snapshot",
+    "fleet_format": "a fleet scan report",
+    "Parameters": "an RDS parameter export",
+}
+
+
+def kind_of(data: Any) -> str | None:
+    """What kind of hand-off document ``data`` is, by its format key, or None when no key says."""
+    if not isinstance(data, dict):
+        return None
+    return next((what for key, what in KINDS.items() if key in data), None)
+
+
+def expect_kind(path: Path, data: Any, what: str, *keys: str) -> None:
+    """Every reader's first word on a wrong file: one line naming the kind it is, when a format key says."""
+    kind = kind_of(data)
+    if kind is not None and not any(k in data for k in keys):
+        raise ToolError(f"{path} is {kind}, not a {what}")
+
+
+def _object(path: Path, what: str, *keys: str) -> dict[str, Any]:
+    """The JSON object in ``path``, of the kind ``keys`` mark."""
     data = read_json(path, what)
     if not isinstance(data, dict):
         raise ToolError(f"{path} is not a {what}: expected a JSON object")
+    expect_kind(path, data, what, *keys)
     return data
 
 
@@ -93,7 +123,7 @@ class PrecheckReport:
 def read_precheck(path: Path) -> PrecheckReport:
     """``precheck --format json`` / ``--out DIR``'s report.json, or AWS's upgrade-prechecks.log."""
     path = Path(path)
-    data = _object(path, "precheck report")
+    data = _object(path, "precheck report", "report_format", "checksPerformed")
     if "report_format" not in data and "checksPerformed" in data:
         return _from_aurora_log(path, data)
     _version(data, "report_format", PRECHECK_FORMAT, path, "precheck report", required=True)
@@ -183,7 +213,7 @@ class BenchReport:
 def read_bench(path: Path) -> BenchReport:
     """``bench compare --format json`` output."""
     path = Path(path)
-    data = _object(path, "bench compare report")
+    data = _object(path, "bench compare report", "bench_format")
     _version(data, "bench_format", BENCH_FORMAT, path, "bench compare report", required=False)
     _need(data, path, "bench compare report", summary=dict, shapes=list, findings=list, complete=bool, run=dict)
     summary = data["summary"]
@@ -260,7 +290,7 @@ class ParamsPlan:
 def read_params_plan(path: Path) -> ParamsPlan:
     """``params plan --format json`` output (the rename shows as a new name whose origin names the old one)."""
     path = Path(path)
-    data = _object(path, "params plan")
+    data = _object(path, "params plan", "plan_format")
     _version(data, "plan_format", PLAN_FORMAT, path, "params plan", required=False)
     _need(data, path, "params plan", cluster=str, groups=list, dropped=list)
     changes, renames, names = [], [], []
@@ -355,7 +385,7 @@ METRICS_FORMAT = 1  # metrics.compare.METRICS_FORMAT
 def read_metrics(path: Path) -> dict[str, Any]:
     """``metrics compare --format json`` output, checked; kept as data because its renderer draws the series."""
     path = Path(path)
-    data = _object(path, "metrics comparison")
+    data = _object(path, "metrics comparison", "metrics_format")
     _version(data, "metrics_format", METRICS_FORMAT, path, "metrics comparison", required=True)
     _need(data, path, "metrics comparison", before=dict, after=dict, results=list, summary=dict, period_s=int)
     for r in data["results"]:

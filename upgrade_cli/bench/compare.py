@@ -56,6 +56,7 @@ from typing import Any, Iterator, Sequence
 
 from upgrade_cli.bench.replay import RESULTS_FORMAT
 from upgrade_cli.cli_common import open_input, read_json
+from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.outcome import ExitStatus, ToolError
 from upgrade_cli.sqltext import redact_statement
 
@@ -520,6 +521,7 @@ def _num(value: Any) -> float | None:
 def inconclusive_shapes(path: Path) -> dict[tuple[str, str | None], int]:
     """(digest, database) → samples_needed of each shape whose latency a comparison left inconclusive."""
     data = read_json(path, "bench compare report")
+    expect_kind(path, data, "bench compare report", "bench_format")
     if not isinstance(data, dict) or data.get("bench_format") != 1 or not isinstance(data.get("shapes"), list):
         raise ToolError(f"{path} is not a bench compare report (`bench compare --format json`, bench_format 1)")
     out: dict[tuple[str, str | None], int] = {}

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from upgrade_cli.bench.sqlshape import digest_of, fingerprint, read_only_reason
 from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.precheck.model import build_typed
 from upgrade_cli.sqltext import redact_statement
 
@@ -63,6 +64,7 @@ class Workload:
     @classmethod
     def load(cls, path: Path) -> "Workload":
         data = read_json(path, "workload file")
+        expect_kind(path, data, "bench workload file")
         if not isinstance(data, dict) or data.get("format") != WORKLOAD_FORMAT:
             raise ToolError(f"{path} is not a bench workload file (run `aurora-upgrade bench capture` first)")
         try:

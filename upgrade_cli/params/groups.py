@@ -14,6 +14,7 @@ from typing import Any
 
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.params import profiles
 from upgrade_cli.params.profiles import ParamInfo
 
@@ -198,6 +199,7 @@ def family_defaults(rds: Any | None, family: str) -> FamilyDefaults:
 
 def _read_export(path: Path) -> list[dict]:
     data = read_json(path, "parameter JSON export")
+    expect_kind(path, data, "parameter JSON export", "Parameters")
     params = data.get("Parameters") if isinstance(data, dict) else None
     if not isinstance(params, list) or not all(isinstance(p, dict) and "ParameterName" in p for p in params):
         raise ToolError(f"{path}: expected the output of `aws rds describe-db-cluster-parameters` or "

@@ -25,6 +25,7 @@ from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
+from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.fixscript import build_fix_script
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, write_json, write_reports
@@ -141,6 +142,9 @@ def precheck(
     if cluster:  # whatever the input, the cluster it stands for: `fleet scan --reports` joins the report by it
         source["cluster"] = {"id": cluster, "region": region or aws.default_region(profile)}
     if schema:
+        missing = sorted(set(schema) - {s.name for s in catalog.schemas})
+        if missing:  # a mistyped name would scan nothing and look clean (live: collect_live says so first)
+            raise ToolError(f"--schema: no schema {', '.join(missing)} in {source['name']}")
         catalog = filter_schemas(catalog, schema)
     if master_user:
         catalog.server.extra["master_user"] = master_user
@@ -215,6 +219,7 @@ def _source_of(catalog: Catalog) -> dict[str, Any]:
 def load_snapshot(path: Path) -> Catalog:
     """A catalog saved by ``--save-snapshot``; anything else is one clear line."""
     data = read_json(path, "snapshot")
+    expect_kind(path, data, "precheck snapshot", "snapshot_format")
     if not isinstance(data, dict) or "snapshot_format" not in data:
         raise ToolError(f"{path} is not a snapshot saved by 'precheck --save-snapshot'")
     if data.get("snapshot_format") != SNAPSHOT_FORMAT:

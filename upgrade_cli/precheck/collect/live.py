@@ -34,6 +34,7 @@ import pymysql
 
 from upgrade_cli import __version__
 from upgrade_cli.cli_common import paused_gc
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.precheck.collect.normalize import (
     STRING_TYPES, UTF8_CLIENTS, canonical_extra, charset_name, decimal_literal, decode_client_bytes, index_order,
     live_default, strip_outer_parens,
@@ -215,9 +216,8 @@ def _schemas(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         want = set(wanted)
         keep = [r for r in rows if r[0] in want]
         missing = sorted(want - {r[0] for r in rows})
-        if missing:
-            cat.issues.append(CollectionIssue(None, "schema", ", ".join(missing),
-                                              "schema(s) asked for do not exist or are not visible to this account"))
+        if missing:  # a mistyped name would scan nothing and look clean
+            raise ToolError(f"--schema: no schema {', '.join(missing)} on this server (or this account cannot see it)")
     cat.schemas = [Schema(name, normalize_charset(cs), normalize_collation(coll)) for name, cs, coll in keep]
     ctx.wanted = [s.name for s in cat.schemas]
 
