@@ -108,7 +108,7 @@ def table(console: Console, title: Cell, headers: Sequence[str], rows: Sequence[
     plain-text cell longer than :data:`LONG_CELL` (SQL, a fingerprint) leaves the table as ``(n) below``
     and is printed whole under it, labelled with its column's name."""
     if title:
-        console.print(title if isinstance(title, Text) else Text(title, style="bold"), soft_wrap=True)
+        _wrapped(console, title if isinstance(title, Text) else Text(title, style="bold"), "", "")
     if not is_wide(console):
         for row in rows:
             item(console, line(row))
