@@ -100,13 +100,13 @@ Cell = Text | str
 
 def table(console: Console, title: Cell, headers: Sequence[str], rows: Sequence[Sequence[Cell]],
           line: Callable[[Sequence[Cell]], Cell], details: Callable[[Sequence[Cell]], list[tuple[str, str]]] | None = None,
-          right: Collection[str] = ()) -> None:
+          right: Collection[str] = (), below: Collection[str] | None = None) -> None:
     """Rows as a table from :data:`WIDE` columns, else each as one line, ``line(row)``, with ``details(row)``
     (label, long text) on their own indented lines below it.
 
     The table cuts nothing: no column is narrower than its longest word, cells wrap between words, and a
-    plain-text cell longer than :data:`LONG_CELL` (SQL, a fingerprint) leaves the table as ``(n) below``
-    and is printed whole under it, labelled with its column's name."""
+    plain-text cell longer than :data:`LONG_CELL` (SQL, a fingerprint) in a ``below`` column (default: any)
+    leaves the table as ``(n) below`` and is printed whole under it, labelled with its column's name."""
     if title:
         _wrapped(console, title if isinstance(title, Text) else Text(title, style="bold"), "", "")
     if not is_wide(console):
@@ -116,22 +116,22 @@ def table(console: Console, title: Cell, headers: Sequence[str], rows: Sequence[
                 detail(console, label, text)
         return
     out = Table(header_style="bold", show_lines=False)
-    below: list[tuple[str, str]] = []
+    moved: list[tuple[str, str]] = []
     cells = []
     for row in rows:
-        kept: list[Cell] = []
+        kept: list[Text] = []
         for header, cell in zip(headers, row):
-            if isinstance(cell, str) and len(cell) > LONG_CELL:
-                below.append((f"{header} ({len(below) + 1})", cell))
-                cell = f"({len(below)}) below"
-            kept.append(cell)
+            if isinstance(cell, str) and len(cell) > LONG_CELL and (below is None or header in below):
+                moved.append((f"{header} ({len(moved) + 1})", cell))
+                cell = f"({len(moved)}) below"
+            kept.append(Text(cell) if isinstance(cell, str) else cell)  # text, never read as rich markup
         cells.append(kept)
     for n, header in enumerate(headers):
-        texts = [header] + [r[n].plain if isinstance(r[n], Text) else r[n] for r in cells]
+        texts = [header] + [r[n].plain for r in cells]
         longest_word = max((cell_len(w) for t in texts for w in t.split()), default=1)
-        out.add_column(header, overflow="fold", min_width=min(longest_word, 40), justify="right" if header in right else "left")
+        out.add_column(header, overflow="fold", min_width=min(longest_word, 64), justify="right" if header in right else "left")
     for kept in cells:
         out.add_row(*kept)
     console.print(out)
-    for label, text in below:
+    for label, text in moved:
         detail(console, label, text)
