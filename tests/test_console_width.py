@@ -155,6 +155,26 @@ def test_params_diff_puts_sources_below_as_whole_urls(exports, mode):  # noqa: F
     assert len([ln for ln in lines if ln.startswith("- ")]) == len(data["findings"]) + len(data["temptable"])
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_params_plan_is_one_line_per_parameter(aws, mode):
+    import boto3
+
+    from tests.fakes.rds_engine_fake import install_rds_engine_fake
+    from tests.test_params_cli import make_cluster
+
+    install_rds_engine_fake(aws)
+    make_cluster(boto3.client("rds"), cluster_settings={"character_set_server": "latin1", "binlog_format": "OFF"})
+    args = ("params", "plan", "--cluster", "legacy", "--name", "legacy80")
+    data, urls = json_of(*args)
+    lines = shown(*args, terminal=mode == "terminal")
+    check_mode(mode, lines, urls)
+    text = flat(lines)
+    planned = [(n, p) for g in data["groups"] for n, p in g["parameters"].items()]
+    assert planned and all(f"- {n} = {p['value']} ({p['apply_method']}; from {p['origin']})" in text for n, p in planned)
+    rows = len(planned) + len(data["dropped"]) + len(data["errors_fixed"]) + len(data["after_switchover"])
+    assert len([ln for ln in lines if ln.startswith("- ")]) == rows + sum(not g["parameters"] for g in data["groups"])
+
+
 # ---- bench compare, metrics compare, the gate tables ----------------------------------------------
 
 LONG_TABLE = "customer_loyalty_program_enrollment_history_with_audit_trail_v2"  # 63 characters
