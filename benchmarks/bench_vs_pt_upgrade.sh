@@ -33,7 +33,7 @@ command -v pt-upgrade >/dev/null || { echo "error: pt-upgrade not found: apt-get
 [ -x "$CLI" ] || { echo "error: $CLI not found: python3 -m venv .venv && .venv/bin/pip install -e ." >&2; exit 2; }
 
 mkdir -p "$OUT"
-WL=("$PY" "$SHARED/make-workload.py" --dir "$DIR")
+WL=("$PY" "$SHARED/make-workload.py" --dir "$DIR" --host1 "127.0.0.1:$P1" --host2 "127.0.0.1:$P2" --password "$PW")
 cleanup() {
   "${WL[@]}" unperturb >/dev/null 2>&1 || true
   bash "$SHARED/two-mariadb.sh" stop "$DIR" >/dev/null 2>&1 || true

@@ -62,6 +62,16 @@ def schema_script(n_tables: int, n_routines: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def build_schema(server: MariaDB, db: str, n_tables: int, n_routines: int) -> float:
+    """(Re)create ``db`` holding :func:`schema_script`'s objects; returns the seconds it took."""
+    start = time.perf_counter()
+    with server.connect() as admin, admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {db}")
+        cur.execute(f"CREATE DATABASE {db}")
+    server.execute_script(schema_script(n_tables, n_routines), db)
+    return time.perf_counter() - start
+
+
 def timed(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -71,17 +81,21 @@ def timed(fn) -> float:
 def record_queries(conn, db: str) -> list[tuple[str, object]]:
     """The statements one collect_live run sends, in order (recorded by wrapping its query method)."""
     sent: list[tuple[str, object]] = []
-    original = live._Scan.query
+    originals = {name: getattr(live._Scan, name) for name in ("query", "stream")}  # buffered and streamed reads
 
-    def recording(self, sql, args=None):
-        sent.append((sql, args))
-        return original(self, sql, args)
+    def recorder(original):
+        def recording(self, sql, args=None):
+            sent.append((sql, args))
+            return original(self, sql, args)
+        return recording
 
-    live._Scan.query = recording
+    for name, original in originals.items():
+        setattr(live._Scan, name, recorder(original))
     try:
         live.collect_live(conn, [db], statement_timeout_s=3600)
     finally:
-        live._Scan.query = original
+        for name, original in originals.items():
+            setattr(live._Scan, name, original)
     return sent
 
 
@@ -112,12 +126,7 @@ def main() -> None:
                   f"{'scan s/1k tables':>18} {'round trips':>12}")
             for n in sizes:
                 db = f"bench_{n}"
-                build = time.perf_counter()
-                with server.connect() as admin, admin.cursor() as cur:
-                    cur.execute(f"DROP DATABASE IF EXISTS {db}")
-                    cur.execute(f"CREATE DATABASE {db}")
-                server.execute_script(schema_script(n, args.routines), db)
-                build = time.perf_counter() - build
+                build = build_schema(server, db, n, args.routines)
                 with server.connect() as conn:
                     queries = record_queries(conn, db)  # also the warm-up run
                     bare_runs, scan_runs = [], []

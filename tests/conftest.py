@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.aws_server import FakeAWS
+from tests.fakes.rds_integrations_fake import install_integrations_fake
 from tests.mariadb_server import MariaDB
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ def aws(_aws_server: FakeAWS, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    install_integrations_fake(_aws_server)  # moto lacks DescribeIntegrations; the zero-ETL gates read it
     yield _aws_server
     _aws_server.handlers.clear()
 

@@ -15,7 +15,9 @@ import signal
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pymysql
 
@@ -148,3 +150,35 @@ max_connections=200
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@contextmanager
+def replication_pair(tmp_path_factory: Any):
+    """Two more MariaDB servers, the second a running binlog replica of the first: what green is to blue.
+
+    Yields ``(primary, replica)`` once both replication threads run; stops both afterwards.
+    """
+    primary = MariaDB(tmp_path_factory.mktemp("primary"), extra_cnf="log-bin=primary-bin\nserver-id=1\n").start()
+    replica = MariaDB(tmp_path_factory.mktemp("replica"), extra_cnf="server-id=2\n").start()
+    try:
+        with primary.connect() as conn, conn.cursor() as cur:
+            cur.execute("SHOW MASTER STATUS")
+            log_file, log_pos = cur.fetchone()[:2]
+        with replica.connect() as conn, conn.cursor() as cur:
+            cur.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=%s, MASTER_USER='root', "
+                        "MASTER_PASSWORD=%s, MASTER_LOG_FILE=%s, MASTER_LOG_POS=%s, MASTER_USE_GTID=no",
+                        (primary.port, ROOT_PASSWORD, log_file, log_pos))
+            cur.execute("START SLAVE")
+        deadline = time.monotonic() + 30
+        with replica.connect() as conn, conn.cursor(pymysql.cursors.DictCursor) as cur:
+            while True:
+                cur.execute("SHOW SLAVE STATUS")
+                row = cur.fetchone()
+                if row and row["Slave_IO_Running"] == "Yes" and row["Slave_SQL_Running"] == "Yes":
+                    break
+                assert time.monotonic() < deadline, f"replication did not start: {row and row.get('Last_IO_Error')}"
+                time.sleep(0.1)
+        yield primary, replica
+    finally:
+        replica.stop()
+        primary.stop()

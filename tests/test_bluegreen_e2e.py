@@ -40,12 +40,22 @@ def make_v2_cluster(rds) -> None:
     rds.modify_db_parameter_group(DBParameterGroupName="shop-57-inst", Parameters=[
         {"ParameterName": "event_scheduler", "ParameterValue": "ON", "ApplyMethod": "immediate"},
         {"ParameterName": "tx_isolation", "ParameterValue": "READ-COMMITTED", "ApplyMethod": "immediate"}])
+    # the reader runs its own 5.7 group (TempTable overflow sized for its class): green's reader must get its own
+    rds.create_db_parameter_group(DBParameterGroupName="shop-57-reader", DBParameterGroupFamily="aurora-mysql5.7",
+                                  Description="blue reader group")
+    rds.modify_db_parameter_group(DBParameterGroupName="shop-57-reader", Parameters=[
+        {"ParameterName": "temptable_max_mmap", "ParameterValue": "4294967296", "ApplyMethod": "immediate"}])
     rds.create_db_cluster(DBClusterIdentifier="shop", Engine="aurora-mysql", EngineVersion="5.7.mysql_aurora.2.12.1",
                           MasterUsername="admin", MasterUserPassword="not-a-real-secret-1",
                           DBClusterParameterGroupName="shop-57")
-    for ident in ("shop-1", "shop-2"):
+    for ident, group in (("shop-1", "shop-57-inst"), ("shop-2", "shop-57-reader")):
         rds.create_db_instance(DBInstanceIdentifier=ident, DBClusterIdentifier="shop", Engine="aurora-mysql",
-                               DBInstanceClass="db.r6g.large", DBParameterGroupName="shop-57-inst")
+                               DBInstanceClass="db.r6g.large", DBParameterGroupName=group)
+
+
+def _green(blue: str, rds) -> list[str]:
+    return [i["DBInstanceIdentifier"] for i in rds.describe_db_instances()["DBInstances"]
+            if i["DBInstanceIdentifier"].startswith(f"{blue}-green-")]
 
 
 def user_params(rds, group: str) -> dict[str, str]:
@@ -83,11 +93,28 @@ def test_params_plan_then_create_wait_status_switchover_cleanup(aws, tmp_path, m
         return real_settle(ctx, groups, wait)
 
     monkeypatch.setattr(orchestrator, "_settle", settle)
+    dsn = f"mysql://root@127.0.0.1:{mariadb.port}/"
+    # the dry run shows each call: create with the writer's planned group, then the reader's group move
+    start = clock["now"]
+    clock["now"] = start + dt.timedelta(minutes=5)  # a dry run does not wait: look at it once the groups settled
+    with rds_show_configuration(mariadb, 24):
+        dry = run_cli(tmp_path, "create", "--cluster", "shop", "--target-version", "8.0",
+                      "--cluster-parameter-group", "shop-v3-cluster", "--dsn", dsn, "--dry-run")
+    clock["now"] = start
+    assert '"TargetDBParameterGroupName": "shop-v3-instance-1"' in dry.output, dry.output
+    assert ('would call rds ModifyDBInstance {"ApplyImmediately": true, "DBInstanceIdentifier": "<green partner of '
+            'shop-2>", "DBParameterGroupName": "shop-v3-instance-2"}') in dry.output
+    assert 'would call rds RebootDBInstance {"DBInstanceIdentifier": "<green partner of shop-2>"}' in dry.output
     with rds_show_configuration(mariadb, 24):
         created = run_cli(tmp_path, "create", "--cluster", "shop", "--target-version", "8.0",
-                          "--cluster-parameter-group", "shop-v3-cluster", "--instance-parameter-group",
-                          "shop-v3-instance", "--dsn", f"mysql://root@127.0.0.1:{mariadb.port}/", "--wait")
+                          "--cluster-parameter-group", "shop-v3-cluster", "--dsn", dsn, "--wait")
     assert created.exit_code == 0, created.output
+    green_groups = {i["DBInstanceIdentifier"].split("-green-")[0]: i["DBParameterGroups"][0]["DBParameterGroupName"]
+                    for i in rds.describe_db_instances()["DBInstances"] if "-green-" in i["DBInstanceIdentifier"]}
+    assert green_groups == {"shop-1": "shop-v3-instance-1", "shop-2": "shop-v3-instance-2"}
+    assert [s for s in steps(journal(tmp_path, NAME)) if s[0].startswith(("assign-group", "reboot"))] == [
+        (f"assign-group:{g}", p) for g in _green("shop-2", rds) for p in ("intent", "done")] + [
+        (f"reboot:{g}", p) for g in _green("shop-2", rds) for p in ("intent", "done")]
     assert 240 <= sum(slept) <= 300 + len(slept)  # waited the rest of the 5 minutes, no more
     gates = {g["gate"]: g["status"] for g in journal(tmp_path, NAME)[0]["gates"]}
     assert gates["groups-settled"] == gates["green-event-scheduler"] == gates["binlog-retention"] == "pass"
@@ -100,13 +127,16 @@ def test_params_plan_then_create_wait_status_switchover_cleanup(aws, tmp_path, m
     report = json.loads(status.stdout)
     assert report["deployment"]["Status"] == "AVAILABLE"
     assert report["green"]["engine_version"] == "8.0.mysql_aurora.3.08.2"
-    assert report["journal"]["last"]["step"] == "wait-available"
+    assert report["journal"]["last"]["step"] == f"reboot:{_green('shop-2', rds)[0]}"  # the group move after AVAILABLE
     put_lag(report["green"]["writer"], 0.0, 0.0, 1.0)
 
     # 4. switchover: production keeps its name and now runs 8.0; events come back on
     switched = run_cli(tmp_path, "switchover", NAME, "--yes", *sql_overrides())
     assert switched.exit_code == 0, switched.output
     assert "verified: shop now runs 8.0.mysql_aurora.3.08.2" in switched.output
+    repoint = " ".join(switched.output.split())  # what binlog consumers of blue must do now
+    assert "replication from blue stopped at the switchover and shop-old1 takes no more writes" in repoint
+    assert "point it at shop's writer endpoint" in repoint
     assert user_params(rds, "shop-v3-cluster")["event_scheduler"] == "ON"
     assert [s for s in steps(journal(tmp_path, NAME)) if s[0] in ("verify", "restore-green-settings")] == [
         ("verify", "done"), ("restore-green-settings", "intent"), ("restore-green-settings", "done")]

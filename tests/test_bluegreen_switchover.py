@@ -17,10 +17,13 @@ import boto3
 import pymysql
 import pytest
 
-from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, Frame, build_blue, create_deployment, green_writer,
-                                            interrupt_at, journal, put_lag, run_cli, sql_overrides, steps)
+from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, Frame, _backend, build_blue, create_deployment,
+                                            green_writer, interrupt_at, journal, put_lag, run_cli, sql_overrides, steps,
+                                            writer_pending_reboot)
+from tests.fakes.rds_integrations_fake import add_integration
 from tests.mariadb_server import ROOT_PASSWORD
 from upgrade_cli.bluegreen.gates import SWITCHOVER_GATES
+from upgrade_cli.params.plan import SOURCE_TAG
 
 NAME = "prod-to-3-04-0"
 
@@ -78,6 +81,20 @@ def failing(gate, aws, dep, tmp_path, mariadb, fresh_db, request):
     elif gate == "members-available":
         timeline.script(Frame(extra_members=[("prod-2", "prod-2-green-abcdef", "PROVISIONING")]), sticky=True)
         yield []
+    elif gate == "blue-available":
+        _backend().databases["prod-2"].status = "modifying"  # blue's reader busy at switchover time
+        yield []
+    elif gate == "green-instance-groups":
+        _tag_planned_group("prod-80-inst-reader")
+        # ModifyDBInstance answered without moto applying it: the green instance stays on its old group
+        aws.on("ModifyDBInstance", lambda p: {"DBInstance": {"DBInstanceIdentifier": p["DBInstanceIdentifier"]}})
+        yield []
+    elif gate == "green-cluster-params":
+        writer_pending_reboot(aws, dep["Target"])
+        yield []
+    elif gate == "zero-etl-integrations":
+        add_integration(dep["Source"])
+        yield []
     elif gate == "replica-lag":
         put_lag(green_writer(dep), 0.0, 0.0, 42.0)
         yield ["--max-lag", "5"]
@@ -128,6 +145,16 @@ def failing(gate, aws, dep, tmp_path, mariadb, fresh_db, request):
         raise AssertionError(f"no failing scenario for gate {gate}")
 
 
+def _tag_planned_group(name: str) -> str:
+    """An 8.0 instance group as `params plan --apply` makes it: tagged with the blue instances' 5.7 group."""
+    rds = boto3.client("rds")
+    source = rds.describe_db_instances(DBInstanceIdentifier="prod-2")["DBInstances"][0]["DBParameterGroups"][0]
+    rds.create_db_parameter_group(DBParameterGroupName=name, DBParameterGroupFamily="aurora-mysql8.0",
+                                  Description="planned", Tags=[{"Key": SOURCE_TAG,
+                                                                "Value": source["DBParameterGroupName"]}])
+    return name
+
+
 def _alter(mariadb, db):
     with mariadb.connect() as conn, conn.cursor() as cur:
         cur.execute(f"ALTER TABLE `{db}`.t ADD COLUMN c INT")
@@ -152,7 +179,7 @@ def test_any_failed_gate_means_no_switchover_call(gate, dep, aws, tmp_path, mari
         assert result.exit_code == 1, result.output
         assert f"gate(s) failed: {gate} " in result.output
         assert calls(aws) == 0
-        entries = journal(tmp_path, NAME)
+        entries = [e for e in journal(tmp_path, NAME) if e["command"] != "instance-groups"]
         assert steps(entries) == [("switchover-gates", "failed")]
         assert [g["gate"] for g in entries[0]["gates"] if g["status"] == "fail"] == [gate]
 
@@ -167,7 +194,9 @@ def test_any_failed_gate_means_no_switchover_call(gate, dep, aws, tmp_path, mari
 
 
 def test_the_matrix_covers_every_gate():
-    assert set(SWITCHOVER_GATES) == {"deployment-available", "members-available", "replica-lag", "replica-status",
+    assert set(SWITCHOVER_GATES) == {"deployment-available", "members-available", "blue-available",
+                                     "green-instance-groups", "green-cluster-params", "zero-etl-integrations",
+                                     "replica-lag", "replica-status",
                                      "green-read-only", "long-transactions", "running-ddl", "prepared-xa",
                                      "blue-not-a-replica", "precheck-report", "bench-report"}
 
@@ -340,32 +369,10 @@ def test_member_not_available_blocks(dep, aws, tmp_path):
 @pytest.fixture(scope="module")
 def replica(tmp_path_factory):
     """A MariaDB binlog replica of another MariaDB: what green is to blue (binlog replication)."""
-    from tests.mariadb_server import MariaDB
+    from tests.mariadb_server import replication_pair
 
-    primary = MariaDB(tmp_path_factory.mktemp("primary"), extra_cnf="log-bin=primary-bin\nserver-id=1\n").start()
-    green = MariaDB(tmp_path_factory.mktemp("green"), extra_cnf="server-id=2\n").start()
-    try:
-        with primary.connect() as conn, conn.cursor() as cur:
-            cur.execute("SHOW MASTER STATUS")
-            log_file, log_pos = cur.fetchone()[:2]
-        with green.connect() as conn, conn.cursor() as cur:
-            cur.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=%s, MASTER_USER='root', "
-                        "MASTER_PASSWORD=%s, MASTER_LOG_FILE=%s, MASTER_LOG_POS=%s, MASTER_USE_GTID=no",
-                        (primary.port, ROOT_PASSWORD, log_file, log_pos))
-            cur.execute("START SLAVE")
-        deadline = time.monotonic() + 30
-        with green.connect() as conn, conn.cursor(pymysql.cursors.DictCursor) as cur:
-            while True:
-                cur.execute("SHOW SLAVE STATUS")
-                row = cur.fetchone()
-                if row and row["Slave_IO_Running"] == "Yes" and row["Slave_SQL_Running"] == "Yes":
-                    break
-                assert time.monotonic() < deadline, f"replication did not start: {row and row.get('Last_IO_Error')}"
-                time.sleep(0.1)
+    with replication_pair(tmp_path_factory) as (_, green):
         yield green
-    finally:
-        green.stop()
-        primary.stop()
 
 
 def test_replica_status_passes_on_a_running_replica_and_fails_when_sql_thread_stops(dep, aws, tmp_path, replica):

@@ -362,3 +362,62 @@ def test_missing_privileges_are_recorded_not_fatal(mariadb, fresh_db):
     assert hidden == {"price_with_tax", "restock"}  # bodies of root's routines are not visible to this account
     assert {i.object_name for i in cat.issues if i.object_type == "routine"} == hidden
     assert password not in cat.to_json()
+
+
+def _live_test_schemas(mariadb) -> list[str]:
+    """Every schema the live tests load: each live check case, the example dump and the handwritten
+    schema, one database each (dropped by the caller)."""
+    from tests.test_check_cases import _all_cases
+
+    scripts = [mariadb_loadable(EXAMPLE.read_text(encoding="utf-8")), HANDWRITTEN.read_text(encoding="utf-8")]
+    scripts += [p.values[1]["sql"] for p in _all_cases() if "sql" in p.values[1] and p.values[1].get("live", True)]
+    names = []
+    for sql in scripts:
+        name = f"t_{uuid.uuid4().hex[:10]}"
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}`")
+        names.append(name)
+        mariadb.execute_script(sql, database=name)
+    return names
+
+
+def test_foreign_keys_and_partitions_read_below_the_floor_give_the_same_catalog(mariadb, monkeypatch):
+    """Issue 23: foreign keys from InnoDB's dictionary (MariaDB has INNODB_SYS_FOREIGN under 5.7's name)
+    and partitions read only for tables marked partitioned give the catalog, so the findings, that
+    KEY_COLUMN_USAGE and an unfiltered PARTITIONS gave, on every live test schema."""
+    import upgrade_cli.precheck.collect.live as live
+
+    schemas = _live_test_schemas(mariadb)
+    try:
+        sent: list[str] = []
+        stream = live._Scan.stream
+
+        def recording(self, sql, args=None):
+            sent.append(sql)
+            return stream(self, sql, args)
+
+        monkeypatch.setattr(live._Scan, "stream", recording)
+        monkeypatch.setattr(live, "_NAMES_PER_QUERY", 2)  # several PARTITIONS reads, split across schemas
+        with mariadb.connect() as conn:
+            now = collect_live(conn, schemas)
+        monkeypatch.setattr(live._Scan, "stream", stream)
+        monkeypatch.setattr(live, "_innodb_foreign_keys", lambda scan, ctx: None)  # KEY_COLUMN_USAGE, as before
+        with mariadb.connect() as conn:
+            before = collect_live(conn, schemas)
+            with conn.cursor() as cur:  # every partitioned table, as the unfiltered query read them
+                cur.execute("SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME FROM information_schema.PARTITIONS "
+                            f"WHERE TABLE_SCHEMA IN ({','.join(['%s'] * len(schemas))}) "
+                            "AND PARTITION_NAME IS NOT NULL", schemas)
+                partitioned = set(cur.fetchall())
+    finally:
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            for name in schemas:
+                cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    assert not any("KEY_COLUMN_USAGE" in sql for sql in sent)  # the dictionary was read, not the fallback
+    assert sum("information_schema.PARTITIONS" in sql for sql in sent) == (len(partitioned) + 1) // 2
+    assert sum(len(t.foreign_keys) for t in now.tables) >= 5 and len(partitioned) >= 3  # the test has work to do
+    assert {(t.schema, t.name) for t in now.tables if t.partitions} == partitioned
+    now.source, now.server = before.source, before.server  # when it ran and the server's live counters
+    assert now.to_json() == before.to_json()
+    key = lambda f: (f.check_id, f.location, f.message)  # noqa: E731
+    assert sorted(map(key, run_checks(now).findings)) == sorted(map(key, run_checks(before).findings))

@@ -285,6 +285,9 @@ def test_go_with_risks_on_a_bench_regression_with_nothing_blocking(switched, rep
     whats = [i["what"] for i in tl["items"]]
     assert "switchover: switchover-gates done" in whats and "switchover: switchover done" in whats
     assert SWITCHOVER_COMPLETED in whats and tl["rds_events"] == 2
+    # the kept 5.7 cluster's Extended Support line, as `bluegreen status` shows it (issue 19)
+    assert tl["extended_support"][0].startswith("old blue prod-old1 (5.7.")
+    assert "Cost: old blue prod-old1" in (out / "dossier.md").read_text()
     gated = next(i for i in tl["items"] if i["gates"])
     assert {"gate": "bench-report", "status": "overridden"} == {k: v for k, v in next(
         g for g in gated["gates"] if g["gate"] == "bench-report").items() if k != "detail"}

@@ -80,4 +80,5 @@ def test_a_declared_gate_fails_closed_and_is_named_by_its_declaration():
 def test_the_derived_lists_match_what_the_orchestrator_runs():
     assert G.SWITCHOVER_GATES == R.names(R.SWITCHOVER) and G.CREATE_GATES == R.names(R.CREATE)
     assert set(G.SQL_GATES) == {s.name for s in SPECS if s.needs.sql}
-    assert set(G.CREATE_GATES) & set(G.SWITCHOVER_GATES) == {"precheck-report", "blue-not-a-replica"}
+    assert set(G.CREATE_GATES) & set(G.SWITCHOVER_GATES) == {"precheck-report", "blue-not-a-replica",
+                                                             "zero-etl-integrations"}

@@ -324,7 +324,8 @@ def test_dry_run_prints_exact_calls_and_changes_nothing(rds, aws):
     assert [c["operation"] for c in calls] == ["create_db_cluster_parameter_group", "modify_db_cluster_parameter_group",
                                                "create_db_parameter_group", "modify_db_parameter_group"]
     assert calls[0]["params"] == {"DBClusterParameterGroupName": "z-cluster", "DBParameterGroupFamily": "aurora-mysql8.0",
-                                  "Description": "aurora-upgrade: 8.0 cluster group for legacy (from legacy-cpg)"}
+                                  "Description": "aurora-upgrade: 8.0 cluster group for legacy (from legacy-cpg)",
+                                  "Tags": [{"Key": "aurora-upgrade:made-from", "Value": "legacy-cpg"}]}
     assert {"ParameterName": "event_scheduler", "ParameterValue": "OFF", "ApplyMethod": "immediate"} in \
         calls[1]["params"]["Parameters"]
     assert json.loads(res.stdout)["after_switchover_calls"] == [{
@@ -372,12 +373,74 @@ def test_versions_for_a_cluster_recommends_304_or_later(rds):
     assert data["source"] == "5.7.mysql_aurora.2.11.2"
     assert data["recommended"] == "8.0.mysql_aurora.3.08.2"
     assert {t["EngineVersion"]: t["Recommended"] for t in data["targets"]}["8.0.mysql_aurora.3.03.1"] is False
+    console = invoke("versions", "--cluster", "legacy")
+    out = " ".join(console.stdout.split())
+    assert "support dates: " in out and "RDS DescribeDBMajorEngineVersions recommended:" in out  # API dates
+    assert "recommended: 8.0.mysql_aurora.3.08.2 (AWS default, standard support until 2028-04-30)" in out
 
 
 def test_versions_target_check_exit_codes(rds):
     ok = invoke("versions", "--engine-version", "5.7.mysql_aurora.2.11.2", "--target", "3.03.1")
-    assert ok.exit_code == 0 and "prefer ≥ 3.04" in ok.stdout
+    assert ok.exit_code == 0 and "not recommended: < 3.04" in ok.stdout
     bad = invoke("versions", "--engine-version", "5.7.mysql_aurora.2.12.1", "--target", "8.0.mysql_aurora.3.04.0")
     assert bad.exit_code == 1 and "not a valid upgrade target" in bad.stdout
     both = invoke("versions")
     assert both.exit_code == 2 and both.stderr.strip() == "error: give exactly one of --cluster or --engine-version"
+
+
+# ---- issue 19: corrections ----------------------------------------------------------------------
+
+def test_apply_refuses_names_it_could_not_verify_unless_allowed(aws):
+    """Engine-default calls unavailable (moto lacks them; no fake): the plan falls back to param_profiles, and a
+    name not in the 8.0 profile would make AWS reject the whole Modify call."""
+    install_rds_engine_fake(aws, defaults=False)
+    rds = boto3.client("rds")
+    make_cluster(rds, instance_settings={"aurora_unknown_knob": "1", "tx_isolation": "READ-COMMITTED"})
+    aws.calls.clear()
+    refused = invoke("plan", "--cluster", "legacy", "--name", "u", "--apply", "--yes")
+    assert refused.exit_code == 2, refused.output
+    assert "aurora_unknown_knob (instance group legacy-ipg)" in refused.stderr and "--allow-unverified" in refused.stderr
+    assert not [c for c in aws.calls if c.action.startswith(("Create", "Modify", "AddTags"))]
+    dry = invoke("plan", "--cluster", "legacy", "--name", "u", "--dry-run")
+    assert dry.exit_code == 0 and "not verified against aurora-mysql8.0" in dry.stderr
+    allowed = invoke("plan", "--cluster", "legacy", "--name", "u", "--apply", "--yes", "--allow-unverified")
+    assert allowed.exit_code == 0, allowed.output
+    sent = rds.describe_db_parameters(DBParameterGroupName="u-instance", Source="user")["Parameters"]
+    assert "aurora_unknown_knob" in {p["ParameterName"] for p in sent}
+
+
+def test_read_only_is_never_advised_to_be_pinned(rds):
+    make_cluster(rds)
+    got, _ = findings(invoke("diff", "--cluster", "legacy", "--format", "json").stdout)
+    finding = got[("default_changed", "read_only")]
+    assert finding["action"].startswith("do not pin it") and "pin the v2 value" not in finding["action"]
+
+
+def test_lower_case_table_names_is_carried_and_not_an_error(rds):
+    make_cluster(rds, cluster_settings={"lower_case_table_names": "1"})
+    got, _ = findings(invoke("diff", "--cluster", "legacy", "--format", "json").stdout)
+    assert got[("attention", "lower_case_table_names")]["severity"] == "warning"
+    plan = json.loads(invoke("plan", "--cluster", "legacy", "--name", "l", "--format", "json").stdout)
+    cluster_group = next(g for g in plan["groups"] if g["kind"] == "cluster")
+    assert cluster_group["parameters"]["lower_case_table_names"]["value"] == "1"
+
+
+def test_aurora_pq_is_carried_as_aurora_parallel_query(rds):
+    make_cluster(rds, instance_settings={"aurora_pq": "1"})
+    got, _ = findings(invoke("diff", "--cluster", "legacy", "--format", "json").stdout)
+    assert got[("renamed", "aurora_pq")]["action"] == "set aurora_parallel_query=1"
+    assert "parallel-query" in got[("renamed", "aurora_pq")]["source"]
+    plan = json.loads(invoke("plan", "--cluster", "legacy", "--name", "p", "--format", "json").stdout)
+    instance = next(g for g in plan["groups"] if g["kind"] == "instance")
+    assert instance["parameters"]["aurora_parallel_query"]["value"] == "1" and "aurora_pq" not in instance["parameters"]
+
+
+def test_character_set_server_utf8_gets_its_note_and_latin1_does_not(rds):
+    make_cluster(rds, cluster_settings={"character_set_server": "utf8"})
+    got, _ = findings(invoke("diff", "--cluster", "legacy", "--format", "json").stdout)
+    note = got[("attention", "character_set_server_utf8")]
+    assert note["severity"] == "warning" and "utf8mb3" in note["note"] and note["source"].endswith("utf8mb3.html")
+    boto3.client("rds").modify_db_cluster_parameter_group(DBClusterParameterGroupName="legacy-cpg", Parameters=[
+        {"ParameterName": "character_set_server", "ParameterValue": "latin1", "ApplyMethod": "immediate"}])
+    got, _ = findings(invoke("diff", "--cluster", "legacy", "--format", "json").stdout)
+    assert ("attention", "character_set_server_utf8") not in got

@@ -1,5 +1,9 @@
 """boto3 clients and the one place AWS errors become one-line ToolErrors.
 
+boto3 and botocore (about 120 ms to import) are imported on first use, so commands that never reach
+AWS (``--help``, ``checks``, an offline precheck) start without them; ``AWS_ERRORS`` is resolved the
+same way (a module ``__getattr__``), so ``except aws.AWS_ERRORS`` still reads naturally.
+
 The endpoint comes from boto3's own ``AWS_ENDPOINT_URL`` support, so tests point every client
 at a local moto server without special code paths here. Throttling is retried by botocore's
 ``standard`` retry mode (exponential backoff with jitter).
@@ -10,16 +14,22 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Iterator
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
-from botocore.parsers import ResponseParserError
-
 from upgrade_cli.cli_common import ToolError
 
 RETRY_ATTEMPTS = 6
-# what an AWS call can raise that is the service's (or the network's) fault, not ours
-AWS_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
+
+
+def aws_errors() -> tuple[type[Exception], ...]:
+    """What an AWS call can raise that is the service's (or the network's) fault, not ours."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
+    return (ClientError, BotoCoreError, ResponseParserError)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AWS_ERRORS":
+        return aws_errors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _OnFirstUse:
@@ -53,6 +63,9 @@ def client(service: str, region: str | None = None, profile: str | None = None,
     ``max_attempts`` counts retries after the first try (botocore's meaning); ``0`` is for callers
     that are themselves a polling loop with their own backoff.
     """
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
         return session.client(service, config=Config(retries={"mode": "standard", "max_attempts": max_attempts},
@@ -63,6 +76,7 @@ def client(service: str, region: str | None = None, profile: str | None = None,
 
 def explain(exc: Exception, operation: str) -> ToolError:
     """One line that says which call failed and why, without request ids or stack noise."""
+    from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         code = err.get("Code", "Error")
@@ -79,7 +93,7 @@ def call(api: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
     """Call ``api.<operation>(**kwargs)`` (snake_case name), mapping AWS errors to ToolError."""
     try:
         return getattr(api, operation)(**kwargs)
-    except AWS_ERRORS as exc:
+    except aws_errors() as exc:
         raise explain(exc, _camel(operation)) from None
 
 
@@ -88,11 +102,12 @@ def paginate(api: Any, operation: str, key: str, **kwargs: Any) -> Iterator[dict
     try:
         for page in api.get_paginator(operation).paginate(**kwargs):
             yield from page.get(key, [])
-    except AWS_ERRORS as exc:
+    except aws_errors() as exc:
         raise explain(exc, _camel(operation)) from None
 
 
 def error_code(exc: BaseException) -> str | None:
+    from botocore.exceptions import ClientError
     return exc.response.get("Error", {}).get("Code") if isinstance(exc, ClientError) else None
 
 
@@ -102,11 +117,12 @@ def _camel(snake: str) -> str:
 
 def describe_cluster(rds: Any, ident: str) -> dict[str, Any] | None:
     """The DB cluster (identifier or ARN), or None when it does not exist; other errors are one line."""
+    from botocore.exceptions import ClientError
     try:
         return rds.describe_db_clusters(DBClusterIdentifier=ident)["DBClusters"][0]
     except ClientError as exc:
         if error_code(exc) == "DBClusterNotFoundFault":
             return None
         raise explain(exc, "DescribeDBClusters") from None
-    except AWS_ERRORS as exc:
+    except aws_errors() as exc:
         raise explain(exc, "DescribeDBClusters") from None

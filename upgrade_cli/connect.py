@@ -22,13 +22,15 @@ import ssl
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Mapping, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import pymysql
 import typer
 
 from upgrade_cli.cli_common import ASK, ToolError, decode_text, err_console, read_input
+
+if TYPE_CHECKING:  # imported where a connection is opened: commands that never connect start without it
+    import pymysql
 
 DEFAULT_PORT = 3306
 DEFAULT_HOST = "localhost"
@@ -314,6 +316,7 @@ def open_connection(opts: ConnectionOptions, read_only: bool = True,
     ``read_timeout`` bounds every network read and write after the handshake (default
     ``DEFAULT_IO_TIMEOUT_S``). Every failure is one ToolError line naming the address and the likely cause.
     """
+    import pymysql
     io_timeout = read_timeout if read_timeout is not None else DEFAULT_IO_TIMEOUT_S
     secret = iam_token(opts) if opts.iam else opts.password
     # The handshake is bounded by the connect timeout (pymysql reads it with read_timeout), so a

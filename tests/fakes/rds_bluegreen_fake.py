@@ -168,6 +168,20 @@ def writer_pending_reboot(aws: FakeAWS, cluster_id: str) -> None:
     aws.on("DescribeDBClusters", handler)
 
 
+def patch_cluster(aws: FakeAWS, cluster_id: str, **fields: Any) -> None:
+    """DescribeDBClusters of ``cluster_id`` answers moto's record with ``fields`` set (what moto cannot model:
+    Global Database membership, cross-Region replicas, a backtrack window). FakeAWS serialises the answer with
+    botocore's DBCluster shape, so a field name the model does not know never reaches the tool."""
+    def handler(params: dict[str, str]) -> Any:
+        if params.get("DBClusterIdentifier") != cluster_id:
+            return None
+        rds = boto3.client("rds", endpoint_url=aws.url)
+        found = rds.describe_db_clusters(Filters=[{"Name": "db-cluster-id", "Values": [cluster_id]}])["DBClusters"]
+        return {"DBClusters": [{**c, **fields} for c in found]}
+
+    aws.on("DescribeDBClusters", handler)
+
+
 # ---------------------------------------------------------------------------------------------
 # the moto world a blue/green test starts from
 # ---------------------------------------------------------------------------------------------

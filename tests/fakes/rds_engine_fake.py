@@ -87,11 +87,20 @@ def _page(items: list[dict], params: dict[str, str]) -> tuple[list[dict], str | 
     return items[start:nxt], (str(nxt) if nxt < len(items) else None)
 
 
-def describe_db_engine_versions(params: dict[str, str]) -> dict | AwsError:
+DEFAULT_V3 = "3.08.2"  # what DefaultOnly answers for 8.0 unless a test installs another default
+
+
+def describe_db_engine_versions(params: dict[str, str], default_v3: str = DEFAULT_V3) -> dict | AwsError:
+    """``DefaultOnly=true`` with ``EngineVersion=8.0`` answers the default 8.0 version only (AWS: "the default
+    version of the specified engine or the engine and major version combination")."""
     engine = params.get("Engine")
     if engine and engine != "aurora-mysql":
         return {"DBEngineVersions": []}
     items = engine_versions()
+    if params.get("DefaultOnly", "false").lower() == "true":
+        major = params.get("EngineVersion", "8.0")
+        wanted = v3(default_v3) if major.startswith("8.0") else v2(V2_VERSIONS[-1])
+        return {"DBEngineVersions": [v for v in items if v["EngineVersion"] == wanted]}
     if params.get("IncludeAll", "false").lower() != "true":
         items = [v for v in items if v["EngineVersion"] not in {v2(s) for s in RETIRED_V2}]
     if params.get("EngineVersion"):
@@ -153,10 +162,10 @@ def describe_db_major_engine_versions(params: dict[str, str]) -> dict | AwsError
     return {"DBMajorEngineVersions": page, "Marker": marker}
 
 
-def install_rds_engine_fake(aws: FakeAWS, defaults: bool = True) -> None:
+def install_rds_engine_fake(aws: FakeAWS, defaults: bool = True, default_v3: str = DEFAULT_V3) -> None:
     """Answer the engine-version, orderable-class, support-window (and, unless ``defaults=False``,
     engine-default) calls."""
-    aws.on("DescribeDBEngineVersions", describe_db_engine_versions)
+    aws.on("DescribeDBEngineVersions", lambda params: describe_db_engine_versions(params, default_v3))
     aws.on("DescribeDBMajorEngineVersions", describe_db_major_engine_versions)
     aws.on("DescribeOrderableDBInstanceOptions", describe_orderable_db_instance_options)
     if defaults:

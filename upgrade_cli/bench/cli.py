@@ -19,7 +19,6 @@ import typer
 from upgrade_cli.bench import capture as capture_mod
 from upgrade_cli.bench.compare import CompareOptions, compare as compare_results, inconclusive_shapes
 from upgrade_cli.bench.render import render_console, render_html, render_json, render_markdown, summary_line
-from upgrade_cli.bench.replay import RunOptions, run_workload
 from upgrade_cli.bench.workload import Workload
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
                                     format_option, emit)
@@ -96,6 +95,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Replay the workload's read-only statements on blue and green in parallel; write every measurement."""
+    from upgrade_cli.bench.replay import RunOptions, run_workload  # pymysql: only replay connects
     options = RunOptions(repeat=repeat, warmup=warmup, concurrency=concurrency, timeout_s=timeout, budget_s=budget,
                          explain_samples=explain_samples)
     options.validate()

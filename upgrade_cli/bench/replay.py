@@ -5,31 +5,40 @@ session is ``READ ONLY`` (``connect.open_connection``), so a stored function tha
 fails; the database is chosen with COM_INIT_DB, not ``USE``; nothing is ever created on a target.
 What a target sees from us: ``SET SESSION``, ``SELECT``, ``EXPLAIN`` and ``SHOW WARNINGS``.
 
-Blue and green run each batch of statements in lock-step (one thread per side and connection), so
-both see the same statement at the same moment and the pair shares whatever noise the moment has.
+Blue and green each run in their own process (:class:`SideProcess`; within it one thread per
+connection), in lock-step: both get each batch of statements at the same moment, so the pair shares
+whatever noise the moment has, and neither side's row reading waits for the other's (in one process
+the GIL would serialise them: a 1.2M-row result took twice as long).
 
 Memory stays flat whatever a query returns: rows are streamed (unbuffered cursor) and folded into
-two running checksums as they arrive; the results file is JSON lines, written as each pair finishes.
+two running checksums as they arrive, from each row's bytes as the server sent them (never decoded:
+that was 70 % of the client's time on big results); the results file is JSON lines, written as each
+pair finishes. Each statement records when its first row arrived as well as its last, so a big
+result's server time is not hidden in its transfer time.
+
+PyMySQL is imported here on first use, not at the top: ``bench compare`` reads this module's names.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TextIO
-
-import pymysql
-import pymysql.cursors
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from upgrade_cli.bench.sqlshape import ResultShape, read_only_reason, result_shape
 from upgrade_cli.bench.workload import QueryShape, Workload
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.connect import ConnectionOptions, open_connection
+
+if TYPE_CHECKING:
+    import pymysql
 
 RESULTS_FORMAT = "aurora-upgrade-bench-results"
 _MASK128 = (1 << 128) - 1
@@ -70,32 +79,88 @@ class RowDigest:
     unordered: str = ""  # multiset hash: the same rows in any order give the same value
     ordered: str = ""  # depends on row order too
     ties: bool = False  # two consecutive rows share their ORDER BY key (order among them is not defined)
+    first_packet_at: float = 0.0  # perf_counter() when the first row (or the end of an empty result) arrived
 
 
 def checksum_stream(cur, key_positions: list[int] | None) -> RowDigest:
-    """Fold a streamed result into checksums, ``FETCH_BATCH`` rows at a time; nothing is kept."""
+    """Fold an unbuffered result into checksums from each row's bytes as received; nothing is kept.
+
+    A text-protocol row is its values as length-prefixed strings (NULL a lone 0xFB), so equal bytes mean
+    equal rows, exactly as comparing the decoded values did, without decoding them (PyMySQL's per-value
+    decoding was most of a big result's time). A plain row packet is read straight from the connection's
+    buffer (its header peeked first: right sequence number, one packet, not an EOF or error); anything else
+    goes through PyMySQL's own ``_read_packet``, as its ``_read_rowdata_packet_unbuffered`` would."""
+    import pymysql
+
+    result = cur._result
+    conn = result.connection
+    rfile = conn._rfile
     total = 0
     ordered = hashlib.blake2b(digest_size=16)
     rows = 0
     ties = False
     prev_key: Any = None
     blake = hashlib.blake2b
-    while True:
-        batch = cur.fetchmany(FETCH_BATCH)
-        if not batch:
-            break
-        for row in batch:
-            h = blake(repr(row).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            total += int.from_bytes(h, "little")
-            ordered.update(h)
-            if key_positions:
-                key = tuple(row[i] for i in key_positions)
-                if key == prev_key:
-                    ties = True
-                prev_key = key
-        rows += len(batch)
-        total &= _MASK128
-    return RowDigest(rows=rows, unordered=f"{total:032x}", ordered=ordered.hexdigest(), ties=ties)
+    from_bytes = int.from_bytes
+    first_at = 0.0
+    while result.unbuffered_active:
+        try:
+            head = rfile.peek(5)
+            if (len(head) >= 5 and head[3] == conn._next_seq_id and head[4] < 0xFE
+                    and (length := head[0] | head[1] << 8 | head[2] << 16) < 0xFFFFFF):
+                packet = rfile.read(4 + length)
+                if len(packet) < 4 + length:
+                    raise OSError("short read")
+                conn._next_seq_id = (conn._next_seq_id + 1) % 256
+                data = packet[4:]
+            else:
+                data = None
+        except OSError as exc:
+            conn._force_close()
+            raise pymysql.err.OperationalError(2013, f"Lost connection to MySQL server during query ({exc})") from None
+        if data is None:  # EOF, error, a value of 16 MB or more, or a partial buffer: PyMySQL's reader
+            first_at = first_at or time.perf_counter()
+            packet = conn._read_packet()
+            if result._check_packet_is_eof(packet):
+                result.unbuffered_active, result.connection, result.rows = False, None, None
+                cur.warning_count = result.warning_count  # as SSCursor.fetchmany does at the end
+                break
+            data = packet.get_all_data()
+        first_at = first_at or time.perf_counter()
+        h = blake(data, digest_size=16).digest()
+        total += from_bytes(h, "little")
+        ordered.update(h)
+        rows += 1
+        if key_positions:
+            key = _row_values(data, key_positions)
+            if key == prev_key:
+                ties = True
+            prev_key = key
+        if not rows % FETCH_BATCH:
+            total &= _MASK128
+    total &= _MASK128
+    return RowDigest(rows=rows, unordered=f"{total:032x}", ordered=ordered.hexdigest(), ties=ties,
+                     first_packet_at=first_at or time.perf_counter())
+
+
+def _row_values(data: bytes, positions: list[int]) -> tuple[bytes | None, ...]:
+    """The raw values at ``positions`` of a text-protocol row (length-encoded strings; 0xFB is NULL)."""
+    values: list[bytes | None] = []
+    pos = 0
+    for _ in range(max(positions) + 1):
+        first = data[pos]
+        if first == 0xFB:
+            values.append(None)
+            pos += 1
+            continue
+        if first < 0xFB:
+            length, pos = first, pos + 1
+        else:
+            size = {0xFC: 2, 0xFD: 3, 0xFE: 8}[first]
+            length, pos = int.from_bytes(data[pos + 1:pos + 1 + size], "little"), pos + 1 + size
+        values.append(data[pos:pos + length])
+        pos += length
+    return tuple(values[i] for i in positions)
 
 
 def key_positions(shape: ResultShape, columns: list[str]) -> list[int] | None:
@@ -119,7 +184,8 @@ def key_positions(shape: ResultShape, columns: list[str]) -> list[int] | None:
 # --------------------------------------------------------------------------------------------
 @dataclass
 class SideResult:
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)  # statement sent → last row read
+    first_row_ms: list[float] = field(default_factory=list)  # statement sent → first row read (server time)
     rows: int | None = None
     checksum: str | None = None  # order-insensitive
     ordered_checksum: str | None = None
@@ -133,7 +199,8 @@ class SideResult:
 
 
 class Side:
-    """One target (blue or green): a pool of read-only sessions, one per worker thread."""
+    """One target (blue or green): a pool of read-only sessions, one per worker thread (in-process;
+    :class:`SideProcess` runs one in a process of its own)."""
 
     def __init__(self, name: str, opts: ConnectionOptions, run: RunOptions):
         self.name, self.opts, self.run = name, opts, run
@@ -189,6 +256,7 @@ class Side:
                 pass
 
     def execute(self, sql: str, database: str | None, shape: ResultShape, explain: bool) -> SideResult:
+        import pymysql
         res = SideResult()
         try:
             conn = self._conn()
@@ -208,6 +276,7 @@ class Side:
                     warning_count = cur.warning_count
                 if timed:
                     res.latencies_ms.append(round(elapsed, 4))
+                    res.first_row_ms.append(round((digest.first_packet_at - t0) * 1000, 4))
                 seen.add(digest.unordered)
                 if res.checksum is None:
                     res.rows, res.checksum, res.ordered_checksum = digest.rows, digest.unordered, digest.ordered
@@ -232,6 +301,7 @@ class Side:
         return res
 
     def _explain(self, conn, sql: str) -> list[dict[str, Any]] | None:
+        import pymysql
         try:
             with conn.cursor() as cur:
                 cur.execute("EXPLAIN FORMAT=JSON " + sql)
@@ -242,6 +312,75 @@ class Side:
             return plan_summary(json.loads(row[0]))
         except (TypeError, ValueError, IndexError):
             return None
+
+
+class SideProcess:
+    """A :class:`Side` in a process of its own, driven over a pipe: blue's and green's row reading run
+    on both cores at once instead of taking turns on one interpreter lock."""
+
+    def __init__(self, name: str, opts: ConnectionOptions, run: RunOptions):
+        self.name = name
+        context = multiprocessing.get_context("fork")  # nothing to re-import; the child only runs _side_main
+        self._pipe, child = context.Pipe()
+        self._proc = context.Process(target=_side_main, args=(child, name, opts, run), name=f"bench-{name}",
+                                     daemon=True)
+        self._proc.start()
+        child.close()
+        self.version, self.timeout_var = "", None
+
+    def send(self, *message: Any) -> None:
+        """Start ``("probe",)`` or ``("batch", [(sql, database, shape, explain), ...])``; :meth:`receive` answers."""
+        try:
+            self._pipe.send(message)
+        except OSError:
+            raise ToolError(f"the {self.name} replay process stopped unexpectedly") from None
+
+    def receive(self) -> Any:
+        """(version, timeout variable) for a probe, the SideResults of a batch; a ToolError there is raised here."""
+        try:
+            status, value = self._pipe.recv()
+        except (EOFError, OSError):
+            raise ToolError(f"the {self.name} replay process stopped unexpectedly") from None
+        if status == "error":
+            raise ToolError(value)
+        return value
+
+    def close(self) -> None:
+        try:
+            self._pipe.send(("close",))
+        except (OSError, ValueError):
+            pass
+        self._proc.join(timeout=10)
+        if self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join(timeout=5)
+        self._pipe.close()
+
+
+def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions) -> None:
+    """The side process: one Side, one thread per connection; Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    side = Side(name, opts, run)
+    pool = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=name)
+    try:
+        while True:
+            try:
+                message = pipe.recv()
+            except EOFError:
+                return
+            try:
+                if message[0] == "probe":
+                    side.probe()
+                    pipe.send(("ok", (side.version, side.timeout_var)))
+                elif message[0] == "batch":
+                    pipe.send(("ok", list(pool.map(lambda item: side.execute(*item), message[1]))))
+                else:
+                    return
+            except ToolError as exc:
+                pipe.send(("error", str(exc)))
+    finally:
+        pool.shutdown(wait=True)
+        side.close()
 
 
 def _timeout_variable(cur) -> str | None:
@@ -294,7 +433,6 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
                  out_path: Path, progress: Callable[[int, int], None] | None = None) -> RunSummary:
     """Replay ``workload`` on both sides and stream the records to ``out_path`` (JSON lines)."""
     run.validate()
-    sides = [Side("blue", blue_opts, run), Side("green", green_opts, run)]
     summary = RunSummary()
     started = time.perf_counter()
     todo = sum(len(q.samples) for q in workload.queries)
@@ -302,11 +440,13 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
         out = open(out_path, "w", encoding="utf-8")
     except OSError as exc:
         raise ToolError(f"cannot write results file {out_path}: {exc.strerror}") from None
-    pools = [ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=s.name) for s in sides]
+    sides: list[SideProcess] = []
     try:
-        with ThreadPoolExecutor(max_workers=2) as probe:
-            for fut in [probe.submit(s.probe) for s in sides]:
-                fut.result()
+        sides += [SideProcess("blue", blue_opts, run), SideProcess("green", green_opts, run)]
+        for side in sides:
+            side.send("probe")  # both connect at once: a wrong DSN fails before any replay starts
+        for side in sides:
+            side.version, side.timeout_var = side.receive()
         _write(out, {"type": "run", "format": RESULTS_FORMAT, "version": 1,
                      "blue": {"address": blue_opts.address, "user": blue_opts.user, "version": sides[0].version,
                               "timeout_variable": sides[0].timeout_var},
@@ -317,12 +457,10 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
         done = 0
         for shape in workload.queries:
             summary.shapes += 1
-            done += _replay_shape(shape, sides, pools, run, out, summary)
+            done += _replay_shape(shape, sides, run, out, summary)
             if progress:
                 progress(done, todo)
     finally:
-        for pool in pools:
-            pool.shutdown(wait=True)
         for side in sides:
             side.close()
         summary.wall_s = time.perf_counter() - started
@@ -332,8 +470,8 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
     return summary
 
 
-def _replay_shape(shape: QueryShape, sides: list[Side], pools: list[ThreadPoolExecutor], run: RunOptions,
-                  out: TextIO, summary: RunSummary) -> int:
+def _replay_shape(shape: QueryShape, sides: list[SideProcess], run: RunOptions, out: TextIO,
+                  summary: RunSummary) -> int:
     base = {"digest": shape.digest, "fingerprint": shape.fingerprint, "database": shape.database}
     if not shape.samples:
         summary.skipped += 1
@@ -359,18 +497,16 @@ def _replay_shape(shape: QueryShape, sides: list[Side], pools: list[ThreadPoolEx
             break
         batch = safe[start:start + run.concurrency]
         t0 = time.perf_counter()
-        futures = []
-        for i, sql in batch:
-            rs = result_shape(sql)
-            explain = replayed < run.explain_samples
-            # alternate which side is sent first: the side sent second would otherwise always wait for
-            # the first one's row decoding (one Python process, one GIL) and look slower on tiny queries
-            order = (0, 1) if (replayed + summary.statements) % 2 == 0 else (1, 0)
-            pair = {k: pools[k].submit(sides[k].execute, sql, shape.database, rs, explain) for k in order}
-            futures.append((i, sql, rs, [pair[0], pair[1]]))
-            replayed += 1
-        for i, sql, rs, (fb, fg) in futures:
-            blue, green = fb.result(), fg.result()
+        shapes = [result_shape(sql) for _, sql in batch]
+        work = [(sql, shape.database, rs, replayed + n < run.explain_samples)
+                for n, ((_, sql), rs) in enumerate(zip(batch, shapes))]
+        replayed += len(batch)
+        # alternate which side is sent the batch first: on a busy machine the first woken could be
+        # the first to get a core, and a sub-millisecond statement would look slower on the other side
+        for side in (sides if summary.statements % 2 == 0 else sides[::-1]):
+            side.send("batch", work)
+        blues, greens = (side.receive() for side in sides)
+        for (i, sql), rs, blue, green in zip(batch, shapes, blues, greens):
             summary.statements += 1
             _write(out, {"type": "statement", **base, "sample": i, "sql": sql,
                          "order_keys": list(rs.order_keys) if rs.order_keys else None, "has_limit": rs.has_limit,

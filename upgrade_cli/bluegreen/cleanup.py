@@ -14,7 +14,7 @@ from typing import Any, Callable
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen.journal import DONE, INFO, INTENT, Journal
-from upgrade_cli.bluegreen.orchestrator import OLD_BLUE, Context, confirm
+from upgrade_cli.bluegreen.orchestrator import OLD_BLUE, Context, confirm, extended_support, show_cost
 from upgrade_cli.bluegreen.waiter import WaitAborted
 from upgrade_cli.cli_common import console
 from upgrade_cli.outcome import ToolError
@@ -74,6 +74,8 @@ def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool,
     if old_blue:
         plan.append(f"{'snapshot and ' if final_snapshot else ''}delete old blue cluster {old_blue} and its instances")
     console.print("cleanup plan:\n  " + "\n  ".join(plan), markup=False)
+    if dep is not None and status == bg.SWITCHOVER_COMPLETED and not old_blue:
+        show_cost(extended_support(ctx, [("kept", _old_blue_name(ctx, dep["Source"]))]), ", every month it is kept")
     if not ctx.dry_run:
         confirm(ctx, "Proceed with this cleanup?")
 
@@ -98,6 +100,8 @@ def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool,
         console.print("deployment deleted; the old blue cluster is kept (read-only) for a rollback or forensics "
                       f"window: delete it later with `aurora-upgrade bluegreen cleanup {ref} --delete-old-blue`",
                       markup=False)
+        kept = journal.value("old_blue_cluster")
+        show_cost(extended_support(ctx, [("kept", kept)]) if kept else [], ", every month it is kept")
 
 
 def _guard_old_blue(ctx: Context, old_blue: str, journal: Journal) -> None:
@@ -131,6 +135,10 @@ def _delete_deployment(ctx: Context, journal: Journal, dep: dict[str, Any] | Non
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)
         return
+    if old_blue is None and dep.get("Status") == bg.SWITCHOVER_COMPLETED:
+        # recorded now, while AWS still names it: once the deployment is gone, only the journal knows which
+        # cluster `cleanup --delete-old-blue` (the command printed next) must delete
+        old_blue = _old_blue_name(ctx, dep["Source"])
     journal.write("cleanup", "delete-deployment", INTENT, deployment_id=ident, request=params,
                   status_at_cleanup=dep.get("Status"), old_blue_cluster=old_blue)
     ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)

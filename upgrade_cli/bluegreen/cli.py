@@ -43,12 +43,14 @@ def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run
 
 
 def _connector(dsn: str | None, host: str | None = None, port: int | None = None,
-               user: str | None = None, password: str | None = None) -> orch.Connector | None:
-    """A way to open a read-only session (password: -p, the DSN, $AURORA_UPGRADE_PASSWORD or ~/.my.cnf)."""
+               user: str | None = None, password: str | None = None,
+               read_only: bool = True) -> orch.Connector | None:
+    """A way to open a session, read-only unless asked (password: -p, the DSN, $AURORA_UPGRADE_PASSWORD or
+    ~/.my.cnf)."""
     if not dsn and not host:
         return None
     opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password)
-    return lambda: connect.open_connection(opts, read_only=True)
+    return lambda: connect.open_connection(opts, read_only=read_only)
 
 
 @app.command("create")
@@ -126,6 +128,7 @@ def _print_status(report: dict[str, Any]) -> None:
     lag = report.get("replica_lag")
     console.print(f"replica lag: {lag['seconds']:g}s at {lag['at']} ({lag['metric']})" if lag
                   else "replica lag: no recent datapoints", markup=False)
+    orch.show_cost(report.get("extended_support") or [], "")
     last = (report.get("journal") or {}).get("last")
     if last:
         console.print(f"journal: last step {last['step']} {last['phase']} at {last['ts']} "
@@ -147,7 +150,8 @@ def switchover(
     precheck_report: PrecheckOpt = None,
     bench_report: Annotated[Optional[Path], typer.Option("--bench-report", help="Bench JSON report; regressions block.")] = None,
     blue_dsn: Annotated[Optional[str], typer.Option(
-        "--blue-dsn", help="Blue cluster endpoint, for the transaction/DDL/XA gates and the 8.0 check after.")] = None,
+        "--blue-dsn", help="Blue cluster endpoint, for the transaction/DDL/XA gates, the 8.0 check after and "
+                           "re-enabling replica-side disabled events on production.")] = None,
     green_dsn: Annotated[Optional[str], typer.Option("--green-dsn", help="Green writer, for SHOW REPLICA STATUS.")] = None,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
@@ -164,7 +168,7 @@ def switchover(
     orch.switchover(ctx, orch.SwitchoverRequest(
         ref=ident, timeout=timeout, max_lag=max_lag, lag_minutes=lag_window, max_trx_seconds=max_trx_seconds,
         overrides=list(override or []), precheck_report=precheck_report, bench_report=bench_report,
-        blue=blue, green=green))
+        blue=blue, green=green, blue_writer=_connector(blue_dsn, read_only=False)))
 
 
 @app.command("gates")

@@ -21,7 +21,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pymysql
 from rich.text import Text
 
 from upgrade_cli import aws, judges
@@ -107,9 +106,22 @@ def target_cluster_group(rds: Any, cluster_group: str) -> Result:
 
 
 @gate("target-instance-group", phase=CREATE, needs=Needs.api,
-      checks="green's DB parameter group, when given, exists and is aurora-mysql8.0")
-def target_instance_group(rds: Any, instance_group: str | None) -> Result:
-    return _target_group(rds, instance_group, "instance")
+      checks="each green instance's 8.0 group (--instance-parameter-group for all, else the one `params plan` made "
+             "from its blue partner's 5.7 group) exists and is aurora-mysql8.0")
+def target_instance_group(rds: Any, planned: Any) -> Result:
+    """``planned``: :class:`~upgrade_cli.bluegreen.instance_groups.Planned`."""
+    if planned.error:
+        return (FAIL, f"could not evaluate: {planned.error}")
+    if not planned.groups:
+        return _target_group(rds, None, "instance")
+    for group in sorted(set(planned.groups.values())):
+        result = _target_group(rds, group, "instance")
+        if result[0] != PASS:
+            return result
+    shown = ", ".join(f"{blue}→{group}" for blue, group in sorted(planned.groups.items()))
+    missing = f"; no planned group for {', '.join(planned.missing)} (keeps its 5.7 partner's group)" \
+        if planned.missing else ""
+    return (WARN if planned.missing else PASS, f"{shown} ({planned.how}){missing}")
 
 
 def _target_group(rds: Any, name: str | None, level: str) -> Result:
@@ -251,6 +263,7 @@ def replica_lag_metric(rds: Any, cw: Any, dep: dict[str, Any], max_lag: float, l
 
 
 def _rows(conn: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
     with conn.cursor(pymysql.cursors.DictCursor) as cur:
         cur.execute(sql, args)
         return list(cur.fetchall())
@@ -329,6 +342,7 @@ def replica_status(conn: Any, max_lag: float) -> Result:
 
 def _replica_rows(conn: Any) -> list[dict[str, Any]]:
     """``SHOW REPLICA STATUS`` (``SHOW SLAVE STATUS`` where REPLICA is not understood, as on 5.7)."""
+    import pymysql
     try:
         return _rows(conn, "SHOW REPLICA STATUS")
     except pymysql.err.ProgrammingError:
@@ -496,8 +510,164 @@ def groups_settled(rds: Any, groups: list[tuple[str, str]]) -> Result:
     return PASS, "every target group changed more than 5 minutes ago", None
 
 
-__all__ = ["Gate", "not_run", "rows", "HEADERS", "CREATE_GATES", "SWITCHOVER_GATES", "SQL_GATES", "PASS", "FAIL", "WARN",
-           "SKIP", "OVERRIDDEN", "NOT_RUN"]
+
+
+# ---------------------------------------------------------------------------------------------
+# limitations AWS documents for blue/green (each decided from the RDS API record it names)
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments-considerations.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.reqs-lims.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-bluegreen.html
+# ---------------------------------------------------------------------------------------------
+
+CONSIDERATIONS_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments-considerations.html"
+GLOBAL_BG_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-bluegreen.html"
+
+
+@gate("zero-etl-integrations", phase=(CREATE, SWITCHOVER), needs=Needs.api,
+      checks="no zero-ETL integration from blue (or green): AWS blocks switchover while one exists "
+             "(DescribeIntegrations)")
+def zero_etl_integrations(rds: Any, cluster: dict[str, Any] | None = None, dep: dict[str, Any] | None = None) -> Result:
+    arns = {cluster["DBClusterArn"]} if cluster else {dep["Source"], dep["Target"]} if dep else set()
+    mine = [i for i in bg.integrations(rds) if i.get("SourceArn") in arns and i.get("Status") != "deleting"]
+    if mine:
+        names_ = ", ".join(f"{i.get('IntegrationName', '?')} ({i.get('Status')})" for i in mine)
+        return (FAIL, f"{len(mine)} zero-ETL integration(s): {names_}; AWS blocks switchover while they exist: "
+                      f"delete them, switch over, then recreate them ({CONSIDERATIONS_URL})")
+    return (PASS, "no zero-ETL integration (DescribeIntegrations)")
+
+
+@gate("global-database", phase=CREATE, needs=Needs.api,
+      checks="whether blue is in an Aurora Global Database (its own blue/green limitations apply)")
+def global_database(cluster: dict[str, Any]) -> Result:
+    global_id = cluster.get("GlobalClusterIdentifier")
+    if global_id:
+        return (WARN, f"{cluster['DBClusterIdentifier']} is a member of global database {global_id}: the deployment "
+                      f"copies every secondary Region and the Global Database limitations for blue/green apply "
+                      f"({GLOBAL_BG_URL})")
+    return (PASS, "not part of an Aurora Global Database")
+
+
+@gate("cross-region-replicas", phase=CREATE, needs=Needs.api,
+      checks="blue has no cross-Region read replica cluster (ReadReplicaIdentifiers in another Region)")
+def cross_region_replicas(cluster: dict[str, Any]) -> Result:
+    region = cluster.get("DBClusterArn", "::::").split(":")[3]
+    replicas = cluster.get("ReadReplicaIdentifiers", [])
+    others = [arn for arn in replicas if arn.startswith("arn:") and arn.split(":")[3] not in ("", region)]
+    if others:
+        return (FAIL, f"cross-Region read replica(s) {', '.join(others)}: blue/green does not support them; remove "
+                      f"or promote them first ({CONSIDERATIONS_URL})")
+    if replicas:
+        return (WARN, f"{len(replicas)} same-Region replica cluster(s) read blue's binlog (repoint them after "
+                      "switchover)")
+    return (PASS, "no cross-Region read replica")
+
+
+@gate("backtrack", phase=CREATE, needs=Needs.api,
+      checks="whether backtrack is on for blue (forcing a backtrack breaks the deployment)")
+def backtrack(cluster: dict[str, Any]) -> Result:
+    window = cluster.get("BacktrackWindow") or 0
+    if window:
+        return (WARN, f"backtrack is on (window {window}s): do not backtrack blue while the deployment exists; it "
+                      f"breaks the deployment and blocks switchover ({CONSIDERATIONS_URL})")
+    return (PASS, "backtrack is off")
+
+
+BINLOG_DUMP = ("Binlog Dump", "Binlog Dump GTID")
+BEST_PRACTICES_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/blue-green-deployments-best-practices.html"
+# AWS's two documented choices when green lags (Aurora MySQL best practices for blue/green deployments).
+GREEN_LAG_OPTIONS = (
+    "if green lags behind blue, AWS documents two choices (" + BEST_PRACTICES_URL + "): "
+    "(1) when nothing needs green's binary logs before the switchover, turn binary logging off on green "
+    "(binlog_format=OFF in green's cluster group, reboot green's writer) until it has caught up, and set it back "
+    "before switching over if production needs binlogs; (2) set innodb_flush_log_at_trx_commit=0 in green's "
+    "group until it has caught up, and back to 1 before switching over (after a crash meanwhile, rebuild green)")
+
+
+@gate("binlog-consumers", phase=CREATE, needs=Needs.blue_sql,
+      checks="what reads blue's binlog now (registered replicas, binlog dump threads: DMS, Debezium, external "
+             "replicas), to repoint after switchover")
+def binlog_consumers(conn: Any, cluster: dict[str, Any] | None = None) -> Result:
+    dumps = [r for r in _rows(conn, "SELECT ID AS id, USER AS user, HOST AS host, COMMAND AS command "
+                                    "FROM information_schema.PROCESSLIST") if r["command"] in BINLOG_DUMP]
+    try:
+        hosts = _rows(conn, "SHOW REPLICAS")
+    except pymysql.err.ProgrammingError:
+        hosts = _rows(conn, "SHOW SLAVE HOSTS")
+    seen = [f"{r['user']}@{str(r['host']).split(':')[0]} ({r['command']})" for r in dumps]
+    seen += [f"replica server {r.get('Server_id') or r.get('Server_Id')} at {r.get('Host') or '?'}" for r in hosts
+             if not any(str(r.get("Host")) in s for s in seen)]
+    seen += [f"replica cluster {bg.arn_name(a)}" for a in (cluster or {}).get("ReadReplicaIdentifiers", [])]
+    if seen:
+        return (WARN, f"{len(seen)} binlog consumer(s) of blue: {', '.join(seen)}; at switchover replication from "
+                      "blue stops and they must be repointed to production's own binlog files and positions "
+                      "(`bluegreen switchover` prints the steps)")
+    return (PASS, "no binlog dump thread or registered replica on blue now (a consumer that connects from time to "
+                  "time, such as a paused DMS task, would not show)")
+
+
+@gate("blue-available", phase=SWITCHOVER, needs=Needs.api,
+      checks="blue (still production) and each of its instances are available at switchover, not only at create")
+def blue_available(rds: Any, dep: dict[str, Any]) -> Result:
+    cluster = aws.describe_cluster(rds, dep["Source"])
+    if cluster is None:
+        return (FAIL, "the blue cluster was not found")
+    instances = bg.cluster_instances(rds, cluster)
+    busy = [f"{cluster['DBClusterIdentifier']}={cluster.get('Status')}"] if cluster.get("Status") != "available" else []
+    busy += [f"{i['DBInstanceIdentifier']}={i.get('DBInstanceStatus')}" for i in instances
+             if i.get("DBInstanceStatus") != "available"]
+    if busy:
+        return (FAIL, "not available: " + ", ".join(busy))
+    return (PASS, f"{cluster['DBClusterIdentifier']} and {len(instances)} instance(s) available")
+
+
+@gate("green-cluster-params", phase=SWITCHOVER, needs=Needs.api,
+      checks="green's cluster parameter group is in-sync on every green instance (no pending reboot)")
+def green_cluster_params(rds: Any, dep: dict[str, Any]) -> Result:
+    green = aws.describe_cluster(rds, dep["Target"])
+    if green is None:
+        return (FAIL, "the green cluster was not found")
+    pending = [f"{m['DBInstanceIdentifier']}={m.get('DBClusterParameterGroupStatus')}"
+               for m in green.get("DBClusterMembers", []) if m.get("DBClusterParameterGroupStatus") != "in-sync"]
+    if pending:
+        return (FAIL, f"cluster parameter group not applied on {', '.join(pending)}: reboot those green instances "
+                      "before switching over")
+    return (PASS, f"{green.get('DBClusterParameterGroup')} in-sync on every green instance")
+
+
+@gate("green-instance-groups", phase=SWITCHOVER, needs=Needs.api,
+      checks="every green instance is on the 8.0 instance group planned for its blue partner, applied (in-sync)")
+def green_instance_groups(rds: Any, dep: dict[str, Any], planned: Any) -> Result:
+    """``planned``: :class:`~upgrade_cli.bluegreen.instance_groups.Assignment` (what the switchover assigned)."""
+    if planned.error:
+        return (FAIL, f"could not evaluate: {planned.error}")
+    if planned.pending_in_dry_run:
+        return (WARN, "dry run: the calls above would put " + ", ".join(
+            f"{g} on {p}" for g, p in sorted(planned.wanted.items())) + "; a real run checks it")
+    green = aws.describe_cluster(rds, dep["Target"])
+    return instance_groups_status(bg.cluster_instances(rds, green) if green else [], planned.wanted, planned.how)
+
+
+def instance_groups_status(instances: list[dict[str, Any]], wanted: dict[str, str], how: str) -> Result:
+    """The facts of green-instance-groups: each instance's group against the plan, and its apply status."""
+    if not wanted:
+        return (WARN, f"no planned 8.0 instance group to check ({how})")
+    problems = []
+    for inst in instances:
+        gid = inst["DBInstanceIdentifier"]
+        groups = inst.get("DBParameterGroups") or [{}]
+        name, status = groups[0].get("DBParameterGroupName"), groups[0].get("ParameterApplyStatus")
+        if gid in wanted and name != wanted[gid]:
+            problems.append(f"{gid} is on {name}, planned {wanted[gid]}")
+        elif status not in (None, "in-sync"):
+            problems.append(f"{gid} {name} is {status}")
+    problems += [f"{gid} not found" for gid in sorted(set(wanted) - {i["DBInstanceIdentifier"] for i in instances})]
+    if problems:
+        return (FAIL, "; ".join(problems) + " (`bluegreen switchover` assigns and reboots; re-run it)")
+    shown = ", ".join(f"{gid}={group}" for gid, group in sorted(wanted.items()))
+    return (PASS, f"{shown} ({how}), in-sync")
+
 
 # Derived from the declarations above (never typed by hand): what tests and fakes iterate over.
 CREATE_GATES, SWITCHOVER_GATES, SQL_GATES = names(CREATE), names(SWITCHOVER), sql_gates()
+__all__ = ["Gate", "not_run", "rows", "HEADERS", "CREATE_GATES", "SWITCHOVER_GATES", "SQL_GATES", "PASS", "FAIL", "WARN",
+           "SKIP", "OVERRIDDEN", "NOT_RUN"]

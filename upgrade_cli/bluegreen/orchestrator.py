@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pymysql
 import typer
 
 from upgrade_cli import aws
+from upgrade_cli.bluegreen import cost
 from upgrade_cli.bluegreen import gates as G
+from upgrade_cli.bluegreen import instance_groups as IG
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen import registry as R
 from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
@@ -31,6 +32,10 @@ OPEN = (INTENT, CALLED, INFO)  # started, outcome unknown (INFO: a wait gave up)
 AVAILABLE_GRACE_POLLS = 6  # AVAILABLE polls tolerated right after a switchover call (eventual consistency)
 OLD_BLUE = bg.OLD_BLUE
 RESTORE_STEP = "restore-green-settings"  # after a verified switchover: production gets blue's values back
+GROUPS_PHASE = "instance-groups"  # journal phase of the green instance group assignment (after create)
+EVENTS_STEP = "enable-replica-side-disabled-events"  # after a verified switchover
+# information_schema.EVENTS.STATUS of an event that arrived through replication (MySQL 8.0 spells it both ways)
+REPLICA_SIDE = ("SLAVESIDE_DISABLED", "REPLICA_SIDE_DISABLED")
 
 Connector = R.Connector
 
@@ -66,6 +71,27 @@ def confirm(ctx: Context, question: str) -> None:
         return
     if not typer.confirm(question, default=False):
         raise Blocked("aborted: nothing was changed")
+
+
+def extended_support(ctx: Context, clusters: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Extended Support estimates of (role, cluster name or ARN) pairs; one that cannot be read is left out."""
+    from upgrade_cli import lifecycle
+
+    out = []
+    windows = lifecycle.support_windows(ctx.rds)
+    for role, ref in clusters:
+        try:
+            found = aws.describe_cluster(ctx.rds, ref)
+            if found is not None:
+                out.append({"role": role, **cost.estimate(ctx.rds, found, ctx.region, windows=windows)})
+        except ToolError:
+            continue
+    return out
+
+
+def show_cost(estimates: list[dict[str, Any]], why: str) -> None:
+    for e in estimates:
+        console.print(f"cost: {cost.line(e, e['role'])}{why}", markup=False, soft_wrap=True)
 
 
 def _gates_record(gates: list[G.Gate]) -> list[dict[str, str]]:
@@ -178,14 +204,20 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
                         f"{existing.get('Status')}) and journal {journal.path} has no record of creating it; "
                         f"see `aurora-upgrade bluegreen status {existing['BlueGreenDeploymentIdentifier']}` "
                         "or choose another --name")
-    groups = [(req.cluster_group, "cluster")] + ([(req.instance_group, "instance")] if req.instance_group else [])
+    try:
+        plan = IG.plan_for(ctx.rds, bg.cluster_instances(ctx.rds, cluster), req.cluster_group, req.instance_group)
+    except ToolError as exc:  # the target-instance-group gate fails with it
+        plan = IG.Planned({}, "not read", error=str(exc))
+    groups = [(req.cluster_group, "cluster")] + [(g, "instance") for g in sorted(set(plan.groups.values()))]
     _settle(ctx, groups, wait)
     gates = R.run_phase(R.CREATE, {"rds": ctx.rds, "cluster": cluster, "cluster_group": req.cluster_group,
-                                   "instance_group": req.instance_group, "groups": groups,
+                                   "planned": plan, "groups": groups,
                                    "requested_version": req.target_version, "precheck_report": req.precheck_report},
                         {"blue": req.blue})
     resolved = R.provided(gates, "target_version")
     show_gates(f"create gates for {name}", gates)
+    show_cost(extended_support(ctx, [("blue", cluster["DBClusterIdentifier"])]),
+              ", every month it stays on 5.7")
     failed = [g.name for g in gates if g.blocks]
     if failed:
         if not ctx.dry_run:
@@ -194,13 +226,16 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
     params: dict[str, Any] = {"BlueGreenDeploymentName": name, "Source": cluster["DBClusterArn"],
                               "TargetEngineVersion": resolved or req.target_version,
                               "TargetDBClusterParameterGroupName": req.cluster_group}
-    if req.instance_group:
-        params["TargetDBParameterGroupName"] = req.instance_group
+    writer_group = plan.writer_group(bg.writer_id(cluster))
+    if writer_group:
+        params["TargetDBParameterGroupName"] = writer_group
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "create_blue_green_deployment", **params)
+        _show_planned_assignment(ctx, plan, writer_group)
         console.print("dry run: nothing was created", markup=False)
         return None
-    journal.write("create", "gates", DONE, inputs=req.inputs(), gates=_gates_record(gates))
+    journal.write("create", "gates", DONE, inputs=req.inputs(), gates=_gates_record(gates),
+                  instance_groups=plan.groups, instance_groups_how=plan.how)
     journal.write("create", "create", INTENT, inputs=req.inputs(), request=params)
     try:
         out = ctx.mutations.call(ctx.rds, "create_blue_green_deployment", **params)
@@ -214,6 +249,7 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
     journal.write("create", "create", DONE, deployment_id=dep["BlueGreenDeploymentIdentifier"],
                   status=dep.get("Status"), source=dep.get("Source"), target=dep.get("Target"))
     console.print(f"created {name}: {dep['BlueGreenDeploymentIdentifier']} ({dep.get('Status')})", markup=False)
+    console.print(f"note: {G.GREEN_LAG_OPTIONS}", markup=False, soft_wrap=True)
     return dep
 
 
@@ -258,9 +294,89 @@ def wait_available(ctx: Context, journal: Journal, ident: str) -> dict[str, Any]
         raise WaitAborted(f"{exc}; the deployment exists: re-run the same command to keep waiting "
                           "(it will not be created again)") from None
     journal.write("create", "wait-available", DONE, status=dep.get("Status"))
+    assign_instance_groups(ctx, journal, dep)
     console.print(f"{ident} is AVAILABLE: validate green, then `aurora-upgrade bluegreen switchover {ident}`",
                   markup=False)
     return dep
+
+
+def _show_planned_assignment(ctx: Context, plan: IG.Planned, writer_group: str | None) -> None:
+    """Dry run of create: the group moves made once green exists (its instance names are AWS's to choose)."""
+    moves = {blue: group for blue, group in sorted(plan.groups.items()) if group != writer_group}
+    if not moves:
+        return
+    console.print("then, once AVAILABLE (journaled, also re-checked by `bluegreen switchover`): each green "
+                  "instance gets the 8.0 group planned for its blue partner", markup=False)
+    for blue, group in moves.items():
+        green = f"<green partner of {blue}>"
+        ctx.mutations.call(ctx.rds, "modify_db_instance", DBInstanceIdentifier=green, DBParameterGroupName=group,
+                           ApplyImmediately=True)
+        ctx.mutations.call(ctx.rds, "reboot_db_instance", DBInstanceIdentifier=green)
+
+
+def _planned_groups(ctx: Context, journal: Journal, dep: dict[str, Any]) -> IG.Planned:
+    """The groups recorded at create, else read again from the tags (a deployment created elsewhere)."""
+    recorded = journal.value("instance_groups")
+    if recorded:
+        return IG.Planned(dict(recorded), journal.value("instance_groups_how") or "recorded at create")
+    blue = aws.describe_cluster(ctx.rds, dep["Source"])
+    if blue is None:
+        return IG.Planned({}, "blue cluster not found")
+    inputs = journal.value("inputs") or {}
+    green = aws.describe_cluster(ctx.rds, dep["Target"]) if dep.get("Target") else None
+    return IG.plan_for(ctx.rds, bg.cluster_instances(ctx.rds, blue),
+                       inputs.get("cluster_parameter_group") or (green or {}).get("DBClusterParameterGroup"),
+                       inputs.get("instance_parameter_group"))
+
+
+def assign_instance_groups(ctx: Context, journal: Journal, dep: dict[str, Any],
+                           plan: IG.Planned | None = None) -> tuple[dict[str, str], list[IG.Step]]:
+    """Put every green instance on its planned 8.0 group and reboot it.
+
+    Returns green id -> planned group, and the calls that were needed (made, or printed in a dry run).
+
+    Each call is journaled (intent → done) and made only when AWS still shows it is needed (the group
+    differs, or the change is pending a reboot), so a re-run after an interruption repeats nothing
+    that took effect. ``--dry-run`` prints the calls.
+    """
+    plan = plan or _planned_groups(ctx, journal, dep)
+    wanted = IG.wanted_by_green(plan.groups, IG.green_partners(ctx.rds, dep))
+    green = aws.describe_cluster(ctx.rds, dep["Target"]) if dep.get("Target") else None
+    if not wanted or green is None:
+        return wanted, []
+    steps = IG.steps_for({i["DBInstanceIdentifier"]: i for i in bg.cluster_instances(ctx.rds, green)}, wanted)
+    if steps:
+        console.print("each green instance gets the 8.0 instance group planned for its blue partner "
+                      f"({plan.how}):", markup=False)
+    for step in steps:
+        if ctx.dry_run:
+            ctx.mutations.call(ctx.rds, step.operation, **step.params)
+            continue
+        if step.operation == "reboot_db_instance":
+            _wait_instances(ctx, green, [step.green], lambda i: i.get("DBInstanceStatus") == "available",
+                            "available before its reboot")
+        journal.write(GROUPS_PHASE, step.name, INTENT, request=step.params)
+        ctx.mutations.call(ctx.rds, step.operation, **step.params)
+        journal.write(GROUPS_PHASE, step.name, DONE)
+    if steps and not ctx.dry_run:
+        _wait_instances(ctx, green, sorted(wanted), lambda i: i.get("DBInstanceStatus") == "available"
+                        and IG.apply_status(i) in (None, IG.IN_SYNC), "available with its group in-sync")
+        console.print("green instance groups: " + ", ".join(f"{g}={p}" for g, p in sorted(wanted.items())),
+                      markup=False)
+    return wanted, steps
+
+
+def _wait_instances(ctx: Context, cluster: dict[str, Any], ids: list[str], ready: Callable[[dict[str, Any]], bool],
+                    what: str) -> None:
+    start = ctx.poll.clock()
+    while True:
+        found = {i["DBInstanceIdentifier"]: i for i in bg.cluster_instances(ctx.rds, cluster)}
+        if all(gid in found and ready(found[gid]) for gid in ids):
+            return
+        if ctx.poll.clock() - start >= ctx.poll.timeout:
+            raise WaitAborted(f"timed out waiting for {', '.join(ids)} to be {what}; re-run to continue (calls "
+                              "that took effect are not repeated)")
+        ctx.poll.sleep(ctx.poll.interval)
 
 
 # =============================================================================================
@@ -280,12 +396,16 @@ class SwitchoverRequest:
     bench_report: Path | None
     blue: Connector | None
     green: Connector | None
+    blue_writer: Connector | None = None  # the same endpoint, writable: re-enables events after the switchover
 
 
-def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest) -> list[G.Gate]:
+def switchover_gates(ctx: Context, dep: dict[str, Any], req: SwitchoverRequest,
+                     planned: IG.Assignment | None = None) -> list[G.Gate]:
+    """``planned``: the green instance groups the switchover assigned (see :func:`assign_instance_groups`)."""
     gates = R.run_phase(R.SWITCHOVER, {"rds": ctx.rds, "cw": ctx.cw, "dep": dep, "max_lag": req.max_lag,
                                        "lag_minutes": req.lag_minutes, "max_trx_seconds": req.max_trx_seconds,
-                                       "precheck_report": req.precheck_report, "bench_report": req.bench_report},
+                                       "precheck_report": req.precheck_report, "bench_report": req.bench_report,
+                                       "planned": planned or IG.Assignment({}, "not read")},
                         {"blue": req.blue, "green": req.green})
     return R.apply_overrides(gates, req.overrides, R.SWITCHOVER)
 
@@ -308,7 +428,8 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         console.print(f"{ident} already switched over: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
         if not ctx.dry_run:
             _verify(ctx, journal, blue_name, req.blue)
-            _restore_green_settings(ctx, journal, dep, blue_name)
+        _restore_green_settings(ctx, journal, dep, blue_name)  # a dry run prints the call a real run makes
+        _enable_events(ctx, journal, req.blue_writer)
         return dep
     if dep.get("Status") == bg.SWITCHOVER_IN_PROGRESS:
         console.print(f"{ident} is already switching over (started elsewhere); following it", markup=False)
@@ -318,13 +439,21 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
                       note="found in progress, not started by this run")
         return _follow_switchover(ctx, journal, ident, blue_name, req, resumed=True)
 
-    gates = switchover_gates(ctx, dep, req)
+    try:
+        plan = _planned_groups(ctx, journal, dep)
+        wanted, needed = assign_instance_groups(ctx, journal, dep, plan)
+        assigned = IG.Assignment(wanted, plan.how, pending_in_dry_run=bool(ctx.dry_run and needed))
+    except ToolError as exc:  # the green-instance-groups gate fails with it
+        assigned = IG.Assignment({}, "not read", error=str(exc))
+    gates = switchover_gates(ctx, dep, req, assigned)
     show_gates(f"switchover gates for {name} ({ident})", gates)
     failed = [g.name for g in gates if g.blocks]
     not_run = [g.name for g in gates if g.status == G.NOT_RUN]
     if failed or not_run:
         if not ctx.dry_run:
             journal.write("switchover", "switchover-gates", FAILED, deployment_id=ident, gates=_gates_record(gates))
+        if {G.replica_lag_metric.spec.name, G.replica_status.spec.name} & set(failed):
+            console.print(f"note: {G.GREEN_LAG_OPTIONS}", markup=False, soft_wrap=True)
         why = ([f"gate(s) failed: {', '.join(failed)}"] if failed else []) + (
             [f"SQL gate(s) not run: {', '.join(not_run)} (give the connection)"] if not_run else [])
         raise Blocked(f"switchover of {ident} stopped: {'; '.join(why)} "
@@ -338,6 +467,11 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         if restore:
             console.print(f"then, once verified (journaled step {RESTORE_STEP}):", markup=False)
             ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **restore)
+        enabled = _enabled_events(req.blue)
+        if enabled:
+            console.print(f"then (journaled step {EVENTS_STEP}): any of these events enabled on blue that "
+                          "production shows replica-side disabled is enabled again with ALTER EVENT ... ENABLE: "
+                          + ", ".join(enabled), markup=False, soft_wrap=True)
         console.print("dry run: nothing was switched", markup=False)
         return dep
     journal.write("switchover", "switchover-gates", DONE, deployment_id=ident, gates=_gates_record(gates))
@@ -350,7 +484,8 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         console.print(f"note: could not read blue's parameter groups ({exc}); after the switchover, check that "
                       "event_scheduler in production's cluster group is what blue ran with", markup=False)
     journal.write("switchover", "switchover", INTENT, deployment_id=ident, blue_cluster=blue_name,
-                  green_cluster=bg.arn_name(dep["Target"]), request=params, restore=restore)
+                  green_cluster=bg.arn_name(dep["Target"]), request=params, restore=restore,
+                  blue_events_enabled=_enabled_events(req.blue))
     try:
         ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
     except ToolError as exc:
@@ -399,6 +534,8 @@ def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: st
     console.print(f"switchover of {ident} completed: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
     _verify(ctx, journal, blue_name, req.blue)
     _restore_green_settings(ctx, journal, dep, blue_name)
+    _enable_events(ctx, journal, req.blue_writer)
+    _print_binlog_repoint(blue_name)
     return dep
 
 
@@ -439,12 +576,103 @@ def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any],
         params = _restore_plan(ctx, bg.arn_name(fresh["Source"]), aws.describe_cluster(ctx.rds, production))
     if params is None:
         return
+    if ctx.dry_run:
+        console.print(f"then, once verified (journaled step {RESTORE_STEP}):", markup=False)
+        ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **params)
+        return
     journal.write("switchover", RESTORE_STEP, INTENT, request=params)
     ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **params)
     journal.write("switchover", RESTORE_STEP, DONE, group=params["DBClusterParameterGroupName"])
     shown = ", ".join(f"{p['ParameterName']}={p['ParameterValue']}" for p in params["Parameters"])
     console.print(f"set {shown} in {params['DBClusterParameterGroupName']} (production's cluster group), as blue "
                   "ran it", markup=False)
+
+
+def _print_binlog_repoint(production: str) -> None:
+    """After the switchover: what anything that read blue's binlog has to do now."""
+    console.print(
+        f"binlog consumers (external replicas, DMS, Debezium/CDC; the create gate binlog-consumers listed those it "
+        f"saw): replication from blue stopped at the switchover and {production}-old1 takes no more writes. For each:"
+        f"\n  1. stop it;"
+        f"\n  2. point it at {production}'s writer endpoint (same name, now 8.0): its binary log files and positions "
+        f"are its own, not blue's: start from a position at or before the switchover (SHOW BINARY LOGS on "
+        f"production; the switchover time is in the journal) and let the consumer skip what it already applied, "
+        f"or re-seed it;"
+        f"\n  3. keep binlog retention on production long enough for it to catch up "
+        f"(CALL mysql.rds_set_configuration('binlog retention hours', N)).", markup=False, soft_wrap=True)
+
+
+def _events(conn: Any) -> dict[str, str]:
+    """Every event as ```schema`.`name``` -> information_schema.EVENTS.STATUS."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT EVENT_SCHEMA, EVENT_NAME, STATUS FROM information_schema.EVENTS")
+        return {f"`{db.replace('`', '``')}`.`{name.replace('`', '``')}`": str(status)
+                for db, name, status in cur.fetchall()}
+
+
+def _enabled_events(blue: Connector | None) -> list[str] | None:
+    """Blue's ENABLED events, read before the switchover (None when there is no connection or it fails)."""
+    if blue is None:
+        return None
+    try:
+        conn = blue()
+        try:
+            return sorted(e for e, status in _events(conn).items() if status == "ENABLED")
+        finally:
+            conn.close()
+    except (ToolError, pymysql.err.MySQLError):
+        return None
+
+
+def _enable_events(ctx: Context, journal: Journal, writer: Connector | None) -> None:
+    """Journaled: events that reached green through replication are REPLICA_SIDE_DISABLED on production now.
+
+    MySQL marks every event created or altered on a source as disabled on the replica that applies it,
+    whatever its status on the source, and turning event_scheduler ON does not enable it. Those that were
+    ENABLED on blue (read just before the switchover) are enabled again; when blue's list could not be read,
+    the events are named with the statement to run, and nothing is enabled.
+    """
+    if journal.phase(EVENTS_STEP) == DONE:
+        return
+    if writer is None:
+        console.print("note: events created or altered on blue during the deployment are replica-side disabled on "
+                      "production; give --blue-dsn to have them re-enabled, or check information_schema.EVENTS for "
+                      f"STATUS {' / '.join(REPLICA_SIDE)} and ALTER EVENT ... ENABLE them", markup=False,
+                      soft_wrap=True)
+        return
+    blue_enabled = journal.value("blue_events_enabled")
+    conn = writer()
+    try:
+        disabled = sorted(e for e, status in _events(conn).items() if status in REPLICA_SIDE)
+        if blue_enabled is None:
+            if disabled:
+                console.print(f"note: {len(disabled)} event(s) on production are replica-side disabled and blue's "
+                              "event list was not read before the switchover (no --blue-dsn): enable those that ran "
+                              f"on blue with ALTER EVENT ... ENABLE: {', '.join(disabled)}", markup=False,
+                              soft_wrap=True)
+            return
+        todo = [e for e in disabled if e in blue_enabled]
+        if not todo:
+            return
+        statements = [f"ALTER EVENT {e} ENABLE" for e in todo]
+        why = "enabled on blue"
+        if ctx.dry_run:
+            console.print(f"then (journaled step {EVENTS_STEP}, {why}):", markup=False)
+            for sql in statements:
+                console.print(f"would run on production: {sql}", markup=False, soft_wrap=True)
+            return
+        journal.write("switchover", EVENTS_STEP, INTENT, statements=statements)
+        with conn.cursor() as cur:
+            for sql in statements:
+                cur.execute(sql)
+        journal.write("switchover", EVENTS_STEP, DONE, enabled=todo)
+        console.print(f"enabled {len(todo)} replica-side disabled event(s) on production ({why}): "
+                      f"{', '.join(todo)}", markup=False, soft_wrap=True)
+    except pymysql.err.MySQLError as exc:
+        raise ToolError(f"could not re-enable events on production: MySQL error "
+                        f"{exc.args[0] if exc.args else exc}; run ALTER EVENT ... ENABLE by hand") from None
+    finally:
+        conn.close()
 
 
 def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | None) -> None:
@@ -458,6 +686,7 @@ def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | No
         problems.append(f"{blue_name} runs {version}, not 8.0")
     sql_version = None
     if blue is not None:
+        import pymysql  # here, not at the top: only this SQL check needs it
         try:
             conn = blue()
             try:
@@ -505,8 +734,11 @@ def status_report(ctx: Context, ref: str, lag_minutes: int = 5) -> dict[str, Any
     journal = ctx.journal(dep["BlueGreenDeploymentName"])
     entries = journal.entries()
     last = entries[-1] if entries else None
+    source = "old blue" if dep.get("Status") == bg.SWITCHOVER_COMPLETED else "blue"
     return bg.jsonable({"deployment": dep, "green": green_info, "replica_lag": lag,
-                        "journal": {"path": str(journal.path), "last": last}})
+                        "journal": {"path": str(journal.path), "last": last},
+                        "extended_support": extended_support(ctx, [(source, dep["Source"])]) if dep.get("Source")
+                        else []})
 
 
 def list_report(ctx: Context) -> list[dict[str, Any]]:

@@ -12,8 +12,6 @@ import json
 import re
 from typing import Any
 
-from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, ReadTimeoutError
-from botocore.parsers import ResponseParserError
 
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError, console
@@ -55,7 +53,8 @@ class Mutations:
             op = aws._camel(operation)
             self.planned.append((op, params))
             console.print(f"would call {api.meta.service_model.service_name} {op} "
-                          f"{json.dumps(params, sort_keys=True, default=str)}", markup=False, highlight=False)
+                          f"{json.dumps(params, sort_keys=True, default=str)}", markup=False, highlight=False,
+                          soft_wrap=True)  # one line per call: copyable, greppable
             return None
         return aws.call(api, operation, **params)
 
@@ -104,6 +103,7 @@ def find_deployment(rds: Any, ref: str) -> dict[str, Any]:
 def lookup_deployment(rds: Any, ref: str) -> dict[str, Any] | None:
     """Like :func:`find_deployment` but None when absent (used to resume after an unknown outcome)."""
     if ref.lower().startswith("bgd-"):
+        from botocore.exceptions import ClientError
         try:
             items = rds.describe_blue_green_deployments(BlueGreenDeploymentIdentifier=ref)["BlueGreenDeployments"]
         except ClientError as exc:
@@ -120,6 +120,8 @@ def lookup_deployment(rds: Any, ref: str) -> dict[str, Any] | None:
 
 def poll_deployment(rds: Any, ident: str) -> dict[str, Any]:
     """One poll of a deployment; throttling and dropped connections raise :class:`Transient`."""
+    from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, ReadTimeoutError
+    from botocore.parsers import ResponseParserError
     try:
         items = rds.describe_blue_green_deployments(BlueGreenDeploymentIdentifier=ident)["BlueGreenDeployments"]
     except ClientError as exc:
@@ -140,6 +142,11 @@ def cluster_instances(rds: Any, cluster: dict[str, Any]) -> list[dict[str, Any]]
     """The DB instances of a cluster (filtered by ``db-cluster-id`` on the server, not by listing the account)."""
     return list(aws.paginate(rds, "describe_db_instances", "DBInstances",
                              Filters=[{"Name": "db-cluster-id", "Values": [cluster["DBClusterIdentifier"]]}]))
+
+
+def integrations(rds: Any) -> list[dict[str, Any]]:
+    """The zero-ETL integrations of the account and Region (DescribeIntegrations); callers match SourceArn."""
+    return list(aws.paginate(rds, "describe_integrations", "Integrations"))
 
 
 def writer_id(cluster: dict[str, Any]) -> str | None:

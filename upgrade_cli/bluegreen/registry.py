@@ -23,8 +23,6 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import pymysql
-
 from upgrade_cli.outcome import ToolError
 
 PASS, FAIL, WARN, SKIP, OVERRIDDEN, NOT_RUN = "pass", "fail", "warn", "skip", "overridden", "NOT RUN"
@@ -35,10 +33,10 @@ OVERRIDABLE = (SWITCHOVER,)  # create can be undone, so it has no --override; a 
 
 # What each phase hands its gates, by parameter name (the orchestrator passes exactly these).
 PHASE_INPUTS: dict[str, frozenset[str]] = {
-    CREATE: frozenset({"rds", "cluster", "cluster_group", "instance_group", "groups", "requested_version",
+    CREATE: frozenset({"rds", "cluster", "cluster_group", "planned", "groups", "requested_version",
                        "precheck_report"}),
     SWITCHOVER: frozenset({"rds", "cw", "dep", "max_lag", "lag_minutes", "max_trx_seconds", "precheck_report",
-                           "bench_report"}),
+                           "bench_report", "planned"}),
 }
 
 
@@ -109,6 +107,7 @@ def _as_gate(name: str, result: Any) -> Gate:
 
 def evaluate(name: str, fn: Callable[[], Any]) -> Gate:
     """Run one gate; an error while evaluating it fails the gate with that reason (fail closed)."""
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
     try:
         return _as_gate(name, fn())
     except ToolError as exc:

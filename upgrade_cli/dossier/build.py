@@ -56,7 +56,7 @@ def bench_section(b: BenchReport) -> dict[str, Any]:
 
 
 def timeline_section(name: str, journal: DeploymentJournal | None, events: list[dict[str, Any]] | None,
-                     events_error: str | None) -> dict[str, Any]:
+                     events_error: str | None, costs: list[str] | None = None) -> dict[str, Any]:
     items = []
     for s in (journal.steps if journal else ()):
         items.append({"at": _iso(s.at), "source": "journal", "what": f"{s.command}: {s.step} {s.phase}",
@@ -68,7 +68,8 @@ def timeline_section(name: str, journal: DeploymentJournal | None, events: list[
     return {"deployment": name, "journal": journal.path if journal else None, "events_error": events_error,
             "rds_events": None if events is None else len(events), "items": items,
             "switchover_started": _iso(journal.switchover_started) if journal else None,
-            "switchover_done": _iso(journal.switchover_done) if journal else None}
+            "switchover_done": _iso(journal.switchover_done) if journal else None,
+            **({"extended_support": costs} if costs is not None else {})}  # offline: not asked, not shown
 
 
 def rds_events(region: str | None, profile: str | None, name: str) -> tuple[list[dict[str, Any]] | None, str | None]:
@@ -85,6 +86,24 @@ def rds_events(region: str | None, profile: str | None, name: str) -> tuple[list
         return events, None
     except ToolError as exc:
         return None, str(exc)
+
+
+def extended_support(region: str | None, profile: str | None, name: str) -> list[str] | None:
+    """The Extended Support cost line of the deployment's 5.7 cluster (blue, or the kept -old1), as
+    `bluegreen status` shows it; None when AWS cannot be asked."""
+    from upgrade_cli.bluegreen import cost
+    from upgrade_cli.bluegreen import rds as bg
+
+    try:
+        rds = aws.client("rds", region, profile, max_attempts=1)
+        dep = bg.lookup_deployment(rds, name)
+        found = aws.describe_cluster(rds, dep["Source"]) if dep and dep.get("Source") else None
+        if found is None:
+            return None
+        role = "old blue" if dep.get("Status") == bg.SWITCHOVER_COMPLETED else "blue"
+        return [cost.line(cost.estimate(rds, found, rds.meta.region_name), role)]
+    except ToolError:
+        return None
 
 
 def verdict(doc: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
@@ -124,7 +143,8 @@ def build(precheck: Path | None, params: Path | None, bench: Path | None, metric
             raise ToolError("no AWS Region for the deployment's journal and events: give --region")
         journal = read_journal(journal_dir, region_name, deployment)
         events, why = rds_events(region, profile, deployment) if use_aws else (None, "not asked (--offline)")
-        timeline = timeline_section(deployment, journal, events, why)
+        costs = extended_support(region, profile, deployment) if use_aws else None
+        timeline = timeline_section(deployment, journal, events, why, costs)
     pre = read_precheck(precheck) if precheck else None
     plan = read_params_plan(params) if params else None
     ben = read_bench(bench) if bench else None

@@ -95,6 +95,7 @@ def _timeline_html(t: dict[str, Any]) -> str:
         classes.append("bad" if any(g["status"] in ("fail", "overridden") for g in i["gates"]) or
                        i["what"].endswith(" failed") else "")
     return (f"<p>Deployment <b>{esc(t['deployment'])}</b>: {esc('; '.join(src))}.</p>"
+            + "".join(f"<p>Cost: {esc(c)}</p>" for c in t.get("extended_support") or ())
             + (_table(["time (UTC)", "source", "step / event", "detail and gate evidence"], rows, classes)
                if rows else '<p class="missing">MISSING: no journal step or RDS event for this deployment.</p>'))
 
@@ -208,6 +209,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
                 out.append(f"| {i['at']} | {i['source']} | {_md(i['what'])} | {_md(i['detail'])} {_md(gates)} |")
             if data["rds_events"] is None:
                 out.append(f"\nRDS events not read: {_md(data['events_error'])}")
+            out += [f"\nCost: {_md(c)}" for c in data.get("extended_support") or ()]
         elif key == "bench":
             out += [f"- regression `{r['digest'][:16]}`: {_md(r['detail'])}" for r in data["regressions"]]
             out += [f"- {d['kind']} `{d['digest'][:16]}`: {_md(d['detail'])}" for d in data["differences"]]

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.table import Table
 
-from upgrade_cli import aws
+from upgrade_cli import aws, layout
 from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
                                     YesOpt, console, err_console, format_option)
 from upgrade_cli.params import groups, profiles, versions
@@ -92,6 +91,9 @@ def plan(
     region: RegionOpt = None,
     profile: ProfileOpt = None,
     apply: Annotated[bool, typer.Option("--apply", help="Create/modify the 8.0 groups (asks first).")] = False,
+    allow_unverified: Annotated[bool, typer.Option(
+        "--allow-unverified", help="With --apply: send names the 8.0 defaults could not confirm (AWS rejects the "
+        "whole call if one does not exist).")] = False,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
     output_format: FormatOpt = OutputFormat.console,
@@ -122,8 +124,16 @@ def plan(
                           markup=False, soft_wrap=True)
         if calls:
             console.print(f"note: {SETTLE_NOTE}", markup=False, soft_wrap=True)
+    if the_plan.unverified:
+        err_console.print(f"note: not verified against {profiles.V3} ({v3.source}): "
+                          f"{', '.join(the_plan.unverified)}", markup=False, soft_wrap=True)
     if dry_run or not calls:
         return
+    if the_plan.unverified and not allow_unverified:
+        raise ToolError(f"--apply: {len(the_plan.unverified)} name(s) could not be verified as {profiles.V3} "
+                        f"parameters ({v3.source}): {', '.join(the_plan.unverified)}; AWS rejects a whole Modify call "
+                        "over one unknown name. Grant rds:DescribeEngineDefaultParameters and "
+                        "rds:DescribeEngineDefaultClusterParameters so they can be checked, or pass --allow-unverified")
     if not yes and not typer.confirm(f"Apply {len(calls)} API call(s) to create/modify the 8.0 groups?"):
         raise Blocked("aborted: nothing changed")
     execute(rds, calls, lambda c: err_console.print(f"done: {c.describe()}", markup=False))
@@ -142,7 +152,7 @@ def versions_cmd(
     profile: ProfileOpt = None,
     output_format: FormatOpt = OutputFormat.console,
 ) -> ExitStatus:
-    """List valid aurora-mysql 8.0 upgrade targets for the cluster's version; recommends ≥ 3.04."""
+    """List valid aurora-mysql 8.0 upgrade targets: AWS's default, LTS, end of standard support, a recommendation."""
     if bool(cluster) == bool(engine_version):
         raise ToolError("give exactly one of --cluster or --engine-version")
     rds = aws.client("rds", region, profile)
@@ -160,20 +170,27 @@ def versions_cmd(
             "recommended": best["EngineVersion"] if best else None,
             "check": verdict.__dict__ if verdict else None}))
     else:
-        table = Table(title=f"aurora-mysql 8.0 upgrade targets for {engine_version}", title_justify="left")
-        for col in ("engine version", "recommended", "description"):
-            table.add_column(col)
-        for t in targets:
-            table.add_row(t["EngineVersion"], "yes" if t["Recommended"] else "no (< 3.04)", t.get("Description", ""))
+        cols = ("engine version", "AWS default", "LTS", "standard support until", "recommended")
+
+        def row(t: dict) -> tuple[str, ...]:
+            return (t["EngineVersion"], "yes" if t.get("Default") else "", "yes" if t.get("LTS") else "",
+                    t.get("StandardSupportEnds") or "not known", "yes" if t["Recommended"] else f"no: {t['Why']}")
+
         if output_format == OutputFormat.md:
-            lines = ["| engine version | recommended |", "|---|---|"]
-            lines += [f"| {t['EngineVersion']} | {'yes' if t['Recommended'] else 'no'} |" for t in targets]
+            lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+            lines += ["| " + " | ".join(row(t)) + " |" for t in targets]
             console.print("\n".join(lines), markup=False)
         else:
-            console.print(table)
+            layout.table(console, f"aurora-mysql 8.0 upgrade targets for {engine_version}", cols,
+                         [row(t) for t in targets],
+                         lambda r: f"{r[0]}: recommended {r[4]}; AWS default {r[1] or 'no'}; LTS {r[2] or 'no'}; "
+                                   f"standard support until {r[3]}", below=())
+        if targets:
+            console.print(f"support dates: {'; '.join(sorted({t['SupportSource'] for t in targets}))}",
+                          markup=False, soft_wrap=True)
         if best:
-            console.print(f"recommended: {best['EngineVersion']}"
-                          + ("" if best["Recommended"] else f" (no ≥ 3.04 target offered: {versions.WHY_RECOMMENDED})"),
+            console.print(f"recommended: {versions.describe(best)}"
+                          + ("" if best["Recommended"] else f" (no recommended target offered: {best['Why']})"),
                           markup=False, soft_wrap=True)
         else:
             console.print("no 8.0 major-version target is offered for this version: first upgrade to a "

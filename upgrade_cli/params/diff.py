@@ -230,7 +230,8 @@ def _default_changes(report: Report, cp: ClusterParams, v2: FamilyDefaults, v3: 
             continue
         done.add(name)
         report.findings.append(Finding("default_changed", name, "cluster", rule["v2"], rule["v3"],
-                                       "pin the v2 value in the 8.0 group if you depend on it", rule.get("note", ""),
+                                       rule.get("action", "pin the v2 value in the 8.0 group if you depend on it"),
+                                       rule.get("note", ""),
                                        r.url(rule), "warning"))
     for name, info3 in sorted(v3.params.items()):
         info2 = v2.params.get(name)

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from botocore.exceptions import BotoCoreError, ClientError
 
 from upgrade_cli import aws
 from upgrade_cli.cli_common import ToolError
@@ -30,6 +29,9 @@ FLUSH, ALLOW_LOSS = "innodb_flush_log_at_trx_commit", "innodb_trx_commit_allow_d
 SET_FIRST = (ALLOW_LOSS,)  # parameters a Modify call must carry before the others
 SETTLE_MINUTES = 5
 CHANGED_TAG = "aurora-upgrade:changed-at"  # on every group --apply creates or modifies; `bluegreen create` reads it
+# On every group --apply creates: the 5.7 group it was made from, so `bluegreen create`/`switchover` can give each
+# green instance the 8.0 group planned for its blue partner's group (CreateBlueGreenDeployment takes only one).
+SOURCE_TAG = "aurora-upgrade:made-from"
 SETTLE_NOTE = (f"AWS asks to wait at least {SETTLE_MINUTES} minutes after creating or modifying a DB cluster "
                "parameter group before creating a cluster from it (ModifyDBClusterParameterGroup API reference); "
                "`bluegreen create` checks the groups' last change and waits (--wait) or stops until then")
@@ -86,6 +88,8 @@ class Plan:
     blockers: list[str] = field(default_factory=list)
     fixed: list[Fixed] = field(default_factory=list)
     after_switchover: dict[str, str] = field(default_factory=dict)  # cluster-group parameter -> production value
+    unverified: list[str] = field(default_factory=list)  # "name (where)": not known to exist in 8.0 (offline defaults)
+    source_groups: dict[str, str] = field(default_factory=dict)  # 8.0 group name -> the 5.7 group it was made from
 
     def groups(self) -> list[PlannedGroup]:
         return [self.cluster_group, *self.instance_groups]
@@ -100,7 +104,7 @@ class Plan:
                 "dropped": [d.__dict__ for d in self.dropped], "errors_fixed": [f.__dict__ for f in self.fixed],
                 "after_switchover": [{"group": self.cluster_group.name, "parameter": n, "value": v}
                                      for n, v in sorted(self.after_switchover.items())],
-                "notes": self.notes, "blockers": self.blockers}
+                "notes": self.notes, "blockers": self.blockers, "unverified": self.unverified}
 
 
 def after_switchover_call(group: str, values: dict[str, str]) -> "ApiCall":
@@ -119,6 +123,7 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
     cgroup = PlannedGroup("cluster", f"{name}-cluster",
                           f"aurora-upgrade: 8.0 cluster group for {cp.cluster_id} (from {cp.cluster_group.name})")
     plan = Plan(cp.cluster_id, cgroup, [])
+    plan.source_groups[cgroup.name] = cp.cluster_group.name
     moved_from: dict[str, tuple[str, bool]] = {}  # cluster param name -> (value, came from the writer's group)
 
     def put(group: PlannedGroup, new: str, value: str, origin: str) -> None:
@@ -128,6 +133,8 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
     def mapped(pname: str, value: str, kind: str, where: str):
         """The mapping, with a rejected value recorded as fixed and green's override as an after-switchover step."""
         m = map_setting(pname, value, kind, v3)
+        if m.rule == "unverified":
+            plan.unverified.append(f"{m.new_name} ({where})")
         if m.rule == "value_fixed":
             plan.fixed.append(Fixed(pname, value, m.value, where, m.note))
         return m, (m.value if m.value is not None else value)
@@ -149,6 +156,7 @@ def build_plan(cp: ClusterParams, v2: FamilyDefaults, v3: FamilyDefaults, name: 
         planned = PlannedGroup("instance", gname, f"aurora-upgrade: 8.0 instance group for {cp.cluster_id} "
                                f"(from {group.name})", members=[m.id for m in members])
         has_writer = any(m.writer for m in members)
+        plan.source_groups[gname] = group.name
         for pname, value in sorted(group.user.items()):
             where = f"instance group {group.name}"
             m, planned_value = mapped(pname, value, "instance", where)
@@ -238,6 +246,7 @@ _NOT_FOUND = {"DBParameterGroupNotFound", "DBParameterGroupNotFoundFault", "DBCl
 
 def _existing(rds: Any, group: PlannedGroup) -> dict[str, str] | None:
     """The group's current user values, or None when it does not exist (family checked)."""
+    from botocore.exceptions import BotoCoreError, ClientError
     op, key, name_arg = (("describe_db_cluster_parameter_groups", "DBClusterParameterGroups",
                           "DBClusterParameterGroupName") if group.kind == "cluster"
                          else ("describe_db_parameter_groups", "DBParameterGroups", "DBParameterGroupName"))
@@ -274,7 +283,8 @@ def plan_calls(rds: Any | None, plan: Plan) -> list[ApiCall]:
         if current is None:
             calls.append(ApiCall("create_db_cluster_parameter_group" if cluster else "create_db_parameter_group",
                                  {name_arg: group.name, "DBParameterGroupFamily": profiles.V3,
-                                  "Description": group.description}))
+                                  "Description": group.description,
+                                  "Tags": [{"Key": SOURCE_TAG, "Value": plan.source_groups[group.name]}]}))
             current = {}
         changes = sorted((p for p in group.params.values() if current.get(p.name) != p.value),
                          key=lambda p: (p.name not in SET_FIRST, p.name))

@@ -22,12 +22,11 @@ from upgrade_cli.checks.manual import MANUAL_ITEMS
 from upgrade_cli import aws, connect, doc_links, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
-from upgrade_cli.precheck.collect.live import collect_live
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
                                     err_console, format_option, read_json)
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.fixscript import build_fix_script
-from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, render_json, write_reports
+from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, write_json, write_reports
 from upgrade_cli.precheck.target import resolve_target
 
 checks_app = App(help="List and explain the upgrade checks.")
@@ -159,7 +158,7 @@ def precheck(
                           target=target.to_dict(),
                           selection={"only": [c.id for c in selected] if only else None, "skip": sorted(left_out)})
     if output_format == OutputFormat.json:
-        sys.stdout.write(render_json(report))
+        write_json(report, sys.stdout)
         sys.stdout.flush()
     else:
         render_console(report, console, details)
@@ -225,6 +224,7 @@ def load_snapshot(path: Path) -> Catalog:
 
 def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: float,
                   check_table: bool) -> Catalog:
+    from upgrade_cli.precheck.collect.live import collect_live  # pymysql: only a live scan needs it
     opts.connect_timeout = min(opts.connect_timeout, connect.io_timeout_for(statement_timeout))
     conn = connect.open_connection(opts, read_only=True, read_timeout=connect.io_timeout_for(statement_timeout))
     try:

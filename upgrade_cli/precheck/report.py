@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -321,6 +321,12 @@ def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
 
 
+def write_json(report: Report, fh: TextIO) -> None:
+    """:func:`render_json` written as it is encoded: a 100k-table report is never one 180 MB string."""
+    json.dump(report.to_dict(), fh, indent=2, ensure_ascii=False, default=str)
+    fh.write("\n")
+
+
 def _md(text: Any) -> str:
     """Escape for a Markdown table cell: no markup, no HTML, one line."""
     out = str(text if text is not None else "")
@@ -483,17 +489,21 @@ def _finding_line(f: Finding) -> str:
 
 
 def write_reports(report: Report, out_dir: str | Path, details: bool = False) -> list[Path]:
-    """Write every file format into ``out_dir`` (created if needed); ``details`` lifts the roll-up."""
+    """Write every file format into ``out_dir`` (created if needed), one file at a time; ``details`` lifts
+    the roll-up."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ToolError(f"cannot write reports to {out}: it exists and is not a directory (--out names a directory)")
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        for name, text in zip(REPORT_FILES, (render_json(report), render_markdown(report, details),
-                                             render_html(report, details), render_junit(report, details))):
+        for name, render in zip(REPORT_FILES, (None, render_markdown, render_html, render_junit)):
             path = out / name
-            path.write_text(text, encoding="utf-8")
+            with path.open("w", encoding="utf-8") as fh:
+                if render is None:
+                    write_json(report, fh)
+                else:
+                    fh.write(render(report, details))
             written.append(path)
     except OSError as exc:
         raise ToolError(f"cannot write reports to {out}: {exc.strerror or exc}") from None

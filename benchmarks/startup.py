@@ -1,0 +1,63 @@
+"""Start-up: how long the commands that need no AWS and no server take, and how much of it is imports.
+
+For ``--help``, ``checks list`` and ``precheck --ddl examples/legacy_app_57.sql`` it prints, median of
+``--repeat`` runs, the wall time of the command and the import time of its modules (``-X importtime``,
+the ``upgrade_cli`` total), against the bare interpreter (``python -c pass``) measured in the same run,
+and the heaviest packages it imported. boto3 and pymysql must not be among them (a test holds that:
+tests/test_cli_main.py).
+
+    .venv/bin/python benchmarks/startup.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+COMMANDS = {"--help": ["--help"], "checks list": ["checks", "list"],
+            "precheck --ddl": ["precheck", "--ddl", str(REPO / "examples" / "legacy_app_57.sql")]}
+
+
+def run(args: list[str]) -> tuple[float, float, Counter]:
+    """(wall s, import s of everything, cumulative import s per top-level package) of one run."""
+    start = time.perf_counter()
+    res = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    per_package: Counter = Counter()
+    total = 0
+    for line in res.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, self_us, _cumulative, name = [p.strip() for p in line.replace("import time:", "|").split("|")]
+        if not self_us.isdigit():
+            continue  # the header line
+        total += int(self_us)
+        per_package[name.strip().split(".")[0]] += int(self_us)
+    return wall, total / 1e6, per_package
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    bare = statistics.median(run(["-c", "pass"])[0] for _ in range(args.repeat))
+    print(f"bare interpreter (python -c pass): {bare * 1000:.0f} ms")
+    print(f"{'command':16} {'wall ms':>8} {'imports ms':>10} {'over bare ms':>12}   heaviest imports (ms)")
+    for label, cmd in COMMANDS.items():
+        runs = [run(["-m", "upgrade_cli.main", *cmd]) for _ in range(args.repeat)]
+        wall = statistics.median(r[0] for r in runs)
+        imports = statistics.median(r[1] for r in runs)
+        heaviest = runs[len(runs) // 2][2].most_common(5)
+        print(f"{label:16} {wall * 1000:>8.0f} {imports * 1000:>10.0f} {(wall - bare) * 1000:>12.0f}   "
+              + ", ".join(f"{name} {us / 1000:.0f}" for name, us in heaviest))
+        assert not {"boto3", "botocore", "pymysql"} & set(runs[0][2]), f"{label} imported boto3 or pymysql"
+
+
+if __name__ == "__main__":
+    main()
