@@ -17,4 +17,6 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+# lint first: an undefined name or a dead import fails the run before any server starts (pyproject [tool.ruff])
+.venv/bin/ruff check --quiet upgrade_cli checks param_profiles tests benchmarks
 exec .venv/bin/python -m pytest "$@"

@@ -15,7 +15,7 @@ import time
 import boto3
 import pytest
 
-from tests.fakes.rds_bluegreen_fake import (build_blue, create_deployment, green_writer, journal, patch_cluster,
+from tests.fakes.rds_bluegreen_fake import (create_deployment, green_writer, journal, patch_cluster,
                                             put_lag, run_cli, sql_overrides, steps)
 from tests.fakes.rds_integrations_fake import add_integration
 from tests.test_bluegreen_prereqs import create_args, gates_of, world  # noqa: F401 (world is a fixture)

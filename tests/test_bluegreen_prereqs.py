@@ -10,7 +10,6 @@ binlog-retention tests create an equivalent ``mysql.rds_show_configuration`` in 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import boto3
 import pytest

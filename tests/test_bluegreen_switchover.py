@@ -14,7 +14,6 @@ import threading
 import time
 
 import boto3
-import pymysql
 import pytest
 
 from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, Frame, _backend, build_blue, create_deployment,

@@ -295,10 +295,17 @@ def test_go_with_risks_on_a_bench_regression_with_nothing_blocking(switched, rep
     assert [c.params.get("SourceType") for c in aws.calls if c.action == "DescribeEvents"] == ["blue-green-deployment"]
 
 
-def test_the_dossier_renders_in_a_real_browser(switched, reports, tmp_path, aws):
+def headless_chromium(tmp_path: Path, window: str) -> list[str]:
+    """The command line of a real headless chromium (the test is skipped where none is installed)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("chromium is not installed (tests/run.sh installs it)")
+    return [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={window}"]
+
+
+def test_the_dossier_renders_in_a_real_browser(switched, reports, tmp_path, aws):
+    base = headless_chromium(tmp_path, "1280,2400")
     cw = boto3.client("cloudwatch")
     import datetime as dt
 
@@ -320,8 +327,6 @@ def test_the_dossier_renders_in_a_real_browser(switched, reports, tmp_path, aws)
     assert "<script" not in text and "src=" not in text and "href=" not in text  # self-contained, no JS
 
     shot = tmp_path / "shot.png"
-    base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2400"]
     run = subprocess.run([*base, "--enable-logging=stderr", "--v=0", f"--screenshot={shot}", page.as_uri()],
                          capture_output=True, text=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 5000, run.stderr[-2000:]

@@ -459,6 +459,7 @@ def test_master_user_name_comes_from_the_cluster(cli, aws, mariadb, legacy_db):
     res = cli(*live, "--cluster", "prod", env=env)
     assert res.exit_code == 1, res.output
     assert [f["location"] for f in _json(res)["findings"]] == ["user clustermaster"]
+    assert _json(res)["source"]["cluster"] == {"id": "prod", "region": "us-east-1"}  # fleet scan joins by it
     assert "Not-A-Real-Pw-1" not in res.output
 
     with mariadb.connect() as conn, conn.cursor() as cur:

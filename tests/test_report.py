@@ -102,9 +102,9 @@ def test_reviewers_read_findings_first_then_every_check(run):
         assert text.index(heading) < text.rindex("dNotCheckable")
 
 
-def _documented_keys(section: str) -> set[str]:
+def _documented_keys(section: str, doc: Path = DOC) -> set[str]:
     """Backquoted names in the first column of the table under ``## <section>`` in docs/report-format.md."""
-    text = DOC.read_text()
+    text = doc.read_text()
     body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
     keys = set()
     for line in body.splitlines():
@@ -122,7 +122,7 @@ def test_json_has_exactly_the_documented_keys(run):
     assert set(data) == _documented_keys("Top level")
     assert data["report_format"] == 1 and data["tool"]["name"] == "aurora-upgrade"
     assert data["complete"] is False and data["passed"] is False and data["blocking"] == 1
-    assert set(data["source"]) | {"snapshot_of"} == _documented_keys("`source`")
+    assert set(data["source"]) | {"snapshot_of", "cluster"} == _documented_keys("`source`")
     assert all(set(c) == _documented_keys("`checks[]`") for c in data["checks"])
     assert all(set(f) == _documented_keys("`findings[]`") for f in data["findings"])
     assert set(data["aurora_log"]) == _documented_keys("`aurora_log`")

@@ -57,21 +57,35 @@ def made_on_first_use(make: Callable[..., Any]) -> Callable[..., Any]:
 
 @made_on_first_use
 def client(service: str, region: str | None = None, profile: str | None = None,
-           max_attempts: int = RETRY_ATTEMPTS) -> Any:
+           max_attempts: int = RETRY_ATTEMPTS, *, session: Any = None, retry_mode: str = "standard",
+           pool: int = 10) -> Any:
     """A boto3 client with standard retries; errors creating it become ToolErrors.
 
     ``max_attempts`` counts retries after the first try (botocore's meaning); ``0`` is for callers
-    that are themselves a polling loop with their own backoff.
+    that are themselves a polling loop with their own backoff. ``session`` (a boto3 Session, e.g. an
+    assumed role's) replaces ``profile``; ``retry_mode="adaptive"`` adds client-side rate limiting for
+    callers that fan out over many Regions or accounts at once.
     """
     import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError
     try:
-        session = boto3.Session(profile_name=profile, region_name=region)
-        return session.client(service, config=Config(retries={"mode": "standard", "max_attempts": max_attempts},
-                                                     connect_timeout=10, read_timeout=60))
+        session = session or boto3.Session(profile_name=profile, region_name=region)
+        return session.client(service, region_name=region or session.region_name,
+                              config=Config(retries={"mode": retry_mode, "max_attempts": max_attempts},
+                                            connect_timeout=10, read_timeout=60, max_pool_connections=pool))
     except (BotoCoreError, ValueError) as exc:
         raise ToolError(f"AWS setup failed: {exc}") from None
+
+
+def default_region(profile: str | None = None) -> str | None:
+    """The Region boto3 would use (``AWS_DEFAULT_REGION``, the profile's config), or None."""
+    import boto3
+    from botocore.exceptions import BotoCoreError
+    try:
+        return boto3.Session(profile_name=profile).region_name
+    except BotoCoreError:
+        return None
 
 
 def explain(exc: Exception, operation: str) -> ToolError:

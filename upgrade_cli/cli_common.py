@@ -28,10 +28,9 @@ from rich.console import Console
 
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
-__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "RegionOpt",
-           "ToolError", "YesOpt", "comma_list", "console", "decode_text", "err_console", "format_option", "guarded", "one_line", "open_input",
-           "read_input", "read_json",
-           "status_of"]
+__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt",
+           "RegionOpt", "RegionsOpt", "ToolError", "YesOpt", "comma_list", "console", "decode_text", "err_console",
+           "format_option", "guarded", "one_line", "open_input", "read_input", "read_json", "status_of"]
 
 
 class _StdoutConsole(Console):
@@ -63,6 +62,7 @@ class OutputFormat(str, enum.Enum):
     json = "json"
     md = "md"
     html = "html"
+    csv = "csv"
 
 
 class _Refused(str):
@@ -96,6 +96,12 @@ RegionOpt = Annotated[Optional[str], typer.Option(
     "--region", help="AWS Region for API calls and --iam tokens (default: your AWS configuration).")]
 ProfileOpt = Annotated[Optional[str], typer.Option(
     "--profile", help="AWS named profile (default: your AWS configuration).")]
+RegionsOpt = Annotated[Optional[list[str]], typer.Option(
+    "--region", help="AWS Regions (a comma list, or repeat it), or 'all' (the Regions enabled for the account; "
+    "default: your AWS configuration's Region).")]
+ProfilesOpt = Annotated[Optional[list[str]], typer.Option(
+    "--profile", help="AWS named profiles, one account each (a comma list, or repeat it; default: the current "
+    "credentials).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
 

@@ -17,6 +17,7 @@ from upgrade_cli.cli_common import App, status_of
 from upgrade_cli.bench.cli import app as bench_app
 from upgrade_cli.bluegreen.cli import app as bluegreen_app
 from upgrade_cli.dossier.cli import dossier
+from upgrade_cli.fleet.cli import app as fleet_app
 from upgrade_cli.metrics.cli import app as metrics_app
 from upgrade_cli.params.cli import app as params_app
 
@@ -31,6 +32,7 @@ app.add_typer(bluegreen_app, name="bluegreen")
 app.add_typer(bench_app, name="bench")
 app.add_typer(metrics_app, name="metrics")
 app.command("dossier")(dossier)
+app.add_typer(fleet_app, name="fleet")
 
 
 def installed_version() -> str:

@@ -59,6 +59,7 @@ class FakeAWS:
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._lock = threading.Lock()
+        self.request = threading.local()  # .region / .access_key of the request a handler is answering
 
     # lifecycle -----------------------------------------------------------------------------
     def start(self) -> "FakeAWS":
@@ -95,6 +96,7 @@ class FakeAWS:
         params.update(dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)))
         action = params.get("Action") or environ.get("HTTP_X_AMZ_TARGET", "").split(".")[-1] or environ.get("PATH_INFO", "")
         handler = self.handlers.get(action)
+        self.request.region, self.request.access_key = _scope_of(environ)
         result = handler(params) if handler else None
         with self._lock:
             self.calls.append(Call(action, params, "fake" if result is not None else "moto"))
@@ -120,6 +122,15 @@ class FakeAWS:
         inner = _xml_members(op.output_shape, data) if op.output_shape else ""
         return (f'<{action}Response xmlns="{ns}"><{action}Result>{inner}</{action}Result>'
                 f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata></{action}Response>")
+
+
+def _scope_of(environ: dict) -> tuple[str | None, str | None]:
+    """(Region, access key id) from the SigV4 credential scope: a handler may answer per Region or account."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if "Credential=" not in auth:
+        return None, None
+    parts = auth.split("Credential=")[1].split("/")
+    return (parts[2] if len(parts) > 2 else None), parts[0]
 
 
 def _service_of(environ: dict) -> str:

@@ -587,6 +587,8 @@ GREEN_LAG_OPTIONS = (
       checks="what reads blue's binlog now (registered replicas, binlog dump threads: DMS, Debezium, external "
              "replicas), to repoint after switchover")
 def binlog_consumers(conn: Any, cluster: dict[str, Any] | None = None) -> Result:
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
+
     dumps = [r for r in _rows(conn, "SELECT ID AS id, USER AS user, HOST AS host, COMMAND AS command "
                                     "FROM information_schema.PROCESSLIST") if r["command"] in BINLOG_DUMP]
     try:

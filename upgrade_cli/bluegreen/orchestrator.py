@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import typer
 
@@ -612,6 +612,8 @@ def _events(conn: Any) -> dict[str, str]:
 
 def _enabled_events(blue: Connector | None) -> list[str] | None:
     """Blue's ENABLED events, read before the switchover (None when there is no connection or it fails)."""
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
+
     if blue is None:
         return None
     try:
@@ -640,6 +642,8 @@ def _enable_events(ctx: Context, journal: Journal, writer: Connector | None) -> 
                       f"STATUS {' / '.join(REPLICA_SIDE)} and ALTER EVENT ... ENABLE them", markup=False,
                       soft_wrap=True)
         return
+    import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
+
     blue_enabled = journal.value("blue_events_enabled")
     conn = writer()
     try:

@@ -12,7 +12,6 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.param_profiles import load_yaml

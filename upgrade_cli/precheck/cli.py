@@ -137,6 +137,8 @@ def precheck(
                                defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
         catalog = _collect_live(opts, schema or None, statement_timeout, check_table)
         source = {**_source_of(catalog), "kind": "live", "name": opts.address}
+    if cluster:  # whatever the input, the cluster it stands for: `fleet scan --reports` joins the report by it
+        source["cluster"] = {"id": cluster, "region": region or aws.default_region(profile)}
     if schema:
         catalog = filter_schemas(catalog, schema)
     if master_user:

@@ -1,0 +1,1 @@
+"""fleet: every Aurora MySQL cluster across accounts and Regions, with its deadline, cost, readiness and wave."""
