@@ -1,40 +1,81 @@
 """The MySQL 8.0 manual's upgrade prerequisites, item by item, and the checks beyond MySQL Shell's.
 
-"Preparing Your Installation for Upgrade" lists what must not be present before an upgrade to 8.0,
-or "the upgrade process may fail". ``MANUAL_ITEMS`` maps each item a schema can show to the checks
-that cover it for every object kind the item names; a kind no Shell check reads has a check here,
-``source="mysql-manual"`` (``checks docs`` lists them apart). Items about files on disk or server
-settings are the server-scope and not-checkable checks named beside them.
+"Preparing Your Installation for Upgrade" (``doc_links.MYSQL_UPGRADE_PREREQUISITES``; its numbered
+items carry no anchors, so an item is cited by its number) lists what to check before an upgrade to
+8.0, "the upgrade process may fail otherwise". ``MANUAL_ITEMS`` holds every item in the manual's order:
+its words, shortened, whether a schema shows it, and the checks that cover it. An item a schema shows
+is covered for every object kind it names; a kind no Shell check reads has a check here,
+``source="mysql-manual"`` (``checks docs`` lists them apart). An item about files on disk, server
+settings or the shutdown names the closest checks, or none.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import lines_of, stored_code
+from upgrade_cli.checks.names import reserved_words
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.sqltext import Token, quote_qualified, tokenize
+from upgrade_cli.precheck.target import Target
+from upgrade_cli.sqltext import Token, quote_ident, quote_qualified, tokenize
 
-# (the manual's words, shortened; the checks that cover it). Order as in the manual.
-MANUAL_ITEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("no tables with obsolete data types (pre-5.6.4 temporal columns) or functions", ("oldTemporal", "removedFunctions")),
-    ("no orphan .frm files", ("orphanedObjects", "schemaInconsistency")),
-    ("no triggers with a missing or empty definer", ("getTriggersWithNullDefiner",)),
-    ("no partitioned tables in an engine without native partitioning", ("nonNativePartitioning",)),
-    ("no 8.0 keywords or reserved words used unquoted (tables, columns, stored programs)",
-     ("reservedKeywords", "routineSyntax")),
-    ("no tables in the mysql schema named like 8.0 data dictionary tables", ("mysqlSchema",)),
-    ("no foreign key constraint names longer than 64 characters", ("foreignKeyLength",)),
-    ("no obsolete SQL modes in sql_mode (server and stored objects)", ("obsoleteSqlModeFlags", "removedSysVars")),
-    ("no views with explicitly defined column names longer than 64 characters", ("auroraUpgradeCheckForViewColumnNameLength",)),
-    ("no tables or stored procedures with ENUM/SET elements over 255 characters or 1020 bytes",
-     ("enumSetElementLength", "enumSetElementLengthInStoredPrograms")),
-    ("no table partitions in shared InnoDB tablespaces", ("partitionedTablesInSharedTablespaces",)),
-    ("no queries or stored program definitions with GROUP BY ... ASC/DESC", ("groupbyAscSyntax",)),
-    ("lower_case_table_names the same as the data dictionary was initialised with",
-     ("getValueOfVariablelower_case_table_names",)),
+
+class ManualItem(NamedTuple):
+    number: str  # the manual's numbering: "1" to "13", the three issues of item 1 as "1a" to "1c"
+    says: str  # the manual's words, shortened
+    in_schema: bool  # whether a schema shows it (not files on disk, server settings or how the server stopped)
+    checks: tuple[str, ...]  # the checks that cover it (for an item not in a schema: the closest, or none)
+    note: str = ""  # what the checks leave out, or where the item is seen instead
+
+
+MANUAL_ITEMS: tuple[ManualItem, ...] = (
+    ManualItem("1a", "no tables that use obsolete data types or functions (old temporal columns in pre-5.6.4 "
+               "format)", True, ("oldTemporal", "removedFunctions", "checkTableCommand"),
+               "removedFunctions reads the functions of generated columns; checkTableCommand runs the manual's "
+               "mysqlcheck --check-upgrade statement (with --check-table)"),
+    ManualItem("1b", "no orphan .frm files", False, ("schemaInconsistency", "checkTableCommand"),
+               "files on disk: schemaInconsistency finds the reverse (InnoDB data without its .frm); CHECK TABLE "
+               "fails on a .frm without its data"),
+    ManualItem("1c", "triggers must not have a missing or empty definer or an invalid creation context "
+               "(character_set_client, collation_connection, Database Collation)", True,
+               ("getTriggersWithNullDefiner", "checkTableCommand"),
+               "the definer is in the schema; 5.7 fills a missing creation context with defaults and says so "
+               "only as a warning when it loads the table's triggers, which CHECK TABLE ... FOR UPGRADE shows"),
+    ManualItem("2", "no partitioned tables that use a storage engine without native partitioning support", True,
+               ("nonNativePartitioning",)),
+    ManualItem("3", "keywords reserved new in 8.0 make identifiers that use them illegal unless quoted", True,
+               ("reservedKeywords", "routineSyntax", "reservedWordParameters"),
+               "object names, the words of stored code and its local variables, and routine parameters"),
+    ManualItem("4", "no tables in the 5.7 mysql system database named like a table of the 8.0 data dictionary",
+               True, ("mysqlSchema",)),
+    ManualItem("5", "no tables that have foreign key constraint names longer than 64 characters", True,
+               ("foreignKeyLength",)),
+    ManualItem("6", "no obsolete SQL modes in the sql_mode system variable (8.0 does not start)", False,
+               ("obsoleteSqlModeFlags",),
+               "a server setting: obsoleteSqlModeFlags reads the global sql_mode, and the sql_mode stored with "
+               "routines, triggers and events besides"),
+    ManualItem("7", "only upgrade an instance that was shut down properly (innodb_fast_shutdown=0)", False, (),
+               "how the server stopped: Aurora's upgrade shuts the cluster down itself"),
+    ManualItem("8", "no views with explicitly defined column names longer than 64 characters", True,
+               ("auroraUpgradeCheckForViewColumnNameLength",)),
+    ManualItem("9", "no tables or stored procedures with ENUM or SET elements longer than 255 characters or "
+               "1020 bytes", True, ("enumSetElementLength", "enumSetElementLengthInStoredPrograms")),
+    ManualItem("10", "before 8.0.13 or higher: no table partitions in shared InnoDB tablespaces (the system "
+               "tablespace and general tablespaces)", True, ("partitionedTablesInSharedTablespaces",)),
+    ManualItem("11", "no queries and stored program definitions from 8.0.12 or lower with ASC or DESC on "
+               "GROUP BY", True, ("groupbyAscSyntax",),
+               "stored programs and views; the application's own queries are not in a schema"),
+    ManualItem("12", "no features 8.0 does not support: removed server options and system variables (such as "
+               "--ignore-db-dir and the data-directory subdirectories it hid)", False, ("removedSysVars",),
+               "server settings and files on disk"),
+    ManualItem("13", "when lower_case_table_names is set to 1 at upgrade, schema and table names must be lower "
+               "case (from 8.0.19 the upgrade fails otherwise)", True,
+               ("getValueOfVariablelower_case_table_names",),
+               "schemas, tables and views, when the scan reads lower_case_table_names=1; a change planned for the "
+               "upgrade itself is not in the schema"),
 )
 
 
@@ -75,7 +116,7 @@ def _long_elements(tokens: tuple[Token, ...] | list[Token]) -> list[tuple[Token,
             "routines, triggers and events (and tables their bodies create) whose ENUM or SET type has an element longer than 255 characters or "
             "1020 bytes. The manual's item names tables and stored procedures; MySQL Shell's enumSetElementLength "
             "reads table columns only (upgrade_check_creators.cc, information_schema.COLUMNS).",
-    why="The MySQL 8.0 manual, Preparing Your Installation for Upgrade: \"There must be no tables or stored "
+    why="The MySQL 8.0 manual, Preparing Your Installation for Upgrade, item 9: \"There must be no tables or stored "
         "procedures with individual ENUM or SET column elements that exceed 255 characters or 1020 bytes in "
         "length\"; 8.0 rejects such a type wherever it is declared, so the upgrade cannot re-create the routine "
         "in its data dictionary.",
@@ -106,3 +147,51 @@ def _finding(c: Check, object_type: str, kind: str, schema: str, name: str, wher
                      schema=schema, object_name=name,
                      fix=f"Re-create {kind} {quote_qualified(schema, name)} with a VARCHAR in place of that ENUM/SET, "
                          "or with its elements shortened to at most 255 characters.")
+
+
+def _parameter_names(param_list: str) -> list[Token]:
+    """The name token of each parameter in a parameter list (``IN a INT, OUT b DECIMAL(10,2)``)."""
+    names, depth, start = [], 0, True
+    for tok in tokenize(param_list):
+        if tok.kind == "punct":
+            depth += {"(": 1, ")": -1}.get(tok.text, 0)
+            start = start or (depth == 0 and tok.text == ",")
+        elif start and not (tok.kind == "word" and tok.upper in ("IN", "OUT", "INOUT")):
+            names.append(tok)
+            start = False
+    return names
+
+
+@check(
+    id="reservedWordParameters",
+    title="Stored routine parameters named with a word reserved in 8.0, unquoted",
+    severity=Severity.error,
+    source="mysql-manual",
+    since="8.0.11",
+    doc_url=doc_links.MYSQL_UPGRADE_PREREQUISITES,
+    detects="Procedure and function parameters whose name is a word reserved new in 8.0 (RANK, GROUPS, SYSTEM, "
+            "LATERAL, ...) written without backquotes in the parameter list, as a dump's CREATE or mysql.proc's "
+            "param_list keeps it (information_schema.PARAMETERS drops the quotes, so without SELECT on mysql.proc "
+            "a live scan cannot tell and the check stays quiet). MySQL Shell's reservedKeywords reads schema, "
+            "table, column, trigger, view and routine names only (upgrade_check_creators.cc:61-124), and its "
+            "routineSyntax the routine body; an unquoted use of the parameter in the body is a routineSyntax "
+            "finding as well.",
+    why="The MySQL 8.0 manual, Preparing Your Installation for Upgrade, item 3: words reserved in 8.0 that were "
+        "not before make identifiers that use them illegal unless quoted. The upgrade re-parses every routine "
+        "from its stored text to move it into the data dictionary; an unquoted reserved word in the parameter "
+        "list does not parse and the upgrade stops.",
+    example="CREATE PROCEDURE p(IN rank INT) SELECT 1;",
+    fix="Re-create the routine with the parameter backquoted (IN `rank` INT) or renamed.",
+)
+def reserved_word_parameters(c: Check, catalog: Catalog, target: Target):
+    reserved = reserved_words(target)
+    for r in catalog.routines:
+        if not r.param_list:
+            continue
+        hits = [t for t in _parameter_names(r.param_list) if t.kind == "word" and t.upper in reserved]
+        if hits:
+            words = ", ".join(f"{t.text} (reserved since MySQL {reserved[t.upper]})" for t in hits)
+            yield c.finding("routine", f"{r.kind.lower()} parameter{'s' if len(hits) > 1 else ''} {words} "
+                                       "unquoted in the parameter list", schema=r.schema, object_name=r.name,
+                            fix=f"Re-create {r.kind} {quote_qualified(r.schema, r.name)} with "
+                                + ", ".join(quote_ident(t.text) for t in hits) + " backquoted or renamed.")

@@ -12,7 +12,6 @@ AURORA_UPGRADE_TROUBLESHOOTING = "https://docs.aws.amazon.com/AmazonRDS/latest/A
 # Oracle: MySQL Shell and the MySQL 8.0 manual
 SHELL_UPGRADE_CHECKER = "https://dev.mysql.com/doc/mysql-shell/8.0/en/mysql-shell-utilities-upgrade.html"
 MYSQL_UPGRADE_PREREQUISITES = "https://dev.mysql.com/doc/refman/8.0/en/upgrade-prerequisites.html"
-MYSQL_UPGRADE_PREREQUISITES = "https://dev.mysql.com/doc/refman/8.0/en/upgrade-prerequisites.html"
 MYSQL_UPGRADING_FROM_57 = "https://dev.mysql.com/doc/refman/8.0/en/upgrading-from-previous-series.html"
 MYSQL_80_REMOVALS = "https://dev.mysql.com/doc/refman/8.0/en/mysql-nutshell.html#mysql-nutshell-removals"
 MYSQL_80_REMOVED_OPTIONS = "https://dev.mysql.com/doc/refman/8.0/en/added-deprecated-removed.html#optvars-removed"

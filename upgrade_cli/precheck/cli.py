@@ -357,13 +357,14 @@ def _manual_section(checks: list[Check]) -> list[str]:
     """The MySQL 8.0 manual's upgrade prerequisites and the checks covering each; those beyond MySQL Shell."""
     beyond = [c for c in checks if c.source == "mysql-manual"]
     lines = ["", "## Beyond MySQL Shell: the MySQL 8.0 manual's upgrade prerequisites", "",
-             f"<{doc_links.MYSQL_UPGRADE_PREREQUISITES}> lists what must not be present before an upgrade to 8.0. "
-             "Each item a schema can show, and the checks that cover it for every object kind it names. Checks "
-             "with source `mysql-manual` go beyond MySQL Shell's: "
-             + (", ".join(f"[{c.id}](#{c.id.lower()})" for c in beyond) or "none") + ".", "",
-             "| manual item | checks |", "|---|---|"]
-    for item, ids in MANUAL_ITEMS:
-        lines.append(f"| {item} | {', '.join(f'[{i}](#{i.lower()})' for i in ids)} |")
+             f"<{doc_links.MYSQL_UPGRADE_PREREQUISITES}> lists, in numbered items without anchors, what to check "
+             "before an upgrade to 8.0. Every item, whether a schema shows it, and the checks that cover it (for an "
+             "item a schema shows, for every object kind it names). Checks with source `mysql-manual` go beyond "
+             "MySQL Shell's: " + (", ".join(f"[{c.id}](#{c.id.lower()})" for c in beyond) or "none") + ".", "",
+             "| # | manual item | in a schema | checks | note |", "|---|---|---|---|---|"]
+    for item in MANUAL_ITEMS:
+        covered = ", ".join(f"[{i}](#{i.lower()})" for i in item.checks) or "none"
+        lines.append(f"| {item.number} | {item.says} | {'yes' if item.in_schema else 'no'} | {covered} | {item.note} |")
     return lines
 
 

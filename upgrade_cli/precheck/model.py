@@ -165,6 +165,8 @@ class Routine:
     charset_client: str | None = None  # the client character set it was created through, when known
     deterministic: bool = False  # IS_DETERMINISTIC
     data_access: str = "CONTAINS SQL"  # SQL_DATA_ACCESS: CONTAINS SQL, NO SQL, READS SQL DATA, MODIFIES SQL DATA
+    # the parameter list as written, quotes kept (a dump's CREATE, or mysql.proc.param_list); None = not read
+    param_list: str | None = None
 
 
 @dataclass

@@ -373,7 +373,10 @@ class DumpParser(TableGrammar):
         schema, name = self._qualified(c)
         if kind == "FUNCTION" and not c.at_punct("("):
             return  # a loadable function (CREATE FUNCTION f RETURNS STRING SONAME ...): not a stored routine
-        params = [self._param(p, kind) for p in c.group().split_commas()]
+        opening = c.i
+        inside = c.group()
+        param_list = c.text[c.toks[opening].end:c.toks[c.i - 1].pos].strip()
+        params = [self._param(p, kind) for p in inside.split_commas()]
         returns = None
         if kind == "FUNCTION":
             c.expect("RETURNS")
@@ -400,7 +403,8 @@ class DumpParser(TableGrammar):
         body = self._body(c, f"{kind.lower()} {name}")
         self.routines[(schema, kind, name)] = Routine(schema, name, kind, body, ", ".join(params), returns,
                                                       self.sql_mode, definer, security or "DEFINER", comment,
-                                                      self.client_charset, deterministic, access)
+                                                      self.client_charset, deterministic, access,
+                                                      param_list)
 
     def _param(self, c: Cursor, kind: str) -> str:
         mode = ""

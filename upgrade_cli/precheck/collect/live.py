@@ -557,6 +557,7 @@ def _routines(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
                                               "needs SELECT on mysql.proc or SHOW_ROUTINE)"))
     _hidden_bodies(cat, "routines", [f"{r.schema}.{r.name}" for r in cat.routines if r.body is None])
     _raw_bodies(scan, cat.routines, wanted)
+    _param_lists(scan, cat.routines, wanted)
 
 
 def _raw_bodies(scan: _Scan, routines: list[Routine], wanted: list[str]) -> None:
@@ -574,6 +575,20 @@ def _raw_bodies(scan: _Scan, routines: list[Routine], wanted: list[str]) -> None
         routine = other.get((_text(schema), _text(kind), _text(name)))
         if routine is not None and isinstance(raw, bytes):
             routine.body = decode_client_bytes(raw, routine.charset_client)[0]
+
+
+def _param_lists(scan: _Scan, routines: list[Routine], wanted: list[str]) -> None:
+    """Parameter lists as written, from ``mysql.proc`` (best effort): ``information_schema.PARAMETERS``
+    drops the quotes, and an unquoted parameter named with a word 8.0 reserves stops the upgrade."""
+    with_params = {(r.schema, r.kind, r.name): r for r in routines if r.params}
+    if not with_params:
+        return
+    rows = scan.best_effort("routine parameter lists",
+                            f"SELECT db, type, name, param_list FROM mysql.proc WHERE db IN {_in(wanted)}", wanted)
+    for schema, kind, name, raw in rows or ():
+        routine = with_params.get((_text(schema), _text(kind), _text(name)))
+        if routine is not None and raw is not None:
+            routine.param_list = decode_client_bytes(raw, routine.charset_client)[0] if isinstance(raw, bytes) else raw
 
 
 def _text(value: Any) -> str:
