@@ -33,7 +33,18 @@ __all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "Outpu
            "format_option", "guarded", "one_line", "open_input", "read_input", "read_json", "status_of"]
 
 
-console = Console()
+class _StdoutConsole(Console):
+    """stdout's console: on a terminal it wraps to the screen; to a pipe or a file it never hard-wraps, so a long
+    line (a fix's SQL, an identifier, a URL) reaches ``grep`` and the clipboard whole. Decided at each print:
+    stdout can be swapped after import (tests, ``contextlib.redirect_stdout``)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if kwargs.get("soft_wrap") is None:
+            kwargs["soft_wrap"] = not self.is_terminal
+        super().print(*objects, **kwargs)
+
+
+console: Console = _StdoutConsole()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _UsageError = typer.BadParameter.__mro__[1]  # click's UsageError, wherever typer takes click from

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import json
 import math
-from typing import Any
+from typing import Any, Sequence
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
+from upgrade_cli import layout
 from upgrade_cli.bench.compare import INCONCLUSIVE, VERDICT_OF, fewest_pairs
 
 FINDING_TITLES = {
@@ -97,28 +98,34 @@ VERDICT_CLASS = {**{v: "bad" for v in VERDICT_OF.values()}, INCONCLUSIVE: "unsur
 # --------------------------------------------------------------------------------------------
 def render_console(data: dict[str, Any], console: Console, max_examples: int = 5) -> None:
     run = data["run"]
-    console.print(f"[bold]bench compare[/bold]: blue {run['blue']['address']} ({run['blue']['version']}) vs "
-                  f"green {run['green']['address']} ({run['green']['version']})")
-    table = Table(show_lines=False, header_style="bold")
-    for col in ("digest", "query", "stmts", "blue p50", "blue p95", "green p50", "green p95", "ratio [CI]", "verdict"):
-        table.add_column(col, overflow="fold" if col == "query" else "ellipsis",
-                         justify="right" if col in ("stmts",) or "p" in col[-3:] else "left")
     colours = {"bad": "red", "unsure": "yellow", "good": "green"}
+    headers = ("digest", "query", "stmts", "blue p50", "blue p95", "green p50", "green p95", "ratio [CI]", "verdict")
+    rows = []
     for shape in _replayed(data):
-        colour = colours.get(VERDICT_CLASS.get(shape["verdict"], ""), "")
-        verdict = f"[{colour}]{verdict_text(shape)}[/{colour}]" if colour else verdict_text(shape)
-        table.add_row(shape["digest"][:16], _short(shape["fingerprint"], 60), str(shape["statements"]),
-                      _ms(shape["blue"], "p50_ms"), _ms(shape["blue"], "p95_ms"), _ms(shape["green"], "p50_ms"),
-                      _ms(shape["green"], "p95_ms"), _ratio(shape), verdict)
-    console.print(table)
+        verdict = Text(verdict_text(shape), style=colours.get(VERDICT_CLASS.get(shape["verdict"], ""), ""))
+        rows.append([shape["digest"][:16], " ".join(shape["fingerprint"].split()), str(shape["statements"]),
+                     _ms(shape["blue"], "p50_ms"), _ms(shape["blue"], "p95_ms"), _ms(shape["green"], "p50_ms"),
+                     _ms(shape["green"], "p95_ms"), _ratio(shape), verdict])
+
+    def line(r: Sequence[Any]) -> Text:  # the verdict first: the one word a reader (or grep) looks for
+        return (Text(f"{r[0]} ") + r[8] + Text(f": {r[2]} stmts; p50 blue {r[3]} / green {r[5]} ms, p95 blue {r[4]} / "
+                                                f"green {r[6]} ms; ratio {r[7]}"))
+
+    layout.table(console, Text.assemble(("bench compare", "bold"), f": blue {run['blue']['address']} "
+                                        f"({run['blue']['version']}) vs green {run['green']['address']} "
+                                        f"({run['green']['version']})"),
+                 headers, rows, line, details=lambda r: [("query", r[1])],
+                 right=("stmts", "blue p50", "blue p95", "green p50", "green p95"))
     for kind, items in _by_kind(data).items():
-        console.print(f"\n[bold]{FINDING_TITLES.get(kind, kind)}: {len(items)}[/bold]")
+        console.print()
+        console.print(Text(f"{FINDING_TITLES.get(kind, kind)}: {len(items)}", style="bold"))
         for f in items[:max_examples]:
-            console.print(f"  {f['digest'][:16]}  {f['detail']}", markup=False)
-            console.print(f"      {_short(f['sql'], 120)}", markup=False, style="dim")
+            layout.item(console, f"{f['digest'][:16]} {f['detail']}")
+            layout.detail(console, "sql", " ".join((f["sql"] or "").split()), style="dim")
         if len(items) > max_examples:
-            console.print(f"  … and {len(items) - max_examples} more (see --format json)")
-    console.print("\n" + skipped_line(data), markup=False)
+            layout.item(console, f"and {len(items) - max_examples} more (see --format json)")
+    console.print()
+    console.print(skipped_line(data), markup=False)
     if remeasure_line(data):
         console.print(remeasure_line(data), markup=False, style="yellow")
     console.print(summary_line(data), markup=False, style="bold red" if not data["summary"]["measured"] else None)

@@ -16,7 +16,7 @@ from upgrade_cli import aws, connect
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
-from upgrade_cli.bluegreen.waiter import PollSettings, render
+from upgrade_cli.bluegreen.waiter import PollSettings, show
 from upgrade_cli.cli_common import (App, DryRunOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console,
                                     format_option)
 
@@ -117,7 +117,7 @@ def status(
 
 
 def _print_status(report: dict[str, Any]) -> None:
-    console.print(render(report["deployment"]))
+    show(console, report["deployment"])
     green = report.get("green")
     if green:
         console.print(f"green cluster {green['cluster']} ({green['engine_version']}, {green['status']})", markup=False)

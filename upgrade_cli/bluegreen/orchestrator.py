@@ -24,6 +24,7 @@ from upgrade_cli.bluegreen import registry as R
 from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
 from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, WaitAborted, wait_for
 from upgrade_cli.cli_common import console
+from upgrade_cli.layout import table as print_table
 from upgrade_cli.outcome import Blocked, ToolError
 
 CALLED = "called"  # the switchover call returned; the outcome is still to be seen
@@ -62,7 +63,7 @@ class Context:
 
 
 def show_gates(title: str, gates: list[G.Gate]) -> None:
-    console.print(G.table(title, gates))
+    print_table(console, title, G.HEADERS, G.rows(gates), lambda r: r[0] + ": " + r[1] + ": " + r[2])
 
 
 def confirm(ctx: Context, question: str) -> None:

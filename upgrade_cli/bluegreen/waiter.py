@@ -16,7 +16,9 @@ from typing import Any, Callable
 from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
+from upgrade_cli import layout
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.cli_common import console
 from upgrade_cli.outcome import Blocked, ToolError
@@ -45,25 +47,45 @@ class WaitAborted(ToolError):
     """The wait stopped (timeout, persistent throttling) with the deployment's outcome still open."""
 
 
+def _tasks(dep: dict[str, Any]) -> list[list[str]]:
+    return [[t.get("Name", "?"), t.get("Status", "?")] for t in dep.get("Tasks", [])]
+
+
+def _members(dep: dict[str, Any]) -> list[list[str]]:
+    return [[bg.arn_name(d.get("SourceMember", "")), bg.arn_name(d.get("TargetMember", "")), d.get("Status", "?")]
+            for d in dep.get("SwitchoverDetails", [])]
+
+
+def _head(dep: dict[str, Any]) -> list[tuple[str, str]]:
+    return [("deployment", f"{dep.get('BlueGreenDeploymentName')} ({dep.get('BlueGreenDeploymentIdentifier')})"),
+            ("status", str(dep.get("Status"))), *([("details", str(dep["StatusDetails"]))] if dep.get("StatusDetails") else [])]
+
+
 def render(dep: dict[str, Any]) -> Group:
+    """The live view on a terminal (redrawn in place, so a table of a few short cells)."""
     head = Table.grid(padding=(0, 1))
-    head.add_row("deployment", f"{dep.get('BlueGreenDeploymentName')} ({dep.get('BlueGreenDeploymentIdentifier')})")
-    head.add_row("status", f"[bold]{dep.get('Status')}[/]")
-    if dep.get("StatusDetails"):
-        head.add_row("details", str(dep["StatusDetails"]))
+    for name, value in _head(dep):
+        head.add_row(name, Text(value, style="bold" if name == "status" else ""))
     tasks = Table(title="tasks", title_justify="left")
     tasks.add_column("task")
     tasks.add_column("status")
-    for t in dep.get("Tasks", []):
-        tasks.add_row(t.get("Name", "?"), t.get("Status", "?"))
+    for row in _tasks(dep):
+        tasks.add_row(*row)
     members = Table(title="switchover members", title_justify="left")
-    members.add_column("blue")
-    members.add_column("green")
-    members.add_column("status")
-    for d in dep.get("SwitchoverDetails", []):
-        members.add_row(bg.arn_name(d.get("SourceMember", "")), bg.arn_name(d.get("TargetMember", "")),
-                        d.get("Status", "?"))
+    for col in ("blue", "green", "status"):
+        members.add_column(col)
+    for row in _members(dep):
+        members.add_row(*row)
     return Group(head, tasks, members)
+
+
+def show(out: Console, dep: dict[str, Any]) -> None:
+    """The deployment once (``bluegreen status``), its tables through ``layout``: whole at 80 columns and in a pipe."""
+    for name, value in _head(dep):
+        out.print(Text(f"{name}: ") + Text(value, style="bold" if name == "status" else ""), highlight=False)
+    layout.table(out, "tasks", ("task", "status"), _tasks(dep), lambda r: f"{r[0]}: {r[1]}")
+    layout.table(out, "switchover members", ("blue", "green", "status"), _members(dep),
+                 lambda r: f"{r[0]} → {r[1]}: {r[2]}")
 
 
 def summary_line(dep: dict[str, Any]) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any
+from typing import Any, Sequence
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
+from upgrade_cli import layout
 from upgrade_cli.metrics.compare import BETTER, NO_DATA, TAIL, VERDICT_ORDER, WORSE
 
 COLOURS = {WORSE: "red", TAIL: "yellow", BETTER: "green"}
@@ -65,18 +66,20 @@ def summary_line(data: dict[str, Any]) -> str:
 
 
 def render_console(data: dict[str, Any], console: Console) -> None:
-    console.print(f"[bold]metrics compare[/bold]: {windows_line(data)}", highlight=False)
-    table = Table(header_style="bold")
-    for h in HEADERS:
-        table.add_column(h, justify="left" if h in ("metric", "verdict") else "right")
+    rows = []
     for r in (r for r in data["results"] if r["verdict"] != NO_DATA):
-        cells = _cells(r)
-        colour = COLOURS.get(r["verdict"])
-        cells[-1] = f"[{colour}]{cells[-1]}[/]" if colour else cells[-1]
-        table.add_row(*cells)
-    console.print(table)
+        cells: list[Any] = _cells(r)
+        cells[-1] = Text(cells[-1], style=COLOURS.get(r["verdict"], ""))
+        rows.append(cells)
+
+    def line(c: Sequence[Any]) -> Text:  # the verdict right after the metric: what a reader (or grep) looks for
+        return Text(f"{c[0]}: ") + c[7] + Text(f"; median blue {c[1]} / green {c[2]} ({c[3]}); "
+                                              f"p95 blue {c[4]} / green {c[5]} ({c[6]})")
+
+    layout.table(console, Text.assemble(("metrics compare", "bold"), f": {windows_line(data)}"), HEADERS, rows, line,
+                 right=HEADERS[1:-1])
     if no_data_line(data):
-        console.print(no_data_line(data), style="magenta", highlight=False)
+        console.print(no_data_line(data), style="magenta", highlight=False, markup=False)
     for note in data.get("notes", []):
         console.print(f"note: {note}", style="magenta", highlight=False, markup=False)
     console.print(summary_line(data), highlight=False, style=None if data["summary"].get("series_with_data") else "bold red")

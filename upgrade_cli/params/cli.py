@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.table import Table
 
-from upgrade_cli import aws
+from upgrade_cli import aws, layout
 from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
                                     YesOpt, console, err_console, format_option)
 from upgrade_cli.params import groups, profiles, versions
@@ -171,10 +170,7 @@ def versions_cmd(
             "recommended": best["EngineVersion"] if best else None,
             "check": verdict.__dict__ if verdict else None}))
     else:
-        table = Table(title=f"aurora-mysql 8.0 upgrade targets for {engine_version}", title_justify="left")
         cols = ("engine version", "AWS default", "LTS", "standard support until", "recommended")
-        for col in cols:
-            table.add_column(col)
 
         def row(t: dict) -> tuple[str, ...]:
             return (t["EngineVersion"], "yes" if t.get("Default") else "", "yes" if t.get("LTS") else "",
@@ -185,9 +181,10 @@ def versions_cmd(
             lines += ["| " + " | ".join(row(t)) + " |" for t in targets]
             console.print("\n".join(lines), markup=False)
         else:
-            for t in targets:
-                table.add_row(*row(t))
-            console.print(table)
+            layout.table(console, f"aurora-mysql 8.0 upgrade targets for {engine_version}", cols,
+                         [row(t) for t in targets],
+                         lambda r: f"{r[0]}: recommended {r[4]}; AWS default {r[1] or 'no'}; LTS {r[2] or 'no'}; "
+                                   f"standard support until {r[3]}", below=())
         if targets:
             console.print(f"support dates: {'; '.join(sorted({t['SupportSource'] for t in targets}))}",
                           markup=False, soft_wrap=True)

@@ -1,11 +1,10 @@
-"""Diff and plan output: rich tables for a terminal, JSON for tools, Markdown for a change ticket."""
+"""Diff and plan output: tables or lines (``layout.table``) for a terminal or a pipe, JSON for tools, Markdown for a change ticket."""
 
 from __future__ import annotations
 
 import json
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli import layout
@@ -17,9 +16,9 @@ from upgrade_cli.params.temptable import human
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": ""}
 
 
-def _cell(v: object) -> Text:
-    """Cells are plain text: values such as ``[https://…]`` or ``{TrueIfReplica}`` are never rich markup."""
-    return Text("" if v is None else str(v))
+def _styled(severity: str, *values: object) -> list[Text]:
+    """A row's cells as plain text (values such as ``{TrueIfReplica}`` are never rich markup), styled by severity."""
+    return [Text("" if v is None else str(v), style=_SEV_STYLE.get(severity, "")) for v in values]
 
 
 def _md(v: object) -> str:
@@ -38,44 +37,27 @@ def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
                        style="bold"))
     console.print(f"defaults: 5.7 from {report.v2_defaults}; 8.0 from {report.v3_defaults}", markup=False,
                   soft_wrap=True)
-    wide, notes = layout.is_wide(console), layout.Footnotes()  # sources are URLs: footnotes, never in a cell
+    notes = layout.Footnotes()  # sources are URLs: footnotes, never in a cell
+
+    def diff_line(r: list[Text]) -> Text:
+        values = "; ".join(f"{k} {v.plain}" for k, v in (("v2", r[2]), ("8.0", r[3])) if v.plain)
+        return Text(f"{r[0].plain} ({r[1].plain}): {values + '; ' if values else ''}{r[4].plain}", style=r[0].style)
+
     for rule in RULE_ORDER:
-        rows = report.by_rule(rule)
-        if not rows:
-            continue
-        if not wide:
-            console.print(Text(RULE_TITLES[rule], style="bold"))
-            for f in rows:
-                values = "; ".join(f"{k} {v}" for k, v in (("v2", f.v2), ("8.0", f.v3)) if v not in (None, ""))
-                layout.item(console, f"{f.parameter} ({f.where}): {values + '; ' if values else ''}{f.action}",
-                            style=_SEV_STYLE.get(f.severity, ""))
-                layout.detail(console, "", notes.cite(f.note + (f" {f.source}" if f.source else "")))
-            continue
-        table = Table(title=RULE_TITLES[rule], title_justify="left", show_lines=False, expand=True)
-        for col in ("parameter", "where", "v2", "8.0", "action", "note / source"):
-            table.add_column(col, overflow="fold")
-        for f in rows:
-            note = notes.cite(f.note + (f"  {f.source}" if f.source else ""))
-            table.add_row(_cell(f.parameter), _cell(f.where), _cell(f.v2), _cell(f.v3), _cell(f.action), _cell(note),
-                          style=_SEV_STYLE.get(f.severity, ""))
-        console.print(table)
-    if report.temptable and not wide:
-        console.print(Text("TempTable sizing per instance (8.0)", style="bold"))
-        for a in report.temptable:
-            layout.item(console, f"{a.instance} ({a.role}, {a.instance_class or 'unknown class'}): max_ram "
-                                 f"{human(a.max_ram)}, max_mmap {human(a.max_mmap)}",
-                        style=_SEV_STYLE.get(a.severity, ""))
-            for m in a.messages:
-                layout.detail(console, "", notes.cite(m))
-    elif report.temptable:
-        table = Table(title="TempTable sizing per instance (8.0)", title_justify="left", expand=True)
-        for col in ("instance", "role", "class", "max_ram", "max_mmap", "advice"):
-            table.add_column(col, overflow="fold")
-        for a in report.temptable:
-            table.add_row(_cell(a.instance), a.role, _cell(a.instance_class), human(a.max_ram), human(a.max_mmap),
-                          _cell(notes.cite("\n".join(f"- {m}" for m in a.messages))),
-                          style=_SEV_STYLE.get(a.severity, ""))
-        console.print(table)
+        findings = report.by_rule(rule)
+        if findings:
+            rows = [_styled(f.severity, f.parameter, f.where, f.v2, f.v3, f.action,
+                            notes.cite(f.note + (f" {f.source}" if f.source else ""))) for f in findings]
+            layout.table(console, RULE_TITLES[rule], ("parameter", "where", "v2", "8.0", "action", "note / source"), rows,
+                         diff_line, details=lambda r: [("", r[5].plain)])
+    if report.temptable:
+        rows = [_styled(a.severity, a.instance, a.role, a.instance_class or "unknown class", human(a.max_ram),
+                        human(a.max_mmap), notes.cite("\n".join(a.messages))) for a in report.temptable]
+        layout.table(console, "TempTable sizing per instance (8.0)",
+                     ("instance", "role", "class", "max_ram", "max_mmap", "advice"), rows,
+                     lambda r: Text(f"{r[0].plain} ({r[1].plain}, {r[2].plain}): max_ram {r[3].plain}, max_mmap "
+                                    f"{r[4].plain}", style=r[0].style),
+                     details=lambda r: [("", m) for m in r[5].plain.split("\n")])
     notes.print(console)
 
 
@@ -115,71 +97,26 @@ def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[Api
         console.print(plan_markdown(plan), markup=False, highlight=False, soft_wrap=True)
         return
     console.print(Text(f"8.0 parameter-group plan for {plan.cluster_id}", style="bold"))
-    if not layout.is_wide(console):
-        _plan_lines(plan, console)
-        return
     for g in plan.groups():
-        table = Table(title=f"{g.kind} group {g.name} (aurora-mysql8.0)"
-                      + (f" for {', '.join(g.members)}" if g.members else ""), title_justify="left", expand=True)
-        for col in ("parameter", "value", "apply method", "from"):
-            table.add_column(col, overflow="fold")
-        for p in sorted(g.params.values(), key=lambda p: p.name):
-            table.add_row(_cell(p.name), _cell(p.value), p.apply_method, _cell(p.origin))
-        if not g.params:
-            table.add_row("(no custom settings)", "", "", "")
-        console.print(table)
+        rows = [_styled("", p.name, p.value, p.apply_method, p.origin) for p in sorted(g.params.values(), key=lambda p: p.name)]
+        layout.table(console, f"{g.kind} group {g.name} (aurora-mysql8.0)" + (f" for {', '.join(g.members)}" if g.members
+                                                                              else ""),
+                     ("parameter", "value", "apply method", "from"), rows or [_styled("", "(no custom settings)", "", "", "")],
+                     lambda r: f"{r[0]} = {r[1]} ({r[2]}; from {r[3]})" if r[2].plain else r[0], below=())
     if plan.fixed:
-        table = Table(title="ERROR: values aurora-mysql8.0 rejects (never planned as they were)", title_justify="left",
-                      expand=True, style="red")
-        for col in ("parameter", "v2 value", "planned instead", "where", "why"):
-            table.add_column(col, overflow="fold")
-        for f in plan.fixed:
-            table.add_row(_cell(f.name), _cell(f.value), _cell(f.cleaned or "(dropped)"), _cell(f.where),
-                          _cell(f.note), style="bold red")
-        console.print(table)
+        layout.table(console, Text("ERROR: values aurora-mysql8.0 rejects (never planned as they were)", style="bold red"),
+                     ("parameter", "v2 value", "planned instead", "where", "why"),
+                     [_styled("error", f.name, f.value, f.cleaned or "(dropped)", f.where, f.note) for f in plan.fixed],
+                     lambda r: f"{r[0]} = {r[1]} ({r[3]}): planned as {r[2]}; {r[4]}", below=())
     if plan.after_switchover:
-        table = Table(title=f"After switchover: `bluegreen switchover` sets in {plan.cluster_group.name} (journaled)",
-                      title_justify="left", expand=True)
-        for col in ("parameter", "green value", "production value"):
-            table.add_column(col, overflow="fold")
-        for n, v in sorted(plan.after_switchover.items()):
-            table.add_row(_cell(n), _cell(plan.cluster_group.params[n].value), _cell(v))
-        console.print(table)
+        layout.table(console, f"After switchover: `bluegreen switchover` sets in {plan.cluster_group.name} (journaled)",
+                     ("parameter", "green value", "production value"),
+                     [_styled("", n, plan.cluster_group.params[n].value, v) for n, v in sorted(plan.after_switchover.items())],
+                     lambda r: f"{r[0]} = {r[2]} (green has {r[1]})", below=())
     if plan.dropped:
-        table = Table(title="Dropped (not valid in aurora-mysql8.0)", title_justify="left", expand=True)
-        for col in ("parameter", "value", "where", "why"):
-            table.add_column(col, overflow="fold")
-        for d in plan.dropped:
-            table.add_row(_cell(d.name), _cell(d.value), _cell(d.where), _cell(d.note))
-        console.print(table)
-    for n in plan.notes:
-        console.print(f"note: {n}", markup=False, soft_wrap=True)
-    for b in plan.blockers:
-        console.print(f"BLOCKER: {b}", style="bold red", markup=False, soft_wrap=True)
-
-
-def _plan_lines(plan: Plan, console: Console) -> None:
-    """The plan on a narrow screen or a pipe: one line per parameter."""
-    for g in plan.groups():
-        console.print(Text(f"{g.kind} group {g.name} (aurora-mysql8.0)" + (f" for {', '.join(g.members)}" if g.members
-                                                                         else ""), style="bold"))
-        for p in sorted(g.params.values(), key=lambda p: p.name):
-            layout.item(console, f"{p.name} = {p.value} ({p.apply_method}; from {p.origin})")
-        if not g.params:
-            layout.item(console, "(no custom settings)")
-    if plan.fixed:
-        console.print(Text("ERROR: values aurora-mysql8.0 rejects (never planned as they were)", style="bold red"))
-        for f in plan.fixed:
-            layout.item(console, f"{f.name} = {f.value} ({f.where}): planned as {f.cleaned or '(dropped)'}; {f.note}")
-    if plan.after_switchover:
-        console.print(Text(f"After switchover: `bluegreen switchover` sets in {plan.cluster_group.name} (journaled)",
-                           style="bold"))
-        for n, v in sorted(plan.after_switchover.items()):
-            layout.item(console, f"{n} = {v} (green has {plan.cluster_group.params[n].value})")
-    if plan.dropped:
-        console.print(Text("Dropped (not valid in aurora-mysql8.0)", style="bold"))
-        for d in plan.dropped:
-            layout.item(console, f"{d.name} = {d.value} ({d.where}): {d.note}")
+        layout.table(console, "Dropped (not valid in aurora-mysql8.0)", ("parameter", "value", "where", "why"),
+                     [_styled("", d.name, d.value, d.where, d.note) for d in plan.dropped],
+                     lambda r: f"{r[0]} = {r[1]} ({r[2]}): {r[3]}", below=())
     for n in plan.notes:
         console.print(f"note: {n}", markup=False)
     for b in plan.blockers:

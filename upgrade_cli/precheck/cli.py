@@ -15,7 +15,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run_checks
@@ -304,19 +303,10 @@ def checks_list(output_format: FormatOpt = OutputFormat.console) -> None:
     if output_format == OutputFormat.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    if not layout.is_wide(console):
-        console.print(Text(f"{len(rows)} upgrade checks", style="bold"))
-        for r in rows:
-            layout.item(console, f"{r['id']} ({r['severity']}, {r['source']}, {r['scope']}, since {r['since']}): "
-                                 f"{r['title']}")
-        return
-    table = Table(title=f"{len(rows)} upgrade checks")
-    table.add_column("id", no_wrap=True)  # ids are what users copy into --only and explain: never broken
-    for col in ("severity", "source", "scope", "since", "title"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(*(Text(str(r[k])) for k in ("id", "severity", "source", "scope", "since", "title")))
-    console.print(table)
+    # ids are what users copy into --only and explain: their column is as wide as the longest
+    layout.table(console, f"{len(rows)} upgrade checks", ("id", "severity", "source", "scope", "since", "title"),
+                 [[str(r[k]) for k in ("id", "severity", "source", "scope", "since", "title")] for r in rows],
+                 lambda r: f"{r[0]} ({r[1]}, {r[2]}, {r[3]}, since {r[4]}): {r[5]}", below=())
 
 
 @checks_app.command("explain")

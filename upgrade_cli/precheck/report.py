@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Iterable, TextIO
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
@@ -277,7 +276,6 @@ def render_console(report: Report, console: Console, details: bool = False) -> N
                    f"{len(report.checks_with(FAILED))} failed)")
     console.print(summary)
     by_check = report.findings_by_check()
-    wide = layout.is_wide(console)
     for c in report.reading_order():
         if c.id not in by_check:
             continue
@@ -287,30 +285,11 @@ def render_console(report: Report, console: Console, details: bool = False) -> N
             layout.item(console, Text(rollup_line(by_check[c.id]), style=_STYLE[first.severity.value]))
             layout.detail(console, "fix (first)", first.fix or "")
             continue
-        if not wide:  # one line per finding; the fix (often SQL) on its own lines below it
-            console.print(Text(f"{c.id} — {c.title}", style="bold"))
-            for f in by_check[c.id]:
-                origin = " (aurora log)" if f.origin != "scan" else ""
-                layout.item(console, Text(f.severity.value + origin, style=_STYLE[f.severity.value])
-                            + Text(f" {f.location}: {f.message}"))
-                layout.detail(console, "fix", f.fix or "")
-            continue
-        table = Table(title=Text(f"{c.id} — {c.title}", style="bold"), title_justify="left", show_lines=False,
-                      expand=False)
-        for col in ("severity", "location", "message", "fix"):
-            table.add_column(col, overflow="fold")
-        below = []  # long fixes (SQL, mostly) leave the cell: a folded statement cannot be copied
-        for f in by_check[c.id]:
-            origin = " (aurora log)" if f.origin != "scan" else ""
-            fix = f.fix or ""
-            if len(fix) > layout.LONG_CELL:
-                below.append(fix)
-                fix = f"({len(below)}) below"
-            table.add_row(Text(f.severity.value + origin, style=_STYLE[f.severity.value]), Text(f.location),
-                          Text(f.message), Text(fix))
-        console.print(table)
-        for n, fix in enumerate(below, 1):
-            layout.detail(console, f"fix ({n})", fix)
+        rows = [[Text(f.severity.value + (" (aurora log)" if f.origin != "scan" else ""), style=_STYLE[f.severity.value]),
+                 f.location, f.message, f.fix or ""] for f in by_check[c.id]]
+        # one line per finding, the fix (often SQL) on its own lines; a wide table moves long fixes below it
+        layout.table(console, Text(f"{c.id} — {c.title}", style="bold"), ("severity", "location", "message", "fix"),
+                     rows, lambda r: r[0] + Text(f" {r[1]}: {r[2]}"), details=lambda r: [("fix", r[3])], below=("fix",))
     not_run: dict[str, list[str]] = {}  # one line per reason: dozens of "needs a live server" are noise
     for c in report.checks:
         if c.status in (SKIPPED, NOT_CHECKABLE, NOT_RUN):
