@@ -6,10 +6,10 @@ names a cluster is read; for each (Region, cluster id) the newest by ``generated
 not precheck reports of this tool, or name no cluster, are counted and skipped: a folder of old CI
 artefacts should not stop the fleet view.
 
-The verdict is the report's own ``verdict`` when it has one; else it is derived the way the report does
-(INCOMPLETE when ``complete`` is false or a check crashed, READY when ``passed``, NOT READY otherwise).
-Either way a run narrowed by ``--only``/``--skip`` (its ``selection``) is never READY: INCOMPLETE. A report older than ``stale_days`` keeps its
-verdict but is marked stale: the schema may have changed since.
+The verdict comes from the precheck judge (``upgrade_cli.judges``) that the gates and the dossier use:
+READY only where it passes; NOT READY on a blocking finding; INCOMPLETE for anything else it does not pass
+(an incomplete scan, checks not run or left out by ``--only``/``--skip``). A report older than
+``stale_days`` keeps its verdict but is marked stale: the schema may have changed since.
 """
 
 from __future__ import annotations
@@ -95,43 +95,24 @@ def read_one(path: Path, today: dt.date, stale_days: int) -> tuple[tuple[str, st
         raise ToolError(f"no valid generated_at ({data.get('generated_at')!r})") from None
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.timezone.utc)
-    verdict, blockers = judge(data, report)
+    verdict, blockers = judge(report)
     age = (today - at.date()).days
     return ((str(cluster.get("region") or ""), str(cluster["id"])),
             Readiness(verdict, blockers, str(path), at, age, age > stale_days))
 
 
-def judge(data: dict[str, Any], report: Any) -> tuple[str, tuple[str, ...]]:
-    """READY / NOT READY / INCOMPLETE and the blocking check ids; the report's own verdict when it has one.
+def judge(report: Any) -> tuple[str, tuple[str, ...]]:
+    """READY / NOT READY / INCOMPLETE and the blocking check ids, from the precheck judge the gates and the
+    dossier use (``upgrade_cli.judges``), so the fleet can never call READY a report they would not pass.
 
-    A run narrowed by ``--only``/``--skip`` proves nothing about the checks it left out: never READY here,
-    whatever the report says of the checks it ran (it is INCOMPLETE for the fleet)."""
-    blockers = tuple(dict.fromkeys(b.check_id for b in report.blocking))
-    crashed = tuple(report.crashed_checks)
-    selection = data.get("selection") if isinstance(data.get("selection"), dict) else {}
-    left_out = tuple(selection.get("skip") or ()) or tuple(
-        c.get("id", "?") for c in data.get("checks") or () if isinstance(c, dict)
-        and c.get("status") == "skipped" and "--skip" in str(c.get("note") or ""))
-    narrowed = bool(left_out or selection.get("only") or (not selection and _narrowed(data)))
-    own = data.get("verdict") if data.get("verdict") in VERDICTS else None
-    if own == INCOMPLETE or (own is None and (not report.complete or crashed)):
-        why = (f"incomplete: {report.incomplete_reason or 'scan stopped early'}",) if not report.complete else crashed
-        return INCOMPLETE, why
-    if own == NOT_READY or (own is None and not data.get("passed")):
-        return NOT_READY, blockers
-    if narrowed:
-        return INCOMPLETE, left_out or ("checks left out (--only)",)
-    return READY, ()
+    A finding that blocks is NOT READY; anything else the judge does not pass (an incomplete scan, checks
+    not run, left out by ``--only``/``--skip`` or unknown to the report) is INCOMPLETE for the fleet."""
+    from upgrade_cli import judges
 
-
-def _narrowed(data: dict[str, Any]) -> bool:
-    """True when a report of this tool version ran fewer checks than its registry holds (``--only``).
-
-    A report of another version may know other checks: only its own ``verdict`` can say."""
-    from upgrade_cli import __version__
-    from upgrade_cli.checks.registry import all_checks
-
-    if (data.get("tool") or {}).get("version") != __version__:
-        return False
-    ran = {c.get("id") for c in data.get("checks") or () if isinstance(c, dict)}
-    return bool({c.id for c in all_checks()} - ran)
+    verdict = judges.precheck(report)
+    if verdict.status == judges.PASS and report.verdict in (None, READY):
+        return READY, ()
+    if report.verdict == NOT_READY or any(r.rule == "precheck-errors" for r in verdict.reasons):
+        return NOT_READY, tuple(dict.fromkeys(b.check_id for b in report.blocking))
+    not_run = tuple(dict.fromkeys(m.split(":", 1)[0] for m in verdict.covered.not_run))
+    return INCOMPLETE, not_run or tuple(r.text for r in verdict.reasons) or (f"report verdict {report.verdict}",)
