@@ -16,7 +16,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from upgrade_cli.cli_common import paused_gc
+from upgrade_cli.inputs import paused_gc
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.precheck.target import Target, default_target
 

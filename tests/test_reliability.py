@@ -24,7 +24,8 @@ from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from upgrade_cli import connect
 from upgrade_cli.bluegreen import gates
 from upgrade_cli.bluegreen.journal import Journal
-from upgrade_cli.cli_common import ToolError, read_input
+from upgrade_cli.cli_common import ToolError
+from upgrade_cli.inputs import read_input
 from upgrade_cli.main import app
 from upgrade_cli.precheck.collect import live
 from upgrade_cli.precheck.collect import normalize

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Iterator
 
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
 
 RETRY_ATTEMPTS = 6
 

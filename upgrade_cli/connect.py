@@ -27,7 +27,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import typer
 
-from upgrade_cli.cli_common import ASK, ToolError, decode_text, err_console, read_input
+from upgrade_cli.cli_common import ASK, err_console
+from upgrade_cli.inputs import decode_text, read_input
+from upgrade_cli.outcome import ToolError
 
 if TYPE_CHECKING:  # imported where a connection is opened: commands that never connect start without it
     import pymysql

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.inputs import read_json
+from upgrade_cli.outcome import ToolError
 
 PRECHECK_FORMAT = 1  # docs/report-format.md
 BENCH_FORMAT = 1  # bench.compare.compare(): "bench_format"

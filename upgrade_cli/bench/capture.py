@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from upgrade_cli.bench.workload import QueryShape, SourceTimings, Workload, WorkloadBuilder
-from upgrade_cli.cli_common import ToolError, open_input, read_input
+from upgrade_cli.inputs import open_input, read_input
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.sqltext import redact_statement, split_statements, tokenize
 
 # --------------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from upgrade_cli.bench.replay import RESULTS_FORMAT
-from upgrade_cli.cli_common import open_input, read_json
+from upgrade_cli.inputs import open_input, read_json
 from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.outcome import ExitStatus, ToolError
 from upgrade_cli.sqltext import redact_statement

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from upgrade_cli.bench.sqlshape import ResultShape, read_only_reason, result_shape
 from upgrade_cli.bench.workload import QueryShape, Workload
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.connect import ConnectionOptions, open_connection
 
 if TYPE_CHECKING:

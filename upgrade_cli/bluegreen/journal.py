@@ -21,7 +21,9 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli.cli_common import ToolError, err_console, read_input
+from upgrade_cli.cli_common import err_console
+from upgrade_cli.inputs import read_input
+from upgrade_cli.outcome import ToolError
 
 ENV_DIR = "AURORA_UPGRADE_JOURNAL_DIR"
 DEFAULT_DIR = Path("~/.aurora-upgrade/journal")

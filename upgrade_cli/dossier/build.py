@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from upgrade_cli import aws, judges
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.handoffs import (BenchReport, DeploymentJournal, ParamsPlan, PrecheckReport, read_bench,
                                   read_journal, read_metrics, read_params_plan, read_precheck)
 

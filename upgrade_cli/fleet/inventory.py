@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from upgrade_cli import aws
-from upgrade_cli.cli_common import ToolError, decode_text, read_input
+from upgrade_cli.inputs import decode_text, read_input
+from upgrade_cli.outcome import ToolError
 
 ENGINE = "aurora-mysql"
 ACCOUNT_ID = re.compile(r"^\d{12}$")

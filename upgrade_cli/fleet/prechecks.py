@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli.cli_common import ToolError, one_line
+from upgrade_cli.inputs import one_line
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.fleet.inventory import Cluster
 from upgrade_cli.fleet.readiness import REPORT_NAME, Readiness, read_one
 

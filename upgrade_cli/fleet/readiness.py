@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.inputs import read_json
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.handoffs import read_precheck
 
 READY, NOT_READY, INCOMPLETE, NOT_SCANNED = "READY", "NOT READY", "INCOMPLETE", "not scanned"

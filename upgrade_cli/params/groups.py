@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from upgrade_cli import aws
-from upgrade_cli.cli_common import ToolError, read_json
+from upgrade_cli.inputs import read_json
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.params import profiles
 from upgrade_cli.params.profiles import ParamInfo

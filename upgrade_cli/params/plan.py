@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 
 from upgrade_cli import aws
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.params import profiles
 from upgrade_cli.params.diff import map_setting, v2_effective
 from upgrade_cli.params.groups import ClusterParams, FamilyDefaults, group_arn

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from upgrade_cli import aws, lifecycle
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
 
 ENGINE = "aurora-mysql"
 V2_FAMILY = "aurora-mysql5.7"

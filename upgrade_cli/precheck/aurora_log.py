@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from upgrade_cli.checks.registry import Finding, Severity, get_check
-from upgrade_cli.cli_common import ToolError, decode_text, read_input
+from upgrade_cli.inputs import decode_text, read_input
+from upgrade_cli.outcome import ToolError
 
 ORIGIN = "aurora-log"
 _LEVELS = {"error": Severity.error, "warning": Severity.warning, "notice": Severity.notice}

@@ -22,8 +22,8 @@ from upgrade_cli.checks.manual import MANUAL_ITEMS
 from upgrade_cli import aws, connect, doc_links, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
-from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console,
-                                    err_console, format_option, read_json)
+from upgrade_cli.cli_common import App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console, err_console, format_option
+from upgrade_cli.inputs import read_json
 from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.fixscript import build_fix_script

@@ -21,7 +21,7 @@ from rich.text import Text
 
 from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
 from upgrade_cli import __version__, layout
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
 
 REPORT_FORMAT = 1
 FAIL_ON_LEVELS = ("error", "warning", "notice", "never")

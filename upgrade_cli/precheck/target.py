@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.params.profiles import load_yaml
 
 Version = tuple[int, int, int]

@@ -31,7 +31,8 @@ import zlib
 from pathlib import Path
 
 from upgrade_cli import __version__
-from upgrade_cli.cli_common import MAX_INPUT_BYTES, ToolError, decode_text, open_input, paused_gc
+from upgrade_cli.inputs import MAX_INPUT_BYTES, decode_text, open_input, paused_gc
+from upgrade_cli.outcome import ToolError
 from upgrade_cli.precheck.collect.completeness import cut_short
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.normalize import UTF8_CLIENTS, charset_name, decode_client_bytes, stored_sql_mode

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterator
 import pymysql
 
 from upgrade_cli import __version__
-from upgrade_cli.cli_common import paused_gc
+from upgrade_cli.inputs import paused_gc
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.precheck.collect.normalize import (
     STRING_TYPES, UTF8_CLIENTS, canonical_extra, charset_name, decimal_literal, decode_client_bytes, index_order,
