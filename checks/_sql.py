@@ -10,7 +10,7 @@ never match. Every detector returns the offending tokens, so a finding can say w
 from __future__ import annotations
 
 import re
-from typing import Collection, Iterable, Iterator, NamedTuple
+from typing import Callable, Collection, Iterable, Iterator, NamedTuple
 
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.sqltext import Token, TokenCache, tokenize
@@ -54,7 +54,7 @@ def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, 
     bodies that cannot match are never tokenized (most bodies, for most checks). ``matching`` is the same
     kind of filter as a pattern the text of every hit must match."""
     cache = catalog.token_cache()
-    keep = None
+    keep: Callable[[str], object] | None = None  # a test on a body's text, truthy to keep it
     if mentioning is not None:
         wanted, words = frozenset(w.upper() for w in mentioning), cache.words
         keep = lambda text: not wanted.isdisjoint(words(text))  # noqa: E731
@@ -65,7 +65,8 @@ def stored_code(catalog: Catalog, *, views: bool = True, routines: bool = True, 
 
 
 def _stored_code(catalog: Catalog, views: bool, routines: bool, triggers: bool, events: bool,
-                 generated_columns: bool, cache: TokenCache, keep) -> Iterator[StoredCode]:
+                 generated_columns: bool, cache: TokenCache, keep: Callable[[str], object] | None,
+                 ) -> Iterator[StoredCode]:
     """The bodies ``keep`` (a test on the text, or None for all) lets through; a StoredCode is made only
     for those."""
     if views:
@@ -88,11 +89,11 @@ def _stored_code(catalog: Catalog, views: bool, routines: bool, triggers: bool, 
             if keep is None or keep(text):
                 yield StoredCode("event", "EVENT", e.schema, e.name, text, None, cache)
     if generated_columns:
-        for t in catalog.tables:
-            for c in t.columns:
+        for table in catalog.tables:
+            for c in table.columns:
                 if c.generation_expression and (keep is None or keep(c.generation_expression)):
-                    yield StoredCode("column", "COLUMN", t.schema, t.name, c.generation_expression, column=c.name,
-                                     cache=cache)
+                    yield StoredCode("column", "COLUMN", table.schema, table.name, c.generation_expression,
+                                     column=c.name, cache=cache)
 
 
 def _prev(tokens: tuple[Token, ...] | list[Token], i: int) -> Token | None:
@@ -238,10 +239,10 @@ def declared_names(code: StoredCode) -> list[Token]:
                 else:
                     break
         elif tok.kind == "word" and _is_punct(_next(tokens, i), ":") and (
-                i == 0 or _is_punct(_prev(tokens, i), ";") or _prev(tokens, i).is_word("BEGIN", "THEN", "ELSE", "DO", "LOOP", "REPEAT")):
+                i == 0 or _is_punct(tokens[i - 1], ";") or tokens[i - 1].is_word("BEGIN", "THEN", "ELSE", "DO", "LOOP", "REPEAT")):
             found.append(tok)  # label:  BEGIN/LOOP/WHILE/REPEAT
-        elif tok.is_word("LEAVE", "ITERATE") and _next(tokens, i) is not None and _next(tokens, i).kind == "word":
-            found.append(_next(tokens, i))
+        elif tok.is_word("LEAVE", "ITERATE") and (nxt := _next(tokens, i)) is not None and nxt.kind == "word":
+            found.append(nxt)
     return found
 
 
@@ -339,7 +340,7 @@ def query_cache_syntax(tokens: tuple[Token, ...]) -> list[Token]:
             continue
         if tok.is_word("SQL_CACHE", "SQL_NO_CACHE"):
             found.append(tok)
-        elif tok.is_word("QUERY") and _next(tokens, i) is not None and _next(tokens, i).is_word("CACHE"):
+        elif tok.is_word("QUERY") and (nxt := _next(tokens, i)) is not None and nxt.is_word("CACHE"):
             found.append(tok)
     return found
 

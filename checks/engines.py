@@ -57,7 +57,7 @@ def invalid_engine_foreign_key(c: Check, catalog: Catalog):
 def _innodb_tables(catalog: Catalog) -> list[tuple[str, str]] | None:
     """(schema, table) InnoDB's dictionary holds (INNODB_SYS_TABLES, partitions folded), None when unknown."""
     names = catalog.server.extra.get("innodb_tables")
-    return None if names is None else [tuple(n.split("/", 1)) for n in names]  # type: ignore[misc]
+    return None if names is None else [tuple(n.split("/", 1)) for n in names]
 
 
 @check(

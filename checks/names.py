@@ -60,7 +60,7 @@ def reserved_keywords(c: Check, catalog: Catalog, target: Target):
     words = reserved_words(target)
 
     def reserved(name: str | None) -> bool:
-        return bool(name) and name.upper() in words
+        return bool(name and name.upper() in words)
 
     for s in catalog.schemas:
         if reserved(s.name):
@@ -150,7 +150,7 @@ def invalid_57_names(c: Check, catalog: Catalog):
 
 def _dollar_name(name: str | None) -> bool:
     """Starts with $ and does not also end with $ (MySQL Shell: LIKE '$_%' AND NOT LIKE '$_%$')."""
-    return bool(name) and len(name) > 1 and name.startswith("$") and not (len(name) > 2 and name.endswith("$"))
+    return bool(name and len(name) > 1 and name.startswith("$") and not (len(name) > 2 and name.endswith("$")))
 
 
 @check(

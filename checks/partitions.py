@@ -38,7 +38,7 @@ def non_native_partitioning(c: Check, catalog: Catalog):
 
 
 def _shared(tablespace: str | None) -> bool:
-    return bool(tablespace) and tablespace.lower() != "innodb_file_per_table"
+    return bool(tablespace and tablespace.lower() != "innodb_file_per_table")
 
 
 @check(

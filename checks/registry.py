@@ -14,7 +14,7 @@ import importlib
 import inspect
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, TypeVar, cast
 
 from upgrade_cli.inputs import paused_gc
 from upgrade_cli.precheck.model import Catalog
@@ -69,6 +69,8 @@ class Finding:
 
 
 CheckFn = Callable[[Catalog, Target], Iterable[Finding]]
+# what @check decorates: (check, catalog) or (check, catalog, target), returning its findings
+CheckBody = TypeVar("CheckBody", bound=Callable[..., Iterable[Finding]])
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,14 @@ _REGISTRY: dict[str, Check] = {}
 _LOADED = False
 
 
-def check(**meta) -> Callable[[CheckFn], CheckFn]:
+def check(**meta: Any) -> Callable[[CheckBody], CheckBody]:
     """Register the decorated function as a check; ``meta`` are the :class:`Check` fields.
 
     The function receives ``(check, catalog)`` so it can build findings with ``check.finding``, and
     ``(check, catalog, target)`` when it declares a third parameter (a word list that follows the target).
     """
 
-    def register(fn: Callable) -> Callable:
+    def register(fn: CheckBody) -> CheckBody:
         c = Check(**meta)
         if c.id in _REGISTRY:
             raise ValueError(f"duplicate check id {c.id}")
@@ -157,6 +159,12 @@ def get_check(check_id: str) -> Check | None:
     return None
 
 
+def _canonical_id(check_id: str) -> str:
+    """The registered id an id or alias names, or the text as given (an unknown id selects nothing)."""
+    c = get_check(check_id)
+    return c.id if c else check_id
+
+
 MANUAL_REVIEW_ID = "manualReview"
 
 
@@ -169,19 +177,17 @@ class _Reading:
     "not run", never "passed".
     """
 
-    def __init__(self, target: object, prefix: str = "", seen: set[str] | None = None,
-                 unreadable: dict[str, str] | None = None):
-        self._target, self._prefix = target, prefix
-        self._unreadable = target.unreadable if unreadable is None else unreadable  # type: ignore[attr-defined]
+    def __init__(self, target: object, unreadable: dict[str, str], prefix: str = "", seen: set[str] | None = None):
+        self._target, self._unreadable, self._prefix = target, unreadable, prefix
         self.kinds: set[str] = set() if seen is None else seen
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         path = self._prefix + name
         if path in self._unreadable:
             self.kinds.add(path)
         value = getattr(self._target, name)
         if path == "server":
-            return _Reading(value, "server.", self.kinds, self._unreadable)
+            return _Reading(value, self._unreadable, "server.", self.kinds)
         if path == "server.extra":
             return _ReadingDict(value, self.kinds, self._unreadable)
         return value
@@ -231,9 +237,9 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
     target = target or default_target()
     selected = all_checks()
     if only:
-        wanted = {get_check(i).id if get_check(i) else i for i in only}
+        wanted = {_canonical_id(i) for i in only}
         selected = [c for c in selected if c.id in wanted]
-    unwanted = {get_check(i).id if get_check(i) else i for i in skip}
+    unwanted = {_canonical_id(i) for i in skip}
     findings: list[Finding] = []
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
@@ -257,13 +263,16 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
             if c.scope is Scope.server and not catalog.server.known:
                 skipped[c.id] = "needs a live server"
                 continue
-            view = _Reading(catalog) if catalog.unreadable else catalog
+            reading = _Reading(catalog, catalog.unreadable) if catalog.unreadable else None
+            # the proxy reads through to the catalog, noting what it reads: to the check it is the catalog
+            view = cast(Catalog, reading) if reading is not None else catalog
             try:
-                found = list(c.func(view, target))  # type: ignore[misc,arg-type]
+                assert c.func is not None, "declared without @check"
+                found = list(c.func(view, target))
             except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
                 failed[c.id] = f"{type(exc).__name__}: {exc}"
                 continue
-            blind = sorted(view.kinds) if isinstance(view, _Reading) else []
+            blind = sorted(reading.kinds) if reading is not None else []
             if blind:  # what it found in what it could see stays: a found error is never hidden
                 blind_paths.update(blind)
                 not_run[c.id] = "this scan could not read " + "; ".join(

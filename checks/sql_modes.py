@@ -5,7 +5,7 @@ from __future__ import annotations
 from upgrade_cli import doc_links
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.collect.normalize import sql_mode_flags
-from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.model import Catalog, Routine
 from upgrade_cli.sqltext import quote_ident
 
 
@@ -63,7 +63,7 @@ def _flagged(c: Check, catalog: Catalog, flags: tuple[str, ...], fix: str):
     for kind, objects in (("routine", catalog.routines), ("event", catalog.events), ("trigger", catalog.triggers)):
         for o in objects:
             stored = sql_mode_flags(o.sql_mode)
-            label = o.kind.upper() if kind == "routine" else kind.upper()
+            label = o.kind.upper() if isinstance(o, Routine) else kind.upper()  # PROCEDURE or FUNCTION
             for f in flags:
                 if f in stored:
                     yield c.finding(kind, f"{label} uses obsolete {f} sql_mode", schema=o.schema,

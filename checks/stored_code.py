@@ -324,7 +324,7 @@ def special_characters(c, catalog: Catalog):
             continue
         chars = dict.fromkeys(ch for _, ch in [*in_params, *found])
         names = ", ".join(_char_and_byte(ch, r.charset_client) for ch in chars)
-        where = (f"first on line {r.body[:found[0][0]].count(chr(10)) + 1} of the body" if found  # type: ignore[index]
+        where = (f"first on line {(r.body or '')[:found[0][0]].count(chr(10)) + 1} of the body" if found
                  else "in the parameter list")
         yield c.finding("routine", f"{r.kind.lower()} definition contains {len(found) + len(in_params)} "
                         f"hidden/special character(s) ({names}), {where}", schema=r.schema,
@@ -339,7 +339,7 @@ def _char_and_byte(ch: str, charset: str | None) -> str:
     if codec in (None, "utf-8"):
         return char_name(ch)
     try:
-        raw = ch.encode(codec)  # type: ignore[arg-type]
+        raw = ch.encode(codec)
     except UnicodeEncodeError:
         return char_name(ch)
     return f"{char_name(ch)}, byte 0x{raw.hex().upper()} in {charset}"

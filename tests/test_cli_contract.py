@@ -14,7 +14,7 @@ import typer
 import typer.main
 from typer.testing import CliRunner
 
-from upgrade_cli.cli_common import ASK, App, Blocked, Command, ExitStatus, OutputFormat, ToolError, format_option
+from upgrade_cli.cli_common import ASK, App, Blocked, Command, ExitStatus, OutputFormat, ToolError, format_option, is_guarded
 from upgrade_cli.cli_common import _is_comma_list
 from upgrade_cli.main import app
 
@@ -34,7 +34,7 @@ def test_every_registered_command_runs_under_the_contract():
     for path, sub in _apps(app):
         assert isinstance(sub, App), f"{' '.join(path) or 'aurora-upgrade'} is a bare typer.Typer, not cli_common.App"
         for info in sub.registered_commands:
-            assert getattr(info.callback, "__guarded__", False), (path, info.name)
+            assert info.callback is not None and is_guarded(info.callback), (path, info.name)
             seen += 1
     assert seen >= 15
     leaves = [cmd for _, cmd in _leaves(typer.main.get_command(app))]
@@ -84,7 +84,8 @@ def _toy():
         raise KeyboardInterrupt
 
     @toy.command("fmt")
-    def fmt(output_format: format_option(OutputFormat.console, OutputFormat.json) = OutputFormat.console) -> None:
+    def fmt(output_format: Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json)]
+            = OutputFormat.console) -> None:
         typer.echo(repr(output_format))
 
     return toy

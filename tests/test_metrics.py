@@ -144,6 +144,23 @@ def test_around_switchover_reads_the_journal_and_compares_the_same_hours_a_day_e
     assert v["WriteLatency/WRITER"] == "worse" and v["ReadLatency/WRITER"] == "unchanged"
 
 
+def test_around_switchover_with_no_green_name_known_asks_for_green_cluster(aws, tmp_path):
+    """A journal that does not name the clusters and --blue-cluster alone: green has no name to read metrics
+    under (green only takes blue's name from the journal or the deployment), so the command asks for it."""
+    done = NOW - dt.timedelta(hours=3)
+    jdir = tmp_path / "journal"
+    jdir.mkdir()
+    entries = [{"ts": (done - dt.timedelta(minutes=2)).isoformat(), "deployment": "old-to-3", "command": "switchover",
+                "step": "switchover", "phase": "intent"},
+               {"ts": done.isoformat(), "deployment": "old-to-3", "command": "switchover", "step": "switchover",
+                "phase": "done", "status": "SWITCHOVER_COMPLETED"}]
+    (jdir / "us-east-1--old-to-3.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries))
+    make_cluster("prod")
+    res = run("--around-switchover", "old-to-3", "--journal-dir", str(jdir), "--blue-cluster", "prod")
+    assert res.exit_code == 2, res.output
+    assert res.output == "error: the green cluster of old-to-3 is unknown: give --green-cluster\n"
+
+
 def test_windows_around_a_switchover():
     t0 = dt.datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
     t1 = t0 + dt.timedelta(minutes=5)

@@ -12,7 +12,7 @@ at a local moto server without special code paths here. Throttling is retried by
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Literal
 
 from upgrade_cli.outcome import ToolError
 
@@ -57,7 +57,8 @@ def made_on_first_use(make: Callable[..., Any]) -> Callable[..., Any]:
 
 @made_on_first_use
 def client(service: str, region: str | None = None, profile: str | None = None,
-           max_attempts: int = RETRY_ATTEMPTS, *, session: Any = None, retry_mode: str = "standard",
+           max_attempts: int = RETRY_ATTEMPTS, *, session: Any = None,
+           retry_mode: Literal["standard", "adaptive", "legacy"] = "standard",
            pool: int = 10) -> Any:
     """A boto3 client with standard retries; errors creating it become ToolErrors.
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import weakref
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional, ParamSpec, TypeVar
 
 import typer
 import typer.core
@@ -26,7 +27,7 @@ from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
 __all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt",
            "RegionOpt", "RegionsOpt", "ToolError", "YesOpt", "comma_list", "console", "err_console",
-           "format_option", "guarded", "status_of"]
+           "format_option", "guarded", "is_guarded", "status_of"]
 
 
 class _StdoutConsole(Console):
@@ -43,10 +44,17 @@ class _StdoutConsole(Console):
 console: Console = _StdoutConsole()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-_UsageError = typer.BadParameter.__mro__[1]  # click's UsageError, wherever typer takes click from
-_MissingParameter = next(c for c in typer.BadParameter.__subclasses__() if c.__name__ == "MissingParameter")
+if TYPE_CHECKING:  # the click typer 0.29 vendors, as the type checker sees it
+    from typer._click.exceptions import MissingParameter as _MissingParameter, UsageError as _UsageError
+else:  # click's, wherever typer takes click from
+    _UsageError = typer.BadParameter.__mro__[1]
+    _MissingParameter = next(c for c in typer.BadParameter.__subclasses__() if c.__name__ == "MissingParameter")
+_TYPER_PARAMS = (typer.core.TyperArgument, typer.core.TyperOption)  # what a typer command's parameters are
 
+P = ParamSpec("P")
+R = TypeVar("R", bound=int | None)  # what a command body returns: None or an ExitStatus
 F = TypeVar("F", bound=Callable[..., Any])
+_GUARDED: weakref.WeakSet[Callable[..., object]] = weakref.WeakSet()
 
 
 # --------------------------------------------------------------------------------------------
@@ -74,7 +82,8 @@ class _Refused(str):
 
 
 def format_option(*allowed: OutputFormat) -> Any:
-    """The one ``--format``/``-f`` option type: the formats this command renders, same help everywhere."""
+    """The one ``--format``/``-f`` option: the formats this command renders, same help everywhere
+    (``Annotated[OutputFormat, format_option(...)]``, so the type checker sees an OutputFormat)."""
     names = [f.value for f in allowed]
     choices = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
 
@@ -84,8 +93,7 @@ def format_option(*allowed: OutputFormat) -> Any:
             return OutputFormat(text)
         return _Refused(str(value), f"unknown --format {str(value)!r}: --format must be one of {', '.join(names)}")
 
-    return Annotated[OutputFormat, typer.Option("--format", "-f", parser=parse, metavar="|".join(names),
-                                                help=f"Output format: {choices}.")]
+    return typer.Option("--format", "-f", parser=parse, metavar="|".join(names), help=f"Output format: {choices}.")
 
 
 RegionOpt = Annotated[Optional[str], typer.Option(
@@ -130,16 +138,16 @@ def status_of(exc: BaseException) -> ExitStatus:
     return status
 
 
-def guarded(fn: F) -> F:
-    """Run a command body under the contract: its ExitStatus or exception becomes the exit code.
+def guarded(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a command body under the contract: its ExitStatus or exception becomes the exit code (a
+    ``typer.Exit``); a body that succeeds returns what it returned (None or ``ExitStatus.OK``).
 
-    ``App.command`` applies this to every command; applying it twice is harmless.
+    ``App.command`` applies this to every command; applying it twice is harmless (the inner one's
+    ``typer.Exit`` passes through the outer one).
     """
-    if getattr(fn, "__guarded__", False):
-        return fn
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             refused = [v for v in kwargs.values() if isinstance(v, _Refused)]
             if refused:
@@ -152,12 +160,18 @@ def guarded(fn: F) -> F:
         except typer.Exit:  # click's own exits (--help, a parser's exit): not ours to change
             raise
         except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - every failure is one line
-            status = status_of(exc)
+            raise typer.Exit(int(status_of(exc))) from None
         if status is not ExitStatus.OK:
             raise typer.Exit(int(status))
+        return result
 
-    wrapper.__guarded__ = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    _GUARDED.add(wrapper)
+    return wrapper
+
+
+def is_guarded(fn: Callable[..., object]) -> bool:
+    """Whether ``fn`` is a command body wrapped by :func:`guarded` (``tests/test_cli_contract.py`` walks them)."""
+    return fn in _GUARDED
 
 
 ASK = "\x00ask"  # the value of an option that asks for it when given bare (see Command)
@@ -203,7 +217,7 @@ class Command(typer.core.TyperCommand):
 
     def invoke(self, ctx: Any) -> Any:
         for param in self.params:
-            if _is_comma_list(param) and ctx.params.get(param.name):
+            if isinstance(param, _TYPER_PARAMS) and _is_comma_list(param) and ctx.params.get(param.name):
                 values = comma_list(ctx.params[param.name])
                 if not values:
                     raise typer.BadParameter("give at least one value", ctx=ctx, param=param)
@@ -237,7 +251,8 @@ class Command(typer.core.TyperCommand):
         opts, _, _ = self.make_parser(ctx).parse_args(args=list(args))  # syntax errors first: click's own line
         if any(p.is_eager and opts.get(p.name) is not None for p in params):
             return  # --help, --version: nothing is missing for them
-        missing = [p for p in params if p.required and opts.get(p.name) is None and p.resolve_envvar_value(ctx) is None]
+        missing = [p for p in params if isinstance(p, _TYPER_PARAMS) and p.required and opts.get(p.name) is None
+                   and p.resolve_envvar_value(ctx) is None]
         if len(missing) == 1:
             raise _MissingParameter(ctx=ctx, param=missing[0])
         if missing:
@@ -281,7 +296,8 @@ class App(typer.Typer):
         register = super().command(*args, **kwargs)
 
         def decorator(fn: F) -> F:
-            return register(guarded(fn))
+            register(guarded(fn))  # typer runs the guarded body; the name keeps the plain one, as typer's own
+            return fn
 
         return decorator
 

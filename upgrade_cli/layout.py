@@ -17,7 +17,7 @@ across lines. A pipe or a file gets every row and every detail whole on one line
 from __future__ import annotations
 
 import re
-from typing import Callable, Collection, Sequence
+from typing import Callable, Collection, Sequence, TypeVar
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -96,10 +96,12 @@ def detail(console: Console, label: str, text: str, style: str = "") -> None:
 
 
 Cell = Text | str
+RowCell = TypeVar("RowCell", bound=Cell)  # the cells of one table's rows: ``line`` and ``details`` read the same
 
 
-def table(console: Console, title: Cell, headers: Sequence[str], rows: Sequence[Sequence[Cell]],
-          line: Callable[[Sequence[Cell]], Cell], details: Callable[[Sequence[Cell]], list[tuple[str, str]]] | None = None,
+def table(console: Console, title: Cell, headers: Sequence[str], rows: Sequence[Sequence[RowCell]],
+          line: Callable[[Sequence[RowCell]], Cell],
+          details: Callable[[Sequence[RowCell]], list[tuple[str, str]]] | None = None,
           right: Collection[str] = (), below: Collection[str] | None = None) -> None:
     """Rows as a table from :data:`WIDE` columns, else each as one line, ``line(row)``, with ``details(row)``
     (label, long text) on their own indented lines below it.
@@ -123,8 +125,9 @@ def table(console: Console, title: Cell, headers: Sequence[str], rows: Sequence[
         for header, cell in zip(headers, row):
             if isinstance(cell, str) and len(cell) > LONG_CELL and (below is None or header in below):
                 moved.append((f"{header} ({len(moved) + 1})", cell))
-                cell = f"({len(moved)}) below"
-            kept.append(Text(cell) if isinstance(cell, str) else cell)  # text, never read as rich markup
+                kept.append(Text(f"({len(moved)}) below"))
+            else:
+                kept.append(Text(cell) if isinstance(cell, str) else cell)  # text, never read as rich markup
         cells.append(kept)
     for n, header in enumerate(headers):
         texts = [header] + [r[n].plain for r in cells]

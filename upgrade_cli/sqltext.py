@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
+from typing import Callable, NamedTuple, Protocol
 
 _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 
@@ -169,19 +169,27 @@ def tokenize(sql: str) -> list[Token]:
     return tokens
 
 
+class _Scanner(Protocol):
+    def match(self) -> re.Match[str] | None: ...
+
+
+# CPython's Pattern.scanner (each match() goes on where the last one ended); typeshed does not list it
+_token_scanner: Callable[[str, int], _Scanner] = getattr(_TOKEN, "scanner")
+
+
 def _scan(sql: str, i: int, line: int, in_version_comment: bool, tokens: list[Token]) -> list[Token]:
     """The rest of ``sql`` from ``i`` (at ``line``), one token at a time, appended to ``tokens``."""
     append = tokens.append
     count, T = sql.count, Token
     # A scanner goes on where its last match ended, which is where nearly every token leaves the
     # lexer; the branches that go on elsewhere (comments, variables, numbers, ...) start a new one.
-    scanner = _TOKEN.scanner
+    scanner = _token_scanner
     match = scanner(sql, i).match
     while True:
         m = match()
         if m is None:
             return tokens  # only whitespace left
-        kind = m.lastgroup
+        kind = m.lastgroup or ""  # never None: every alternative is a named group
         s, e = m.span(kind)
         if s != i and (s - i > 1 or sql[i] == "\n"):  # one space between tokens: no newline to count
             line += count("\n", i, s)
@@ -340,7 +348,9 @@ def _number(sql: str, i: int, line: int, tokens: list[Token]) -> int:
     text = sql[i:j]
     kind = "number"
     if any(c.isalpha() for c in text) and not _looks_numeric(text):
-        j = _WORD_RUN.match(sql, j).end()
+        run = _WORD_RUN.match(sql, j)
+        assert run is not None  # the pattern matches the empty string too
+        j = run.end()
         text, kind = sql[i:j], "word"
     tokens.append(Token(kind, text, line, i, j))
     return j
@@ -485,7 +495,9 @@ def split_statements(sql: str) -> list[Statement]:
     while i < n:
         if not has_code:
             if delim[0] not in "#-/":
-                i = _GAP(sql, i).end()
+                gap = _GAP(sql, i)
+                assert gap is not None  # the pattern matches the empty string too
+                i = gap.end()
                 if i >= n:
                     break
             elif sql[i] in " \t\r\n":  # a delimiter that can look like a comment's start: one step at a time

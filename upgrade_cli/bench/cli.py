@@ -26,7 +26,7 @@ from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, Passw
                                  UserOpt, open_connection, resolve)
 
 app = App(help="Capture slow queries, replay them on blue and green, compare.")
-FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)
+FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)]
 
 
 @app.command("capture")

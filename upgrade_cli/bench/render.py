@@ -100,21 +100,21 @@ def render_console(data: dict[str, Any], console: Console, max_examples: int = 5
     run = data["run"]
     colours = {"bad": "red", "unsure": "yellow", "good": "green"}
     headers = ("digest", "query", "stmts", "blue p50", "blue p95", "green p50", "green p95", "ratio [CI]", "verdict")
-    rows = []
+    rows: list[list[layout.Cell]] = []
     for shape in _replayed(data):
         verdict = Text(verdict_text(shape), style=colours.get(VERDICT_CLASS.get(shape["verdict"], ""), ""))
         rows.append([shape["digest"][:16], " ".join(shape["fingerprint"].split()), str(shape["statements"]),
                      _ms(shape["blue"], "p50_ms"), _ms(shape["blue"], "p95_ms"), _ms(shape["green"], "p50_ms"),
                      _ms(shape["green"], "p95_ms"), _ratio(shape), verdict])
 
-    def line(r: Sequence[Any]) -> Text:  # the verdict first: the one word a reader (or grep) looks for
+    def line(r: Sequence[layout.Cell]) -> Text:  # the verdict first: the one word a reader (or grep) looks for
         return (Text(f"{r[0]} ") + r[8] + Text(f": {r[2]} stmts; p50 blue {r[3]} / green {r[5]} ms, p95 blue {r[4]} / "
                                                 f"green {r[6]} ms; ratio {r[7]}"))
 
     layout.table(console, Text.assemble(("bench compare", "bold"), f": blue {run['blue']['address']} "
                                         f"({run['blue']['version']}) vs green {run['green']['address']} "
                                         f"({run['green']['version']})"),
-                 headers, rows, line, details=lambda r: [("query", r[1])],
+                 headers, rows, line, details=lambda r: [("query", str(r[1]))],
                  right=("stmts", "blue p50", "blue p95", "green p50", "green p95"))
     for kind, items in _by_kind(data).items():
         console.print()

@@ -21,7 +21,7 @@ from upgrade_cli.cli_common import (App, DryRunOpt, OutputFormat, ProfileOpt, Re
                                     format_option)
 
 app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
-FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
+FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json)]
 
 JournalOpt = Annotated[Optional[Path], typer.Option(
     "--journal-dir", envvar=ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
@@ -172,7 +172,7 @@ def switchover(
 
 
 @app.command("gates")
-def gates(fmt: format_option(OutputFormat.console, OutputFormat.md) = OutputFormat.console) -> None:
+def gates(fmt: Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.md)] = OutputFormat.console) -> None:
     """List every gate of create and switchover: what it checks and what it needs (--format md: docs/gates.md)."""
     from upgrade_cli.bluegreen import registry
 

@@ -451,7 +451,7 @@ def instance_classes(rds: Any, cluster: dict[str, Any], target_version: str | No
     """Green copies each blue instance's class: each must be orderable for the target version."""
     if not target_version:
         return (SKIP, "not checked: no valid target version to check the classes against")
-    classes = sorted({i.get("DBInstanceClass") for i in bg.cluster_instances(rds, cluster) if i.get("DBInstanceClass")})
+    classes = sorted({c for i in bg.cluster_instances(rds, cluster) if (c := i.get("DBInstanceClass"))})
     missing = [c for c in classes if not list(aws.paginate(
         rds, "describe_orderable_db_instance_options", "OrderableDBInstanceOptions",
         Engine=ENGINE, EngineVersion=target_version, DBInstanceClass=c))]

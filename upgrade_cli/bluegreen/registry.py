@@ -123,12 +123,27 @@ def not_run(name: str, phase: str | None = None) -> Gate:
     return Gate(name, NOT_RUN, f"no {spec.needs.option(phase or spec.phases[0])} given: would check {spec.checks}")
 
 
+class DeclaredGate:
+    """What ``@gate`` leaves in place of the function: called directly it returns a :class:`Gate` (NOT RUN
+    without its connection, fail closed); ``spec`` is its declaration."""
+
+    def __init__(self, spec: GateSpec):
+        self.spec = spec
+        functools.update_wrapper(self, spec.func)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Gate:
+        spec = self.spec
+        if spec.needs.sql and (args[0] if args else kwargs.get("conn")) is None:
+            return not_run(spec.name)
+        return evaluate(spec.name, lambda: spec.func(*args, **kwargs))
+
+
 def gate(name: str, *, phase: str | tuple[str, ...], needs: Needs, checks: str,
-         provides: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Gate]]:
+         provides: str | None = None) -> Callable[[Callable[..., Any]], DeclaredGate]:
     """Declare a gate. The decorated function, called directly, returns a :class:`Gate` (fail closed)."""
     phases = (phase,) if isinstance(phase, str) else tuple(phase)
 
-    def register(fn: Callable[..., Any]) -> Callable[..., Gate]:
+    def register(fn: Callable[..., Any]) -> DeclaredGate:
         if name in _REGISTRY:
             raise ValueError(f"gate {name!r} declared twice")
         unknown = set(phases) - set(PHASES)
@@ -136,15 +151,7 @@ def gate(name: str, *, phase: str | tuple[str, ...], needs: Needs, checks: str,
             raise ValueError(f"gate {name!r}: unknown phase(s) {sorted(unknown)}")
         spec = GateSpec(name, phases, needs, checks, fn, provides)
         _REGISTRY[name] = spec
-
-        @functools.wraps(fn)
-        def run(*args: Any, **kwargs: Any) -> Gate:
-            if needs.sql and (args[0] if args else kwargs.get("conn")) is None:
-                return not_run(name)
-            return evaluate(name, lambda: fn(*args, **kwargs))
-
-        run.spec = spec  # type: ignore[attr-defined]
-        return run
+        return DeclaredGate(spec)
 
     return register
 
@@ -209,10 +216,11 @@ def run_phase(phase: str, inputs: dict[str, Any], connections: dict[str, Connect
     values, out = dict(inputs), []
     for spec in gates_for(phase):
         kwargs = {p: values[p] for p in spec.params if p in values}
-        connector = connections.get(spec.needs.connection) if spec.needs.sql else None
-        if spec.needs.sql and connector is None:
+        wanted = spec.needs.connection  # None for a gate that needs no SQL
+        connector = connections.get(wanted) if wanted else None
+        if wanted and connector is None:
             result = not_run(spec.name, phase)
-        elif spec.needs.sql:
+        elif connector is not None:
             result = evaluate(spec.name, functools.partial(_on_connection, connector, spec.func, kwargs))
         else:
             result = evaluate(spec.name, functools.partial(spec.func, **kwargs))

@@ -22,7 +22,7 @@ from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfilesOpt, 
 
 app = App(help="Every Aurora MySQL cluster across accounts and Regions: deadline, cost, readiness, waves.")
 
-FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.csv, OutputFormat.html)
+FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json, OutputFormat.csv, OutputFormat.html)]
 AccountsOpt = Annotated[Optional[Path], typer.Option(
     "--accounts", help="A file of 12-digit account ids, one a line (# comments): only these accounts are read, "
     "each through --role-name, assumed with the current credentials or the one --profile given.")]

@@ -100,10 +100,10 @@ def render_console(rep: FleetReport, console: Console) -> None:
         for r in rep.rows:
             c = r.cluster
             first = f"{r.order}. wave {_wave(r)} " if r.order else "no wave: "
-            line = Text(first) + Text(c.cluster, style="bold") + Text(
+            entry = Text(first) + Text(c.cluster, style="bold") + Text(
                 f" ({c.account} {c.region}) {c.engine_version}, {_support(r)}, {r.cost.vcpus or '?'} vCPU, "
                 f"{money(r.cost.usd_per_month)}/month, ") + Text(_readiness(r), style=STYLE.get(r.readiness.verdict, ""))
-            layout.item(console, line)
+            layout.item(console, entry)
             layout.detail(console, "blockers", _blockers(r, most=4))
             for b in c.bluegreen:
                 layout.detail(console, "blue/green", f"{b['name']} {b['status']}")

@@ -19,7 +19,7 @@ from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compa
 from upgrade_cli.metrics.render import render_console, render_html, render_json, render_markdown, summary_line
 
 app = App(help="Compare blue's and green's server metrics (CloudWatch AWS/RDS).")
-FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)
+FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)]
 
 DAY = dt.timedelta(days=1)
 
@@ -113,6 +113,8 @@ def compare_cmd(
                       "completed": t1.isoformat(timespec="seconds")}
         if not blue_cluster:
             raise ToolError(f"the blue cluster of {around_switchover} is unknown: give --blue-cluster")
+        if not green_cluster:
+            raise ToolError(f"the green cluster of {around_switchover} is unknown: give --green-cluster")
     else:
         if not (blue_cluster and green_cluster and start and end):
             raise ToolError("give --blue-cluster, --green-cluster, --start and --end (or --around-switchover NAME)")

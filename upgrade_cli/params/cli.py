@@ -20,7 +20,7 @@ from upgrade_cli.params.render import render_plan, render_report
 app = App(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.")
 
 ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")]
-FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md)
+FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md)]
 
 
 class TempTableEngine(str, Enum):
@@ -153,14 +153,14 @@ def versions_cmd(
     output_format: FormatOpt = OutputFormat.console,
 ) -> ExitStatus:
     """List valid aurora-mysql 8.0 upgrade targets: AWS's default, LTS, end of standard support, a recommendation."""
-    if bool(cluster) == bool(engine_version):
-        raise ToolError("give exactly one of --cluster or --engine-version")
     rds = aws.client("rds", region, profile)
-    if cluster:
+    if cluster and not engine_version:
         found = aws.describe_cluster(rds, cluster)
         if found is None:
             raise ToolError(f"DB cluster {cluster!r} not found")
         engine_version = found["EngineVersion"]
+    elif not engine_version or cluster:
+        raise ToolError("give exactly one of --cluster or --engine-version")
     targets = versions.valid_upgrade_targets(rds, engine_version)
     best = versions.recommended_target(targets)
     verdict = versions.check_target(targets, target) if target else None

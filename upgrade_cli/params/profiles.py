@@ -12,6 +12,7 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.param_profiles import load_yaml
@@ -143,7 +144,7 @@ def info_from_record(rec: dict, level: str) -> ParamInfo:
 
 # ---- formulas ------------------------------------------------------------------------------------
 
-_FUNCS = {
+_FUNCS: dict[str, Callable[..., float]] = {
     "GREATEST": max, "LEAST": min, "SUM": lambda *a: sum(a),
     # log is base 2: AWS's max_connections table (db.r5.large → 1000, xlarge → 2000, …) only fits log2.
     "log": lambda x: math.log2(x) if x > 0 else 0.0,
@@ -153,7 +154,7 @@ _FLAGS = {"TrueIfReplica", "TrueIfClusterReplica", "FalseIfReplica"}
 
 
 def is_formula(value: str | None) -> bool:
-    return bool(value) and "{" in value and "}" in value
+    return bool(value and "{" in value and "}" in value)
 
 
 def evaluate(value: str | None, memory_gib: float | None, replica: bool = False, cluster_replica: bool = False
@@ -163,7 +164,7 @@ def evaluate(value: str | None, memory_gib: float | None, replica: bool = False,
     ``{DBInstanceClassMemory*3/4}`` → bytes (an upper bound: RDS reserves some class memory),
     ``{TrueIfReplica}`` → "1"/"0". Returns None when it cannot be evaluated (unknown class, odd syntax).
     """
-    if not is_formula(value):
+    if value is None or not is_formula(value):
         return value
     body = value.strip()
     flag = body.strip("{}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Sequence
 
 from rich.console import Console
 from rich.text import Text
@@ -39,7 +40,7 @@ def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
                   soft_wrap=True)
     notes = layout.Footnotes()  # sources are URLs: footnotes, never in a cell
 
-    def diff_line(r: list[Text]) -> Text:
+    def diff_line(r: Sequence[Text]) -> Text:
         values = "; ".join(f"{k} {v.plain}" for k, v in (("v2", r[2]), ("8.0", r[3])) if v.plain)
         return Text(f"{r[0].plain} ({r[1].plain}): {values + '; ' if values else ''}{r[4].plain}", style=r[0].style)
 

@@ -32,9 +32,15 @@ from upgrade_cli.precheck.target import resolve_target
 
 checks_app = App(help="List and explain the upgrade checks.")
 
-FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
+FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json)]
 DEFAULT_STATEMENT_TIMEOUT_S = 60
-FailOn = enum.Enum("FailOn", {level: level for level in FAIL_ON_LEVELS}, type=str)  # --fail-on's choices
+
+
+class FailOn(str, enum.Enum):
+    """--fail-on's choices: one member per level of the report's FAIL_ON_LEVELS (a level added there and not
+    here fails at import)."""
+
+    error, warning, notice, never = FAIL_ON_LEVELS
 
 
 def precheck(
@@ -183,7 +189,7 @@ def precheck(
     if run.failed:
         raise ToolError(f"{len(run.failed)} check(s) crashed and did not run: {', '.join(sorted(run.failed))} "
                         "(see the report)")
-    return ExitStatus.of_findings(report.blocking)
+    return ExitStatus.of_findings(bool(report.blocking))
 
 
 def _master_user_of(cluster_id: str, region: str | None, profile: str | None) -> str:
@@ -229,7 +235,7 @@ def load_snapshot(path: Path) -> Catalog:
         raise ToolError(f"{path} is a damaged snapshot: {exc}") from None
 
 
-def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: float,
+def _collect_live(opts: connect.ConnectionOptions, schemas: list[str] | None, statement_timeout: int,
                   check_table: bool) -> Catalog:
     from upgrade_cli.precheck.collect.live import collect_live  # pymysql: only a live scan needs it
     opts.connect_timeout = min(opts.connect_timeout, connect.io_timeout_for(statement_timeout))

@@ -327,7 +327,7 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
         return _convert(next(a for a in args if a is not type(None)), value, where)
     if hint is Any:
         return value
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):  # a dataclass itself, not an instance
         return build_typed(hint, value, where)
     base = origin or hint
     ok = isinstance(value, base) and not (isinstance(value, bool) and base in (int, float))

@@ -285,11 +285,13 @@ def render_console(report: Report, console: Console, details: bool = False) -> N
             layout.item(console, Text(rollup_line(by_check[c.id]), style=_STYLE[first.severity.value]))
             layout.detail(console, "fix (first)", first.fix or "")
             continue
-        rows = [[Text(f.severity.value + (" (aurora log)" if f.origin != "scan" else ""), style=_STYLE[f.severity.value]),
-                 f.location, f.message, f.fix or ""] for f in by_check[c.id]]
+        rows: list[list[layout.Cell]] = [
+            [Text(f.severity.value + (" (aurora log)" if f.origin != "scan" else ""), style=_STYLE[f.severity.value]),
+             f.location, f.message, f.fix or ""] for f in by_check[c.id]]
         # one line per finding, the fix (often SQL) on its own lines; a wide table moves long fixes below it
         layout.table(console, Text(f"{c.id} — {c.title}", style="bold"), ("severity", "location", "message", "fix"),
-                     rows, lambda r: r[0] + Text(f" {r[1]}: {r[2]}"), details=lambda r: [("fix", r[3])], below=("fix",))
+                     rows, lambda r: Text.assemble(r[0], f" {r[1]}: {r[2]}"), details=lambda r: [("fix", str(r[3]))],
+                     below=("fix",))
     not_run: dict[str, list[str]] = {}  # one line per reason: dozens of "needs a live server" are noise
     for c in report.checks:
         if c.status in (SKIPPED, NOT_CHECKABLE, NOT_RUN):

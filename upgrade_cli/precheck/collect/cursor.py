@@ -26,6 +26,12 @@ class Cursor:
         j = self.i + k
         return self.toks[j] if j < self.stop else None
 
+    def current(self) -> Token:
+        """The token at the cursor, not consumed: ``peek()`` where the statement cannot have ended."""
+        if self.i >= self.stop:
+            raise ParseError("unexpected end of statement")
+        return self.toks[self.i]
+
     # at/at_punct/accept are the parser's innermost calls (a million a dump): fields by index, no peek()
     def at(self, *words: str, k: int = 0) -> bool:
         j = self.i + k
@@ -125,10 +131,9 @@ class Cursor:
 
     def group_text(self) -> str:
         """Consume ``( ... )`` and return the text inside, as written."""
-        open_tok = self.peek()
         inner = self.group()
-        close_tok = self.toks[inner.stop]
-        return self.text[open_tok.end:close_tok.pos].strip()  # type: ignore[union-attr]
+        open_tok, close_tok = self.toks[inner.i - 1], self.toks[inner.stop]
+        return self.text[open_tok.end:close_tok.pos].strip()
 
     def split_commas(self) -> list["Cursor"]:
         """Split the rest of this cursor at top-level commas (empty parts left out)."""

@@ -28,6 +28,7 @@ import datetime as _dt
 import gzip
 import re
 import zlib
+from typing import Any, BinaryIO
 from pathlib import Path
 
 from upgrade_cli import __version__
@@ -84,7 +85,7 @@ class DumpParser(TableGrammar):
         self.ddl_seen = 0
         self.fk_index_names: dict[tuple[str, str, str], str] = {}
         self.account_statements: list[int] = []  # lines of CREATE USER/ROLE, GRANT, REVOKE
-        self.extra: dict[str, object] = {}
+        self.extra: dict[str, Any] = {}  # becomes the catalog's server.extra
         self.incomplete: str | None = None  # why the dump is known to be cut short
         self.bodies = TokenCache()  # the tokens of every body copied, for the checks: lexed once
         self.client_charset: str | None = None  # SET NAMES / character_set_client in force (None: not set)
@@ -126,7 +127,7 @@ class DumpParser(TableGrammar):
 
     def _check_complete(self, text: str, statements: list[Statement]) -> None:
         """A dump cut short must not pass as a clean one: judged by its statements (completeness.py)."""
-        self.incomplete = cut_short(text, statements, self.extra.get("dump_tool"))  # type: ignore[arg-type]
+        self.incomplete = cut_short(text, statements, self.extra.get("dump_tool"))
 
     def _issue_for_failed(self, tokens: list[Token], line: int, exc: Exception) -> None:
         kind, name = _guess_object(tokens)
@@ -418,7 +419,7 @@ class DumpParser(TableGrammar):
     def _body(self, c: Cursor, what: str) -> str:
         if c.done():
             raise ParseError(f"{what} has no body")
-        body = c.text[c.peek().pos:c.toks[c.stop - 1].end].strip()  # type: ignore[union-attr]
+        body = c.text[c.current().pos:c.toks[c.stop - 1].end].strip()
         self.bodies.add_slice(body, c.toks, c.i, c.stop)
         return body
 
@@ -442,16 +443,16 @@ class DumpParser(TableGrammar):
         schema, name = self._qualified(c)
         c.expect("ON")
         c.expect("SCHEDULE")
-        sched_start = c.peek()
+        sched_start = c.i
         sched_end = None
         status = "ENABLED"
         depth = 0
         while not c.done():
-            t = c.peek()
-            if t.kind == "punct" and t.text in "()":  # type: ignore[union-attr]
-                depth += 1 if t.text == "(" else -1  # type: ignore[union-attr]
-            elif depth == 0 and t.kind == "word":  # type: ignore[union-attr]
-                up = t.upper  # type: ignore[union-attr]
+            t = c.current()
+            if t.kind == "punct" and t.text in "()":
+                depth += 1 if t.text == "(" else -1
+            elif depth == 0 and t.kind == "word":
+                up = t.upper
                 if up == "DO":
                     break
                 if sched_end is None and (up in ("ENABLE", "DISABLE", "COMMENT")
@@ -467,7 +468,7 @@ class DumpParser(TableGrammar):
         if sched_end is None:
             sched_end = c.toks[c.i - 1]
         c.take()  # DO
-        schedule = " ".join(c.text[sched_start.pos:sched_end.end].split())  # type: ignore[union-attr]
+        schedule = " ".join(c.text[c.toks[sched_start].pos:sched_end.end].split())
         body = self._body(c, f"event {name}")
         self.events[(schema, name)] = Event(schema, name, body, self.sql_mode, definer, status, schedule)
 
@@ -506,7 +507,9 @@ class DumpParser(TableGrammar):
         if kind in ("DATABASE", "SCHEMA"):
             name = c.name()
             self.schemas.pop(name, None)
-            for objects in (self.tables, self.views, self.routines, self.triggers, self.events):
+            in_schemas: tuple[dict[Any, Any], ...] = (self.tables, self.views, self.routines, self.triggers,
+                                                      self.events)  # keyed by tuples that start with the schema
+            for objects in in_schemas:
                 for key in [k for k in objects if k[0] == name]:
                     del objects[key]
             return
@@ -600,6 +603,7 @@ def read_dump_bytes(path: str | Path) -> bytes:
         magic = fh.read(4)
         fh.seek(0)
         try:
+            stream: BinaryIO | gzip.GzipFile
             if magic[:2] == b"\x1f\x8b":
                 stream = gzip.GzipFile(fileobj=fh)
             elif magic == b"\x28\xb5\x2f\xfd":

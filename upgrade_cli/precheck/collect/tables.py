@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import copy
+from typing import Callable
 
 from upgrade_cli.precheck.collect.cursor import Cursor, ParseError, first_name
 from upgrade_cli.precheck.collect.normalize import (canonical_expression, canonical_extra, decimal_literal, index_order,
                                                     strip_outer_parens)
 from upgrade_cli.precheck.collect.types import (apply_clause, charset_clause, charset_pair, parse_type, parse_type_attrs,
                                                 tablespace_option)
-from upgrade_cli.precheck.model import Column, ForeignKey, Index, IndexPart, Partition, Schema, Table
+from upgrade_cli.precheck.model import Column, ForeignKey, Index, IndexPart, Partition, Schema, Table, View
 
 class TableGrammar:
     """CREATE TABLE, CREATE INDEX and ALTER TABLE: the table half of :class:`DumpParser`'s grammar.
 
     A mixin: it reads and writes the parser's state (``self.tables``, ``self.sql_mode``, ``self._issue``...)."""
+
+    # the parser's state and helpers this half uses (DumpParser sets and defines them)
+    schemas: dict[str, Schema]
+    tables: dict[tuple[str, str], Table]
+    views: dict[tuple[str, str], View]
+    ddl_seen: int
+    fk_index_names: dict[tuple[str, str, str], str]
+    _issue: Callable[..., None]  # (object_type, name, reason, schema=None)
+    _qualified: Callable[[Cursor], tuple[str, str]]
+    _if_not_exists: Callable[[Cursor], None]
+    _schema_or_default: Callable[[], str]
+    _charset_options: Callable[[Cursor], tuple[str | None, str | None]]
 
     # -- tables ----------------------------------------------------------------------------------
 
@@ -80,10 +93,11 @@ class TableGrammar:
                     c.take()
             elif c.at("WITH") and c.at("SYSTEM", k=1):
                 c.i += 3
-            elif c.peek().kind == "word":  # type: ignore[union-attr]
+            elif c.current().kind == "word":
                 c.skip_option()
             else:
-                raise ParseError(f"table option not understood at line {c.peek().line}: {c.peek().text!r}")  # type: ignore[union-attr]
+                t = c.current()
+                raise ParseError(f"table option not understood at line {t.line}: {t.text!r}")
         if table.engine:
             table.engine = canonical_engine(table.engine)
 
@@ -147,7 +161,7 @@ class TableGrammar:
                 part.tablespace = c.name()
             elif c.accept("STORAGE"):
                 continue
-            elif c.peek().kind == "word":  # type: ignore[union-attr]
+            elif c.current().kind == "word":
                 c.skip_option()
             else:
                 c.take()
@@ -164,7 +178,8 @@ class TableGrammar:
             c.take()
             if not c.at("PRIMARY", "UNIQUE", "FOREIGN", "CHECK"):
                 symbol = c.name()
-            word = c.peek().upper if c.peek() is not None else ""  # type: ignore[union-attr]
+            nxt = c.peek()
+            word = nxt.upper if nxt is not None else ""
         if word in ("PRIMARY", "UNIQUE", "KEY", "INDEX", "FULLTEXT", "SPATIAL"):
             table.indexes.append(self._index_def(c, table, symbol))
         elif word == "FOREIGN":
@@ -235,8 +250,8 @@ class TableGrammar:
         ref_schema, ref_table = c.qualified()
         ref_cols = [p.name() for p in c.group().split_commas()] if c.at_punct("(") else []
         name = symbol or f"{table.name}_ibfk_{len(table.foreign_keys) + 1}"
-        if index_name or symbol:  # the name InnoDB gives the index it adds when none covers the columns
-            self.fk_index_names[(table.schema, table.name, name)] = index_name or symbol  # type: ignore[assignment]
+        if index := index_name or symbol:  # the name InnoDB gives the index it adds when none covers the columns
+            self.fk_index_names[(table.schema, table.name, name)] = index
         return ForeignKey(name, cols, ref_schema or table.schema, ref_table, ref_cols)
 
     def _column(self, c: Cursor, table: Table, line: int) -> None:
@@ -293,13 +308,11 @@ class TableGrammar:
                 extra.append("auto_increment")
             elif w == "ON" and c.at("UPDATE", k=1):
                 c.i += 2
-                start = c.peek()
-                fn = c.take()
-                end = fn
+                fn = end = c.take()
                 if c.at_punct("("):
                     c.group()
                     end = c.toks[c.i - 1]
-                extra.append("on update " + c.text[start.pos:end.end])  # type: ignore[union-attr]
+                extra.append("on update " + c.text[fn.pos:end.end])
             elif w == "COMMENT":
                 c.i += 1
                 col.comment = c.take().text
@@ -379,15 +392,15 @@ class TableGrammar:
         t = c.take()
         if t.kind == "string":
             value = t.text
-            while c.peek() is not None and c.peek().kind == "string":  # type: ignore[union-attr]
+            while (nxt := c.peek()) is not None and nxt.kind == "string":
                 value += c.take().text
             return value, False
-        if t.kind == "word" and c.peek() is not None and c.peek().kind == "string" and c.peek().pos == t.end:  # type: ignore[union-attr]
+        if t.kind == "word" and (nxt := c.peek()) is not None and nxt.kind == "string" and nxt.pos == t.end:
             s = c.take()
             if t.upper in ("B", "X"):
                 return f"{t.text.lower()}'{s.text}'", False
             return s.text, False  # _charset'literal' or N'literal'
-        if t.kind == "punct" and t.text in "+-" and c.peek() is not None and c.peek().kind == "number":  # type: ignore[union-attr]
+        if t.kind == "punct" and t.text in "+-" and (nxt := c.peek()) is not None and nxt.kind == "number":
             n = c.take().text
             return (n if t.text == "+" else "-" + n), False
         if t.kind == "number":

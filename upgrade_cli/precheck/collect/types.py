@@ -136,7 +136,7 @@ def parse_definer(c: Cursor) -> str:
     if c.at_punct("@"):
         c.i += 1
         text += "@" + c.take().text
-    elif c.peek() is not None and c.peek().kind == "variable":  # type: ignore[union-attr]
+    elif (nxt := c.peek()) is not None and nxt.kind == "variable":
         text += c.take().text
     return text
 

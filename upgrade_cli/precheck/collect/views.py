@@ -30,6 +30,7 @@ keeps the columns it had and a :class:`CollectionIssue` puts it up for manual re
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from upgrade_cli.precheck.collect.cursor import Cursor
 from upgrade_cli.precheck.model import Catalog, CollectionIssue, View
@@ -144,7 +145,7 @@ class _Namer:
         star = any(item.toks[item.stop - 1].text == "*" for item in items)
         # Without a star the names depend on the SELECT list alone: parsing just that keeps 5.7-only
         # syntax elsewhere (GROUP BY ... ASC, which sqlglot rejects) from costing the view its names.
-        text = view.definition if star else "SELECT " + items[0].text[items[0].peek().pos:items[-1].toks[items[-1].stop - 1].end]
+        text = view.definition if star else "SELECT " + items[0].text[items[0].current().pos:items[-1].toks[items[-1].stop - 1].end]
         try:
             tree = self.sqlglot.parse_one(text, read="mysql")
         except Exception as exc:  # noqa: BLE001 - sqlglot raises ParseError, TokenError, ValueError ...
@@ -213,7 +214,7 @@ class _Namer:
     def _expand(self, view: View, tree):
         """``tree``'s first SELECT with its stars expanded against the catalog's tables and views."""
         exp = self.exp
-        mapping: dict[str, dict[str, dict[str, str]]] = {}
+        mapping: dict[str, Any] = {}  # schema → table → column → type, as sqlglot's MappingSchema takes it
         for table in tree.find_all(exp.Table):
             schema, name = table.db or view.schema, table.name
             key = (schema, name) if (schema, name) in self.tables or (schema, name) in self.views \
@@ -290,7 +291,7 @@ def _items_of(exp, select, tokens, text: str) -> list[Cursor] | None:
             continue
         items = select_items(Cursor(tokens, text, k))
         if items and len(items) == len(spans) and all(
-                span is None or item.peek().pos <= span[0] and span[1] < item.toks[item.stop - 1].end
+                span is None or item.current().pos <= span[0] and span[1] < item.toks[item.stop - 1].end
                 for item, span in zip(items, spans)):
             return items
     return None
