@@ -343,7 +343,8 @@ def open_connection(opts: ConnectionOptions, read_only: bool = True,
         raise connection_error(exc, opts, secret) from None
     except ssl.SSLError as exc:  # raised while loading the CA bundle, before any network I/O
         raise ToolError(f"cannot use CA bundle {opts.ssl_ca}: {exc.reason or 'not a PEM certificate file'}") from None
-    conn._read_timeout = conn._write_timeout = io_timeout  # no public setter; pymysql applies them per read/write
+    for private in ("_read_timeout", "_write_timeout"):  # no public setter (and not in the stubs)
+        setattr(conn, private, io_timeout)  # pymysql applies them per read/write
     if read_only:
         try:
             with conn.cursor() as cur:

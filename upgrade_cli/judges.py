@@ -175,16 +175,16 @@ def target_mismatch(checked: str | None, target_version: str | None) -> str | No
 
 def _left_out(report: PrecheckReport) -> tuple[str, list[str], str]:
     """(the field that shows it, the checks this scan left out, why) for our own report.json."""
-    from upgrade_cli.checks.registry import all_checks, get_check
+    from upgrade_cli.checks.registry import all_checks, canonical_id
 
     sel = report.selection
     if sel is not None:
         only, skip = sel.get("only"), [str(i) for i in sel.get("skip") or ()]
-        wanted = None if only is None else {get_check(i).id if get_check(i) else i for i in only}
+        wanted = None if only is None else {canonical_id(i) for i in only}
         left = skip + [c.id for c in all_checks() if wanted is not None and c.id not in wanted and c.id not in skip]
         return "selection", left, "the scan was limited by --only/--skip"
     skipped = [c.id for c in report.checks if c.status == "skipped" and (c.note or "").startswith(LEFT_OUT_NOTE)]
-    listed = {get_check(c.id).id if get_check(c.id) else c.id for c in report.checks}  # older spellings count
+    listed = {canonical_id(c.id) for c in report.checks}  # older spellings count
     absent = [c.id for c in all_checks() if c.id not in listed]
     why = ("the scan was limited by --only/--skip" if not absent else
            "the report leaves out checks this tool runs (made with --only, or by an older version: re-run precheck)")
@@ -204,12 +204,12 @@ def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdi
     if report.crashed_checks:
         case.add("precheck-not-run", "checks[].status",
                  f"check(s) crashed, so their result is unknown: {', '.join(report.crashed_checks)}")
-    known = (*CHECK_RAN, *CHECK_LEGIT_SKIP, "failed", "not_run")
+    statuses = (*CHECK_RAN, *CHECK_LEGIT_SKIP, "failed", "not_run")
     not_run = [c for c in report.checks if c.status == "not_run"]
     if not_run:
         case.add("precheck-not-run", "checks[].status", "check(s) that apply could not run: " + "; ".join(
             f"{c.id} ({c.note})" if c.note else c.id for c in not_run))
-    strange = [c for c in report.checks if c.status not in known]
+    strange = [c for c in report.checks if c.status not in statuses]
     if strange:
         case.add("precheck-not-run", "checks[].status", "check status(es) this tool does not know, not a pass: " +
                  ", ".join(f"{c.id}={c.status}" for c in strange))

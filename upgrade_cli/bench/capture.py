@@ -53,7 +53,7 @@ def parse_slow_log(stream: TextIO) -> Iterator[SlowEvent]:
 
     def flush() -> Iterator[SlowEvent]:
         nonlocal current_db
-        text_lines = []
+        text_lines: list[str] = []
         for line in body:
             m = _USE.match(line.strip())
             if m and not text_lines:

@@ -281,13 +281,14 @@ def compare(paths: Path | Sequence[Path], opts: CompareOptions | None = None) ->
     rng = random.Random(20240101)
     for shape in shapes.values():
         judge_shape(shape, opts, rng)
-        if shape.latency in ("regression", IMPROVED):
+        blue, green = shape.stats("blue"), shape.stats("green")
+        if shape.latency in ("regression", IMPROVED) and shape.ci and blue and green:  # judged: measured
             shape.findings.append({
                 "kind": "regression" if shape.latency == "regression" else "faster", "digest": shape.digest,
                 "database": shape.database, "sql": shape.example_sql,
                 "detail": f"green/blue p50 ratio {shape.ratio:.2f} "
                           f"({opts.confidence:.0%} CI {shape.ci[0]:.2f}–{shape.ci[1]:.2f}), "
-                          f"p50 {shape.stats('blue')['p50_ms']:.3f} → {shape.stats('green')['p50_ms']:.3f} ms"})
+                          f"p50 {blue['p50_ms']:.3f} → {green['p50_ms']:.3f} ms"})
         name_differences(shape)
     findings = [f for shape in shapes.values() for f in shape.findings]
     skipped_reasons = sum((s.skipped_reasons for s in shapes.values()), Counter())
@@ -300,7 +301,7 @@ def compare(paths: Path | Sequence[Path], opts: CompareOptions | None = None) ->
         "run": {k: first.get(k) for k in ("blue", "green", "options", "workload", "started")},
         "results_files": [str(p) for p in paths],
         "complete": all(e is not None for e in ends),
-        "wall_s": round(sum(e.get("wall_s") or 0 for e in ends), 3) if all(ends) else None,
+        "wall_s": round(sum(e.get("wall_s") or 0 for e in ends if e), 3) if all(ends) else None,
         "options": {"threshold": opts.threshold, "floor_ms": opts.floor_ms, "confidence": opts.confidence},
         "summary": {"shapes": len(shapes), "statements": sum(s.statements for s in shapes.values()),
                     "skipped": sum(skipped_reasons.values()), "skipped_reasons": dict(skipped_reasons),
@@ -387,13 +388,13 @@ def name_differences(shape: ShapeReport) -> None:
 def judge_shape(shape: ShapeReport, opts: CompareOptions, rng: random.Random) -> None:
     """The latency verdict and, when it is inconclusive, the pairs that would settle it (module docstring)."""
     shape.latency, shape.samples_needed = NOT_MEASURED, None
-    if not shape.blue_ms:
+    blue, green = shape.stats("blue"), shape.stats("green")
+    if blue is None or green is None:  # no statement timed on both sides (they are kept in pairs)
         name_differences(shape)
         return
     ratio, lo, hi = ratio_interval(shape.blue_ms, shape.green_ms, opts, rng)
     shape.ratio, shape.ci = ratio, (lo, hi)
-    p50_blue = shape.stats("blue")["p50_ms"]
-    p50_green = shape.stats("green")["p50_ms"]
+    p50_blue, p50_green = blue["p50_ms"], green["p50_ms"]
     slower, faster = pair_counts(shape.blue_ms, shape.green_ms)
     alpha = 1 - opts.confidence
     pairs, n_min = shape.pairs, fewest_pairs(opts.confidence)

@@ -219,7 +219,8 @@ class Side:
         conn = self._conn()
         with conn.cursor() as cur:
             cur.execute("SELECT VERSION()")
-            self.version = cur.fetchone()[0]
+            row = cur.fetchone()
+            self.version = row[0] if row else ""
 
     def _conn(self) -> pymysql.connections.Connection:
         conn = getattr(self._local, "conn", None)
@@ -366,7 +367,8 @@ class SideProcess:
         pending = {side._pipe: n for n, side in enumerate(sides)}
         try:
             while pending:
-                for pipe in multiprocessing.connection.wait(list(pending)):
+                ready = multiprocessing.connection.wait(list(pending))
+                for pipe in [p for p in pending if p in ready]:
                     n = pending.pop(pipe)
                     answers[n] = sides[n].receive()
         except ToolError:
@@ -402,6 +404,9 @@ def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockst
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     side = Side(name, opts, run)
     pool = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=name)
+
+    def execute(slot: int, item: tuple[str, str | None, ResultShape, bool]) -> SideResult:
+        return side.execute(*item, step=lockstep[slot].wait)  # item: (sql, database, shape, explain)
     try:
         while True:
             try:
@@ -413,8 +418,7 @@ def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockst
                     side.probe()
                     pipe.send(("ok", (side.version, side.timeout_var)))
                 elif message[0] == "batch":
-                    pipe.send(("ok", list(pool.map(lambda slot, item: side.execute(*item, step=lockstep[slot].wait),
-                                                   range(len(message[1])), message[1]))))
+                    pipe.send(("ok", list(pool.map(execute, range(len(message[1])), message[1]))))
                 else:
                     return
             except ToolError as exc:

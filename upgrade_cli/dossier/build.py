@@ -97,7 +97,9 @@ def extended_support(region: str | None, profile: str | None, name: str) -> list
     try:
         rds = aws.client("rds", region, profile, max_attempts=1)
         dep = bg.lookup_deployment(rds, name)
-        found = aws.describe_cluster(rds, dep["Source"]) if dep and dep.get("Source") else None
+        if dep is None or not dep.get("Source"):
+            return None
+        found = aws.describe_cluster(rds, dep["Source"])
         if found is None:
             return None
         role = "old blue" if dep.get("Status") == bg.SWITCHOVER_COMPLETED else "blue"

@@ -209,7 +209,7 @@ def precheck(
     if failed:
         raise ToolError(f"{len(failed)} of {len(outcomes)} cluster(s) not fully scanned: "
                         f"{failed[0].target.cluster.cluster}: {failed[0].error or 'no report written'}")
-    return ExitStatus.of_findings(any(o.readiness.verdict != READY for o in outcomes))
+    return ExitStatus.of_findings(any(o.readiness is None or o.readiness.verdict != READY for o in outcomes))
 
 
 def _secret_login(inv: Any, c: Any, tag: str) -> dict[str, Any]:

@@ -169,7 +169,8 @@ def base_sessions(profiles: list[str], region: str | None) -> list[tuple[str, An
     from botocore.exceptions import BotoCoreError
 
     out = []
-    for name in profiles or [None]:
+    names: list[str | None] = list(profiles) if profiles else [None]  # None: the current credentials
+    for name in names:
         try:
             out.append((f"profile {name}" if name else "current credentials",
                         boto3.Session(profile_name=name, region_name=region)))

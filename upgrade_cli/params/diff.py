@@ -166,7 +166,7 @@ def v2_effective(cp: ClusterParams, member: Member | None, name: str, v2: Family
     return (info.default if info.default is not None else info.server_default) if info else None
 
 
-def v3_target_value(name: str, kind: str, v3: FamilyDefaults, target_cluster: GroupParams | None,
+def v3_target_value(name: str, kind: str | None, v3: FamilyDefaults, target_cluster: GroupParams | None,
                     target_instance: GroupParams | None) -> str | None:
     """The value 8.0 would have: the target group's (instance > cluster) else the family default."""
     for group in ([target_instance] if kind == "instance" else []) + [target_cluster]:

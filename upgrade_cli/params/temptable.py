@@ -92,7 +92,7 @@ def advise(cp: "ClusterParams", v3: "FamilyDefaults", target_cluster: "GroupPara
             msgs.append(f"temptable_max_ram = {human(ram)} ({ram_from}); temptable_max_mmap = {human(mmap)} "
                         f"({mmap_from}); class memory {mem:g} GiB, local storage {cls.local_gib:g} GiB "
                         f"({'AWS table' if cls.local_documented else 'estimate'}: {cls.source})")
-            if mem < 16 and ram_from.startswith("default"):
+            if cls.memory_gib < 16 and ram_from.startswith("default"):
                 msgs.append("under 16 GiB of class memory the TempTable RAM pool defaults to only 16 MB: most "
                             "sizeable GROUP BY / DISTINCT / derived-table / CTE temp tables go straight to mmap files")
             ceiling = int(cls.local_gib * LOCAL_SHARE * 1024 ** 3)

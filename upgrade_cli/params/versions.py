@@ -129,9 +129,14 @@ def valid_upgrade_targets(rds: Any, engine_version: str, day: dt.date | None = N
 
 def recommended_target(targets: list[dict]) -> dict | None:
     """AWS's default when recommended, else the newest recommended target, else the newest target, else None."""
+    return _recommended(targets) if targets else None
+
+
+def _recommended(targets: list[dict]) -> dict:
+    """:func:`recommended_target` of a list that has one."""
     good = [t for t in targets if t.get("Recommended")]
     default = [t for t in good if t.get("Default")]
-    return (default or good or targets or [None])[-1]
+    return (default or good or targets)[-1]
 
 
 def describe(t: dict) -> str:
@@ -164,7 +169,7 @@ def check_target(targets: list[dict], requested: str) -> TargetVerdict:
         return TargetVerdict(req, False, None, False, "no aurora-mysql 8.0 major-version upgrade target is offered "
                                                       "for this source version; upgrade to a supported 2.11/2.12 first")
     if req == "8.0" or (req.startswith("8.0") and "mysql_aurora" not in req and aurora_version(req) is None):
-        best = recommended_target(targets)
+        best = _recommended(targets)
         rec = bool(best.get("Recommended"))
         note = "" if rec else f"; no recommended target is offered ({best.get('Why')})"
         return TargetVerdict(req, True, best["EngineVersion"], rec, f"8.0 resolves to {describe(best)}{note}")

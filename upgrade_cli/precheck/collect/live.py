@@ -28,7 +28,7 @@ import re
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pymysql
 
@@ -279,8 +279,8 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         table = by_name.get((schema, tname))
         if table is None:
             view_cols[(schema, tname)].append(name)
-            if charset:
-                ctx.view_charsets[(schema, tname)][name] = _charset(charset)
+            if view_charset := _charset(charset):
+                ctx.view_charsets[(schema, tname)][name] = view_charset
             continue
         data_type, column_type, value, is_expr, extra = _column_values(
             data_type, column_type, default, extra or "", bool(gen_expr), mariadb)
@@ -358,7 +358,7 @@ def _foreign_keys(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     8.0 renamed them ``INNODB_FOREIGN``), and the Shell reads them for its foreign-key checks
     (custom_check.cc:89-135). See :func:`_innodb_foreign_keys` for when the dictionary is not used.
     """
-    rows = _innodb_foreign_keys(scan, ctx)
+    rows: Iterable[tuple[Any, ...]] | None = _innodb_foreign_keys(scan, ctx)
     if rows is None:
         rows = scan.stream(
             "SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, "
