@@ -19,4 +19,6 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 # lint first: an undefined name or a dead import fails the run before any server starts (pyproject [tool.ruff])
 .venv/bin/ruff check --quiet upgrade_cli checks param_profiles tests benchmarks
+# then types: upgrade_cli with checks/ and param_profiles/ under their installed names (pyproject [tool.mypy])
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

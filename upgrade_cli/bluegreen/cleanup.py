@@ -53,7 +53,7 @@ def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool,
         raise ToolError("--delete-green (abandon before switchover) and --delete-old-blue (after it) exclude "
                         "each other")
     if status == bg.SWITCHOVER_IN_PROGRESS:
-        raise ToolError(f"{dep['BlueGreenDeploymentIdentifier']} is {status}; wait for it to settle first")
+        raise ToolError(f"{dep['BlueGreenDeploymentIdentifier'] if dep else ref} is {status}; wait for it to settle first")
     if delete_old_blue and status != bg.SWITCHOVER_COMPLETED:
         raise ToolError(f"--delete-old-blue needs a completed switchover; the deployment is {status}")
 

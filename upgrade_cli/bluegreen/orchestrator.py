@@ -150,7 +150,7 @@ def _resume_create(ctx: Context, journal: Journal, req: CreateRequest, name: str
     phase = journal.phase("create")
     if phase not in (INTENT, DONE) or journal.phase("delete-deployment") == DONE:
         return None  # never created, or created and cleaned up since: a new lifecycle
-    recorded = journal.last("create").get("inputs") or journal.value("inputs")
+    recorded = (journal.last("create") or {}).get("inputs") or journal.value("inputs")
     if recorded and recorded != req.inputs():
         raise ToolError(f"journal {journal.path} records a create of {name} with different inputs {recorded}; "
                         "use another --name, or clean the earlier deployment up first")
@@ -245,6 +245,7 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
             journal.write("create", "create", FAILED, error=str(exc))
             raise
         out = {"BlueGreenDeployment": dep}
+    assert out is not None, "only a dry run gets no answer, and it stopped above"
     dep = out["BlueGreenDeployment"]
     journal.write("create", "create", DONE, deployment_id=dep["BlueGreenDeploymentIdentifier"],
                   status=dep.get("Status"), source=dep.get("Source"), target=dep.get("Target"))
