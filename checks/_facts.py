@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from upgrade_cli.precheck.model import GEOMETRY_TYPES, Catalog, Column, Table  # noqa: F401 - GEOMETRY_TYPES re-exported
+from upgrade_cli.precheck.model import Catalog, Column, Table
 from upgrade_cli.sqltext import tokenize
 
 # Longest encoding of one character, per MySQL 5.7 character set (SHOW CHARACTER SET, Maxlen).

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from upgrade_cli import doc_links
-from upgrade_cli.checks._facts import GEOMETRY_TYPES, index_part_bytes, max_bytes_per_char, variable
+from upgrade_cli.checks._facts import index_part_bytes, max_bytes_per_char, variable
 from upgrade_cli.checks.registry import Severity, check
-from upgrade_cli.precheck.model import Catalog
+from upgrade_cli.precheck.model import GEOMETRY_TYPES, Catalog
 from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from upgrade_cli.outcome import ToolError
-from upgrade_cli.params.profiles import load_yaml
+from upgrade_cli.param_profiles import load_yaml
 
 Version = tuple[int, int, int]
 
