@@ -27,7 +27,8 @@ from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
 __all__ = ["ASK", "App", "Blocked", "Command", "DryRunFormat", "DryRunFormatOpt", "DryRunOpt", "ExitStatus",
            "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt", "ToolError", "YesOpt", "comma_list",
-           "console", "err_console", "format_option", "guarded", "print_dry_run", "status_of"]
+           "console", "err_console", "format_option", "guarded", "print_calls", "print_dry_run",
+           "status_of"]
 
 
 class _StdoutConsole(Console):
@@ -110,18 +111,30 @@ class DryRunFormat(str, enum.Enum):
     aws_cli = dryrun.AWS_CLI
 
 
-DryRunFormatOpt = Annotated[DryRunFormat, typer.Option(
+DryRunFormatOpt = Annotated[Optional[DryRunFormat], typer.Option(
     "--dry-run-format", help="How --dry-run prints the calls: json (an array, one call a line) or aws-cli "
-    "(runnable `aws` commands).")]
+    "(runnable `aws` commands); default json.")]
+
+
+def print_calls(head: str, calls: Sequence[dryrun.Call], fmt: DryRunFormat, region: str | None = None,
+                profile: str | None = None, fenced: bool = False) -> None:
+    """AWS calls as :mod:`upgrade_cli.dryrun` renders them, after one line saying what they are (a shell comment
+    in aws-cli form, so the block pastes whole); ``fenced``: in a Markdown code block."""
+    aws_cli = fmt == DryRunFormat.aws_cli
+    console.print(f"# {head}" if aws_cli and not fenced else head, markup=False, highlight=False, soft_wrap=True)
+    if aws_cli and not calls:
+        return
+    body = dryrun.render(calls, fmt.value, region, profile)
+    if fenced:
+        body = f"```{'sh' if aws_cli else 'json'}\n{body}\n```"
+    console.print(body, markup=False, highlight=False, soft_wrap=True)
 
 
 def print_dry_run(calls: Sequence[dryrun.Call], fmt: DryRunFormat, region: str | None = None,
-                  profile: str | None = None) -> None:
-    """The calls a dry run recorded, in order, after one line saying what they are (a comment in aws-cli form)."""
-    head = f"dry run: {len(calls)} call(s) a real run would make, in order" + (":" if calls else "")
-    console.print(f"# {head}" if fmt == DryRunFormat.aws_cli else head, markup=False, highlight=False, soft_wrap=True)
-    if calls or fmt == DryRunFormat.json:
-        console.print(dryrun.render(calls, fmt.value, region, profile), markup=False, highlight=False, soft_wrap=True)
+                  profile: str | None = None, fenced: bool = False) -> None:
+    """What a dry run recorded, in order: the calls a real run would make."""
+    print_calls(f"dry run: {len(calls)} call(s) a real run would make, in order" + (":" if calls else ""), calls, fmt,
+                region, profile, fenced)
 
 
 # --------------------------------------------------------------------------------------------

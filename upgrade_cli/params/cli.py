@@ -10,8 +10,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from upgrade_cli import aws, layout
-from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
-                                    YesOpt, console, err_console, format_option)
+from upgrade_cli.cli_common import (App, Blocked, DryRunFormat, DryRunFormatOpt, DryRunOpt, ExitStatus, OutputFormat,
+                                    ProfileOpt, RegionOpt, ToolError, YesOpt, console, err_console, format_option,
+                                    print_calls, print_dry_run)
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
 from upgrade_cli.params.plan import SETTLE_NOTE, after_switchover_call, build_plan, execute, plan_calls
@@ -96,6 +97,7 @@ def plan(
         "whole call if one does not exist).")] = False,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
+    dry_run_format: DryRunFormatOpt = None,
     output_format: FormatOpt = OutputFormat.console,
 ) -> None:
     """Plan aurora-mysql8.0 groups that carry over the cluster's settings; --apply makes them (idempotent)."""
@@ -108,20 +110,30 @@ def plan(
     v3 = groups.family_defaults(rds, profiles.V3)
     the_plan = build_plan(cp, v2, v3, name, temptable_engine.value)
     calls = plan_calls(rds, the_plan) if (apply or dry_run) else None
+    if dry_run_format is not None and calls is None:
+        raise ToolError("--dry-run-format goes with --dry-run (or --apply, for the calls it shows first)")
+    if dry_run_format == DryRunFormat.aws_cli and output_format == OutputFormat.json:
+        raise ToolError("--format json lists the calls in the document as JSON (api_calls); --dry-run-format aws-cli "
+                        "goes with --format console or md")
     render_plan(the_plan, output_format, console, calls)
     if calls is None:
         return
-    if output_format == OutputFormat.console:
+    if output_format != OutputFormat.json:
+        fmt, md = dry_run_format or DryRunFormat.json, output_format == OutputFormat.md
+        where = (rds.meta.region_name if rds is not None else region), profile
         if rds is None:
             console.print("offline plan: the calls assume none of the groups exists yet", markup=False)
         if not calls:
             console.print("nothing to change: the 8.0 groups already match the plan", markup=False)
-        for c in calls:
-            console.print(f"{'would call' if dry_run else 'will call'}: {c.describe()}", markup=False, soft_wrap=True)
+        elif dry_run:
+            print_dry_run([c.record() for c in calls], fmt, *where, fenced=md)
+        else:
+            print_calls(f"--apply will make {len(calls)} call(s), in order:", [c.record() for c in calls], fmt, *where,
+                        fenced=md)
         if the_plan.after_switchover:
             after = after_switchover_call(the_plan.cluster_group.name, the_plan.after_switchover)
-            console.print(f"after switchover (made and journaled by `bluegreen switchover`): {after.describe()}",
-                          markup=False, soft_wrap=True)
+            print_calls("after switchover (made and journaled by `bluegreen switchover`):", [after.record()], fmt,
+                        *where, fenced=md)
         if calls:
             console.print(f"note: {SETTLE_NOTE}", markup=False, soft_wrap=True)
     if the_plan.unverified:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
-from upgrade_cli import aws
+from upgrade_cli import aws, dryrun
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.params import profiles
 from upgrade_cli.params.diff import map_setting, v2_effective
@@ -236,8 +236,13 @@ class ApiCall:
     operation: str  # boto3 method name
     params: dict[str, Any]
 
+    def record(self) -> dryrun.Call:
+        """The call as dry runs show it (API operation name, parameters)."""
+        return dryrun.record("rds", self.operation, self.params)
+
     def describe(self) -> str:
-        return f"{aws._camel(self.operation)} {self.params}"
+        """The call as one runnable ``aws rds ...`` line."""
+        return dryrun.aws_cli(self.record())
 
 
 _NOT_FOUND = {"DBParameterGroupNotFound", "DBParameterGroupNotFoundFault", "DBClusterParameterGroupNotFound",
