@@ -323,7 +323,11 @@ def test_dry_run_prints_exact_calls_and_changes_nothing(rds, aws):
     assert res.exit_code == 0, res.output
     calls = json.loads(res.stdout)["api_calls"]
     assert [c["operation"] for c in calls] == ["CreateDBClusterParameterGroup", "ModifyDBClusterParameterGroup",
-                                               "CreateDBParameterGroup", "ModifyDBParameterGroup"]
+                                               "CreateDBParameterGroup", "ModifyDBParameterGroup",
+                                               "AddTagsToResource", "AddTagsToResource"]
+    assert calls[4]["parameters"] == {"ResourceName": "<ARN of z-cluster>", "Tags": [
+        {"Key": "aurora-upgrade:changed-at", "Value": "<UTC time of the change>"}]}  # --apply stamps each change
+    assert calls[4]["when"].startswith("once the calls before it are made")
     assert {c["service"] for c in calls} == {"rds"}
     assert calls[0]["parameters"] == {
         "DBClusterParameterGroupName": "z-cluster", "DBParameterGroupFamily": "aurora-mysql8.0",
