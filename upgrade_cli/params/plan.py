@@ -328,13 +328,16 @@ def tag_calls(rds: Any | None, calls: list[ApiCall], now: str | None = None) -> 
     Without ``now`` (a dry run, or the calls --apply shows first): the calls as they will be made, with the time
     and the ARN of a group that does not exist yet as ``<placeholders>``. With it, groups without an ARN are skipped.
     """
-    touched = dict.fromkeys((c.params.get("DBClusterParameterGroupName"), c.params.get("DBParameterGroupName"))
-                            for c in calls)
-    made = {c.params.get("DBClusterParameterGroupName") or c.params.get("DBParameterGroupName") for c in calls
-            if c.operation.startswith("create_")}  # before the calls are made, such a group has no ARN yet
+    touched: dict[str, str] = {}  # group name -> kind, in the order of the calls
+    made: set[str] = set()  # before the calls are made, a group they create has no ARN yet
+    for c in calls:
+        cluster = "DBClusterParameterGroupName" in c.params
+        name = c.params["DBClusterParameterGroupName" if cluster else "DBParameterGroupName"]
+        touched.setdefault(name, "cluster" if cluster else "instance")
+        if c.operation.startswith("create_"):
+            made.add(name)
     out = []
-    for cluster_name, instance_name in touched:
-        name, kind = (cluster_name, "cluster") if cluster_name else (instance_name, "instance")
+    for name, kind in touched.items():
         arn = group_arn(rds, name, kind) if rds is not None and (now is not None or name not in made) else None
         if arn or now is None:
             out.append(ApiCall("add_tags_to_resource",
