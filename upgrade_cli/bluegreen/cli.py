@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from upgrade_cli import aws, connect
+from upgrade_cli import aws, connect, connect_options
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
@@ -49,7 +49,7 @@ def _connector(dsn: str | None, host: str | None = None, port: int | None = None
     ~/.my.cnf)."""
     if not dsn and not host:
         return None
-    opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password)
+    opts = connect_options.resolve(dsn=dsn, host=host, port=port, user=user, password=password)
     return lambda: connect.open_connection(opts, read_only=read_only)
 
 
@@ -66,10 +66,10 @@ def create(
     precheck_report: PrecheckOpt = None,
     dsn: Annotated[Optional[str], typer.Option(
         "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP}).")] = None,
-    host: connect.HostOpt = None,
-    port: connect.PortOpt = None,
-    user: connect.UserOpt = None,
-    password: connect.PasswordOpt = None,
+    host: connect_options.HostOpt = None,
+    port: connect_options.PortOpt = None,
+    user: connect_options.UserOpt = None,
+    password: connect_options.PasswordOpt = None,
     dry_run: DryRunOpt = False,
     poll_interval: PollOpt = 30.0,
     wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0, help="Give up waiting after this many seconds.")] = 6 * 3600.0,
