@@ -21,10 +21,11 @@ import typer
 import typer.core
 from rich.console import Console
 
+from upgrade_cli.handoffs import JOURNAL_ENV_DIR
 from upgrade_cli.inputs import one_line
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
-__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt",
+__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "JournalOpt", "OutputFormat", "ProfileOpt", "ProfilesOpt",
            "RegionOpt", "RegionsOpt", "ToolError", "YesOpt", "comma_list", "console", "err_console",
            "format_option", "guarded", "status_of"]
 
@@ -100,6 +101,9 @@ ProfilesOpt = Annotated[Optional[list[str]], typer.Option(
     "credentials).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
+# bluegreen writes the journals; the dossier and `metrics compare` read them (handoffs.journal_dir)
+JournalOpt = Annotated[Optional[Path], typer.Option(
+    "--journal-dir", envvar=JOURNAL_ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,16 +15,14 @@ import typer
 from upgrade_cli import aws, connect, connect_options
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
-from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
 from upgrade_cli.bluegreen.waiter import PollSettings, show
-from upgrade_cli.cli_common import (App, DryRunOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console,
-                                    format_option)
+from upgrade_cli.cli_common import (App, DryRunOpt, JournalOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt,
+                                    console, format_option)
+from upgrade_cli.handoffs import journal_dir
 
 app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
 
-JournalOpt = Annotated[Optional[Path], typer.Option(
-    "--journal-dir", envvar=ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
 PollOpt = Annotated[float, typer.Option("--poll-interval", min=0, help="Seconds between status polls.")]
 PrecheckOpt = Annotated[Optional[Path], typer.Option(
     "--precheck-report", help="Precheck JSON report (or AWS upgrade-prechecks.log); any error blocks.")]

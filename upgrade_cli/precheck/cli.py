@@ -28,7 +28,7 @@ from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.fixscript import build_fix_script
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, write_json, write_reports
-from upgrade_cli.precheck.target import resolve_target
+from upgrade_cli.target import resolve_target
 
 checks_app = App(help="List and explain the upgrade checks.")
 
