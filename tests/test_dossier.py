@@ -136,7 +136,8 @@ def test_a_file_of_another_kind_or_version_is_one_clear_line(reports, tmp_path):
         (tmp_path / "newer.json").write_text(json.dumps(newer))
         read_precheck(tmp_path / "newer.json", checks=CHECKS)
     with pytest.raises(ToolError, match="is a bench compare report, not a precheck report$"):
-        read_precheck(reports["bench"], checks=CHECKS)  # a bench report handed in as a precheck report: named by its format key
+        # a bench report handed in as a precheck report: named by its format key
+        read_precheck(reports["bench"], checks=CHECKS)
     with pytest.raises(ToolError, match="is a precheck report, not a bench compare report$"):
         read_bench(reports["clean"])
     with pytest.raises(ToolError, match="is a bench compare report, not a params plan$"):

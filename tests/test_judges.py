@@ -277,7 +277,8 @@ def test_a_precheck_made_with_skip_shows_the_skipped_check_and_is_a_risk(inputs)
     (lambda d: d.pop("target"), "precheck-target-unknown", "target"),
 ])
 def test_the_precheck_judge_never_passes_what_it_cannot_vouch_for(inputs, tmp_path, change, rule, field):
-    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, change), checks=CHECKS), SWITCHED, checks=CHECKS)
+    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, change), checks=CHECKS), SWITCHED,
+                        checks=CHECKS)
     assert v.status != judges.PASS and (v.reasons[0].rule, v.reasons[0].field) == (rule, field)
     assert v.reasons[0].input.endswith("variant-report.json")
 
@@ -347,7 +348,8 @@ def test_a_precheck_where_no_check_ran_blocks(inputs, tmp_path):
     def nothing(d):
         for c in d["checks"]:
             c.update(status="skipped", note="does not apply to the target")
-    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, nothing), checks=CHECKS), SWITCHED, checks=CHECKS)
+    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, nothing), checks=CHECKS), SWITCHED,
+                        checks=CHECKS)
     assert v.status == judges.BLOCK and v.reasons[0].rule == "precheck-nothing-ran" and v.covered.measured == 0
 
 

@@ -374,7 +374,7 @@ class JournalFile:
     """A deployment's journal file (``<dir>/<region>--<name>.jsonl``, JSON lines) read as the bluegreen commands
     wrote it (``bluegreen/journal.py`` holds and writes it)."""
 
-    def __init__(self, directory: Path, region: str, name: str):
+    def __init__(self, directory: Path, region: str, name: str) -> None:
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{region}--{name}")
         self.path = Path(directory) / f"{safe}.jsonl"
         self.name = name

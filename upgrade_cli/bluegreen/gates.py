@@ -147,7 +147,8 @@ def _target_group(rds: Any, name: str | None, level: str) -> Result:
       checks="--target-version is a valid upgrade target of blue's version (DescribeDBEngineVersions)")
 def target_version(rds: Any, cluster: dict[str, Any], requested_version: str) -> Result:
     """The gate, and (as its value) the full engine version to pass to the API when valid."""
-    verdict = params_api.check_target(params_api.valid_upgrade_targets(rds, cluster.get("EngineVersion", "")), requested_version)
+    targets = params_api.valid_upgrade_targets(rds, cluster.get("EngineVersion", ""))
+    verdict = params_api.check_target(targets, requested_version)
     if not verdict.valid:
         return FAIL, verdict.message, None
     return (PASS if verdict.recommended else WARN), verdict.message, verdict.resolved
