@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, TypeVar, cast
 
 from upgrade_cli.inputs import paused_gc
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.precheck.target import Target, default_target
+from upgrade_cli.target import Target, default_target
 
 
 class Severity(str, enum.Enum):
@@ -159,7 +159,7 @@ def get_check(check_id: str) -> Check | None:
     return None
 
 
-def canonical_id(check_id: str) -> str:
+def _canonical_id(check_id: str) -> str:
     """The registered id an id or alias names, or the text as given (an unknown id selects nothing)."""
     c = get_check(check_id)
     return c.id if c else check_id
@@ -237,9 +237,9 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
     target = target or default_target()
     selected = all_checks()
     if only:
-        wanted = {canonical_id(i) for i in only}
+        wanted = {_canonical_id(i) for i in only}
         selected = [c for c in selected if c.id in wanted]
-    unwanted = {canonical_id(i) for i in skip}
+    unwanted = {_canonical_id(i) for i in skip}
     findings: list[Finding] = []
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}

@@ -23,12 +23,13 @@ import typer.core
 from rich.console import Console
 
 from upgrade_cli import dryrun
+from upgrade_cli.handoffs import JOURNAL_ENV_DIR
 from upgrade_cli.inputs import one_line
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
 __all__ = ["ASK", "App", "Blocked", "Command", "DryRunFormat", "DryRunFormatOpt", "DryRunOpt", "ExitStatus",
-           "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt", "ToolError", "YesOpt", "comma_list",
-           "console", "err_console", "format_option", "guarded", "is_guarded", "print_calls", "print_dry_run",
+           "JournalOpt", "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt", "ToolError", "YesOpt",
+           "comma_list", "console", "err_console", "format_option", "guarded", "is_guarded", "print_calls", "print_dry_run",
            "status_of"]
 
 
@@ -110,6 +111,9 @@ ProfilesOpt = Annotated[Optional[list[str]], typer.Option(
     "credentials).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
+# bluegreen writes the journals; the dossier and `metrics compare` read them (handoffs.journal_dir)
+JournalOpt = Annotated[Optional[Path], typer.Option(
+    "--journal-dir", envvar=JOURNAL_ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
 
 
 class DryRunFormat(str, enum.Enum):
