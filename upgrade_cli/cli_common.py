@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
 import math
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional, TypeVar
+from typing import Annotated, Any, Callable, Mapping, Optional, Sequence, TypeVar
 
 import typer
 import typer.core
 from rich.console import Console
 
+from upgrade_cli import layout
 from upgrade_cli.inputs import one_line
+from upgrade_cli.narrator import Checked, Watch
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
-__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt",
+__all__ = ["ASK", "App", "Blocked", "Command", "ConsoleNarrator", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt",
            "RegionOpt", "RegionsOpt", "ToolError", "YesOpt", "comma_list", "console", "err_console",
            "format_option", "guarded", "status_of"]
 
@@ -42,6 +45,43 @@ class _StdoutConsole(Console):
 
 console: Console = _StdoutConsole()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ConsoleNarrator:
+    """The CLI's :class:`~upgrade_cli.narrator.Narrator`: an engine's progress on stdout (warnings on stderr),
+    each line through ``layout`` (whole in a pipe, wrapped between words on a terminal), and its question
+    asked with typer's prompt, which ``--yes`` answers. The stage gives the two drawings only it knows: its
+    checks as a table (``checked``) and a wait's poll snapshots (``watcher``)."""
+
+    def __init__(self, yes: bool, checked: Callable[[Console, str, Sequence[Checked]], None],
+                 watcher: Callable[[Console], Watch]):
+        self.yes = yes
+        self._checked = checked
+        self._watcher = watcher
+
+    def _say(self, text: str) -> None:
+        layout.line(console, text)
+
+    started = done = skipped = planned = info = _say
+
+    def note(self, text: str) -> None:
+        layout.line(console, f"note: {text}")
+
+    def warn(self, text: str) -> None:
+        layout.line(err_console, f"warning: {text}")
+
+    def would_call(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
+        console.print(f"would call {service} {operation} {json.dumps(params, sort_keys=True, default=str)}",
+                      markup=False, highlight=False, soft_wrap=True)  # one line per call: copyable, greppable
+
+    def checked(self, title: str, results: Sequence[Checked]) -> None:
+        self._checked(console, title, results)
+
+    def watch(self, what: str) -> Watch:
+        return self._watcher(console)
+
+    def confirm(self, question: str) -> bool:
+        return self.yes or typer.confirm(question, default=False)
 
 _UsageError = typer.BadParameter.__mro__[1]  # click's UsageError, wherever typer takes click from
 _MissingParameter = next(c for c in typer.BadParameter.__subclasses__() if c.__name__ == "MissingParameter")

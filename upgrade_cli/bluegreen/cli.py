@@ -12,13 +12,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from upgrade_cli import aws, connect
+from upgrade_cli import aws, connect, layout
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
+from upgrade_cli.bluegreen import render
 from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
-from upgrade_cli.bluegreen.waiter import PollSettings, show
-from upgrade_cli.cli_common import (App, DryRunOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console,
-                                    format_option)
+from upgrade_cli.bluegreen.waiter import PollSettings
+from upgrade_cli.cli_common import (App, ConsoleNarrator, DryRunOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError,
+                                    YesOpt, console, format_option)
 
 app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
@@ -38,8 +39,9 @@ def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run
         raise ToolError("no AWS Region given (use --region or AWS_DEFAULT_REGION)")
     return orch.Context(rds=rds, rds_poll=aws.client("rds", region, profile, max_attempts=0),
                         cw=aws.client("cloudwatch", region, profile), region=region_name,
-                        journal_dir=journal_dir(jdir), dry_run=dry_run, yes=yes,
-                        poll=PollSettings(interval=interval, timeout=timeout))
+                        journal_dir=journal_dir(jdir), dry_run=dry_run,
+                        poll=PollSettings(interval=interval, timeout=timeout),
+                        narrator=ConsoleNarrator(yes, checked=render.show_gates, watcher=render.DeploymentWatch))
 
 
 def _connector(dsn: str | None, host: str | None = None, port: int | None = None,
@@ -117,7 +119,7 @@ def status(
 
 
 def _print_status(report: dict[str, Any]) -> None:
-    show(console, report["deployment"])
+    render.show_deployment(console, report["deployment"])
     green = report.get("green")
     if green:
         console.print(f"green cluster {green['cluster']} ({green['engine_version']}, {green['status']})", markup=False)
@@ -128,7 +130,8 @@ def _print_status(report: dict[str, Any]) -> None:
     lag = report.get("replica_lag")
     console.print(f"replica lag: {lag['seconds']:g}s at {lag['at']} ({lag['metric']})" if lag
                   else "replica lag: no recent datapoints", markup=False)
-    orch.show_cost(report.get("extended_support") or [], "")
+    for text in orch.cost_lines(report.get("extended_support") or [], ""):
+        layout.line(console, text)
     last = (report.get("journal") or {}).get("last")
     if last:
         console.print(f"journal: last step {last['step']} {last['phase']} at {last['ts']} "

@@ -1,8 +1,8 @@
 """The RDS and CloudWatch look-ups blue/green needs, and the one gate every mutating call passes.
 
 Read-only calls go straight through :mod:`upgrade_cli.aws`. Mutating calls go through
-:class:`Mutations`, which in ``--dry-run`` prints the exact operation and parameters instead of
-calling, so what the operator reviews is what a real run would send.
+:class:`Mutations`, which in ``--dry-run`` tells the narrator the exact operation and parameters instead
+of calling, so what the operator reviews is what a real run would send.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 
 from upgrade_cli import aws
-from upgrade_cli.cli_common import ToolError, console
+from upgrade_cli.narrator import Narrator
+from upgrade_cli.outcome import ToolError
 
 # Deployment statuses (botocore RDS model, BlueGreenDeployment.Status); anything else is shown as-is and treated as "not there yet".
 PROVISIONING, AVAILABLE = "PROVISIONING", "AVAILABLE"
@@ -42,19 +43,18 @@ class Transient(Exception):
 
 
 class Mutations:
-    """Every call that changes AWS state goes through here; ``dry_run`` prints it instead."""
+    """Every call that changes AWS state goes through here; ``dry_run`` tells ``narrator`` instead."""
 
-    def __init__(self, dry_run: bool):
+    def __init__(self, dry_run: bool, narrator: Narrator):
         self.dry_run = dry_run
+        self.narrator = narrator
         self.planned: list[tuple[str, dict[str, Any]]] = []
 
     def call(self, api: Any, operation: str, **params: Any) -> dict[str, Any] | None:
         if self.dry_run:
             op = aws._camel(operation)
             self.planned.append((op, params))
-            console.print(f"would call {api.meta.service_model.service_name} {op} "
-                          f"{json.dumps(params, sort_keys=True, default=str)}", markup=False, highlight=False,
-                          soft_wrap=True)  # one line per call: copyable, greppable
+            self.narrator.would_call(api.meta.service_model.service_name, op, params)
             return None
         return aws.call(api, operation, **params)
 
