@@ -29,8 +29,13 @@ def gate_rows(gates: Sequence[Checked]) -> list[list[Text]]:
              Text(g.detail, style="red" if g.status == NOT_RUN else "")] for g in gates]
 
 
+def _gate_line(row: Sequence[layout.Cell]) -> Text:
+    return Text(": ").join(Text(c) if isinstance(c, str) else c for c in row)
+
+
 def show_gates(out: Console, title: str, gates: Sequence[Checked]) -> None:
-    layout.table(out, title, GATE_HEADERS, gate_rows(gates), lambda r: r[0] + ": " + r[1] + ": " + r[2])
+    """The gate table (one ``- gate: result: detail`` line per gate below 120 columns and in a pipe)."""
+    layout.table(out, title, GATE_HEADERS, gate_rows(gates), _gate_line)
 
 
 def _tasks(dep: Mapping[str, Any]) -> list[list[str]]:
