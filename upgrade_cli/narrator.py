@@ -1,7 +1,7 @@
 """What an engine tells the operator while it works, and the one question it may ask: a narrator it is handed.
 
 An engine that changes AWS (bluegreen create, switchover, cleanup) has more to say than its result: which
-step it resumes, what a dry run would call, what it is waiting for, what to repoint by hand. It says it to
+step it resumes, which gates passed, what it is waiting for, what to repoint by hand. It says it to
 a :class:`Narrator` the caller passes in, the way httpie's ``program(args, env)`` receives an
 ``Environment`` and never picks a stream itself. The CLI passes a console narrator (``cli_common``: rich,
 and typer's prompt for :meth:`Narrator.confirm`, which ``--yes`` answers); a test passes a
@@ -54,10 +54,8 @@ class Narrator(Protocol):
         """A step is not run again: an earlier run (the journal) or someone else already did it."""
 
     def planned(self, text: str) -> None:
-        """What happens next, or in a dry run what a real run would do here besides its API calls."""
-
-    def would_call(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
-        """Dry run: the exact API call a real run makes here (service ``rds``, operation ``CreateBlueGreenDeployment``)."""
+        """What happens next, or in a dry run what a real run would do here besides its API calls (those a dry
+        run records as data: ``upgrade_cli.dryrun``)."""
 
     def info(self, text: str) -> None:
         """A fact worth knowing that is not a step: a cost estimate, where to follow up, a dry run's summary."""
@@ -81,9 +79,8 @@ class Narrator(Protocol):
 class RecordingNarrator:
     """Every event as ``(kind, payload)`` in order, for tests; :meth:`confirm` answers ``answer``.
 
-    ``kind`` is the method's name; the payload is its text, ``(service, operation, params)`` for
-    ``would_call``, ``(title, [(name, status, detail), ...])`` for ``checked``, the snapshot for ``polled``
-    and ``(reason, delay)`` for ``retrying``.
+    ``kind`` is the method's name; the payload is its text, ``(title, [(name, status, detail), ...])`` for
+    ``checked``, the snapshot for ``polled`` and ``(reason, delay)`` for ``retrying``.
     """
 
     def __init__(self, answer: bool = True):
@@ -108,9 +105,6 @@ class RecordingNarrator:
 
     def planned(self, text: str) -> None:
         self.record("planned", text)
-
-    def would_call(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
-        self.record("would_call", (service, operation, dict(params)))
 
     def info(self, text: str) -> None:
         self.record("info", text)

@@ -1,8 +1,8 @@
 """The RDS and CloudWatch look-ups blue/green needs, and the one gate every mutating call passes.
 
 Read-only calls go straight through :mod:`upgrade_cli.aws`. Mutating calls go through
-:class:`Mutations`, which in ``--dry-run`` tells the narrator the exact operation and parameters instead
-of calling, so what the operator reviews is what a real run would send.
+:class:`Mutations`, which in ``--dry-run`` records the exact operation and parameters instead of
+calling, so what the operator reviews is what a real run would send.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import re
 from typing import Any
 
 
-from upgrade_cli import aws
-from upgrade_cli.narrator import Narrator
+from upgrade_cli import aws, dryrun
 from upgrade_cli.outcome import ToolError
 
 # Deployment statuses (botocore RDS model, BlueGreenDeployment.Status); anything else is shown as-is and treated as "not there yet".
@@ -43,18 +42,16 @@ class Transient(Exception):
 
 
 class Mutations:
-    """Every call that changes AWS state goes through here; ``dry_run`` tells ``narrator`` instead."""
+    """Every call that changes AWS state goes through here; a dry run records it instead (:mod:`upgrade_cli.dryrun`)
+    and the command prints the record at the end. ``when``: the real run makes this call later (after a wait)."""
 
-    def __init__(self, dry_run: bool, narrator: Narrator):
+    def __init__(self, dry_run: bool):
         self.dry_run = dry_run
-        self.narrator = narrator
-        self.planned: list[tuple[str, dict[str, Any]]] = []
+        self.recorded: list[dryrun.Call] = []
 
-    def call(self, api: Any, operation: str, **params: Any) -> dict[str, Any] | None:
+    def call(self, api: Any, operation: str, /, when: str | None = None, **params: Any) -> dict[str, Any] | None:
         if self.dry_run:
-            op = aws._camel(operation)
-            self.planned.append((op, params))
-            self.narrator.would_call(api.meta.service_model.service_name, op, params)
+            self.recorded.append(dryrun.record(api.meta.service_model.service_name, operation, params, when))
             return None
         return aws.call(api, operation, **params)
 
