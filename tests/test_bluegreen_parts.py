@@ -19,9 +19,10 @@ from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, build_blue, journ
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from upgrade_cli import aws as awsmod
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.bluegreen.journal import Journal, journal_dir
+from upgrade_cli.bluegreen.journal import Journal
 from upgrade_cli.bluegreen.render import DeploymentWatch
 from upgrade_cli.bluegreen.waiter import PollSettings, WaitAborted, wait_for
+from upgrade_cli.handoffs import journal_dir
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.narrator import RecordingNarrator
 from upgrade_cli.sqltext import is_ddl

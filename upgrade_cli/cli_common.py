@@ -22,12 +22,14 @@ import typer.core
 from rich.console import Console
 
 from upgrade_cli import dryrun, layout
+from upgrade_cli.handoffs import JOURNAL_ENV_DIR
 from upgrade_cli.inputs import one_line
 from upgrade_cli.narrator import Checked, Watch
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
 __all__ = ["ASK", "App", "Blocked", "Command", "ConsoleNarrator", "DryRunFormat", "DryRunFormatOpt", "DryRunOpt",
-           "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt", "ToolError", "YesOpt",
+           "ExitStatus", "JournalOpt", "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt",
+           "ToolError", "YesOpt",
            "comma_list", "console", "err_console", "format_option", "guarded", "print_calls", "print_dry_run",
            "status_of"]
 
@@ -136,6 +138,9 @@ ProfilesOpt = Annotated[Optional[list[str]], typer.Option(
     "credentials).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
+# bluegreen writes the journals; the dossier and `metrics compare` read them (handoffs.journal_dir)
+JournalOpt = Annotated[Optional[Path], typer.Option(
+    "--journal-dir", envvar=JOURNAL_ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
 
 
 class DryRunFormat(str, enum.Enum):

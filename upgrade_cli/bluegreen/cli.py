@@ -13,20 +13,19 @@ from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
-from upgrade_cli import aws, connect, layout
+from upgrade_cli import aws, connect, connect_options, layout
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen import render
-from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
 from upgrade_cli.bluegreen.waiter import PollSettings
-from upgrade_cli.cli_common import (App, ConsoleNarrator, DryRunFormat, DryRunFormatOpt, DryRunOpt, OutputFormat,
-                                    ProfileOpt, RegionOpt, ToolError, YesOpt, console, format_option, print_dry_run)
+from upgrade_cli.cli_common import (App, ConsoleNarrator, DryRunFormat, DryRunFormatOpt, DryRunOpt, JournalOpt,
+                                    OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console, format_option,
+                                    print_dry_run)
+from upgrade_cli.handoffs import journal_dir
 
 app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
 
-JournalOpt = Annotated[Optional[Path], typer.Option(
-    "--journal-dir", envvar=ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
 PollOpt = Annotated[float, typer.Option("--poll-interval", min=0, help="Seconds between status polls.")]
 PrecheckOpt = Annotated[Optional[Path], typer.Option(
     "--precheck-report", help="Precheck JSON report (or AWS upgrade-prechecks.log); any error blocks.")]
@@ -67,7 +66,7 @@ def _connector(dsn: str | None, host: str | None = None, port: int | None = None
     ~/.my.cnf)."""
     if not dsn and not host:
         return None
-    opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password)
+    opts = connect_options.resolve(dsn=dsn, host=host, port=port, user=user, password=password)
     return lambda: connect.open_connection(opts, read_only=read_only)
 
 
@@ -84,10 +83,10 @@ def create(
     precheck_report: PrecheckOpt = None,
     dsn: Annotated[Optional[str], typer.Option(
         "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP}).")] = None,
-    host: connect.HostOpt = None,
-    port: connect.PortOpt = None,
-    user: connect.UserOpt = None,
-    password: connect.PasswordOpt = None,
+    host: connect_options.HostOpt = None,
+    port: connect_options.PortOpt = None,
+    user: connect_options.UserOpt = None,
+    password: connect_options.PasswordOpt = None,
     dry_run: DryRunOpt = False,
     dry_run_format: DryRunFormatOpt = None,
     poll_interval: PollOpt = 30.0,

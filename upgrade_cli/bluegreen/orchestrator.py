@@ -27,6 +27,7 @@ from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
 from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, WaitAborted, wait_for
 from upgrade_cli.narrator import Narrator, QuietNarrator
 from upgrade_cli.outcome import Blocked, ToolError
+from upgrade_cli.params import api as params_api
 
 CALLED = "called"  # the switchover call returned; the outcome is still to be seen
 OPEN = (INTENT, CALLED, INFO)  # started, outcome unknown (INFO: a wait gave up): never call again, look it up
@@ -536,30 +537,11 @@ def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: st
 
 
 def _restore_plan(ctx: Context, old_blue: str, production: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The ModifyDBClusterParameterGroup that gives production blue's values of what green started without.
-
-    Blue's value is read from blue's own groups (the writer's instance group wins over the cluster
-    group, as on the server): before the switchover call (journaled with its intent), or from the
+    """The ModifyDBClusterParameterGroup that gives production blue's values of what green started without
+    (``params.api.restore_call``), read before the switchover call (journaled with its intent), or from the
     renamed ``-oldN`` cluster when the switchover happened elsewhere. None when nothing differs.
     """
-    from upgrade_cli.params import groups, profiles
-    from upgrade_cli.params.diff import v2_effective
-    from upgrade_cli.params.plan import after_switchover_call
-
-    names = profiles.rules().green_settings
-    if not names or production is None or aws.describe_cluster(ctx.rds, old_blue) is None:
-        return None
-    cp = groups.read_cluster(ctx.rds, old_blue)
-    v2 = groups.family_defaults(None, profiles.V2)
-    target = production["DBClusterParameterGroup"]
-    current = groups.read_cluster_group(ctx.rds, target)
-    wanted = {}
-    for name, rule in names.items():
-        blue_value = v2_effective(cp, cp.writer, name, v2)
-        if blue_value is not None and blue_value.upper() != rule["green"].upper() and \
-                (current.value(name) or "").upper() != blue_value.upper():
-            wanted[name] = blue_value
-    return after_switchover_call(target, wanted).params if wanted else None
+    return params_api.restore_call(ctx.rds, old_blue, production)
 
 
 def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any], production: str) -> None:
