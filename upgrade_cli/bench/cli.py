@@ -18,10 +18,11 @@ import typer
 
 from upgrade_cli.bench import capture as capture_mod
 from upgrade_cli.bench.compare import CompareOptions, compare as compare_results, inconclusive_shapes
-from upgrade_cli.bench.render import render_console, render_html, render_json, render_markdown, summary_line
+from upgrade_cli.bench.render import COMPARISON
 from upgrade_cli.bench.workload import Workload
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
-                                    format_option, emit)
+                                    format_option)
+from upgrade_cli.emit import emit
 from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, SocketOpt, SslCaOpt,
                                  UserOpt, open_connection, resolve)
 
@@ -129,9 +130,7 @@ def compare(
     """Per-shape verdicts: every difference, and latency only where the samples show it. Exit 1 on
     regressions or differences, and when nothing was measured on both sides."""
     data = compare_results(results, CompareOptions(threshold=threshold, floor_ms=floor_ms, confidence=confidence))
-    emit(data, fmt, out, {OutputFormat.json: render_json, OutputFormat.md: render_markdown,
-                          OutputFormat.html: render_html, OutputFormat.console: _plain_console},
-         render_console, summary_line(data))
+    emit(COMPARISON(data), fmt, out)
     if not data["complete"]:
         err_console.print("warning: the run did not finish (no end record): results are partial", markup=False)
     if not data["summary"]["measured"]:
@@ -140,12 +139,3 @@ def compare(
                           markup=False)
     return ExitStatus(data["exit_code"])
 
-
-def _plain_console(data: dict) -> str:
-    import io
-
-    from rich.console import Console
-
-    buf = Console(record=True, width=160, file=io.StringIO())
-    render_console(data, buf)
-    return buf.export_text()

@@ -1,4 +1,5 @@
-"""The fleet view rendered four ways from one :class:`FleetReport`: console, JSON, CSV and one HTML page.
+"""The fleet view rendered four ways from one :class:`FleetReport` (:data:`FLEET`): console, JSON, CSV and one
+HTML page; and the outcome of ``fleet precheck`` (:data:`PRECHECKS`).
 
 The JSON is the documented, versioned format (``docs/fleet-format.md``); CSV is one row per cluster for a
 spreadsheet; the HTML page is self-contained (inline CSS and one small inline script that sorts the
@@ -10,13 +11,15 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli import layout
+from upgrade_cli.emit import Kind
+from upgrade_cli.formats import OutputFormat
 from upgrade_cli.fleet.readiness import INCOMPLETE, NOT_READY, READY
 from upgrade_cli.fleet.waves import FleetReport, Row
 
@@ -120,17 +123,6 @@ def render_console(rep: FleetReport, console: Console) -> None:
     foot.print(console)
 
 
-def render_text(rep: FleetReport) -> str:
-    """The console view as plain text (a file or a pipe), 80 columns."""
-    buf = io.StringIO()
-    render_console(rep, Console(file=buf, width=80, color_system=None, force_terminal=False))
-    return buf.getvalue()
-
-
-def render_json(rep: FleetReport) -> str:
-    return json.dumps(rep.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-
 CSV_COLUMNS = ("order", "wave", "account", "region", "cluster", "engine_version", "major", "instances", "vcpus",
                "support", "support_ends", "extended_support_year", "extended_support_monthly_usd", "readiness",
                "blockers", "report_age_days", "report_stale", "production", "bluegreen", "params_errors", "wave_reason")
@@ -223,3 +215,26 @@ def render_html(rep: FleetReport) -> str:
                "</p>")
     out.append(f"<script>{_JS}</script></body></html>\n")
     return "".join(out)
+
+
+FLEET: Kind[FleetReport] = Kind("fleet", console=render_console, json=lambda rep: rep.to_dict(),
+                                text={OutputFormat.csv: render_csv, OutputFormat.html: render_html})
+
+
+def render_outcomes(outcomes: list[Any], console: Console) -> None:
+    """``fleet precheck``: each cluster's verdict, how long it took, its blockers or error and where its report is."""
+    rows = []
+    for o in outcomes:
+        c = o.target.cluster
+        verdict = o.readiness.verdict if o.readiness else "FAILED"
+        detail = ", ".join(o.readiness.blockers) if o.readiness and o.readiness.blockers else (o.error or "")
+        rows.append([Text(c.cluster, style="bold"), f"{c.account} {c.region}",
+                     Text(verdict, style="green" if verdict == READY else "red"), f"{o.seconds:.1f} s", detail,
+                     str(o.report_dir)])
+    layout.table(console, "fleet precheck", ("cluster", "account / Region", "verdict", "took", "blockers / error", "report"),
+                 rows, lambda r: Text.assemble(r[0], f" ({r[1]}): ", r[2], f" in {r[3]} → {r[5]}"),
+                 details=lambda r: [("error" if r[2].plain == "FAILED" else "blockers", str(r[4]))],
+                 below=("blockers / error",))
+
+
+PRECHECKS: Kind[list[Any]] = Kind("fleet precheck", console=render_outcomes, json=None)

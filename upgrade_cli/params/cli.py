@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from upgrade_cli import aws, layout
+from upgrade_cli import aws
 from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
                                     YesOpt, console, err_console, format_option)
+from upgrade_cli.emit import emit
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
 from upgrade_cli.params.plan import SETTLE_NOTE, after_switchover_call, build_plan, execute, plan_calls
-from upgrade_cli.params.render import render_plan, render_report
+from upgrade_cli.params.render import DIFF, PLAN, TARGETS, PlanShown, Targets
 
 app = App(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.")
 
@@ -75,7 +75,7 @@ def diff(
     ti = groups.read_target_group(rds, target_instance_group, "instance") if target_instance_group else None
     v2 = groups.family_defaults(rds, profiles.V2)
     v3 = groups.family_defaults(rds, profiles.V3)
-    render_report(build_report(cp, v2, v3, tc, ti), output_format, console)
+    emit(DIFF(build_report(cp, v2, v3, tc, ti)), output_format)
 
 
 @app.command("plan")
@@ -108,7 +108,7 @@ def plan(
     v3 = groups.family_defaults(rds, profiles.V3)
     the_plan = build_plan(cp, v2, v3, name, temptable_engine.value)
     calls = plan_calls(rds, the_plan) if (apply or dry_run) else None
-    render_plan(the_plan, output_format, console, calls)
+    emit(PLAN(PlanShown(the_plan, calls)), output_format)
     if calls is None:
         return
     if output_format == OutputFormat.console:
@@ -164,37 +164,5 @@ def versions_cmd(
     targets = versions.valid_upgrade_targets(rds, engine_version)
     best = versions.recommended_target(targets)
     verdict = versions.check_target(targets, target) if target else None
-    if output_format == OutputFormat.json:
-        console.print_json(json.dumps({
-            "source": engine_version, "targets": targets,
-            "recommended": best["EngineVersion"] if best else None,
-            "check": verdict.__dict__ if verdict else None}))
-    else:
-        cols = ("engine version", "AWS default", "LTS", "standard support until", "recommended")
-
-        def row(t: dict) -> tuple[str, ...]:
-            return (t["EngineVersion"], "yes" if t.get("Default") else "", "yes" if t.get("LTS") else "",
-                    t.get("StandardSupportEnds") or "not known", "yes" if t["Recommended"] else f"no: {t['Why']}")
-
-        if output_format == OutputFormat.md:
-            lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-            lines += ["| " + " | ".join(row(t)) + " |" for t in targets]
-            console.print("\n".join(lines), markup=False)
-        else:
-            layout.table(console, f"aurora-mysql 8.0 upgrade targets for {engine_version}", cols,
-                         [row(t) for t in targets],
-                         lambda r: f"{r[0]}: recommended {r[4]}; AWS default {r[1] or 'no'}; LTS {r[2] or 'no'}; "
-                                   f"standard support until {r[3]}", below=())
-        if targets:
-            console.print(f"support dates: {'; '.join(sorted({t['SupportSource'] for t in targets}))}",
-                          markup=False, soft_wrap=True)
-        if best:
-            console.print(f"recommended: {versions.describe(best)}"
-                          + ("" if best["Recommended"] else f" (no recommended target offered: {best['Why']})"),
-                          markup=False, soft_wrap=True)
-        else:
-            console.print("no 8.0 major-version target is offered for this version: first upgrade to a "
-                          "supported 2.11/2.12 release", markup=False, soft_wrap=True)
-        if verdict:
-            console.print(f"--target {verdict.requested}: {verdict.message}", markup=False, soft_wrap=True)
+    emit(TARGETS(Targets(engine_version, targets, best, verdict)), output_format)
     return ExitStatus.of_findings(verdict is not None and not verdict.valid)
