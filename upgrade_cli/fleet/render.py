@@ -11,10 +11,9 @@ from __future__ import annotations
 import csv
 import html
 import io
-from typing import Any
+from typing import Any, Sequence
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli import layout
@@ -83,33 +82,31 @@ def render_console(rep: FleetReport, console: Console) -> None:
             console.print(Text(line, style="bold" if n == 0 else ""))
     for note in rep.notes:
         console.print(Text(f"note: {note}", style="yellow"))
-    if layout.is_wide(console):
-        table = Table(title="proposed order", title_justify="left")
-        for col in ("#", "wave", "account", "region", "cluster", "Aurora", "support", "vCPU", "$/month",
-                    "readiness", "blockers, blue/green"):
-            table.add_column(col, overflow="fold", no_wrap=col in ("#", "account", "region", "Aurora", "vCPU", "$/month"),
-                             justify="right" if col in ("#", "vCPU", "$/month") else "left")
-        for r in rep.rows:
-            c = r.cluster
-            notes = ", ".join(x for x in [_blockers(r, most=4)] + [f"blue/green {b['name']} {b['status']}"
-                                                                   for b in c.bluegreen] if x)
-            table.add_row(str(r.order or ""), _wave(r), c.account, c.region, Text(c.cluster, style="bold"),
-                          c.engine_version.split("mysql_aurora.")[-1], _support(r), str(r.cost.vcpus or "?"),
-                          money(r.cost.usd_per_month), Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")),
-                          notes)
-        console.print(table)
-    else:
-        console.print(Text("proposed order", style="bold"))
-        for r in rep.rows:
-            c = r.cluster
-            first = f"{r.order}. wave {_wave(r)} " if r.order else "no wave: "
-            line = Text(first) + Text(c.cluster, style="bold") + Text(
-                f" ({c.account} {c.region}) {c.engine_version}, {_support(r)}, {r.cost.vcpus or '?'} vCPU, "
-                f"{money(r.cost.usd_per_month)}/month, ") + Text(_readiness(r), style=STYLE.get(r.readiness.verdict, ""))
-            layout.item(console, line)
-            layout.detail(console, "blockers", _blockers(r, most=4))
-            for b in c.bluegreen:
-                layout.detail(console, "blue/green", f"{b['name']} {b['status']}")
+    rows = []
+    for r in rep.rows:
+        c = r.cluster
+        notes = ", ".join(x for x in [_blockers(r, most=4)] + [f"blue/green {b['name']} {b['status']}"
+                                                               for b in c.bluegreen] if x)
+        rows.append([str(r.order or ""), _wave(r), c.account, c.region, Text(c.cluster, style="bold"),
+                     c.engine_version.split("mysql_aurora.")[-1], _support(r), str(r.cost.vcpus or "?"),
+                     money(r.cost.usd_per_month), Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")), notes,
+                     r])
+
+    def line(row: Sequence[Any]) -> Text:
+        r, c = row[-1], row[-1].cluster
+        first = f"{r.order}. wave {_wave(r)} " if r.order else "no wave: "
+        return Text(first) + Text(c.cluster, style="bold") + Text(
+            f" ({c.account} {c.region}) {c.engine_version}, {_support(r)}, {r.cost.vcpus or '?'} vCPU, "
+            f"{money(r.cost.usd_per_month)}/month, ") + Text(_readiness(r), style=STYLE.get(r.readiness.verdict, ""))
+
+    def details(row: Sequence[Any]) -> list[tuple[str, str]]:
+        r = row[-1]
+        return [("blockers", _blockers(r, most=4))] + [("blue/green", f"{b['name']} {b['status']}")
+                                                       for b in r.cluster.bluegreen]
+
+    layout.table(console, "proposed order", ("#", "wave", "account", "region", "cluster", "Aurora", "support", "vCPU",
+                                             "$/month", "readiness", "blockers, blue/green"), rows, line, details,
+                 right=("#", "vCPU", "$/month"), below=("blockers, blue/green",))
     waves = rep.by_wave()
     if waves:
         console.print(Text("cost by wave (a month, estimated)", style="bold"))

@@ -100,18 +100,18 @@ def precheck(
     conn_only = [flag for flag, v in (("--port", port), ("--user", user), ("--password", password),
                                       ("--ssl-ca", ssl_ca), ("--region", None if cluster else region)) if v is not None]
     run.pick_input(ddl, snapshot, live, conn_only, check_table)
-    server = None
+    request = run.Request(ddl=ddl, snapshot=snapshot, schemas=schema or [], only=only or [], skip=skip or [],
+                          target_version=target_version, fail_on=fail_on.value, check_table=check_table,
+                          statement_timeout=statement_timeout, import_aurora_log=import_aurora_log,
+                          master_user=master_user, cluster=cluster, region=region, profile=profile,
+                          save_snapshot=save_snapshot, out=out, fix_script=fix_script, details=details)
+    ready = run.prepare(request)  # every bad option fails before a password prompt, a connection or a long scan
     if live:
         opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password, socket_path=socket,
                                defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
-        server = run.Live(opts.address, lambda: _open(opts, statement_timeout))
-    request = run.Request(ddl=ddl, snapshot=snapshot, live=server, schemas=schema or [], only=only or [],
-                          skip=skip or [], target_version=target_version, fail_on=fail_on.value,
-                          check_table=check_table, statement_timeout=statement_timeout,
-                          import_aurora_log=import_aurora_log, master_user=master_user, cluster=cluster, region=region,
-                          profile=profile, save_snapshot=save_snapshot, out=out, fix_script=fix_script, details=details)
-    with _phases(server.address if server else None) as progress:
-        outcome = run.precheck(request, progress)
+        request.live = run.Live(opts.address, lambda: _open(opts, statement_timeout))
+    with _phases(request.live.address if request.live else None) as progress:
+        outcome = run.precheck(request, ready, progress)
     report = outcome.report
     emit(REPORT(Shown(report, details)), output_format)
 

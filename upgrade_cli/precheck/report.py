@@ -3,8 +3,9 @@
 A DBA reads the console or the HTML page, a change ticket gets the Markdown, CI reads the JUnit
 XML and other tools (the blue/green gate) read the JSON. All are rendered from the same
 :class:`Report`, so they can never disagree: the text formats here, the rich console view in
-``precheck/render.py`` (this module has no rich in it: the engine writes ``--out`` with it). The JSON shape is documented in
-``docs/report-format.md`` and versioned by ``report_format``; change it only additively.
+``precheck/render.py`` (this module has no rich in it: the engine writes ``--out`` with it). The JSON
+shape is documented in ``docs/report-format.md`` and versioned by ``report_format``; change it only
+additively.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.precheck.fixscript import build_fix_script
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.report import Report, build_report, write_reports
-from upgrade_cli.precheck.target import resolve_target
+from upgrade_cli.precheck.target import Target, resolve_target
 
 Progress = Callable[[str], None]  # what the run is doing now ("reading tables", "running the checks")
 
@@ -84,18 +84,35 @@ def pick_input(ddl: Path | None, snapshot: Path | None, live: bool, connection_f
         raise ToolError("--check-table needs a live server: a dump cannot run CHECK TABLE")
 
 
-def precheck(req: Request, progress: Progress | None = None) -> Outcome:
-    """Run one precheck; see the module docstring. Bad input raises ``ToolError`` before any long work."""
+@dataclass
+class Ready:
+    """What a request resolves to before any scan: so a bad option, a wrong cluster id or a bad log fails
+    before a password prompt, a connection or a long scan."""
+
+    selected: list[Check]
+    left_out: set[str]
+    target: Target
+    master_user: Optional[str]
+    aurora_log: Optional[AuroraLog]
+
+
+def prepare(req: Request) -> Ready:
     if not req.statement_timeout > 0:
         raise ToolError(f"--statement-timeout must be more than 0 seconds, not {req.statement_timeout}")
     selected = select_checks(req.only, "--only")
     left_out = {c.id for c in select_checks(req.skip, "--skip")} if req.skip else set()
     target = resolve_target(req.target_version)
     master_user = req.master_user
-    if req.cluster and not master_user:  # before a long scan: a wrong cluster id should fail first
+    if req.cluster and not master_user:
         master_user = master_user_of(req.cluster, req.region, req.profile)
-    aurora_log = load_aurora_log(req.import_aurora_log) if req.import_aurora_log is not None else None  # before too
+    aurora_log = load_aurora_log(req.import_aurora_log) if req.import_aurora_log is not None else None
+    return Ready(selected, left_out, target, master_user, aurora_log)
 
+
+def precheck(req: Request, ready: Ready | None = None, progress: Progress | None = None) -> Outcome:
+    """Run one precheck; ``ready`` is what :func:`prepare` made of ``req`` (made here when not given)."""
+    ready = ready or prepare(req)
+    selected, left_out, target, master_user = ready.selected, ready.left_out, ready.target, ready.master_user
     catalog, source = collect(req, progress)
     if req.cluster:  # whatever the input, the cluster it stands for: `fleet scan --reports` joins the report by it
         source["cluster"] = {"id": req.cluster, "region": req.region or aws.default_region(req.profile)}
@@ -118,7 +135,7 @@ def precheck(req: Request, progress: Progress | None = None) -> Outcome:
     report = build_report(source, selected, run, fail_on=req.fail_on, complete=catalog.complete,
                           incomplete_reason=catalog.incomplete_reason, target=target.to_dict(),
                           selection={"only": [c.id for c in selected] if req.only else None, "skip": sorted(left_out)},
-                          **_merged(aurora_log, selected, left_out, bool(req.only)))
+                          **_merged(ready.aurora_log, selected, left_out, bool(req.only)))
     if req.out is not None:
         written += write_reports(report, req.out, req.details)
     if req.fix_script is not None:
