@@ -121,6 +121,14 @@ def test_the_dossier_writes_its_three_files_and_its_verdict_through_emit(spied, 
     assert_one_json_document((tmp_path / "d/dossier.json").read_text(encoding="utf-8"))
 
 
+def test_bench_capture_writes_its_workload_through_emit(spied, tmp_path):
+    out = tmp_path / "w.json"
+    res = run("bench", "capture", "--slow-log", EX / "bench/mysql-slow.log", "-o", out)
+    assert res.stdout == "" and [(c["format"], c["to"]) for c in spied] == [(OutputFormat.json, out)]
+    assert res.stderr.startswith("captured 6 query shapes (") and res.stderr.count(f" → {out}\n") == 1
+    assert assert_one_json_document(out.read_text(encoding="utf-8"))["format"] == "aurora-upgrade-bench-workload"
+
+
 def test_checks_docs_writes_the_catalog_through_emit(spied, tmp_path):
     res = run("checks", "docs", "--file", tmp_path / "checks.md")
     assert res.stdout == "" and [(c["format"], c["to"]) for c in spied] == [(OutputFormat.md, tmp_path / "checks.md")]

@@ -62,13 +62,13 @@ def _as_is(data: Any) -> Any:
 class Kind(Generic[T]):
     """A document type and its renderers, in one place.
 
-    ``console`` draws the document on a rich console; ``json`` gives its JSON value (``None``: no JSON);
+    ``console`` draws the document on a rich console (``None``: a file-only document); ``json`` gives its JSON value (``None``: no JSON);
     ``text`` renders the other formats it supports (md, html, csv, junit) as text; ``summary`` gives the
     words of the ``… → path`` line when it is written to a file (default: ``name``).
     """
 
     name: str
-    console: Callable[[T, Console], None]
+    console: Callable[[T, Console], None] | None
     json: Callable[[T], Any] | None = _as_is
     text: Mapping[OutputFormat, Callable[[T], str]] = field(default_factory=dict)
     summary: Callable[[T], str] | None = None
@@ -78,7 +78,8 @@ class Kind(Generic[T]):
 
     @property
     def formats(self) -> tuple[OutputFormat, ...]:
-        return (OutputFormat.console, *((OutputFormat.json,) if self.json else ()), *self.text)
+        return (*((OutputFormat.console,) if self.console else ()), *((OutputFormat.json,) if self.json else ()),
+                *self.text)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Document(Generic[T]):
 
 def _render(document: Document[Any], fmt: OutputFormat, fh: TextIO, view: Console) -> None:
     kind = document.kind
-    if fmt is OutputFormat.console:
+    if fmt is OutputFormat.console and kind.console is not None:
         kind.console(document.data, view)
     elif fmt is OutputFormat.json and kind.json is not None:
         write_json(kind.json(document.data), fh)

@@ -18,9 +18,9 @@ import typer
 
 from upgrade_cli.bench import capture as capture_mod
 from upgrade_cli.bench.compare import CompareOptions, compare as compare_results, inconclusive_shapes
-from upgrade_cli.bench.render import COMPARISON
+from upgrade_cli.bench.render import COMPARISON, WORKLOAD
 from upgrade_cli.bench.workload import Workload
-from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
+from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, err_console,
                                     format_option)
 from upgrade_cli.emit import emit
 from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, SocketOpt, SslCaOpt,
@@ -63,14 +63,8 @@ def capture(
             workload = capture_mod.capture_digests(conn, top)
         finally:
             conn.close()
-    try:
-        workload.save(out)
-    except OSError as exc:
-        raise ToolError(f"cannot write {out}: {exc.strerror}") from None
-    samples = sum(len(q.samples) for q in workload.queries)
+    emit(WORKLOAD(workload), OutputFormat.json, out)
     without = sum(1 for q in workload.queries if not q.samples)
-    console.print(f"captured {len(workload.queries)} query shapes ({samples} sample statements) from "
-                  f"{workload.origin_detail} → {out}", markup=False)
     if without:
         err_console.print(f"note: {without} shapes have no sample text and cannot be replayed "
                           "(see their 'note' in the workload file)", markup=False)
@@ -112,8 +106,8 @@ def run(
             err_console.print(f"  {done}/{total} statements", markup=False)
 
     summary = run_workload(wl, blue_opts, green_opts, options, out, progress=None if quiet else progress)
-    console.print(f"replayed {summary.statements} statements of {summary.shapes} shapes on both sides "
-                  f"({summary.skipped} skipped) in {summary.wall_s:.1f}s → {out}", markup=False)
+    err_console.print(f"replayed {summary.statements} statements of {summary.shapes} shapes on both sides "
+                      f"({summary.skipped} skipped) in {summary.wall_s:.1f}s → {out}", markup=False)
 
 
 @app.command("compare")

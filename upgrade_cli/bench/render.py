@@ -12,6 +12,7 @@ from rich.text import Text
 
 from upgrade_cli import layout
 from upgrade_cli.bench.compare import INCONCLUSIVE, VERDICT_OF, fewest_pairs
+from upgrade_cli.bench.workload import Workload
 from upgrade_cli.emit import Kind
 from upgrade_cli.formats import OutputFormat
 
@@ -244,3 +245,11 @@ def render_html(data: dict[str, Any]) -> str:
 COMPARISON: Kind[dict[str, Any]] = Kind("bench comparison", console=render_console,
                                         text={OutputFormat.md: render_markdown, OutputFormat.html: render_html},
                                         summary=summary_line)
+
+
+def workload_summary(workload: Workload) -> str:
+    samples = sum(len(q.samples) for q in workload.queries)
+    return f"captured {len(workload.queries)} query shapes ({samples} sample statements) from {workload.origin_detail}"
+
+
+WORKLOAD: Kind[Workload] = Kind("bench workload", console=None, json=lambda w: w.to_dict(), summary=workload_summary)
