@@ -82,7 +82,7 @@ def render_console(rep: FleetReport, console: Console) -> None:
             console.print(Text(line, style="bold" if n == 0 else ""))
     for note in rep.notes:
         console.print(Text(f"note: {note}", style="yellow"))
-    rows = []
+    rows: list[list[Any]] = []
     for r in rep.rows:
         c = r.cluster
         notes = ", ".join(x for x in [_blockers(r, most=4)] + [f"blue/green {b['name']} {b['status']}"
@@ -92,7 +92,7 @@ def render_console(rep: FleetReport, console: Console) -> None:
                      money(r.cost.usd_per_month), Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")), notes,
                      r])
 
-    def line(row: Sequence[Any]) -> Text:
+    def row_line(row: Sequence[Any]) -> Text:
         r, c = row[-1], row[-1].cluster
         first = f"{r.order}. wave {_wave(r)} " if r.order else "no wave: "
         return Text(first) + Text(c.cluster, style="bold") + Text(
@@ -105,7 +105,7 @@ def render_console(rep: FleetReport, console: Console) -> None:
                                                        for b in r.cluster.bluegreen]
 
     layout.table(console, "proposed order", ("#", "wave", "account", "region", "cluster", "Aurora", "support", "vCPU",
-                                             "$/month", "readiness", "blockers, blue/green"), rows, line, details,
+                                             "$/month", "readiness", "blockers, blue/green"), rows, row_line, details,
                  right=("#", "vCPU", "$/month"), below=("blockers, blue/green",))
     waves = rep.by_wave()
     if waves:
@@ -220,7 +220,7 @@ FLEET: Kind[FleetReport] = Kind("fleet", console=render_console, json=lambda rep
 
 def render_outcomes(outcomes: list[Any], console: Console) -> None:
     """``fleet precheck``: each cluster's verdict, how long it took, its blockers or error and where its report is."""
-    rows = []
+    rows: list[list[Any]] = []
     for o in outcomes:
         c = o.target.cluster
         verdict = o.readiness.verdict if o.readiness else "FAILED"
@@ -230,7 +230,7 @@ def render_outcomes(outcomes: list[Any], console: Console) -> None:
                      str(o.report_dir)])
     layout.table(console, "fleet precheck", ("cluster", "account / Region", "verdict", "took", "blockers / error", "report"),
                  rows, lambda r: Text.assemble(r[0], f" ({r[1]}): ", r[2], f" in {r[3]} → {r[5]}"),
-                 details=lambda r: [("error" if r[2].plain == "FAILED" else "blockers", str(r[4]))],
+                 details=lambda r: [("error" if str(r[2]) == "FAILED" else "blockers", str(r[4]))],
                  below=("blockers / error",))
 
 

@@ -164,5 +164,5 @@ def versions_cmd(
     targets = versions.valid_upgrade_targets(rds, engine_version)
     best = versions.recommended_target(targets)
     verdict = versions.check_target(targets, target) if target else None
-    emit(TARGETS(Targets(engine_version, targets, best, verdict)), output_format)
+    emit(TARGETS(Targets(str(engine_version), targets, best, verdict)), output_format)
     return ExitStatus.of_findings(verdict is not None and not verdict.valid)
