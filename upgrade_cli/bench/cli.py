@@ -132,4 +132,3 @@ def compare(
                           f"({data['summary']['statements']} replayed, {data['summary']['skipped']} skipped)",
                           markup=False)
     return ExitStatus(data["exit_code"])
-

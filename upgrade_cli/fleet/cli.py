@@ -228,4 +228,3 @@ def _sessions(inv: Any) -> dict[str, dict[str, str]]:
     from upgrade_cli.fleet import prechecks
 
     return {acct: prechecks.credentials_of(session) for acct, session in inv.sessions.items()}
-
