@@ -51,6 +51,7 @@ _MASK128 = (1 << 128) - 1
 TIMEOUT_ERRORS = {1969, 3024, 1317, 1028}  # MariaDB max_statement_time, MySQL max_execution_time, interrupted
 LOST_CONNECTION = {2006, 2013, 2014, 2055}
 FETCH_BATCH = 1000
+REPORT_EVERY_S = 0.5  # a side sends its finished statements' results at most this often (and per shape)
 
 
 @dataclass
@@ -393,8 +394,8 @@ class SideProcess:
 
     def send(self, *message: Any) -> None:
         """``("probe",)`` or ``("shape", [(sql, database, shape, explain), ...])``; :meth:`receive` answers:
-        ``("probe", (version, timeout variable))``, or per statement ``("result", (index, SideResult))``
-        and then ``("done", statements replayed)``."""
+        ``("probe", (version, timeout variable))``, or ``("results", [(index, SideResult), ...])`` as
+        statements finish and then ``("done", statements replayed)``."""
         try:
             self._pipe.send(message)
         except OSError:
@@ -462,7 +463,7 @@ def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockst
                     pipe.send(("probe", (side.version, side.timeout_var)))
                 elif message[0] == "shape":
                     replayed = _replay_items(side, message[1], run, steps, pool,
-                                             lambda n, res: pipe.send(("result", (n, res))))
+                                             lambda results: pipe.send(("results", results)))
                     pipe.send(("done", replayed))
                 else:
                     return
@@ -478,12 +479,15 @@ def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockst
 
 def _replay_items(side: Side, items: list[tuple[str, str | None, ResultShape, bool]], run: RunOptions,
                   steps: list[Callable[[float], float]], pool: ThreadPoolExecutor | None,
-                  report: Callable[[int, SideResult], None]) -> int:
-    """One shape's statements, ``run.concurrency`` at a time, each reported as it finishes; returns how
-    many ran. With ``--budget``, both sides stop after the same statement: before each batch they
-    exchange the time they have spent and both compare the larger one."""
+                  report: Callable[[list[tuple[int, SideResult]]], None]) -> int:
+    """One shape's statements, ``run.concurrency`` at a time; returns how many ran. Results are reported
+    in bundles (at most every ``REPORT_EVERY_S`` and at the end), so the parent wakes a few times a
+    second, not once per sub-millisecond statement. With ``--budget``, both sides stop after the same
+    statement: before each batch they exchange the time they have spent and both compare the larger one."""
     spent = 0.0
     replayed = 0
+    pending: list[tuple[int, SideResult]] = []
+    reported_at = time.perf_counter()
     for start in range(0, len(items), run.concurrency):
         if run.budget_s and replayed >= run.min_samples and max(spent, steps[0](spent)) >= run.budget_s:
             break
@@ -494,10 +498,15 @@ def _replay_items(side: Side, items: list[tuple[str, str | None, ResultShape, bo
         else:
             results = list(pool.map(lambda slot, item: side.execute(*item, step=steps[slot]),
                                     range(len(batch)), batch))
-        spent += time.perf_counter() - t0
-        for n, res in enumerate(results, start):
-            report(n, res)
+        now = time.perf_counter()
+        spent += now - t0
+        pending += enumerate(results, start)
+        if now - reported_at >= REPORT_EVERY_S:
+            report(pending)
+            pending, reported_at = [], now
         replayed += len(batch)
+    if pending:
+        report(pending)
     return replayed
 
 
@@ -623,8 +632,8 @@ def _replay_shape(shape: QueryShape, sides: list[SideProcess], lockstep: Lockste
         if kind == "done":
             replayed = value  # both sides stop after the same statement (_replay_items)
             continue
-        n, res = value
-        halves.setdefault(n, [None, None])[side_n] = res
+        for n, res in value:
+            halves.setdefault(n, [None, None])[side_n] = res
         while written in halves and None not in halves[written]:
             blue, green = halves.pop(written)
             (i, sql), rs = safe[written], shapes[written]
