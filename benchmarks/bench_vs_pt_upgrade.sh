@@ -113,6 +113,10 @@ def timing(name):
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
     return secs, rss / 1024
 
+def client_cpu(name):  # user + system CPU of the tool and its child processes
+    text = (out / f"{name}.time").read_text()
+    return sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", text).group(1)) for kind in ("User", "System"))
+
 def server_cpu(name):  # CPU seconds host1 and host2 spent during the step
     b1, b2, a1, a2 = map(float, (out / f"{name}.srvcpu").read_text().split())
     return a1 - b1, a2 - b2
@@ -190,9 +194,9 @@ pt1, pt2 = server_cpu("pt")
 fb1, fb2 = server_cpu("bench-full")
 floor_ratio = (pt1 + pt2) / max(fb1, fb2)
 print(f"server CPU, pt-upgrade: host1 {pt1:.2f} s + host2 {pt2:.2f} s (run one after the other; wall/CPU "
-      f"{pt_s / (pt1 + pt2):.2f})")
+      f"{pt_s / (pt1 + pt2):.2f}); pt-upgrade's own CPU {client_cpu('pt'):.2f} s")
 print(f"server CPU, bench every statement: host1 {fb1:.2f} s, host2 {fb2:.2f} s (run at once; wall/CPU of the "
-      f"busier {f_s / max(fb1, fb2):.2f})")
+      f"busier {f_s / max(fb1, fb2):.2f}); bench run's own CPU (all processes) {client_cpu('bench-full'):.2f} s")
 print(f"bound on the every-statement ratio from the servers' CPU alone: ({pt1:.2f} + {pt2:.2f}) / "
       f"max({fb1:.2f}, {fb2:.2f}) = {floor_ratio:.2f}x")
 pb_s, pb_mb = timing("pt-big")
