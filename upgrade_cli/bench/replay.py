@@ -5,13 +5,15 @@ session is ``READ ONLY`` (``connect.open_connection``), so a stored function tha
 fails; the database is chosen with COM_INIT_DB, not ``USE``; nothing is ever created on a target.
 What a target sees from us: ``SET SESSION``, ``SELECT``, ``EXPLAIN`` and ``SHOW WARNINGS``.
 
-Blue and green each run in their own process (:class:`SideProcess`; within it one thread per
-connection), so neither side's row reading waits for the other's (in one process the GIL would
-serialise them: a 1.2M-row result took twice as long). They run in lock-step on every repetition:
-blue's repetition i and green's repetition i of a statement start together (a shared barrier), and
-neither starts i+1 before both have finished i. A stall of one process (a busy machine) then lands
-on one pair, not on all of one side's samples, and the paired comparison cancels it; stepping only
-per batch let one stall make a sub-millisecond statement look 5 of 5 slower on identical servers.
+Blue and green each run in their own process (:class:`SideProcess`; a whole shape per message;
+with ``--concurrency`` above 1 one thread per connection), so neither side's row reading waits for
+the other's (in one process the GIL would serialise them: a 1.2M-row result took twice as long).
+They run in lock-step on every repetition: blue's repetition i and green's repetition i of a
+statement start together (a token each way over a pipe pair, :class:`Lockstep`), and neither starts
+i+1 before both have finished i. A stall of one process (a busy machine) then lands on one pair, not
+on all of one side's samples, and the paired comparison cancels it; stepping only per batch let one
+stall make a sub-millisecond statement look 5 of 5 slower on identical servers. What it costs is
+measured in docs/bench.md ("How bench run spends its time").
 
 Memory stays flat whatever a query returns: rows are streamed (unbuffered cursor) and folded into
 two running checksums as they arrive, from each row's bytes as the server sent them (never decoded:
