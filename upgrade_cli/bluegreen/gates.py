@@ -643,7 +643,7 @@ def green_instance_groups(rds: Any, dep: dict[str, Any], planned: Any) -> Result
     if planned.error:
         return (FAIL, f"could not evaluate: {planned.error}")
     if planned.pending_in_dry_run:
-        return (WARN, "dry run: the calls above would put " + ", ".join(
+        return (WARN, "dry run: the recorded calls would put " + ", ".join(
             f"{g} on {p}" for g, p in sorted(planned.wanted.items())) + "; a real run checks it")
     green = aws.describe_cluster(rds, dep["Target"])
     return instance_groups_status(bg.cluster_instances(rds, green) if green else [], planned.wanted, planned.how)
