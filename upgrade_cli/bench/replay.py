@@ -265,7 +265,7 @@ class Side:
                 pass
 
     def execute(self, sql: str, database: str | None, shape: ResultShape, explain: bool,
-                step: Callable[[], Any] = lambda: None) -> SideResult:
+                step: Callable[[], object] = lambda: None) -> SideResult:
         """Run ``sql`` warmup + repeat times; ``step`` is called before each of them, and exactly that
         many times even when the statement fails early, so the other side's lock-step never waits in vain."""
         import pymysql
@@ -345,7 +345,7 @@ class Lockstep:
     def __init__(self, slots: int):
         self._pipes = [(os.pipe(), os.pipe()) for _ in range(slots)]  # (blue → green, green → blue)
 
-    def stepper(self, side: str, slot: int) -> Callable[[float], float]:
+    def stepper(self, side: str, slot: int) -> Callable[..., float]:
         """``step(mine) -> theirs`` for ``side`` ("blue" or "green") in worker slot ``slot``."""
         to_green, to_blue = self._pipes[slot]
         write_fd, read_fd = (to_green[1], to_blue[0]) if side == "blue" else (to_blue[1], to_green[0])
@@ -418,7 +418,7 @@ class SideProcess:
         """(side number, kind, value) from all sides as they arrive, until each has sent ``until``.
         Waits on all pipes at once: a side waiting in the lockstep for one that has died would
         otherwise never answer, so the lockstep is aborted as soon as either ends."""
-        pending = {side._pipe: n for n, side in enumerate(sides)}
+        pending: dict[Any, int] = {side._pipe: n for n, side in enumerate(sides)}
         try:
             while pending:
                 for pipe in multiprocessing.connection.wait(list(pending)):
@@ -480,7 +480,7 @@ def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockst
 
 
 def _replay_items(side: Side, items: list[tuple[str, str | None, ResultShape, bool]], run: RunOptions,
-                  steps: list[Callable[[float], float]], pool: ThreadPoolExecutor | None,
+                  steps: list[Callable[..., float]], pool: ThreadPoolExecutor | None,
                   report: Callable[[list[tuple[int, SideResult]]], None]) -> int:
     """One shape's statements, ``run.concurrency`` at a time; returns how many ran. Results are reported
     in bundles (at most every ``REPORT_EVERY_S`` and at the end), so the parent wakes a few times a
@@ -496,10 +496,11 @@ def _replay_items(side: Side, items: list[tuple[str, str | None, ResultShape, bo
         batch = items[start:start + run.concurrency]
         t0 = time.perf_counter()
         if pool is None:
-            results = [side.execute(*batch[0], step=steps[0])]
+            sql, database, shape, explain = batch[0]
+            results = [side.execute(sql, database, shape, explain, step=steps[0])]
         else:
-            results = list(pool.map(lambda slot, item: side.execute(*item, step=steps[slot]),
-                                    range(len(batch)), batch))
+            results = list(pool.map(lambda slot, item: side.execute(item[0], item[1], item[2], item[3],
+                                                                    step=steps[slot]), range(len(batch)), batch))
         now = time.perf_counter()
         spent += now - t0
         pending += enumerate(results, start)
@@ -627,7 +628,7 @@ def _replay_shape(shape: QueryShape, sides: list[SideProcess], lockstep: Lockste
     work = [(sql, shape.database, rs, n < run.explain_samples) for n, ((_, sql), rs) in enumerate(zip(safe, shapes))]
     for side in sides:
         side.send("shape", work)
-    halves: dict[int, list[SideResult | None]] = {}
+    halves: dict[int, dict[int, SideResult]] = {}  # statement → {side number: its result}
     written = 0
     replayed = len(safe)
     for side_n, kind, value in SideProcess.messages(sides, lockstep, until="done"):
@@ -635,9 +636,10 @@ def _replay_shape(shape: QueryShape, sides: list[SideProcess], lockstep: Lockste
             replayed = value  # both sides stop after the same statement (_replay_items)
             continue
         for n, res in value:
-            halves.setdefault(n, [None, None])[side_n] = res
-        while written in halves and None not in halves[written]:
-            blue, green = halves.pop(written)
+            halves.setdefault(n, {})[side_n] = res
+        while len(halves.get(written, ())) == 2:
+            pair = halves.pop(written)
+            blue, green = pair[0], pair[1]
             (i, sql), rs = safe[written], shapes[written]
             summary.statements += 1
             _write(out, {"type": "statement", **base, "sample": i, "sql": sql,
