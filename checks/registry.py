@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from upgrade_cli.inputs import paused_gc
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.precheck.target import Target, default_target
+from upgrade_cli.target import Target, default_target
 
 
 class Severity(str, enum.Enum):

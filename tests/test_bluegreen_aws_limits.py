@@ -20,7 +20,7 @@ from tests.fakes.rds_bluegreen_fake import (create_deployment, green_writer, jou
                                             put_lag, run_cli, sql_overrides, steps)
 from tests.fakes.rds_integrations_fake import add_integration
 from tests.test_bluegreen_prereqs import create_args, gates_of, world  # noqa: F401 (world is a fixture)
-from upgrade_cli.params.plan import SOURCE_TAG
+from upgrade_cli.handoffs import SOURCE_TAG
 
 NAME = "prod-to-8-0"
 REPLICA_ELSEWHERE = "arn:aws:rds:eu-west-1:123456789012:cluster:prod-dr"

@@ -23,7 +23,7 @@ from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, Frame, _backend, 
 from tests.fakes.rds_integrations_fake import add_integration
 from tests.mariadb_server import ROOT_PASSWORD
 from upgrade_cli.bluegreen.gates import SWITCHOVER_GATES
-from upgrade_cli.params.plan import SOURCE_TAG
+from upgrade_cli.handoffs import SOURCE_TAG
 
 NAME = "prod-to-3-04-0"
 

@@ -9,14 +9,14 @@ from typing import Annotated, Any, Optional
 import typer
 
 from upgrade_cli import aws
-from upgrade_cli.bluegreen.cli import JournalOpt
-from upgrade_cli.bluegreen.journal import journal_dir
-from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
-                                    err_console, format_option, emit)
-from upgrade_cli.handoffs import read_journal
+from upgrade_cli.bluegreen import api as bluegreen_api
+from upgrade_cli.cli_common import (App, ExitStatus, JournalOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError,
+                                    err_console, format_option)
+from upgrade_cli.emit import emit
+from upgrade_cli.handoffs import journal_dir, read_journal
 from upgrade_cli.metrics import fetch
 from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compare
-from upgrade_cli.metrics.render import render_console, render_html, render_json, render_markdown, summary_line
+from upgrade_cli.metrics.render import COMPARISON
 
 app = App(help="Compare blue's and green's server metrics (CloudWatch AWS/RDS).")
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)
@@ -40,12 +40,8 @@ def switchover_times(rds: Any, region: str, jdir: Path, name: str) -> tuple[dt.d
     journal = read_journal(jdir, region, name)
     if journal and journal.switchover_started and journal.switchover_done:
         return journal.switchover_started, journal.switchover_done, journal.blue_cluster
-    from upgrade_cli.bluegreen import rds as bg
-    from upgrade_cli.bluegreen.orchestrator import OLD_BLUE
-
-    dep = bg.find_deployment(rds, name)
-    events = list(aws.paginate(rds, "describe_events", "Events", SourceType="blue-green-deployment",
-                               SourceIdentifier=dep["BlueGreenDeploymentIdentifier"], Duration=20160))
+    dep = bluegreen_api.find_deployment(rds, name)
+    events = bluegreen_api.deployment_events(rds, dep)
     started = [e["Date"] for e in events if "switchover" in e.get("Message", "").lower()
                and "start" in e.get("Message", "").lower()]
     done = [e["Date"] for e in events if "switchover" in e.get("Message", "").lower()
@@ -53,8 +49,7 @@ def switchover_times(rds: Any, region: str, jdir: Path, name: str) -> tuple[dt.d
     if not done:
         raise ToolError(f"no completed switchover found for {name}: neither the journal in {jdir} nor the "
                         "deployment's RDS events of the last 14 days record one")
-    # after a switchover the deployment's Source is the renamed old blue (prod-old1); production is "prod"
-    return (started or done)[-1], done[-1], OLD_BLUE.sub("", bg.arn_name(dep.get("Source", ""))) or None
+    return (started or done)[-1], done[-1], bluegreen_api.production_of_old_blue(dep)
 
 
 def around(started: dt.datetime, done: dt.datetime, window: dt.timedelta, settle: dt.timedelta,
@@ -133,9 +128,7 @@ def compare_cmd(
                    fetch.fetch(cw, after.cluster, gs, ge, period, fetch.series_for(cluster=clusters[after.cluster],
                                                                                     binlog_replica=binlog)),
                    band / 100, switchover, notes)
-    emit(data, fmt, out, {OutputFormat.json: render_json, OutputFormat.md: render_markdown,
-                          OutputFormat.html: render_html, OutputFormat.console: render_markdown},
-         render_console, summary_line(data))
+    emit(COMPARISON(data), fmt, out)
     if not data["summary"]["series_with_data"]:
         err_console.print(f"no data: none of the {data['summary']['series']} series has datapoints in both "
                           "windows, so this comparison shows nothing (wrong cluster or window?)", markup=False)

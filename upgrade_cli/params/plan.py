@@ -17,10 +17,11 @@ from typing import Any, Callable
 
 
 from upgrade_cli import aws, dryrun
+from upgrade_cli.handoffs import CHANGED_TAG, SOURCE_TAG
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.params import profiles
 from upgrade_cli.params.diff import map_setting, v2_effective
-from upgrade_cli.params.groups import ClusterParams, FamilyDefaults, group_arn
+from upgrade_cli.params.groups import ClusterParams, FamilyDefaults
 
 _GROUP_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 parameters per call
@@ -28,10 +29,6 @@ MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 paramete
 FLUSH, ALLOW_LOSS = "innodb_flush_log_at_trx_commit", "innodb_trx_commit_allow_data_loss"
 SET_FIRST = (ALLOW_LOSS,)  # parameters a Modify call must carry before the others
 SETTLE_MINUTES = 5
-CHANGED_TAG = "aurora-upgrade:changed-at"  # on every group --apply creates or modifies; `bluegreen create` reads it
-# On every group --apply creates: the 5.7 group it was made from, so `bluegreen create`/`switchover` can give each
-# green instance the 8.0 group planned for its blue partner's group (CreateBlueGreenDeployment takes only one).
-SOURCE_TAG = "aurora-upgrade:made-from"
 TAG_WHEN = ("once the calls before it are made: the time of the change, from which `bluegreen create` counts AWS's "
             f"{SETTLE_MINUTES} minutes")
 SETTLE_NOTE = (f"AWS asks to wait at least {SETTLE_MINUTES} minutes after creating or modifying a DB cluster "
@@ -338,7 +335,7 @@ def tag_calls(rds: Any | None, calls: list[ApiCall], now: str | None = None) -> 
             made.add(name)
     out = []
     for name, kind in touched.items():
-        arn = group_arn(rds, name, kind) if rds is not None and (now is not None or name not in made) else None
+        arn = aws.group_arn(rds, name, kind) if rds is not None and (now is not None or name not in made) else None
         if arn or now is None:
             out.append(ApiCall("add_tags_to_resource",
                                {"ResourceName": arn or f"<ARN of {name}>",
