@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+from sys import intern
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -255,9 +256,10 @@ def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         if ttype not in ("BASE TABLE", "SYSTEM VERSIONED"):
             continue  # SEQUENCE, TEMPORARY: not objects the upgrade checks look at
         m = re.search(r"row_format=(\w+)", options or "", re.I)
-        coll = normalize_collation(collation)
-        table = Table(schema=schema, name=name, engine=engine, row_format=m.group(1).upper() if m else None,
-                      charset=charset_of_collation(coll), collation=coll, comment=comment or "")
+        coll = _collation(collation)
+        table = Table(schema=intern(schema), name=name, engine=intern(engine) if engine else engine,
+                      row_format=m.group(1).upper() if m else None,
+                      charset=_charset_of(coll), collation=coll, comment=comment or "")
         cat.tables.append(table)
         by_name[(schema, name)] = table
         if options and "partitioned" in options.lower():  # as the Shell reads it (upgrade_check_creators.cc:307)
@@ -286,16 +288,18 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
             data_type, column_type, default, extra or "", bool(gen_expr), mariadb)
         string = data_type in STRING_TYPES
         table.columns.append(Column(
-            name=name, ordinal=int(ordinal), data_type=data_type, column_type=column_type,
+            name=intern(name), ordinal=int(ordinal), data_type=data_type, column_type=column_type,
             nullable=nullable == "YES", default=value, default_is_expression=is_expr,
             charset=_charset(charset) if string else None, collation=_collation(collation) if string else None,
             extra=extra, generation_expression=strip_outer_parens(gen_expr) if gen_expr else None,
             comment=comment or ""))
 
 
-# Column attribute values repeat endlessly across a big schema: normalise each distinct one once.
+# Attribute values repeat endlessly across a big schema: normalise each distinct one once (and hold one
+# copy: names go through sys.intern).
 _charset = functools.lru_cache(maxsize=4096)(normalize_charset)
 _collation = functools.lru_cache(maxsize=4096)(normalize_collation)
+_charset_of = functools.lru_cache(maxsize=4096)(charset_of_collation)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -339,12 +343,12 @@ def _indexes(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         key = (schema, tname, iname)
         idx = current.get(key)
         if idx is None:
-            idx = current[key] = Index(iname, [], unique=int(non_unique) == 0, index_type=(itype or "BTREE").upper(),
+            idx = current[key] = Index(intern(iname), [], unique=int(non_unique) == 0, index_type=(itype or "BTREE").upper(),
                                        comment=comment or "")
             table.indexes.append(idx)
         if idx.index_type == "SPATIAL":
             sub_part = None  # SHOW INDEX reports 32 for every SPATIAL key: not a prefix anyone declared
-        idx.parts.append(IndexPart(column, int(sub_part) if sub_part is not None else None))
+        idx.parts.append(IndexPart(intern(column), int(sub_part) if sub_part is not None else None))
     for table in cat.tables:
         table.indexes.sort(key=index_order)
 
