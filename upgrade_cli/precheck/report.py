@@ -23,7 +23,7 @@ from rich.text import Text
 from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
 from upgrade_cli import __version__, layout
 from upgrade_cli.outcome import ToolError
-from upgrade_cli.precheck.findings import TABLE_PARTS, CheckFindings, FindingStore, Tally
+from upgrade_cli.precheck.findings import CheckFindings, FindingStore, Tally
 
 REPORT_FORMAT = 1
 FAIL_ON_LEVELS = ("error", "warning", "notice", "never")
