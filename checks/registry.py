@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import importlib
 import inspect
+import itertools
 import pkgutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -214,6 +215,9 @@ class _ReadingDict(dict):
         return super().__contains__(key)
 
 
+CHECK_BATCH = 20_000  # findings of one check held at once before they go to the store
+
+
 @dataclass
 class CheckRun:
     findings: FindingStore  # in the report's order, on disk (a big scan finds a million things)
@@ -263,9 +267,13 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
                 skipped[c.id] = "needs a live server"
                 continue
             view = _Reading(catalog) if catalog.unreadable else catalog
+            mark = findings.mark()
             try:
-                found = list(c.func(view, target))  # type: ignore[misc,arg-type]
+                found = iter(c.func(view, target))  # type: ignore[misc,arg-type]
+                while piece := list(itertools.islice(found, CHECK_BATCH)):  # a check's million findings
+                    findings.add(piece)
             except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
+                findings.rollback(mark)  # a crashed check reports nothing, not what it found before
                 failed[c.id] = f"{type(exc).__name__}: {exc}"
                 continue
             blind = sorted(view.kinds) if isinstance(view, _Reading) else []
@@ -273,7 +281,6 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
                 blind_paths.update(blind)
                 not_run[c.id] = "this scan could not read " + "; ".join(
                     f"{path} ({catalog.unreadable[path]})" for path in blind)
-            findings.add(found)
     findings.add(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning, object_type=issue.object_type,
                          schema=issue.schema, object_name=issue.object_name,
                          message=f"could not be fully analysed: {issue.reason}",

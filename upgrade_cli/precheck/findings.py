@@ -73,6 +73,8 @@ class _Segment:
     chunks: list[tuple[int, int]]  # (offset, length) in the store's file
     count: int
     tally: Tally
+    first: tuple[str, str, str, str]  # the order key (within the check) of its first and last finding
+    last: tuple[str, str, str, str]
 
 
 def _pack(f: Finding) -> tuple[str, str, str, str | None, str | None, str | None, str, str | None, str]:
@@ -99,7 +101,17 @@ class FindingStore:
                 offset = self._file.seek(0, 2)
                 self._file.write(data)
                 chunks.append((offset, len(data)))
-            self._groups.setdefault((rank, check_id), []).append(_Segment(chunks, len(found), Tally.of(found)))
+            self._groups.setdefault((rank, check_id), []).append(
+                _Segment(chunks, len(found), Tally.of(found), _within_check(found[0]), _within_check(found[-1])))
+
+    def mark(self) -> list[tuple[tuple[int, str], int]]:
+        """Where the store is now, for :meth:`rollback`."""
+        return [(key, len(segments)) for key, segments in self._groups.items()]
+
+    def rollback(self, mark: list[tuple[tuple[int, str], int]]) -> None:
+        """Forget every batch added since ``mark`` (a check that crashed half way)."""
+        kept = dict(mark)
+        self._groups = {key: segments[:kept[key]] for key, segments in self._groups.items() if kept.get(key)}
 
     def copy(self) -> FindingStore:
         """The same findings (the same file); what is added to the copy stays out of this store."""
@@ -123,8 +135,8 @@ class FindingStore:
 
     def _group(self, key: tuple[int, str]) -> Iterator[Finding]:
         segments = self._groups[key]
-        if len(segments) == 1:
-            return self._read(segments[0])
+        if all(a.last <= b.first for a, b in itertools.pairwise(segments)):  # a check's batches, in order
+            return itertools.chain.from_iterable(self._read(s) for s in segments)
         return heapq.merge(*(self._read(s) for s in segments), key=_within_check)
 
     def _view(self, keys: list[tuple[int, str]]) -> CheckFindings:

@@ -342,13 +342,22 @@ def write_json(report: Report, fh: TextIO) -> None:
 
 
 def _finding_json(f: Finding) -> str:
-    """One finding as json.dumps(indent=2) lays out an object two levels down."""
-    return "{\n      " + ",\n      ".join(
-        f"{_json_string(k)}: {'null' if v is None else _json_string(v) if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)}"
-        for k, v in f.to_dict().items()) + "\n    }"
+    """One finding as json.dumps(indent=2) lays out ``Finding.to_dict()`` two levels down."""
+    e = _json_string
+    return _FINDING_JSON % (e(f.check_id), e(f.severity.value), e(f.object_type), _json_or_null(f.schema),
+                            _json_or_null(f.object_name), _json_or_null(f.column), e(f.location), e(f.message),
+                            _json_or_null(f.fix), e(f.origin))
+
+
+def _json_or_null(value: str | None) -> str:
+    return "null" if value is None else _json_string(value)
 
 
 _json_string = json.encoder.encode_basestring  # the C one json.dumps(ensure_ascii=False) uses
+# Finding.to_dict()'s keys in its order (a test holds the two together), laid out as json.dumps(indent=2) does
+_FINDING_JSON = "{\n      " + ",\n      ".join(
+    f'"{key}": %s' for key in ("check_id", "severity", "object_type", "schema", "object_name", "column", "location",
+                                "message", "fix", "origin")) + "\n    }"
 
 
 def _md(text: Any) -> str:
