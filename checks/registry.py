@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 import importlib
 import inspect
-import itertools
 import pkgutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -215,9 +214,6 @@ class _ReadingDict(dict):
         return super().__contains__(key)
 
 
-CHECK_BATCH = 20_000  # findings of one check held at once before they go to the store
-
-
 @dataclass
 class CheckRun:
     findings: FindingStore  # in the report's order, on disk (a big scan finds a million things)
@@ -269,9 +265,7 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
             view = _Reading(catalog) if catalog.unreadable else catalog
             mark = findings.mark()
             try:
-                found = iter(c.func(view, target))  # type: ignore[misc,arg-type]
-                while piece := list(itertools.islice(found, CHECK_BATCH)):  # a check's million findings
-                    findings.add(piece)
+                findings.add_stream(c.func(view, target))  # type: ignore[misc,arg-type]
             except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
                 findings.rollback(mark)  # a crashed check reports nothing, not what it found before
                 failed[c.id] = f"{type(exc).__name__}: {exc}"

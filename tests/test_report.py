@@ -244,3 +244,14 @@ def test_findings_come_back_from_disk_in_one_stable_sort_order(monkeypatch):
     assert render_json(report) == json.dumps({**report.to_dict(), "findings": [f.to_dict() for f in expected]},
                                              indent=2, ensure_ascii=False, default=str) + "\n"
     assert len(report.blocking) == sum(f.severity is not Severity.notice for f in expected)
+
+
+@pytest.mark.parametrize("n", [1000, 2001])
+def test_json_findings_in_whole_thousands(n):
+    from upgrade_cli.precheck.findings import FindingStore
+
+    store = FindingStore(Finding("aCheck", Severity.warning, "table", "s", f"t{i:05}", message="m") for i in range(n))
+    report = build_report({"kind": "dump", "name": "x"}, [_check("aCheck")],
+                          registry.CheckRun(findings=store, failed={}, skipped={}))
+    assert render_json(report) == json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+    assert render_json(report) == render_json(report)  # the second copy from the spool

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from upgrade_cli.checks.registry import Finding
 
 CHUNK = 1000  # findings per pickled chunk: reading the first few of a check reads one chunk
+BATCH = 20_000  # findings of one check held at once before they are sorted and written
 # object types that name a part of a table: a roll-up line counts the tables they are in
 TABLE_PARTS = frozenset({"table", "column", "index", "foreign_key", "partition", "constraint"})
 _SEVERITY_OF_RANK = {2: "error", 1: "warning", 0: "notice"}
@@ -103,6 +104,18 @@ class FindingStore:
                 chunks.append((offset, len(data)))
             self._groups.setdefault((rank, check_id), []).append(
                 _Segment(chunks, len(found), Tally.of(found), _within_check(found[0]), _within_check(found[-1])))
+
+    def add_stream(self, findings: Iterable[Finding]) -> None:
+        """A check's findings as it yields them, in batches of about BATCH that never split one object's
+        findings: a check that goes object by object in the catalog's order gives batches that follow each
+        other, read back one after the other instead of merged."""
+        batch: list[Finding] = []
+        for f in findings:
+            if len(batch) >= BATCH and (f.object_name != batch[-1].object_name or f.schema != batch[-1].schema):
+                self.add(batch)
+                batch = []
+            batch.append(f)
+        self.add(batch)
 
     def mark(self) -> list[tuple[tuple[int, str], int]]:
         """Where the store is now, for :meth:`rollback`."""

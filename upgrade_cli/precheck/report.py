@@ -11,11 +11,13 @@ from __future__ import annotations
 import html
 import io
 import json
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence, TextIO
+from typing import IO, Any, Iterable, Sequence, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -320,25 +322,38 @@ _FINDINGS_HERE = "\0findings\0"  # where write_json puts the findings in the enc
 
 
 def write_json(report: Report, fh: TextIO) -> None:
-    """The report as ``json.dump(..., indent=2)`` writes it, the findings encoded one at a time as they are read
-    back (the document around them is encoded once): a 100k-table report is never one list of dicts, nor
-    one 180 MB string, and each finding's strings go through the C encoder (indented output otherwise takes
-    json's pure-Python path)."""
+    """The report as ``json.dump(..., indent=2)`` writes it, its findings encoded one at a time as they are read
+    back, and only once per report (:func:`_findings_json`): a 100k-table report is never one list of dicts,
+    nor one 180 MB string."""
     head, tail = json.dumps(report.to_dict(findings=_FINDINGS_HERE), indent=2, ensure_ascii=False,
                             default=str).split(json.dumps(_FINDINGS_HERE), 1)
     fh.write(head)
-    if not report.findings:
-        fh.write("[]")
-    else:
-        fh.write("[\n    ")
-        batch: list[str] = []
-        for f in report.findings:
-            batch.append(_finding_json(f))
-            if len(batch) == 1000:
-                fh.write(",\n    ".join(batch) + ",\n    ")
-                batch = []
-        fh.write(",\n    ".join(batch) + "\n  ]")
+    shutil.copyfileobj(_findings_json(report), fh, 1 << 20)
     fh.write(tail + "\n")
+
+
+def _findings_json(report: Report) -> IO[str]:
+    """The findings list as json.dumps(indent=2) lays it out one level down, encoded into an unnamed temporary
+    file the first time (stdout and report.json both get it) and kept with the report, rewound. Each finding
+    goes through the C string encoder: indented output otherwise takes json's pure-Python path."""
+    spool = report.__dict__.get("_findings_json")
+    if spool is None:
+        spool = report.__dict__["_findings_json"] = tempfile.TemporaryFile(
+            "w+", encoding="utf-8", errors="surrogatepass")  # a dump's undecodable bytes come back the same
+        if not report.findings:
+            spool.write("[]")
+        else:
+            spool.write("[\n    ")
+            batch: list[str] = []
+            sep = ""
+            for f in report.findings:
+                batch.append(_finding_json(f))
+                if len(batch) == 1000:
+                    spool.write(sep + ",\n    ".join(batch))
+                    batch, sep = [], ",\n    "
+            spool.write((sep if batch else "") + ",\n    ".join(batch) + "\n  ]")
+    spool.seek(0)
+    return spool
 
 
 def _finding_json(f: Finding) -> str:
