@@ -75,9 +75,11 @@ def schema_script(n_tables: int, n_routines: int) -> str:
         objects_script(n_tables, n_routines)
 
 
-# The benchmark server's settings that make CREATE TABLE cheap (no file, no fsync per table): the scan
-# reads information_schema, which lists the same tables whichever tablespace holds them.
-FAST_DDL_CNF = ("innodb_file_per_table=OFF\ninnodb_flush_log_at_trx_commit=0\ninnodb_doublewrite=0\n"
+# The benchmark server's settings that make CREATE TABLE cheap: no fsync (3.4x faster here). Each table keeps
+# its own file (innodb_file_per_table, as on RDS and Aurora): in the system tablespace CREATE TABLE is 8x
+# faster still, but a statement that opens every table (KEY_COLUMN_USAGE, PARTITIONS) then costs a quarter of
+# what it does with a file per table, which would misstate the floor of the statements the scan used to send.
+FAST_DDL_CNF = ("innodb_flush_method=nosync\ninnodb_flush_log_at_trx_commit=0\ninnodb_doublewrite=0\n"
                 "innodb_buffer_pool_size=512M\ninnodb_log_file_size=256M\n")
 
 
