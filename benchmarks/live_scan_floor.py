@@ -14,7 +14,8 @@ a view per 50 tables, routines) in a throw-away MariaDB, then, one after the oth
 4. with ``--floor-rev REV`` (a git revision of this repository, say the last one before issue 23:
    ``26a5ff3^1``), that revision's CLI (its tree extracted with ``git archive``, run by this venv's Python)
    has its statements captured and replayed the same way: the floor of the statement set it sends ("today's
-   floor"). ``--floor-cli PATH`` names such a CLI directly instead.
+   floor"), and its whole scan is timed like step 3 (the same scan before). ``--floor-cli PATH`` names such
+   a CLI directly instead.
 
 Steps 2-4 run under ``/usr/bin/time -v``: wall clock and peak RSS. Prints per size the scan, each floor,
 the ratios and the scan's peak RSS and RSS per 1k tables (linear growth shows as a flat column).
@@ -127,7 +128,8 @@ def main() -> None:
         try:
             print(f"{'tables':>7} {'statements':>10} {'floor s':>8} {'scan s':>8} {'ratio':>6} "
                   f"{'scan RSS MB':>11} {'MB/1k tables':>12} {'floor RSS MB':>12}"
-                  + (f" {'old stmts':>9} {'old floor s':>11} {'ratio':>6}" if args.floor_cli else ""), flush=True)
+                  + (f" {'old stmts':>9} {'old floor s':>11} {'ratio':>6} {'old scan s':>10} {'old RSS MB':>10}"
+                     if args.floor_cli else ""), flush=True)
             for n in sizes:
                 db = f"bench_{n}"
                 built = build_schema(server, db, n, args.routines)
@@ -144,7 +146,9 @@ def main() -> None:
                     old = tmp_path / f"statements-old-{n}.sql"
                     old_count = capture(server, scan_cmd(args.floor_cli, server, db, tmp_path / "old"), env, old)
                     old_s, _, _ = timed([*client, db], env, old)
-                    line += f" {old_count:>9} {old_s:>11.2f} {scan_s / old_s:>6.2f}"
+                    old_scan_s, old_scan_mb, _ = timed(scan_cmd(args.floor_cli, server, db, tmp_path / "old"), env)
+                    line += (f" {old_count:>9} {old_s:>11.2f} {scan_s / old_s:>6.2f} {old_scan_s:>10.2f} "
+                             f"{old_scan_mb:>10.0f}")
                 print(line + f"   (built in {built:.0f} s)", flush=True)
                 with server.connect() as admin, admin.cursor() as cur:
                     cur.execute(f"DROP DATABASE {db}")
