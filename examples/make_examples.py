@@ -16,22 +16,26 @@ stand for what only a real system has, and are made here by deterministic genera
   (``synthetic_metrics``).
 
 The blue/green journal is ``bluegreen create`` run against the tests' moto fake of RDS (``tests/fakes/``,
-in-process), stopped by the precheck gate: the test extras must be installed.
+in-process), stopped by the precheck gate, and ``examples/fleet/`` is ``fleet scan`` of the tests' fake fleet
+(``tests/fakes/fleet_fake.py``) on the same fake: the test extras must be installed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import logging
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -276,12 +280,12 @@ def synthetic_metrics() -> None:
 # ---- bluegreen journal -------------------------------------------------------------------------
 
 
-def journal(work: Path) -> None:
-    """``bluegreen create`` against the tests' moto fake of RDS, stopped by the precheck gate."""
+@contextlib.contextmanager
+def fake_aws(work: Path) -> Iterator[Any]:
+    """The tests' moto server in-process, every boto3 client of this process pointed at it (no AWS account)."""
     import boto3
 
     from tests.fakes.aws_server import FakeAWS
-    from tests.fakes.rds_bluegreen_fake import build_blue
     from tests.fakes.rds_engine_fake import install_rds_engine_fake
     from tests.fakes.rds_integrations_fake import install_integrations_fake
 
@@ -294,14 +298,59 @@ def journal(work: Path) -> None:
         install_rds_engine_fake(aws)
         install_integrations_fake(aws)  # as the tests' aws fixture does: moto lacks DescribeIntegrations
         boto3.setup_default_session()
+        yield aws
+    finally:
+        aws.stop()
+
+
+def journal(work: Path) -> None:
+    """``bluegreen create`` against the tests' moto fake of RDS, stopped by the precheck gate."""
+    from tests.fakes.rds_bluegreen_fake import build_blue
+
+    with fake_aws(work):
         blue = build_blue("prod")
         shutil.rmtree("examples/dossier/journal", ignore_errors=True)
         cli("bluegreen", "create", "--cluster", blue.cluster, "--target-version", "8.0",
             "--cluster-parameter-group", blue.cluster_group_v3, "--instance-parameter-group", blue.instance_group_v3,
             "--precheck-report", "examples/dossier/precheck-report.json", "--name", "prod-to-3",
             "--journal-dir", "examples/dossier/journal", "--poll-interval", "0", ok=(1,))
-    finally:
-        aws.stop()
+
+
+# ---- fleet -------------------------------------------------------------------------------------
+
+FLEET_AS_OF = "2026-12-07"
+
+
+def _stable(text: str) -> str:
+    """Output without what changes from run to run: when it was made, moto's random deployment id."""
+    text = re.sub(r'"generated_at": "[^"]+"', '"generated_at": "(when it was made)"', text)
+    text = re.sub(r"Generated [^ ]+ by", "Generated (when it was made) by", text)
+    return re.sub(r"bgd-[a-z0-9]+", "bgd-example", text)
+
+
+def fleet(work: Path) -> None:
+    """``fleet scan`` of the tests' fake fleet (tests/fakes/fleet_fake.py), in each of its four formats."""
+    from tests.fakes.fleet_fake import DENIED, REGIONS, ROLE, build_fleet, make_reports, write_accounts
+
+    examples = Path("examples/fleet").resolve()
+    examples.mkdir(parents=True, exist_ok=True)
+    scratch = work / "fleet"
+    scratch.mkdir()
+    with fake_aws(work) as aws:
+        build_fleet(aws)
+        cwd = os.getcwd()
+        os.chdir(scratch)  # the report paths inside the output are relative: reports/...
+        try:
+            write_accounts(Path("accounts.txt"))
+            make_reports(Path("reports"))
+            for fmt, name in (("json", "fleet.json"), ("csv", "fleet.csv"), ("html", "fleet.html"),
+                              ("console", "fleet.txt")):
+                cli("fleet", "scan", "--accounts", "accounts.txt", "--role-name", ROLE, "--region",
+                    ",".join([*REGIONS, DENIED]), "--reports", "reports", "--as-of", FLEET_AS_OF, "--allow-partial",
+                    "--format", fmt, "--out", name, ok=(0,))
+                (examples / name).write_text(_stable(Path(name).read_text(encoding="utf-8")), encoding="utf-8")
+        finally:
+            os.chdir(cwd)
 
 
 # ---- all ---------------------------------------------------------------------------------------
@@ -324,6 +373,7 @@ def make(into: Path, render_dossier: bool) -> None:
             bench()
             synthetic_metrics()
             journal(work)
+            fleet(work)
             if render_dossier:
                 cli(*DOSSIER_COMMAND, "--out", str(work / "dossier"), ok=(1,))  # NO-GO: the precheck has errors
         finally:

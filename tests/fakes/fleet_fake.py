@@ -142,3 +142,28 @@ def age_report(report: Path, generated_at: str) -> None:
     data = json.loads(report.read_text(encoding="utf-8"))
     data["generated_at"] = generated_at
     report.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def make_reports(folder: Path) -> Path:
+    """A folder of real ``precheck --cluster`` reports for the fleet: READY (reports, with an older NOT READY
+    beside it), NOT READY (orders), stale READY (search), and junk that is not a report."""
+    from typer.testing import CliRunner
+
+    from upgrade_cli.main import app
+
+    repo = Path(__file__).resolve().parents[2]
+
+    def precheck(dump: Path, cluster: str, region: str, out: str, generated_at: str) -> None:
+        res = CliRunner().invoke(app, ["precheck", "--ddl", str(dump), "--cluster", cluster, "--region", region,
+                                       "--master-user", "admin", "--out", str(folder / out), "--format", "json"])
+        assert res.exit_code in (0, 1), res.output
+        age_report(folder / out / "report.json", generated_at)
+
+    legacy, clean = repo / "examples" / "legacy_app_57.sql", repo / "tests" / "fixtures" / "dumps" / "clean.sql"
+    precheck(legacy, "reports", "us-east-1", "old/reports", "2026-11-01T10:00:00+00:00")
+    precheck(clean, "reports", "us-east-1", "team-a/reports", "2026-12-01T10:00:00+00:00")
+    precheck(legacy, "orders", "us-east-1", "team-a/orders", "2026-12-04T16:30:00+00:00")
+    precheck(clean, "search", "eu-west-1", "team-b/search", "2026-08-01T09:00:00+00:00")
+    (folder / "ci" / "junk").mkdir(parents=True)
+    (folder / "ci" / "junk" / "report.json").write_text('{"not": "a report"}')
+    return folder
