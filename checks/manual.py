@@ -20,7 +20,7 @@ from upgrade_cli.checks._sql import lines_of, stored_code
 from upgrade_cli.checks.names import reserved_words
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.precheck.target import Target
+from upgrade_cli.target import Target
 from upgrade_cli.sqltext import Token, quote_ident, quote_qualified, tokenize
 
 

@@ -6,7 +6,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks._sql import stored_code
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.precheck.target import Target
+from upgrade_cli.target import Target
 from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from upgrade_cli.inputs import paused_gc
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.precheck.target import Target, default_target
+from upgrade_cli.target import Target, default_target
 
 if TYPE_CHECKING:
     from upgrade_cli.precheck.findings import FindingStore

@@ -12,7 +12,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import live_facts, parse_account, same_value, variable
 from upgrade_cli.checks.registry import Scope, Severity, check
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.precheck.target import Target
+from upgrade_cli.target import Target
 from upgrade_cli.sqltext import is_ddl, quote_ident, quote_qualified
 
 

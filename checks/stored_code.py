@@ -13,7 +13,7 @@ from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.checks.server import REMOVED_LOG_VARIABLES, REMOVED_VARIABLES
 from upgrade_cli.precheck.collect.normalize import client_codec
 from upgrade_cli.precheck.model import Catalog
-from upgrade_cli.precheck.target import Target
+from upgrade_cli.target import Target
 from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 

@@ -19,4 +19,16 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 # lint first: an undefined name or a dead import fails the run before any server starts (pyproject [tool.ruff])
 .venv/bin/ruff check --quiet upgrade_cli checks param_profiles tests benchmarks
+# the layering (pyproject [tool.importlinter], docs/architecture.md "Layers"). import-linter walks the package's
+# folder, so it reads a view of the installed layout: upgrade_cli/ with checks/ and param_profiles/ inside it
+# (pyproject package-dir), made of symlinks. Quiet unless a contract breaks.
+view=$(mktemp -d)
+mkdir "$view/upgrade_cli"
+ln -s "$PWD"/upgrade_cli/* "$PWD/checks" "$PWD/param_profiles" "$view/upgrade_cli/"
+if ! layers=$(cd "$view" && PYTHONPATH="$view" "$OLDPWD/.venv/bin/lint-imports" --no-cache --no-logo "$OLDPWD/pyproject.toml" 2>&1); then
+  rm -rf "$view"
+  echo "$layers"
+  exit 1
+fi
+rm -rf "$view"
 exec .venv/bin/python -m pytest "$@"

@@ -15,6 +15,7 @@ from upgrade_cli.checks import registry
 from upgrade_cli.checks.registry import Check, Severity
 from upgrade_cli.precheck.aurora_log import ORIGIN, load_aurora_log, parse_aurora_log
 from upgrade_cli.cli_common import ToolError
+from upgrade_cli.precheck.api import CHECKS
 
 LOGS = Path(__file__).parent / "fixtures" / "aurora_logs"
 
@@ -148,10 +149,10 @@ def test_the_precheck_hand_off_reads_an_aurora_log_as_a_report():
     """A gate or the dossier can be handed AWS's upgrade-prechecks.log instead of our report."""
     from upgrade_cli.handoffs import read_precheck
 
-    report = read_precheck(LOGS / "failed_2_11_to_3_04.log")
+    report = read_precheck(LOGS / "failed_2_11_to_3_04.log", checks=CHECKS)
     log = load_aurora_log(LOGS / "failed_2_11_to_3_04.log")
     assert report.kind == "aurora-log" and report.complete
     assert report.counts == {"error": 3, "warning": 5, "notice": 1, "total": 9}
     assert [b.check_id for b in report.blocking] == [f.check_id for f in log.findings if f.severity is Severity.error]
     assert len(report.blocking) == 3
-    assert read_precheck(LOGS / "clean_2_12_to_3_05.log").counts["total"] == 0
+    assert read_precheck(LOGS / "clean_2_12_to_3_05.log", checks=CHECKS).counts["total"] == 0

@@ -15,11 +15,12 @@ import time
 import boto3
 import pytest
 
+from tests.dry_runs import listed
 from tests.fakes.rds_bluegreen_fake import (create_deployment, green_writer, journal, patch_cluster,
                                             put_lag, run_cli, sql_overrides, steps)
 from tests.fakes.rds_integrations_fake import add_integration
 from tests.test_bluegreen_prereqs import create_args, gates_of, world  # noqa: F401 (world is a fixture)
-from upgrade_cli.params.plan import SOURCE_TAG
+from upgrade_cli.handoffs import SOURCE_TAG
 
 NAME = "prod-to-8-0"
 REPLICA_ELSEWHERE = "arn:aws:rds:eu-west-1:123456789012:cluster:prod-dr"
@@ -101,9 +102,9 @@ def test_switchover_dry_run_shows_the_group_moves_then_a_real_run_makes_them_bef
     aws.calls.clear()
     dry = run_cli(tmp_path, "switchover", NAME, "--dry-run", *sql_overrides())
     assert dry.exit_code == 0, dry.output
-    assert (f'would call rds ModifyDBInstance {{"ApplyImmediately": true, "DBInstanceIdentifier": "{reader}", '
-            '"DBParameterGroupName": "v3-instance-2"}') in dry.output
-    assert f'would call rds RebootDBInstance {{"DBInstanceIdentifier": "{reader}"}}' in dry.output
+    assert listed(dry.output, "ModifyDBInstance") == [
+        {"DBInstanceIdentifier": reader, "DBParameterGroupName": "v3-instance-2", "ApplyImmediately": True}]
+    assert listed(dry.output, "RebootDBInstance") == [{"DBInstanceIdentifier": reader}]
     assert not [c for c in aws.calls if c.action.startswith(("Modify", "Reboot", "Switchover"))]
     switched = run_cli(tmp_path, "switchover", NAME, "--yes", *sql_overrides())
     assert switched.exit_code == 0, switched.output
@@ -151,8 +152,8 @@ def test_switchover_dry_run_after_a_console_switchover_shows_the_restore_call(wo
     aws.calls.clear()
     dry = run_cli(tmp_path, "switchover", NAME, "--yes", "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert ('would call rds ModifyDBClusterParameterGroup {"DBClusterParameterGroupName": "prod-80", "Parameters": '
-            '[{"ApplyMethod": "immediate", "ParameterName": "event_scheduler", "ParameterValue": "ON"}]}') in dry.output
+    assert listed(dry.output, "ModifyDBClusterParameterGroup") == [{"DBClusterParameterGroupName": "prod-80", "Parameters": [
+        {"ParameterName": "event_scheduler", "ParameterValue": "ON", "ApplyMethod": "immediate"}]}]
     assert not [c for c in aws.calls if c.action.startswith(("Modify", "Reboot", "Switchover", "Delete"))]
     assert journal(tmp_path, NAME) == []
     real = run_cli(tmp_path, "switchover", NAME, "--yes")

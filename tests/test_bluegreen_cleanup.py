@@ -7,6 +7,7 @@ import json
 import boto3
 import pytest
 
+from tests.dry_runs import listed, listed_calls
 from tests.fakes.rds_bluegreen_fake import (build_blue, create_deployment, green_writer, interrupt_at, journal, put_lag,
                                             run_cli, sql_overrides, steps)
 
@@ -101,10 +102,10 @@ def test_dry_run_lists_every_call_and_makes_none(switched, aws, tmp_path):
     before = len(journal(tmp_path, NAME))
     result = run_cli(tmp_path, "cleanup", NAME, "--delete-old-blue", "--dry-run")
     assert result.exit_code == 0, result.output
-    flat = " ".join(result.output.split())
-    for op in ("DeleteBlueGreenDeployment", "ModifyDBCluster", "DeleteDBInstance", "DeleteDBCluster"):
-        assert f"would call rds {op} " in flat
-    assert '"DBInstanceIdentifier": "prod-1-old1"' in flat
+    ops = [c["operation"] for c in listed_calls(result.output)]
+    assert [op for op in dict.fromkeys(ops)] == ["DeleteBlueGreenDeployment", "ModifyDBCluster", "DeleteDBInstance",
+                                                 "DeleteDBCluster"]
+    assert {"DBInstanceIdentifier": "prod-1-old1"} in listed(result.output, "DeleteDBInstance")
     assert not MUTATING & set(aws.actions())
     assert len(journal(tmp_path, NAME)) == before
 

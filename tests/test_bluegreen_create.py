@@ -6,12 +6,12 @@ throttling through the named fake timeline (tests/fakes/rds_bluegreen_fake.py).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import boto3
 import pytest
 
+from tests.dry_runs import listed
 from tests.fakes.rds_bluegreen_fake import (AURORA_TASKS, BlueGreenTimeline, Frame, build_blue, interrupt_at, journal,
                                             provisioning_frames, rds_show_configuration, run_cli, steps,
                                             writer_pending_reboot)
@@ -56,9 +56,7 @@ def test_dry_run_prints_the_exact_call_and_makes_none(world, aws, tmp_path):
     result = run_cli(tmp_path, *create_args(world, "--dry-run", "--wait", "--name", "bg1"))
     assert result.exit_code == 0, result.output
     assert "CreateBlueGreenDeployment" not in aws.actions()
-    line = next(ln for ln in result.output.replace("\n", " ").split("would call ")[1:])
-    assert line.startswith("rds CreateBlueGreenDeployment ")
-    params = json.loads(line.split("CreateBlueGreenDeployment ", 1)[1].split("}", 1)[0] + "}")
+    (params,) = listed(result.output, "CreateBlueGreenDeployment")
     assert params == {"BlueGreenDeploymentName": "bg1", "Source": world.arn,
                       "TargetDBClusterParameterGroupName": "prod-80", "TargetDBParameterGroupName": "prod-80-inst",
                       "TargetEngineVersion": "8.0.mysql_aurora.3.08.2"}

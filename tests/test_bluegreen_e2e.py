@@ -17,6 +17,7 @@ import json
 import boto3
 from typer.testing import CliRunner
 
+from tests.dry_runs import listed, listed_calls
 from tests.fakes.rds_bluegreen_fake import journal, put_lag, rds_show_configuration, run_cli, sql_overrides, steps
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from tests.mariadb_server import ROOT_PASSWORD
@@ -101,10 +102,12 @@ def test_params_plan_then_create_wait_status_switchover_cleanup(aws, tmp_path, m
         dry = run_cli(tmp_path, "create", "--cluster", "shop", "--target-version", "8.0",
                       "--cluster-parameter-group", "shop-v3-cluster", "--dsn", dsn, "--dry-run")
     clock["now"] = start
-    assert '"TargetDBParameterGroupName": "shop-v3-instance-1"' in dry.output, dry.output
-    assert ('would call rds ModifyDBInstance {"ApplyImmediately": true, "DBInstanceIdentifier": "<green partner of '
-            'shop-2>", "DBParameterGroupName": "shop-v3-instance-2"}') in dry.output
-    assert 'would call rds RebootDBInstance {"DBInstanceIdentifier": "<green partner of shop-2>"}' in dry.output
+    assert listed(dry.output, "CreateBlueGreenDeployment")[0]["TargetDBParameterGroupName"] == "shop-v3-instance-1"
+    assert listed(dry.output, "ModifyDBInstance") == [{"DBInstanceIdentifier": "<green partner of shop-2>",
+                                                       "DBParameterGroupName": "shop-v3-instance-2",
+                                                       "ApplyImmediately": True}]
+    assert listed(dry.output, "RebootDBInstance") == [{"DBInstanceIdentifier": "<green partner of shop-2>"}]
+    assert listed_calls(dry.output)[1]["when"].startswith("once AVAILABLE")
     with rds_show_configuration(mariadb, 24):
         created = run_cli(tmp_path, "create", "--cluster", "shop", "--target-version", "8.0",
                           "--cluster-parameter-group", "shop-v3-cluster", "--dsn", dsn, "--wait")

@@ -19,7 +19,8 @@ from tests.fakes.rds_bluegreen_fake import (BlueGreenTimeline, build_blue, journ
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from upgrade_cli import aws as awsmod
 from upgrade_cli.bluegreen import rds as bg
-from upgrade_cli.bluegreen.journal import Journal, journal_dir
+from upgrade_cli.bluegreen.journal import Journal
+from upgrade_cli.handoffs import journal_dir
 from upgrade_cli.bluegreen.waiter import PollSettings, View, WaitAborted, wait_for
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.sqltext import is_ddl

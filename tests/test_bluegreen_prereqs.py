@@ -14,6 +14,7 @@ import datetime as dt
 import boto3
 import pytest
 
+from tests.dry_runs import listed_calls
 from tests.fakes.rds_bluegreen_fake import (build_blue, create_deployment, green_writer, journal, put_lag,
                                             rds_show_configuration, run_cli, sql_overrides, steps)
 from tests.fakes.rds_engine_fake import install_rds_engine_fake
@@ -228,10 +229,10 @@ def test_event_scheduler_is_restored_in_production_after_switchover_journaled(wo
 
     dry = run_cli(tmp_path, "switchover", NAME, "--yes", "--dry-run", *sql_overrides())
     assert dry.exit_code == 0, dry.output
-    out = " ".join(dry.output.split())
-    assert "then, once verified (journaled step restore-green-settings):" in out
-    assert ('would call rds ModifyDBClusterParameterGroup {"DBClusterParameterGroupName": "prod-80", "Parameters": '
-            '[{"ApplyMethod": "immediate", "ParameterName": "event_scheduler", "ParameterValue": "ON"}]}') in out
+    (restore,) = [c for c in listed_calls(dry.output) if c["operation"] == "ModifyDBClusterParameterGroup"]
+    assert restore["when"] == "once the switchover is verified (journaled step restore-green-settings)"
+    assert restore["parameters"] == {"DBClusterParameterGroupName": "prod-80", "Parameters": [
+        {"ParameterName": "event_scheduler", "ParameterValue": "ON", "ApplyMethod": "immediate"}]}
 
     result = run_cli(tmp_path, "switchover", NAME, "--yes", *sql_overrides())
     assert result.exit_code == 0, result.output

@@ -140,7 +140,7 @@ def _params(group, prefix=()):
                 yield " ".join((*prefix, name)), p
 
 
-@pytest.mark.parametrize("flag", ["--format", "--region", "--profile", "--yes", "--dry-run"])
+@pytest.mark.parametrize("flag", ["--format", "--region", "--profile", "--yes", "--dry-run", "--dry-run-format"])
 def test_shared_options_have_one_spelling_and_one_help(flag):
     found = [(where, p) for where, p in _params(typer.main.get_command(app)) if flag in p.opts]
     assert len(found) >= 2, flag
@@ -152,6 +152,16 @@ def test_shared_options_have_one_spelling_and_one_help(flag):
         helps = {re.sub(r"\b(console|json|md|html|csv|or)\b|[,\s]", "", p.help or "") for _, p in found
                  if p.multiple is multiple}
         assert len(helps) <= 1, {where: p.help for where, p in found}
+
+
+def test_every_dry_run_has_the_one_dry_run_format():
+    """upgrade_cli/dryrun.py: each command with --dry-run prints its calls as JSON or, asked, as aws CLI lines."""
+    commands = {}
+    for where, p in _params(typer.main.get_command(app)):
+        commands.setdefault(where, set()).update(p.opts)
+    dry = sorted(where for where, opts in commands.items() if "--dry-run" in opts)
+    assert len(dry) >= 4, dry
+    assert [where for where in dry if "--dry-run-format" not in commands[where]] == []
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from tests.mariadb_server import free_port
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.connect import ConnectionOptions, open_connection, parse_dsn, read_defaults_file, resolve
+from upgrade_cli import connect_options
 from upgrade_cli.main import app
 
 NO_HOME = Path("/nonexistent-home-for-tests")
@@ -102,7 +103,7 @@ def test_option_file_errors_are_one_line_and_never_quote_the_file(tmp_path):
 
 
 def test_password_flag_warns_on_stderr(capsys):
-    resolve(host="h", password="x", env={}, home=NO_HOME)
+    connect_options.resolve(host="h", password="x", env={}, home=NO_HOME)
     assert "process list" in capsys.readouterr().err
 
 

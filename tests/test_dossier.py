@@ -26,6 +26,7 @@ from upgrade_cli.bluegreen import gates
 from upgrade_cli.bluegreen.gates import FAIL, PASS
 from upgrade_cli.handoffs import read_bench, read_params_plan, read_precheck
 from upgrade_cli.main import app
+from upgrade_cli.precheck.api import CHECKS
 
 SCHEMA = """
 CREATE DATABASE shop;
@@ -112,7 +113,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_readers_and_gates_agree_on_real_outputs(reports):
-    one = read_precheck(reports["one_error"])
+    one = read_precheck(reports["one_error"], checks=CHECKS)
     assert one.errors == 1 and one.blocking[0].check_id == "columnsWhichCannotHaveDefaults"
     assert one.blocking[0].where == "shop.notes.body" and one.tool_version and one.complete
     gate = gates.precheck_report(reports["one_error"])
@@ -133,9 +134,10 @@ def test_a_file_of_another_kind_or_version_is_one_clear_line(reports, tmp_path):
     with pytest.raises(ToolError, match=r"is a precheck report with 2 report_format \(this tool reads report_format 1\)"):
         newer = json.loads(reports["clean"].read_text()) | {"report_format": 2}
         (tmp_path / "newer.json").write_text(json.dumps(newer))
-        read_precheck(tmp_path / "newer.json")
+        read_precheck(tmp_path / "newer.json", checks=CHECKS)
     with pytest.raises(ToolError, match="is a bench compare report, not a precheck report$"):
-        read_precheck(reports["bench"])  # a bench report handed in as a precheck report: named by its format key
+        # a bench report handed in as a precheck report: named by its format key
+        read_precheck(reports["bench"], checks=CHECKS)
     with pytest.raises(ToolError, match="is a precheck report, not a bench compare report$"):
         read_bench(reports["clean"])
     with pytest.raises(ToolError, match="is a bench compare report, not a params plan$"):

@@ -26,6 +26,7 @@ from upgrade_cli.bluegreen import gates
 from upgrade_cli.dossier import build as dossier_build
 from upgrade_cli.handoffs import read_bench, read_params_plan, read_precheck
 from upgrade_cli.main import app
+from upgrade_cli.precheck.api import CHECKS
 
 NAME = "prod-to-3"
 SWITCHED = "8.0.mysql_aurora.3.04.0"  # what create_deployment's green runs
@@ -254,13 +255,13 @@ def test_the_gates_and_the_dossier_call_the_same_judge(inputs, tmp_path, monkeyp
 
 def test_a_precheck_made_with_only_is_not_a_full_scan(inputs):
     """Today's report lists only the --only checks: the rest are not shown at all, so it blocks."""
-    v = judges.precheck(read_precheck(inputs["pre_only"]), SWITCHED)
+    v = judges.precheck(read_precheck(inputs["pre_only"], checks=CHECKS), SWITCHED, checks=CHECKS)
     assert v.status == judges.BLOCK and v.reasons[0].rule == "precheck-selection"
     assert v.covered.ran == ("zeroDates",) and gates.precheck_report(inputs["pre_only"]).status == gates.FAIL
 
 
 def test_a_precheck_made_with_skip_shows_the_skipped_check_and_is_a_risk(inputs):
-    v = judges.precheck(read_precheck(inputs["pre_skip"]), SWITCHED)
+    v = judges.precheck(read_precheck(inputs["pre_skip"], checks=CHECKS), SWITCHED, checks=CHECKS)
     assert (v.status, [r.rule for r in v.reasons]) == (judges.RISK, ["precheck-skipped"])
     assert "zeroDates" in v.reasons[0].text and gates.precheck_report(inputs["pre_skip"]).status == gates.WARN
 
@@ -276,16 +277,17 @@ def test_a_precheck_made_with_skip_shows_the_skipped_check_and_is_a_risk(inputs)
     (lambda d: d.pop("target"), "precheck-target-unknown", "target"),
 ])
 def test_the_precheck_judge_never_passes_what_it_cannot_vouch_for(inputs, tmp_path, change, rule, field):
-    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, change)), SWITCHED)
+    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, change), checks=CHECKS), SWITCHED,
+                        checks=CHECKS)
     assert v.status != judges.PASS and (v.reasons[0].rule, v.reasons[0].field) == (rule, field)
     assert v.reasons[0].input.endswith("variant-report.json")
 
 
 def test_a_clean_precheck_passes_and_says_what_it_covered(inputs):
-    v = judges.precheck(read_precheck(inputs["pre_304"]), SWITCHED)
+    v = judges.precheck(read_precheck(inputs["pre_304"], checks=CHECKS), SWITCHED, checks=CHECKS)
     assert (v.status, v.reasons) == (judges.PASS, ())
     assert v.covered.target == SWITCHED and v.covered.unit == "checks" and v.covered.measured == len(v.covered.ran) > 20
-    assert v.covered.of == len(read_precheck(inputs["pre_304"]).checks)
+    assert v.covered.of == len(read_precheck(inputs["pre_304"], checks=CHECKS).checks)
 
 
 @pytest.mark.parametrize("change, status, rule", [
@@ -346,7 +348,8 @@ def test_a_precheck_where_no_check_ran_blocks(inputs, tmp_path):
     def nothing(d):
         for c in d["checks"]:
             c.update(status="skipped", note="does not apply to the target")
-    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, nothing)), SWITCHED)
+    v = judges.precheck(read_precheck(variant(inputs["pre_304"], tmp_path, nothing), checks=CHECKS), SWITCHED,
+                        checks=CHECKS)
     assert v.status == judges.BLOCK and v.reasons[0].rule == "precheck-nothing-ran" and v.covered.measured == 0
 
 

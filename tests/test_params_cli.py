@@ -13,6 +13,7 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
+from tests.dry_runs import aws_cli_lines, listed_calls
 from tests.fakes.aws_server import aws_error
 from tests.fakes.rds_engine_fake import install_rds_engine_fake, throttled
 from upgrade_cli.main import app
@@ -321,22 +322,49 @@ def test_dry_run_prints_exact_calls_and_changes_nothing(rds, aws):
     res = invoke("plan", "--cluster", "legacy", "--name", "z", "--dry-run", "--format", "json")
     assert res.exit_code == 0, res.output
     calls = json.loads(res.stdout)["api_calls"]
-    assert [c["operation"] for c in calls] == ["create_db_cluster_parameter_group", "modify_db_cluster_parameter_group",
-                                               "create_db_parameter_group", "modify_db_parameter_group"]
-    assert calls[0]["params"] == {"DBClusterParameterGroupName": "z-cluster", "DBParameterGroupFamily": "aurora-mysql8.0",
-                                  "Description": "aurora-upgrade: 8.0 cluster group for legacy (from legacy-cpg)",
-                                  "Tags": [{"Key": "aurora-upgrade:made-from", "Value": "legacy-cpg"}]}
+    assert [c["operation"] for c in calls] == ["CreateDBClusterParameterGroup", "ModifyDBClusterParameterGroup",
+                                               "CreateDBParameterGroup", "ModifyDBParameterGroup",
+                                               "AddTagsToResource", "AddTagsToResource"]
+    assert calls[4]["parameters"] == {"ResourceName": "<ARN of z-cluster>", "Tags": [
+        {"Key": "aurora-upgrade:changed-at", "Value": "<UTC time of the change>"}]}  # --apply stamps each change
+    assert calls[4]["when"].startswith("once the calls before it are made")
+    assert {c["service"] for c in calls} == {"rds"}
+    assert calls[0]["parameters"] == {
+        "DBClusterParameterGroupName": "z-cluster", "DBParameterGroupFamily": "aurora-mysql8.0",
+        "Description": "aurora-upgrade: 8.0 cluster group for legacy (from legacy-cpg)",
+        "Tags": [{"Key": "aurora-upgrade:made-from", "Value": "legacy-cpg"}]}
     assert {"ParameterName": "event_scheduler", "ParameterValue": "OFF", "ApplyMethod": "immediate"} in \
-        calls[1]["params"]["Parameters"]
+        calls[1]["parameters"]["Parameters"]
     assert json.loads(res.stdout)["after_switchover_calls"] == [{
-        "operation": "modify_db_cluster_parameter_group",
-        "params": {"DBClusterParameterGroupName": "z-cluster", "Parameters": [
+        "service": "rds", "operation": "ModifyDBClusterParameterGroup",
+        "parameters": {"DBClusterParameterGroupName": "z-cluster", "Parameters": [
             {"ParameterName": "event_scheduler", "ParameterValue": "ON", "ApplyMethod": "immediate"}]}}]
     assert not [c for c in aws.calls if c.action.startswith(("Create", "Modify"))]
     console = invoke("plan", "--cluster", "legacy", "--name", "z", "--dry-run")
-    assert "would call: CreateDBClusterParameterGroup" in console.stdout
-    assert "after switchover (made and journaled by `bluegreen switchover`): ModifyDBClusterParameterGroup" in \
-        console.stdout
+    assert listed_calls(console.stdout) == calls  # the console lists the same calls, as JSON by default
+    after = console.stdout.index("after switchover (made and journaled by `bluegreen switchover`):")
+    assert '"ParameterValue": "ON"' in console.stdout[after:]
+    cli = invoke("plan", "--cluster", "legacy", "--name", "z", "--dry-run", "--dry-run-format", "aws-cli",
+                 "--region", "us-east-1")
+    assert aws_cli_lines(cli.stdout)[0] == (
+        "aws rds create-db-cluster-parameter-group --db-cluster-parameter-group-name z-cluster "
+        "--db-parameter-group-family aurora-mysql8.0 --description 'aurora-upgrade: 8.0 cluster group for legacy "
+        "(from legacy-cpg)' --tags '[{\"Key\":\"aurora-upgrade:made-from\",\"Value\":\"legacy-cpg\"}]' "
+        "--region us-east-1")
+    assert len(aws_cli_lines(cli.stdout)) == len(calls) + 1  # and the after-switchover call
+    md = invoke("plan", "--cluster", "legacy", "--name", "z", "--dry-run", "--format", "md").stdout
+    assert "```json\n[\n" in md and listed_calls(md) == calls
+
+
+def test_dry_run_format_goes_with_a_dry_run_and_aws_cli_not_into_a_json_document(rds):
+    make_cluster(rds)
+    alone = invoke("plan", "--cluster", "legacy", "--name", "z", "--dry-run-format", "aws-cli")
+    assert alone.exit_code == 2 and "--dry-run-format goes with --dry-run" in alone.stderr
+    mixed = invoke("plan", "--cluster", "legacy", "--name", "z", "--dry-run", "--dry-run-format", "aws-cli",
+                   "--format", "json")
+    assert mixed.exit_code == 2 and "--format json lists the calls in the document as JSON" in mixed.stderr
+    bad = invoke("plan", "--cluster", "legacy", "--name", "z", "--dry-run", "--dry-run-format", "yaml")
+    assert bad.exit_code == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_apply_refuses_an_existing_group_of_the_wrong_family(rds):

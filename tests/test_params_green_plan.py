@@ -79,7 +79,7 @@ def test_export_plan_dry_run_never_plans_the_rejected_value_and_restores_events_
     res = invoke("plan", "--name", "prod-v3", *issue_export, "--dry-run", "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    sent = [p for c in data["api_calls"] for p in c["params"].get("Parameters", [])]
+    sent = [p for c in data["api_calls"] for p in c["parameters"].get("Parameters", [])]
     assert {"ParameterName": "sql_mode", "ParameterValue": "NO_ENGINE_SUBSTITUTION",
             "ApplyMethod": "immediate"} in sent
     assert not [p for p in sent if "NO_AUTO_CREATE_USER" in p["ParameterValue"]]
@@ -91,9 +91,9 @@ def test_export_plan_dry_run_never_plans_the_rejected_value_and_restores_events_
 
     console = invoke("plan", "--name", "prod-v3", *issue_export, "--dry-run").stdout
     assert "ERROR: values aurora-mysql8.0 rejects" in console
-    calls_at = console.index("would call: ModifyDBClusterParameterGroup")
+    calls_at = console.index('"operation": "ModifyDBClusterParameterGroup"')
     after_at = console.index("after switchover (made and journaled by `bluegreen switchover`)")
-    assert calls_at < after_at and "'event_scheduler', 'ParameterValue': 'ON'" in console[after_at:]
+    assert calls_at < after_at and '"ParameterName": "event_scheduler", "ParameterValue": "ON"' in console[after_at:]
     assert "wait at least 5 minutes" in console
 
 
@@ -123,10 +123,10 @@ def test_flush_other_than_1_plans_allow_data_loss_first_in_the_same_call(rds):
     make_cluster(rds, cluster_settings={"innodb_flush_log_at_trx_commit": "2"}, instance_settings={})
     res = invoke("plan", "--cluster", "legacy", "--name", "f", "--dry-run", "--format", "json")
     data = json.loads(res.stdout)
-    modify = next(c for c in data["api_calls"] if c["operation"] == "modify_db_cluster_parameter_group")
-    names = [p["ParameterName"] for p in modify["params"]["Parameters"]]
+    modify = next(c for c in data["api_calls"] if c["operation"] == "ModifyDBClusterParameterGroup")
+    names = [p["ParameterName"] for p in modify["parameters"]["Parameters"]]
     assert names[0] == "innodb_trx_commit_allow_data_loss" and "innodb_flush_log_at_trx_commit" in names
-    assert modify["params"]["Parameters"][0]["ParameterValue"] == "1"
+    assert modify["parameters"]["Parameters"][0]["ParameterValue"] == "1"
     make_cluster(rds, cluster="keep", cluster_settings={"innodb_flush_log_at_trx_commit": "1"}, instance_settings={},
                  members=(("keep-w", "db.r6g.large"),))
     data = json.loads(invoke("plan", "--cluster", "keep", "--name", "k", "--format", "json").stdout)

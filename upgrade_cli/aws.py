@@ -140,3 +140,19 @@ def describe_cluster(rds: Any, ident: str) -> dict[str, Any] | None:
         raise explain(exc, "DescribeDBClusters") from None
     except aws_errors() as exc:
         raise explain(exc, "DescribeDBClusters") from None
+
+
+def group_record(rds: Any, name: str, kind: str) -> dict[str, Any] | None:
+    """The DescribeDB(Cluster)ParameterGroups record of one group, or None (moto answers an unknown name empty)."""
+    if kind == "cluster":
+        found = call(rds, "describe_db_cluster_parameter_groups",
+                     DBClusterParameterGroupName=name)["DBClusterParameterGroups"]
+    else:
+        found = call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)["DBParameterGroups"]
+    return found[0] if found else None
+
+
+def group_arn(rds: Any, name: str, kind: str) -> str | None:
+    """The ARN of a parameter group (``kind``: cluster or instance), or None when it does not exist."""
+    record = group_record(rds, name, kind)
+    return (record or {}).get("DBClusterParameterGroupArn" if kind == "cluster" else "DBParameterGroupArn")

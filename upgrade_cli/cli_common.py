@@ -15,18 +15,21 @@ import enum
 import functools
 import math
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional, TypeVar
+from typing import Annotated, Any, Callable, Optional, Sequence, TypeVar
 
 import typer
 import typer.core
 from rich.console import Console
 
+from upgrade_cli import dryrun
+from upgrade_cli.handoffs import JOURNAL_ENV_DIR
 from upgrade_cli.inputs import one_line
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
-__all__ = ["ASK", "App", "Blocked", "Command", "DryRunOpt", "ExitStatus", "OutputFormat", "ProfileOpt", "ProfilesOpt",
-           "RegionOpt", "RegionsOpt", "ToolError", "YesOpt", "comma_list", "console", "err_console",
-           "format_option", "guarded", "status_of"]
+__all__ = ["ASK", "App", "Blocked", "Command", "DryRunFormat", "DryRunFormatOpt", "DryRunOpt", "ExitStatus",
+           "JournalOpt", "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt", "ToolError", "YesOpt",
+           "comma_list", "console", "err_console", "format_option", "guarded", "print_calls", "print_dry_run",
+           "status_of"]
 
 
 class _StdoutConsole(Console):
@@ -100,6 +103,42 @@ ProfilesOpt = Annotated[Optional[list[str]], typer.Option(
     "credentials).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the exact API calls it would make; make none.")]
+# bluegreen writes the journals; the dossier and `metrics compare` read them (handoffs.journal_dir)
+JournalOpt = Annotated[Optional[Path], typer.Option(
+    "--journal-dir", envvar=JOURNAL_ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
+
+
+class DryRunFormat(str, enum.Enum):
+    """How a dry run prints the calls it recorded (:mod:`upgrade_cli.dryrun`)."""
+
+    json = dryrun.JSON
+    aws_cli = dryrun.AWS_CLI
+
+
+DryRunFormatOpt = Annotated[Optional[DryRunFormat], typer.Option(
+    "--dry-run-format", help="How --dry-run prints the calls: json (an array, one call a line) or aws-cli "
+    "(runnable `aws` commands); default json.")]
+
+
+def print_calls(head: str, calls: Sequence[dryrun.Call], fmt: DryRunFormat, region: str | None = None,
+                profile: str | None = None, fenced: bool = False) -> None:
+    """AWS calls as :mod:`upgrade_cli.dryrun` renders them, after one line saying what they are (a shell comment
+    in aws-cli form, so the block pastes whole); ``fenced``: in a Markdown code block."""
+    aws_cli = fmt == DryRunFormat.aws_cli
+    console.print(f"# {head}" if aws_cli and not fenced else head, markup=False, highlight=False, soft_wrap=True)
+    if aws_cli and not calls:
+        return
+    body = dryrun.render(calls, fmt.value, region, profile)
+    if fenced:
+        body = f"```{'sh' if aws_cli else 'json'}\n{body}\n```"
+    console.print(body, markup=False, highlight=False, soft_wrap=True)
+
+
+def print_dry_run(calls: Sequence[dryrun.Call], fmt: DryRunFormat, region: str | None = None,
+                  profile: str | None = None, fenced: bool = False) -> None:
+    """What a dry run recorded, in order: the calls a real run would make."""
+    print_calls(f"dry run: {len(calls)} call(s) a real run would make, in order" + (":" if calls else ""), calls, fmt,
+                region, profile, fenced)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ RDS IAM auth token made at connect time (tokens expire after 15 minutes).
 Secrets never leave this module in text: ``repr``/``str`` of the options hide the password, and
 every error becomes one line built from our own words (plus the server's message with any secret
 scrubbed out), never the DSN or the option file contents.
+
+This is the engine half (ground: no typer, no rich, nothing printed). The command-line half, the typer
+options, asking for ``-p`` and the warning about an inline password, is ``upgrade_cli/connect_options.py``.
 """
 
 from __future__ import annotations
@@ -19,15 +22,12 @@ import dataclasses
 import os
 import socket
 import ssl
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import typer
-
-from upgrade_cli.cli_common import ASK, err_console
+from upgrade_cli import aws
 from upgrade_cli.inputs import decode_text, read_input
 from upgrade_cli.outcome import ToolError
 
@@ -233,15 +233,13 @@ def resolve(*, dsn: str | None = None, host: str | None = None, port: int | None
             user: str | None = None, password: str | None = None, socket_path: str | None = None,
             database: str | None = None, defaults_file: str | Path | None = None, ssl_ca: str | None = None,
             iam: bool = False, region: str | None = None, env: Mapping[str, str] | None = None,
-            home: Path | None = None) -> ConnectionOptions:
-    """Layer flags over DSN over environment over option file, like the ``mysql`` client does."""
+            home: Path | None = None, password_source: str | None = None) -> ConnectionOptions:
+    """Layer flags over DSN over environment over option file, like the ``mysql`` client does.
+
+    ``password`` is a value already in hand (the CLI asks for ``-p`` before calling this); ``password_source``
+    says where it came from, for messages (default ``--password``)."""
     env = os.environ if env is None else env
-    source = "--password" if password is not None else None
-    if password == ASK:
-        password, source = ask_password(), "the prompt"
-    elif password is not None:
-        err_console.print("warning: --password is visible to other users in the process list; "
-                          "prefer -p alone (asks), AURORA_UPGRADE_PASSWORD or a defaults file", markup=False)
+    source = (password_source or "--password") if password is not None else None
     flags = ConnectionOptions(host=host, port=port, user=user, password=password, socket=socket_path,
                               database=database, ssl_ca=ssl_ca, iam=iam, region=region, password_source=source)
     opts = flags.merged_over(parse_dsn(dsn)) if dsn else flags
@@ -261,35 +259,6 @@ def resolve(*, dsn: str | None = None, host: str | None = None, port: int | None
     return opts
 
 
-def ask_password() -> str:
-    """The password for ``-p`` given bare: typed at the terminal, never echoed, the prompt on stderr so
-    stdout stays the report (Enter alone is an empty password, as in the mysql client). When stdin is
-    not a terminal, its first line is the password (``secret-tool lookup ... | aurora-upgrade ... -p``)."""
-    if not sys.stdin.isatty():
-        line = sys.stdin.readline()
-        if not line:
-            raise ToolError("-p/--password given without a value, and stdin is neither a terminal nor a "
-                            "password line")
-        return line.rstrip("\r\n")
-    return typer.prompt("Enter password", hide_input=True, err=True, default="", show_default=False)
-
-
-# Typer option declarations, shared so every command spells the connection flags the same way.
-HostOpt = Annotated[Optional[str], typer.Option("--host", "-h", help="Server host name (e.g. the cluster writer endpoint).")]
-PortOpt = Annotated[Optional[int], typer.Option("--port", "-P", help="Server port (default 3306).")]
-UserOpt = Annotated[Optional[str], typer.Option("--user", "-u", help="User name.")]
-PasswordOpt = Annotated[Optional[str], typer.Option(
-    "--password", "-p", help="Password. Given alone (-p), it is asked for without echo, as with the mysql "
-    "client; inline (-pSECRET) it is visible in the process list. Else: $AURORA_UPGRADE_PASSWORD, $MYSQL_PWD, "
-    "or the defaults file.")]
-SocketOpt = Annotated[Optional[str], typer.Option("--socket", "-S", help="Unix socket path.")]
-DsnOpt = Annotated[Optional[str], typer.Option("--dsn", help=f"Connection string: {DSN_HELP}.")]
-DefaultsFileOpt = Annotated[Optional[Path], typer.Option(
-    "--defaults-file", help="MySQL option file to read ([client] section) instead of ~/.my.cnf.")]
-SslCaOpt = Annotated[Optional[str], typer.Option("--ssl-ca", help="CA bundle (PEM) to verify the server's TLS certificate.")]
-IamOpt = Annotated[bool, typer.Option("--iam", help="Authenticate with an RDS IAM auth token (needs --ssl-ca).")]
-
-
 # --------------------------------------------------------------------------------------------
 # Connecting
 # --------------------------------------------------------------------------------------------
@@ -297,8 +266,6 @@ IamOpt = Annotated[bool, typer.Option("--iam", help="Authenticate with an RDS IA
 
 def iam_token(opts: ConnectionOptions) -> str:
     """A fresh RDS IAM auth token for the options' host, port and user (signed locally by boto3)."""
-    from upgrade_cli import aws
-
     if not opts.host or not opts.user:
         raise ToolError("--iam needs --host (the cluster endpoint) and --user")
     if not opts.ssl_ca:

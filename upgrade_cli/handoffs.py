@@ -11,11 +11,14 @@ file and what is wrong with it. No typer or rich here: this is data, not present
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from upgrade_cli.inputs import read_json
+from upgrade_cli.inputs import read_input, read_json
 from upgrade_cli.outcome import ToolError
 
 PRECHECK_FORMAT = 1  # docs/report-format.md
@@ -85,6 +88,16 @@ def _need(data: dict[str, Any], path: Path, what: str, **types: type | tuple[typ
 
 
 @dataclass(frozen=True)
+class CheckCatalog:
+    """What reading and judging a precheck report needs from the precheck stage's check registry. The caller
+    passes ``upgrade_cli.precheck.api.CHECKS``, so this ground module (and ``judges.py``) imports no stage."""
+
+    ids: Callable[[], list[str]]  # every check this tool runs, in registry order
+    our_id: Callable[[str], str | None]  # our id for an id or an alias (an older spelling, Aurora's), None if unknown
+    aurora_log: Callable[[Any, str], Any]  # AWS's upgrade-prechecks.log, already loaded, as a precheck AuroraLog
+
+
+@dataclass(frozen=True)
 class BlockingFinding:
     check_id: str
     severity: str
@@ -121,12 +134,13 @@ class PrecheckReport:
         return self.counts.get("error", 0)
 
 
-def read_precheck(path: Path) -> PrecheckReport:
-    """``precheck --format json`` / ``--out DIR``'s report.json, or AWS's upgrade-prechecks.log."""
+def read_precheck(path: Path, *, checks: CheckCatalog) -> PrecheckReport:
+    """``precheck --format json`` / ``--out DIR``'s report.json, or AWS's upgrade-prechecks.log (read with
+    ``checks.aurora_log``)."""
     path = Path(path)
     data = _object(path, "precheck report", "report_format", "checksPerformed")
     if "report_format" not in data and "checksPerformed" in data:
-        return _from_aurora_log(path, data)
+        return _from_aurora_log(path, data, checks)
     _version(data, "report_format", PRECHECK_FORMAT, path, "precheck report", required=True)
     _need(data, path, "precheck report", tool=dict, counts=dict, findings=list, complete=bool, checks=list)
     if data["tool"].get("name") != "aurora-upgrade":
@@ -156,10 +170,8 @@ def read_precheck(path: Path) -> PrecheckReport:
         selection=data.get("selection") if isinstance(data.get("selection"), dict) else None)
 
 
-def _from_aurora_log(path: Path, data: dict[str, Any]) -> PrecheckReport:
-    from upgrade_cli.precheck.aurora_log import aurora_log_from
-
-    log = aurora_log_from(data, str(path))
+def _from_aurora_log(path: Path, data: dict[str, Any], checks: CheckCatalog) -> PrecheckReport:
+    log = checks.aurora_log(data, str(path))
     found = {s: sum(1 for f in log.findings if f.severity.value == s) for s in SEVERITIES}
     counts = {s: (getattr(log, f"{s}_count") if getattr(log, f"{s}_count") is not None else found[s])
               for s in SEVERITIES}
@@ -251,6 +263,12 @@ def read_bench(path: Path) -> BenchReport:
 # params plan --format json
 # ---------------------------------------------------------------------------------------------
 
+# The tags `params plan --apply` leaves on the groups it writes: the hand-off to `bluegreen`, through AWS.
+CHANGED_TAG = "aurora-upgrade:changed-at"  # on every group --apply creates or modifies; `bluegreen create` reads it
+# On every group --apply creates: the 5.7 group it was made from, so `bluegreen create`/`switchover` can give each
+# green instance the 8.0 group planned for its blue partner's group (CreateBlueGreenDeployment takes only one).
+SOURCE_TAG = "aurora-upgrade:made-from"
+
 
 @dataclass(frozen=True)
 class ParamChange:
@@ -340,15 +358,85 @@ class DeploymentJournal:
     target_version: str | None = None  # the engine version green was created with (create's request)
 
 
+JOURNAL_ENV_DIR = "AURORA_UPGRADE_JOURNAL_DIR"
+JOURNAL_DEFAULT_DIR = Path("~/.aurora-upgrade/journal")
+INTENT, DONE, FAILED, INFO = "intent", "done", "failed", "info"  # the phases of a journaled step
+LIFECYCLE_END = "cleanup"  # a `cleanup` step marked done closes the deployment's lifecycle
+
+
+def journal_dir(option: Path | None) -> Path:
+    """``--journal-dir``, else ``$AURORA_UPGRADE_JOURNAL_DIR``, else ``~/.aurora-upgrade/journal``."""
+    raw = option or (Path(os.environ[JOURNAL_ENV_DIR]) if os.environ.get(JOURNAL_ENV_DIR) else JOURNAL_DEFAULT_DIR)
+    return Path(raw).expanduser()
+
+
+class JournalFile:
+    """A deployment's journal file (``<dir>/<region>--<name>.jsonl``, JSON lines) read as the bluegreen commands
+    wrote it (``bluegreen/journal.py`` holds and writes it)."""
+
+    def __init__(self, directory: Path, region: str, name: str) -> None:
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{region}--{name}")
+        self.path = Path(directory) / f"{safe}.jsonl"
+        self.name = name
+
+    def all_entries(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        raw = read_input(self.path, "journal").decode("utf-8", errors="replace")
+        lines = raw.split("\n")
+        out = []
+        for lineno, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except (json.JSONDecodeError, RecursionError):
+                entry = None
+            if isinstance(entry, dict):
+                out.append(entry)
+                continue
+            # A kill during a write leaves a torn line: a prefix of one of our entries. Skipping it
+            # leaves its step at the phase before, which resuming already handles safely (a torn
+            # intent: the call was never made; a torn done: the intent is looked up, not repeated).
+            # The next write starts on a fresh line, so a torn line may also sit mid-file.
+            if line.startswith('{"ts": "') and not line.rstrip().endswith("}"):
+                continue
+            raise ToolError(f"journal {self.path} is corrupt at line {lineno}; fix or move it aside")
+        return out
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Entries of the current lifecycle (after the last finished cleanup)."""
+        items = self.all_entries()
+        for i in range(len(items) - 1, -1, -1):
+            if items[i].get("step") == LIFECYCLE_END and items[i].get("phase") == DONE:
+                return items[i + 1:]
+        return items
+
+    def last(self, step: str) -> dict[str, Any] | None:
+        """The latest entry of ``step`` in this lifecycle."""
+        found = [e for e in self.entries() if e.get("step") == step]
+        return found[-1] if found else None
+
+    def phase(self, step: str) -> str | None:
+        """``intent`` (started, outcome unknown), ``done``, ``failed``, ``info`` or None (never started)."""
+        entry = self.last(step)
+        return entry.get("phase") if entry else None
+
+    def value(self, key: str) -> Any:
+        """The latest value recorded under ``key`` in any entry of this lifecycle."""
+        for entry in reversed(self.entries()):
+            if entry.get(key) is not None:
+                return entry[key]
+        return None
+
+
 _DETAIL_KEYS = ("status", "status_details", "error", "note", "deployment_id", "engine_version", "cluster",
                 "instance", "old_blue")
 
 
 def read_journal(directory: Path, region: str, name: str) -> DeploymentJournal | None:
     """The current lifecycle of a deployment's journal, or None when there is none."""
-    from upgrade_cli.bluegreen.journal import DONE, INTENT, Journal
-
-    journal = Journal(directory, region, name)
+    journal = JournalFile(directory, region, name)
     entries = journal.entries()
     if not entries:
         return None

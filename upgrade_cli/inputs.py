@@ -1,4 +1,5 @@
-"""Reading the files a user hands the tool, free of typer and rich, so engines can import it.
+"""Reading the files a user hands the tool (and rebuilding typed dataclasses from their JSON), free of typer
+and rich, so engines can import it.
 
 Every way an input can be wrong (missing, a directory or a FIFO, too big, binary, not UTF-8, not JSON)
 becomes one :class:`ToolError` line naming what the file was meant to be.
@@ -7,10 +8,13 @@ becomes one :class:`ToolError` line naming what the file was meant to be.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import json
 import os
 import stat
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +126,53 @@ def read_json(path: str | Path, what: str) -> Any:
                         f"({exc.msg})") from None
     except RecursionError:
         raise ToolError(f"{path} is not a {what}: JSON nested too deeply") from None
+
+
+def build_typed(cls: type, data: Any, where: str = "snapshot") -> Any:
+    """Rebuild nested dataclasses from ``asdict`` output, type-checking every field against its
+    annotation: a snapshot (or a bench workload) is an input, and ``"complete": "false"`` must not
+    read as complete. A wrong field is a ValueError naming its path (``snapshot.tables[3].name``)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} is not an object")
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ValueError(f"{where}.{f.name} is missing")
+            continue
+        kwargs[f.name] = _convert(hints[f.name], data[f.name], f"{where}.{f.name}")
+    return cls(**kwargs)
+
+
+_JSON_NAMES = {str: "text", bool: "true/false", int: "an integer", float: "a number", dict: "an object",
+               list: "a list"}
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        return _convert(next(a for a in args if a is not type(None)), value, where)
+    if hint is Any:
+        return value
+    if dataclasses.is_dataclass(hint):
+        return build_typed(hint, value, where)
+    base = origin or hint
+    ok = isinstance(value, base) and not (isinstance(value, bool) and base in (int, float))
+    if base is float and isinstance(value, int) and not isinstance(value, bool):
+        ok = True
+    if not ok:
+        raise ValueError(f"{where} must be {_JSON_NAMES.get(base, base.__name__)}, not {json.dumps(value)[:40]}")
+    if base is list and args:
+        return [_convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if base is dict and args:
+        if not all(isinstance(k, str) for k in value):
+            raise ValueError(f"{where} has a non-text key")
+        if args[1] is str:  # server values: text, but numbers and NULL are what a server may hand back
+            bad = next((k for k, v in value.items() if not isinstance(v, (str, int, float, type(None)))), None)
+            if bad is not None:
+                raise ValueError(f"{where}.{bad} must be text")
+    return value

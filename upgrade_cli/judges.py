@@ -16,8 +16,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from upgrade_cli.handoffs import BenchReport, DeploymentJournal, ParamsPlan, PrecheckReport
+from upgrade_cli.handoffs import BenchReport, CheckCatalog, DeploymentJournal, ParamsPlan, PrecheckReport
 from upgrade_cli.outcome import ToolError
+from upgrade_cli.target import resolve_target
 
 PASS, RISK, BLOCK = "pass", "risk", "block"
 _RANK = {PASS: 0, RISK: 1, BLOCK: 2}
@@ -159,8 +160,6 @@ LEFT_OUT_NOTE = "left out by --skip"
 
 def target_mismatch(checked: str | None, target_version: str | None) -> str | None:
     """Why the precheck's target is not ``target_version``, or None when they agree (or either is unknown)."""
-    from upgrade_cli.precheck.target import resolve_target
-
     if not checked or not target_version:
         return None
     try:
@@ -173,26 +172,25 @@ def target_mismatch(checked: str | None, target_version: str | None) -> str | No
             f"re-run precheck --target-version {wanted.aurora or wanted.mysql_version}")
 
 
-def _left_out(report: PrecheckReport) -> tuple[str, list[str], str]:
+def _left_out(report: PrecheckReport, checks: CheckCatalog) -> tuple[str, list[str], str]:
     """(the field that shows it, the checks this scan left out, why) for our own report.json."""
-    from upgrade_cli.checks.registry import all_checks, get_check
-
     sel = report.selection
     if sel is not None:
         only, skip = sel.get("only"), [str(i) for i in sel.get("skip") or ()]
-        wanted = None if only is None else {get_check(i).id if get_check(i) else i for i in only}
-        left = skip + [c.id for c in all_checks() if wanted is not None and c.id not in wanted and c.id not in skip]
+        wanted = None if only is None else {checks.our_id(i) or i for i in only}
+        left = skip + [c for c in checks.ids() if wanted is not None and c not in wanted and c not in skip]
         return "selection", left, "the scan was limited by --only/--skip"
     skipped = [c.id for c in report.checks if c.status == "skipped" and (c.note or "").startswith(LEFT_OUT_NOTE)]
-    listed = {get_check(c.id).id if get_check(c.id) else c.id for c in report.checks}  # older spellings count
-    absent = [c.id for c in all_checks() if c.id not in listed]
+    listed = {checks.our_id(c.id) or c.id for c in report.checks}  # older spellings count
+    absent = [c for c in checks.ids() if c not in listed]
     why = ("the scan was limited by --only/--skip" if not absent else
            "the report leaves out checks this tool runs (made with --only, or by an older version: re-run precheck)")
     return "checks[]", skipped + absent, why
 
 
-def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdict:
-    """``target_version``: the release being deployed (the create request's, or the journal's)."""
+def precheck(report: PrecheckReport, target_version: str | None = None, *, checks: CheckCatalog) -> Verdict:
+    """``target_version``: the release being deployed (the create request's, or the journal's); ``checks``: the
+    precheck stage's catalog (``upgrade_cli.precheck.api.CHECKS``), to tell which checks a report left out."""
     case = _Case("precheck", report.path)
     if not report.complete:
         case.add("precheck-incomplete", "complete", f"the scan is incomplete ({report.incomplete_reason}): "
@@ -215,7 +213,7 @@ def precheck(report: PrecheckReport, target_version: str | None = None) -> Verdi
                  ", ".join(f"{c.id}={c.status}" for c in strange))
     hidden: list[str] = []
     if report.kind == "aurora-upgrade":
-        where, left, why = _left_out(report)
+        where, left, why = _left_out(report, checks)
         shown = {c.id for c in report.checks if c.status == "skipped"}
         hidden = [c for c in left if c not in shown]
         if hidden:
@@ -294,8 +292,6 @@ def _mysql_release(version: str | None) -> tuple[int, ...] | None:
 
 def bench(report: BenchReport, target_version: str | None = None) -> Verdict:
     """``target_version``: the release green runs (the deployment's), when known."""
-    from upgrade_cli.precheck.target import resolve_target
-
     case = _Case("bench", report.path)
     ran_on = _mysql_release(report.green_version)
     if ran_on and ran_on[:2] == (8, 0) and target_version:

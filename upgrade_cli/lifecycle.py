@@ -18,6 +18,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from upgrade_cli import aws  # boto3 itself is imported on first use (aws.client), never for the offline answer
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.param_profiles import load_yaml
 
@@ -144,8 +145,6 @@ def support_windows(rds: Any = None, engine: str = "aurora-mysql") -> dict[str, 
     """
     if rds is None:
         return table_windows(engine)
-    from upgrade_cli import aws  # lazily: boto3 is not needed for the offline answer
-
     try:
         records = list(aws.paginate(rds, "describe_db_major_engine_versions", "DBMajorEngineVersions", Engine=engine))
     except ToolError as exc:

@@ -22,8 +22,9 @@ from upgrade_cli.bench.render import render_console, render_html, render_json, r
 from upgrade_cli.bench.workload import Workload
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
                                     format_option, emit)
-from upgrade_cli.connect import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, SocketOpt, SslCaOpt,
-                                 UserOpt, open_connection, resolve)
+from upgrade_cli.connect import open_connection
+from upgrade_cli.connect_options import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, SocketOpt,
+                                         SslCaOpt, UserOpt, resolve)
 
 app = App(help="Capture slow queries, replay them on blue and green, compare.")
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)

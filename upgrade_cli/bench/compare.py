@@ -59,6 +59,7 @@ from upgrade_cli.inputs import open_input, read_json
 from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.outcome import ExitStatus, ToolError
 from upgrade_cli.sqltext import redact_statement
+from upgrade_cli.stats import percentile
 
 FAILING_KINDS = ("regression", "result_differs", "order_differs", "error_one_side", "error_differs",
                  "warnings_differ")
@@ -135,17 +136,6 @@ def _check_side(side: Any, name: str) -> None:
     err = side.get("error")
     if err is not None and not (isinstance(err, list) and len(err) >= 2):
         raise ValueError(f"{name}.error is not [code, message]")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    pos = (len(ordered) - 1) * q / 100
-    lo = math.floor(pos)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
 def pair_counts(blue: list[list[float]], green: list[list[float]]) -> tuple[int, int]:

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from upgrade_cli.bench.sqlshape import digest_of, fingerprint, read_only_reason
-from upgrade_cli.inputs import read_json
+from upgrade_cli.inputs import build_typed, read_json
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.handoffs import expect_kind
-from upgrade_cli.precheck.model import build_typed
 from upgrade_cli.sqltext import redact_statement
 
 WORKLOAD_FORMAT = "aurora-upgrade-bench-workload"

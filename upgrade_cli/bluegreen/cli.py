@@ -6,25 +6,24 @@ these commands do it with gates before every risky call, a resumable journal and
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
-from upgrade_cli import aws, connect
+from upgrade_cli import aws, connect, connect_options
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
-from upgrade_cli.bluegreen.journal import ENV_DIR, journal_dir
 from upgrade_cli.bluegreen.waiter import PollSettings, show
-from upgrade_cli.cli_common import (App, DryRunOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console,
-                                    format_option)
+from upgrade_cli.cli_common import (App, DryRunFormat, DryRunFormatOpt, DryRunOpt, JournalOpt, OutputFormat, ProfileOpt,
+                                    RegionOpt, ToolError, YesOpt, console, format_option, print_dry_run)
+from upgrade_cli.handoffs import journal_dir
 
 app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json)
 
-JournalOpt = Annotated[Optional[Path], typer.Option(
-    "--journal-dir", envvar=ENV_DIR, help="Where step journals live (default ~/.aurora-upgrade/journal).")]
 PollOpt = Annotated[float, typer.Option("--poll-interval", min=0, help="Seconds between status polls.")]
 PrecheckOpt = Annotated[Optional[Path], typer.Option(
     "--precheck-report", help="Precheck JSON report (or AWS upgrade-prechecks.log); any error blocks.")]
@@ -42,6 +41,21 @@ def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run
                         poll=PollSettings(interval=interval, timeout=timeout))
 
 
+@contextlib.contextmanager
+def _dry_run_listed(ctx: orch.Context, fmt: DryRunFormat | None, profile: str | None) -> Iterator[None]:
+    """A dry run prints the calls it recorded once the command is done (also those before a gate stopped it)."""
+    if fmt is not None and not ctx.dry_run:
+        raise ToolError("--dry-run-format goes with --dry-run")
+    try:
+        yield
+    except BaseException:
+        if ctx.dry_run and ctx.mutations.recorded:
+            print_dry_run(ctx.mutations.recorded, fmt or DryRunFormat.json, ctx.region, profile)
+        raise
+    if ctx.dry_run:
+        print_dry_run(ctx.mutations.recorded, fmt or DryRunFormat.json, ctx.region, profile)
+
+
 def _connector(dsn: str | None, host: str | None = None, port: int | None = None,
                user: str | None = None, password: str | None = None,
                read_only: bool = True) -> orch.Connector | None:
@@ -49,7 +63,7 @@ def _connector(dsn: str | None, host: str | None = None, port: int | None = None
     ~/.my.cnf)."""
     if not dsn and not host:
         return None
-    opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password)
+    opts = connect_options.resolve(dsn=dsn, host=host, port=port, user=user, password=password)
     return lambda: connect.open_connection(opts, read_only=read_only)
 
 
@@ -66,11 +80,12 @@ def create(
     precheck_report: PrecheckOpt = None,
     dsn: Annotated[Optional[str], typer.Option(
         "--dsn", "--blue-dsn", help=f"Blue writer, for the SQL gates ({connect.DSN_HELP}).")] = None,
-    host: connect.HostOpt = None,
-    port: connect.PortOpt = None,
-    user: connect.UserOpt = None,
-    password: connect.PasswordOpt = None,
+    host: connect_options.HostOpt = None,
+    port: connect_options.PortOpt = None,
+    user: connect_options.UserOpt = None,
+    password: connect_options.PasswordOpt = None,
     dry_run: DryRunOpt = False,
+    dry_run_format: DryRunFormatOpt = None,
     poll_interval: PollOpt = 30.0,
     wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0, help="Give up waiting after this many seconds.")] = 6 * 3600.0,
     region: RegionOpt = None,
@@ -82,9 +97,11 @@ def create(
     if blue is None:
         console.print("note: no blue connection (--dsn or --host): the SQL gates are NOT RUN", markup=False)
     ctx = _context(region, profile, journal, dry_run=dry_run, interval=poll_interval, timeout=wait_timeout)
-    orch.create(ctx, orch.CreateRequest(cluster=cluster, target_version=target_version,
-                                        cluster_group=cluster_parameter_group, instance_group=instance_parameter_group,
-                                        name=name, precheck_report=precheck_report, blue=blue), wait=wait)
+    with _dry_run_listed(ctx, dry_run_format, profile):
+        orch.create(ctx, orch.CreateRequest(cluster=cluster, target_version=target_version,
+                                            cluster_group=cluster_parameter_group,
+                                            instance_group=instance_parameter_group, name=name,
+                                            precheck_report=precheck_report, blue=blue), wait=wait)
 
 
 @app.command("status")
@@ -155,6 +172,7 @@ def switchover(
     green_dsn: Annotated[Optional[str], typer.Option("--green-dsn", help="Green writer, for SHOW REPLICA STATUS.")] = None,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
+    dry_run_format: DryRunFormatOpt = None,
     poll_interval: PollOpt = 10.0,
     wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0,
                                                 help="Give up following the switchover after this many seconds.")] = 3600.0,
@@ -165,10 +183,11 @@ def switchover(
     """Run every gate, then switch over and verify the cluster endpoint serves 8.0."""
     blue, green = _connector(blue_dsn), _connector(green_dsn)
     ctx = _context(region, profile, journal, dry_run=dry_run, yes=yes, interval=poll_interval, timeout=wait_timeout)
-    orch.switchover(ctx, orch.SwitchoverRequest(
-        ref=ident, timeout=timeout, max_lag=max_lag, lag_minutes=lag_window, max_trx_seconds=max_trx_seconds,
-        overrides=list(override or []), precheck_report=precheck_report, bench_report=bench_report,
-        blue=blue, green=green, blue_writer=_connector(blue_dsn, read_only=False)))
+    with _dry_run_listed(ctx, dry_run_format, profile):
+        orch.switchover(ctx, orch.SwitchoverRequest(
+            ref=ident, timeout=timeout, max_lag=max_lag, lag_minutes=lag_window, max_trx_seconds=max_trx_seconds,
+            overrides=list(override or []), precheck_report=precheck_report, bench_report=bench_report,
+            blue=blue, green=green, blue_writer=_connector(blue_dsn, read_only=False)))
 
 
 @app.command("gates")
@@ -197,6 +216,7 @@ def cleanup(
         "--delete-green", help="Abandon before switchover: delete the green resources too (DeleteTarget).")] = False,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
+    dry_run_format: DryRunFormatOpt = None,
     poll_interval: PollOpt = 15.0,
     wait_timeout: Annotated[float, typer.Option("--wait-timeout", min=0, help="Give up waiting for deletions.")] = 3600.0,
     region: RegionOpt = None,
@@ -205,4 +225,6 @@ def cleanup(
 ) -> None:
     """Delete the deployment (never its target after switchover) and optionally the old blue cluster."""
     ctx = _context(region, profile, journal, dry_run=dry_run, yes=yes, interval=poll_interval, timeout=wait_timeout)
-    cleanup_steps.cleanup(ctx, ident, delete_old_blue=delete_old_blue, final_snapshot=final_snapshot, delete_green=delete_green)
+    with _dry_run_listed(ctx, dry_run_format, profile):
+        cleanup_steps.cleanup(ctx, ident, delete_old_blue=delete_old_blue, final_snapshot=final_snapshot,
+                              delete_green=delete_green)

@@ -27,9 +27,9 @@ from upgrade_cli import aws, judges
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen.registry import (CREATE, FAIL, NOT_RUN, OVERRIDDEN, PASS, SKIP, SWITCHOVER, WARN, Gate,
                                             Needs, gate, names, not_run, sql_gates)
-from upgrade_cli.handoffs import read_bench, read_precheck
-from upgrade_cli.params.groups import group_arn, group_record
-from upgrade_cli.params.plan import CHANGED_TAG
+from upgrade_cli.handoffs import CHANGED_TAG, read_bench, read_precheck
+from upgrade_cli.params import api as params_api
+from upgrade_cli.precheck import api as precheck_api
 from upgrade_cli.sqltext import is_ddl
 
 V3_FAMILY = "aurora-mysql8.0"
@@ -127,7 +127,7 @@ def target_instance_group(rds: Any, planned: Any) -> Result:
 def _target_group(rds: Any, name: str | None, level: str) -> Result:
     if not name:
         return (WARN, "not given: green instances keep their blue partner's 5.7 instance group")
-    record = group_record(rds, name, level)
+    record = aws.group_record(rds, name, level)
     if record is None:
         return (FAIL, f"{level} parameter group {name} not found")
     family = record.get("DBParameterGroupFamily")
@@ -147,9 +147,8 @@ def _target_group(rds: Any, name: str | None, level: str) -> Result:
       checks="--target-version is a valid upgrade target of blue's version (DescribeDBEngineVersions)")
 def target_version(rds: Any, cluster: dict[str, Any], requested_version: str) -> Result:
     """The gate, and (as its value) the full engine version to pass to the API when valid."""
-    from upgrade_cli.params.versions import check_target, valid_upgrade_targets
-
-    verdict = check_target(valid_upgrade_targets(rds, cluster.get("EngineVersion", "")), requested_version)
+    targets = params_api.valid_upgrade_targets(rds, cluster.get("EngineVersion", ""))
+    verdict = params_api.check_target(targets, requested_version)
     if not verdict.valid:
         return FAIL, verdict.message, None
     return (PASS if verdict.recommended else WARN), verdict.message, verdict.resolved
@@ -170,7 +169,8 @@ def precheck_report(precheck_report: Path | None, target_version: str | None = N
     release blocks: its version-gated checks and reserved words are not the target's. A risk warns."""
     if precheck_report is None:
         return SKIP, "no --precheck-report given"
-    return _judged(judges.precheck(read_precheck(precheck_report), target_version or requested_version), WARN)
+    return _judged(judges.precheck(read_precheck(precheck_report, checks=precheck_api.CHECKS),
+                                   target_version or requested_version, checks=precheck_api.CHECKS), WARN)
 
 
 @gate("bench-report", phase=SWITCHOVER, needs=Needs.report,
@@ -480,7 +480,7 @@ def green_event_scheduler(rds: Any, cluster_group: str) -> Result:
 
 def changed_at(rds: Any, name: str, level: str) -> dt.datetime | None:
     """When `params plan --apply` last changed the group (its tag), or None when unknown."""
-    arn = group_arn(rds, name, level)
+    arn = aws.group_arn(rds, name, level)
     if not arn:
         return None
     tags = aws.call(rds, "list_tags_for_resource", ResourceName=arn).get("TagList", [])
@@ -643,7 +643,7 @@ def green_instance_groups(rds: Any, dep: dict[str, Any], planned: Any) -> Result
     if planned.error:
         return (FAIL, f"could not evaluate: {planned.error}")
     if planned.pending_in_dry_run:
-        return (WARN, "dry run: the calls above would put " + ", ".join(
+        return (WARN, "dry run: the recorded calls would put " + ", ".join(
             f"{g} on {p}" for g, p in sorted(planned.wanted.items())) + "; a real run checks it")
     green = aws.describe_cluster(rds, dep["Target"])
     return instance_groups_status(bg.cluster_instances(rds, green) if green else [], planned.wanted, planned.how)

@@ -18,7 +18,7 @@ from typing import Any
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.outcome import ToolError
-from upgrade_cli.params.plan import SOURCE_TAG
+from upgrade_cli.handoffs import SOURCE_TAG
 
 V3_FAMILY = "aurora-mysql8.0"
 IN_SYNC = "in-sync"

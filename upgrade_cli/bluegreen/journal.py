@@ -16,26 +16,15 @@ import datetime as dt
 import fcntl
 import json
 import os
-import re
 import socket
 from pathlib import Path
 from typing import Any
 
 from upgrade_cli.cli_common import err_console
-from upgrade_cli.inputs import read_input
+from upgrade_cli.handoffs import DONE, FAILED, INFO, INTENT, JournalFile
 from upgrade_cli.outcome import ToolError
 
-ENV_DIR = "AURORA_UPGRADE_JOURNAL_DIR"
-DEFAULT_DIR = Path("~/.aurora-upgrade/journal")
-
-INTENT, DONE, FAILED, INFO = "intent", "done", "failed", "info"
-LIFECYCLE_END = "cleanup"  # a `cleanup` step marked done closes the deployment's lifecycle
-
-
-def journal_dir(option: Path | None) -> Path:
-    """``--journal-dir``, else ``$AURORA_UPGRADE_JOURNAL_DIR``, else ``~/.aurora-upgrade/journal``."""
-    raw = option or (Path(os.environ[ENV_DIR]) if os.environ.get(ENV_DIR) else DEFAULT_DIR)
-    return Path(raw).expanduser()
+__all__ = ["DONE", "FAILED", "INFO", "INTENT", "Journal"]  # the phases: the journal's format, in handoffs.py
 
 
 def _json_default(value: Any) -> Any:
@@ -60,13 +49,9 @@ def _last_byte(path: Path) -> bytes:
         return fh.read(1)
 
 
-class Journal:
-    """The journal of one deployment (``<dir>/<region>--<name>.jsonl``)."""
-
-    def __init__(self, directory: Path, region: str, name: str):
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{region}--{name}")
-        self.path = Path(directory) / f"{safe}.jsonl"
-        self.name = name
+class Journal(JournalFile):
+    """The journal of one deployment (``<dir>/<region>--<name>.jsonl``), as the bluegreen commands hold and
+    write it; reading it is :class:`handoffs.JournalFile`'s (the dossier and `metrics` read it too)."""
 
     # one run at a time --------------------------------------------------------------------------
     @property
@@ -130,57 +115,6 @@ class Journal:
     def _unlock(self, me: dict[str, Any]) -> None:
         if self._holder().get("pid") == me["pid"]:
             self.lock_path.unlink(missing_ok=True)
-
-    # reading -----------------------------------------------------------------------------------
-    def all_entries(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
-            return []
-        raw = read_input(self.path, "journal").decode("utf-8", errors="replace")
-        lines = raw.split("\n")
-        out = []
-        for lineno, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
-                entry = None
-            if isinstance(entry, dict):
-                out.append(entry)
-                continue
-            # A kill during a write leaves a torn line: a prefix of one of our entries. Skipping it
-            # leaves its step at the phase before, which resuming already handles safely (a torn
-            # intent: the call was never made; a torn done: the intent is looked up, not repeated).
-            # The next write starts on a fresh line, so a torn line may also sit mid-file.
-            if line.startswith('{"ts": "') and not line.rstrip().endswith("}"):
-                continue
-            raise ToolError(f"journal {self.path} is corrupt at line {lineno}; fix or move it aside")
-        return out
-
-    def entries(self) -> list[dict[str, Any]]:
-        """Entries of the current lifecycle (after the last finished cleanup)."""
-        items = self.all_entries()
-        for i in range(len(items) - 1, -1, -1):
-            if items[i].get("step") == LIFECYCLE_END and items[i].get("phase") == DONE:
-                return items[i + 1:]
-        return items
-
-    def last(self, step: str) -> dict[str, Any] | None:
-        """The latest entry of ``step`` in this lifecycle."""
-        found = [e for e in self.entries() if e.get("step") == step]
-        return found[-1] if found else None
-
-    def phase(self, step: str) -> str | None:
-        """``intent`` (started, outcome unknown), ``done``, ``failed``, ``info`` or None (never started)."""
-        entry = self.last(step)
-        return entry.get("phase") if entry else None
-
-    def value(self, key: str) -> Any:
-        """The latest value recorded under ``key`` in any entry of this lifecycle."""
-        for entry in reversed(self.entries()):
-            if entry.get(key) is not None:
-                return entry[key]
-        return None
 
     # writing -----------------------------------------------------------------------------------
     def write(self, command: str, step: str, phase: str, **data: Any) -> dict[str, Any]:

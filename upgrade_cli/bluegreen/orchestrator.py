@@ -3,7 +3,7 @@
 Each flow reads the deployment's journal first. A step whose ``intent`` was written but whose
 outcome was not (Ctrl-C, kill, lost network mid-call) is never called again: the flow looks the
 deployment up and carries on from what AWS reports. Mutating calls go through
-:class:`~upgrade_cli.bluegreen.rds.Mutations`, so ``--dry-run`` prints them and calls nothing (and
+:class:`~upgrade_cli.bluegreen.rds.Mutations`, so ``--dry-run`` records them and calls nothing (and
 writes no journal entries: a dry run must not change what a later real run resumes from).
 """
 
@@ -26,12 +26,14 @@ from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, W
 from upgrade_cli.cli_common import console
 from upgrade_cli.layout import table as print_table
 from upgrade_cli.outcome import Blocked, ToolError
+from upgrade_cli.params import api as params_api
 
 CALLED = "called"  # the switchover call returned; the outcome is still to be seen
 OPEN = (INTENT, CALLED, INFO)  # started, outcome unknown (INFO: a wait gave up): never call again, look it up
 AVAILABLE_GRACE_POLLS = 6  # AVAILABLE polls tolerated right after a switchover call (eventual consistency)
 OLD_BLUE = bg.OLD_BLUE
 RESTORE_STEP = "restore-green-settings"  # after a verified switchover: production gets blue's values back
+RESTORE_WHEN = f"once the switchover is verified (journaled step {RESTORE_STEP})"  # a dry run's note on that call
 GROUPS_PHASE = "instance-groups"  # journal phase of the green instance group assignment (after create)
 EVENTS_STEP = "enable-replica-side-disabled-events"  # after a verified switchover
 # information_schema.EVENTS.STATUS of an event that arrived through replication (MySQL 8.0 spells it both ways)
@@ -305,13 +307,13 @@ def _show_planned_assignment(ctx: Context, plan: IG.Planned, writer_group: str |
     moves = {blue: group for blue, group in sorted(plan.groups.items()) if group != writer_group}
     if not moves:
         return
-    console.print("then, once AVAILABLE (journaled, also re-checked by `bluegreen switchover`): each green "
-                  "instance gets the 8.0 group planned for its blue partner", markup=False)
+    when = ("once AVAILABLE (journaled, also re-checked by `bluegreen switchover`): each green instance gets the 8.0 "
+            "group planned for its blue partner")
     for blue, group in moves.items():
         green = f"<green partner of {blue}>"
-        ctx.mutations.call(ctx.rds, "modify_db_instance", DBInstanceIdentifier=green, DBParameterGroupName=group,
-                           ApplyImmediately=True)
-        ctx.mutations.call(ctx.rds, "reboot_db_instance", DBInstanceIdentifier=green)
+        ctx.mutations.call(ctx.rds, "modify_db_instance", when=when, DBInstanceIdentifier=green,
+                           DBParameterGroupName=group, ApplyImmediately=True)
+        ctx.mutations.call(ctx.rds, "reboot_db_instance", when=when, DBInstanceIdentifier=green)
 
 
 def _planned_groups(ctx: Context, journal: Journal, dep: dict[str, Any]) -> IG.Planned:
@@ -333,11 +335,11 @@ def assign_instance_groups(ctx: Context, journal: Journal, dep: dict[str, Any],
                            plan: IG.Planned | None = None) -> tuple[dict[str, str], list[IG.Step]]:
     """Put every green instance on its planned 8.0 group and reboot it.
 
-    Returns green id -> planned group, and the calls that were needed (made, or printed in a dry run).
+    Returns green id -> planned group, and the calls that were needed (made, or recorded in a dry run).
 
     Each call is journaled (intent → done) and made only when AWS still shows it is needed (the group
     differs, or the change is pending a reboot), so a re-run after an interruption repeats nothing
-    that took effect. ``--dry-run`` prints the calls.
+    that took effect. ``--dry-run`` records the calls.
     """
     plan = plan or _planned_groups(ctx, journal, dep)
     wanted = IG.wanted_by_green(plan.groups, IG.green_partners(ctx.rds, dep))
@@ -428,7 +430,7 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         console.print(f"{ident} already switched over: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
         if not ctx.dry_run:
             _verify(ctx, journal, blue_name, req.blue)
-        _restore_green_settings(ctx, journal, dep, blue_name)  # a dry run prints the call a real run makes
+        _restore_green_settings(ctx, journal, dep, blue_name)  # a dry run records the call a real run makes
         _enable_events(ctx, journal, req.blue_writer)
         return dep
     if dep.get("Status") == bg.SWITCHOVER_IN_PROGRESS:
@@ -465,8 +467,7 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
                       "SWITCHOVER_COMPLETED or SWITCHOVER_FAILED", markup=False)
         restore = _restore_plan(ctx, bg.arn_name(dep["Source"]), aws.describe_cluster(ctx.rds, dep["Target"]))
         if restore:
-            console.print(f"then, once verified (journaled step {RESTORE_STEP}):", markup=False)
-            ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **restore)
+            ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", when=RESTORE_WHEN, **restore)
         enabled = _enabled_events(req.blue)
         if enabled:
             console.print(f"then (journaled step {EVENTS_STEP}): any of these events enabled on blue that "
@@ -540,30 +541,11 @@ def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: st
 
 
 def _restore_plan(ctx: Context, old_blue: str, production: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The ModifyDBClusterParameterGroup that gives production blue's values of what green started without.
-
-    Blue's value is read from blue's own groups (the writer's instance group wins over the cluster
-    group, as on the server): before the switchover call (journaled with its intent), or from the
+    """The ModifyDBClusterParameterGroup that gives production blue's values of what green started without
+    (``params.api.restore_call``), read before the switchover call (journaled with its intent), or from the
     renamed ``-oldN`` cluster when the switchover happened elsewhere. None when nothing differs.
     """
-    from upgrade_cli.params import groups, profiles
-    from upgrade_cli.params.diff import v2_effective
-    from upgrade_cli.params.plan import after_switchover_call
-
-    names = profiles.rules().green_settings
-    if not names or production is None or aws.describe_cluster(ctx.rds, old_blue) is None:
-        return None
-    cp = groups.read_cluster(ctx.rds, old_blue)
-    v2 = groups.family_defaults(None, profiles.V2)
-    target = production["DBClusterParameterGroup"]
-    current = groups.read_cluster_group(ctx.rds, target)
-    wanted = {}
-    for name, rule in names.items():
-        blue_value = v2_effective(cp, cp.writer, name, v2)
-        if blue_value is not None and blue_value.upper() != rule["green"].upper() and \
-                (current.value(name) or "").upper() != blue_value.upper():
-            wanted[name] = blue_value
-    return after_switchover_call(target, wanted).params if wanted else None
+    return params_api.restore_call(ctx.rds, old_blue, production)
 
 
 def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any], production: str) -> None:
@@ -577,8 +559,7 @@ def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any],
     if params is None:
         return
     if ctx.dry_run:
-        console.print(f"then, once verified (journaled step {RESTORE_STEP}):", markup=False)
-        ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **params)
+        ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", when=RESTORE_WHEN, **params)
         return
     journal.write("switchover", RESTORE_STEP, INTENT, request=params)
     ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **params)

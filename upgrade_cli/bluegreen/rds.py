@@ -1,7 +1,7 @@
 """The RDS and CloudWatch look-ups blue/green needs, and the one gate every mutating call passes.
 
 Read-only calls go straight through :mod:`upgrade_cli.aws`. Mutating calls go through
-:class:`Mutations`, which in ``--dry-run`` prints the exact operation and parameters instead of
+:class:`Mutations`, which in ``--dry-run`` records the exact operation and parameters instead of
 calling, so what the operator reviews is what a real run would send.
 """
 
@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 
-from upgrade_cli import aws
-from upgrade_cli.cli_common import ToolError, console
+from upgrade_cli import aws, dryrun
+from upgrade_cli.cli_common import ToolError
 
 # Deployment statuses (botocore RDS model, BlueGreenDeployment.Status); anything else is shown as-is and treated as "not there yet".
 PROVISIONING, AVAILABLE = "PROVISIONING", "AVAILABLE"
@@ -42,19 +42,16 @@ class Transient(Exception):
 
 
 class Mutations:
-    """Every call that changes AWS state goes through here; ``dry_run`` prints it instead."""
+    """Every call that changes AWS state goes through here; a dry run records it instead (:mod:`upgrade_cli.dryrun`)
+    and the command prints the record at the end. ``when``: the real run makes this call later (after a wait)."""
 
     def __init__(self, dry_run: bool):
         self.dry_run = dry_run
-        self.planned: list[tuple[str, dict[str, Any]]] = []
+        self.recorded: list[dryrun.Call] = []
 
-    def call(self, api: Any, operation: str, **params: Any) -> dict[str, Any] | None:
+    def call(self, api: Any, operation: str, /, when: str | None = None, **params: Any) -> dict[str, Any] | None:
         if self.dry_run:
-            op = aws._camel(operation)
-            self.planned.append((op, params))
-            console.print(f"would call {api.meta.service_model.service_name} {op} "
-                          f"{json.dumps(params, sort_keys=True, default=str)}", markup=False, highlight=False,
-                          soft_wrap=True)  # one line per call: copyable, greppable
+            self.recorded.append(dryrun.record(api.meta.service_model.service_name, operation, params, when))
             return None
         return aws.call(api, operation, **params)
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from upgrade_cli import aws, judges
+from upgrade_cli.bluegreen import api as bluegreen_api
+from upgrade_cli.precheck import api as precheck_api
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.handoffs import (BenchReport, DeploymentJournal, ParamsPlan, PrecheckReport, read_bench,
                                   read_journal, read_metrics, read_params_plan, read_precheck)
@@ -74,16 +76,12 @@ def timeline_section(name: str, journal: DeploymentJournal | None, events: list[
 
 def rds_events(region: str | None, profile: str | None, name: str) -> tuple[list[dict[str, Any]] | None, str | None]:
     """The deployment's RDS events of the last 14 days, or (None, why not) when AWS cannot be asked."""
-    from upgrade_cli.bluegreen import rds as bg
-
     try:
         rds = aws.client("rds", region, profile, max_attempts=1)
-        dep = bg.lookup_deployment(rds, name)
+        dep = bluegreen_api.lookup_deployment(rds, name)
         if dep is None:
             return None, f"deployment {name} not found in RDS"
-        events = list(aws.paginate(rds, "describe_events", "Events", SourceType="blue-green-deployment",
-                                   SourceIdentifier=dep["BlueGreenDeploymentIdentifier"], Duration=20160))
-        return events, None
+        return bluegreen_api.deployment_events(rds, dep), None
     except ToolError as exc:
         return None, str(exc)
 
@@ -91,17 +89,10 @@ def rds_events(region: str | None, profile: str | None, name: str) -> tuple[list
 def extended_support(region: str | None, profile: str | None, name: str) -> list[str] | None:
     """The Extended Support cost line of the deployment's 5.7 cluster (blue, or the kept -old1), as
     `bluegreen status` shows it; None when AWS cannot be asked."""
-    from upgrade_cli.bluegreen import cost
-    from upgrade_cli.bluegreen import rds as bg
-
     try:
         rds = aws.client("rds", region, profile, max_attempts=1)
-        dep = bg.lookup_deployment(rds, name)
-        found = aws.describe_cluster(rds, dep["Source"]) if dep and dep.get("Source") else None
-        if found is None:
-            return None
-        role = "old blue" if dep.get("Status") == bg.SWITCHOVER_COMPLETED else "blue"
-        return [cost.line(cost.estimate(rds, found, rds.meta.region_name), role)]
+        found = bluegreen_api.extended_support_line(rds, bluegreen_api.lookup_deployment(rds, name))
+        return None if found is None else [found]
     except ToolError:
         return None
 
@@ -145,12 +136,12 @@ def build(precheck: Path | None, params: Path | None, bench: Path | None, metric
         events, why = rds_events(region, profile, deployment) if use_aws else (None, "not asked (--offline)")
         costs = extended_support(region, profile, deployment) if use_aws else None
         timeline = timeline_section(deployment, journal, events, why, costs)
-    pre = read_precheck(precheck) if precheck else None
+    pre = read_precheck(precheck, checks=precheck_api.CHECKS) if precheck else None
     plan = read_params_plan(params) if params else None
     ben = read_bench(bench) if bench else None
     met = read_metrics(metrics) if metrics else None
     target = journal.target_version if journal else None
-    judged = {"precheck": judges.precheck(pre, target) if pre else None,
+    judged = {"precheck": judges.precheck(pre, target, checks=precheck_api.CHECKS) if pre else None,
               "params": judges.params(plan, journal.blue_cluster if journal else None) if plan else None,
               "bench": judges.bench(ben, target) if ben else None,
               "journal": judges.journal(journal) if journal else None,

@@ -7,10 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from upgrade_cli.bluegreen.cli import JournalOpt
-from upgrade_cli.bluegreen.journal import journal_dir
-from upgrade_cli.cli_common import ExitStatus, ProfileOpt, RegionOpt, ToolError, console
+from upgrade_cli.cli_common import ExitStatus, JournalOpt, ProfileOpt, RegionOpt, ToolError, console
 from upgrade_cli.dossier.build import GO, build
+from upgrade_cli.handoffs import journal_dir
 from upgrade_cli.dossier.render import render_html, render_json, render_markdown
 
 FILES = {"dossier.html": render_html, "dossier.md": render_markdown, "dossier.json": render_json}

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from upgrade_cli import connect, layout
+from upgrade_cli import connect_options, layout
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfilesOpt, RegionsOpt, ToolError, console, emit,
                                     err_console, format_option)
 
@@ -132,10 +132,10 @@ def scan(
 def precheck(
     reports: Annotated[Path, typer.Option("--reports", help="Folder for the reports: ACCOUNT/REGION/CLUSTER/ "
                                           "report.json (+ md, html, junit), where 'fleet scan' finds them.")],
-    user: connect.UserOpt = None,
-    iam: connect.IamOpt = False,
-    ssl_ca: connect.SslCaOpt = None,
-    defaults_file: connect.DefaultsFileOpt = None,
+    user: connect_options.UserOpt = None,
+    iam: connect_options.IamOpt = False,
+    ssl_ca: connect_options.SslCaOpt = None,
+    defaults_file: connect_options.DefaultsFileOpt = None,
     region: RegionsOpt = None,
     profile: ProfilesOpt = None,
     accounts: AccountsOpt = None,

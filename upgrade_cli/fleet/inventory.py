@@ -26,6 +26,7 @@ from typing import Any, Callable
 from upgrade_cli import aws
 from upgrade_cli.inputs import decode_text, read_input
 from upgrade_cli.outcome import ToolError
+from upgrade_cli.params import api as params_api
 
 ENGINE = "aurora-mysql"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -236,11 +237,9 @@ class _Shared:
     defaults: dict[str, Any] = field(default_factory=dict)
 
     def family_defaults(self, rds: Any, family: str) -> Any:
-        from upgrade_cli.params.groups import family_defaults
-
         with self.lock:
             if family not in self.defaults:
-                self.defaults[family] = family_defaults(rds, family)
+                self.defaults[family] = params_api.family_defaults(rds, family)
             return self.defaults[family]
 
 
@@ -354,9 +353,6 @@ def _bluegreen(rds: Any) -> dict[str, list[dict[str, str]]]:
 
 def _params_summaries(rds: Any, clusters: list[Cluster], shared: _Shared) -> None:
     """One read and one diff per distinct cluster parameter group of the 5.7 clusters."""
-    from upgrade_cli.params import groups, profiles
-    from upgrade_cli.params.diff import build_report
-
     done: dict[str, ParamsSummary] = {}
     for c in clusters:
         name = c.parameter_group
@@ -364,10 +360,9 @@ def _params_summaries(rds: Any, clusters: list[Cluster], shared: _Shared) -> Non
             continue
         if name not in done:
             try:
-                group = groups.read_cluster_group(rds, name)
-                cp = groups.ClusterParams(name, c.engine_version, group, [], origin="aws")
-                report = build_report(cp, shared.family_defaults(rds, profiles.V2),
-                                      shared.family_defaults(rds, profiles.V3))
+                report = params_api.group_report(rds, name, c.engine_version,
+                                                 shared.family_defaults(rds, params_api.V2),
+                                                 shared.family_defaults(rds, params_api.V3))
                 errors = tuple(f"{f.parameter}: {f.note or f.action}" for f in report.findings if f.severity == "error")
                 done[name] = ParamsSummary(name, errors, sum(f.severity == "warning" for f in report.findings))
             except ToolError as exc:

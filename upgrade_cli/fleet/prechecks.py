@@ -16,6 +16,7 @@ environment). Nothing secret is printed or written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from upgrade_cli import aws
 from upgrade_cli.inputs import one_line
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.fleet.inventory import Cluster
@@ -79,10 +81,6 @@ def credentials_of(session: Any) -> dict[str, str]:
 
 def secret_login(session: Any, region: str, secret_id: str) -> tuple[str | None, str]:
     """(user, password) from a Secrets Manager secret in the RDS shape ``{"username", "password"}``."""
-    import json
-
-    from upgrade_cli import aws
-
     api = aws.client("secretsmanager", region, session=session)
     text = aws.call(api, "get_secret_value", SecretId=secret_id).get("SecretString") or ""
     try:

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from upgrade_cli import judges
+from upgrade_cli.handoffs import read_precheck
 from upgrade_cli.inputs import read_json
 from upgrade_cli.outcome import ToolError
-from upgrade_cli.handoffs import read_precheck
+from upgrade_cli.precheck import api as precheck_api
 
 READY, NOT_READY, INCOMPLETE, NOT_SCANNED = "READY", "NOT READY", "INCOMPLETE", "not scanned"
 VERDICTS = (READY, NOT_READY, INCOMPLETE)
@@ -89,7 +91,7 @@ def read_one(path: Path, today: dt.date, stale_days: int) -> tuple[tuple[str, st
     cluster = (data.get("source") or {}).get("cluster") if isinstance(data, dict) else None
     if not isinstance(cluster, dict) or not cluster.get("id"):
         raise ToolError("names no cluster (made without --cluster)")
-    report = read_precheck(path)  # the format check every consumer of a report goes through
+    report = read_precheck(path, checks=precheck_api.CHECKS)  # the format check every consumer of a report goes through
     try:
         at = dt.datetime.fromisoformat(str(data.get("generated_at")))
     except ValueError:
@@ -108,9 +110,7 @@ def judge(report: Any) -> tuple[str, tuple[str, ...]]:
 
     A finding that blocks is NOT READY; anything else the judge does not pass (an incomplete scan, checks
     not run, left out by ``--only``/``--skip`` or unknown to the report) is INCOMPLETE for the fleet."""
-    from upgrade_cli import judges
-
-    verdict = judges.precheck(report)
+    verdict = judges.precheck(report, checks=precheck_api.CHECKS)
     if verdict.status == judges.PASS and report.verdict in (None, READY):
         return READY, ()
     if report.verdict == NOT_READY or any(r.rule == "precheck-errors" for r in verdict.reasons):

@@ -20,8 +20,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from upgrade_cli import lifecycle
-from upgrade_cli.fleet.inventory import Cluster, Failure, Inventory
+from upgrade_cli import __version__, lifecycle
+from upgrade_cli.fleet.inventory import Cluster, Failure, Inventory, parse_tags
 from upgrade_cli.fleet.readiness import NOT_SCANNED, READY, Readiness, ReportIndex
 
 FLEET_FORMAT = 1  # docs/fleet-format.md
@@ -133,7 +133,7 @@ class FleetReport:
         total, unknown = self.total_monthly()
         return {
             "fleet_format": FLEET_FORMAT,
-            "tool": {"name": "aurora-upgrade", "version": _version()},
+            "tool": {"name": "aurora-upgrade", "version": __version__},
             "generated_at": self.generated_at, "as_of": self.as_of.isoformat(),
             "complete": self.complete,
             "scope": {"accounts": self.accounts, "regions": self.regions},
@@ -157,15 +157,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _version() -> str:
-    from upgrade_cli import __version__
-
-    return __version__
-
-
 def parse_production(specs: list[str]) -> list[tuple[str, str]]:
-    from upgrade_cli.fleet.inventory import parse_tags
-
     return [(k.lower(), v.lower()) for spec in specs for k, v in parse_tags([spec]).items()]
 
 

@@ -9,11 +9,10 @@ from typing import Annotated, Any, Optional
 import typer
 
 from upgrade_cli import aws
-from upgrade_cli.bluegreen.cli import JournalOpt
-from upgrade_cli.bluegreen.journal import journal_dir
-from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
+from upgrade_cli.bluegreen import api as bluegreen_api
+from upgrade_cli.cli_common import (App, ExitStatus, JournalOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError,
                                     err_console, format_option, emit)
-from upgrade_cli.handoffs import read_journal
+from upgrade_cli.handoffs import journal_dir, read_journal
 from upgrade_cli.metrics import fetch
 from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compare
 from upgrade_cli.metrics.render import render_console, render_html, render_json, render_markdown, summary_line
@@ -40,12 +39,8 @@ def switchover_times(rds: Any, region: str, jdir: Path, name: str) -> tuple[dt.d
     journal = read_journal(jdir, region, name)
     if journal and journal.switchover_started and journal.switchover_done:
         return journal.switchover_started, journal.switchover_done, journal.blue_cluster
-    from upgrade_cli.bluegreen import rds as bg
-    from upgrade_cli.bluegreen.orchestrator import OLD_BLUE
-
-    dep = bg.find_deployment(rds, name)
-    events = list(aws.paginate(rds, "describe_events", "Events", SourceType="blue-green-deployment",
-                               SourceIdentifier=dep["BlueGreenDeploymentIdentifier"], Duration=20160))
+    dep = bluegreen_api.find_deployment(rds, name)
+    events = bluegreen_api.deployment_events(rds, dep)
     started = [e["Date"] for e in events if "switchover" in e.get("Message", "").lower()
                and "start" in e.get("Message", "").lower()]
     done = [e["Date"] for e in events if "switchover" in e.get("Message", "").lower()
@@ -53,8 +48,7 @@ def switchover_times(rds: Any, region: str, jdir: Path, name: str) -> tuple[dt.d
     if not done:
         raise ToolError(f"no completed switchover found for {name}: neither the journal in {jdir} nor the "
                         "deployment's RDS events of the last 14 days record one")
-    # after a switchover the deployment's Source is the renamed old blue (prod-old1); production is "prod"
-    return (started or done)[-1], done[-1], OLD_BLUE.sub("", bg.arn_name(dep.get("Source", ""))) or None
+    return (started or done)[-1], done[-1], bluegreen_api.production_of_old_blue(dep)
 
 
 def around(started: dt.datetime, done: dt.datetime, window: dt.timedelta, settle: dt.timedelta,

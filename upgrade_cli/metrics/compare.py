@@ -19,9 +19,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from upgrade_cli.bench.compare import percentile
 from upgrade_cli.metrics.catalog import METRICS, METRICS_DOC, MetricSpec
 from upgrade_cli.metrics.fetch import Series
+from upgrade_cli.stats import percentile
 
 Points = list[tuple[dt.datetime, float]]
 

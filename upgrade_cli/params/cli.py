@@ -10,11 +10,12 @@ from typing import Annotated, Any, Optional
 import typer
 
 from upgrade_cli import aws, layout
-from upgrade_cli.cli_common import (App, Blocked, DryRunOpt, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError,
-                                    YesOpt, console, err_console, format_option)
+from upgrade_cli.cli_common import (App, Blocked, DryRunFormat, DryRunFormatOpt, DryRunOpt, ExitStatus, OutputFormat,
+                                    ProfileOpt, RegionOpt, ToolError, YesOpt, console, err_console, format_option,
+                                    print_calls, print_dry_run)
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
-from upgrade_cli.params.plan import SETTLE_NOTE, after_switchover_call, build_plan, execute, plan_calls
+from upgrade_cli.params.plan import SETTLE_NOTE, after_switchover_call, build_plan, execute, plan_calls, tag_calls
 from upgrade_cli.params.render import render_plan, render_report
 
 app = App(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.")
@@ -96,6 +97,7 @@ def plan(
         "whole call if one does not exist).")] = False,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
+    dry_run_format: DryRunFormatOpt = None,
     output_format: FormatOpt = OutputFormat.console,
 ) -> None:
     """Plan aurora-mysql8.0 groups that carry over the cluster's settings; --apply makes them (idempotent)."""
@@ -108,20 +110,31 @@ def plan(
     v3 = groups.family_defaults(rds, profiles.V3)
     the_plan = build_plan(cp, v2, v3, name, temptable_engine.value)
     calls = plan_calls(rds, the_plan) if (apply or dry_run) else None
-    render_plan(the_plan, output_format, console, calls)
-    if calls is None:
+    shown = None if calls is None else [*calls, *tag_calls(rds, calls)]  # each changed group is then stamped
+    if dry_run_format is not None and calls is None:
+        raise ToolError("--dry-run-format goes with --dry-run (or --apply, for the calls it shows first)")
+    if dry_run_format == DryRunFormat.aws_cli and output_format == OutputFormat.json:
+        raise ToolError("--format json lists the calls in the document as JSON (api_calls); --dry-run-format aws-cli "
+                        "goes with --format console or md")
+    render_plan(the_plan, output_format, console, shown)
+    if calls is None or shown is None:
         return
-    if output_format == OutputFormat.console:
+    if output_format != OutputFormat.json:
+        fmt, md = dry_run_format or DryRunFormat.json, output_format == OutputFormat.md
+        where = (rds.meta.region_name if rds is not None else region), profile
         if rds is None:
             console.print("offline plan: the calls assume none of the groups exists yet", markup=False)
         if not calls:
             console.print("nothing to change: the 8.0 groups already match the plan", markup=False)
-        for c in calls:
-            console.print(f"{'would call' if dry_run else 'will call'}: {c.describe()}", markup=False, soft_wrap=True)
+        elif dry_run:
+            print_dry_run([c.record() for c in shown], fmt, *where, fenced=md)
+        else:
+            print_calls(f"--apply will make {len(shown)} call(s), in order:", [c.record() for c in shown], fmt, *where,
+                        fenced=md)
         if the_plan.after_switchover:
             after = after_switchover_call(the_plan.cluster_group.name, the_plan.after_switchover)
-            console.print(f"after switchover (made and journaled by `bluegreen switchover`): {after.describe()}",
-                          markup=False, soft_wrap=True)
+            print_calls("after switchover (made and journaled by `bluegreen switchover`):", [after.record()], fmt,
+                        *where, fenced=md)
         if calls:
             console.print(f"note: {SETTLE_NOTE}", markup=False, soft_wrap=True)
     if the_plan.unverified:
@@ -134,7 +147,7 @@ def plan(
                         f"parameters ({v3.source}): {', '.join(the_plan.unverified)}; AWS rejects a whole Modify call "
                         "over one unknown name. Grant rds:DescribeEngineDefaultParameters and "
                         "rds:DescribeEngineDefaultClusterParameters so they can be checked, or pass --allow-unverified")
-    if not yes and not typer.confirm(f"Apply {len(calls)} API call(s) to create/modify the 8.0 groups?"):
+    if not yes and not typer.confirm(f"Apply {len(shown)} API call(s) to create/modify the 8.0 groups?"):
         raise Blocked("aborted: nothing changed")
     execute(rds, calls, lambda c: err_console.print(f"done: {c.describe()}", markup=False))
     err_console.print(f"applied {len(calls)} call(s); static parameters take effect after a reboot", markup=False)

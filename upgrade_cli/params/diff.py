@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from upgrade_cli.checks.sql_modes import OBSOLETE_FLAGS
+from upgrade_cli.precheck.api import OBSOLETE_FLAGS
 from upgrade_cli.params import profiles
 from upgrade_cli.params.groups import ClusterParams, FamilyDefaults, GroupParams, Member
 from upgrade_cli.params.temptable import TempTableAdvice, advise

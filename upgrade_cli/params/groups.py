@@ -133,24 +133,9 @@ def read_cluster(rds: Any, cluster_id: str) -> ClusterParams:
     return ClusterParams(cluster_id, cluster.get("EngineVersion"), cgroup, members, origin="aws")
 
 
-def group_record(rds: Any, name: str, kind: str) -> dict | None:
-    """The DescribeDB(Cluster)ParameterGroups record of one group, or None (moto answers an unknown name empty)."""
-    if kind == "cluster":
-        found = aws.call(rds, "describe_db_cluster_parameter_groups",
-                         DBClusterParameterGroupName=name)["DBClusterParameterGroups"]
-    else:
-        found = aws.call(rds, "describe_db_parameter_groups", DBParameterGroupName=name)["DBParameterGroups"]
-    return found[0] if found else None
-
-
-def group_arn(rds: Any, name: str, kind: str) -> str | None:
-    record = group_record(rds, name, kind)
-    return (record or {}).get("DBClusterParameterGroupArn" if kind == "cluster" else "DBParameterGroupArn")
-
-
 def read_target_group(rds: Any, name: str, kind: str) -> GroupParams:
     """A user-named 8.0 group to compare against; it must be of family aurora-mysql8.0."""
-    found = group_record(rds, name, kind)
+    found = aws.group_record(rds, name, kind)
     if found is None:  # AWS raises DBParameterGroupNotFound; moto answers an empty list
         raise ToolError(f"target {kind} parameter group {name} not found")
     family = found.get("DBParameterGroupFamily")

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
-from upgrade_cli import aws
+from upgrade_cli import aws, dryrun
+from upgrade_cli.handoffs import CHANGED_TAG, SOURCE_TAG
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.params import profiles
 from upgrade_cli.params.diff import map_setting, v2_effective
-from upgrade_cli.params.groups import ClusterParams, FamilyDefaults, group_arn
+from upgrade_cli.params.groups import ClusterParams, FamilyDefaults
 
 _GROUP_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 parameters per call
@@ -28,10 +29,8 @@ MODIFY_BATCH = 20  # ModifyDB(Cluster)ParameterGroup accepts at most 20 paramete
 FLUSH, ALLOW_LOSS = "innodb_flush_log_at_trx_commit", "innodb_trx_commit_allow_data_loss"
 SET_FIRST = (ALLOW_LOSS,)  # parameters a Modify call must carry before the others
 SETTLE_MINUTES = 5
-CHANGED_TAG = "aurora-upgrade:changed-at"  # on every group --apply creates or modifies; `bluegreen create` reads it
-# On every group --apply creates: the 5.7 group it was made from, so `bluegreen create`/`switchover` can give each
-# green instance the 8.0 group planned for its blue partner's group (CreateBlueGreenDeployment takes only one).
-SOURCE_TAG = "aurora-upgrade:made-from"
+TAG_WHEN = ("once the calls before it are made: the time of the change, from which `bluegreen create` counts AWS's "
+            f"{SETTLE_MINUTES} minutes")
 SETTLE_NOTE = (f"AWS asks to wait at least {SETTLE_MINUTES} minutes after creating or modifying a DB cluster "
                "parameter group before creating a cluster from it (ModifyDBClusterParameterGroup API reference); "
                "`bluegreen create` checks the groups' last change and waits (--wait) or stops until then")
@@ -235,9 +234,15 @@ def _move(plan: Plan, moved_from: dict, new: str, value: str, from_writer: bool,
 class ApiCall:
     operation: str  # boto3 method name
     params: dict[str, Any]
+    when: str | None = None  # shown by a dry run: when the real run makes it
+
+    def record(self) -> dryrun.Call:
+        """The call as dry runs show it (API operation name, parameters)."""
+        return dryrun.record("rds", self.operation, self.params, self.when)
 
     def describe(self) -> str:
-        return f"{aws._camel(self.operation)} {self.params}"
+        """The call as one runnable ``aws rds ...`` line."""
+        return dryrun.aws_cli(self.record())
 
 
 _NOT_FOUND = {"DBParameterGroupNotFound", "DBParameterGroupNotFoundFault", "DBClusterParameterGroupNotFound",
@@ -303,18 +308,37 @@ def execute(rds: Any, calls: list[ApiCall], done: Callable[[ApiCall], None]) -> 
     Every group changed is then tagged with the time (CHANGED_TAG), so `bluegreen create` can tell
     whether AWS's 5 minutes since the last change are up.
     """
-    touched: dict[str, bool] = {}
     for i, c in enumerate(calls):
         try:
             aws.call(rds, c.operation, **c.params)
         except ToolError as exc:
             raise ToolError(f"{exc} (after {i} of {len(calls)} calls; re-run to finish: it only makes the missing "
                             "changes)") from None
-        cluster = "DBClusterParameterGroupName" in c.params
-        touched[c.params["DBClusterParameterGroupName" if cluster else "DBParameterGroupName"]] = cluster
         done(c)
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    for name, cluster in touched.items():
-        arn = group_arn(rds, name, "cluster" if cluster else "instance")
-        if arn:
-            aws.call(rds, "add_tags_to_resource", ResourceName=arn, Tags=[{"Key": CHANGED_TAG, "Value": now}])
+    for tag in tag_calls(rds, calls, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")):
+        aws.call(rds, tag.operation, **tag.params)
+
+
+def tag_calls(rds: Any | None, calls: list[ApiCall], now: str | None = None) -> list[ApiCall]:
+    """The AddTagsToResource that stamps each group ``calls`` change with CHANGED_TAG = ``now``.
+
+    Without ``now`` (a dry run, or the calls --apply shows first): the calls as they will be made, with the time
+    and the ARN of a group that does not exist yet as ``<placeholders>``. With it, groups without an ARN are skipped.
+    """
+    touched: dict[str, str] = {}  # group name -> kind, in the order of the calls
+    made: set[str] = set()  # before the calls are made, a group they create has no ARN yet
+    for c in calls:
+        cluster = "DBClusterParameterGroupName" in c.params
+        name = c.params["DBClusterParameterGroupName" if cluster else "DBParameterGroupName"]
+        touched.setdefault(name, "cluster" if cluster else "instance")
+        if c.operation.startswith("create_"):
+            made.add(name)
+    out = []
+    for name, kind in touched.items():
+        arn = aws.group_arn(rds, name, kind) if rds is not None and (now is not None or name not in made) else None
+        if arn or now is None:
+            out.append(ApiCall("add_tags_to_resource",
+                               {"ResourceName": arn or f"<ARN of {name}>",
+                                "Tags": [{"Key": CHANGED_TAG, "Value": now or "<UTC time of the change>"}]},
+                               when=None if now else TAG_WHEN))
+    return out

@@ -87,10 +87,10 @@ def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[Api
     if fmt == OutputFormat.json:
         data = plan.to_dict()
         if calls is not None:
-            data["api_calls"] = [{"operation": c.operation, "params": c.params} for c in calls]
+            data["api_calls"] = [c.record().to_dict() for c in calls]
             if plan.after_switchover:
                 after = after_switchover_call(plan.cluster_group.name, plan.after_switchover)
-                data["after_switchover_calls"] = [{"operation": after.operation, "params": after.params}]
+                data["after_switchover_calls"] = [after.record().to_dict()]
         console.print_json(json.dumps(data))
         return
     if fmt == OutputFormat.md:

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from upgrade_cli.checks.registry import Check, Scope, all_checks, get_check, run_checks
 from upgrade_cli.checks.manual import MANUAL_ITEMS
-from upgrade_cli import aws, connect, doc_links, layout
+from upgrade_cli import aws, connect, connect_options, doc_links, layout
 from upgrade_cli.precheck.aurora_log import load_aurora_log
 from upgrade_cli.precheck.collect.dump import load_dump
 from upgrade_cli.cli_common import App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, console, err_console, format_option
@@ -28,7 +28,7 @@ from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog
 from upgrade_cli.precheck.fixscript import build_fix_script
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS, build_report, render_console, write_json, write_reports
-from upgrade_cli.precheck.target import resolve_target
+from upgrade_cli.target import resolve_target
 
 checks_app = App(help="List and explain the upgrade checks.")
 
@@ -42,15 +42,15 @@ def precheck(
                                                 "--events` file to scan (no server needed).")] = None,
     snapshot: Annotated[Optional[Path], typer.Option("--snapshot", help="Re-check a snapshot saved with "
                                                      "--save-snapshot (no server needed).")] = None,
-    host: connect.HostOpt = None,
-    port: connect.PortOpt = None,
-    user: connect.UserOpt = None,
-    password: connect.PasswordOpt = None,
-    socket: connect.SocketOpt = None,
-    dsn: connect.DsnOpt = None,
-    defaults_file: connect.DefaultsFileOpt = None,
-    ssl_ca: connect.SslCaOpt = None,
-    iam: connect.IamOpt = False,
+    host: connect_options.HostOpt = None,
+    port: connect_options.PortOpt = None,
+    user: connect_options.UserOpt = None,
+    password: connect_options.PasswordOpt = None,
+    socket: connect_options.SocketOpt = None,
+    dsn: connect_options.DsnOpt = None,
+    defaults_file: connect_options.DefaultsFileOpt = None,
+    ssl_ca: connect_options.SslCaOpt = None,
+    iam: connect_options.IamOpt = False,
     region: RegionOpt = None,
     schema: Annotated[Optional[list[str]], typer.Option("--schema", help="Only these schemas (comma list, or "
                                                         "repeat it).")] = None,
@@ -134,7 +134,7 @@ def precheck(
                   "snapshot_of": {"kind": catalog.source.kind, "name": catalog.source.name,
                                   "collected_at": catalog.source.collected_at}}
     else:
-        opts = connect.resolve(dsn=dsn, host=host, port=port, user=user, password=password, socket_path=socket,
+        opts = connect_options.resolve(dsn=dsn, host=host, port=port, user=user, password=password, socket_path=socket,
                                defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
         catalog = _collect_live(opts, schema or None, statement_timeout, check_table)
         source = {**_source_of(catalog), "kind": "live", "name": opts.address}

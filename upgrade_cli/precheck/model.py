@@ -28,6 +28,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from upgrade_cli.inputs import build_typed
 from upgrade_cli.sqltext import TokenCache
 
 SNAPSHOT_FORMAT = 1
@@ -290,58 +291,3 @@ class Catalog:
         if data.get("snapshot_format") != SNAPSHOT_FORMAT:
             raise ValueError(f"unsupported snapshot format {data.get('snapshot_format')!r}")
         return build_typed(cls, data)
-
-
-def build_typed(cls: type, data: Any, where: str = "snapshot") -> Any:
-    """Rebuild nested dataclasses from ``asdict`` output, type-checking every field against its
-    annotation: a snapshot (or a bench workload) is an input, and ``"complete": "false"`` must not
-    read as complete. A wrong field is a ValueError naming its path (``snapshot.tables[3].name``)."""
-    import typing
-
-    if not isinstance(data, dict):
-        raise ValueError(f"{where} is not an object")
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise ValueError(f"{where}.{f.name} is missing")
-            continue
-        kwargs[f.name] = _convert(hints[f.name], data[f.name], f"{where}.{f.name}")
-    return cls(**kwargs)
-
-
-_JSON_NAMES = {str: "text", bool: "true/false", int: "an integer", float: "a number", dict: "an object",
-               list: "a list"}
-
-
-def _convert(hint: Any, value: Any, where: str) -> Any:
-    import types
-    import typing
-
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        return _convert(next(a for a in args if a is not type(None)), value, where)
-    if hint is Any:
-        return value
-    if dataclasses.is_dataclass(hint):
-        return build_typed(hint, value, where)
-    base = origin or hint
-    ok = isinstance(value, base) and not (isinstance(value, bool) and base in (int, float))
-    if base is float and isinstance(value, int) and not isinstance(value, bool):
-        ok = True
-    if not ok:
-        raise ValueError(f"{where} must be {_JSON_NAMES.get(base, base.__name__)}, not {json.dumps(value)[:40]}")
-    if base is list and args:
-        return [_convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
-    if base is dict and args:
-        if not all(isinstance(k, str) for k in value):
-            raise ValueError(f"{where} has a non-text key")
-        if args[1] is str:  # server values: text, but numbers and NULL are what a server may hand back
-            bad = next((k for k, v in value.items() if not isinstance(v, (str, int, float, type(None)))), None)
-            if bad is not None:
-                raise ValueError(f"{where}.{bad} must be text")
-    return value

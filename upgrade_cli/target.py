@@ -3,7 +3,7 @@
 MySQL Shell registers each check for the target versions it applies to and builds its reserved-word
 list from the target (``upgrade_check_registry.cc``, ``get_reserved_keywords_check``); we do the same
 with the MySQL release the target is built on. Which MySQL release an Aurora version is built on is
-data, in ``param_profiles/aurora_mysql_versions.yaml``.
+data, in ``param_profiles/aurora_mysql_versions.yaml``. Ground: the checks, the judges and the gates all ask it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from upgrade_cli.outcome import ToolError
-from upgrade_cli.params.profiles import load_yaml
+from upgrade_cli.param_profiles import load_yaml
 
 Version = tuple[int, int, int]
 
