@@ -48,7 +48,7 @@ from upgrade_cli.bench.workload import Workload  # noqa: E402
 from upgrade_cli.main import app  # noqa: E402
 from upgrade_cli.metrics import compare as metrics_compare  # noqa: E402
 from upgrade_cli.metrics.fetch import Cluster, series_for  # noqa: E402
-from upgrade_cli.metrics.render import render_json  # noqa: E402
+from upgrade_cli.formats import json_text  # noqa: E402
 from upgrade_cli.params import profiles  # noqa: E402
 
 SCHEMA = "examples/legacy_app_57.sql"
@@ -274,7 +274,7 @@ def synthetic_metrics() -> None:
     after = data(green, "prod-green-rehearsal", True)
     doc = metrics_compare.compare(blue, green, period, before, after,
                                   notes=["SYNTHETIC series made by examples/make_examples.py, not CloudWatch data"])
-    Path("examples/dossier/metrics.json").write_text(render_json(doc), encoding="utf-8")
+    Path("examples/dossier/metrics.json").write_text(json_text(doc), encoding="utf-8")
 
 
 # ---- bluegreen journal -------------------------------------------------------------------------

@@ -20,9 +20,11 @@ from tests.fakes.rds_engine_fake import install_rds_engine_fake
 from upgrade_cli import aws as awsmod
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen.journal import Journal
+from upgrade_cli.bluegreen.render import DeploymentWatch
+from upgrade_cli.bluegreen.waiter import PollSettings, WaitAborted, wait_for
 from upgrade_cli.handoffs import journal_dir
-from upgrade_cli.bluegreen.waiter import PollSettings, View, WaitAborted, wait_for
 from upgrade_cli.cli_common import ToolError
+from upgrade_cli.narrator import RecordingNarrator
 from upgrade_cli.sqltext import is_ddl
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,15 +50,11 @@ def snap(status: str) -> dict:
             "Tasks": [], "SwitchoverDetails": []}
 
 
-def quiet_view() -> View:
-    return View(Console(file=io.StringIO(), force_terminal=False, width=200))
-
-
 def test_wait_times_out_on_the_injected_clock():
     t = FakeClock()
     settings = PollSettings(interval=30, timeout=100, sleep=t.sleep, clock=t.clock)
     with pytest.raises(WaitAborted, match=r"timed out after 120s .* still PROVISIONING"):
-        wait_for(lambda: snap("PROVISIONING"), lambda d: False, lambda d: None, settings, "x", quiet_view())
+        wait_for(lambda: snap("PROVISIONING"), lambda d: False, lambda d: None, settings, "x", RecordingNarrator())
     assert t.sleeps == [30, 30, 30, 30]
 
 
@@ -71,16 +69,19 @@ def test_transient_errors_back_off_exponentially_then_recover():
         return item
 
     settings = PollSettings(interval=5, timeout=3600, sleep=t.sleep, clock=t.clock)
-    out = wait_for(poll, lambda d: d["Status"] == "AVAILABLE", lambda d: None, settings, "x", quiet_view())
+    told = RecordingNarrator()
+    out = wait_for(poll, lambda d: d["Status"] == "AVAILABLE", lambda d: None, settings, "x", told)
     assert out["Status"] == "AVAILABLE"
     assert t.sleeps == [10, 20, 40]
+    assert told.events == [("watch", "x"), *[("retrying", ("throttled (Throttling)", d)) for d in (10, 20, 40)],
+                           ("polled", snap("AVAILABLE"))]
 
 
 def test_live_view_renders_on_a_terminal():
     buf = io.StringIO()
-    view = View(Console(file=buf, force_terminal=True, width=120))
+    view = DeploymentWatch(Console(file=buf, force_terminal=True, width=120))
     with view:
-        view.update({**snap("PROVISIONING"), "Tasks": [{"Name": "DB_ENGINE_VERSION_UPGRADE", "Status": "IN_PROGRESS"}]})
+        view.polled({**snap("PROVISIONING"), "Tasks": [{"Name": "DB_ENGINE_VERSION_UPGRADE", "Status": "IN_PROGRESS"}]})
     text = buf.getvalue()
     assert "DB_ENGINE_VERSION_UPGRADE" in text and "IN_PROGRESS" in text and "PROVISIONING" in text
 

@@ -85,6 +85,7 @@ def test_event_scheduler_on_in_greens_group_blocks_the_create(world, aws, tmp_pa
 
 def test_sql_gates_without_a_connection_are_shown_not_run_in_red(world, aws, tmp_path):
     from upgrade_cli.bluegreen import gates as G
+    from upgrade_cli.bluegreen.render import gate_rows
 
     result = run_cli(tmp_path, *create_args(world, "--name", "n1"))
     assert result.exit_code == 0, result.output  # create goes on: it can be undone
@@ -93,7 +94,7 @@ def test_sql_gates_without_a_connection_are_shown_not_run_in_red(world, aws, tmp
     assert got["binlog-retention"] == {"gate": "binlog-retention", "status": "NOT RUN", "detail": (
         "no --dsn given: would check that `CALL mysql.rds_show_configuration` shows binlog retention hours set")}
     assert got["tables-without-pk"]["detail"].startswith("no --dsn given: would check tables without a primary")
-    assert [cell.style for cell in G.rows([G.not_run("binlog-retention")])[0][1:]] == ["bold red", "red"]
+    assert [cell.style for cell in gate_rows([G.not_run("binlog-retention")])[0][1:]] == ["bold red", "red"]
 
 
 def test_binlog_retention_null_fails_and_set_passes(world, aws, tmp_path, mariadb):

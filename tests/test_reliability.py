@@ -27,6 +27,7 @@ from upgrade_cli.bluegreen.journal import Journal
 from upgrade_cli.cli_common import ToolError
 from upgrade_cli.inputs import read_input
 from upgrade_cli.main import app
+from upgrade_cli.narrator import RecordingNarrator
 from upgrade_cli.precheck.collect import live
 from upgrade_cli.precheck.collect import normalize
 from upgrade_cli.precheck.collect.dump import parse_dump
@@ -269,7 +270,7 @@ def test_lock_held_on_another_host_is_not_taken_over(tmp_path):
     j = Journal(tmp_path, "us-east-1", "dep")
     j.lock_path.write_text(json.dumps({"pid": 1, "host": "other-host.example", "command": "switchover"}))
     with pytest.raises(ToolError, match="pid 1 on host other-host.example"):
-        j.lock("cleanup")
+        j.lock("cleanup", RecordingNarrator())
 
 
 # ---- 9. file type, size, nesting depth and row data -----------------------------------------------

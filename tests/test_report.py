@@ -21,13 +21,13 @@ from upgrade_cli.precheck.model import Catalog, CollectionIssue, Source, Table
 from upgrade_cli.precheck.report import (
     REPORT_FILES,
     build_report,
-    render_console,
     render_html,
     render_json,
     render_junit,
     render_markdown,
     write_reports,
 )
+from upgrade_cli.precheck.render import render_console
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "report-format.md"
 EVIL = "<script>alert('x')</script> | `tick` *star* [link](http://evil.example) & [bold]markup[/bold]"

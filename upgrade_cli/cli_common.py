@@ -1,4 +1,5 @@
-"""What every command shares: consoles, the shared options, and the one-line error contract.
+"""What every command shares: the shared options and the one-line error contract (the consoles and the one
+output path, ``emit``, are in ``upgrade_cli/emit.py``; ``OutputFormat`` in ``upgrade_cli/formats.py``).
 
 How a command runs (httpie's ``program()`` / ``main()`` split): the function a stage registers on
 its :class:`App` is the program. It returns ``None`` (success) or an :class:`ExitStatus`, or
@@ -21,30 +22,52 @@ import typer
 import typer.core
 from rich.console import Console
 
-from upgrade_cli import dryrun
+from upgrade_cli import dryrun, layout
+from upgrade_cli.emit import console, err_console
+from upgrade_cli.formats import OutputFormat
 from upgrade_cli.handoffs import JOURNAL_ENV_DIR
 from upgrade_cli.inputs import one_line
+from upgrade_cli.narrator import Checked, Watch
 from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 
-__all__ = ["ASK", "App", "Blocked", "Command", "DryRunFormat", "DryRunFormatOpt", "DryRunOpt", "ExitStatus",
-           "JournalOpt", "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt", "ToolError", "YesOpt",
+__all__ = ["ASK", "App", "Blocked", "Command", "ConsoleNarrator", "DryRunFormat", "DryRunFormatOpt", "DryRunOpt",
+           "ExitStatus", "JournalOpt", "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt",
+           "ToolError", "YesOpt",
            "comma_list", "console", "err_console", "format_option", "guarded", "print_calls", "print_dry_run",
            "status_of"]
 
 
-class _StdoutConsole(Console):
-    """stdout's console: on a terminal it wraps to the screen; to a pipe or a file it never hard-wraps, so a long
-    line (a fix's SQL, an identifier, a URL) reaches ``grep`` and the clipboard whole. Decided at each print:
-    stdout can be swapped after import (tests, ``contextlib.redirect_stdout``)."""
+class ConsoleNarrator:
+    """The CLI's :class:`~upgrade_cli.narrator.Narrator`: an engine's progress on stdout (warnings on stderr),
+    each line through ``layout`` (whole in a pipe, wrapped between words on a terminal), and its question
+    asked with typer's prompt, which ``--yes`` answers. The stage gives the two drawings only it knows: its
+    checks as a table (``checked``) and a wait's poll snapshots (``watcher``)."""
 
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        if kwargs.get("soft_wrap") is None:
-            kwargs["soft_wrap"] = not self.is_terminal
-        super().print(*objects, **kwargs)
+    def __init__(self, yes: bool, checked: Callable[[Console, str, Sequence[Checked]], None],
+                 watcher: Callable[[Console], Watch]):
+        self.yes = yes
+        self._checked = checked
+        self._watcher = watcher
 
+    def _say(self, text: str) -> None:
+        layout.line(console, text)
 
-console: Console = _StdoutConsole()
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+    started = done = skipped = planned = info = _say
+
+    def note(self, text: str) -> None:
+        layout.line(console, f"note: {text}")
+
+    def warn(self, text: str) -> None:
+        layout.line(err_console, f"warning: {text}")
+
+    def checked(self, title: str, results: Sequence[Checked]) -> None:
+        self._checked(console, title, results)
+
+    def watch(self, what: str) -> Watch:
+        return self._watcher(console)
+
+    def confirm(self, question: str) -> bool:
+        return self.yes or typer.confirm(question, default=False)
 
 _UsageError = typer.BadParameter.__mro__[1]  # click's UsageError, wherever typer takes click from
 _MissingParameter = next(c for c in typer.BadParameter.__subclasses__() if c.__name__ == "MissingParameter")
@@ -55,14 +78,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 # --------------------------------------------------------------------------------------------
 # Shared options: every command spells these flags the same way (connection flags: connect.py)
 # --------------------------------------------------------------------------------------------
-
-class OutputFormat(str, enum.Enum):
-    console = "console"
-    json = "json"
-    md = "md"
-    html = "html"
-    csv = "csv"
-
 
 class _Refused(str):
     """A value an option parser refused, carried into the command: its complaint is then one
@@ -323,25 +338,3 @@ class App(typer.Typer):
             return register(guarded(fn))
 
         return decorator
-
-
-def emit(data: Any, fmt: OutputFormat, out: Path | None, renderers: dict[OutputFormat, Callable[[Any], str]],
-         console_view: Callable[[Any, Console], None], done: str) -> None:
-    """A report in the chosen format: the rich console view on a terminal, else the rendered text to stdout or
-    ``out`` (``renderers[OutputFormat.console]`` is the plain text a file or pipe gets for ``console``)."""
-    if fmt is OutputFormat.console and out is None:
-        console_view(data, console)
-    else:
-        write_output(renderers[fmt](data), out, done)
-
-
-def write_output(text: str, out: Path | None, done: str) -> None:
-    """A rendered report to stdout, or to ``out`` with ``done → out`` on stderr; a write error is one line."""
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ToolError(f"cannot write {out}: {exc.strerror}") from None
-    err_console.print(f"{done} → {out}", markup=False)

@@ -84,6 +84,11 @@ def _wrapped(console: Console, text: Text | str, first: str, rest: str, style: s
         console.print(Text(first if i == 0 else rest) + line, soft_wrap=True, highlight=False)
 
 
+def line(console: Console, text: Text | str, style: str = "") -> None:
+    """One line of prose (a step done, a note): whole in a pipe, wrapped between words on a terminal."""
+    _wrapped(console, text, "", "", style)
+
+
 def item(console: Console, text: Text | str, style: str = "") -> None:
     """One row as one line ("- …"), wrapped with a hanging indent when it is longer than the screen."""
     _wrapped(console, text, "- ", "  ", style)

@@ -18,13 +18,14 @@ import typer
 
 from upgrade_cli.bench import capture as capture_mod
 from upgrade_cli.bench.compare import CompareOptions, compare as compare_results, inconclusive_shapes
-from upgrade_cli.bench.render import render_console, render_html, render_json, render_markdown, summary_line
+from upgrade_cli.bench.render import COMPARISON, WORKLOAD
 from upgrade_cli.bench.workload import Workload
-from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, console, err_console,
-                                    format_option, emit)
+from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, RegionOpt, ToolError, err_console,
+                                    format_option)
 from upgrade_cli.connect import open_connection
 from upgrade_cli.connect_options import (DefaultsFileOpt, DsnOpt, HostOpt, IamOpt, PasswordOpt, PortOpt, SocketOpt,
                                          SslCaOpt, UserOpt, resolve)
+from upgrade_cli.emit import emit
 
 app = App(help="Capture slow queries, replay them on blue and green, compare.")
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)
@@ -63,14 +64,8 @@ def capture(
             workload = capture_mod.capture_digests(conn, top)
         finally:
             conn.close()
-    try:
-        workload.save(out)
-    except OSError as exc:
-        raise ToolError(f"cannot write {out}: {exc.strerror}") from None
-    samples = sum(len(q.samples) for q in workload.queries)
+    emit(WORKLOAD(workload), OutputFormat.json, out)
     without = sum(1 for q in workload.queries if not q.samples)
-    console.print(f"captured {len(workload.queries)} query shapes ({samples} sample statements) from "
-                  f"{workload.origin_detail} → {out}", markup=False)
     if without:
         err_console.print(f"note: {without} shapes have no sample text and cannot be replayed "
                           "(see their 'note' in the workload file)", markup=False)
@@ -112,8 +107,8 @@ def run(
             err_console.print(f"  {done}/{total} statements", markup=False)
 
     summary = run_workload(wl, blue_opts, green_opts, options, out, progress=None if quiet else progress)
-    console.print(f"replayed {summary.statements} statements of {summary.shapes} shapes on both sides "
-                  f"({summary.skipped} skipped) in {summary.wall_s:.1f}s → {out}", markup=False)
+    err_console.print(f"replayed {summary.statements} statements of {summary.shapes} shapes on both sides "
+                      f"({summary.skipped} skipped) in {summary.wall_s:.1f}s → {out}", markup=False)
 
 
 @app.command("compare")
@@ -130,9 +125,7 @@ def compare(
     """Per-shape verdicts: every difference, and latency only where the samples show it. Exit 1 on
     regressions or differences, and when nothing was measured on both sides."""
     data = compare_results(results, CompareOptions(threshold=threshold, floor_ms=floor_ms, confidence=confidence))
-    emit(data, fmt, out, {OutputFormat.json: render_json, OutputFormat.md: render_markdown,
-                          OutputFormat.html: render_html, OutputFormat.console: _plain_console},
-         render_console, summary_line(data))
+    emit(COMPARISON(data), fmt, out)
     if not data["complete"]:
         err_console.print("warning: the run did not finish (no end record): results are partial", markup=False)
     if not data["summary"]["measured"]:
@@ -140,13 +133,3 @@ def compare(
                           f"({data['summary']['statements']} replayed, {data['summary']['skipped']} skipped)",
                           markup=False)
     return ExitStatus(data["exit_code"])
-
-
-def _plain_console(data: dict) -> str:
-    import io
-
-    from rich.console import Console
-
-    buf = Console(record=True, width=160, file=io.StringIO())
-    render_console(data, buf)
-    return buf.export_text()

@@ -1,9 +1,9 @@
-"""The comparison (``compare.compare`` data) as a console table, JSON, Markdown or one self-contained HTML page."""
+"""The comparison (``compare.compare`` data) as a console table, JSON, Markdown or one self-contained HTML page
+(declared once: :data:`COMPARISON`)."""
 
 from __future__ import annotations
 
 import html
-import json
 import math
 from typing import Any, Sequence
 
@@ -12,6 +12,9 @@ from rich.text import Text
 
 from upgrade_cli import layout
 from upgrade_cli.bench.compare import INCONCLUSIVE, VERDICT_OF, fewest_pairs
+from upgrade_cli.bench.workload import Workload
+from upgrade_cli.emit import Kind
+from upgrade_cli.formats import OutputFormat
 
 FINDING_TITLES = {
     "regression": "Regressions (green slower, interval and floor agree)",
@@ -132,11 +135,6 @@ def render_console(data: dict[str, Any], console: Console, max_examples: int = 5
 
 
 # --------------------------------------------------------------------------------------------
-def render_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=1, default=str) + "\n"
-
-
-# --------------------------------------------------------------------------------------------
 def _md_cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -242,3 +240,16 @@ def render_html(data: dict[str, Any]) -> str:
             + "".join(rows) + "</table>"
             + ("<h2>Latency of regressed queries</h2>" + "".join(charts) if charts else "")
             + "".join(sections) + "</body></html>\n")
+
+
+COMPARISON: Kind[dict[str, Any]] = Kind("bench comparison", console=render_console,
+                                        text={OutputFormat.md: render_markdown, OutputFormat.html: render_html},
+                                        summary=summary_line)
+
+
+def workload_summary(workload: Workload) -> str:
+    samples = sum(len(q.samples) for q in workload.queries)
+    return f"captured {len(workload.queries)} query shapes ({samples} sample statements) from {workload.origin_detail}"
+
+
+WORKLOAD: Kind[Workload] = Kind("bench workload", console=None, json=lambda w: w.to_dict(), summary=workload_summary)

@@ -8,12 +8,12 @@ the production load a shape represents.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from upgrade_cli.bench.sqlshape import digest_of, fingerprint, read_only_reason
+from upgrade_cli.formats import json_text
 from upgrade_cli.inputs import build_typed, read_json
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.handoffs import expect_kind
@@ -59,7 +59,7 @@ class Workload:
                             for q in self.queries]}
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+        path.write_text(json_text(self.to_dict()), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> "Workload":

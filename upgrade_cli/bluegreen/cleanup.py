@@ -14,10 +14,10 @@ from typing import Any, Callable
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen.journal import DONE, INFO, INTENT, Journal
-from upgrade_cli.bluegreen.orchestrator import OLD_BLUE, Context, confirm, extended_support, show_cost
+from upgrade_cli.bluegreen.orchestrator import OLD_BLUE, Context, confirm, extended_support, tell_cost
 from upgrade_cli.bluegreen.waiter import WaitAborted
-from upgrade_cli.cli_common import console
 from upgrade_cli.outcome import ToolError
+
 
 def _journal_for(ctx: Context, ref: str, dep: dict[str, Any] | None) -> Journal:
     if dep is not None:
@@ -41,7 +41,7 @@ def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool,
     dep = bg.lookup_deployment(ctx.rds, ref)
     journal = _journal_for(ctx, ref, dep)
     if not ctx.dry_run:
-        journal.lock("cleanup")
+        journal.lock("cleanup", ctx.narrator)
     if dep is None and journal.phase("delete-deployment") not in (INTENT, DONE):
         raise ToolError(f"no blue/green deployment {ref!r} in AWS, and journal {journal.path} has no record of "
                         "deleting it")
@@ -73,9 +73,9 @@ def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool,
         if abandon_keeping_green else " (blue and green clusters are kept)")]
     if old_blue:
         plan.append(f"{'snapshot and ' if final_snapshot else ''}delete old blue cluster {old_blue} and its instances")
-    console.print("cleanup plan:\n  " + "\n  ".join(plan), markup=False)
+    ctx.narrator.planned("cleanup plan:\n  " + "\n  ".join(plan))
     if dep is not None and status == bg.SWITCHOVER_COMPLETED and not old_blue:
-        show_cost(extended_support(ctx, [("kept", _old_blue_name(ctx, dep["Source"]))]), ", every month it is kept")
+        tell_cost(ctx, extended_support(ctx, [("kept", _old_blue_name(ctx, dep["Source"]))]), ", every month it is kept")
     if not ctx.dry_run:
         confirm(ctx, "Proceed with this cleanup?")
 
@@ -83,25 +83,24 @@ def cleanup(ctx: Context, ref: str, delete_old_blue: bool, final_snapshot: bool,
     if old_blue:
         _delete_old_blue(ctx, journal, old_blue, final_snapshot)
     if ctx.dry_run:
-        console.print("dry run: nothing was deleted", markup=False)
+        ctx.narrator.info("dry run: nothing was deleted")
         return
     if abandon_keeping_green:
         journal.write("cleanup", "cleanup", DONE, green_kept=green_name)  # closes this lifecycle
-        console.print(f"deployment deleted, but green cluster {green_name} is kept: AWS keeps it replicating from "
-                      f"blue (Aurora MySQL) and billing. To remove it, delete its instances "
-                      f"(`aws rds delete-db-instance --db-instance-identifier ...`) and then the cluster "
-                      f"(`aws rds delete-db-cluster --db-cluster-identifier {green_name} --skip-final-snapshot`); "
-                      "next time abandon with `cleanup --delete-green`", markup=False, soft_wrap=True)
+        ctx.narrator.done(f"deployment deleted, but green cluster {green_name} is kept: AWS keeps it replicating from "
+                          f"blue (Aurora MySQL) and billing. To remove it, delete its instances "
+                          f"(`aws rds delete-db-instance --db-instance-identifier ...`) and then the cluster "
+                          f"(`aws rds delete-db-cluster --db-cluster-identifier {green_name} --skip-final-snapshot`); "
+                          "next time abandon with `cleanup --delete-green`")
     elif old_blue or delete_green or status != bg.SWITCHOVER_COMPLETED:
         journal.write("cleanup", "cleanup", DONE, old_blue_cluster=old_blue)  # closes this lifecycle
-        console.print("cleanup done", markup=False)
+        ctx.narrator.done("cleanup done")
     else:
         journal.write("cleanup", "cleanup", INFO, note="deployment deleted; old blue kept")
-        console.print("deployment deleted; the old blue cluster is kept (read-only) for a rollback or forensics "
-                      f"window: delete it later with `aurora-upgrade bluegreen cleanup {ref} --delete-old-blue`",
-                      markup=False)
+        ctx.narrator.done("deployment deleted; the old blue cluster is kept (read-only) for a rollback or forensics "
+                          f"window: delete it later with `aurora-upgrade bluegreen cleanup {ref} --delete-old-blue`")
         kept = journal.value("old_blue_cluster")
-        show_cost(extended_support(ctx, [("kept", kept)]) if kept else [], ", every month it is kept")
+        tell_cost(ctx, extended_support(ctx, [("kept", kept)]) if kept else [], ", every month it is kept")
 
 
 def _guard_old_blue(ctx: Context, old_blue: str, journal: Journal) -> None:
@@ -121,7 +120,7 @@ def _guard_old_blue(ctx: Context, old_blue: str, journal: Journal) -> None:
 def _delete_deployment(ctx: Context, journal: Journal, dep: dict[str, Any] | None, delete_green: bool,
                        old_blue: str | None) -> None:
     if dep is None:
-        console.print("deployment already deleted (journal)", markup=False)
+        ctx.narrator.skipped("deployment already deleted (journal)")
         return
     ident = dep["BlueGreenDeploymentIdentifier"]
     if dep.get("Status") == bg.DELETING and not ctx.dry_run:  # an earlier run's delete is under way
@@ -144,7 +143,7 @@ def _delete_deployment(ctx: Context, journal: Journal, dep: dict[str, Any] | Non
     ctx.mutations.call(ctx.rds, "delete_blue_green_deployment", **params)
     _wait_gone(ctx, f"deployment {ident}", lambda: bg.lookup_deployment(ctx.rds, ident))
     journal.write("cleanup", "delete-deployment", DONE, deployment_id=ident)
-    console.print(f"deleted deployment {ident}", markup=False)
+    ctx.narrator.done(f"deleted deployment {ident}")
 
 
 def _wait_gone(ctx: Context, what: str, lookup: Callable[[], Any]) -> None:
@@ -171,7 +170,7 @@ def _unprotect(ctx: Context, journal: Journal, cluster: dict[str, Any] | None) -
 def _delete_old_blue(ctx: Context, journal: Journal, old_blue: str, final_snapshot: bool) -> None:
     cluster = aws.describe_cluster(ctx.rds, old_blue)
     if cluster is None:
-        console.print(f"old blue cluster {old_blue} already deleted", markup=False)
+        ctx.narrator.skipped(f"old blue cluster {old_blue} already deleted")
         return
     _unprotect(ctx, journal, cluster)
     for inst in bg.cluster_instances(ctx.rds, cluster):
@@ -196,8 +195,8 @@ def _delete_old_blue(ctx: Context, journal: Journal, old_blue: str, final_snapsh
                   final_snapshot=snapshot if final_snapshot else None, request=params)
     ctx.mutations.call(ctx.rds, "delete_db_cluster", **params)
     journal.write("cleanup", "delete-old-blue-cluster", DONE, cluster=old_blue)
-    console.print(f"deleting old blue cluster {old_blue}" + (f" (final snapshot {snapshot})" if final_snapshot
-                                                             else " (no final snapshot)"), markup=False)
+    ctx.narrator.done(f"deleting old blue cluster {old_blue}" + (f" (final snapshot {snapshot})" if final_snapshot
+                                                                 else " (no final snapshot)"))
 
 
 # =============================================================================================

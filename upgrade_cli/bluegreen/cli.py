@@ -7,18 +7,21 @@ these commands do it with gates before every risky call, a resumable journal and
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Optional
 
 import typer
+from rich.console import Console
 
-from upgrade_cli import aws, connect, connect_options
+from upgrade_cli import aws, connect, connect_options, layout
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
-from upgrade_cli.bluegreen.waiter import PollSettings, show
-from upgrade_cli.cli_common import (App, DryRunFormat, DryRunFormatOpt, DryRunOpt, JournalOpt, OutputFormat, ProfileOpt,
-                                    RegionOpt, ToolError, YesOpt, console, format_option, print_dry_run)
+from upgrade_cli.bluegreen import render
+from upgrade_cli.bluegreen.waiter import PollSettings
+from upgrade_cli.cli_common import (App, ConsoleNarrator, DryRunFormat, DryRunFormatOpt, DryRunOpt, JournalOpt,
+                                    OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console, format_option,
+                                    print_dry_run)
+from upgrade_cli.emit import Kind, emit
 from upgrade_cli.handoffs import journal_dir
 
 app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
@@ -37,8 +40,9 @@ def _context(region: str | None, profile: str | None, jdir: Path | None, dry_run
         raise ToolError("no AWS Region given (use --region or AWS_DEFAULT_REGION)")
     return orch.Context(rds=rds, rds_poll=aws.client("rds", region, profile, max_attempts=0),
                         cw=aws.client("cloudwatch", region, profile), region=region_name,
-                        journal_dir=journal_dir(jdir), dry_run=dry_run, yes=yes,
-                        poll=PollSettings(interval=interval, timeout=timeout))
+                        journal_dir=journal_dir(jdir), dry_run=dry_run,
+                        poll=PollSettings(interval=interval, timeout=timeout),
+                        narrator=ConsoleNarrator(yes, checked=render.show_gates, watcher=render.DeploymentWatch))
 
 
 @contextlib.contextmanager
@@ -116,40 +120,41 @@ def status(
     """Show a deployment: status, tasks, switchover members, green endpoints, replica lag."""
     ctx = _context(region, profile, journal)
     if ident is None:
-        items = orch.list_report(ctx)
-        if fmt == OutputFormat.json:
-            typer.echo(json.dumps(items, indent=2))
-            return
-        if not items:
-            console.print("no blue/green deployments", markup=False)
-        for d in items:
-            console.print(f"{d['BlueGreenDeploymentIdentifier']}  {d['BlueGreenDeploymentName']}  {d['Status']}  "
-                          f"{d['Source']} → {d['Target']}", markup=False, highlight=False)
-        return
-    report = orch.status_report(ctx, ident)
-    if fmt == OutputFormat.json:
-        typer.echo(json.dumps(report, indent=2))
-        return
-    _print_status(report)
+        emit(DEPLOYMENTS(orch.list_report(ctx)), fmt)
+    else:
+        emit(STATUS(orch.status_report(ctx, ident)), fmt)
 
 
-def _print_status(report: dict[str, Any]) -> None:
-    show(console, report["deployment"])
+def _print_list(items: list[dict[str, Any]], out: Console) -> None:
+    if not items:
+        out.print("no blue/green deployments", markup=False)
+    for d in items:
+        out.print(f"{d['BlueGreenDeploymentIdentifier']}  {d['BlueGreenDeploymentName']}  {d['Status']}  "
+                  f"{d['Source']} → {d['Target']}", markup=False, highlight=False)
+
+
+def _print_status(report: dict[str, Any], out: Console) -> None:
+    render.show_deployment(out, report["deployment"])
     green = report.get("green")
     if green:
-        console.print(f"green cluster {green['cluster']} ({green['engine_version']}, {green['status']})", markup=False)
-        console.print(f"  writer endpoint: {green['endpoint']}", markup=False, highlight=False)
-        console.print(f"  reader endpoint: {green['reader_endpoint']}", markup=False, highlight=False)
+        out.print(f"green cluster {green['cluster']} ({green['engine_version']}, {green['status']})", markup=False)
+        out.print(f"  writer endpoint: {green['endpoint']}", markup=False, highlight=False)
+        out.print(f"  reader endpoint: {green['reader_endpoint']}", markup=False, highlight=False)
         for ep in green.get("custom_endpoints") or []:
-            console.print(f"  custom endpoint: {ep}", markup=False, highlight=False)
+            out.print(f"  custom endpoint: {ep}", markup=False, highlight=False)
     lag = report.get("replica_lag")
-    console.print(f"replica lag: {lag['seconds']:g}s at {lag['at']} ({lag['metric']})" if lag
-                  else "replica lag: no recent datapoints", markup=False)
-    orch.show_cost(report.get("extended_support") or [], "")
+    out.print(f"replica lag: {lag['seconds']:g}s at {lag['at']} ({lag['metric']})" if lag
+              else "replica lag: no recent datapoints", markup=False)
+    for text in orch.cost_lines(report.get("extended_support") or [], ""):
+        layout.line(out, text)
     last = (report.get("journal") or {}).get("last")
     if last:
-        console.print(f"journal: last step {last['step']} {last['phase']} at {last['ts']} "
-                      f"({report['journal']['path']})", markup=False, highlight=False)
+        out.print(f"journal: last step {last['step']} {last['phase']} at {last['ts']} "
+                  f"({report['journal']['path']})", markup=False, highlight=False)
+
+
+DEPLOYMENTS: Kind[list[dict[str, Any]]] = Kind("blue/green deployments", console=_print_list)
+STATUS: Kind[dict[str, Any]] = Kind("blue/green deployment", console=_print_status)
 
 
 @app.command("switchover")
@@ -193,16 +198,26 @@ def switchover(
 @app.command("gates")
 def gates(fmt: format_option(OutputFormat.console, OutputFormat.md) = OutputFormat.console) -> None:
     """List every gate of create and switchover: what it checks and what it needs (--format md: docs/gates.md)."""
+    emit(GATES(None), fmt)
+
+
+def _print_gates(_: None, out: Console) -> None:
     from upgrade_cli.bluegreen import registry
 
-    if fmt == OutputFormat.md:
-        typer.echo(registry.docs_markdown(), nl=False)
-        return
     for phase in registry.PHASES:
-        console.print(f"{phase}:", markup=False)
+        out.print(f"{phase}:", markup=False)
         for spec in registry.gates_for(phase):
             need = f"SQL {spec.needs.option(phase)}" if spec.needs.sql else spec.needs.value
-            console.print(f"  {spec.name} ({need}): {spec.checks}", markup=False, highlight=False)
+            out.print(f"  {spec.name} ({need}): {spec.checks}", markup=False, highlight=False)
+
+
+def _gates_markdown(_: None) -> str:
+    from upgrade_cli.bluegreen import registry
+
+    return registry.docs_markdown()
+
+
+GATES: Kind[None] = Kind("gate list", console=_print_gates, json=None, text={OutputFormat.md: _gates_markdown})
 
 
 @app.command("cleanup")

@@ -21,8 +21,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
-
 from upgrade_cli import aws, judges
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen.registry import (CREATE, FAIL, NOT_RUN, OVERRIDDEN, PASS, SKIP, SWITCHOVER, WARN, Gate,
@@ -37,16 +35,6 @@ ENGINE = "aurora-mysql"
 SETTLE = dt.timedelta(minutes=5)
 MDL_WAIT = "metadata lock"
 Result = tuple  # (status, detail) or (status, detail, value): the registry names it and makes it a Gate
-
-
-HEADERS = ("gate", "result", "detail")
-
-
-def rows(gates: list[Gate]) -> list[list[Text]]:
-    """The gates as (gate, result, detail) rows, coloured by result, for ``layout.table``."""
-    style = {PASS: "green", FAIL: "bold red", WARN: "yellow", SKIP: "dim", OVERRIDDEN: "magenta", NOT_RUN: "bold red"}
-    return [[Text(g.name), Text(g.status, style=style.get(g.status, "")),
-             Text(g.detail, style="red" if g.status == NOT_RUN else "")] for g in gates]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -671,5 +659,5 @@ def instance_groups_status(instances: list[dict[str, Any]], wanted: dict[str, st
 
 # Derived from the declarations above (never typed by hand): what tests and fakes iterate over.
 CREATE_GATES, SWITCHOVER_GATES, SQL_GATES = names(CREATE), names(SWITCHOVER), sql_gates()
-__all__ = ["Gate", "not_run", "rows", "HEADERS", "CREATE_GATES", "SWITCHOVER_GATES", "SQL_GATES", "PASS", "FAIL", "WARN",
+__all__ = ["Gate", "not_run", "CREATE_GATES", "SWITCHOVER_GATES", "SQL_GATES", "PASS", "FAIL", "WARN",
            "SKIP", "OVERRIDDEN", "NOT_RUN"]

@@ -20,8 +20,8 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from upgrade_cli.cli_common import err_console
 from upgrade_cli.handoffs import DONE, FAILED, INFO, INTENT, JournalFile
+from upgrade_cli.narrator import Narrator
 from upgrade_cli.outcome import ToolError
 
 __all__ = ["DONE", "FAILED", "INFO", "INTENT", "Journal"]  # the phases: the journal's format, in handoffs.py
@@ -58,12 +58,12 @@ class Journal(JournalFile):
     def lock_path(self) -> Path:
         return self.path.with_suffix(".lock")
 
-    def lock(self, command: str) -> None:
+    def lock(self, command: str, narrator: Narrator) -> None:
         """Hold this deployment for the rest of the process: a second run at the same time would
         call Create or Switchover again before the first one's ``done`` is written.
 
         The lock file names its holder (pid, host). A holder on this host that is no longer running
-        left a stale lock (a kill -9): it is taken over, and said so. A live holder, or one on
+        left a stale lock (a kill -9): it is taken over, and ``narrator`` is told. A live holder, or one on
         another host (whose pid cannot be checked from here), stops this run with its details.
         """
         me = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
@@ -75,9 +75,9 @@ class Journal(JournalFile):
             raise ToolError(f"cannot create lock {self.lock_path}: {exc.strerror}") from None
         with guard:  # two runs judging the same stale lock must not both take it over
             fcntl.flock(guard, fcntl.LOCK_EX)
-            self._acquire(me)
+            self._acquire(me, narrator)
 
-    def _acquire(self, me: dict[str, Any]) -> None:
+    def _acquire(self, me: dict[str, Any], narrator: Narrator) -> None:
         for _ in range(2):
             try:
                 fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -87,10 +87,9 @@ class Journal(JournalFile):
                     return  # this process already holds it
                 if holder.get("host") == me["host"] and isinstance(holder.get("pid"), int) \
                         and not _alive(holder["pid"]):
-                    err_console.print(f"note: taking over the stale lock {self.lock_path}: its holder, pid "
-                                      f"{holder['pid']} ({holder.get('command')} since {holder.get('since')}), is no "
-                                      "longer running on this host; its journal entries are resumed from",
-                                      markup=False)
+                    narrator.warn(f"taking over the stale lock {self.lock_path}: its holder, pid {holder['pid']} "
+                                  f"({holder.get('command')} since {holder.get('since')}), is no longer running on "
+                                  "this host; its journal entries are resumed from")
                     self.lock_path.unlink(missing_ok=True)
                     continue
                 where = f"pid {holder.get('pid')} on host {holder.get('host')}" if holder else "an unknown holder"

@@ -5,6 +5,10 @@ outcome was not (Ctrl-C, kill, lost network mid-call) is never called again: the
 deployment up and carries on from what AWS reports. Mutating calls go through
 :class:`~upgrade_cli.bluegreen.rds.Mutations`, so ``--dry-run`` records them and calls nothing (and
 writes no journal entries: a dry run must not change what a later real run resumes from).
+
+The flows never print and never prompt: they tell ``Context.narrator`` what they do (steps, gates,
+polls) and ask it before a step that cannot be undone; the CLI's narrator prints and
+asks (``--yes`` answers), a test's records.
 """
 
 from __future__ import annotations
@@ -13,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import typer
-
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import cost
 from upgrade_cli.bluegreen import gates as G
@@ -22,9 +24,8 @@ from upgrade_cli.bluegreen import instance_groups as IG
 from upgrade_cli.bluegreen import rds as bg
 from upgrade_cli.bluegreen import registry as R
 from upgrade_cli.bluegreen.journal import DONE, FAILED, INFO, INTENT, Journal
-from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, View, WaitAborted, wait_for
-from upgrade_cli.cli_common import console
-from upgrade_cli.layout import table as print_table
+from upgrade_cli.bluegreen.waiter import DeploymentFailed, PollSettings, WaitAborted, wait_for
+from upgrade_cli.narrator import Narrator, QuietNarrator
 from upgrade_cli.outcome import Blocked, ToolError
 from upgrade_cli.params import api as params_api
 
@@ -50,8 +51,8 @@ class Context:
     region: str
     journal_dir: Path
     dry_run: bool = False
-    yes: bool = False
     poll: PollSettings = field(default_factory=PollSettings)
+    narrator: Narrator = field(default_factory=QuietNarrator)  # the CLI passes its console narrator
 
     def __post_init__(self) -> None:
         self.mutations = bg.Mutations(self.dry_run)
@@ -60,18 +61,13 @@ class Context:
         """The deployment's journal; ``lock`` (the command) holds it against a concurrent run (not for a dry run)."""
         journal = Journal(self.journal_dir, self.region, name)
         if lock and not self.dry_run:
-            journal.lock(lock)
+            journal.lock(lock, self.narrator)
         return journal
 
 
-def show_gates(title: str, gates: list[G.Gate]) -> None:
-    print_table(console, title, G.HEADERS, G.rows(gates), lambda r: r[0] + ": " + r[1] + ": " + r[2])
-
-
 def confirm(ctx: Context, question: str) -> None:
-    if ctx.yes:
-        return
-    if not typer.confirm(question, default=False):
+    """Go on only when the narrator says yes (the CLI asks, or --yes answered); else stop, having changed nothing."""
+    if not ctx.narrator.confirm(question):
         raise Blocked("aborted: nothing was changed")
 
 
@@ -91,9 +87,14 @@ def extended_support(ctx: Context, clusters: list[tuple[str, str]]) -> list[dict
     return out
 
 
-def show_cost(estimates: list[dict[str, Any]], why: str) -> None:
-    for e in estimates:
-        console.print(f"cost: {cost.line(e, e['role'])}{why}", markup=False, soft_wrap=True)
+def cost_lines(estimates: list[dict[str, Any]], why: str) -> list[str]:
+    """One ``cost:`` line per estimate (``why``: what the monthly figure is for), as create, status and cleanup say it."""
+    return [f"cost: {cost.line(e, e['role'])}{why}" for e in estimates]
+
+
+def tell_cost(ctx: Context, estimates: list[dict[str, Any]], why: str) -> None:
+    for text in cost_lines(estimates, why):
+        ctx.narrator.info(text)
 
 
 def _gates_record(gates: list[G.Gate]) -> list[dict[str, str]]:
@@ -132,17 +133,16 @@ def create(ctx: Context, req: CreateRequest, wait: bool) -> dict[str, Any] | Non
         dep = _fresh_create(ctx, journal, req, cluster, name, wait)
         if dep is None:  # dry run
             if wait:
-                console.print(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until AVAILABLE",
-                              markup=False)
+                ctx.narrator.planned(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until "
+                                     "AVAILABLE")
             return None
     if not wait:
-        console.print(f"deployment {dep['BlueGreenDeploymentIdentifier']} is {dep.get('Status')}; follow it with "
-                      f"`aurora-upgrade bluegreen status {dep['BlueGreenDeploymentIdentifier']}` or re-run with --wait",
-                      markup=False)
+        ctx.narrator.info(f"deployment {dep['BlueGreenDeploymentIdentifier']} is {dep.get('Status')}; follow it with "
+                          f"`aurora-upgrade bluegreen status {dep['BlueGreenDeploymentIdentifier']}` or re-run with "
+                          "--wait")
         return dep
     if ctx.dry_run:
-        console.print(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until AVAILABLE",
-                      markup=False)
+        ctx.narrator.planned(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until AVAILABLE")
         return dep
     return wait_available(ctx, journal, dep["BlueGreenDeploymentIdentifier"])
 
@@ -161,22 +161,21 @@ def _resume_create(ctx: Context, journal: Journal, req: CreateRequest, name: str
         if dep is None:
             raise ToolError(f"journal {journal.path} says {name} was created, but AWS has no such deployment "
                             "any more (deleted outside this tool?); move the journal aside to start over")
-        console.print(f"resuming: {name} ({dep['BlueGreenDeploymentIdentifier']}) was already created "
-                      f"(journal {journal.path}); not creating it again", markup=False)
+        ctx.narrator.skipped(f"resuming: {name} ({dep['BlueGreenDeploymentIdentifier']}) was already created "
+                             f"(journal {journal.path}); not creating it again")
         return dep
     # intent without outcome: the call may or may not have reached AWS.
     if dep is not None:
-        console.print(f"resuming: the interrupted create of {name} did reach AWS "
-                      f"({dep['BlueGreenDeploymentIdentifier']}, {dep.get('Status')}); not creating it again",
-                      markup=False)
+        ctx.narrator.skipped(f"resuming: the interrupted create of {name} did reach AWS "
+                             f"({dep['BlueGreenDeploymentIdentifier']}, {dep.get('Status')}); not creating it again")
         if not ctx.dry_run:
             journal.write("create", "create", DONE, deployment_id=dep["BlueGreenDeploymentIdentifier"],
                           status=dep.get("Status"), recovered=True)
         return dep
     # Nothing exists under the name: the call never took effect. Deployment names are unique per
     # account and Region, so a new attempt cannot produce a second deployment.
-    console.print(f"the interrupted create of {name} never reached AWS (no deployment by that name); "
-                  "starting it again", markup=False)
+    ctx.narrator.info(f"the interrupted create of {name} never reached AWS (no deployment by that name); "
+                      "starting it again")
     if not ctx.dry_run:
         journal.write("create", "create", FAILED, error="interrupted before AWS recorded the deployment")
     return None
@@ -191,8 +190,8 @@ def _settle(ctx: Context, groups: list[tuple[str, str]], wait: bool) -> None:
     until = gate.value if gate.status == G.FAIL else None
     while until is not None:
         remaining = (until - bg.utcnow()).total_seconds()
-        console.print(f"waiting {max(remaining, 0):.0f}s for the parameter group change to settle (AWS asks for 5 "
-                      "minutes before building from a changed group)", markup=False)
+        ctx.narrator.started(f"waiting {max(remaining, 0):.0f}s for the parameter group change to settle (AWS asks "
+                             "for 5 minutes before building from a changed group)")
         ctx.poll.sleep(max(remaining, 1.0))
         gate = G.groups_settled(ctx.rds, groups)
         until = gate.value if gate.status == G.FAIL else None
@@ -217,9 +216,8 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
                                    "requested_version": req.target_version, "precheck_report": req.precheck_report},
                         {"blue": req.blue})
     resolved = R.provided(gates, "target_version")
-    show_gates(f"create gates for {name}", gates)
-    show_cost(extended_support(ctx, [("blue", cluster["DBClusterIdentifier"])]),
-              ", every month it stays on 5.7")
+    ctx.narrator.checked(f"create gates for {name}", gates)
+    tell_cost(ctx, extended_support(ctx, [("blue", cluster["DBClusterIdentifier"])]), ", every month it stays on 5.7")
     failed = [g.name for g in gates if g.blocks]
     if failed:
         if not ctx.dry_run:
@@ -234,7 +232,7 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "create_blue_green_deployment", **params)
         _show_planned_assignment(ctx, plan, writer_group)
-        console.print("dry run: nothing was created", markup=False)
+        ctx.narrator.info("dry run: nothing was created")
         return None
     journal.write("create", "gates", DONE, inputs=req.inputs(), gates=_gates_record(gates),
                   instance_groups=plan.groups, instance_groups_how=plan.how)
@@ -250,8 +248,8 @@ def _fresh_create(ctx: Context, journal: Journal, req: CreateRequest, cluster: d
     dep = out["BlueGreenDeployment"]
     journal.write("create", "create", DONE, deployment_id=dep["BlueGreenDeploymentIdentifier"],
                   status=dep.get("Status"), source=dep.get("Source"), target=dep.get("Target"))
-    console.print(f"created {name}: {dep['BlueGreenDeploymentIdentifier']} ({dep.get('Status')})", markup=False)
-    console.print(f"note: {G.GREEN_LAG_OPTIONS}", markup=False, soft_wrap=True)
+    ctx.narrator.done(f"created {name}: {dep['BlueGreenDeploymentIdentifier']} ({dep.get('Status')})")
+    ctx.narrator.note(G.GREEN_LAG_OPTIONS)
     return dep
 
 
@@ -278,14 +276,14 @@ def wait_available(ctx: Context, journal: Journal, ident: str) -> dict[str, Any]
     if journal.phase("wait-available") == DONE:
         dep = bg.find_deployment(ctx.rds, ident)
         if _is_ready(dep):
-            console.print(f"{ident} is AVAILABLE", markup=False)
+            ctx.narrator.skipped(f"{ident} is AVAILABLE")
             return dep
     journal.write("create", "wait-available", INTENT, deployment_id=ident)
-    console.print(f"waiting for {ident} to become AVAILABLE (poll every {ctx.poll.interval:g}s, "
-                  f"timeout {ctx.poll.timeout:g}s)", markup=False)
+    ctx.narrator.started(f"waiting for {ident} to become AVAILABLE (poll every {ctx.poll.interval:g}s, "
+                         f"timeout {ctx.poll.timeout:g}s)")
     try:
         dep = wait_for(lambda: bg.poll_deployment(ctx.rds_poll, ident), _is_ready, _check_provisioning, ctx.poll,
-                       f"{ident} to become AVAILABLE", View())
+                       f"{ident} to become AVAILABLE", ctx.narrator)
     except DeploymentFailed as exc:
         journal.write("create", "wait-available", FAILED, status=exc.snapshot.get("Status"),
                       status_details=exc.snapshot.get("StatusDetails"), failed_tasks=_tasks_failed(exc.snapshot),
@@ -297,8 +295,7 @@ def wait_available(ctx: Context, journal: Journal, ident: str) -> dict[str, Any]
                           "(it will not be created again)") from None
     journal.write("create", "wait-available", DONE, status=dep.get("Status"))
     assign_instance_groups(ctx, journal, dep)
-    console.print(f"{ident} is AVAILABLE: validate green, then `aurora-upgrade bluegreen switchover {ident}`",
-                  markup=False)
+    ctx.narrator.done(f"{ident} is AVAILABLE: validate green, then `aurora-upgrade bluegreen switchover {ident}`")
     return dep
 
 
@@ -348,8 +345,8 @@ def assign_instance_groups(ctx: Context, journal: Journal, dep: dict[str, Any],
         return wanted, []
     steps = IG.steps_for({i["DBInstanceIdentifier"]: i for i in bg.cluster_instances(ctx.rds, green)}, wanted)
     if steps:
-        console.print("each green instance gets the 8.0 instance group planned for its blue partner "
-                      f"({plan.how}):", markup=False)
+        ctx.narrator.started(f"each green instance gets the 8.0 instance group planned for its blue partner "
+                             f"({plan.how}):")
     for step in steps:
         if ctx.dry_run:
             ctx.mutations.call(ctx.rds, step.operation, **step.params)
@@ -363,8 +360,7 @@ def assign_instance_groups(ctx: Context, journal: Journal, dep: dict[str, Any],
     if steps and not ctx.dry_run:
         _wait_instances(ctx, green, sorted(wanted), lambda i: i.get("DBInstanceStatus") == "available"
                         and IG.apply_status(i) in (None, IG.IN_SYNC), "available with its group in-sync")
-        console.print("green instance groups: " + ", ".join(f"{g}={p}" for g, p in sorted(wanted.items())),
-                      markup=False)
+        ctx.narrator.done("green instance groups: " + ", ".join(f"{g}={p}" for g, p in sorted(wanted.items())))
     return wanted, steps
 
 
@@ -421,20 +417,20 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     blue_name = journal.value("blue_cluster") or bg.production_name(dep)
 
     if phase in OPEN:
-        console.print(f"resuming: an earlier switchover of {ident} was started (journal {journal.path}); "
-                      "following it, not calling SwitchoverBlueGreenDeployment again", markup=False)
+        ctx.narrator.skipped(f"resuming: an earlier switchover of {ident} was started (journal {journal.path}); "
+                             "following it, not calling SwitchoverBlueGreenDeployment again")
         if ctx.dry_run:
             return dep
         return _follow_switchover(ctx, journal, ident, blue_name, req, resumed=True)
     if dep.get("Status") == bg.SWITCHOVER_COMPLETED:
-        console.print(f"{ident} already switched over: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
+        ctx.narrator.skipped(f"{ident} already switched over: {dep.get('StatusDetails') or ''}".rstrip(": "))
         if not ctx.dry_run:
             _verify(ctx, journal, blue_name, req.blue)
         _restore_green_settings(ctx, journal, dep, blue_name)  # a dry run records the call a real run makes
         _enable_events(ctx, journal, req.blue_writer)
         return dep
     if dep.get("Status") == bg.SWITCHOVER_IN_PROGRESS:
-        console.print(f"{ident} is already switching over (started elsewhere); following it", markup=False)
+        ctx.narrator.skipped(f"{ident} is already switching over (started elsewhere); following it")
         if ctx.dry_run:
             return dep
         journal.write("switchover", "switchover", CALLED, deployment_id=ident, blue_cluster=blue_name,
@@ -448,14 +444,14 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     except ToolError as exc:  # the green-instance-groups gate fails with it
         assigned = IG.Assignment({}, "not read", error=str(exc))
     gates = switchover_gates(ctx, dep, req, assigned)
-    show_gates(f"switchover gates for {name} ({ident})", gates)
+    ctx.narrator.checked(f"switchover gates for {name} ({ident})", gates)
     failed = [g.name for g in gates if g.blocks]
     not_run = [g.name for g in gates if g.status == G.NOT_RUN]
     if failed or not_run:
         if not ctx.dry_run:
             journal.write("switchover", "switchover-gates", FAILED, deployment_id=ident, gates=_gates_record(gates))
         if {G.replica_lag_metric.spec.name, G.replica_status.spec.name} & set(failed):
-            console.print(f"note: {G.GREEN_LAG_OPTIONS}", markup=False, soft_wrap=True)
+            ctx.narrator.note(G.GREEN_LAG_OPTIONS)
         why = ([f"gate(s) failed: {', '.join(failed)}"] if failed else []) + (
             [f"SQL gate(s) not run: {', '.join(not_run)} (give the connection)"] if not_run else [])
         raise Blocked(f"switchover of {ident} stopped: {'; '.join(why)} "
@@ -463,17 +459,17 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
     params = {"BlueGreenDeploymentIdentifier": ident, "SwitchoverTimeout": req.timeout}
     if ctx.dry_run:
         ctx.mutations.call(ctx.rds, "switchover_blue_green_deployment", **params)
-        console.print(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until "
-                      "SWITCHOVER_COMPLETED or SWITCHOVER_FAILED", markup=False)
+        ctx.narrator.planned(f"then poll DescribeBlueGreenDeployments every {ctx.poll.interval:g}s until "
+                             "SWITCHOVER_COMPLETED or SWITCHOVER_FAILED")
         restore = _restore_plan(ctx, bg.arn_name(dep["Source"]), aws.describe_cluster(ctx.rds, dep["Target"]))
         if restore:
             ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", when=RESTORE_WHEN, **restore)
         enabled = _enabled_events(req.blue)
         if enabled:
-            console.print(f"then (journaled step {EVENTS_STEP}): any of these events enabled on blue that "
-                          "production shows replica-side disabled is enabled again with ALTER EVENT ... ENABLE: "
-                          + ", ".join(enabled), markup=False, soft_wrap=True)
-        console.print("dry run: nothing was switched", markup=False)
+            ctx.narrator.planned(f"then (journaled step {EVENTS_STEP}): any of these events enabled on blue that "
+                                 "production shows replica-side disabled is enabled again with ALTER EVENT ... ENABLE: "
+                                 + ", ".join(enabled))
+        ctx.narrator.info("dry run: nothing was switched")
         return dep
     journal.write("switchover", "switchover-gates", DONE, deployment_id=ident, gates=_gates_record(gates))
     confirm(ctx, f"Switch over {name} ({ident})? Writes stop on both sides for up to {req.timeout}s; "
@@ -482,8 +478,8 @@ def switchover(ctx: Context, req: SwitchoverRequest) -> dict[str, Any]:
         restore = _restore_plan(ctx, bg.arn_name(dep["Source"]), aws.describe_cluster(ctx.rds, dep["Target"]))
     except ToolError as exc:  # never a reason to stop a gated switchover: say what to check instead
         restore = None
-        console.print(f"note: could not read blue's parameter groups ({exc}); after the switchover, check that "
-                      "event_scheduler in production's cluster group is what blue ran with", markup=False)
+        ctx.narrator.warn(f"could not read blue's parameter groups ({exc}); after the switchover, check that "
+                          "event_scheduler in production's cluster group is what blue ran with")
     journal.write("switchover", "switchover", INTENT, deployment_id=ident, blue_cluster=blue_name,
                   green_cluster=bg.arn_name(dep["Target"]), request=params, restore=restore,
                   blue_events_enabled=_enabled_events(req.blue))
@@ -521,7 +517,7 @@ def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: st
     try:
         dep = wait_for(lambda: bg.poll_deployment(ctx.rds_poll, ident),
                        lambda d: d.get("Status") == bg.SWITCHOVER_COMPLETED, check, ctx.poll,
-                       f"the switchover of {ident}", View())
+                       f"the switchover of {ident}", ctx.narrator)
     except DeploymentFailed as exc:
         journal.write("switchover", "switchover", FAILED, status=exc.snapshot.get("Status"),
                       status_details=exc.snapshot.get("StatusDetails"), error=str(exc))
@@ -532,11 +528,11 @@ def _follow_switchover(ctx: Context, journal: Journal, ident: str, blue_name: st
                           "(it will not switch over again)") from None
     journal.write("switchover", "switchover", DONE, status=dep.get("Status"),
                   status_details=dep.get("StatusDetails"), old_blue=bg.arn_name(dep.get("Source", "")))
-    console.print(f"switchover of {ident} completed: {dep.get('StatusDetails') or ''}".rstrip(": "), markup=False)
+    ctx.narrator.done(f"switchover of {ident} completed: {dep.get('StatusDetails') or ''}".rstrip(": "))
     _verify(ctx, journal, blue_name, req.blue)
     _restore_green_settings(ctx, journal, dep, blue_name)
     _enable_events(ctx, journal, req.blue_writer)
-    _print_binlog_repoint(blue_name)
+    _binlog_repoint(ctx.narrator, blue_name)
     return dep
 
 
@@ -565,13 +561,13 @@ def _restore_green_settings(ctx: Context, journal: Journal, dep: dict[str, Any],
     ctx.mutations.call(ctx.rds, "modify_db_cluster_parameter_group", **params)
     journal.write("switchover", RESTORE_STEP, DONE, group=params["DBClusterParameterGroupName"])
     shown = ", ".join(f"{p['ParameterName']}={p['ParameterValue']}" for p in params["Parameters"])
-    console.print(f"set {shown} in {params['DBClusterParameterGroupName']} (production's cluster group), as blue "
-                  "ran it", markup=False)
+    ctx.narrator.done(f"set {shown} in {params['DBClusterParameterGroupName']} (production's cluster group), as "
+                      "blue ran it")
 
 
-def _print_binlog_repoint(production: str) -> None:
+def _binlog_repoint(narrator: Narrator, production: str) -> None:
     """After the switchover: what anything that read blue's binlog has to do now."""
-    console.print(
+    narrator.note(
         f"binlog consumers (external replicas, DMS, Debezium/CDC; the create gate binlog-consumers listed those it "
         f"saw): replication from blue stopped at the switchover and {production}-old1 takes no more writes. For each:"
         f"\n  1. stop it;"
@@ -580,7 +576,7 @@ def _print_binlog_repoint(production: str) -> None:
         f"production; the switchover time is in the journal) and let the consumer skip what it already applied, "
         f"or re-seed it;"
         f"\n  3. keep binlog retention on production long enough for it to catch up "
-        f"(CALL mysql.rds_set_configuration('binlog retention hours', N)).", markup=False, soft_wrap=True)
+        f"(CALL mysql.rds_set_configuration('binlog retention hours', N)).")
 
 
 def _events(conn: Any) -> dict[str, str]:
@@ -618,10 +614,9 @@ def _enable_events(ctx: Context, journal: Journal, writer: Connector | None) -> 
     if journal.phase(EVENTS_STEP) == DONE:
         return
     if writer is None:
-        console.print("note: events created or altered on blue during the deployment are replica-side disabled on "
-                      "production; give --blue-dsn to have them re-enabled, or check information_schema.EVENTS for "
-                      f"STATUS {' / '.join(REPLICA_SIDE)} and ALTER EVENT ... ENABLE them", markup=False,
-                      soft_wrap=True)
+        ctx.narrator.note("events created or altered on blue during the deployment are replica-side disabled on "
+                          "production; give --blue-dsn to have them re-enabled, or check information_schema.EVENTS "
+                          f"for STATUS {' / '.join(REPLICA_SIDE)} and ALTER EVENT ... ENABLE them")
         return
     import pymysql  # here, not at the top: bluegreen's AWS-only commands start without it
 
@@ -631,10 +626,9 @@ def _enable_events(ctx: Context, journal: Journal, writer: Connector | None) -> 
         disabled = sorted(e for e, status in _events(conn).items() if status in REPLICA_SIDE)
         if blue_enabled is None:
             if disabled:
-                console.print(f"note: {len(disabled)} event(s) on production are replica-side disabled and blue's "
-                              "event list was not read before the switchover (no --blue-dsn): enable those that ran "
-                              f"on blue with ALTER EVENT ... ENABLE: {', '.join(disabled)}", markup=False,
-                              soft_wrap=True)
+                ctx.narrator.note(f"{len(disabled)} event(s) on production are replica-side disabled and blue's "
+                                  "event list was not read before the switchover (no --blue-dsn): enable those that "
+                                  f"ran on blue with ALTER EVENT ... ENABLE: {', '.join(disabled)}")
             return
         todo = [e for e in disabled if e in blue_enabled]
         if not todo:
@@ -642,17 +636,17 @@ def _enable_events(ctx: Context, journal: Journal, writer: Connector | None) -> 
         statements = [f"ALTER EVENT {e} ENABLE" for e in todo]
         why = "enabled on blue"
         if ctx.dry_run:
-            console.print(f"then (journaled step {EVENTS_STEP}, {why}):", markup=False)
+            ctx.narrator.planned(f"then (journaled step {EVENTS_STEP}, {why}):")
             for sql in statements:
-                console.print(f"would run on production: {sql}", markup=False, soft_wrap=True)
+                ctx.narrator.planned(f"would run on production: {sql}")
             return
         journal.write("switchover", EVENTS_STEP, INTENT, statements=statements)
         with conn.cursor() as cur:
             for sql in statements:
                 cur.execute(sql)
         journal.write("switchover", EVENTS_STEP, DONE, enabled=todo)
-        console.print(f"enabled {len(todo)} replica-side disabled event(s) on production ({why}): "
-                      f"{', '.join(todo)}", markup=False, soft_wrap=True)
+        ctx.narrator.done(f"enabled {len(todo)} replica-side disabled event(s) on production ({why}): "
+                          f"{', '.join(todo)}")
     except pymysql.err.MySQLError as exc:
         raise ToolError(f"could not re-enable events on production: MySQL error "
                         f"{exc.args[0] if exc.args else exc}; run ALTER EVENT ... ENABLE by hand") from None
@@ -691,8 +685,8 @@ def _verify(ctx: Context, journal: Journal, blue_name: str, blue: Connector | No
                       error="; ".join(problems))
         raise Blocked(f"verification after switchover failed: {'; '.join(problems)}")
     journal.write("switchover", "verify", DONE, engine_version=version, sql_version=sql_version)
-    console.print(f"verified: {blue_name} now runs {version}" + (f"; endpoint reports {sql_version}" if sql_version
-                                                                 else ""), markup=False)
+    ctx.narrator.done(f"verified: {blue_name} now runs {version}" + (f"; endpoint reports {sql_version}"
+                                                                     if sql_version else ""))
 
 
 # =============================================================================================

@@ -14,7 +14,7 @@ from typing import Any
 
 
 from upgrade_cli import aws, dryrun
-from upgrade_cli.cli_common import ToolError
+from upgrade_cli.outcome import ToolError
 
 # Deployment statuses (botocore RDS model, BlueGreenDeployment.Status); anything else is shown as-is and treated as "not there yet".
 PROVISIONING, AVAILABLE = "PROVISIONING", "AVAILABLE"

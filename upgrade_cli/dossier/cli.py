@@ -7,12 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from upgrade_cli.cli_common import ExitStatus, JournalOpt, ProfileOpt, RegionOpt, ToolError, console
+from upgrade_cli.cli_common import ExitStatus, JournalOpt, OutputFormat, ProfileOpt, RegionOpt
 from upgrade_cli.dossier.build import GO, build
+from upgrade_cli.dossier.render import DOSSIER, FILES
+from upgrade_cli.emit import emit
 from upgrade_cli.handoffs import journal_dir
-from upgrade_cli.dossier.render import render_html, render_json, render_markdown
-
-FILES = {"dossier.html": render_html, "dossier.md": render_markdown, "dossier.json": render_json}
 
 
 def dossier(
@@ -32,13 +31,7 @@ def dossier(
     RISKS document. Missing inputs are shown as missing. Exit 0 on GO, 1 otherwise."""
     doc = build(precheck, params, bench, metrics, deployment, journal_dir(jdir), region, profile,
                 use_aws=not offline)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, render in FILES.items():
-            (out / name).write_text(render(doc), encoding="utf-8")
-    except OSError as exc:
-        raise ToolError(f"cannot write the dossier to {out}: {exc.strerror}") from None
-    console.print(f"{doc['verdict']}: {len(doc['reasons'])} reason(s) → {out / 'dossier.html'}", markup=False)
-    for r in doc["reasons"]:
-        console.print(f"  {r['level']}: {r['text']}", markup=False, soft_wrap=True)
+    for name, fmt in FILES.items():
+        emit(DOSSIER(doc), fmt, out / name)
+    emit(DOSSIER(doc), OutputFormat.console)
     return ExitStatus.of_findings(doc["verdict"] != GO)

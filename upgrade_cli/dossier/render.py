@@ -1,15 +1,18 @@
 """The dossier as one self-contained HTML page (inline CSS and SVG, no script, no external resource),
-Markdown for the change ticket, and JSON."""
+Markdown for the change ticket, and JSON (declared once: :data:`DOSSIER`)."""
 
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
+
+from rich.console import Console
 
 from upgrade_cli import judges
 from upgrade_cli.bench.render import latency_svg
 from upgrade_cli.dossier.build import GO, NO_GO
+from upgrade_cli.emit import Kind
+from upgrade_cli.formats import OutputFormat
 from upgrade_cli.metrics import render as metrics_render
 
 SECTIONS = (("precheck", "Precheck"), ("params", "Parameter groups for 8.0"), ("timeline", "Blue/green timeline"),
@@ -19,8 +22,11 @@ FLAGS = {"precheck": "--precheck", "params": "--params", "timeline": "--deployme
 esc = html.escape
 
 
-def render_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, default=str) + "\n"
+def render_console(doc: dict[str, Any], console: Console) -> None:
+    """The verdict and its reasons (the files hold the rest)."""
+    console.print(f"{doc['verdict']}: {len(doc['reasons'])} reason(s)", markup=False)
+    for r in doc["reasons"]:
+        console.print(f"  {r['level']}: {r['text']}", markup=False, soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,3 +227,8 @@ def render_markdown(doc: dict[str, Any]) -> str:
     out += ["", "## How this verdict is decided", "", judges.rules_markdown().rstrip()]
     return "\n".join(out) + "\n"
 
+
+
+DOSSIER: Kind[dict[str, Any]] = Kind("dossier", console=render_console,
+                                     text={OutputFormat.html: render_html, OutputFormat.md: render_markdown})
+FILES = {"dossier.html": OutputFormat.html, "dossier.md": OutputFormat.md, "dossier.json": OutputFormat.json}

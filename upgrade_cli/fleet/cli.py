@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from upgrade_cli import connect_options, layout
-from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfilesOpt, RegionsOpt, ToolError, console, emit,
-                                    err_console, format_option)
+from upgrade_cli import connect_options
+from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfilesOpt, RegionsOpt, ToolError, err_console,
+                                    format_option)
+from upgrade_cli.emit import emit
 
 app = App(help="Every Aurora MySQL cluster across accounts and Regions: deadline, cost, readiness, waves.")
 
@@ -119,9 +118,7 @@ def scan(
         rep.reports = {"folder": str(reports), "read": index.read, "skipped": len(index.skipped)}
         for line in index.skipped[:5]:
             err_console.print(f"note: report skipped: {line}", markup=False)
-    emit(rep, output_format, out, {OutputFormat.console: render.render_text, OutputFormat.json: render.render_json,
-                                   OutputFormat.csv: render.render_csv, OutputFormat.html: render.render_html},
-         render.render_console, "fleet")
+    emit(render.FLEET(rep), output_format, out)
     if rep.failures and not allow_partial:
         raise ToolError(f"fleet scan partial: {len(rep.failures)} account/Region(s) not read "
                         f"({rep.failures[0].account} {rep.failures[0].region or ''}: {rep.failures[0].error})")
@@ -161,7 +158,7 @@ def precheck(
     --defaults-file), or a secret per cluster (--secret-tag). Exit codes: 0 every cluster READY; 1 some NOT READY or INCOMPLETE; 2 bad input, or
     some cluster could not be scanned (the others' reports are still written).
     """
-    from upgrade_cli.fleet import prechecks
+    from upgrade_cli.fleet import prechecks, render
     from upgrade_cli.fleet.readiness import READY
 
     if not user and not secret_tag:
@@ -204,7 +201,7 @@ def precheck(
     outcomes = prechecks.run_all(targets, reports=reports, user=user or "", iam=iam, ssl_ca=ssl_ca,
                                  defaults_file=defaults_file, statement_timeout=statement_timeout, timeout=timeout,
                                  concurrency=concurrency, today=_day(None), stale_days=30)
-    _show_outcomes(outcomes)
+    emit(render.PRECHECKS(outcomes), OutputFormat.console)
     failed = [o for o in outcomes if o.readiness is None or o.exit_code not in (0, 1)]
     if failed:
         raise ToolError(f"{len(failed)} of {len(outcomes)} cluster(s) not fully scanned: "
@@ -231,23 +228,3 @@ def _sessions(inv: Any) -> dict[str, dict[str, str]]:
     from upgrade_cli.fleet import prechecks
 
     return {acct: prechecks.credentials_of(session) for acct, session in inv.sessions.items()}
-
-
-def _show_outcomes(outcomes: list[Any]) -> None:
-    rows = []
-    for o in outcomes:
-        c = o.target.cluster
-        verdict = o.readiness.verdict if o.readiness else "FAILED"
-        detail = ", ".join(o.readiness.blockers) if o.readiness and o.readiness.blockers else (o.error or "")
-        rows.append((c.cluster, f"{c.account} {c.region}", verdict, f"{o.seconds:.1f} s", detail, str(o.report_dir)))
-    if layout.is_wide(console):
-        table = Table(title="fleet precheck", title_justify="left")
-        for col in ("cluster", "account / Region", "verdict", "took", "blockers / error", "report"):
-            table.add_column(col, overflow="fold")
-        for r in rows:
-            table.add_row(*r[:2], Text(r[2], style="green" if r[2] == "READY" else "red"), *r[3:])
-        console.print(table)
-        return
-    for r in rows:
-        layout.item(console, f"{r[0]} ({r[1]}): {r[2]} in {r[3]} → {r[5]}")
-        layout.detail(console, "blockers" if r[2] != "FAILED" else "error", r[4])

@@ -1,4 +1,5 @@
-"""The fleet view rendered four ways from one :class:`FleetReport`: console, JSON, CSV and one HTML page.
+"""The fleet view rendered four ways from one :class:`FleetReport` (:data:`FLEET`): console, JSON, CSV and one
+HTML page; and the outcome of ``fleet precheck`` (:data:`PRECHECKS`).
 
 The JSON is the documented, versioned format (``docs/fleet-format.md``); CSV is one row per cluster for a
 spreadsheet; the HTML page is self-contained (inline CSS and one small inline script that sorts the
@@ -10,13 +11,14 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
+from typing import Any, Sequence
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli import layout
+from upgrade_cli.emit import Kind
+from upgrade_cli.formats import OutputFormat
 from upgrade_cli.fleet.readiness import INCOMPLETE, NOT_READY, READY
 from upgrade_cli.fleet.waves import FleetReport, Row
 
@@ -80,33 +82,31 @@ def render_console(rep: FleetReport, console: Console) -> None:
             console.print(Text(line, style="bold" if n == 0 else ""))
     for note in rep.notes:
         console.print(Text(f"note: {note}", style="yellow"))
-    if layout.is_wide(console):
-        table = Table(title="proposed order", title_justify="left")
-        for col in ("#", "wave", "account", "region", "cluster", "Aurora", "support", "vCPU", "$/month",
-                    "readiness", "blockers, blue/green"):
-            table.add_column(col, overflow="fold", no_wrap=col in ("#", "account", "region", "Aurora", "vCPU", "$/month"),
-                             justify="right" if col in ("#", "vCPU", "$/month") else "left")
-        for r in rep.rows:
-            c = r.cluster
-            notes = ", ".join(x for x in [_blockers(r, most=4)] + [f"blue/green {b['name']} {b['status']}"
-                                                                   for b in c.bluegreen] if x)
-            table.add_row(str(r.order or ""), _wave(r), c.account, c.region, Text(c.cluster, style="bold"),
-                          c.engine_version.split("mysql_aurora.")[-1], _support(r), str(r.cost.vcpus or "?"),
-                          money(r.cost.usd_per_month), Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")),
-                          notes)
-        console.print(table)
-    else:
-        console.print(Text("proposed order", style="bold"))
-        for r in rep.rows:
-            c = r.cluster
-            first = f"{r.order}. wave {_wave(r)} " if r.order else "no wave: "
-            line = Text(first) + Text(c.cluster, style="bold") + Text(
-                f" ({c.account} {c.region}) {c.engine_version}, {_support(r)}, {r.cost.vcpus or '?'} vCPU, "
-                f"{money(r.cost.usd_per_month)}/month, ") + Text(_readiness(r), style=STYLE.get(r.readiness.verdict, ""))
-            layout.item(console, line)
-            layout.detail(console, "blockers", _blockers(r, most=4))
-            for b in c.bluegreen:
-                layout.detail(console, "blue/green", f"{b['name']} {b['status']}")
+    rows: list[list[Any]] = []
+    for r in rep.rows:
+        c = r.cluster
+        notes = ", ".join(x for x in [_blockers(r, most=4)] + [f"blue/green {b['name']} {b['status']}"
+                                                               for b in c.bluegreen] if x)
+        rows.append([str(r.order or ""), _wave(r), c.account, c.region, Text(c.cluster, style="bold"),
+                     c.engine_version.split("mysql_aurora.")[-1], _support(r), str(r.cost.vcpus or "?"),
+                     money(r.cost.usd_per_month), Text(_readiness(r), style=STYLE.get(r.readiness.verdict, "")), notes,
+                     r])
+
+    def row_line(row: Sequence[Any]) -> Text:
+        r, c = row[-1], row[-1].cluster
+        first = f"{r.order}. wave {_wave(r)} " if r.order else "no wave: "
+        return Text(first) + Text(c.cluster, style="bold") + Text(
+            f" ({c.account} {c.region}) {c.engine_version}, {_support(r)}, {r.cost.vcpus or '?'} vCPU, "
+            f"{money(r.cost.usd_per_month)}/month, ") + Text(_readiness(r), style=STYLE.get(r.readiness.verdict, ""))
+
+    def details(row: Sequence[Any]) -> list[tuple[str, str]]:
+        r = row[-1]
+        return [("blockers", _blockers(r, most=4))] + [("blue/green", f"{b['name']} {b['status']}")
+                                                       for b in r.cluster.bluegreen]
+
+    layout.table(console, "proposed order", ("#", "wave", "account", "region", "cluster", "Aurora", "support", "vCPU",
+                                             "$/month", "readiness", "blockers, blue/green"), rows, row_line, details,
+                 right=("#", "vCPU", "$/month"), below=("blockers, blue/green",))
     waves = rep.by_wave()
     if waves:
         console.print(Text("cost by wave (a month, estimated)", style="bold"))
@@ -118,17 +118,6 @@ def render_console(rep: FleetReport, console: Console) -> None:
     console.print(Text(foot.cite(f"prices: {rep.price_source}")), soft_wrap=False)
     console.print(Text(foot.cite(f"lifecycle: {rep.lifecycle_source}")), soft_wrap=False)
     foot.print(console)
-
-
-def render_text(rep: FleetReport) -> str:
-    """The console view as plain text (a file or a pipe), 80 columns."""
-    buf = io.StringIO()
-    render_console(rep, Console(file=buf, width=80, color_system=None, force_terminal=False))
-    return buf.getvalue()
-
-
-def render_json(rep: FleetReport) -> str:
-    return json.dumps(rep.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 CSV_COLUMNS = ("order", "wave", "account", "region", "cluster", "engine_version", "major", "instances", "vcpus",
@@ -223,3 +212,26 @@ def render_html(rep: FleetReport) -> str:
                "</p>")
     out.append(f"<script>{_JS}</script></body></html>\n")
     return "".join(out)
+
+
+FLEET: Kind[FleetReport] = Kind("fleet", console=render_console, json=lambda rep: rep.to_dict(),
+                                text={OutputFormat.csv: render_csv, OutputFormat.html: render_html})
+
+
+def render_outcomes(outcomes: list[Any], console: Console) -> None:
+    """``fleet precheck``: each cluster's verdict, how long it took, its blockers or error and where its report is."""
+    rows: list[list[Any]] = []
+    for o in outcomes:
+        c = o.target.cluster
+        verdict = o.readiness.verdict if o.readiness else "FAILED"
+        detail = ", ".join(o.readiness.blockers) if o.readiness and o.readiness.blockers else (o.error or "")
+        rows.append([Text(c.cluster, style="bold"), f"{c.account} {c.region}",
+                     Text(verdict, style="green" if verdict == READY else "red"), f"{o.seconds:.1f} s", detail,
+                     str(o.report_dir)])
+    layout.table(console, "fleet precheck", ("cluster", "account / Region", "verdict", "took", "blockers / error", "report"),
+                 rows, lambda r: Text.assemble(r[0], f" ({r[1]}): ", r[2], f" in {r[3]} → {r[5]}"),
+                 details=lambda r: [("error" if str(r[2]) == "FAILED" else "blockers", str(r[4]))],
+                 below=("blockers / error",))
+
+
+PRECHECKS: Kind[list[Any]] = Kind("fleet precheck", console=render_outcomes, json=None)

@@ -11,11 +11,12 @@ import typer
 from upgrade_cli import aws
 from upgrade_cli.bluegreen import api as bluegreen_api
 from upgrade_cli.cli_common import (App, ExitStatus, JournalOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError,
-                                    err_console, format_option, emit)
+                                    err_console, format_option)
+from upgrade_cli.emit import emit
 from upgrade_cli.handoffs import journal_dir, read_journal
 from upgrade_cli.metrics import fetch
 from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compare
-from upgrade_cli.metrics.render import render_console, render_html, render_json, render_markdown, summary_line
+from upgrade_cli.metrics.render import COMPARISON
 
 app = App(help="Compare blue's and green's server metrics (CloudWatch AWS/RDS).")
 FormatOpt = format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)
@@ -127,9 +128,7 @@ def compare_cmd(
                    fetch.fetch(cw, after.cluster, gs, ge, period, fetch.series_for(cluster=clusters[after.cluster],
                                                                                     binlog_replica=binlog)),
                    band / 100, switchover, notes)
-    emit(data, fmt, out, {OutputFormat.json: render_json, OutputFormat.md: render_markdown,
-                          OutputFormat.html: render_html, OutputFormat.console: render_markdown},
-         render_console, summary_line(data))
+    emit(COMPARISON(data), fmt, out)
     if not data["summary"]["series_with_data"]:
         err_console.print(f"no data: none of the {data['summary']['series']} series has datapoints in both "
                           "windows, so this comparison shows nothing (wrong cluster or window?)", markup=False)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
-import json
 from typing import Any, Sequence
 
 from rich.console import Console
 from rich.text import Text
 
 from upgrade_cli import layout
+from upgrade_cli.emit import Kind
+from upgrade_cli.formats import OutputFormat
 from upgrade_cli.metrics.compare import BETTER, NO_DATA, TAIL, VERDICT_ORDER, WORSE
 
 COLOURS = {WORSE: "red", TAIL: "yellow", BETTER: "green"}
@@ -83,10 +84,6 @@ def render_console(data: dict[str, Any], console: Console) -> None:
     for note in data.get("notes", []):
         console.print(f"note: {note}", style="magenta", highlight=False, markup=False)
     console.print(summary_line(data), highlight=False, style=None if data["summary"].get("series_with_data") else "bold red")
-
-
-def render_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2) + "\n"
 
 
 def no_data_line(data: dict[str, Any]) -> str:
@@ -171,3 +168,8 @@ def render_html(data: dict[str, Any]) -> str:
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>metrics: blue vs green</title>'
             f"<style>{STYLE}</style></head><body><h1>Server metrics: blue vs green</h1>{html_body(data)}"
             f'<p><small>Metric definitions: {html.escape(data["source"])}</small></p></body></html>\n')
+
+
+COMPARISON: Kind[dict[str, Any]] = Kind("metrics comparison", console=render_console,
+                                        text={OutputFormat.md: render_markdown, OutputFormat.html: render_html},
+                                        summary=summary_line)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from upgrade_cli import aws, layout
+from upgrade_cli import aws
 from upgrade_cli.cli_common import (App, Blocked, DryRunFormat, DryRunFormatOpt, DryRunOpt, ExitStatus, OutputFormat,
                                     ProfileOpt, RegionOpt, ToolError, YesOpt, console, err_console, format_option,
                                     print_calls, print_dry_run)
+from upgrade_cli.emit import emit
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
 from upgrade_cli.params.plan import SETTLE_NOTE, after_switchover_call, build_plan, execute, plan_calls, tag_calls
-from upgrade_cli.params.render import render_plan, render_report
+from upgrade_cli.params.render import DIFF, PLAN, TARGETS, PlanShown, Targets
 
 app = App(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.")
 
@@ -76,7 +76,7 @@ def diff(
     ti = groups.read_target_group(rds, target_instance_group, "instance") if target_instance_group else None
     v2 = groups.family_defaults(rds, profiles.V2)
     v3 = groups.family_defaults(rds, profiles.V3)
-    render_report(build_report(cp, v2, v3, tc, ti), output_format, console)
+    emit(DIFF(build_report(cp, v2, v3, tc, ti)), output_format)
 
 
 @app.command("plan")
@@ -116,7 +116,7 @@ def plan(
     if dry_run_format == DryRunFormat.aws_cli and output_format == OutputFormat.json:
         raise ToolError("--format json lists the calls in the document as JSON (api_calls); --dry-run-format aws-cli "
                         "goes with --format console or md")
-    render_plan(the_plan, output_format, console, shown)
+    emit(PLAN(PlanShown(the_plan, shown)), output_format)
     if calls is None or shown is None:
         return
     if output_format != OutputFormat.json:
@@ -177,37 +177,5 @@ def versions_cmd(
     targets = versions.valid_upgrade_targets(rds, engine_version)
     best = versions.recommended_target(targets)
     verdict = versions.check_target(targets, target) if target else None
-    if output_format == OutputFormat.json:
-        console.print_json(json.dumps({
-            "source": engine_version, "targets": targets,
-            "recommended": best["EngineVersion"] if best else None,
-            "check": verdict.__dict__ if verdict else None}))
-    else:
-        cols = ("engine version", "AWS default", "LTS", "standard support until", "recommended")
-
-        def row(t: dict) -> tuple[str, ...]:
-            return (t["EngineVersion"], "yes" if t.get("Default") else "", "yes" if t.get("LTS") else "",
-                    t.get("StandardSupportEnds") or "not known", "yes" if t["Recommended"] else f"no: {t['Why']}")
-
-        if output_format == OutputFormat.md:
-            lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-            lines += ["| " + " | ".join(row(t)) + " |" for t in targets]
-            console.print("\n".join(lines), markup=False)
-        else:
-            layout.table(console, f"aurora-mysql 8.0 upgrade targets for {engine_version}", cols,
-                         [row(t) for t in targets],
-                         lambda r: f"{r[0]}: recommended {r[4]}; AWS default {r[1] or 'no'}; LTS {r[2] or 'no'}; "
-                                   f"standard support until {r[3]}", below=())
-        if targets:
-            console.print(f"support dates: {'; '.join(sorted({t['SupportSource'] for t in targets}))}",
-                          markup=False, soft_wrap=True)
-        if best:
-            console.print(f"recommended: {versions.describe(best)}"
-                          + ("" if best["Recommended"] else f" (no recommended target offered: {best['Why']})"),
-                          markup=False, soft_wrap=True)
-        else:
-            console.print("no 8.0 major-version target is offered for this version: first upgrade to a "
-                          "supported 2.11/2.12 release", markup=False, soft_wrap=True)
-        if verdict:
-            console.print(f"--target {verdict.requested}: {verdict.message}", markup=False, soft_wrap=True)
+    emit(TARGETS(Targets(str(engine_version), targets, best, verdict)), output_format)
     return ExitStatus.of_findings(verdict is not None and not verdict.valid)

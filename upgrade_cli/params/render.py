@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
 from upgrade_cli import layout
-from upgrade_cli.cli_common import OutputFormat
+from upgrade_cli.emit import Kind
+from upgrade_cli.formats import OutputFormat
 from upgrade_cli.params.diff import RULE_ORDER, RULE_TITLES, Report
 from upgrade_cli.params.plan import ApiCall, Plan, after_switchover_call
+from upgrade_cli.params import versions
 from upgrade_cli.params.temptable import human
+from upgrade_cli.params.versions import TargetVerdict
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": ""}
 
@@ -25,13 +29,7 @@ def _md(v: object) -> str:
     return ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ")
 
 
-def render_report(report: Report, fmt: OutputFormat, console: Console) -> None:
-    if fmt == OutputFormat.json:
-        console.print_json(json.dumps(report.to_dict()))
-        return
-    if fmt == OutputFormat.md:
-        console.print(report_markdown(report), markup=False, highlight=False, soft_wrap=True)
-        return
+def render_report(report: Report, console: Console) -> None:
     console.print(Text(f"Parameter diff for {report.cluster_id} ({report.origin}"
                        f"{', ' + report.engine_version if report.engine_version else ''}) → {report.target}",
                        style="bold"))
@@ -80,22 +78,30 @@ def report_markdown(report: Report) -> str:
             out.append(f"### {a.instance} ({a.role}, {a.instance_class or 'unknown class'}) - {a.severity}")
             out += [f"- {m}" for m in a.messages]
             out.append("")
-    return "\n".join(out)
+    return "\n".join(out) + "\n"
 
 
-def render_plan(plan: Plan, fmt: OutputFormat, console: Console, calls: list[ApiCall] | None = None) -> None:
-    if fmt == OutputFormat.json:
-        data = plan.to_dict()
-        if calls is not None:
-            data["api_calls"] = [c.record().to_dict() for c in calls]
-            if plan.after_switchover:
-                after = after_switchover_call(plan.cluster_group.name, plan.after_switchover)
-                data["after_switchover_calls"] = [after.record().to_dict()]
-        console.print_json(json.dumps(data))
-        return
-    if fmt == OutputFormat.md:
-        console.print(plan_markdown(plan), markup=False, highlight=False, soft_wrap=True)
-        return
+@dataclass(frozen=True)
+class PlanShown:
+    """A plan as ``params plan`` shows it: with the API calls it makes when they were asked for (``--dry-run``,
+    ``--apply``), else ``calls`` None."""
+
+    plan: Plan
+    calls: list[ApiCall] | None = None
+
+
+def plan_json(shown: PlanShown) -> dict[str, Any]:
+    plan, calls = shown.plan, shown.calls
+    data = plan.to_dict()
+    if calls is not None:
+        data["api_calls"] = [c.record().to_dict() for c in calls]
+        if plan.after_switchover:
+            after = after_switchover_call(plan.cluster_group.name, plan.after_switchover)
+            data["after_switchover_calls"] = [after.record().to_dict()]
+    return data
+
+
+def render_plan(plan: Plan, console: Console) -> None:
     console.print(Text(f"8.0 parameter-group plan for {plan.cluster_id}", style="bold"))
     for g in plan.groups():
         rows = [_styled("", p.name, p.value, p.apply_method, p.origin) for p in sorted(g.params.values(), key=lambda p: p.name)]
@@ -147,4 +153,69 @@ def plan_markdown(plan: Plan) -> str:
         out += [f"| {_md(d.name)} | {_md(d.value)} | {_md(d.where)} | {_md(d.note)} |" for d in plan.dropped]
         out.append("")
     out += [f"- note: {n}" for n in plan.notes] + [f"- **BLOCKER**: {b}" for b in plan.blockers]
-    return "\n".join(out)
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# params versions: the valid 8.0 upgrade targets of a 5.7 version
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Targets:
+    """``params versions``' answer: the source version, its valid targets, the recommended one, and the
+    verdict on ``--target`` when one was given."""
+
+    source: str
+    targets: list[dict[str, Any]]
+    best: dict[str, Any] | None
+    verdict: TargetVerdict | None
+
+
+TARGET_COLUMNS = ("engine version", "AWS default", "LTS", "standard support until", "recommended")
+
+
+def _target_row(t: dict[str, Any]) -> tuple[str, ...]:
+    return (t["EngineVersion"], "yes" if t.get("Default") else "", "yes" if t.get("LTS") else "",
+            t.get("StandardSupportEnds") or "not known", "yes" if t["Recommended"] else f"no: {t['Why']}")
+
+
+def _target_notes(t: Targets) -> list[str]:
+    """What follows the table in every text format: where the dates come from, the recommendation, the verdict."""
+    lines = [f"support dates: {'; '.join(sorted({x['SupportSource'] for x in t.targets}))}"] if t.targets else []
+    if t.best:
+        lines.append(f"recommended: {versions.describe(t.best)}"
+                     + ("" if t.best["Recommended"] else f" (no recommended target offered: {t.best['Why']})"))
+    else:
+        lines.append("no 8.0 major-version target is offered for this version: first upgrade to a "
+                     "supported 2.11/2.12 release")
+    if t.verdict:
+        lines.append(f"--target {t.verdict.requested}: {t.verdict.message}")
+    return lines
+
+
+def render_targets(t: Targets, console: Console) -> None:
+    layout.table(console, f"aurora-mysql 8.0 upgrade targets for {t.source}", TARGET_COLUMNS,
+                 [_target_row(x) for x in t.targets],
+                 lambda r: f"{r[0]}: recommended {r[4]}; AWS default {r[1] or 'no'}; LTS {r[2] or 'no'}; "
+                           f"standard support until {r[3]}", below=())
+    for line in _target_notes(t):
+        console.print(line, markup=False, soft_wrap=True)
+
+
+def targets_markdown(t: Targets) -> str:
+    lines = ["| " + " | ".join(TARGET_COLUMNS) + " |", "|" + "---|" * len(TARGET_COLUMNS)]
+    lines += ["| " + " | ".join(_target_row(x)) + " |" for x in t.targets]
+    return "\n".join([*lines, *_target_notes(t)]) + "\n"
+
+
+def targets_json(t: Targets) -> dict[str, Any]:
+    return {"source": t.source, "targets": t.targets, "recommended": t.best["EngineVersion"] if t.best else None,
+            "check": t.verdict.__dict__ if t.verdict else None}
+
+
+DIFF: Kind[Report] = Kind("parameter diff", console=render_report, json=lambda r: r.to_dict(),
+                          text={OutputFormat.md: report_markdown})
+PLAN: Kind[PlanShown] = Kind("parameter-group plan", console=lambda s, c: render_plan(s.plan, c), json=plan_json,
+                             text={OutputFormat.md: lambda s: plan_markdown(s.plan)})
+TARGETS: Kind[Targets] = Kind("upgrade targets", console=render_targets, json=targets_json,
+                             text={OutputFormat.md: targets_markdown})

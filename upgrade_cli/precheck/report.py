@@ -2,8 +2,10 @@
 
 A DBA reads the console or the HTML page, a change ticket gets the Markdown, CI reads the JUnit
 XML and other tools (the blue/green gate) read the JSON. All are rendered from the same
-:class:`Report`, so they can never disagree. The JSON shape is documented in
-``docs/report-format.md`` and versioned by ``report_format``; change it only additively.
+:class:`Report`, so they can never disagree: the text formats here, the rich console view in
+``precheck/render.py`` (this module has no rich in it: the engine writes ``--out`` with it). The JSON
+shape is documented in ``docs/report-format.md`` and versioned by ``report_format``; change it only
+additively.
 """
 
 from __future__ import annotations
@@ -19,11 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence, TextIO
 
-from rich.console import Console
-from rich.text import Text
-
 from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
-from upgrade_cli import __version__, layout
+from upgrade_cli import __version__, formats
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.precheck.findings import CheckFindings, FindingStore, Tally
 
@@ -238,10 +237,7 @@ def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *
 # Renderers
 # --------------------------------------------------------------------------------------------
 
-_STYLE = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
-
-
-def _source_line(report: Report) -> str:
+def source_line(report: Report) -> str:
     s = report.source
     line = f"{s.get('kind')} {s.get('name')}"
     if s.get("snapshot_of"):
@@ -251,65 +247,6 @@ def _source_line(report: Report) -> str:
     if report.target:
         line += f", target {report.target['label']}"
     return line
-
-
-def render_console(report: Report, console: Console, details: bool = False) -> None:
-    """Counts by severity, then per check with findings a table (or, past ROLLUP_AT findings and
-    without ``details``, one roll-up line), then what was not checked."""
-    counts = report.counts
-    console.print(_verdict_text(report))
-    console.print(Text(f"aurora-upgrade {report.tool_version} precheck of {_source_line(report)}", style="bold"))
-    if not report.complete:
-        console.print(Text(f"INCOMPLETE SCAN: {report.incomplete_reason or 'unknown reason'}", style="bold red"))
-    summary = Text()
-    for sev in SEVERITIES:
-        summary.append(f"{counts[sev]} {sev}{'s' if counts[sev] != 1 else ''}", style=_STYLE[sev])
-        summary.append("  ")
-    summary.append(f"(checks: {len(report.checks_with(PASSED))} passed, {len(report.checks_with(FINDINGS))} with findings, "
-                   f"{len(report.checks_with(NOT_RUN))} could not run, "
-                   f"{len(report.checks_with(SKIPPED)) + len(report.checks_with(NOT_CHECKABLE))} skipped, "
-                   f"{len(report.checks_with(FAILED))} failed)")
-    console.print(summary)
-    by_check = report.findings_by_check()
-    for c in report.reading_order():
-        if c.id not in by_check:
-            continue
-        if rolled_up(by_check[c.id], details):
-            first = by_check[c.id][0]
-            console.print(Text(f"{c.id} — {c.title}", style="bold"))
-            layout.item(console, Text(rollup_line(by_check[c.id]), style=_STYLE[first.severity.value]))
-            layout.detail(console, "fix (first)", first.fix or "")
-            continue
-        rows = [[Text(f.severity.value + (" (aurora log)" if f.origin != "scan" else ""), style=_STYLE[f.severity.value]),
-                 f.location, f.message, f.fix or ""] for f in by_check[c.id]]
-        # one line per finding, the fix (often SQL) on its own lines; a wide table moves long fixes below it
-        layout.table(console, Text(f"{c.id} — {c.title}", style="bold"), ("severity", "location", "message", "fix"),
-                     rows, lambda r: r[0] + Text(f" {r[1]}: {r[2]}"), details=lambda r: [("fix", r[3])], below=("fix",))
-    not_run: dict[str, list[str]] = {}  # one line per reason: dozens of "needs a live server" are noise
-    for c in report.checks:
-        if c.status in (SKIPPED, NOT_CHECKABLE, NOT_RUN):
-            not_run.setdefault(f"{c.status.replace('_', ' ')} ({c.note})", []).append(c.id)
-        elif c.status == FAILED:
-            console.print(Text(f"failed: {c.id} — {c.note}", style="red"))
-    for why, ids in not_run.items():  # a check that applies but could not run is a gap, not a detail
-        console.print(Text(f"{why}, {len(ids)}: {', '.join(ids)}", style="yellow" if why.startswith("not run") else "dim"))
-    if report.aurora_log:
-        log = report.aurora_log
-        console.print(Text(f"merged Aurora log {log['path']} (Aurora {log.get('aurora_server_version')} → "
-                           f"{log.get('aurora_target_version')})"))
-        for check_id, why in log.get("checks_failed", {}).items():
-            console.print(Text(f"not checked by Aurora: {check_id} — {why}", style="red"))
-    verdict = (f"{len(report.blocking)} finding(s) at or above --fail-on {report.fail_on}" if report.blocking
-               else f"no findings at or above --fail-on {report.fail_on}")
-    console.print(Text(verdict, style="bold red" if report.blocking else "bold green"))
-    if not details and any(rolled_up(f, details) for f in by_check.values()):
-        console.print(Text(f"checks with more than {ROLLUP_AT} findings are rolled up: --details lists every "
-                           "finding (report.json always does)", style="dim"))
-    console.print(_verdict_text(report))
-
-
-def _verdict_text(report: Report) -> Text:
-    return Text(report.verdict_line(), style="bold green" if report.verdict == READY else "bold red")
 
 
 def render_json(report: Report) -> str:
@@ -322,14 +259,13 @@ _FINDINGS_HERE = "\0findings\0"  # where write_json puts the findings in the enc
 
 
 def write_json(report: Report, fh: TextIO) -> None:
-    """The report as ``json.dump(..., indent=2)`` writes it, its findings encoded one at a time as they are read
+    """The report as ``formats.write_json`` writes it, its findings encoded one at a time as they are read
     back, and only once per report (:func:`_findings_json`): a 100k-table report is never one list of dicts,
     nor one 180 MB string."""
-    head, tail = json.dumps(report.to_dict(findings=_FINDINGS_HERE), indent=2, ensure_ascii=False,
-                            default=str).split(json.dumps(_FINDINGS_HERE), 1)
+    head, tail = formats.json_text(report.to_dict(findings=_FINDINGS_HERE)).split(json.dumps(_FINDINGS_HERE), 1)
     fh.write(head)
     shutil.copyfileobj(_findings_json(report), fh, 1 << 20)
-    fh.write(tail + "\n")
+    fh.write(tail)
 
 
 def _findings_json(report: Report) -> IO[str]:
@@ -385,7 +321,7 @@ def _md(text: Any) -> str:
 
 def render_markdown(report: Report, details: bool = False) -> str:
     c = report.counts
-    lines = [f"# aurora-upgrade precheck: {_md(_source_line(report))}", "", f"**{_md(report.verdict_line())}**", "",
+    lines = [f"# aurora-upgrade precheck: {_md(source_line(report))}", "", f"**{_md(report.verdict_line())}**", "",
              f"Tool {report.tool_version}, generated {report.generated_at}, fail-on `{report.fail_on}`.", ""]
     if not report.complete:
         lines += [f"**INCOMPLETE SCAN:** {_md(report.incomplete_reason)}", ""]
@@ -435,9 +371,9 @@ def render_html(report: Report, details: bool = False) -> str:
     e = html.escape
     c = report.counts
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>aurora-upgrade precheck: {e(_source_line(report))}</title><style>{_CSS}</style></head><body>",
+             f"<title>aurora-upgrade precheck: {e(source_line(report))}</title><style>{_CSS}</style></head><body>",
              f'<h1>aurora-upgrade precheck</h1><p class="verdict {_VERDICT_CLASS[report.verdict]}">'
-             f"{e(report.verdict_line())}</p><p>Source: {e(_source_line(report))}<br>Tool {e(report.tool_version)}, "
+             f"{e(report.verdict_line())}</p><p>Source: {e(source_line(report))}<br>Tool {e(report.tool_version)}, "
              f"generated {e(report.generated_at)}, fail-on <code>{e(report.fail_on)}</code></p>"]
     if not report.complete:
         parts.append(f'<p class="incomplete">INCOMPLETE SCAN: {e(report.incomplete_reason or "")}</p>')
