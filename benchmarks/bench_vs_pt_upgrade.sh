@@ -12,8 +12,10 @@
 #   2. bench run --budget 1 (every cheap statement, a 1 s per-shape budget on expensive ones) + compare;
 #   3. bench run with every statement (no budget) + compare, for the full-coverage cost;
 #   4. both tools on one query returning 1.2M rows (SELECT * FROM order_items), for peak memory.
-# Each step is timed with /usr/bin/time -v (wall clock, peak RSS). The summary prints the ratios and
-# which injected differences each tool reported. At the end host2 is unperturbed and both servers stop.
+# Each step is timed with /usr/bin/time -v (wall clock, peak RSS), and the CPU time each server spent
+# during it is read from /proc (what bounds a replay of every statement: both servers must run each one).
+# The summary prints the ratios and which injected differences each tool reported. At the end host2 is
+# unperturbed and both servers stop. pt-upgrade is installed (percona-toolkit) when missing and run as root.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd -P)
 SHARED=${SHARED_BENCH:-$REPO/../shared/bench}
@@ -28,6 +30,9 @@ P2=${TWODB_PORT2:-33062}
 for f in "$SHARED/two-mariadb.sh" "$SHARED/make-workload.py"; do
   [ -f "$f" ] || { echo "error: $f not found (set SHARED_BENCH to the shared/bench directory)" >&2; exit 2; }
 done
+if ! command -v pt-upgrade >/dev/null && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q percona-toolkit >/dev/null
+fi
 command -v pt-upgrade >/dev/null || { echo "error: pt-upgrade not found: apt-get install -y percona-toolkit" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "error: /usr/bin/time not found: apt-get install -y time" >&2; exit 2; }
 [ -x "$CLI" ] || { echo "error: $CLI not found: python3 -m venv .venv && .venv/bin/pip install -e ." >&2; exit 2; }
@@ -54,12 +59,23 @@ export AURORA_UPGRADE_PASSWORD=$PW   # the bench DSNs carry no password
 BLUE="mysql://root@127.0.0.1:$P1/shop"
 GREEN="mysql://root@127.0.0.1:$P2/shop"
 
-timed() {  # timed NAME cmd... ; stdout/stderr to $OUT/NAME.{out,err}, /usr/bin/time to $OUT/NAME.time
-  local name=$1; shift
+server_cpu() {  # CPU seconds (user + system) each server has used so far: "host1 host2"
+  local n pid
+  for n in 1 2; do
+    pid=$(cat "$DIR/db$n/mysqld.pid")
+    awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f ", ($12 + $13) / hz}' "/proc/$pid/stat"
+  done
+}
+
+timed() {  # timed NAME cmd... ; stdout/stderr to $OUT/NAME.{out,err}, /usr/bin/time to $OUT/NAME.time,
+  local name=$1; shift  # the servers' CPU before and after to $OUT/NAME.srvcpu
+  local before
+  before=$(server_cpu)
   set +e
   /usr/bin/time -v -o "$OUT/$name.time" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"
   local rc=$?
   set -e
+  echo "$before $(server_cpu)" > "$OUT/$name.srvcpu"
   printf '  %-14s rc=%-3s wall=%-8s peak_rss_kb=%s\n' "$name" "$rc" \
     "$(awk '/Elapsed/ {print $NF}' "$OUT/$name.time")" "$(awk '/Maximum resident/ {print $NF}' "$OUT/$name.time")"
 }
@@ -96,6 +112,14 @@ def timing(name):
     secs = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall.split(":"))))
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
     return secs, rss / 1024
+
+def client_cpu(name):  # user + system CPU of the tool and its child processes
+    text = (out / f"{name}.time").read_text()
+    return sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", text).group(1)) for kind in ("User", "System"))
+
+def server_cpu(name):  # CPU seconds host1 and host2 spent during the step
+    b1, b2, a1, a2 = map(float, (out / f"{name}.srvcpu").read_text().split())
+    return a1 - b1, a2 - b2
 
 # the injected differences, and the query text that shows each (make-workload.py perturb)
 INJECTED = [
@@ -163,6 +187,18 @@ print(f"bench run+compare, every statement wall {f_s + fc_s:7.2f} s   peak RSS {
       f"   ({full['summary']['statements']} statements)")
 print(f"ratio pt-upgrade / bench (budget): {pt_s / (cap_s + b_s + c_s):.2f}x less wall time"
       f"   |   pt-upgrade / bench (every statement): {pt_s / (cap_s + f_s + fc_s):.2f}x")
+# the floor: every statement must run on both servers, one at a time on each (MariaDB runs a statement
+# on one core). pt-upgrade runs host1 then host2; bench runs both at once, so it cannot take less than
+# the busier server's CPU time: that caps the every-statement ratio whatever the client does.
+pt1, pt2 = server_cpu("pt")
+fb1, fb2 = server_cpu("bench-full")
+floor_ratio = (pt1 + pt2) / max(fb1, fb2)
+print(f"server CPU, pt-upgrade: host1 {pt1:.2f} s + host2 {pt2:.2f} s (run one after the other; wall/CPU "
+      f"{pt_s / (pt1 + pt2):.2f}); pt-upgrade's own CPU {client_cpu('pt'):.2f} s")
+print(f"server CPU, bench every statement: host1 {fb1:.2f} s, host2 {fb2:.2f} s (run at once; wall/CPU of the "
+      f"busier {f_s / max(fb1, fb2):.2f}); bench run's own CPU (all processes) {client_cpu('bench-full'):.2f} s")
+print(f"bound on the every-statement ratio from the servers' CPU alone: ({pt1:.2f} + {pt2:.2f}) / "
+      f"max({fb1:.2f}, {fb2:.2f}) = {floor_ratio:.2f}x")
 pb_s, pb_mb = timing("pt-big")
 bb_s, bb_mb = timing("bench-big")
 big = [json.loads(l) for l in (out / "big.jsonl").read_text().splitlines()]

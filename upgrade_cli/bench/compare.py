@@ -187,6 +187,15 @@ def ratio_interval(blue: list[list[float]], green: list[list[float]], opts: Comp
     reps = min(opts.bootstrap, max(200, 400_000 // max(total, 1)))  # bound the cost on huge shapes
     ratios = []
     everyone = range(n)
+    if all(len(s) == 1 for s in blue) and all(len(s) == 1 for s in green):
+        # one repetition a side (an every-statement replay): the same draws as below, without the
+        # per-statement loop, which was most of `compare`'s time on 2,876 statements
+        one_b, one_g = [s[0] for s in blue], [s[0] for s in green]
+        median, draw, nf = statistics.median, rng.random, float(n)
+        for _ in range(reps):
+            idx = [int(draw() * nf) for _ in everyone] if n > 1 else [0]  # = rng.choices(everyone, k=n)
+            ratios.append(median([one_g[i] for i in idx]) / max(median([one_b[i] for i in idx]), 1e-9))
+        reps = 0
     for _ in range(reps):
         idx = rng.choices(everyone, k=n) if n > 1 else [0]
         b: list[float] = []

@@ -5,13 +5,15 @@ session is ``READ ONLY`` (``connect.open_connection``), so a stored function tha
 fails; the database is chosen with COM_INIT_DB, not ``USE``; nothing is ever created on a target.
 What a target sees from us: ``SET SESSION``, ``SELECT``, ``EXPLAIN`` and ``SHOW WARNINGS``.
 
-Blue and green each run in their own process (:class:`SideProcess`; within it one thread per
-connection), so neither side's row reading waits for the other's (in one process the GIL would
-serialise them: a 1.2M-row result took twice as long). They run in lock-step on every repetition:
-blue's repetition i and green's repetition i of a statement start together (a shared barrier), and
-neither starts i+1 before both have finished i. A stall of one process (a busy machine) then lands
-on one pair, not on all of one side's samples, and the paired comparison cancels it; stepping only
-per batch let one stall make a sub-millisecond statement look 5 of 5 slower on identical servers.
+Blue and green each run in their own process (:class:`SideProcess`; a whole shape per message;
+with ``--concurrency`` above 1 one thread per connection), so neither side's row reading waits for
+the other's (in one process the GIL would serialise them: a 1.2M-row result took twice as long).
+They run in lock-step on every repetition: blue's repetition i and green's repetition i of a
+statement start together (a token each way over a pipe pair, :class:`Lockstep`), and neither starts
+i+1 before both have finished i. A stall of one process (a busy machine) then lands on one pair, not
+on all of one side's samples, and the paired comparison cancels it; stepping only per batch let one
+stall make a sub-millisecond statement look 5 of 5 slower on identical servers. What it costs is
+measured in docs/bench.md ("How bench run spends its time").
 
 Memory stays flat whatever a query returns: rows are streamed (unbuffered cursor) and folded into
 two running checksums as they arrive, from each row's bytes as the server sent them (never decoded:
@@ -28,13 +30,15 @@ import hashlib
 import json
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
+import struct
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from upgrade_cli.bench.sqlshape import ResultShape, read_only_reason, result_shape
 from upgrade_cli.bench.workload import QueryShape, Workload
@@ -49,6 +53,7 @@ _MASK128 = (1 << 128) - 1
 TIMEOUT_ERRORS = {1969, 3024, 1317, 1028}  # MariaDB max_statement_time, MySQL max_execution_time, interrupted
 LOST_CONNECTION = {2006, 2013, 2014, 2055}
 FETCH_BATCH = 1000
+REPORT_EVERY_S = 0.5  # a side sends its finished statements' results at most this often (and per shape)
 
 
 @dataclass
@@ -261,7 +266,7 @@ class Side:
                 pass
 
     def execute(self, sql: str, database: str | None, shape: ResultShape, explain: bool,
-                step: Callable[[], Any] = lambda: None) -> SideResult:
+                step: Callable[[], object] = lambda: None) -> SideResult:
         """Run ``sql`` warmup + repeat times; ``step`` is called before each of them, and exactly that
         many times even when the statement fails early, so the other side's lock-step never waits in vain."""
         import pymysql
@@ -328,12 +333,60 @@ class Side:
             return None
 
 
+class Lockstep:
+    """Blue's repetition i and green's repetition i start together: per worker slot one pipe each way,
+    and a step is "write my token, read the other side's". Two syscalls and one wake-up a side, where
+    a ``multiprocessing.Barrier`` took a dozen semaphore operations. A token carries a number, so the
+    two sides also agree on a shared value (the time a shape has spent, for ``--budget``) without
+    asking the parent. The parent keeps the write ends too: :meth:`abort` releases a side whose peer
+    has gone (a negative token, read as ``BrokenBarrierError``)."""
+
+    _TOKEN = struct.Struct("<d")
+
+    def __init__(self, slots: int):
+        self._pipes = [(os.pipe(), os.pipe()) for _ in range(slots)]  # (blue → green, green → blue)
+
+    def stepper(self, side: str, slot: int) -> Callable[..., float]:
+        """``step(mine) -> theirs`` for ``side`` ("blue" or "green") in worker slot ``slot``."""
+        to_green, to_blue = self._pipes[slot]
+        write_fd, read_fd = (to_green[1], to_blue[0]) if side == "blue" else (to_blue[1], to_green[0])
+        pack, unpack, size = self._TOKEN.pack, self._TOKEN.unpack, self._TOKEN.size
+
+        def step(mine: float = 0.0) -> float:
+            os.write(write_fd, pack(mine))
+            data = os.read(read_fd, size)  # tokens are written whole (< PIPE_BUF), so read whole
+            theirs = unpack(data)[0] if len(data) == size else -1.0
+            if theirs < 0:
+                raise threading.BrokenBarrierError
+            return theirs
+
+        return step
+
+    def abort(self) -> None:
+        for pair in self._pipes:
+            for _, write_fd in pair:
+                try:
+                    os.write(write_fd, self._TOKEN.pack(-1.0))
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        for pair in self._pipes:
+            for fds in pair:
+                for fd in fds:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+
+
 class SideProcess:
     """A :class:`Side` in a process of its own, driven over a pipe: blue's and green's row reading run
-    on both cores at once instead of taking turns on one interpreter lock."""
+    on both cores at once instead of taking turns on one interpreter lock. It is handed a whole shape
+    at a time and streams back each statement's result as it finishes, so the parent is never between
+    two repetitions: the sides only wait for each other (:class:`Lockstep`)."""
 
-    def __init__(self, name: str, opts: ConnectionOptions, run: RunOptions, lockstep: list[Any]):
-        """``lockstep``: one two-party barrier per worker, shared with the other side (:func:`lockstep_barriers`)."""
+    def __init__(self, name: str, opts: ConnectionOptions, run: RunOptions, lockstep: Lockstep):
         self.name = name
         self._pipe, child = _FORK.Pipe()
         self._proc = _FORK.Process(target=_side_main, args=(child, name, opts, run, lockstep), name=f"bench-{name}",
@@ -343,39 +396,41 @@ class SideProcess:
         self.version, self.timeout_var = "", None
 
     def send(self, *message: Any) -> None:
-        """Start ``("probe",)`` or ``("batch", [(sql, database, shape, explain), ...])``; :meth:`receive` answers."""
+        """``("probe",)`` or ``("shape", [(sql, database, shape, explain), ...])``; :meth:`receive` answers:
+        ``("probe", (version, timeout variable))``, or ``("results", [(index, SideResult), ...])`` as
+        statements finish and then ``("done", statements replayed)``."""
         try:
             self._pipe.send(message)
         except OSError:
             raise ToolError(f"the {self.name} replay process stopped unexpectedly") from None
 
-    def receive(self) -> Any:
-        """(version, timeout variable) for a probe, the SideResults of a batch; a ToolError there is raised here."""
+    def receive(self) -> tuple[str, Any]:
+        """The next message; a ToolError raised in the side is raised here."""
         try:
-            status, value = self._pipe.recv()
+            kind, value = self._pipe.recv()
         except (EOFError, OSError):
             raise ToolError(f"the {self.name} replay process stopped unexpectedly") from None
-        if status == "error":
+        if kind == "error":
             raise ToolError(value)
-        return value
+        return kind, value
 
     @staticmethod
-    def receive_all(sides: list[SideProcess], lockstep: list[Any]) -> list[Any]:
-        """Each side's answer, in order. Waits on all pipes at once: a side waiting at a barrier for one
-        that has died would otherwise never answer, so the barriers are broken as soon as either ends."""
-        answers: dict[int, Any] = {}
-        pending = {side._pipe: n for n, side in enumerate(sides)}
+    def messages(sides: list[SideProcess], lockstep: Lockstep, until: str) -> Iterator[tuple[int, str, Any]]:
+        """(side number, kind, value) from all sides as they arrive, until each has sent ``until``.
+        Waits on all pipes at once: a side waiting in the lockstep for one that has died would
+        otherwise never answer, so the lockstep is aborted as soon as either ends."""
+        pending: dict[Any, int] = {side._pipe: n for n, side in enumerate(sides)}
         try:
             while pending:
-                ready = multiprocessing.connection.wait(list(pending))
-                for pipe in [p for p in pending if p in ready]:
-                    n = pending.pop(pipe)
-                    answers[n] = sides[n].receive()
+                for pipe in multiprocessing.connection.wait(list(pending)):
+                    n = pending[pipe]
+                    kind, value = sides[n].receive()
+                    if kind == until:
+                        del pending[pipe]
+                    yield n, kind, value
         except ToolError:
-            for barrier in lockstep:
-                barrier.abort()
+            lockstep.abort()
             raise
-        return [answers[n] for n in range(len(sides))]
 
     def close(self) -> None:
         try:
@@ -392,21 +447,13 @@ class SideProcess:
 _FORK = multiprocessing.get_context("fork")  # nothing to re-import; the child only runs _side_main
 
 
-def lockstep_barriers(run: RunOptions) -> list[Any]:
-    """One barrier per worker slot: item k of a batch steps with item k of the other side's same batch
-    (each item has a thread of its own, as a batch is never larger than the pool)."""
-    return [_FORK.Barrier(2) for _ in range(run.concurrency)]
-
-
-def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockstep: list[Any]) -> None:
-    """The side process: one Side, one thread per connection; Ctrl-C is the parent's to handle.
-    A broken barrier means the other side has gone (the parent broke it): stop quietly."""
+def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockstep: Lockstep) -> None:
+    """The side process: one Side; one slot runs in this thread, more in a pool (a thread and a session
+    each). Ctrl-C is the parent's to handle. A broken lockstep means the other side has gone: stop quietly."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     side = Side(name, opts, run)
-    pool = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=name)
-
-    def execute(slot: int, item: tuple[str, str | None, ResultShape, bool]) -> SideResult:
-        return side.execute(*item, step=lockstep[slot].wait)  # item: (sql, database, shape, explain)
+    steps = [lockstep.stepper(name, slot) for slot in range(run.concurrency)]
+    pool = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=name) if run.concurrency > 1 else None
     try:
         while True:
             try:
@@ -416,9 +463,11 @@ def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockst
             try:
                 if message[0] == "probe":
                     side.probe()
-                    pipe.send(("ok", (side.version, side.timeout_var)))
-                elif message[0] == "batch":
-                    pipe.send(("ok", list(pool.map(execute, range(len(message[1])), message[1]))))
+                    pipe.send(("probe", (side.version, side.timeout_var)))
+                elif message[0] == "shape":
+                    replayed = _replay_items(side, message[1], run, steps, pool,
+                                             lambda results: pipe.send(("results", results)))
+                    pipe.send(("done", replayed))
                 else:
                     return
             except ToolError as exc:
@@ -426,8 +475,43 @@ def _side_main(pipe, name: str, opts: ConnectionOptions, run: RunOptions, lockst
             except threading.BrokenBarrierError:
                 return
     finally:
-        pool.shutdown(wait=True)
+        if pool:
+            pool.shutdown(wait=True)
         side.close()
+
+
+def _replay_items(side: Side, items: list[tuple[str, str | None, ResultShape, bool]], run: RunOptions,
+                  steps: list[Callable[..., float]], pool: ThreadPoolExecutor | None,
+                  report: Callable[[list[tuple[int, SideResult]]], None]) -> int:
+    """One shape's statements, ``run.concurrency`` at a time; returns how many ran. Results are reported
+    in bundles (at most every ``REPORT_EVERY_S`` and at the end), so the parent wakes a few times a
+    second, not once per sub-millisecond statement. With ``--budget``, both sides stop after the same
+    statement: before each batch they exchange the time they have spent and both compare the larger one."""
+    spent = 0.0
+    replayed = 0
+    pending: list[tuple[int, SideResult]] = []
+    reported_at = time.perf_counter()
+    for start in range(0, len(items), run.concurrency):
+        if run.budget_s and replayed >= run.min_samples and max(spent, steps[0](spent)) >= run.budget_s:
+            break
+        batch = items[start:start + run.concurrency]
+        t0 = time.perf_counter()
+        if pool is None:
+            sql, database, shape, explain = batch[0]
+            results = [side.execute(sql, database, shape, explain, step=steps[0])]
+        else:
+            results = list(pool.map(lambda slot, item: side.execute(item[0], item[1], item[2], item[3],
+                                                                    step=steps[slot]), range(len(batch)), batch))
+        now = time.perf_counter()
+        spent += now - t0
+        pending += enumerate(results, start)
+        if now - reported_at >= REPORT_EVERY_S:
+            report(pending)
+            pending, reported_at = [], now
+        replayed += len(batch)
+    if pending:
+        report(pending)
+    return replayed
 
 
 def _timeout_variable(cur) -> str | None:
@@ -473,12 +557,12 @@ class RunSummary:
 
 def _write(out: TextIO, record: dict[str, Any]) -> None:
     out.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
-    out.flush()
 
 
 def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: ConnectionOptions, run: RunOptions,
                  out_path: Path, progress: Callable[[int, int], None] | None = None) -> RunSummary:
-    """Replay ``workload`` on both sides and stream the records to ``out_path`` (JSON lines)."""
+    """Replay ``workload`` on both sides and stream the records to ``out_path`` (JSON lines, flushed
+    after each shape)."""
     run.validate()
     summary = RunSummary()
     started = time.perf_counter()
@@ -488,13 +572,13 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
     except OSError as exc:
         raise ToolError(f"cannot write results file {out_path}: {exc.strerror}") from None
     sides: list[SideProcess] = []
-    lockstep = lockstep_barriers(run)
+    lockstep = Lockstep(run.concurrency)
     try:
         sides += [SideProcess("blue", blue_opts, run, lockstep), SideProcess("green", green_opts, run, lockstep)]
         for side in sides:
             side.send("probe")  # both connect at once: a wrong DSN fails before any replay starts
-        for side, (version, timeout_var) in zip(sides, SideProcess.receive_all(sides, lockstep)):
-            side.version, side.timeout_var = version, timeout_var
+        for n, _, (version, timeout_var) in SideProcess.messages(sides, lockstep, until="probe"):
+            sides[n].version, sides[n].timeout_var = version, timeout_var
         _write(out, {"type": "run", "format": RESULTS_FORMAT, "version": 1,
                      "blue": {"address": blue_opts.address, "user": blue_opts.user, "version": sides[0].version,
                               "timeout_variable": sides[0].timeout_var},
@@ -506,13 +590,14 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
         for shape in workload.queries:
             summary.shapes += 1
             done += _replay_shape(shape, sides, lockstep, run, out, summary)
+            out.flush()
             if progress:
                 progress(done, todo)
     finally:
-        for barrier in lockstep:  # Ctrl-C or an error: release a side waiting for the other
-            barrier.abort()
+        lockstep.abort()  # Ctrl-C or an error: release a side waiting for the other
         for side in sides:
             side.close()
+        lockstep.close()
         summary.wall_s = time.perf_counter() - started
         _write(out, {"type": "end", "statements": summary.statements, "skipped": summary.skipped,
                      "shapes": summary.shapes, "wall_s": round(summary.wall_s, 3)})
@@ -520,8 +605,10 @@ def run_workload(workload: Workload, blue_opts: ConnectionOptions, green_opts: C
     return summary
 
 
-def _replay_shape(shape: QueryShape, sides: list[SideProcess], lockstep: list[Any], run: RunOptions, out: TextIO,
+def _replay_shape(shape: QueryShape, sides: list[SideProcess], lockstep: Lockstep, run: RunOptions, out: TextIO,
                   summary: RunSummary) -> int:
+    """Hand the shape's read-only statements to both sides at once and write each pair as it completes
+    (in order); what the budget left out is written as skipped."""
     base = {"digest": shape.digest, "fingerprint": shape.fingerprint, "database": shape.database}
     if not shape.samples:
         summary.skipped += 1
@@ -536,28 +623,31 @@ def _replay_shape(shape: QueryShape, sides: list[SideProcess], lockstep: list[An
             _write(out, {"type": "skipped", **base, "sample": i, "sql": sql, "reason": reason})
         else:
             safe.append((i, sql))
-    spent = 0.0
-    replayed = 0
-    for start in range(0, len(safe), run.concurrency):
-        if run.budget_s and replayed >= run.min_samples and spent >= run.budget_s:
-            for i, sql in safe[start:]:
-                summary.skipped += 1
-                _write(out, {"type": "skipped", **base, "sample": i, "sql": sql, "reason": "budget",
-                             "budget": True})
-            break
-        batch = safe[start:start + run.concurrency]
-        t0 = time.perf_counter()
-        shapes = [result_shape(sql) for _, sql in batch]
-        work = [(sql, shape.database, rs, replayed + n < run.explain_samples)
-                for n, ((_, sql), rs) in enumerate(zip(batch, shapes))]
-        replayed += len(batch)
-        for side in sides:
-            side.send("batch", work)  # the sides step each repetition together (module docstring)
-        blues, greens = SideProcess.receive_all(sides, lockstep)
-        for (i, sql), rs, blue, green in zip(batch, shapes, blues, greens):
+    if not safe:
+        return len(shape.samples)
+    shapes = [result_shape(sql) for _, sql in safe]
+    work = [(sql, shape.database, rs, n < run.explain_samples) for n, ((_, sql), rs) in enumerate(zip(safe, shapes))]
+    for side in sides:
+        side.send("shape", work)
+    halves: dict[int, dict[int, SideResult]] = {}  # statement → {side number: its result}
+    written = 0
+    replayed = len(safe)
+    for side_n, kind, value in SideProcess.messages(sides, lockstep, until="done"):
+        if kind == "done":
+            replayed = value  # both sides stop after the same statement (_replay_items)
+            continue
+        for n, res in value:
+            halves.setdefault(n, {})[side_n] = res
+        while len(halves.get(written, ())) == 2:
+            pair = halves.pop(written)
+            blue, green = pair[0], pair[1]
+            (i, sql), rs = safe[written], shapes[written]
             summary.statements += 1
             _write(out, {"type": "statement", **base, "sample": i, "sql": sql,
                          "order_keys": list(rs.order_keys) if rs.order_keys else None, "has_limit": rs.has_limit,
                          "nondeterministic": rs.nondeterministic, "blue": asdict(blue), "green": asdict(green)})
-        spent += time.perf_counter() - t0
+            written += 1
+    for i, sql in safe[replayed:]:
+        summary.skipped += 1
+        _write(out, {"type": "skipped", **base, "sample": i, "sql": sql, "reason": "budget", "budget": True})
     return len(shape.samples)

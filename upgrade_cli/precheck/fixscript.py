@@ -19,6 +19,8 @@ on MariaDB, the script applied to the example schema leaves a live re-scan witho
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from upgrade_cli.checks._facts import hidden_characters, parse_account
 from upgrade_cli.checks.charsets import modify_to_utf8mb4, utf8mb4_collation
 from upgrade_cli.checks.registry import Finding
@@ -105,7 +107,7 @@ def _trigger_sql(t: Trigger) -> list[str]:
             f"FOR EACH ROW\n{t.body}"]
 
 
-def build_fix_script(catalog: Catalog, findings: list[Finding], source: str) -> str:
+def build_fix_script(catalog: Catalog, findings: Iterable[Finding], source: str) -> str:
     """The script's text (see the module docstring); ``source`` names the scan in its header."""
     by_check: dict[str, list[Finding]] = {}
     for f in findings:
