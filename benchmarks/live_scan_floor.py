@@ -11,15 +11,19 @@ a view per 50 tables, routines) in a throw-away MariaDB, then, one after the oth
    read, build the catalog, run every check, write report.json/md/html and junit.xml, and the JSON report
    to stdout), general log off. ``--format json``: the console listing prints each of the ~9 findings per
    table through rich (about 1 ms each), which is the renderer's cost, not the scan's.
-4. with ``--floor-cli PATH`` (say, main's ``.venv/bin/aurora-upgrade``), that CLI's statements are captured
-   and replayed the same way: the floor of the statement set it sends ("today's floor").
+4. with ``--floor-rev REV`` (a git revision of this repository, say the last one before issue 23:
+   ``26a5ff3^1``), that revision's CLI (its tree extracted with ``git archive``, run by this venv's Python)
+   has its statements captured and replayed the same way: the floor of the statement set it sends ("today's
+   floor"), and its whole scan is timed like step 3 (the same scan before). ``--floor-cli PATH`` names such
+   a CLI directly instead.
 
 Steps 2-4 run under ``/usr/bin/time -v``: wall clock and peak RSS. Prints per size the scan, each floor,
 the ratios and the scan's peak RSS and RSS per 1k tables (linear growth shows as a flat column).
 
-    .venv/bin/python benchmarks/live_scan_floor.py [--sizes 1000,20000] [--floor-cli /work/main/.venv/bin/aurora-upgrade]
+    .venv/bin/python benchmarks/live_scan_floor.py [--sizes 1000,20000] [--floor-rev '26a5ff3^1']
 
-100,000 tables (``--sizes 100000``) takes about an hour on 2 cores, most of it creating the tables.
+The tables are created by 4 concurrent sessions on a server that never fsyncs (``precheck_scale.FAST_DDL_CNF``);
+100,000 tables take about 20 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from precheck_scale import build_schema  # noqa: E402
+from precheck_scale import FAST_DDL_CNF, build_schema  # noqa: E402
 from tests.mariadb_server import MariaDB  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +57,21 @@ def timed(cmd: list[str], env: dict[str, str], stdin: Path | None = None) -> tup
     seconds = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall.split(":"))))
     rss_mb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
     return seconds, rss_mb, rc
+
+
+def cli_of_revision(rev: str, into: Path) -> Path:
+    """A script running revision ``rev``'s CLI from its extracted tree with this venv's Python (its packages
+    found on ``sys.path`` before this checkout's editable install)."""
+    into.mkdir(parents=True)
+    tree = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=tree, check=True)
+    for package in ("checks", "param_profiles"):  # installed as upgrade_cli.<package> (pyproject package-dir)
+        (into / "upgrade_cli" / package).symlink_to(into / package)
+    script = into / "aurora-upgrade"
+    script.write_text(f"#!/bin/sh\nexec {sys.executable} -c \"import sys; sys.path.insert(0, '{into}'); "
+                      "sys.argv[0] = 'aurora-upgrade'; from upgrade_cli.main import run; run()\" \"$@\"\n")
+    script.chmod(0o755)
+    return script
 
 
 def scan_cmd(cli: str, server: MariaDB, db: str, out: Path) -> list[str]:
@@ -86,6 +105,7 @@ def main() -> None:
     ap.add_argument("--routines", type=int, default=300)
     ap.add_argument("--cli", default=str(REPO / ".venv" / "bin" / "aurora-upgrade"))
     ap.add_argument("--floor-cli", help="another build's aurora-upgrade: its statements give a second floor")
+    ap.add_argument("--floor-rev", help="a git revision whose CLI's statements give a second floor")
     args = ap.parse_args()
     for tool in ("/usr/bin/time", shutil.which("mariadb")):
         if not tool or not Path(tool).exists():
@@ -94,10 +114,12 @@ def main() -> None:
     most = max(sizes)
     with tempfile.TemporaryDirectory(prefix="scan-floor-") as tmp:
         tmp_path = Path(tmp)
+        if args.floor_rev:
+            args.floor_cli = str(cli_of_revision(args.floor_rev, tmp_path / "floor-rev"))
         server = MariaDB(tmp_path / "db", extra_cnf=f"table_definition_cache={most + 2000}\n"
                          f"table_open_cache={most + 2000}\ninnodb_open_files={most + 2000}\n"
                          f"open_files_limit={max(65535, 2 * most + 5000)}\nmax_allowed_packet=64M\n"
-                         "innodb_flush_log_at_trx_commit=0\ninnodb_doublewrite=0\n")  # faster CREATE TABLEs
+                         + FAST_DDL_CNF)
         (tmp_path / "db").mkdir()
         server.start()
         env = {**os.environ, "AURORA_UPGRADE_PASSWORD": server.password, "MYSQL_PWD": server.password}
@@ -106,7 +128,8 @@ def main() -> None:
         try:
             print(f"{'tables':>7} {'statements':>10} {'floor s':>8} {'scan s':>8} {'ratio':>6} "
                   f"{'scan RSS MB':>11} {'MB/1k tables':>12} {'floor RSS MB':>12}"
-                  + (f" {'old stmts':>9} {'old floor s':>11} {'ratio':>6}" if args.floor_cli else ""), flush=True)
+                  + (f" {'old stmts':>9} {'old floor s':>11} {'ratio':>6} {'old scan s':>10} {'old RSS MB':>10}"
+                     if args.floor_cli else ""), flush=True)
             for n in sizes:
                 db = f"bench_{n}"
                 built = build_schema(server, db, n, args.routines)
@@ -123,7 +146,9 @@ def main() -> None:
                     old = tmp_path / f"statements-old-{n}.sql"
                     old_count = capture(server, scan_cmd(args.floor_cli, server, db, tmp_path / "old"), env, old)
                     old_s, _, _ = timed([*client, db], env, old)
-                    line += f" {old_count:>9} {old_s:>11.2f} {scan_s / old_s:>6.2f}"
+                    old_scan_s, old_scan_mb, _ = timed(scan_cmd(args.floor_cli, server, db, tmp_path / "old"), env)
+                    line += (f" {old_count:>9} {old_s:>11.2f} {scan_s / old_s:>6.2f} {old_scan_s:>10.2f} "
+                             f"{old_scan_mb:>10.0f}")
                 print(line + f"   (built in {built:.0f} s)", flush=True)
                 with server.connect() as admin, admin.cursor() as cur:
                     cur.execute(f"DROP DATABASE {db}")

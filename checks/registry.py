@@ -14,11 +14,14 @@ import importlib
 import inspect
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from upgrade_cli.inputs import paused_gc
 from upgrade_cli.precheck.model import Catalog
 from upgrade_cli.target import Target, default_target
+
+if TYPE_CHECKING:
+    from upgrade_cli.precheck.findings import FindingStore
 
 
 class Severity(str, enum.Enum):
@@ -37,7 +40,7 @@ class Scope(str, enum.Enum):
     not_checkable = "not_checkable"  # cannot be seen through SQL (on-disk state): documented, reported as not checked
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     check_id: str
     severity: Severity
@@ -213,7 +216,7 @@ class _ReadingDict(dict):
 
 @dataclass
 class CheckRun:
-    findings: list[Finding]
+    findings: FindingStore  # in the report's order, on disk (a big scan finds a million things)
     failed: dict[str, str]  # check id -> error text, for checks that crashed (never a silent pass)
     skipped: dict[str, str]  # check id -> why it does not apply here (needs a live server, another target, --skip)
     # check id -> why it applied but could not (fully) run: it read what the scan could not see
@@ -234,7 +237,9 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
         wanted = {get_check(i).id if get_check(i) else i for i in only}
         selected = [c for c in selected if c.id in wanted]
     unwanted = {get_check(i).id if get_check(i) else i for i in skip}
-    findings: list[Finding] = []
+    from upgrade_cli.precheck.findings import FindingStore  # it reads Finding from here
+
+    findings = FindingStore()  # each check's findings go to disk as it returns them
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
     not_run: dict[str, str] = {}
@@ -258,9 +263,11 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
                 skipped[c.id] = "needs a live server"
                 continue
             view = _Reading(catalog) if catalog.unreadable else catalog
+            mark = findings.mark()
             try:
-                found = list(c.func(view, target))  # type: ignore[misc,arg-type]
+                findings.add_stream(c.func(view, target))  # type: ignore[misc,arg-type]
             except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
+                findings.rollback(mark)  # a crashed check reports nothing, not what it found before
                 failed[c.id] = f"{type(exc).__name__}: {exc}"
                 continue
             blind = sorted(view.kinds) if isinstance(view, _Reading) else []
@@ -268,13 +275,8 @@ def run_checks(catalog: Catalog, only: Iterable[str] | None = None, *, skip: Ite
                 blind_paths.update(blind)
                 not_run[c.id] = "this scan could not read " + "; ".join(
                     f"{path} ({catalog.unreadable[path]})" for path in blind)
-            findings.extend(found)
-    for issue in catalog.issues:
-        findings.append(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning,
-                                object_type=issue.object_type, schema=issue.schema,
-                                object_name=issue.object_name,
-                                message=f"could not be fully analysed: {issue.reason}",
-                                fix="Review this object by hand against the 8.0 changes."))
-    findings.sort(key=lambda f: (-f.severity.rank, f.check_id.lower(), f.schema or "",
-                                 f.object_name or "", f.column or ""))
+    findings.add(Finding(check_id=MANUAL_REVIEW_ID, severity=Severity.warning, object_type=issue.object_type,
+                         schema=issue.schema, object_name=issue.object_name,
+                         message=f"could not be fully analysed: {issue.reason}",
+                         fix="Review this object by hand against the 8.0 changes.") for issue in catalog.issues)
     return CheckRun(findings=findings, failed=failed, skipped=skipped, not_run=not_run, blind=sorted(blind_paths))

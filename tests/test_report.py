@@ -216,3 +216,69 @@ def test_repeats_are_rolled_up_unless_details_and_json_keeps_every_finding(monke
     failure = junit.find("testcase[@name='bFinds']/failure").text
     assert failure.startswith("30 errors") and "20 more" in failure and "shop.t29" not in failure
     assert "shop.t29" in ET.fromstring(render_junit(report, details=True)).find("testcase[@name='bFinds']/failure").text
+
+
+def test_findings_come_back_from_disk_in_one_stable_sort_order(monkeypatch):
+    """The store (chunks on disk, one batch per check, batches merged) lists exactly what one stable sort of
+    every finding did, ties (same key, several batches) in the order they came; report.json is the same bytes
+    json.dumps(indent=2) gives for that list."""
+    from upgrade_cli.precheck import findings as store_module
+    from upgrade_cli.precheck.findings import FindingStore, report_order
+
+    monkeypatch.setattr(store_module, "CHUNK", 3)
+    batches = [[Finding("bCheck", sev, "column", "s" if i % 5 else None, f"t{i % 4}", f"c{i % 3}", f"m{n}-{i} ü \"q\" \\ {EVIL}",
+                        None if i % 2 else f"ALTER {i}", origin)
+                for i in range(11) for sev in (Severity.warning, Severity.error) if (i + n) % 3]
+               for n, origin in enumerate(("scan", "scan", "aurora-log"))]
+    batches.append([Finding("aCheck", Severity.notice, "server", message="x"),
+                    Finding("ACheck2", Severity.warning, "table", "s", "t", message="y")])
+    store = FindingStore()
+    for batch in batches:
+        store.add(batch)
+    expected = sorted((f for batch in batches for f in batch), key=report_order)
+    assert list(store) == expected and len(store) == len(expected)
+    assert store.by_check()["bCheck"][:4] == [f for f in expected if f.check_id == "bCheck"][:4]
+    checks = [_check("bCheck"), _check("aCheck"), _check("ACheck2")]
+    run = registry.CheckRun(findings=store, failed={}, skipped={})
+    report = build_report({"kind": "dump", "name": "x"}, checks, run, fail_on="warning")
+    assert render_json(report) == json.dumps({**report.to_dict(), "findings": [f.to_dict() for f in expected]},
+                                             indent=2, ensure_ascii=False, default=str) + "\n"
+    assert len(report.blocking) == sum(f.severity is not Severity.notice for f in expected)
+
+
+@pytest.mark.parametrize("n", [1000, 2001])
+def test_json_findings_in_whole_thousands(n):
+    from upgrade_cli.precheck.findings import FindingStore
+
+    store = FindingStore(Finding("aCheck", Severity.warning, "table", "s", f"t{i:05}", message="m") for i in range(n))
+    report = build_report({"kind": "dump", "name": "x"}, [_check("aCheck")],
+                          registry.CheckRun(findings=store, failed={}, skipped={}))
+    assert render_json(report) == json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+    assert render_json(report) == render_json(report)  # the second copy from the spool
+
+
+def test_a_check_that_crashes_half_way_reports_nothing(monkeypatch):
+    """Its findings go to the store in batches (here of 2, cut between objects): those already written are
+    taken back, as when a check's findings were one list; a check that finishes keeps all of them, in order."""
+    from upgrade_cli.precheck import findings as store_module
+
+    monkeypatch.setattr(store_module, "BATCH", 2)
+
+    def half(c, catalog):
+        for t in catalog.tables:
+            yield c.finding("table", "x", schema=t.schema, object_name=t.name)
+        raise RuntimeError("boom")
+
+    def whole(c, catalog):
+        for t in catalog.tables:
+            yield c.finding("column", "y", schema=t.schema, object_name=t.name, column="b")
+            yield c.finding("column", "y", schema=t.schema, object_name=t.name, column="a")
+
+    checks = [_check("aHalf", half), _check("bWhole", whole)]
+    monkeypatch.setattr(registry, "_REGISTRY", {c.id: c for c in checks})
+    monkeypatch.setattr(registry, "_LOADED", True)
+    catalog = Catalog(source=Source(kind="dump", name="x"), tables=[Table("s", f"t{i}") for i in range(7)])
+    result = run_checks(catalog)
+    assert "aHalf" in result.failed
+    assert [(f.check_id, f.object_name, f.column) for f in result.findings] == [
+        ("bWhole", f"t{i}", col) for i in range(7) for col in ("a", "b")]

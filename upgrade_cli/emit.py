@@ -64,7 +64,9 @@ class Kind(Generic[T]):
 
     ``console`` draws the document on a rich console (``None``: a file-only document); ``json`` gives its JSON value (``None``: no JSON);
     ``text`` renders the other formats it supports (md, html, csv, junit) as text; ``summary`` gives the
-    words of the ``… → path`` line when it is written to a file (default: ``name``).
+    words of the ``… → path`` line when it is written to a file (default: ``name``). ``json_writer``, for a
+    document too big to hold as one value (a 100k-table precheck report), writes what ``formats.write_json``
+    would write of its ``json`` value, without building it.
     """
 
     name: str
@@ -72,6 +74,7 @@ class Kind(Generic[T]):
     json: Callable[[T], Any] | None = _as_is
     text: Mapping[OutputFormat, Callable[[T], str]] = field(default_factory=dict)
     summary: Callable[[T], str] | None = None
+    json_writer: Callable[[T, TextIO], None] | None = None
 
     def __call__(self, data: T) -> Document[T]:
         return Document(self, data)
@@ -94,6 +97,8 @@ def _render(document: Document[Any], fmt: OutputFormat, fh: TextIO, view: Consol
     kind = document.kind
     if fmt is OutputFormat.console and kind.console is not None:
         kind.console(document.data, view)
+    elif fmt is OutputFormat.json and kind.json_writer is not None:
+        kind.json_writer(document.data, fh)
     elif fmt is OutputFormat.json and kind.json is not None:
         write_json(kind.json(document.data), fh)
     elif fmt in kind.text:

@@ -64,7 +64,7 @@ def charset_of_collation(collation: str | None) -> str | None:
     return collation.split("_", 1)[0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Column:
     name: str
     ordinal: int
@@ -80,13 +80,13 @@ class Column:
     comment: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class IndexPart:
     column: str
     sub_part: int | None = None  # prefix length in characters (bytes for binary types)
 
 
-@dataclass
+@dataclass(slots=True)
 class Index:
     name: str
     parts: list[IndexPart]
@@ -95,7 +95,7 @@ class Index:
     comment: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ForeignKey:
     name: str
     columns: list[str]
@@ -104,7 +104,7 @@ class ForeignKey:
     ref_columns: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Partition:
     name: str
     tablespace: str | None = None
@@ -112,7 +112,7 @@ class Partition:
     description: str | None = None  # PARTITION_DESCRIPTION: the VALUES bound(s), strings single-quoted; MAXVALUE
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     schema: str
     name: str

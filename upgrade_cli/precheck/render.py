@@ -19,7 +19,7 @@ from upgrade_cli.emit import Kind
 from upgrade_cli.formats import OutputFormat
 from upgrade_cli.precheck.report import (FAILED, FINDINGS, NOT_CHECKABLE, NOT_RUN, PASSED, READY, ROLLUP_AT, SEVERITIES,
                                          SKIPPED, Report, render_html, render_junit, render_markdown, rolled_up,
-                                         rollup_line, source_line)
+                                         rollup_line, source_line, write_json)
 
 _STYLE = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
 
@@ -96,7 +96,7 @@ REPORT: Kind[Shown] = Kind(
     text={OutputFormat.md: lambda s: render_markdown(s.report, s.details),
           OutputFormat.html: lambda s: render_html(s.report, s.details),
           OutputFormat.junit: lambda s: render_junit(s.report, s.details)},
-    summary=lambda s: s.report.verdict_line())
+    summary=lambda s: s.report.verdict_line(), json_writer=lambda s, fh: write_json(s.report, fh))
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,15 +11,20 @@ additively.
 from __future__ import annotations
 
 import html
+import io
+import json
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, TextIO
+from typing import IO, Any, Iterable, Sequence, TextIO
 
 from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
 from upgrade_cli import __version__, formats
 from upgrade_cli.outcome import ToolError
+from upgrade_cli.precheck.findings import CheckFindings, FindingStore, Tally
 
 REPORT_FORMAT = 1
 FAIL_ON_LEVELS = ("error", "warning", "notice", "never")
@@ -33,7 +38,6 @@ REPORT_FILES = ("report.json", "report.md", "report.html", "junit.xml")
 ROLLUP_AT = 10
 ROLLUP_SHOWN = 5
 HTML_ROWS = 200
-_TABLE_PARTS = frozenset({"table", "column", "index", "foreign_key", "partition", "constraint"})
 
 # Status of one check in this run. NOT_RUN: it applies, but read what the scan could not see.
 PASSED, FINDINGS, SKIPPED, NOT_CHECKABLE, FAILED, NOT_RUN = (
@@ -64,7 +68,7 @@ class CheckSummary:
 @dataclass
 class Report:
     source: dict[str, Any]  # kind, name, server_version, aurora_version, collected_at (+ snapshot_of)
-    findings: list[Finding]
+    findings: FindingStore  # in the report's order, read back from disk (build_report)
     checks: list[CheckSummary]
     fail_on: str = "error"
     complete: bool = True
@@ -77,16 +81,14 @@ class Report:
 
     @property
     def counts(self) -> dict[str, int]:
-        out = {s: 0 for s in SEVERITIES}
-        for f in self.findings:
-            out[f.severity.value] += 1
-        out["total"] = len(self.findings)
+        out = self.findings.counts()
+        out["total"] = sum(out.values())
         return out
 
     @property
-    def blocking(self) -> list[Finding]:
+    def blocking(self) -> CheckFindings:
         """Findings at or above ``fail_on`` (what makes the command exit 1)."""
-        return [f for f in self.findings if at_or_above(f.severity, self.fail_on)]
+        return self.findings.at_or_above(fail_rank(self.fail_on))
 
     def checks_with(self, status: str) -> list[CheckSummary]:
         return [c for c in self.checks if c.status == status]
@@ -122,11 +124,8 @@ class Report:
             line += f"; --skip {', '.join(skip)}"
         return line
 
-    def findings_by_check(self) -> dict[str, list[Finding]]:
-        out: dict[str, list[Finding]] = {}
-        for f in self.findings:
-            out.setdefault(f.check_id, []).append(f)
-        return out
+    def findings_by_check(self) -> dict[str, CheckFindings]:
+        return self.findings.by_check()
 
     def reading_order(self) -> list[CheckSummary]:
         """Checks as a reviewer reads them: worst findings first, then crashes, passes, what did not run."""
@@ -134,7 +133,8 @@ class Report:
         return sorted(self.checks, key=lambda c: (status_rank.get(c.status, 5),
                                                   [-c.counts.get(s, 0) for s in SEVERITIES], c.id.lower()))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, findings: Any = None) -> dict[str, Any]:
+        """The JSON document; ``findings`` stands in for the list of every finding (write_json streams it)."""
         return {
             "report_format": REPORT_FORMAT,
             "verdict": self.verdict,
@@ -150,25 +150,19 @@ class Report:
             "counts": self.counts,
             "blocking": len(self.blocking),
             "checks": [c.to_dict() for c in self.checks],
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings] if findings is None else findings,
             "aurora_log": self.aurora_log,
         }
 
 
-def rolled_up(findings: list[Finding], details: bool) -> bool:
+def rolled_up(findings: Sequence[Finding], details: bool) -> bool:
     return not details and len(findings) > ROLLUP_AT
 
 
-def rollup_line(findings: list[Finding]) -> str:
+def rollup_line(findings: Sequence[Finding]) -> str:
     """``48,000 warnings on 48,000 columns in 4,000 tables: s.t1.a, s.t1.b, … (+47,995 more)``."""
-    by_sev = {s: 0 for s in SEVERITIES}
-    kinds: dict[str, int] = {}
-    tables = set()
-    for f in findings:
-        by_sev[f.severity.value] += 1
-        kinds[f.object_type] = kinds.get(f.object_type, 0) + 1
-        if f.object_type in _TABLE_PARTS and f.object_name:
-            tables.add((f.schema, f.object_name))
+    tally = findings.tally if isinstance(findings, CheckFindings) else Tally.of(findings)
+    by_sev, kinds, tables = tally.by_severity, tally.kinds, tally.tables
     sevs = ", ".join(f"{n:,} {s}{'s' if n != 1 else ''}" for s, n in by_sev.items() if n)
     objects = ", ".join(f"{n:,} {_plural(kind, n)}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
     where = f" in {len(tables):,} {_plural('table', len(tables))}" if tables and set(kinds) != {"table"} else ""
@@ -183,7 +177,12 @@ def _plural(kind: str, n: int) -> str:
 
 
 def at_or_above(severity: Severity, fail_on: str) -> bool:
-    return fail_on != "never" and severity.rank >= Severity(fail_on).rank
+    return severity.rank >= fail_rank(fail_on)
+
+
+def fail_rank(fail_on: str) -> int:
+    """The lowest severity rank ``--fail-on`` counts (above every rank for ``never``)."""
+    return 3 if fail_on == "never" else Severity(fail_on).rank
 
 
 def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *, fail_on: str = "error",
@@ -194,12 +193,9 @@ def build_report(source: dict[str, Any], selected: list[Check], run: CheckRun, *
     incomplete when the catalog is, and whenever a check that applies could not run."""
     if fail_on not in FAIL_ON_LEVELS:
         raise ToolError(f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {fail_on!r}")
-    findings = sorted([*run.findings, *extra_findings],
-                      key=lambda f: (-f.severity.rank, f.check_id.lower(), f.schema or "", f.object_name or "",
-                                     f.column or "", f.origin))
-    per_check: dict[str, dict[str, int]] = {}
-    for f in findings:
-        per_check.setdefault(f.check_id, {s: 0 for s in SEVERITIES})[f.severity.value] += 1
+    findings = run.findings.copy()
+    findings.add(extra_findings)
+    per_check = {check_id: found.counts() for check_id, found in findings.by_check().items()}
     summaries = []
     for c in selected:
         counts = per_check.pop(c.id, {s: 0 for s in SEVERITIES})
@@ -254,12 +250,65 @@ def source_line(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
-    return formats.json_text(report.to_dict())
+    out = io.StringIO()
+    write_json(report, out)
+    return out.getvalue()
+
+
+_FINDINGS_HERE = "\0findings\0"  # where write_json puts the findings in the encoded document
 
 
 def write_json(report: Report, fh: TextIO) -> None:
-    """:func:`render_json` written as it is encoded: a 100k-table report is never one 180 MB string."""
-    formats.write_json(report.to_dict(), fh)
+    """The report as ``formats.write_json`` writes it, its findings encoded one at a time as they are read
+    back, and only once per report (:func:`_findings_json`): a 100k-table report is never one list of dicts,
+    nor one 180 MB string."""
+    head, tail = formats.json_text(report.to_dict(findings=_FINDINGS_HERE)).split(json.dumps(_FINDINGS_HERE), 1)
+    fh.write(head)
+    shutil.copyfileobj(_findings_json(report), fh, 1 << 20)
+    fh.write(tail)
+
+
+def _findings_json(report: Report) -> IO[str]:
+    """The findings list as json.dumps(indent=2) lays it out one level down, encoded into an unnamed temporary
+    file the first time (stdout and report.json both get it) and kept with the report, rewound. Each finding
+    goes through the C string encoder: indented output otherwise takes json's pure-Python path."""
+    spool = report.__dict__.get("_findings_json")
+    if spool is None:
+        spool = report.__dict__["_findings_json"] = tempfile.TemporaryFile(
+            "w+", encoding="utf-8", errors="surrogatepass")  # a dump's undecodable bytes come back the same
+        if not report.findings:
+            spool.write("[]")
+        else:
+            spool.write("[\n    ")
+            batch: list[str] = []
+            sep = ""
+            for f in report.findings:
+                batch.append(_finding_json(f))
+                if len(batch) == 1000:
+                    spool.write(sep + ",\n    ".join(batch))
+                    batch, sep = [], ",\n    "
+            spool.write((sep if batch else "") + ",\n    ".join(batch) + "\n  ]")
+    spool.seek(0)
+    return spool
+
+
+def _finding_json(f: Finding) -> str:
+    """One finding as json.dumps(indent=2) lays out ``Finding.to_dict()`` two levels down."""
+    e = _json_string
+    return _FINDING_JSON % (e(f.check_id), e(f.severity.value), e(f.object_type), _json_or_null(f.schema),
+                            _json_or_null(f.object_name), _json_or_null(f.column), e(f.location), e(f.message),
+                            _json_or_null(f.fix), e(f.origin))
+
+
+def _json_or_null(value: str | None) -> str:
+    return "null" if value is None else _json_string(value)
+
+
+_json_string = json.encoder.encode_basestring  # the C one json.dumps(ensure_ascii=False) uses
+# Finding.to_dict()'s keys in its order (a test holds the two together), laid out as json.dumps(indent=2) does
+_FINDING_JSON = "{\n      " + ",\n      ".join(
+    f'"{key}": %s' for key in ("check_id", "severity", "object_type", "schema", "object_name", "column", "location",
+                                "message", "fix", "origin")) + "\n    }"
 
 
 def _md(text: Any) -> str:
@@ -371,15 +420,12 @@ def render_html(report: Report, details: bool = False) -> str:
 def render_junit(report: Report, details: bool = False) -> str:
     """One testcase per check; a failure when it has findings at or above fail-on (findings below go
     to system-out), skipped when not run, error when the check crashed or the scan is incomplete."""
-    by_check: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_check.setdefault(f.check_id, []).append(f)
+    by_check = report.findings_by_check()
     suite = ET.Element("testsuite", name="aurora-upgrade precheck", timestamp=report.generated_at)
     n_fail = n_skip = n_err = 0
     for s in report.checks:
         case = ET.SubElement(suite, "testcase", classname=f"aurora-upgrade.{s.source}", name=s.id)
-        found = by_check.get(s.id, [])
-        failing = [f for f in found if at_or_above(f.severity, report.fail_on)]
+        failing, rest = by_check[s.id].split(fail_rank(report.fail_on)) if s.id in by_check else ([], [])
         if s.status == FAILED:
             n_err += 1
             ET.SubElement(case, "error", message=s.note or "check failed")
@@ -391,8 +437,6 @@ def render_junit(report: Report, details: bool = False) -> str:
             el = ET.SubElement(case, "failure", type=failing[0].severity.value,
                                message=f"{len(failing)} finding(s) at or above {report.fail_on}")
             el.text = _finding_lines(failing, details)
-        failing_ids = set(map(id, failing))
-        rest = [f for f in found if id(f) not in failing_ids]
         if rest:
             ET.SubElement(case, "system-out").text = _finding_lines(rest, details)
     if not report.complete:
@@ -407,7 +451,7 @@ def render_junit(report: Report, details: bool = False) -> str:
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _finding_lines(findings: list[Finding], details: bool) -> str:
+def _finding_lines(findings: Sequence[Finding], details: bool) -> str:
     if not rolled_up(findings, details):
         return "\n".join(_finding_line(f) for f in findings)
     return "\n".join([rollup_line(findings), *(_finding_line(f) for f in findings[:ROLLUP_AT]),

@@ -4,7 +4,7 @@ The caller opens the connection (credentials, TLS, IAM tokens are not this modul
 :func:`collect_live` first makes the session safe (``SET SESSION TRANSACTION READ ONLY`` and a
 statement timeout), then reads each object kind with ONE bulk ``information_schema`` query, so a
 20,000-table schema costs the same round trips as a 10-table one. The big results (tables, columns,
-indexes, foreign keys, partitions) are streamed through an unbuffered cursor in batches straight into
+indexes, foreign keys, partitions) are streamed through an unbuffered cursor row by row straight into
 the catalog: 1.4M ``COLUMNS`` rows at 100k tables never sit in memory as one list. Where the server
 can answer without opening every table it is asked that way: partitions only for the tables whose
 ``CREATE_OPTIONS`` say ``partitioned``, foreign keys from InnoDB's dictionary (:func:`_foreign_keys`). Rows are normalised exactly as
@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+from sys import intern
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,8 +62,6 @@ DDL_LOG_TABLES = ("ddl_log_md_table", "ddl_log_table")
 
 Progress = Callable[[str], None]
 
-STREAM_BATCH = 5000  # rows per fetch from an unbuffered cursor: memory flat, round trips per batch negligible
-
 
 class ConnectionLost(Exception):
     """Internal: the scan's connection died; unwinds to collect_live, which returns the partial catalog."""
@@ -85,14 +84,13 @@ class _Scan:
                 return list(cur.fetchall())
 
     def stream(self, sql: str, args: Any = None) -> Iterator[tuple]:
-        """Like :meth:`query`, the rows read in batches through an unbuffered cursor as the caller consumes
+        """Like :meth:`query`, the rows read one by one through an unbuffered cursor as the caller consumes
         them (the connection serves nothing else until the last row is read)."""
         self.round_trips += 1
         with _lost_connection():
             with self.conn.cursor(pymysql.cursors.SSCursor) as cur:
                 cur.execute(sql, args)
-                while batch := cur.fetchmany(STREAM_BATCH):
-                    yield from batch
+                yield from _text_rows(cur)
 
     def best_effort(self, fact: str, sql: str, args: Any = None) -> list[tuple] | None:
         """A server fact that may be missing (privilege, table, engine): record why and go on."""
@@ -103,6 +101,51 @@ class _Scan:
             code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
             self.blind.update(blind_fields(fact, code, self.unavailable[fact]))
             return None
+
+
+def _text_rows(cur: pymysql.cursors.SSCursor) -> Iterator[tuple]:
+    """The rows of an unbuffered result, each packet read by PyMySQL and its values split here.
+
+    The values are what PyMySQL's ``_read_row_from_packet`` gives (each field's decoding and converter, in
+    its order), but its reader makes three calls per value: at 1.4M ``COLUMNS`` rows, most of a scan's
+    client time. A text-protocol row is its values one after another, each prefixed by its length (one byte
+    below 251, else 0xFC/0xFD/0xFE and 2/3/8 bytes) or a lone 0xFB for NULL."""
+    result = cur._result
+    if result is None or not result.unbuffered_active:
+        return
+    conn = result.connection
+    fields = result.converters
+    from_bytes = int.from_bytes
+    while True:
+        packet = conn._read_packet()
+        if result._check_packet_is_eof(packet):  # as _read_rowdata_packet_unbuffered ends a result
+            result.unbuffered_active, result.connection, result.rows = False, None, None
+            return
+        data = packet.get_all_data()
+        row: list[Any] = []
+        pos, end = 0, len(data)
+        for encoding, converter in fields:
+            if pos >= end:
+                break  # fewer values than fields: PyMySQL stops there too
+            n = data[pos]
+            if n < 251:
+                pos += 1
+            elif n == 251:
+                row.append(None)
+                pos += 1
+                continue
+            else:
+                size = 2 if n == 252 else 3 if n == 253 else 8
+                n = from_bytes(data[pos + 1:pos + 1 + size], "little")
+                pos += 1 + size
+            value: Any = data[pos:pos + n]
+            pos += n
+            if encoding is not None:
+                value = value.decode(encoding)
+            if converter is not None:
+                value = converter(value)
+            row.append(value)
+        yield tuple(row)
 
 
 @contextmanager
@@ -255,9 +298,10 @@ def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         if ttype not in ("BASE TABLE", "SYSTEM VERSIONED"):
             continue  # SEQUENCE, TEMPORARY: not objects the upgrade checks look at
         m = re.search(r"row_format=(\w+)", options or "", re.I)
-        coll = normalize_collation(collation)
-        table = Table(schema=schema, name=name, engine=engine, row_format=m.group(1).upper() if m else None,
-                      charset=charset_of_collation(coll), collation=coll, comment=comment or "")
+        coll = _collation(collation)
+        table = Table(schema=intern(schema), name=name, engine=intern(engine) if engine else engine,
+                      row_format=m.group(1).upper() if m else None,
+                      charset=_charset_of(coll), collation=coll, comment=comment or "")
         cat.tables.append(table)
         by_name[(schema, name)] = table
         if options and "partitioned" in options.lower():  # as the Shell reads it (upgrade_check_creators.cc:307)
@@ -286,16 +330,18 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
             data_type, column_type, default, extra or "", bool(gen_expr), mariadb)
         string = data_type in STRING_TYPES
         table.columns.append(Column(
-            name=name, ordinal=int(ordinal), data_type=data_type, column_type=column_type,
+            name=intern(name), ordinal=int(ordinal), data_type=data_type, column_type=column_type,
             nullable=nullable == "YES", default=value, default_is_expression=is_expr,
             charset=_charset(charset) if string else None, collation=_collation(collation) if string else None,
             extra=extra, generation_expression=strip_outer_parens(gen_expr) if gen_expr else None,
             comment=comment or ""))
 
 
-# Column attribute values repeat endlessly across a big schema: normalise each distinct one once.
+# Attribute values repeat endlessly across a big schema: normalise each distinct one once (and hold one
+# copy: names go through sys.intern).
 _charset = functools.lru_cache(maxsize=4096)(normalize_charset)
 _collation = functools.lru_cache(maxsize=4096)(normalize_collation)
+_charset_of = functools.lru_cache(maxsize=4096)(charset_of_collation)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -339,12 +385,12 @@ def _indexes(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
         key = (schema, tname, iname)
         idx = current.get(key)
         if idx is None:
-            idx = current[key] = Index(iname, [], unique=int(non_unique) == 0, index_type=(itype or "BTREE").upper(),
+            idx = current[key] = Index(intern(iname), [], unique=int(non_unique) == 0, index_type=(itype or "BTREE").upper(),
                                        comment=comment or "")
             table.indexes.append(idx)
         if idx.index_type == "SPATIAL":
             sub_part = None  # SHOW INDEX reports 32 for every SPATIAL key: not a prefix anyone declared
-        idx.parts.append(IndexPart(column, int(sub_part) if sub_part is not None else None))
+        idx.parts.append(IndexPart(intern(column), int(sub_part) if sub_part is not None else None))
     for table in cat.tables:
         table.indexes.sort(key=index_order)
 

@@ -1,0 +1,239 @@
+"""A scan's findings, kept on disk as the checks produce them and read back by check in the report's order.
+
+A 100k-table scan finds about a million things (the same dozen per table); held as objects they took more
+memory than the catalog. :class:`FindingStore` takes each check's findings as it returns them, sorts that
+batch in the report's order (:func:`report_order`) and pickles it, in chunks, to one unnamed temporary
+file; it keeps beside it only what the reports need without reading them back: counts per check and
+severity, and the tallies of a roll-up line (:class:`Tally`). The report files read the findings back one
+check at a time (:class:`CheckFindings`), the first few or all of them, so no report needs them all at once.
+
+Order: one batch per check, sorted by the full key, then the batches merged per (severity, check) in the
+order they came (``heapq.merge`` keeps earlier batches first on equal keys): exactly the order of one stable
+sort of every finding by :func:`report_order`, which is what ``report.json`` has always listed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, overload
+
+if TYPE_CHECKING:
+    from upgrade_cli.checks.registry import Finding
+
+CHUNK = 1000  # findings per pickled chunk: reading the first few of a check reads one chunk
+BATCH = 20_000  # findings of one check held at once before they are sorted and written
+# object types that name a part of a table: a roll-up line counts the tables they are in
+TABLE_PARTS = frozenset({"table", "column", "index", "foreign_key", "partition", "constraint"})
+_SEVERITY_OF_RANK = {2: "error", 1: "warning", 0: "notice"}
+
+
+def report_order(f: Finding) -> tuple[int, str, str, str, str, str]:
+    """The order findings are listed in: worst first, then by check, object and origin."""
+    return (-f.severity.rank, f.check_id.lower(), f.schema or "", f.object_name or "", f.column or "", f.origin)
+
+
+def _within_check(f: Finding) -> tuple[str, str, str, str]:
+    return (f.schema or "", f.object_name or "", f.column or "", f.origin)
+
+
+@dataclass
+class Tally:
+    """What a roll-up line says about some findings: how many of each severity and object type, in how many
+    tables (table parts only)."""
+
+    by_severity: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "notice": 0})
+    kinds: dict[str, int] = field(default_factory=dict)
+    tables: set[tuple[str | None, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Tally:
+        tally = cls()
+        for f in findings:
+            tally.by_severity[f.severity.value] += 1
+            tally.kinds[f.object_type] = tally.kinds.get(f.object_type, 0) + 1
+            if f.object_type in TABLE_PARTS and f.object_name:
+                tally.tables.add((f.schema, f.object_name))
+        return tally
+
+    def merged(self, other: Tally) -> Tally:
+        out = Tally({s: n + other.by_severity[s] for s, n in self.by_severity.items()}, dict(self.kinds),
+                    self.tables | other.tables)
+        for kind, n in other.kinds.items():
+            out.kinds[kind] = out.kinds.get(kind, 0) + n
+        return out
+
+
+@dataclass
+class _Segment:
+    """One batch's findings of one check and severity: where its chunks are, how many, their tally."""
+
+    chunks: list[tuple[int, int]]  # (offset, length) in the store's file
+    count: int
+    tally: Tally
+    first: tuple[str, str, str, str]  # the order key (within the check) of its first and last finding
+    last: tuple[str, str, str, str]
+
+
+def _pack(f: Finding) -> tuple[str, str, str, str | None, str | None, str | None, str, str | None, str]:
+    return (f.check_id, f.severity.value, f.object_type, f.schema, f.object_name, f.column, f.message, f.fix,
+            f.origin)
+
+
+class FindingStore:
+    """Every finding of a run, on disk; iterating gives them in the report's order."""
+
+    def __init__(self, findings: Iterable[Finding] = ()) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the store
+        self._groups: dict[tuple[int, str], list[_Segment]] = {}  # (severity rank, check id) -> its batches
+        self.add(findings)
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """One batch (a check's findings, Aurora's log): sorted, then written chunk by chunk."""
+        batch = sorted(findings, key=report_order)
+        for (rank, check_id), run in itertools.groupby(batch, key=lambda f: (f.severity.rank, f.check_id)):
+            found = list(run)
+            chunks = []
+            for start in range(0, len(found), CHUNK):
+                data = pickle.dumps([_pack(f) for f in found[start:start + CHUNK]], pickle.HIGHEST_PROTOCOL)
+                offset = self._file.seek(0, 2)
+                self._file.write(data)
+                chunks.append((offset, len(data)))
+            self._groups.setdefault((rank, check_id), []).append(
+                _Segment(chunks, len(found), Tally.of(found), _within_check(found[0]), _within_check(found[-1])))
+
+    def add_stream(self, findings: Iterable[Finding]) -> None:
+        """A check's findings as it yields them, in batches of about BATCH that never split one object's
+        findings: a check that goes object by object in the catalog's order gives batches that follow each
+        other, read back one after the other instead of merged."""
+        batch: list[Finding] = []
+        for f in findings:
+            if len(batch) >= BATCH and (f.object_name != batch[-1].object_name or f.schema != batch[-1].schema):
+                self.add(batch)
+                batch = []
+            batch.append(f)
+        self.add(batch)
+
+    def mark(self) -> list[tuple[tuple[int, str], int]]:
+        """Where the store is now, for :meth:`rollback`."""
+        return [(key, len(segments)) for key, segments in self._groups.items()]
+
+    def rollback(self, mark: list[tuple[tuple[int, str], int]]) -> None:
+        """Forget every batch added since ``mark`` (a check that crashed half way)."""
+        kept = dict(mark)
+        self._groups = {key: segments[:kept[key]] for key, segments in self._groups.items() if kept.get(key)}
+
+    def copy(self) -> FindingStore:
+        """The same findings (the same file); what is added to the copy stays out of this store."""
+        other = FindingStore.__new__(FindingStore)
+        other._file = self._file
+        other._groups = {key: list(segments) for key, segments in self._groups.items()}
+        return other
+
+    def _keys(self) -> list[tuple[int, str]]:
+        return sorted(self._groups, key=lambda k: (-k[0], k[1].lower(), k[1]))
+
+    def _read(self, segment: _Segment) -> Iterator[Finding]:
+        from upgrade_cli.checks.registry import Finding, Severity
+
+        severity = {s.value: s for s in Severity}
+        for offset, length in segment.chunks:
+            self._file.seek(offset)
+            for check_id, sev, object_type, schema, object_name, column, message, fix, origin in pickle.loads(
+                    self._file.read(length)):
+                yield Finding(check_id, severity[sev], object_type, schema, object_name, column, message, fix, origin)
+
+    def _group(self, key: tuple[int, str]) -> Iterator[Finding]:
+        segments = self._groups[key]
+        if all(a.last <= b.first for a, b in itertools.pairwise(segments)):  # a check's batches, in order
+            return itertools.chain.from_iterable(self._read(s) for s in segments)
+        return heapq.merge(*(self._read(s) for s in segments), key=_within_check)
+
+    def _view(self, keys: list[tuple[int, str]]) -> CheckFindings:
+        return CheckFindings(self, [k for k in keys if self._groups[k]])
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._view(self._keys()))
+
+    def __len__(self) -> int:
+        return sum(s.count for segments in self._groups.values() for s in segments)
+
+    def counts(self) -> dict[str, int]:
+        """Findings by severity."""
+        out = {"error": 0, "warning": 0, "notice": 0}
+        for (rank, _), segments in self._groups.items():
+            out[_SEVERITY_OF_RANK[rank]] += sum(s.count for s in segments)
+        return out
+
+    def at_or_above(self, rank: int) -> CheckFindings:
+        """Every finding of at least this severity rank, in order."""
+        return self._view([k for k in self._keys() if k[0] >= rank])
+
+    def by_check(self) -> dict[str, CheckFindings]:
+        """Each check's findings (worst first), in the report's order of checks' first findings."""
+        keys: dict[str, list[tuple[int, str]]] = {}
+        for key in self._keys():
+            keys.setdefault(key[1], []).append(key)
+        return {check_id: self._view(group) for check_id, group in keys.items()}
+
+
+class CheckFindings(Sequence["Finding"]):
+    """Some of a store's findings (one check's, or those of a severity and above), read back on demand: its
+    length and tally come from memory, its findings from the file (``[:n]`` reads the first chunk only)."""
+
+    def __init__(self, store: FindingStore, keys: list[tuple[int, str]]) -> None:
+        self._store = store
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return sum(s.count for k in self._keys for s in self._store._groups[k])
+
+    def __eq__(self, other: object) -> bool:  # compares as the list it stands for
+        if isinstance(other, (list, CheckFindings)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __iter__(self) -> Iterator[Finding]:
+        for key in self._keys:
+            yield from self._store._group(key)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, slice):
+            if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop or 0) < 0:
+                return list(self)[index]
+            return list(itertools.islice(self, index.start, index.stop))
+        if index < 0:
+            index += len(self)
+        found = next(itertools.islice(self, index, None), None)
+        if found is None or index < 0:
+            raise IndexError(index)
+        return found
+
+    def counts(self) -> dict[str, int]:
+        """How many of each severity."""
+        out = {"error": 0, "warning": 0, "notice": 0}
+        for rank, check_id in self._keys:
+            out[_SEVERITY_OF_RANK[rank]] += sum(s.count for s in self._store._groups[(rank, check_id)])
+        return out
+
+    @property
+    def tally(self) -> Tally:
+        out = Tally()
+        for key in self._keys:
+            for segment in self._store._groups[key]:
+                out = out.merged(segment.tally)
+        return out
+
+    def split(self, rank: int) -> tuple[CheckFindings, CheckFindings]:
+        """(those at or above this severity rank, the rest), each in order."""
+        return (CheckFindings(self._store, [k for k in self._keys if k[0] >= rank]),
+                CheckFindings(self._store, [k for k in self._keys if k[0] < rank]))
