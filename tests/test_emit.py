@@ -98,6 +98,16 @@ def test_every_offline_command_writes_its_document_through_emit(spied, args, for
             assert_one_json_document(res.stdout)
 
 
+@pytest.mark.parametrize("dry_run_format", ["json", "aws-cli"])
+def test_a_dry_run_lists_its_calls_through_emit(spied, dry_run_format):
+    """The calls a dry run would make are a document too: nothing reaches stdout around emit."""
+    res = run("params", "plan", *PARAMS, "--name", "prod-v3", "--dry-run", "--dry-run-format", dry_run_format)
+    assert_all_through_emit(res, spied)
+    assert [c["kind"] for c in spied] == ["parameter-group plan", "AWS calls"], [c["kind"] for c in spied]
+    assert ("aws rds create-db-cluster-parameter-group" if dry_run_format == "aws-cli"
+            else '"operation": "CreateDBClusterParameterGroup"') in spied[-1]["stdout"]
+
+
 def test_a_document_written_to_a_file_says_so_once_on_stderr(spied, tmp_path):
     for fmt in ("console", "json", "md", "html"):
         out = tmp_path / f"bench.{fmt}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+from dataclasses import dataclass
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional, ParamSpec, Sequence, TypeVar
@@ -24,7 +25,7 @@ import typer.core
 from rich.console import Console
 
 from upgrade_cli import dryrun, layout
-from upgrade_cli.emit import console, err_console
+from upgrade_cli.emit import Kind, console, err_console
 from upgrade_cli.formats import OutputFormat
 from upgrade_cli.handoffs import JOURNAL_ENV_DIR
 from upgrade_cli.inputs import one_line
@@ -34,7 +35,7 @@ from upgrade_cli.outcome import Blocked, ExitStatus, ToolError
 __all__ = ["ASK", "App", "Blocked", "Command", "ConsoleNarrator", "DryRunFormat", "DryRunFormatOpt", "DryRunOpt",
            "ExitStatus", "JournalOpt", "OutputFormat", "ProfileOpt", "ProfilesOpt", "RegionOpt", "RegionsOpt",
            "ToolError", "YesOpt",
-           "comma_list", "console", "err_console", "format_option", "guarded", "is_guarded", "print_calls", "print_dry_run",
+           "comma_list", "console", "err_console", "format_option", "guarded", "is_guarded", "CALLS", "CallListing", "dry_run_block",
            "status_of"]
 
 
@@ -143,25 +144,42 @@ DryRunFormatOpt = Annotated[Optional[DryRunFormat], typer.Option(
     "(runnable `aws` commands); default json.")]
 
 
-def print_calls(head: str, calls: Sequence[dryrun.Call], fmt: DryRunFormat, region: str | None = None,
-                profile: str | None = None, fenced: bool = False) -> None:
-    """AWS calls as :mod:`upgrade_cli.dryrun` renders them, after one line saying what they are (a shell comment
-    in aws-cli form, so the block pastes whole); ``fenced``: in a Markdown code block."""
-    aws_cli = fmt == DryRunFormat.aws_cli
-    console.print(f"# {head}" if aws_cli and not fenced else head, markup=False, highlight=False, soft_wrap=True)
-    if aws_cli and not calls:
-        return
-    body = dryrun.render(calls, fmt.value, region, profile)
-    if fenced:
-        body = f"```{'sh' if aws_cli else 'json'}\n{body}\n```"
-    console.print(body, markup=False, highlight=False, soft_wrap=True)
+@dataclass(frozen=True)
+class CallListing:
+    """The document a dry run (or an ``--apply`` preview) prints: lines of its own and blocks of AWS calls, in
+    order. A block is a line saying what the calls are (a shell comment in aws-cli form, so the block pastes
+    whole), then the calls as :mod:`upgrade_cli.dryrun` renders them; ``fenced``: in Markdown code blocks."""
+
+    items: Sequence[str | tuple[str, Sequence[dryrun.Call]]]
+    fmt: DryRunFormat = DryRunFormat.json
+    region: str | None = None
+    profile: str | None = None
+    fenced: bool = False
 
 
-def print_dry_run(calls: Sequence[dryrun.Call], fmt: DryRunFormat, region: str | None = None,
-                  profile: str | None = None, fenced: bool = False) -> None:
-    """What a dry run recorded, in order: the calls a real run would make."""
-    print_calls(f"dry run: {len(calls)} call(s) a real run would make, in order" + (":" if calls else ""), calls, fmt,
-                region, profile, fenced)
+def _show_calls(listing: CallListing, out: Console) -> None:
+    aws_cli = listing.fmt == DryRunFormat.aws_cli
+    for item in listing.items:
+        if isinstance(item, str):
+            out.print(item, markup=False, highlight=False, soft_wrap=True)
+            continue
+        head, calls = item
+        out.print(f"# {head}" if aws_cli and not listing.fenced else head, markup=False, highlight=False,
+                  soft_wrap=True)
+        if aws_cli and not calls:
+            continue
+        body = dryrun.render(calls, listing.fmt.value, listing.region, listing.profile)
+        if listing.fenced:
+            body = f"```{'sh' if aws_cli else 'json'}\n{body}\n```"
+        out.print(body, markup=False, highlight=False, soft_wrap=True)
+
+
+CALLS: Kind[CallListing] = Kind("AWS calls", console=_show_calls, json=None)
+
+
+def dry_run_block(calls: Sequence[dryrun.Call]) -> tuple[str, Sequence[dryrun.Call]]:
+    """What a dry run recorded, in order, under the one heading every dry run prints."""
+    return f"dry run: {len(calls)} call(s) a real run would make, in order" + (":" if calls else ""), calls
 
 
 # --------------------------------------------------------------------------------------------

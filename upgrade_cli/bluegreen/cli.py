@@ -18,9 +18,9 @@ from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen import render
 from upgrade_cli.bluegreen.waiter import PollSettings
-from upgrade_cli.cli_common import (App, ConsoleNarrator, DryRunFormat, DryRunFormatOpt, DryRunOpt, JournalOpt,
-                                    OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console, format_option,
-                                    print_dry_run)
+from upgrade_cli.cli_common import (CALLS, App, CallListing, ConsoleNarrator, DryRunFormat, DryRunFormatOpt, DryRunOpt,
+                                    JournalOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console,
+                                    dry_run_block, format_option)
 from upgrade_cli.emit import Kind, emit
 from upgrade_cli.handoffs import journal_dir
 
@@ -54,10 +54,15 @@ def _dry_run_listed(ctx: orch.Context, fmt: DryRunFormat | None, profile: str | 
         yield
     except BaseException:
         if ctx.dry_run and ctx.mutations.recorded:
-            print_dry_run(ctx.mutations.recorded, fmt or DryRunFormat.json, ctx.region, profile)
+            _list_recorded(ctx, fmt, profile)
         raise
     if ctx.dry_run:
-        print_dry_run(ctx.mutations.recorded, fmt or DryRunFormat.json, ctx.region, profile)
+        _list_recorded(ctx, fmt, profile)
+
+
+def _list_recorded(ctx: orch.Context, fmt: DryRunFormat | None, profile: str | None) -> None:
+    listing = CallListing([dry_run_block(ctx.mutations.recorded)], fmt or DryRunFormat.json, ctx.region, profile)
+    emit(CALLS(listing), OutputFormat.console)
 
 
 def _connector(dsn: str | None, host: str | None = None, port: int | None = None,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, Sequence
 
 import typer
 
-from upgrade_cli import aws
-from upgrade_cli.cli_common import (App, Blocked, DryRunFormat, DryRunFormatOpt, DryRunOpt, ExitStatus, OutputFormat,
-                                    ProfileOpt, RegionOpt, ToolError, YesOpt, console, err_console, format_option,
-                                    print_calls, print_dry_run)
+from upgrade_cli import aws, dryrun
+from upgrade_cli.cli_common import (CALLS, App, Blocked, CallListing, DryRunFormat, DryRunFormatOpt, DryRunOpt,
+                                    ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, dry_run_block,
+                                    err_console, format_option)
 from upgrade_cli.emit import emit
 from upgrade_cli.params import groups, profiles, versions
 from upgrade_cli.params.diff import build_report
@@ -122,21 +122,22 @@ def plan(
     if output_format != OutputFormat.json:
         fmt, md = dry_run_format or DryRunFormat.json, output_format == OutputFormat.md
         where = (rds.meta.region_name if rds is not None else region), profile
+        items: list[str | tuple[str, Sequence[dryrun.Call]]] = []
         if rds is None:
-            console.print("offline plan: the calls assume none of the groups exists yet", markup=False)
+            items.append("offline plan: the calls assume none of the groups exists yet")
+        records = [c.record() for c in shown]
         if not calls:
-            console.print("nothing to change: the 8.0 groups already match the plan", markup=False)
+            items.append("nothing to change: the 8.0 groups already match the plan")
         elif dry_run:
-            print_dry_run([c.record() for c in shown], fmt, *where, fenced=md)
+            items.append(dry_run_block(records))
         else:
-            print_calls(f"--apply will make {len(shown)} call(s), in order:", [c.record() for c in shown], fmt, *where,
-                        fenced=md)
+            items.append((f"--apply will make {len(shown)} call(s), in order:", records))
         if the_plan.after_switchover:
             after = after_switchover_call(the_plan.cluster_group.name, the_plan.after_switchover)
-            print_calls("after switchover (made and journaled by `bluegreen switchover`):", [after.record()], fmt,
-                        *where, fenced=md)
+            items.append(("after switchover (made and journaled by `bluegreen switchover`):", [after.record()]))
         if calls:
-            console.print(f"note: {SETTLE_NOTE}", markup=False, soft_wrap=True)
+            items.append(f"note: {SETTLE_NOTE}")
+        emit(CALLS(CallListing(items, fmt, *where, fenced=md)), OutputFormat.console)
     if the_plan.unverified:
         err_console.print(f"note: not verified against {profiles.V3} ({v3.source}): "
                           f"{', '.join(the_plan.unverified)}", markup=False, soft_wrap=True)
