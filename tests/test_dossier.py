@@ -9,6 +9,7 @@ No hand-written report JSON on these paths. A real headless chromium renders the
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -171,6 +172,21 @@ def test_no_go_names_the_blocking_finding(reports, tmp_path):
     assert "NO-GO" in page and "columnsWhichCannotHaveDefaults" in page
     md = (tmp_path / "dossier.md").read_text()
     assert "## Verdict: **NO-GO**" in md and "columnsWhichCannotHaveDefaults" in md
+
+
+def test_names_from_the_scanned_schema_reach_the_markdown_as_text_not_markup(tmp_path):
+    """A routine named like an HTML tag, quoted by the dossier's blocking finding: a reviewer's Markdown viewer
+    must show the characters, not run them (the same escaping as the precheck's own Markdown)."""
+    hostile = "<img src=x onerror=alert(1)>*x*"
+    (tmp_path / "dump.sql").write_text("CREATE DATABASE shop;\nUSE shop;\n"
+                                       f"CREATE FUNCTION `{hostile}`() RETURNS varchar(64) RETURN PASSWORD('x');\n")
+    res = cli("precheck", "--ddl", str(tmp_path / "dump.sql"), "--out", str(tmp_path / "pre"))
+    assert res.exit_code == 1, res.output
+    res = cli("dossier", "--precheck", str(tmp_path / "pre/report.json"), "--offline", "--out", str(tmp_path / "d"))
+    assert res.exit_code == 1, res.output
+    md = (tmp_path / "d/dossier.md").read_text()
+    assert "removedFunctions" in md and r"\<img src=x onerror=alert(1)\>\*x\*" in md
+    assert not re.search(r"(?<!\\)<img|(?<!\\)\*x", md), [line for line in md.splitlines() if "img" in line]
 
 
 def switch_over(aws, tmp_path, precheck: Path, bench: Path, *extra: str) -> dict:

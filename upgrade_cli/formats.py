@@ -37,3 +37,13 @@ def json_text(value: Any) -> str:
     buf = io.StringIO()
     write_json(value, buf)
     return buf.getvalue()
+
+
+def md_text(text: Any) -> str:
+    """Text for Markdown (a table cell or a line): no markup, no HTML, one line. Object names and messages come
+    from the scanned schema, so a table named ``<img src=x onerror=...>`` or ``*x*`` must reach a reviewer's
+    Markdown viewer as the characters it is, not as markup."""
+    out = str(text if text is not None else "")
+    for ch in "\\`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\r", "").replace("\n", "<br>")

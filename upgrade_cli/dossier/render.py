@@ -12,7 +12,7 @@ from upgrade_cli import judges
 from upgrade_cli.bench.render import latency_svg
 from upgrade_cli.dossier.build import GO, NO_GO
 from upgrade_cli.emit import Kind
-from upgrade_cli.formats import OutputFormat
+from upgrade_cli.formats import OutputFormat, md_text
 from upgrade_cli.metrics import render as metrics_render
 
 SECTIONS = (("precheck", "Precheck"), ("params", "Parameter groups for 8.0"), ("timeline", "Blue/green timeline"),
@@ -184,7 +184,7 @@ def _md(text: Any) -> str:
 def render_markdown(doc: dict[str, Any]) -> str:
     out = [f"# Upgrade dossier{': ' + doc['deployment'] if doc['deployment'] else ''}", "",
            f"## Verdict: **{doc['verdict']}**", ""]
-    out += [f"- {r['level'].upper()}: {_md(r['text'])}" + (f" ({_md(r['input'])}: `{r['field']}`)" if r["field"] else "")
+    out += [f"- {r['level'].upper()}: {md_text(r['text'])}" + (f" ({_md(r['input'])}: `{r['field']}`)" if r["field"] else "")
             for r in doc["reasons"]] or ["- nothing blocking, no risk found"]
     if doc["judges"]:
         out += ["", "| " + " | ".join(COVERED_HEADERS) + " |", "|" + "---|" * len(COVERED_HEADERS)]
@@ -201,10 +201,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
                     f"target version {data['target_version'] or 'not recorded'}; "
                     + ("complete" if data["complete"] else f"INCOMPLETE ({data['incomplete_reason']})"), ""]
             out += ["| severity | check | where | message |", "|---|---|---|---|"]
-            out += [f"| {b['severity']} | `{_md(b['check_id'])}` | {_md(b['where'])} | {_md(b['message'])} |"
+            out += [f"| {b['severity']} | `{_md(b['check_id'])}` | {md_text(b['where'])} | {md_text(b['message'])} |"
                     for b in data["blocking"][:200]]
         elif key == "params":
-            out += [f"- **BLOCKER**: {_md(b)}" for b in data["blockers"]]
+            out += [f"- **BLOCKER**: {md_text(b)}" for b in data["blockers"]]
             out += [f"- renamed: `{r['old']}` → `{r['new']}` ({r['group']})" for r in data["renames"]]
             out += [f"- dropped: `{d['name']}`={_md(d['value'])} ({_md(d['where'])}): {_md(d['why'])}" for d in data["drops"]]
             out += [f"- {c['group']}: `{c['name']}` = {_md(c['value'])} ({c['apply_method']})" for c in data["changes"]]

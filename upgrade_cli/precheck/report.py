@@ -23,6 +23,7 @@ from typing import IO, Any, Iterable, Sequence, TextIO
 
 from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
 from upgrade_cli import __version__, formats
+from upgrade_cli.formats import md_text
 from upgrade_cli.outcome import ToolError
 from upgrade_cli.precheck.findings import CheckFindings, FindingStore, Tally
 
@@ -311,20 +312,12 @@ _FINDING_JSON = "{\n      " + ",\n      ".join(
                                 "message", "fix", "origin")) + "\n    }"
 
 
-def _md(text: Any) -> str:
-    """Escape for a Markdown table cell: no markup, no HTML, one line."""
-    out = str(text if text is not None else "")
-    for ch in "\\`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("\r", "").replace("\n", "<br>")
-
-
 def render_markdown(report: Report, details: bool = False) -> str:
     c = report.counts
-    lines = [f"# aurora-upgrade precheck: {_md(source_line(report))}", "", f"**{_md(report.verdict_line())}**", "",
+    lines = [f"# aurora-upgrade precheck: {md_text(source_line(report))}", "", f"**{md_text(report.verdict_line())}**", "",
              f"Tool {report.tool_version}, generated {report.generated_at}, fail-on `{report.fail_on}`.", ""]
     if not report.complete:
-        lines += [f"**INCOMPLETE SCAN:** {_md(report.incomplete_reason)}", ""]
+        lines += [f"**INCOMPLETE SCAN:** {md_text(report.incomplete_reason)}", ""]
     lines += ["| errors | warnings | notices | total |", "|---:|---:|---:|---:|",
               f"| {c['error']} | {c['warning']} | {c['notice']} | {c['total']} |"]
     by_check = report.findings_by_check()
@@ -332,27 +325,27 @@ def render_markdown(report: Report, details: bool = False) -> str:
     for s in order:
         if s.id not in by_check:
             continue
-        lines += ["", f"## {_md(s.id)}: {_md(s.title)}", ""]
+        lines += ["", f"## {md_text(s.id)}: {md_text(s.title)}", ""]
         if s.doc_url:
             lines += [f"Docs: <{s.doc_url}>", ""]
         found: Sequence[Finding] = by_check[s.id]
         if rolled_up(found, details):
-            lines += [f"**{_md(rollup_line(found))}**", "",
+            lines += [f"**{md_text(rollup_line(found))}**", "",
                       f"The first {ROLLUP_SHOWN} below; report.json (or --details) lists all {len(found):,}.", ""]
             found = found[:ROLLUP_SHOWN]
         lines += ["| severity | location | message | fix | origin |", "|---|---|---|---|---|"]
         for f in found:
-            lines.append(f"| {f.severity.value} | {_md(f.location)} | {_md(f.message)} | {_md(f.fix or '')} | {f.origin} |")
+            lines.append(f"| {f.severity.value} | {md_text(f.location)} | {md_text(f.message)} | {md_text(f.fix or '')} | {f.origin} |")
     lines += ["", "## All checks", "", "| check | title | status | findings | note |", "|---|---|---|---:|---|"]
     for s in order:
-        lines.append(f"| {_md(s.id)} | {_md(s.title)} | {s.status} | {sum(s.counts.values())} | {_md(s.note or '')} |")
+        lines.append(f"| {md_text(s.id)} | {md_text(s.title)} | {s.status} | {sum(s.counts.values())} | {md_text(s.note or '')} |")
     if report.aurora_log:
         log = report.aurora_log
         lines += ["", "## Aurora upgrade-prechecks.log", "",
-                  f"From `{_md(log['path'])}`: Aurora {_md(log.get('aurora_server_version'))} → "
-                  f"{_md(log.get('aurora_target_version'))}; {_md(log.get('summary') or '')}"]
+                  f"From `{md_text(log['path'])}`: Aurora {md_text(log.get('aurora_server_version'))} → "
+                  f"{md_text(log.get('aurora_target_version'))}; {md_text(log.get('summary') or '')}"]
         for check_id, why in log.get("checks_failed", {}).items():
-            lines.append(f"- not checked by Aurora: {_md(check_id)}: {_md(why)}")
+            lines.append(f"- not checked by Aurora: {md_text(check_id)}: {md_text(why)}")
     return "\n".join(lines) + "\n"
 
 
