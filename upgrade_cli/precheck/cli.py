@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import enum
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from upgrade_cli import connect, connect_options
+from upgrade_cli import connect_options
 from upgrade_cli.checks.registry import all_checks, get_check
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, err_console,
                                     format_option)
@@ -115,7 +115,7 @@ def precheck(
     if live:
         opts = connect_options.resolve(dsn=dsn, host=host, port=port, user=user, password=password, socket_path=socket,
                                defaults_file=defaults_file, ssl_ca=ssl_ca, iam=iam, region=region)
-        request.live = run.Live(opts.address, lambda: _open(opts, statement_timeout))
+        request.live = run.Live(opts)
     with _phases(request.live.address if request.live else None) as progress:
         outcome = run.precheck(request, ready, progress)
     report = outcome.report
@@ -132,12 +132,6 @@ def precheck(
         raise ToolError(f"{len(outcome.run.failed)} check(s) crashed and did not run: "
                         f"{', '.join(sorted(outcome.run.failed))} (see the report)")
     return ExitStatus.of_findings(bool(report.blocking))
-
-
-def _open(opts: connect.ConnectionOptions, statement_timeout: float) -> Any:
-    """A read-only session whose network reads time out a little after the server's statement timeout."""
-    opts.connect_timeout = min(opts.connect_timeout, connect.io_timeout_for(statement_timeout))
-    return connect.open_connection(opts, read_only=True, read_timeout=connect.io_timeout_for(statement_timeout))
 
 
 @contextlib.contextmanager

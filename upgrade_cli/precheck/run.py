@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from upgrade_cli import aws
+from upgrade_cli import aws, connect
+from upgrade_cli.connect import ConnectionOptions
 from upgrade_cli.checks.registry import Check, CheckRun, all_checks, get_check, run_checks
 from upgrade_cli.handoffs import expect_kind
 from upgrade_cli.inputs import read_json
@@ -30,10 +31,13 @@ Progress = Callable[[str], None]  # what the run is doing now ("reading tables",
 
 @dataclass
 class Live:
-    """A live server to scan: its address (for the report) and how to open a read-only session to it."""
+    """A live server to scan: how to reach it (the report names its address)."""
 
-    address: str
-    open: Callable[[], Any]
+    opts: ConnectionOptions
+
+    @property
+    def address(self) -> str:
+        return self.opts.address
 
 
 @dataclass
@@ -173,7 +177,10 @@ def collect_live_catalog(live: Live, schemas: list[str] | None, statement_timeou
                          progress: Progress | None) -> Catalog:
     from upgrade_cli.precheck.collect.live import collect_live  # pymysql: only a live scan needs it
 
-    conn = live.open()
+    # a read-only session whose network reads time out a little after the server's statement timeout
+    deadline = connect.io_timeout_for(statement_timeout)
+    live.opts.connect_timeout = min(live.opts.connect_timeout, deadline)
+    conn = connect.open_connection(live.opts, read_only=True, read_timeout=deadline)
     try:
         return collect_live(conn, schemas=schemas, progress=(lambda phase: progress(f"reading {phase}")) if progress
                             else None, statement_timeout_s=statement_timeout, check_table=check_table)
