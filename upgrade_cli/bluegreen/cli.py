@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
-from rich.console import Console
 
-from upgrade_cli import aws, connect, connect_options, layout
+from upgrade_cli import aws, connect, connect_options
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen import render
@@ -21,7 +20,7 @@ from upgrade_cli.bluegreen.waiter import PollSettings
 from upgrade_cli.cli_common import (CALLS, App, CallListing, ConsoleNarrator, DryRunFormat, DryRunFormatOpt, DryRunOpt,
                                     JournalOpt, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, console,
                                     dry_run_block, format_option)
-from upgrade_cli.emit import Kind, emit
+from upgrade_cli.emit import emit
 from upgrade_cli.handoffs import journal_dir
 
 app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
@@ -125,41 +124,9 @@ def status(
     """Show a deployment: status, tasks, switchover members, green endpoints, replica lag."""
     ctx = _context(region, profile, journal)
     if ident is None:
-        emit(DEPLOYMENTS(orch.list_report(ctx)), fmt)
+        emit(render.DEPLOYMENTS(orch.list_report(ctx)), fmt)
     else:
-        emit(STATUS(orch.status_report(ctx, ident)), fmt)
-
-
-def _print_list(items: list[dict[str, Any]], out: Console) -> None:
-    if not items:
-        out.print("no blue/green deployments", markup=False)
-    for d in items:
-        out.print(f"{d['BlueGreenDeploymentIdentifier']}  {d['BlueGreenDeploymentName']}  {d['Status']}  "
-                  f"{d['Source']} → {d['Target']}", markup=False, highlight=False)
-
-
-def _print_status(report: dict[str, Any], out: Console) -> None:
-    render.show_deployment(out, report["deployment"])
-    green = report.get("green")
-    if green:
-        out.print(f"green cluster {green['cluster']} ({green['engine_version']}, {green['status']})", markup=False)
-        out.print(f"  writer endpoint: {green['endpoint']}", markup=False, highlight=False)
-        out.print(f"  reader endpoint: {green['reader_endpoint']}", markup=False, highlight=False)
-        for ep in green.get("custom_endpoints") or []:
-            out.print(f"  custom endpoint: {ep}", markup=False, highlight=False)
-    lag = report.get("replica_lag")
-    out.print(f"replica lag: {lag['seconds']:g}s at {lag['at']} ({lag['metric']})" if lag
-              else "replica lag: no recent datapoints", markup=False)
-    for text in orch.cost_lines(report.get("extended_support") or [], ""):
-        layout.line(out, text)
-    last = (report.get("journal") or {}).get("last")
-    if last:
-        out.print(f"journal: last step {last['step']} {last['phase']} at {last['ts']} "
-                  f"({report['journal']['path']})", markup=False, highlight=False)
-
-
-DEPLOYMENTS: Kind[list[dict[str, Any]]] = Kind("blue/green deployments", console=_print_list)
-STATUS: Kind[dict[str, Any]] = Kind("blue/green deployment", console=_print_status)
+        emit(render.STATUS(orch.status_report(ctx, ident)), fmt)
 
 
 @app.command("switchover")
@@ -203,26 +170,7 @@ def switchover(
 @app.command("gates")
 def gates(fmt: Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.md)] = OutputFormat.console) -> None:
     """List every gate of create and switchover: what it checks and what it needs (--format md: docs/gates.md)."""
-    emit(GATES(None), fmt)
-
-
-def _print_gates(_: None, out: Console) -> None:
-    from upgrade_cli.bluegreen import registry
-
-    for phase in registry.PHASES:
-        out.print(f"{phase}:", markup=False)
-        for spec in registry.gates_for(phase):
-            need = f"SQL {spec.needs.option(phase)}" if spec.needs.sql else spec.needs.value
-            out.print(f"  {spec.name} ({need}): {spec.checks}", markup=False, highlight=False)
-
-
-def _gates_markdown(_: None) -> str:
-    from upgrade_cli.bluegreen import registry
-
-    return registry.docs_markdown()
-
-
-GATES: Kind[None] = Kind("gate list", console=_print_gates, json=None, text={OutputFormat.md: _gates_markdown})
+    emit(render.GATES(None), fmt)
 
 
 @app.command("cleanup")

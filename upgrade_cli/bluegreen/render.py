@@ -1,4 +1,5 @@
-"""Blue/green on the console: the gate table and a deployment (once, or live while a wait polls it).
+"""Blue/green on the console: the gate table, a deployment (once, or live while a wait polls it), and the
+documents `bluegreen status` and `bluegreen gates` emit.
 
 The engines (``orchestrator``, ``cleanup``, ``waiter``) report gates and poll snapshots to a narrator as
 plain data; the CLI's narrator draws them with these. Tables go through :mod:`upgrade_cli.layout`, so
@@ -15,7 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from upgrade_cli import layout
+from upgrade_cli.emit import Kind
+from upgrade_cli.formats import OutputFormat
+from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen import rds as bg
+from upgrade_cli.bluegreen import registry
 from upgrade_cli.bluegreen.registry import FAIL, NOT_RUN, OVERRIDDEN, PASS, SKIP, WARN
 from upgrade_cli.narrator import Checked
 
@@ -122,3 +127,52 @@ class DeploymentWatch:
         else:
             self.out.print(f"  {text}", markup=False, highlight=False)
 
+
+# ---- the documents `bluegreen status` and `bluegreen gates` emit ----
+
+
+def _print_list(items: list[dict[str, Any]], out: Console) -> None:
+    if not items:
+        out.print("no blue/green deployments", markup=False)
+    for d in items:
+        out.print(f"{d['BlueGreenDeploymentIdentifier']}  {d['BlueGreenDeploymentName']}  {d['Status']}  "
+                  f"{d['Source']} → {d['Target']}", markup=False, highlight=False)
+
+
+def _print_status(report: dict[str, Any], out: Console) -> None:
+    show_deployment(out, report["deployment"])
+    green = report.get("green")
+    if green:
+        out.print(f"green cluster {green['cluster']} ({green['engine_version']}, {green['status']})", markup=False)
+        out.print(f"  writer endpoint: {green['endpoint']}", markup=False, highlight=False)
+        out.print(f"  reader endpoint: {green['reader_endpoint']}", markup=False, highlight=False)
+        for ep in green.get("custom_endpoints") or []:
+            out.print(f"  custom endpoint: {ep}", markup=False, highlight=False)
+    lag = report.get("replica_lag")
+    out.print(f"replica lag: {lag['seconds']:g}s at {lag['at']} ({lag['metric']})" if lag
+              else "replica lag: no recent datapoints", markup=False)
+    for text in orch.cost_lines(report.get("extended_support") or [], ""):
+        layout.line(out, text)
+    last = (report.get("journal") or {}).get("last")
+    if last:
+        out.print(f"journal: last step {last['step']} {last['phase']} at {last['ts']} "
+                  f"({report['journal']['path']})", markup=False, highlight=False)
+
+
+DEPLOYMENTS: Kind[list[dict[str, Any]]] = Kind("blue/green deployments", console=_print_list)
+STATUS: Kind[dict[str, Any]] = Kind("blue/green deployment", console=_print_status)
+
+
+def _print_gates(_: None, out: Console) -> None:
+    for phase in registry.PHASES:
+        out.print(f"{phase}:", markup=False)
+        for spec in registry.gates_for(phase):
+            need = f"SQL {spec.needs.option(phase)}" if spec.needs.sql else spec.needs.value
+            out.print(f"  {spec.name} ({need}): {spec.checks}", markup=False, highlight=False)
+
+
+def _gates_markdown(_: None) -> str:
+    return registry.docs_markdown()
+
+
+GATES: Kind[None] = Kind("gate list", console=_print_gates, json=None, text={OutputFormat.md: _gates_markdown})
