@@ -19,16 +19,24 @@ import itertools
 import pickle
 import tempfile
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, overload
+from typing import Iterable, Iterator, Mapping, Sequence, overload
 
-if TYPE_CHECKING:
-    from upgrade_cli.checks.registry import Finding
+from upgrade_cli.checks.registry import Finding, Severity  # registry imports this module only inside run_checks
 
 CHUNK = 1000  # findings per pickled chunk: reading the first few of a check reads one chunk
 BATCH = 20_000  # findings of one check held at once before they are sorted and written
 # object types that name a part of a table: a roll-up line counts the tables they are in
 TABLE_PARTS = frozenset({"table", "column", "index", "foreign_key", "partition", "constraint"})
-_SEVERITY_OF_RANK = {2: "error", 1: "warning", 0: "notice"}
+_SEVERITY_OF_RANK = {s.rank: s.value for s in Severity}
+
+
+def _severity_counts(groups: Mapping[tuple[int, str], Sequence[_Segment]],
+                     keys: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """How many findings of each severity the (rank, check) groups named by ``keys`` hold."""
+    out = {s.value: 0 for s in Severity}
+    for rank, check_id in keys:
+        out[_SEVERITY_OF_RANK[rank]] += sum(seg.count for seg in groups[(rank, check_id)])
+    return out
 
 
 def report_order(f: Finding) -> tuple[int, str, str, str, str, str]:
@@ -45,7 +53,7 @@ class Tally:
     """What a roll-up line says about some findings: how many of each severity and object type, in how many
     tables (table parts only)."""
 
-    by_severity: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "notice": 0})
+    by_severity: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Severity})
     kinds: dict[str, int] = field(default_factory=dict)
     tables: set[tuple[str | None, str]] = field(default_factory=set)
 
@@ -137,8 +145,6 @@ class FindingStore:
         return sorted(self._groups, key=lambda k: (-k[0], k[1].lower(), k[1]))
 
     def _read(self, segment: _Segment) -> Iterator[Finding]:
-        from upgrade_cli.checks.registry import Finding, Severity
-
         severity = {s.value: s for s in Severity}
         for offset, length in segment.chunks:
             self._file.seek(offset)
@@ -163,10 +169,7 @@ class FindingStore:
 
     def counts(self) -> dict[str, int]:
         """Findings by severity."""
-        out = {"error": 0, "warning": 0, "notice": 0}
-        for (rank, _), segments in self._groups.items():
-            out[_SEVERITY_OF_RANK[rank]] += sum(s.count for s in segments)
-        return out
+        return _severity_counts(self._groups, self._groups)
 
     def at_or_above(self, rank: int) -> CheckFindings:
         """Every finding of at least this severity rank, in order."""
@@ -220,10 +223,7 @@ class CheckFindings(Sequence["Finding"]):
 
     def counts(self) -> dict[str, int]:
         """How many of each severity."""
-        out = {"error": 0, "warning": 0, "notice": 0}
-        for rank, check_id in self._keys:
-            out[_SEVERITY_OF_RANK[rank]] += sum(s.count for s in self._store._groups[(rank, check_id)])
-        return out
+        return _severity_counts(self._store._groups, self._keys)
 
     @property
     def tally(self) -> Tally:
