@@ -79,6 +79,8 @@ class Report:
     selection: dict[str, Any] = field(default_factory=lambda: {"only": None, "skip": []})  # --only / --skip ids
     tool_version: str = __version__
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    # the findings list encoded once (_findings_json): stdout and report.json both copy it; not part of the document
+    findings_json: IO[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -273,9 +275,9 @@ def _findings_json(report: Report) -> IO[str]:
     """The findings list as json.dumps(indent=2) lays it out one level down, encoded into an unnamed temporary
     file the first time (stdout and report.json both get it) and kept with the report, rewound. Each finding
     goes through the C string encoder: indented output otherwise takes json's pure-Python path."""
-    spool = report.__dict__.get("_findings_json")
+    spool = report.findings_json
     if spool is None:
-        spool = report.__dict__["_findings_json"] = tempfile.TemporaryFile(
+        spool = report.findings_json = tempfile.TemporaryFile(
             "w+", encoding="utf-8", errors="surrogatepass")  # a dump's undecodable bytes come back the same
         if not report.findings:
             spool.write("[]")
