@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import json
 import os
@@ -132,47 +133,91 @@ def build_typed(cls: type, data: Any, where: str = "snapshot") -> Any:
     """Rebuild nested dataclasses from ``asdict`` output, type-checking every field against its
     annotation: a snapshot (or a bench workload) is an input, and ``"complete": "false"`` must not
     read as complete. A wrong field is a ValueError naming its path (``snapshot.tables[3].name``)."""
-    if not isinstance(data, dict):
-        raise ValueError(f"{where} is not an object")
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise ValueError(f"{where}.{f.name} is missing")
-            continue
-        kwargs[f.name] = _convert(hints[f.name], data[f.name], f"{where}.{f.name}")
-    return cls(**kwargs)
+    return _converter(cls)(data, where)
+
+
+# A path into the input, formatted only for an error: (parent, ".name" or index), or the root's name.
+Where = Any
+Convert = typing.Callable[[Any, Where], Any]
+
+
+def _path(where: Where) -> str:
+    steps: list[str] = []
+    while isinstance(where, tuple):
+        where, step = where
+        steps.append(f"[{step}]" if isinstance(step, int) else step)
+    return str(where) + "".join(reversed(steps))
 
 
 _JSON_NAMES = {str: "text", bool: "true/false", int: "an integer", float: "a number", dict: "an object",
                list: "a list"}
 
 
-def _convert(hint: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
+@functools.cache
+def _converter(hint: Any) -> Convert:
+    """The checking converter for one annotation, made once per type: a 20,000-table snapshot holds
+    millions of values, and resolving each class's hints per object made loading it take minutes."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        return _convert(next(a for a in args if a is not type(None)), value, where)
+        inner = _converter(next(a for a in args if a is not type(None)))
+        nullable = type(None) in args
+        return lambda value, where: None if value is None and nullable else inner(value, where)
     if hint is Any:
-        return value
+        return lambda value, where: value
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):  # a dataclass itself, not an instance
-        return build_typed(hint, value, where)
+        return _dataclass_converter(hint)
     base = origin or hint
-    ok = isinstance(value, base) and not (isinstance(value, bool) and base in (int, float))
-    if base is float and isinstance(value, int) and not isinstance(value, bool):
-        ok = True
-    if not ok:
-        raise ValueError(f"{where} must be {_JSON_NAMES.get(base, base.__name__)}, not {json.dumps(value)[:40]}")
+
+    def check(value: Any, where: Where) -> None:
+        if type(value) is base or base is float and type(value) is int:
+            return
+        if not isinstance(value, base) or isinstance(value, bool) and base in (int, float):
+            raise ValueError(f"{_path(where)} must be {_JSON_NAMES.get(base, base.__name__)}, "
+                             f"not {json.dumps(value)[:40]}")
+
     if base is list and args:
-        return [_convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
+        item = _converter(args[0])
+
+        def convert_list(value: Any, where: Where) -> Any:
+            check(value, where)
+            return [item(v, (where, i)) for i, v in enumerate(value)]
+        return convert_list
     if base is dict and args:
-        if not all(isinstance(k, str) for k in value):
-            raise ValueError(f"{where} has a non-text key")
-        if args[1] is str:  # server values: text, but numbers and NULL are what a server may hand back
-            bad = next((k for k, v in value.items() if not isinstance(v, (str, int, float, type(None)))), None)
-            if bad is not None:
-                raise ValueError(f"{where}.{bad} must be text")
-    return value
+        server_values = args[1] is str  # server values: text, but numbers and NULL are what a server may hand back
+
+        def convert_dict(value: Any, where: Where) -> Any:
+            check(value, where)
+            if not all(isinstance(k, str) for k in value):
+                raise ValueError(f"{_path(where)} has a non-text key")
+            if server_values:
+                bad = next((k for k, v in value.items() if not isinstance(v, (str, int, float, type(None)))), None)
+                if bad is not None:
+                    raise ValueError(f"{_path(where)}.{bad} must be text")
+            return value
+        return convert_dict
+
+    def convert(value: Any, where: Where) -> Any:
+        check(value, where)
+        return value
+    return convert
+
+
+def _dataclass_converter(cls: type) -> Convert:
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, "." + f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+               hints[f.name]) for f in dataclasses.fields(cls)]
+    plan: list[tuple[str, str, bool, Convert]] = []
+
+    def convert(data: Any, where: Where) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(f"{_path(where)} is not an object")
+        if not plan:  # filled on first use: a dataclass may name itself (or a later one) among its fields
+            plan.extend((name, step, required, _converter(hint)) for name, step, required, hint in fields)
+        kwargs = {}
+        for name, step, required, field_convert in plan:
+            if name in data:
+                kwargs[name] = field_convert(data[name], (where, step))
+            elif required:
+                raise ValueError(f"{_path(where)}.{name} is missing")
+        return cls(**kwargs)
+    return convert
