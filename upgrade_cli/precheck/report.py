@@ -10,8 +10,10 @@ additively.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
+import itertools
 import json
 import shutil
 import tempfile
@@ -25,7 +27,7 @@ from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Findi
 from upgrade_cli import __version__, formats
 from upgrade_cli.formats import md_text
 from upgrade_cli.outcome import ToolError
-from upgrade_cli.precheck.findings import CheckFindings, FindingStore, Tally
+from upgrade_cli.precheck.findings import PACKED_FIELDS, CheckFindings, FindingStore, Packed, Tally
 
 REPORT_FORMAT = 1
 FAIL_ON_LEVELS = ("error", "warning", "notice", "never")
@@ -273,45 +275,66 @@ def write_json(report: Report, fh: TextIO) -> None:
 
 def _findings_json(report: Report) -> IO[str]:
     """The findings list as json.dumps(indent=2) lays it out one level down, encoded into an unnamed temporary
-    file the first time (stdout and report.json both get it) and kept with the report, rewound. Each finding
-    goes through the C string encoder: indented output otherwise takes json's pure-Python path."""
+    file the first time (stdout and report.json both get it) and kept with the report, rewound. The findings
+    are encoded as they are stored, a chunk at a time (:func:`_packed_json`), never as Finding objects."""
     spool = report.findings_json
     if spool is None:
         spool = report.findings_json = tempfile.TemporaryFile(
             "w+", encoding="utf-8", errors="surrogatepass")  # a dump's undecodable bytes come back the same
-        if not report.findings:
-            spool.write("[]")
-        else:
-            spool.write("[\n    ")
-            batch: list[str] = []
-            sep = ""
-            for f in report.findings:
-                batch.append(_finding_json(f))
-                if len(batch) == 1000:
-                    spool.write(sep + ",\n    ".join(batch))
-                    batch, sep = [], ",\n    "
-            spool.write((sep if batch else "") + ",\n    ".join(batch) + "\n  ]")
+        sep = "[\n    "
+        for packed in report.findings.packed():
+            spool.write(sep + _packed_json(packed))
+            sep = ",\n    "
+        spool.write("[]" if sep == "[\n    " else "\n  ]")
     spool.seek(0)
     return spool
 
 
-def _finding_json(f: Finding) -> str:
-    """One finding as json.dumps(indent=2) lays out ``Finding.to_dict()`` two levels down."""
-    e = _json_string
-    return _FINDING_JSON % (e(f.check_id), e(f.severity.value), e(f.object_type), _json_or_null(f.schema),
-                            _json_or_null(f.object_name), _json_or_null(f.column), e(f.location), e(f.message),
-                            _json_or_null(f.fix), e(f.origin))
+# Finding.to_dict()'s keys in its order (a test holds the two together)
+_FINDING_KEYS = (*PACKED_FIELDS[:6], "location", *PACKED_FIELDS[6:])
+# Two control characters stand for "next value" and "null" in a chunk's text: the encoder writes them as
+# these escapes, which nothing else in the chunk's encoded text can contain (checked: _packed_json)
+_SEP, _NULL = "\x1f", "\x1e"
+_SEP_JSON, _NULL_JSON = "\\u001f", '"\\u001e"'
 
 
-def _json_or_null(value: str | None) -> str:
-    return "null" if value is None else _json_string(value)
+def _packed_json(chunk: list[Packed]) -> str:
+    """Stored findings as json.dumps(indent=2) lays out their ``Finding.to_dict()`` two levels down, joined as in
+    a list: every value of the chunk goes through the C string encoder in one call, as one text whose values
+    are cut by ``_SEP`` (``_NULL`` for None), then laid into the chunk's template. A value holding either
+    character, or the text of their escapes, takes the exact path one value at a time."""
+    s, n = _SEP, _NULL
+    text = s.join([
+        f"{c}{s}{sev}{s}{o}{s}{n if sc is None else sc}{s}{n if nm is None else nm}{s}{n if col is None else col}{s}"
+        f"{(f'{sc}.{nm}.{col}' if col else f'{sc}.{nm}') if sc and nm else _location(sc, nm, col)}{s}"
+        f"{m}{s}{n if fx is None else fx}{s}{orig}" for c, sev, o, sc, nm, col, m, fx, orig in chunk])
+    if (text.count(s) != 10 * len(chunk) - 1 or "\\u001" in text
+            or text.count(n) != sum(map(tuple.count, chunk, itertools.repeat(None)))):
+        return ",\n    ".join(_FINDING_JSON % _encoded(p) for p in chunk)
+    return (_chunk_template(len(chunk)) % tuple(_json_string(text)[1:-1].split(_SEP_JSON))).replace(_NULL_JSON, "null")
+
+
+def _encoded(p: Packed) -> tuple[str, ...]:
+    """One stored finding's values as JSON, in ``_FINDING_KEYS``' order."""
+    c, sev, o, sc, nm, col, m, fx, orig = p
+    return tuple("null" if v is None else _json_string(v)
+                 for v in (c, sev, o, sc, nm, col, _location(sc, nm, col), m, fx, orig))
+
+
+def _location(schema: str | None, object_name: str | None, column: str | None) -> str:
+    """``Finding.location`` of a stored finding (a test holds the two together)."""
+    return ".".join(p for p in (schema, object_name, column) if p) or "(server)"
 
 
 _json_string = json.encoder.encode_basestring  # the C one json.dumps(ensure_ascii=False) uses
-# Finding.to_dict()'s keys in its order (a test holds the two together), laid out as json.dumps(indent=2) does
-_FINDING_JSON = "{\n      " + ",\n      ".join(
-    f'"{key}": %s' for key in ("check_id", "severity", "object_type", "schema", "object_name", "column", "location",
-                                "message", "fix", "origin")) + "\n    }"
+# one finding laid out as json.dumps(indent=2) does, two levels down: its values as JSON, or all quoted text
+_FINDING_JSON = "{\n      " + ",\n      ".join(f'"{key}": %s' for key in _FINDING_KEYS) + "\n    }"
+_FINDING_TEXTS = _FINDING_JSON.replace("%s", '"%s"')
+
+
+@functools.lru_cache(maxsize=8)
+def _chunk_template(n: int) -> str:
+    return ",\n    ".join([_FINDING_TEXTS] * n)
 
 
 def render_markdown(report: Report, details: bool = False) -> str:
