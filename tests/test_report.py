@@ -27,6 +27,7 @@ from upgrade_cli.precheck.report import (
     render_markdown,
     write_reports,
 )
+from upgrade_cli.precheck import report as report_module
 from upgrade_cli.precheck.render import render_console
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "report-format.md"
@@ -282,3 +283,19 @@ def test_a_check_that_crashes_half_way_reports_nothing(monkeypatch):
     assert "aHalf" in result.failed
     assert [(f.check_id, f.object_name, f.column) for f in result.findings] == [
         ("bWhole", f"t{i}", col) for i in range(7) for col in ("a", "b")]
+
+
+@pytest.mark.parametrize("odd", ["\x1f", "\x1e", "a\x1eb", "\\u001f", "\\u001e x", "\\", "", "\udcff", "%s %(x)s", "\x00\n"])
+def test_json_findings_whatever_their_text(odd):
+    """report.json encodes a chunk of findings in one call, its values cut by two control characters: a value
+    holding them, their escapes' text, or anything else still comes out as json.dumps writes it."""
+    from upgrade_cli.precheck.findings import FindingStore
+
+    found = [Finding("aCheck", Severity.warning, "column", "s", "t", "c", message=f"m {odd}", fix=odd),
+             Finding("aCheck", Severity.warning, "table", odd or None, "u", None, message=odd),
+             Finding("aCheck", Severity.notice, "server", None, odd, odd, message="x", fix=None),
+             Finding("aCheck", Severity.notice, "schema", odd, None, "", message="y", origin="aurora-log")]
+    report = build_report({"kind": "dump", "name": "x"}, [_check("aCheck")],
+                          registry.CheckRun(findings=FindingStore(found), failed={}, skipped={}))
+    assert render_json(report) == json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+    assert [f.location for f in found] == [report_module._location(f.schema, f.object_name, f.column) for f in found]
