@@ -285,7 +285,7 @@ def test_a_check_that_crashes_half_way_reports_nothing(monkeypatch):
         ("bWhole", f"t{i}", col) for i in range(7) for col in ("a", "b")]
 
 
-@pytest.mark.parametrize("odd", ["\x1f", "\x1e", "a\x1eb", "\\u001f", "\\u001e x", "\\", "", "\udcff", "%s %(x)s", "\x00\n"])
+@pytest.mark.parametrize("odd", ["\x1f", "\x1e", "a\x1eb", "\\u001f", "\\u001e", "\\u001e x", "x\\", "\\", "", "\udcff", "%s %(x)s", "\x00\n"])
 def test_json_findings_whatever_their_text(odd):
     """report.json encodes a chunk of findings in one call, its values cut by two control characters: a value
     holding them, their escapes' text, or anything else still comes out as json.dumps writes it."""

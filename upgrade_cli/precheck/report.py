@@ -10,18 +10,19 @@ additively.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import html
 import io
 import itertools
 import json
-import shutil
+import os
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Iterable, Sequence, TextIO
+from typing import IO, Any, Iterable, Iterator, Sequence, TextIO
 
 from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Finding, Scope, Severity
 from upgrade_cli import __version__, formats
@@ -69,6 +70,18 @@ class CheckSummary:
 
 
 @dataclass
+class _Encoded:
+    """Where the findings list is, encoded once as UTF-8: a stretch of report.json, or an unnamed temporary file.
+    ``strict``: no lone surrogate in it (from a dump's undecodable bytes), so its bytes are exactly what a UTF-8
+    text stream writes of it."""
+
+    file: IO[bytes]
+    offset: int
+    length: int = 0
+    strict: bool = True
+
+
+@dataclass
 class Report:
     source: dict[str, Any]  # kind, name, server_version, aurora_version, collected_at (+ snapshot_of)
     findings: FindingStore  # in the report's order, read back from disk (build_report)
@@ -82,7 +95,7 @@ class Report:
     tool_version: str = __version__
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
     # the findings list encoded once (_findings_json): stdout and report.json both copy it; not part of the document
-    findings_json: IO[str] | None = field(default=None, init=False, repr=False, compare=False)
+    findings_json: _Encoded | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -264,36 +277,106 @@ _FINDINGS_HERE = "\0findings\0"  # where write_json puts the findings in the enc
 
 
 def write_json(report: Report, fh: TextIO) -> None:
-    """The report as ``formats.write_json`` writes it, its findings encoded one at a time as they are read
-    back, and only once per report (:func:`_findings_json`): a 100k-table report is never one list of dicts,
-    nor one 180 MB string."""
-    head, tail = formats.json_text(report.to_dict(findings=_FINDINGS_HERE)).split(json.dumps(_FINDINGS_HERE), 1)
+    """The report as ``formats.write_json`` writes it, its findings encoded one chunk at a time as they are read
+    back, and only once per report: later copies (stdout after report.json) copy the bytes of the first. A
+    100k-table report is never one list of dicts, nor one 180 MB string."""
+    head, tail = _around_findings(report)
     fh.write(head)
-    shutil.copyfileobj(_findings_json(report), fh, 1 << 20)
+    encoded = report.findings_json or _encode_findings(report, tempfile.TemporaryFile())  # noqa: SIM115 - kept
+    raw = getattr(fh, "buffer", None)
+    if raw is not None and encoded.strict and _is_utf8(getattr(fh, "encoding", None)) and os.linesep == "\n":
+        fh.flush()  # a UTF-8 file or stdout takes the bytes as they are, without decoding and encoding them again
+        _copy_bytes(encoded, raw)
+    else:
+        decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+        for data in _chunks_of(encoded):
+            fh.write(decoder.decode(data))
+        fh.write(decoder.decode(b"", final=True))
     fh.write(tail)
 
 
-def _findings_json(report: Report) -> IO[str]:
-    """The findings list as json.dumps(indent=2) lays it out one level down, encoded into an unnamed temporary
-    file the first time (stdout and report.json both get it) and kept with the report, rewound. The findings
-    are encoded as they are stored, a chunk at a time (:func:`_packed_json`), never as Finding objects."""
-    spool = report.findings_json
-    if spool is None:
-        spool = report.findings_json = tempfile.TemporaryFile(
-            "w+", encoding="utf-8", errors="surrogatepass")  # a dump's undecodable bytes come back the same
-        sep = "[\n    "
-        for packed in report.findings.packed():
-            spool.write(sep + _packed_json(packed))
-            sep = ",\n    "
-        spool.write("[]" if sep == "[\n    " else "\n  ]")
-    spool.seek(0)
-    return spool
+def _write_report_json(report: Report, path: Path) -> None:
+    """report.json, its findings encoded straight into it the first time; stdout's copy is then read from it."""
+    with path.open("w", encoding="utf-8") as fh:
+        if report.findings_json is not None or os.linesep != "\n":
+            write_json(report, fh)
+            return
+        head, tail = _around_findings(report)
+        fh.write(head)
+        fh.flush()
+        encoded = _encode_findings(report, fh.buffer, strict=True)
+        fh.write(tail)
+    encoded.file = path.open("rb")
+
+
+def _around_findings(report: Report) -> tuple[str, str]:
+    """The JSON document's text before and after its findings list."""
+    head, tail = formats.json_text(report.to_dict(findings=_FINDINGS_HERE)).split(json.dumps(_FINDINGS_HERE), 1)
+    return head, tail
+
+
+def _encode_findings(report: Report, out: IO[bytes], strict: bool = False) -> _Encoded:
+    """The findings list as json.dumps(indent=2) lays it out one level down, UTF-8 into ``out`` (rewound when it
+    is read back) and kept with the report. The findings are encoded as they are stored, a chunk at a time
+    (:func:`_packed_json`), never as Finding objects. ``strict``: a lone surrogate is an error, as it is for a
+    UTF-8 text file."""
+    encoded = report.findings_json = _Encoded(out, out.tell())
+    sep = "[\n    "
+    for packed in report.findings.packed():
+        text = sep + _packed_json(packed)
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            if strict:
+                raise
+            data, encoded.strict = text.encode("utf-8", "surrogatepass"), False  # a dump's undecodable bytes
+        out.write(data)
+        sep = ",\n    "
+    out.write(b"[]" if sep == "[\n    " else b"\n  ]")
+    encoded.length = out.tell() - encoded.offset
+    return encoded
+
+
+def _chunks_of(encoded: _Encoded) -> Iterator[bytes]:
+    encoded.file.seek(encoded.offset)
+    left = encoded.length
+    while left > 0 and (data := encoded.file.read(min(left, 1 << 20))):
+        left -= len(data)
+        yield data
+
+
+def _copy_bytes(encoded: _Encoded, raw: IO[bytes]) -> None:
+    """The encoded findings into ``raw``: by the kernel (sendfile) where ``raw`` is a file or a pipe."""
+    try:
+        out_fd = raw.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):  # a BytesIO (a test's captured stdout)
+        out_fd = None
+    done = 0
+    if out_fd is not None:
+        raw.flush()
+        try:
+            while done < encoded.length:
+                sent = os.sendfile(out_fd, encoded.file.fileno(), encoded.offset + done, encoded.length - done)
+                if not sent:
+                    break
+                done += sent
+        except OSError:  # not a descriptor sendfile writes to: copied below from where it stopped
+            pass
+    for data in _chunks_of(_Encoded(encoded.file, encoded.offset + done, encoded.length - done)):
+        raw.write(data)
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 # Finding.to_dict()'s keys in its order (a test holds the two together)
 _FINDING_KEYS = (*PACKED_FIELDS[:6], "location", *PACKED_FIELDS[6:])
-# Two control characters stand for "next value" and "null" in a chunk's text: the encoder writes them as
-# these escapes, which nothing else in the chunk's encoded text can contain (checked: _packed_json)
+# Two control characters stand for "next value" and "null" in a chunk's text, the encoder writes them as these
+# escapes (_packed_json checks that no value holds them)
 _SEP, _NULL = "\x1f", "\x1e"
 _SEP_JSON, _NULL_JSON = "\\u001f", '"\\u001e"'
 
@@ -302,16 +385,20 @@ def _packed_json(chunk: list[Packed]) -> str:
     """Stored findings as json.dumps(indent=2) lays out their ``Finding.to_dict()`` two levels down, joined as in
     a list: every value of the chunk goes through the C string encoder in one call, as one text whose values
     are cut by ``_SEP`` (``_NULL`` for None), then laid into the chunk's template. A value holding either
-    character, or the text of their escapes, takes the exact path one value at a time."""
+    character takes the exact path one value at a time: it would cut one value too many (``_SEP``), or be taken
+    for a None (``_NULL``). A value holding their escapes' text is written ``\\u001f``: the escape with its
+    backslash escaped, so it too would cut one more value."""
     s, n = _SEP, _NULL
     text = s.join([
         f"{c}{s}{sev}{s}{o}{s}{n if sc is None else sc}{s}{n if nm is None else nm}{s}{n if col is None else col}{s}"
         f"{(f'{sc}.{nm}.{col}' if col else f'{sc}.{nm}') if sc and nm else _location(sc, nm, col)}{s}"
         f"{m}{s}{n if fx is None else fx}{s}{orig}" for c, sev, o, sc, nm, col, m, fx, orig in chunk])
-    if (text.count(s) != 10 * len(chunk) - 1 or "\\u001" in text
-            or text.count(n) != sum(map(tuple.count, chunk, itertools.repeat(None)))):
+    values = _json_string(text)[1:-1].split(_SEP_JSON)
+    nones = sum(map(tuple.count, chunk, itertools.repeat(None)))
+    if len(values) != 10 * len(chunk) or text.count(n) != nones:
         return ",\n    ".join(_FINDING_JSON % _encoded(p) for p in chunk)
-    return (_chunk_template(len(chunk)) % tuple(_json_string(text)[1:-1].split(_SEP_JSON))).replace(_NULL_JSON, "null")
+    out = _chunk_template(len(chunk)) % tuple(values)
+    return out.replace(_NULL_JSON, "null") if nones else out
 
 
 def _encoded(p: Packed) -> tuple[str, ...]:
@@ -496,11 +583,10 @@ def write_reports(report: Report, out_dir: str | Path, details: bool = False) ->
         written = []
         for name, render in zip(REPORT_FILES, (None, render_markdown, render_html, render_junit)):
             path = out / name
-            with path.open("w", encoding="utf-8") as fh:
-                if render is None:
-                    write_json(report, fh)
-                else:
-                    fh.write(render(report, details))
+            if render is None:
+                _write_report_json(report, path)
+            else:
+                path.write_text(render(report, details), encoding="utf-8")
             written.append(path)
     except OSError as exc:
         raise ToolError(f"cannot write reports to {out}: {exc.strerror or exc}") from None
