@@ -16,6 +16,7 @@ import html
 import io
 import itertools
 import json
+import operator
 import os
 import tempfile
 import xml.etree.ElementTree as ET
@@ -384,21 +385,38 @@ _SEP_JSON, _NULL_JSON = "\\u001f", '"\\u001e"'
 def _packed_json(chunk: list[Packed]) -> str:
     """Stored findings as json.dumps(indent=2) lays out their ``Finding.to_dict()`` two levels down, joined as in
     a list: every value of the chunk goes through the C string encoder in one call, as one text whose values
-    are cut by ``_SEP`` (``_NULL`` for None), then laid into the chunk's template. A value holding either
-    character takes the exact path one value at a time: it would cut one value too many (``_SEP``), or be taken
-    for a None (``_NULL``). A value holding their escapes' text is written ``\\u001f``: the escape with its
-    backslash escaped, so it too would cut one more value."""
+    are cut by ``_SEP`` (``_NULL`` for None), then laid into the chunk's template. A chunk is one check's
+    findings of one severity, most often of one object type and origin: those four are then written into the
+    template once, not cut from the text. A value holding either character takes the exact path one value at a
+    time: it would cut one value too many (``_SEP``), or be taken for a None (``_NULL``). A value holding their
+    escapes' text is encoded as ``\\u001f``, the escape with its backslash escaped: it too cuts one more value."""
     s, n = _SEP, _NULL
-    text = s.join([
-        f"{c}{s}{sev}{s}{o}{s}{n if sc is None else sc}{s}{n if nm is None else nm}{s}{n if col is None else col}{s}"
-        f"{(f'{sc}.{nm}.{col}' if col else f'{sc}.{nm}') if sc and nm else _location(sc, nm, col)}{s}"
-        f"{m}{s}{n if fx is None else fx}{s}{orig}" for c, sev, o, sc, nm, col, m, fx, orig in chunk])
+    constant = tuple(_one_value(chunk, i) for i in (0, 1, 2, 8))
+    if None in constant:
+        per_finding = 10
+        text = s.join([
+            f"{c}{s}{sev}{s}{o}{s}{n if sc is None else sc}{s}{n if nm is None else nm}{s}"
+            f"{n if col is None else col}{s}"
+            f"{(f'{sc}.{nm}.{col}' if col else f'{sc}.{nm}') if sc and nm else _location(sc, nm, col)}{s}"
+            f"{m}{s}{n if fx is None else fx}{s}{orig}" for c, sev, o, sc, nm, col, m, fx, orig in chunk])
+    else:
+        per_finding = 6
+        text = s.join([
+            f"{n if sc is None else sc}{s}{n if nm is None else nm}{s}{n if col is None else col}{s}"
+            f"{(f'{sc}.{nm}.{col}' if col else f'{sc}.{nm}') if sc and nm else _location(sc, nm, col)}{s}"
+            f"{m}{s}{n if fx is None else fx}" for _, _, _, sc, nm, col, m, fx, _ in chunk])
     values = _json_string(text)[1:-1].split(_SEP_JSON)
     nones = sum(map(tuple.count, chunk, itertools.repeat(None)))
-    if len(values) != 10 * len(chunk) or text.count(n) != nones:
+    if len(values) != per_finding * len(chunk) or text.count(n) != nones:
         return ",\n    ".join(_FINDING_JSON % _encoded(p) for p in chunk)
-    out = _chunk_template(len(chunk)) % tuple(values)
+    out = _chunk_template(len(chunk), None if per_finding == 10 else constant) % tuple(values)  # type: ignore[arg-type]
     return out.replace(_NULL_JSON, "null") if nones else out
+
+
+def _one_value(chunk: list[Packed], i: int) -> str | None:
+    """The value every finding of ``chunk`` has at position ``i``, if they all have the same."""
+    found = set(map(operator.itemgetter(i), chunk))
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _encoded(p: Packed) -> tuple[str, ...]:
@@ -419,9 +437,17 @@ _FINDING_JSON = "{\n      " + ",\n      ".join(f'"{key}": %s' for key in _FINDIN
 _FINDING_TEXTS = _FINDING_JSON.replace("%s", '"%s"')
 
 
-@functools.lru_cache(maxsize=8)
-def _chunk_template(n: int) -> str:
-    return ",\n    ".join([_FINDING_TEXTS] * n)
+@functools.lru_cache(maxsize=32)
+def _chunk_template(n: int, constant: tuple[str, str, str, str] | None) -> str:
+    """The layout of ``n`` findings, the values of check_id, severity, object_type and origin written in when
+    ``constant`` gives them."""
+    one = _FINDING_TEXTS
+    if constant is not None:
+        keys = dict(zip(("check_id", "severity", "object_type", "origin"), constant))
+        one = "{\n      " + ",\n      ".join(
+            f'"{key}": ' + (_json_string(keys[key]).replace("%", "%%") if key in keys else '"%s"')
+            for key in _FINDING_KEYS) + "\n    }"
+    return ",\n    ".join([one] * n)
 
 
 def render_markdown(report: Report, details: bool = False) -> str:
