@@ -244,3 +244,47 @@ def test_mutated_inputs_exit_cleanly(kind, seeds, tmp_path, monkeypatch):
                 assert SECRET not in res.output + written, f"{where}: the secret leaked"
     finally:
         signal.signal(signal.SIGALRM, old)
+
+
+def test_snapshot_builder_takes_what_the_checking_converters_take():
+    """build_typed's compiled builders take a snapshot's values as they are, and leave anything else to the checking
+    converters (which name what is wrong): for every value of a real snapshot replaced by a value of another
+    JSON type, or a field dropped, the builders never take what the checking converters refuse, and build the
+    same catalog when both take it."""
+    from upgrade_cli.inputs import _converter, _fast
+    from upgrade_cli.precheck.collect.dump import load_dump
+    from upgrade_cli.precheck.model import Catalog
+
+    snapshot = load_dump(REPO / "examples" / "legacy_app_57.sql").to_dict()
+    rng = random.Random(SEED)
+    paths: list[list] = []
+
+    def walk(value, path):
+        paths.append(path)
+        for key, item in (value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list)
+                          else ()):
+            walk(item, [*path, key])
+    walk(snapshot, [])
+    for path in rng.sample(paths[1:], min(400, len(paths) - 1)):
+        for replacement in ("x", 1, 1.5, True, None, [], {}, "drop"):
+            data = json.loads(json.dumps(snapshot))
+            parent = data
+            for key in path[:-1]:
+                parent = parent[key]
+            if replacement == "drop":
+                if not isinstance(parent, dict):
+                    continue
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = replacement
+            try:
+                checked = _converter(Catalog)(data, "snapshot")
+            except (ValueError, TypeError, KeyError, AttributeError):
+                with pytest.raises(Exception):
+                    _fast(Catalog)(data)
+                continue
+            try:
+                built = _fast(Catalog)(data)
+            except Exception:  # noqa: BLE001 - refusing is allowed: build_typed then asks the checking converters
+                continue
+            assert built == checked, path
