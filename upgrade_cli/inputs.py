@@ -114,14 +114,15 @@ def decode_text(data: bytes, path: str | Path, what: str) -> str:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ToolError(f"{path} is not {_a(what)}: not UTF-8 text (invalid byte at offset {exc.start})") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # one pass, not two
 
 
 def read_json(path: str | Path, what: str) -> Any:
     """A JSON input file, parsed; every way it can be wrong is one line naming ``what``."""
     text = decode_text(read_input(path, what), path, what)
     try:
-        return json.loads(text)
+        with paused_gc():  # millions of new containers, no cycle among them: collections would only walk them
+            return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ToolError(f"{path} is not a {what}: invalid JSON at line {exc.lineno} column {exc.colno} "
                         f"({exc.msg})") from None
@@ -137,7 +138,8 @@ def build_typed(cls: type, data: Any, where: str = "snapshot") -> Any:
     A builder compiled per dataclass (:func:`_fast`) takes JSON's values as they are; whatever it does not
     take (a wrong field, or a shape it does not know) is rebuilt by the checking converters, which say why."""
     try:
-        return _fast(cls)(data)
+        with paused_gc():  # as in read_json
+            return _fast(cls)(data)
     except Exception:  # noqa: BLE001 - the checking converters below rebuild it or name what is wrong
         return _converter(cls)(data, where)
 
