@@ -288,3 +288,23 @@ def test_snapshot_builder_takes_what_the_checking_converters_take():
             except Exception:  # noqa: BLE001 - refusing is allowed: build_typed then asks the checking converters
                 continue
             assert built == checked, path
+
+
+def test_snapshot_text_is_json_dumps_of_the_catalog():
+    """Catalog.to_json writes the snapshot without json's indenting encoder: the same text as json.dumps of
+    to_dict(), for a real catalog and for odd values a server fact may hold (numbers, tuples, nested objects,
+    non-text keys, an enum, NaN, text that needs escapes)."""
+    import enum
+    import math
+
+    from upgrade_cli.precheck.collect.dump import load_dump
+    from upgrade_cli.precheck.model import Catalog, Source, Table
+
+    class Kind(str, enum.Enum):
+        a = "a"
+
+    for catalog in (load_dump(REPO / "examples" / "legacy_app_57.sql"), Catalog(Source("x", "y"))):
+        catalog.server.extra.update({"f": 1.5, "nan": math.nan, "t": (1, "a"), "nested": {"k": [1, {"z": None}], 2: True},
+                                     "kind": Kind.a, "text": "\"q\" \\ \n \x00 ü \u2028", "empty": [], "obj": {}})
+        catalog.tables.append(Table("s", "t\n\"", comment="ü"))
+        assert catalog.to_json() == json.dumps(catalog.to_dict(), indent=1, ensure_ascii=False, default=str)

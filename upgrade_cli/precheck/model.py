@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,10 +285,60 @@ class Catalog:
         return data
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False, default=str)
+        """The snapshot: ``json.dumps(self.to_dict(), indent=1, ensure_ascii=False, default=str)``, written
+        without the dict copy and without json's pure-Python indenting encoder (:func:`_json_text`)."""
+        return _json_text(self, "\n")[:-2] + f',\n "snapshot_format": {SNAPSHOT_FORMAT}\n}}'
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Catalog":
         if data.get("snapshot_format") != SNAPSHOT_FORMAT:
             raise ValueError(f"unsupported snapshot format {data.get('snapshot_format')!r}")
         return build_typed(cls, data)
+
+
+_encode = json.encoder.encode_basestring  # the C one json.dumps(ensure_ascii=False) uses
+# a dataclass's fields: what reads their values at once (a tuple, a catalog has more than one), their keys as written
+_FIELDS: dict[type, tuple[Any, list[str]]] = {}
+
+
+def _json_text(value: Any, indent: str) -> str:
+    """``value`` as ``json.dumps(dataclasses.asdict-ed value, indent=1, ensure_ascii=False, default=str)`` writes
+    it ``indent`` deep (a newline and its spaces): what a catalog holds most (dataclasses, lists, text, None,
+    whole numbers, true/false) directly, anything else through json itself."""
+    cls = value.__class__
+    if cls is list:
+        if not value:
+            return "[]"
+        inner = indent + " "
+        return "[" + inner + ("," + inner).join([_encode(v) if v.__class__ is str else _json_text(v, inner)
+                                                  for v in value]) + indent + "]"
+    if cls is bool:
+        return "true" if value else "false"
+    if cls is int:
+        return int.__repr__(value)
+    found = _FIELDS.get(cls)
+    if found is None and dataclasses.is_dataclass(cls):
+        names = [f.name for f in dataclasses.fields(cls)]
+        found = _FIELDS[cls] = (operator.attrgetter(*names, "__class__"), [_encode(n) + ": " for n in names])
+    if found is not None:
+        read, keys = found
+        if not keys:
+            return "{}"
+        inner = indent + " "
+        return "{" + inner + ("," + inner).join([
+            key + (_encode(v) if v.__class__ is str else "null" if v is None else _json_text(v, inner))
+            for key, v in zip(keys, read(value))]) + indent + "}"
+    if value is None:
+        return "null"
+    return json.dumps(_plain(value), indent=1, ensure_ascii=False, default=str).replace("\n", indent)
+
+
+def _plain(value: Any) -> Any:
+    """What ``dataclasses.asdict`` makes of a value inside a dataclass."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
