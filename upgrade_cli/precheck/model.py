@@ -305,7 +305,7 @@ def _json_text(value: Any, indent: str) -> str:
     """``value`` as ``json.dumps(dataclasses.asdict-ed value, indent=1, ensure_ascii=False, default=str)`` writes
     it ``indent`` deep (a newline and its spaces): what a catalog holds most (dataclasses, lists, text, None,
     whole numbers, true/false) directly, anything else through json itself."""
-    cls = value.__class__
+    cls: type = value.__class__
     if cls is list:
         if not value:
             return "[]"

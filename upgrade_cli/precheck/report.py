@@ -19,6 +19,7 @@ import json
 import operator
 import os
 import tempfile
+import typing
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -305,7 +306,7 @@ def _write_report_json(report: Report, path: Path) -> None:
         head, tail = _around_findings(report)
         fh.write(head)
         fh.flush()
-        encoded = _encode_findings(report, fh.buffer, strict=True)
+        encoded = _encode_findings(report, typing.cast(IO[bytes], fh.buffer), strict=True)
         fh.write(tail)
     encoded.file = path.open("rb")
 
@@ -409,7 +410,7 @@ def _packed_json(chunk: list[Packed]) -> str:
     nones = sum(map(tuple.count, chunk, itertools.repeat(None)))
     if len(values) != per_finding * len(chunk) or text.count(n) != nones:
         return ",\n    ".join(_FINDING_JSON % _encoded(p) for p in chunk)
-    out = _chunk_template(len(chunk), None if per_finding == 10 else constant) % tuple(values)  # type: ignore[arg-type]
+    out = _chunk_template(len(chunk), None if per_finding == 10 else constant) % tuple(values)
     return out.replace(_NULL_JSON, "null") if nones else out
 
 
