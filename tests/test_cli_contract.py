@@ -284,3 +284,35 @@ def test_a_usage_error_is_one_line_also_in_process():
     assert res.exit_code == 2 and res.stdout == ""
     assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: Invalid value for '--size'")
     assert res.stderr.rstrip().endswith("(see 'root need --help')")
+
+
+def test_option_values_convert_as_typer_converts_them_without_pydantic(tmp_path):
+    """cli_common._Conversion (start-up: typer's converters import pydantic, ~50 ms): for every option of every
+    command and values good and bad, the same value, or the same error word for word, as typer's own."""
+    from typer._coercion import build_runtime_param
+
+    from upgrade_cli.cli_common import _Conversion
+
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "file").write_text("")
+    values = [None, "", "5", "007", "-3", "+4", " 5", "1.5", "1.", ".5", "1e3", "nan", "abc", "json", "JSON", "md",
+              "aws-cli", "error", "WARNING", "29", "30", "3600", "3601", "99999999999999999999", str(tmp_path / "file"),
+              str(tmp_path / "dir"), str(tmp_path / "missing"), "a//b/", "~/x", "a\x00b", "-", "٣", 5, 1.5, True,
+              Path("x"), ("a", "b,c"), [str(tmp_path / "file"), "x"], ("5",), (), b"bytes"]
+
+    def outcome(convert):
+        try:
+            value = convert()
+            return type(value), repr(value)
+        except Exception as exc:  # noqa: BLE001 - the error is the outcome compared
+            return type(exc), str(getattr(exc, "message", exc))
+
+    compared, tree = 0, command_tree()
+    ctx = typer.Context(tree)
+    for where, p in _params(tree):
+        for value in [*values, p.default]:
+            ours = outcome(lambda: _Conversion().coerce(value, param=p, ctx=ctx))
+            assert ours == outcome(lambda: build_runtime_param(p.type_descriptor).coerce(value, param=p, ctx=ctx)), \
+                (where, p.name, value)
+            compared += 1
+    assert compared > 5000

@@ -15,7 +15,7 @@ import typer.core
 import typer.main
 
 from upgrade_cli import bench, bluegreen, dossier, fleet, metrics, params, precheck
-from upgrade_cli.cli_common import App, status_of
+from upgrade_cli.cli_common import App, Group, status_of
 
 # The stages' commands: name -> (the module and attribute that is the command, its help). A stage is imported
 # only when one of its commands runs (start-up: benchmarks/startup.py); `--help` lists each by the help its
@@ -51,7 +51,7 @@ class _Listed(typer.core.TyperCommand):
     completion of the command names read."""
 
 
-class Stages(typer.core.TyperGroup):
+class Stages(Group):
     """The top-level group: it lists every stage's command without importing the stage, and imports one
     when the command line names it (to run it, print its help or complete its words). The order is typer's:
     commands, then groups, each in the order declared."""
