@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from upgrade_cli import connect_options
 from upgrade_cli.checks.registry import all_checks, get_check
@@ -135,6 +134,8 @@ def _phases(address: str | None) -> Iterator[Optional[run.Progress]]:
     if address is None:
         yield None
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # start-up: live scans only
+
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
         task = bar.add_task(f"{address}: connecting", total=None)  # phases vary: a pulsing bar
