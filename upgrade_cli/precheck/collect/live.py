@@ -77,11 +77,7 @@ class _Scan:
 
     def query(self, sql: str, args: Any = None) -> list[tuple]:
         """One round trip; a dead connection becomes ConnectionLost, other errors propagate."""
-        self.round_trips += 1
-        with _lost_connection():
-            with self.conn.cursor(pymysql.cursors.Cursor) as cur:
-                cur.execute(sql, args)
-                return list(cur.fetchall())
+        return list(self.stream(sql, args))
 
     def stream(self, sql: str, args: Any = None) -> Iterator[tuple]:
         """Like :meth:`query`, the rows read one by one through an unbuffered cursor as the caller consumes
@@ -184,6 +180,7 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
             scan.progress(phase)
             ctx = _Ctx(mariadb=_make_session_safe(scan, cat, statement_timeout_s), requested=schemas)
             ctx.old_temporals_shown = _show_old_temporals(scan)
+            ctx.packed = _packs_tables(scan)
             for phase, step in PHASES + ((("CHECK TABLE ... FOR UPGRADE", _check_tables),) if check_table else ()):
                 scan.progress(phase)
                 step(scan, cat, ctx)
@@ -213,6 +210,7 @@ class _Ctx:
     mariadb: bool
     requested: list[str] | None
     old_temporals_shown: bool = False
+    packed: bool = False  # a table's rows can come as one value (:func:`_rows_by_table`)
     wanted: list[str] = field(default_factory=list)
     by_name: dict[tuple[str, str], Table] = field(default_factory=dict)
     partitioned: list[tuple[str, str]] = field(default_factory=list)  # CREATE_OPTIONS says "partitioned"
@@ -243,6 +241,16 @@ def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
 def _show_old_temporals(scan: _Scan) -> bool:
     """MySQL 5.7 marks pre-5.6.4 temporal columns in COLUMN_TYPE only with this session setting on."""
     return scan.best_effort("show_old_temporals", "SET SESSION show_old_temporals = ON") is not None
+
+
+def _packs_tables(scan: _Scan) -> bool:
+    """Let one value carry a table's rows (:func:`_rows_by_table`): ``group_concat_max_len`` (1,024 by default)
+    raised, for this session only, to the largest packet the server sends."""
+    try:
+        scan.query("SET SESSION group_concat_max_len = @@max_allowed_packet")
+    except pymysql.err.MySQLError:
+        return False
+    return True
 
 
 def _in(values: list[str]) -> str:
@@ -309,12 +317,10 @@ def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 
 def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    wanted = ctx.wanted
-    rows = scan.stream(
-        "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, "
-        "COLUMN_DEFAULT, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION, COLUMN_COMMENT "
-        f"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN {_in(wanted)} "
-        "ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION", wanted)
+    rows = _rows_by_table(scan, ctx, "COLUMNS", (
+        "COLUMN_NAME", "ORDINAL_POSITION", "DATA_TYPE", "COLUMN_TYPE", "IS_NULLABLE", "COLUMN_DEFAULT?",
+        "CHARACTER_SET_NAME*", "COLLATION_NAME*", "EXTRA*", "GENERATION_EXPRESSION*", "COLUMN_COMMENT*"),
+        "ORDINAL_POSITION")
     by_name = ctx.by_name
     view_cols = ctx.view_cols
     mariadb = ctx.mariadb
@@ -335,6 +341,67 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
             charset=_charset(charset) if string else None, collation=_collation(collation) if string else None,
             extra=extra, generation_expression=strip_outer_parens(gen_expr) if gen_expr else None,
             comment=comment or ""))
+
+
+def _rows_by_table(scan: _Scan, ctx: _Ctx, source: str, fields: tuple[str, ...], order: str) -> Iterator[tuple]:
+    """``SELECT TABLE_SCHEMA, TABLE_NAME, <fields> FROM information_schema.<source>`` for the schemas in scope,
+    each table's rows in ``order``: the rows the server sends one by one, but read one TABLE per row.
+
+    1.4M ``COLUMNS`` rows at 100k tables cost Python a packet read and a value split each, more than the
+    server's whole answer; packed by the server (``GROUP_CONCAT`` of each row's ``CONCAT_WS``, the ASCII unit
+    and record separators between them) a table is one value that ``str.split`` takes apart. ``CONCAT_WS``
+    drops a NULL, so a field that may be NULL is marked: ``NAME?`` travels as ``=value`` or empty and arrives
+    as the value or None; ``NAME*`` arrives as ``''`` for NULL (for readers that take both alike); an unmarked
+    field that is NULL after all leaves its table a field short. Nothing is trusted: a table whose value does not split into exactly ``COUNT(*)`` records of exactly the
+    fields, each closed by an empty last field (a separator inside a comment, a value cut short at the
+    session's ``group_concat_max_len``, anything unforeseen), is read again row by row, as are all tables
+    where the session could not be set up for it (``ctx.packed``). Values come back as text (``ORDINAL_POSITION``
+    ``"3"``): the readers convert them as they do the row-wise integers."""
+    names = [f.rstrip("?*") for f in fields]
+    by_rows = (f"SELECT TABLE_SCHEMA, TABLE_NAME, {', '.join(names)} FROM information_schema.{source} WHERE ")
+    if not ctx.packed:
+        yield from scan.stream(f"{by_rows}TABLE_SCHEMA IN {_in(ctx.wanted)} ORDER BY TABLE_SCHEMA, TABLE_NAME, {order}",
+                               ctx.wanted)
+        return
+    packed = ", ".join(f"IFNULL(CONCAT('=', {f[:-1]}), '')" if f.endswith("?") else
+                       f"IFNULL({f[:-1]}, '')" if f.endswith("*") else f for f in fields)
+    nullable = [i for i, f in enumerate(fields) if f.endswith("?")]
+    width = len(fields) + 1
+    again: set[tuple[str, str]] = set()
+    for schema, table, count, value in scan.stream(
+            f"SELECT MIN(TABLE_SCHEMA), MIN(TABLE_NAME), COUNT(*), GROUP_CONCAT(CONCAT_WS(X'1f', {packed}, '') "
+            f"ORDER BY {order} SEPARATOR X'1e') FROM information_schema.{source} WHERE TABLE_SCHEMA IN "
+            f"{_in(ctx.wanted)} GROUP BY CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)", ctx.wanted):
+        records = _unpacked(value, int(count), width)
+        if records is None:
+            again.add((schema, table))
+            continue
+        for parts in records:
+            for i in nullable:
+                parts[i] = parts[i][1:] if parts[i] else None
+            yield (schema, table, *parts[:-1])
+    tables = sorted(again)
+    for start in range(0, len(tables), _NAMES_PER_QUERY):
+        chunk = tables[start:start + _NAMES_PER_QUERY]
+        for row in scan.stream(f"{by_rows}({_names_in(chunk)}) ORDER BY TABLE_SCHEMA, TABLE_NAME, {order}",
+                               _names_args(chunk)):
+            if (row[0], row[1]) in again:  # the server's case-insensitive IN also matches `T` beside `t`
+                yield row
+
+
+def _unpacked(value: str | bytes | None, count: int, width: int) -> list[list[Any]] | None:
+    """A table's packed rows, each split into its ``width`` fields; None where they do not add up."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):  # a 5.7 server calls a concatenation with a binary separator binary
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    records = [record.split("\x1f") for record in value.split("\x1e")]
+    if len(records) != count or any(len(parts) != width or parts[-1] for parts in records):
+        return None
+    return records
 
 
 # Attribute values repeat endlessly across a big schema: normalise each distinct one once (and hold one
@@ -371,11 +438,9 @@ def _extra_parts(extra: str) -> list[str]:
 
 
 def _indexes(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    wanted = ctx.wanted
-    rows = scan.stream(
-        "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE, "
-        f"INDEX_COMMENT FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN {_in(wanted)} "
-        "ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX", wanted)
+    rows = _rows_by_table(scan, ctx, "STATISTICS", (
+        "INDEX_NAME", "NON_UNIQUE", "SEQ_IN_INDEX", "COLUMN_NAME?", "SUB_PART?", "INDEX_TYPE*", "INDEX_COMMENT*"),
+        "INDEX_NAME, SEQ_IN_INDEX")
     by_name = ctx.by_name
     current: dict[tuple[str, str, str], Index] = {}
     for schema, tname, iname, non_unique, _seq, column, sub_part, itype, comment in rows:
@@ -470,16 +535,13 @@ def _partitions(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     so naming the partitioned ones makes it cost what they cost. No partitioned table: no query."""
     by_name = ctx.by_name
     for start in range(0, len(ctx.partitioned), _NAMES_PER_QUERY):
-        by_schema: dict[str, list[str]] = defaultdict(list)
-        for schema, name in ctx.partitioned[start:start + _NAMES_PER_QUERY]:
-            by_schema[schema].append(name)
-        where = " OR ".join(f"(TABLE_SCHEMA = %s AND TABLE_NAME IN {_in(names)})" for names in by_schema.values())
+        chunk = ctx.partitioned[start:start + _NAMES_PER_QUERY]
         rows = scan.stream(
             "SELECT TABLE_SCHEMA, TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, "
             "SUBPARTITION_METHOD, PARTITION_EXPRESSION, TABLESPACE_NAME, PARTITION_DESCRIPTION "
-            f"FROM information_schema.PARTITIONS WHERE ({where}) AND PARTITION_NAME IS NOT NULL "
+            f"FROM information_schema.PARTITIONS WHERE ({_names_in(chunk)}) AND PARTITION_NAME IS NOT NULL "
             "ORDER BY TABLE_SCHEMA, TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION",
-            [value for schema, names in by_schema.items() for value in (schema, *names)])
+            _names_args(chunk))
         for schema, tname, pname, spname, method, sub_method, expr, tablespace, description in rows:
             table = by_name.get((schema, tname))
             if table is None:
@@ -493,7 +555,24 @@ def _partitions(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
                 table.partitions[-1].tablespace = table.partitions[-1].tablespace or _shared_tablespace(tablespace)
 
 
-_NAMES_PER_QUERY = 1000  # table names per PARTITIONS query: well inside 5.7's 4 MB max_allowed_packet
+_NAMES_PER_QUERY = 1000  # table names per query: well inside 5.7's 4 MB max_allowed_packet
+
+
+def _by_schema(tables: list[tuple[str, str]]) -> dict[str, list[str]]:
+    by_schema: dict[str, list[str]] = defaultdict(list)
+    for schema, name in tables:
+        by_schema[schema].append(name)
+    return by_schema
+
+
+def _names_in(tables: list[tuple[str, str]]) -> str:
+    """A condition naming these tables by schema and name alone: the server tests it before it opens a table
+    (MySQL's and MariaDB's ``get_all_tables``), so the query costs what the named tables cost."""
+    return " OR ".join(f"(TABLE_SCHEMA = %s AND TABLE_NAME IN {_in(names)})" for names in _by_schema(tables).values())
+
+
+def _names_args(tables: list[tuple[str, str]]) -> list[str]:
+    return [value for schema, names in _by_schema(tables).items() for value in (schema, *names)]
 
 
 def _shared_tablespace(name: str | None) -> str | None:
@@ -509,9 +588,12 @@ def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     spaces = scan.best_effort("tablespaces", "SELECT SPACE, NAME FROM information_schema.INNODB_SYS_TABLESPACES")
     rows = scan.best_effort("tablespaces", "SELECT NAME, SPACE, ROW_FORMAT, TABLE_ID FROM "
                                            "information_schema.INNODB_SYS_TABLES")
-    # columns InnoDB stores as DATA_BLOB (mtype 5): a geometry column among them is in the pre-5.7.5 format
+    # columns InnoDB stores as DATA_BLOB (mtype 5): a geometry column among them is in the pre-5.7.5 format.
+    # Only the names of the spatial columns in scope are asked for (every BLOB and TEXT column is one too),
+    # and without a spatial column there is nothing to ask.
+    spatial = sorted({c.name for t in cat.tables for c in t.columns if c.data_type in GEOMETRY_TYPES})
     blobs = scan.best_effort("tablespaces", "SELECT TABLE_ID, NAME FROM information_schema.INNODB_SYS_COLUMNS "
-                                            "WHERE MTYPE = 5")
+                                            f"WHERE MTYPE = 5 AND NAME IN {_in(spatial)}", spatial) if spatial else []
     files = scan.best_effort("tablespaces", "SELECT TABLESPACE_NAME, FILE_NAME, ENGINE FROM information_schema.FILES "
                                             "WHERE FILE_TYPE = 'TABLESPACE'")
     cat.tablespaces = [Tablespace(name, file_name, engine) for name, file_name, engine in files or [] if name]
@@ -524,7 +606,7 @@ def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     for full, space, row_format, table_id in rows or []:
         space_name = space_names.get(space)
         schema, _, name = full.partition("/")
-        base = re.split(r"#[Pp]#", name)[0]
+        base = re.split(r"#[Pp]#", name)[0] if "#" in name else name
         if schema in wanted or _decode_fs_name(schema) in wanted:
             if not base.startswith(("FTS_0", "#sql")) and "@" not in schema + base:  # as the Shell's query
                 known.add((schema, base))
@@ -548,6 +630,8 @@ def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 def _decode_fs_name(name: str) -> str:
     """InnoDB stores ``my-db`` as ``my@002ddb``: decode the @XXXX escapes (plain names unchanged)."""
+    if "@" not in name:
+        return name
     return re.sub(r"@([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), name)
 
 
