@@ -185,23 +185,53 @@ def _general_log_statements(path: Path, thread_id: int) -> list[str]:
 
 
 def test_scan_sends_no_write(mariadb, fresh_db, tmp_path):
+    """Nor do its spare sessions: each is read-only before its one read."""
     mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
     log = tmp_path / "general.log"
+    spares: list[int] = []
+
+    def spare():
+        conn = mariadb.connect()
+        spares.append(conn.thread_id())
+        return conn
+
     with mariadb.connect() as admin, admin.cursor() as cur, mariadb.connect() as conn:
         cur.execute("SET GLOBAL general_log_file = %s", (str(log),))
         cur.execute("SET GLOBAL general_log = ON")
         try:
-            cat = collect_live(conn, [fresh_db])
+            cat = collect_live(conn, [fresh_db], spare=spare)
         finally:
             cur.execute("SET GLOBAL general_log = OFF")
         thread_id = conn.thread_id()
-    assert cat.complete and cat.tables
-    sent = _general_log_statements(log, thread_id)
-    assert len(sent) >= 15  # the filter really found the scan's statements
-    allowed = ("SELECT", "SHOW", "SET SESSION", "XA RECOVER")
-    offending = [s for s in sent if not s.lstrip().upper().startswith(allowed)]
-    assert offending == []
-    assert sent[0].upper().startswith("SET SESSION TRANSACTION READ ONLY")
+    assert cat.complete and cat.tables and len(spares) == 2
+    for session in (thread_id, *spares):
+        sent = [s for s in _general_log_statements(log, session) if s != "SET NAMES utf8mb4"]  # the driver's
+        assert len(sent) >= (15 if session == thread_id else 2)  # the filter really found the scan's statements
+        allowed = ("SELECT", "SHOW", "SET SESSION", "XA RECOVER")
+        offending = [s for s in sent if not s.lstrip().upper().startswith(allowed)]
+        assert offending == []
+        assert sent[0].upper().startswith("SET SESSION TRANSACTION READ ONLY")
+
+
+def test_spare_sessions_read_what_the_scan_session_would(mariadb, fresh_db):
+    """Issue 23: the biggest reads start on spare sessions while the rows before them are read. The catalog
+    is the one a single session reads; a spare that cannot connect leaves its statement to the scan's own
+    session."""
+    mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
+    with mariadb.connect() as conn:
+        alone = collect_live(conn, [fresh_db])
+    with mariadb.connect() as conn:
+        spared = collect_live(conn, [fresh_db], spare=mariadb.connect)
+
+    def refused():
+        raise OSError("too many connections")
+
+    with mariadb.connect() as conn:
+        no_spare = collect_live(conn, [fresh_db], spare=refused)
+    for cat in (spared, no_spare):
+        cat.source, cat.server = alone.source, alone.server
+        assert cat.to_json() == alone.to_json()
+
 
 
 def test_lost_connection_returns_a_partial_catalog(mariadb, fresh_db):
@@ -471,7 +501,7 @@ def test_tables_read_one_per_row_give_the_catalog_read_row_by_row(mariadb, monke
         monkeypatch.setattr(live._Scan, "stream", lambda self, sql, args=None: sent.append((sql, args)) or
                             stream(self, sql, args))
         with mariadb.connect() as conn:
-            packed = collect_live(conn, schemas)
+            packed = collect_live(conn, schemas, spare=mariadb.connect)  # and the two big reads on spares
         again_packed = read_again()
         monkeypatch.setattr(live, "_packs_tables", lambda scan: scan.query("SET SESSION group_concat_max_len = 400")
                             is not None)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+import threading
 from sys import intern
 from collections import defaultdict
 from contextlib import contextmanager
@@ -67,36 +68,141 @@ class ConnectionLost(Exception):
     """Internal: the scan's connection died; unwinds to collect_live, which returns the partial catalog."""
 
 
+Spare = Callable[[], pymysql.connections.Connection]  # opens one more session to the same server
+
+
 class _Scan:
-    def __init__(self, conn: pymysql.connections.Connection, progress: Progress | None):
+    def __init__(self, conn: pymysql.connections.Connection, progress: Progress | None, spare: Spare | None = None):
         self.conn = conn
         self.progress = progress or (lambda phase: None)
         self.unavailable: dict[str, str] = {}
         self.blind: dict[str, str] = {}  # catalog path -> why a failed fact query leaves it unknown
         self.round_trips = 0
+        self.spare = spare
+        self.settings: list[tuple[str, Any]] = []  # this session's SET SESSIONs, taken by every spare too
+        self.started: dict[tuple[str, str], _Started] = {}
 
     def query(self, sql: str, args: Any = None) -> list[tuple]:
         """One round trip; a dead connection becomes ConnectionLost, other errors propagate."""
         return list(self.stream(sql, args))
 
+    def setting(self, sql: str, args: Any = None) -> None:
+        """A ``SET SESSION`` the scan's reads depend on: taken now, and by each spare session before its read."""
+        self.query(sql, args)
+        self.settings.append((sql, args))
+
     def stream(self, sql: str, args: Any = None) -> Iterator[tuple]:
         """Like :meth:`query`, the rows read one by one through an unbuffered cursor as the caller consumes
-        them (the connection serves nothing else until the last row is read)."""
+        them (the connection serves nothing else until the last row is read). A statement :meth:`ahead`
+        started is read from its spare session; one whose spare failed runs here, where its error counts."""
         self.round_trips += 1
+        started = self.started.pop(_statement_key(sql, args), None)
+        spare = started.get() if started is not None else None
         with _lost_connection():
+            if spare is not None:
+                try:
+                    yield from _text_rows(spare[1])
+                finally:
+                    _close(*spare)
+                return
             with self.conn.cursor(pymysql.cursors.SSCursor) as cur:
                 cur.execute(sql, args)
                 yield from _text_rows(cur)
 
-    def best_effort(self, fact: str, sql: str, args: Any = None) -> list[tuple] | None:
+    def ahead(self, sql: str, args: Any = None) -> None:
+        """Start ``sql`` now on a spare session, so the server works on it while this session's rows are read
+        (it runs every statement's ``information_schema`` fill on a thread of its own); :meth:`stream` of the
+        same statement reads its rows from there. Without a spare: nothing, the statement runs in its turn."""
+        if self.spare is not None:
+            self.started[_statement_key(sql, args)] = _Started(lambda: self._start_on_spare(sql, args))
+
+    def _start_on_spare(self, sql: str, args: Any) -> tuple[pymysql.connections.Connection, Any]:
+        assert self.spare is not None
+        conn = self.spare()
+        try:
+            with conn.cursor() as cur:
+                for setting, setting_args in self.settings:
+                    cur.execute(setting, setting_args)
+                # the spare's answer waits in its socket while the rows before it are read: not a stalled client
+                cur.execute("SET SESSION net_write_timeout = 3600")
+            cursor = conn.cursor(pymysql.cursors.SSCursor)
+            cursor.execute(sql, args)
+            return conn, cursor
+        except BaseException:
+            _close(conn, None)
+            raise
+
+    def close(self) -> None:
+        """Spare sessions whose rows were never read (the scan stopped early) are closed once started."""
+        for started in self.started.values():
+            started.on_done(lambda spare: _close(*spare))
+        self.started.clear()
+
+    def best_effort(self, fact: str, sql: str, args: Any = None, setting: bool = False) -> list[tuple] | None:
         """A server fact that may be missing (privilege, table, engine): record why and go on."""
         try:
-            return self.query(sql, args)
+            rows = self.query(sql, args)
         except pymysql.err.MySQLError as exc:
             self.unavailable[fact] = _one_line(exc)
             code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
             self.blind.update(blind_fields(fact, code, self.unavailable[fact]))
             return None
+        if setting:
+            self.settings.append((sql, args))
+        return rows
+
+
+def _statement_key(sql: str, args: Any) -> tuple[str, str]:
+    return sql, repr(args)
+
+
+class _Started:
+    """A statement a spare session is starting on a daemon thread (a stuck one never holds the exit up)."""
+
+    def __init__(self, start: Callable[[], Any]):
+        self.result: Any = None
+        self.finished = False
+        self.done: list[Callable[[Any], None]] = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run, args=(start,), daemon=True)
+        self.thread.start()
+
+    def _run(self, start: Callable[[], Any]) -> None:
+        try:
+            result = start()
+        except Exception:  # noqa: BLE001 - any failure: the statement runs on the scan's own session instead
+            result = None
+        with self.lock:
+            self.result, self.finished = result, True
+            callbacks, self.done = self.done, []
+        for callback in callbacks:
+            if result is not None:
+                callback(result)
+
+    def get(self) -> Any:
+        """(connection, cursor) once the statement is under way; None where the spare failed."""
+        self.thread.join()
+        return self.result
+
+    def on_done(self, callback: Callable[[Any], None]) -> None:
+        with self.lock:
+            if not self.finished:
+                self.done.append(callback)
+                return
+        if self.result is not None:
+            callback(self.result)
+
+
+def _close(conn: pymysql.connections.Connection, cursor: Any) -> None:
+    """Close a spare session, its result unread or not (PyMySQL would otherwise try to drain an unread result
+    from the closed socket when it is collected, and print that it could not)."""
+    result = getattr(cursor, "_result", None)
+    if result is not None:
+        result.unbuffered_active = False
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - a spare that is gone already
+        pass
 
 
 def _text_rows(cur: pymysql.cursors.SSCursor) -> Iterator[tuple]:
@@ -163,14 +269,18 @@ def _one_line(exc: BaseException) -> str:
 
 
 def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None = None,
-                 progress: Progress | None = None, statement_timeout_s: int = 60, check_table: bool = False) -> Catalog:
+                 progress: Progress | None = None, statement_timeout_s: int = 60, check_table: bool = False,
+                 spare: Spare | None = None) -> Catalog:
     """Scan the server behind ``conn`` into a Catalog; see the module docstring for the failure contract.
 
     ``schemas``: only these (system schemas included only if named); ``None`` = every user schema.
     ``progress`` is called with the name of each phase as it starts. ``check_table`` (an explicit opt-in)
     adds ``CHECK TABLE ... FOR UPGRADE`` of every table: one statement per table, and on 5.7 not a pure read.
+    ``spare`` opens one more session like ``conn``: the biggest reads then start on spares while the rows
+    before them are read (:meth:`_Scan.ahead`); each spare takes this session's settings first (read-only,
+    statement timeout) and is closed after its one read.
     """
-    scan = _Scan(conn, progress)
+    scan = _Scan(conn, progress, spare)
     host = getattr(conn, "unix_socket", None) or f"{getattr(conn, 'host', '?')}:{getattr(conn, 'port', '?')}"
     cat = Catalog(source=Source("live", str(host), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                                 __version__))
@@ -190,6 +300,8 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
         except pymysql.err.MySQLError as exc:
             cat.complete = False
             cat.incomplete_reason = f"reading {phase} failed: {_one_line(exc)}"
+        finally:
+            scan.close()
     for path, why in scan.blind.items():
         cat.unreadable.setdefault(path, why)
     if scan.unavailable:
@@ -220,7 +332,7 @@ class _Ctx:
 
 def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
     """Read-only transactions and a per-statement time limit, before anything else is sent."""
-    scan.query("SET SESSION TRANSACTION READ ONLY")
+    scan.setting("SET SESSION TRANSACTION READ ONLY")
     rows = scan.query("SELECT VERSION(), @@version_comment, @@GLOBAL.sql_mode")
     version, comment, sql_mode = rows[0]
     cat.server.version, cat.server.version_comment, cat.server.sql_mode = version, comment, sql_mode
@@ -228,10 +340,10 @@ def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
     names = {r[0].lower() for r in scan.query(
         "SHOW SESSION VARIABLES WHERE Variable_name IN ('max_execution_time', 'max_statement_time')")}
     if "max_statement_time" in names:  # MariaDB: seconds, every statement
-        scan.query("SET SESSION max_statement_time = %s", (float(timeout_s),))
+        scan.setting("SET SESSION max_statement_time = %s", (float(timeout_s),))
         cat.server.extra["statement_timeout"] = f"max_statement_time={timeout_s}s"
     elif "max_execution_time" in names:  # MySQL 5.7.8+: milliseconds, SELECTs only
-        scan.query("SET SESSION max_execution_time = %s", (int(timeout_s * 1000),))
+        scan.setting("SET SESSION max_execution_time = %s", (int(timeout_s * 1000),))
         cat.server.extra["statement_timeout"] = f"max_execution_time={timeout_s * 1000}ms"
     else:
         scan.unavailable["statement_timeout"] = "server has neither max_execution_time nor max_statement_time"
@@ -240,14 +352,14 @@ def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
 
 def _show_old_temporals(scan: _Scan) -> bool:
     """MySQL 5.7 marks pre-5.6.4 temporal columns in COLUMN_TYPE only with this session setting on."""
-    return scan.best_effort("show_old_temporals", "SET SESSION show_old_temporals = ON") is not None
+    return scan.best_effort("show_old_temporals", "SET SESSION show_old_temporals = ON", setting=True) is not None
 
 
 def _packs_tables(scan: _Scan) -> bool:
     """Let one value carry a table's rows (:func:`_rows_by_table`): ``group_concat_max_len`` (1,024 by default)
     raised, for this session only, to the largest packet the server sends."""
     try:
-        scan.query("SET SESSION group_concat_max_len = @@max_allowed_packet")
+        scan.setting("SET SESSION group_concat_max_len = @@max_allowed_packet")
     except pymysql.err.MySQLError:
         return False
     return True
@@ -295,6 +407,8 @@ def _privileges(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     wanted = ctx.wanted
+    for read in (COLUMNS_READ, INDEXES_READ):  # each opens every table again: the server starts on them now
+        scan.ahead(*_by_table_statement(ctx, read))
     rows = scan.stream(
         "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, CREATE_OPTIONS, TABLE_COLLATION, TABLE_COMMENT "
         f"FROM information_schema.TABLES WHERE TABLE_SCHEMA IN {_in(wanted)}", wanted)
@@ -317,10 +431,7 @@ def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 
 def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    rows = _rows_by_table(scan, ctx, "COLUMNS", (
-        "COLUMN_NAME", "ORDINAL_POSITION", "DATA_TYPE", "COLUMN_TYPE", "IS_NULLABLE", "COLUMN_DEFAULT?",
-        "CHARACTER_SET_NAME*", "COLLATION_NAME*", "EXTRA*", "GENERATION_EXPRESSION*", "COLUMN_COMMENT*"),
-        "ORDINAL_POSITION")
+    rows = _rows_by_table(scan, ctx, COLUMNS_READ)
     by_name = ctx.by_name
     view_cols = ctx.view_cols
     mariadb = ctx.mariadb
@@ -343,9 +454,45 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
             comment=comment or ""))
 
 
-def _rows_by_table(scan: _Scan, ctx: _Ctx, source: str, fields: tuple[str, ...], order: str) -> Iterator[tuple]:
-    """``SELECT TABLE_SCHEMA, TABLE_NAME, <fields> FROM information_schema.<source>`` for the schemas in scope,
-    each table's rows in ``order``: the rows the server sends one by one, but read one TABLE per row.
+@dataclass(frozen=True)
+class TableRead:
+    """``SELECT TABLE_SCHEMA, TABLE_NAME, <fields> FROM information_schema.<source>``, each table's rows in
+    ``order``: see :func:`_rows_by_table` for the field marks."""
+
+    source: str
+    fields: tuple[str, ...]
+    order: str
+
+    @property
+    def by_rows(self) -> str:
+        names = ", ".join(f.rstrip("?*") for f in self.fields)
+        return f"SELECT TABLE_SCHEMA, TABLE_NAME, {names} FROM information_schema.{self.source} WHERE "
+
+
+COLUMNS_READ = TableRead("COLUMNS", (
+    "COLUMN_NAME", "ORDINAL_POSITION", "DATA_TYPE", "COLUMN_TYPE", "IS_NULLABLE", "COLUMN_DEFAULT?",
+    "CHARACTER_SET_NAME*", "COLLATION_NAME*", "EXTRA*", "GENERATION_EXPRESSION*", "COLUMN_COMMENT*"),
+    "ORDINAL_POSITION")
+INDEXES_READ = TableRead("STATISTICS", (
+    "INDEX_NAME", "NON_UNIQUE", "SEQ_IN_INDEX", "COLUMN_NAME?", "SUB_PART?", "INDEX_TYPE*", "INDEX_COMMENT*"),
+    "INDEX_NAME, SEQ_IN_INDEX")
+
+
+def _by_table_statement(ctx: _Ctx, read: TableRead) -> tuple[str, list[str]]:
+    """The one statement of ``read`` for the schemas in scope: packed a table per row where the session allows."""
+    wanted = ctx.wanted
+    if not ctx.packed:
+        return f"{read.by_rows}TABLE_SCHEMA IN {_in(wanted)} ORDER BY TABLE_SCHEMA, TABLE_NAME, {read.order}", wanted
+    packed = ", ".join(f"IFNULL(CONCAT('=', {f[:-1]}), '')" if f.endswith("?") else
+                       f"IFNULL({f[:-1]}, '')" if f.endswith("*") else f for f in read.fields)
+    return (f"SELECT MIN(TABLE_SCHEMA), MIN(TABLE_NAME), COUNT(*), GROUP_CONCAT(CONCAT_WS(X'1f', {packed}, '') "
+            f"ORDER BY {read.order} SEPARATOR X'1e') FROM information_schema.{read.source} WHERE TABLE_SCHEMA IN "
+            f"{_in(wanted)} GROUP BY CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)", wanted)
+
+
+def _rows_by_table(scan: _Scan, ctx: _Ctx, read: TableRead) -> Iterator[tuple]:
+    """The rows of ``read`` for the schemas in scope, as the server sends them one by one, but read one TABLE
+    per row.
 
     1.4M ``COLUMNS`` rows at 100k tables cost Python a packet read and a value split each, more than the
     server's whole answer; packed by the server (``GROUP_CONCAT`` of each row's ``CONCAT_WS``, the ASCII unit
@@ -357,21 +504,14 @@ def _rows_by_table(scan: _Scan, ctx: _Ctx, source: str, fields: tuple[str, ...],
     session's ``group_concat_max_len``, anything unforeseen), is read again row by row, as are all tables
     where the session could not be set up for it (``ctx.packed``). Values come back as text (``ORDINAL_POSITION``
     ``"3"``): the readers convert them as they do the row-wise integers."""
-    names = [f.rstrip("?*") for f in fields]
-    by_rows = (f"SELECT TABLE_SCHEMA, TABLE_NAME, {', '.join(names)} FROM information_schema.{source} WHERE ")
+    rows = scan.stream(*_by_table_statement(ctx, read))
     if not ctx.packed:
-        yield from scan.stream(f"{by_rows}TABLE_SCHEMA IN {_in(ctx.wanted)} ORDER BY TABLE_SCHEMA, TABLE_NAME, {order}",
-                               ctx.wanted)
+        yield from rows
         return
-    packed = ", ".join(f"IFNULL(CONCAT('=', {f[:-1]}), '')" if f.endswith("?") else
-                       f"IFNULL({f[:-1]}, '')" if f.endswith("*") else f for f in fields)
-    nullable = [i for i, f in enumerate(fields) if f.endswith("?")]
-    width = len(fields) + 1
+    nullable = [i for i, f in enumerate(read.fields) if f.endswith("?")]
+    width = len(read.fields) + 1
     again: set[tuple[str, str]] = set()
-    for schema, table, count, value in scan.stream(
-            f"SELECT MIN(TABLE_SCHEMA), MIN(TABLE_NAME), COUNT(*), GROUP_CONCAT(CONCAT_WS(X'1f', {packed}, '') "
-            f"ORDER BY {order} SEPARATOR X'1e') FROM information_schema.{source} WHERE TABLE_SCHEMA IN "
-            f"{_in(ctx.wanted)} GROUP BY CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)", ctx.wanted):
+    for schema, table, count, value in rows:
         records = _unpacked(value, int(count), width)
         if records is None:
             again.add((schema, table))
@@ -383,7 +523,7 @@ def _rows_by_table(scan: _Scan, ctx: _Ctx, source: str, fields: tuple[str, ...],
     tables = sorted(again)
     for start in range(0, len(tables), _NAMES_PER_QUERY):
         chunk = tables[start:start + _NAMES_PER_QUERY]
-        for row in scan.stream(f"{by_rows}({_names_in(chunk)}) ORDER BY TABLE_SCHEMA, TABLE_NAME, {order}",
+        for row in scan.stream(f"{read.by_rows}({_names_in(chunk)}) ORDER BY TABLE_SCHEMA, TABLE_NAME, {read.order}",
                                _names_args(chunk)):
             if (row[0], row[1]) in again:  # the server's case-insensitive IN also matches `T` beside `t`
                 yield row
@@ -438,9 +578,7 @@ def _extra_parts(extra: str) -> list[str]:
 
 
 def _indexes(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    rows = _rows_by_table(scan, ctx, "STATISTICS", (
-        "INDEX_NAME", "NON_UNIQUE", "SEQ_IN_INDEX", "COLUMN_NAME?", "SUB_PART?", "INDEX_TYPE*", "INDEX_COMMENT*"),
-        "INDEX_NAME, SEQ_IN_INDEX")
+    rows = _rows_by_table(scan, ctx, INDEXES_READ)
     by_name = ctx.by_name
     current: dict[tuple[str, str, str], Index] = {}
     for schema, tname, iname, non_unique, _seq, column, sub_part, itype, comment in rows:
