@@ -431,27 +431,48 @@ def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 
 def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    rows = _rows_by_table(scan, ctx, COLUMNS_READ)
     by_name = ctx.by_name
     view_cols = ctx.view_cols
     mariadb = ctx.mariadb
-    for (schema, tname, name, ordinal, data_type, column_type, nullable, default, charset, collation, extra,
-         gen_expr, comment) in rows:
+    # A big schema repeats a few column shapes endlessly: each distinct one is normalised once, and its
+    # values are shared by every column of that shape (one copy of each string).
+    shapes: dict[tuple, ColumnShape] = {}
+    for schema, tname, rows in _rows_by_table(scan, ctx, COLUMNS_READ):
         table = by_name.get((schema, tname))
         if table is None:
-            view_cols[(schema, tname)].append(name)
-            if view_charset := _charset(charset):
-                ctx.view_charsets[(schema, tname)][name] = view_charset
+            for row in rows:
+                view_cols[(schema, tname)].append(row[0])
+                if view_charset := _charset(row[6]):
+                    ctx.view_charsets[(schema, tname)][row[0]] = view_charset
             continue
-        data_type, column_type, value, is_expr, extra = _column_values(
-            data_type, column_type, default, extra or "", bool(gen_expr), mariadb)
-        string = data_type in STRING_TYPES
-        table.columns.append(Column(
-            name=intern(name), ordinal=int(ordinal), data_type=data_type, column_type=column_type,
-            nullable=nullable == "YES", default=value, default_is_expression=is_expr,
-            charset=_charset(charset) if string else None, collation=_collation(collation) if string else None,
-            extra=extra, generation_expression=strip_outer_parens(gen_expr) if gen_expr else None,
-            comment=comment or ""))
+        append = table.columns.append
+        for row in rows:
+            shape = tuple(row[2:10])
+            values = shapes.get(shape)
+            if values is None:
+                if len(shapes) >= 65536:
+                    shapes.clear()
+                values = shapes[shape] = _column_shape(shape, mariadb)
+            append(Column(intern(row[0]), int(row[1]), *values, row[10] or ""))
+
+
+# Column's fields from data_type to generation_expression
+ColumnShape = tuple[str, str, bool, "str | None", bool, "str | None", "str | None", str, "str | None"]
+
+
+def _column_shape(shape: tuple, mariadb: bool) -> ColumnShape:
+    """A column's values after its name and position, before its comment, in the catalog's normal form, from
+    ``COLUMNS``' DATA_TYPE to GENERATION_EXPRESSION."""
+    data_type, column_type, nullable, default, charset, collation, extra, gen_expr = shape
+    data_type, column_type = data_type.lower(), column_type.lower()
+    extra = extra or ""
+    value, is_expr = (None, False) if gen_expr else live_default(default, mariadb, extra)
+    if value is not None and not is_expr:
+        value = decimal_literal(value, column_type)
+    string = data_type in STRING_TYPES
+    return (intern(data_type), intern(column_type), nullable == "YES", value, is_expr,
+            _charset(charset) if string else None, _collation(collation) if string else None,
+            canonical_extra(_extra_parts(extra)), strip_outer_parens(gen_expr) if gen_expr else None)
 
 
 @dataclass(frozen=True)
@@ -490,23 +511,24 @@ def _by_table_statement(ctx: _Ctx, read: TableRead) -> tuple[str, list[str]]:
             f"{_in(wanted)} GROUP BY CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)", wanted)
 
 
-def _rows_by_table(scan: _Scan, ctx: _Ctx, read: TableRead) -> Iterator[tuple]:
-    """The rows of ``read`` for the schemas in scope, as the server sends them one by one, but read one TABLE
-    per row.
+def _rows_by_table(scan: _Scan, ctx: _Ctx, read: TableRead) -> Iterator[tuple[str, str, list]]:
+    """The rows of ``read`` for the schemas in scope as ``(schema, table, rows)``, each row its fields: read one
+    TABLE per row where the session allows (``ctx.packed``), the server's rows one by one where not.
 
     1.4M ``COLUMNS`` rows at 100k tables cost Python a packet read and a value split each, more than the
     server's whole answer; packed by the server (``GROUP_CONCAT`` of each row's ``CONCAT_WS``, the ASCII unit
     and record separators between them) a table is one value that ``str.split`` takes apart. ``CONCAT_WS``
     drops a NULL, so a field that may be NULL is marked: ``NAME?`` travels as ``=value`` or empty and arrives
     as the value or None; ``NAME*`` arrives as ``''`` for NULL (for readers that take both alike); an unmarked
-    field that is NULL after all leaves its table a field short. Nothing is trusted: a table whose value does not split into exactly ``COUNT(*)`` records of exactly the
-    fields, each closed by an empty last field (a separator inside a comment, a value cut short at the
-    session's ``group_concat_max_len``, anything unforeseen), is read again row by row, as are all tables
-    where the session could not be set up for it (``ctx.packed``). Values come back as text (``ORDINAL_POSITION``
-    ``"3"``): the readers convert them as they do the row-wise integers."""
+    field that is NULL after all leaves its table a field short. Nothing is trusted: a table whose value does
+    not split into exactly ``COUNT(*)`` records of exactly the fields, each closed by an empty last field (a
+    separator inside a comment, a value cut short at the session's ``group_concat_max_len``, anything
+    unforeseen), is read again by name, row by row. Packed values come as text (``ORDINAL_POSITION`` ``"3"``):
+    the readers convert them as they do the row-wise integers. Row by row, one table's rows can come in more
+    than one group (the server orders names case-insensitively: ``T`` and ``t`` interleave)."""
     rows = scan.stream(*_by_table_statement(ctx, read))
     if not ctx.packed:
-        yield from rows
+        yield from _grouped(rows)
         return
     nullable = [i for i, f in enumerate(read.fields) if f.endswith("?")]
     width = len(read.fields) + 1
@@ -517,16 +539,31 @@ def _rows_by_table(scan: _Scan, ctx: _Ctx, read: TableRead) -> Iterator[tuple]:
             again.add((schema, table))
             continue
         for parts in records:
+            parts.pop()  # the empty field closing each record
             for i in nullable:
                 parts[i] = parts[i][1:] if parts[i] else None
-            yield (schema, table, *parts[:-1])
+        yield schema, table, records
     tables = sorted(again)
     for start in range(0, len(tables), _NAMES_PER_QUERY):
         chunk = tables[start:start + _NAMES_PER_QUERY]
-        for row in scan.stream(f"{read.by_rows}({_names_in(chunk)}) ORDER BY TABLE_SCHEMA, TABLE_NAME, {read.order}",
-                               _names_args(chunk)):
-            if (row[0], row[1]) in again:  # the server's case-insensitive IN also matches `T` beside `t`
-                yield row
+        rows = scan.stream(f"{read.by_rows}({_names_in(chunk)}) ORDER BY TABLE_SCHEMA, TABLE_NAME, {read.order}",
+                           _names_args(chunk))
+        # the server's case-insensitive IN also matches `T` beside `t`
+        yield from ((schema, table, group) for schema, table, group in _grouped(rows) if (schema, table) in again)
+
+
+def _grouped(rows: Iterator[tuple]) -> Iterator[tuple[str, str, list]]:
+    """Row-wise ``(schema, table, *fields)`` rows as ``(schema, table, [fields, ...])``, a group per run of one table."""
+    key: tuple[str, str] | None = None
+    group: list[tuple] = []
+    for row in rows:
+        if (row[0], row[1]) != key:
+            if key is not None:
+                yield key[0], key[1], group
+            key, group = (row[0], row[1]), []
+        group.append(row[2:])
+    if key is not None:
+        yield key[0], key[1], group
 
 
 def _unpacked(value: str | bytes | None, count: int, width: int) -> list[list[Any]] | None:
@@ -551,17 +588,6 @@ _collation = functools.lru_cache(maxsize=4096)(normalize_collation)
 _charset_of = functools.lru_cache(maxsize=4096)(charset_of_collation)
 
 
-@functools.lru_cache(maxsize=65536)
-def _column_values(data_type: str, column_type: str, default: str | None, extra: str, generated: bool,
-                   mariadb: bool) -> tuple[str, str, str | None, bool, str]:
-    """(data_type, column_type, default, default_is_expression, extra) in the catalog's normal form."""
-    data_type, column_type = data_type.lower(), column_type.lower()
-    value, is_expr = (None, False) if generated else live_default(default, mariadb, extra)
-    if value is not None and not is_expr:
-        value = decimal_literal(value, column_type)
-    return data_type, column_type, value, is_expr, canonical_extra(_extra_parts(extra))
-
-
 def _extra_parts(extra: str) -> list[str]:
     """Split EXTRA (``on update current_timestamp() INVISIBLE``) into its separate attributes."""
     parts, rest = [], extra.strip()
@@ -578,22 +604,22 @@ def _extra_parts(extra: str) -> list[str]:
 
 
 def _indexes(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    rows = _rows_by_table(scan, ctx, INDEXES_READ)
     by_name = ctx.by_name
     current: dict[tuple[str, str, str], Index] = {}
-    for schema, tname, iname, non_unique, _seq, column, sub_part, itype, comment in rows:
+    for schema, tname, rows in _rows_by_table(scan, ctx, INDEXES_READ):
         table = by_name.get((schema, tname))
         if table is None:
             continue
-        key = (schema, tname, iname)
-        idx = current.get(key)
-        if idx is None:
-            idx = current[key] = Index(intern(iname), [], unique=int(non_unique) == 0, index_type=(itype or "BTREE").upper(),
-                                       comment=comment or "")
-            table.indexes.append(idx)
-        if idx.index_type == "SPATIAL":
-            sub_part = None  # SHOW INDEX reports 32 for every SPATIAL key: not a prefix anyone declared
-        idx.parts.append(IndexPart(intern(column), int(sub_part) if sub_part is not None else None))
+        for iname, non_unique, _seq, column, sub_part, itype, comment in rows:
+            key = (schema, tname, iname)
+            idx = current.get(key)
+            if idx is None:
+                idx = current[key] = Index(intern(iname), [], unique=int(non_unique) == 0,
+                                           index_type=(itype or "BTREE").upper(), comment=comment or "")
+                table.indexes.append(idx)
+            if idx.index_type == "SPATIAL":
+                sub_part = None  # SHOW INDEX reports 32 for every SPATIAL key: not a prefix anyone declared
+            idx.parts.append(IndexPart(intern(column), int(sub_part) if sub_part is not None else None))
     for table in cat.tables:
         table.indexes.sort(key=index_order)
 
