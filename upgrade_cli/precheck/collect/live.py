@@ -604,6 +604,9 @@ def _extra_parts(extra: str) -> list[str]:
 
 
 def _indexes(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
+    # the last of the table reads: what the server answers slowest after them starts now, on the spares
+    for statement in (_views_statement(ctx), _triggers_statement(ctx)):
+        scan.ahead(*statement)
     by_name = ctx.by_name
     current: dict[tuple[str, str, str], Index] = {}
     for schema, tname, rows in _rows_by_table(scan, ctx, INDEXES_READ):
@@ -799,11 +802,13 @@ def _decode_fs_name(name: str) -> str:
     return re.sub(r"@([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), name)
 
 
+def _views_statement(ctx: _Ctx) -> tuple[str, list[str]]:
+    return ("SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, DEFINER, SECURITY_TYPE "
+            f"FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN {_in(ctx.wanted)}", ctx.wanted)
+
+
 def _views(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    wanted = ctx.wanted
-    rows = scan.query(
-        "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, DEFINER, SECURITY_TYPE "
-        f"FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN {_in(wanted)}", wanted)
+    rows = scan.query(*_views_statement(ctx))
     view_cols = ctx.view_cols
     for schema, name, definition, check_option, definer, security in rows:
         cat.views.append(View(schema, name, definition or "", list(view_cols.get((schema, name), [])),
@@ -895,12 +900,14 @@ def _dtd(dtd: str | None) -> str:
     return re.split(r"\s+(charset|character set|collate)\s", text)[0].strip()
 
 
+def _triggers_statement(ctx: _Ctx) -> tuple[str, list[str]]:
+    return ("SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, "
+            "ACTION_STATEMENT, SQL_MODE, DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN "
+            f"{_in(ctx.wanted)}", ctx.wanted)
+
+
 def _triggers(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    wanted = ctx.wanted
-    rows = scan.query(
-        "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, "
-        f"ACTION_STATEMENT, SQL_MODE, DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN {_in(wanted)}",
-        wanted)
+    rows = scan.query(*_triggers_statement(ctx))
     for schema, name, table, timing, event, body, sql_mode, definer in rows:
         cat.triggers.append(Trigger(schema, name, table, timing, event, body or "", sql_mode or "", definer))
 
