@@ -316,3 +316,11 @@ def test_option_values_convert_as_typer_converts_them_without_pydantic(tmp_path)
                 (where, p.name, value)
             compared += 1
     assert compared > 5000
+
+
+def test_the_top_level_lists_each_stage_command_by_the_help_it_shows():
+    """main.Stages lists a stage's command without importing it, by its package's HELP: the command, once
+    imported, shows that same help."""
+    listed = {name: cmd.help for name, cmd in typer.main.get_command(app).commands.items()}
+    loaded = {name: cmd.help for name, cmd in command_tree().commands.items()}
+    assert listed == loaded and len(listed) >= 9
