@@ -213,8 +213,11 @@ def old_temporal(c, catalog: Catalog):
 def changed_functions_in_generated_columns(c: Check, catalog: Catalog):
     cache = catalog.token_cache()
     for t in catalog.tables:
+        generated = [col for col in t.columns if col.generation_expression]
+        if not generated:  # most tables: no need to collect what their indexes cover
+            continue
         indexed = {p.column.lower() for ix in t.indexes for p in ix.parts}
-        for col in t.columns:
+        for col in generated:
             if (col.generation_expression and col.name.lower() in indexed
                     and calls_in(StoredCode("column", "COLUMN", t.schema, t.name, col.generation_expression, col.name,
                                             cache), _CHANGED_FUNCTIONS)[0]):

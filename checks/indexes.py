@@ -132,11 +132,9 @@ def tiny_column_prefix(c, catalog: Catalog):
 )
 def dangling_fulltext(c, catalog: Catalog):
     for t in catalog.tables:
-        if any(ix.index_type.upper() == "FULLTEXT" for ix in t.indexes):
-            continue
         leftovers = [f"column {col.name}" for col in t.columns if col.name.upper() == "FTS_DOC_ID"]
         leftovers += [f"index {ix.name}" for ix in t.indexes if ix.name.upper() == "FTS_DOC_ID_INDEX"]
-        if leftovers:
+        if leftovers and not any(ix.index_type.upper() == "FULLTEXT" for ix in t.indexes):
             yield c.finding("table", f"{' and '.join(leftovers)} without a FULLTEXT index", schema=t.schema,
                             object_name=t.name,
                             fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} ENGINE=InnoDB;  "
