@@ -24,13 +24,13 @@ _INDEX_CAVEAT = (" Check first that indexed string columns still fit: utf8mb4 ne
 
 def modify_to_utf8mb4(col: Column) -> str:
     """``MODIFY `c` <type> CHARACTER SET utf8mb4 ...`` keeping the column's type, nullability, default and comment."""
-    parts = [f"MODIFY {quote_ident(col.name)}", col.column_type,
-             f"CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(col.collation)}", "NULL" if col.nullable else "NOT NULL"]
+    sql = (f"MODIFY {quote_ident(col.name)} {col.column_type} CHARACTER SET utf8mb4 "
+           f"COLLATE {utf8mb4_collation(col.collation)} {'NULL' if col.nullable else 'NOT NULL'}")
     if col.default is not None:
-        parts.append("DEFAULT " + (col.default if col.default_is_expression else "'" + col.default.replace("'", "''") + "'"))
+        sql += " DEFAULT " + (col.default if col.default_is_expression else "'" + col.default.replace("'", "''") + "'")
     if col.comment:
-        parts.append("COMMENT '" + col.comment.replace("\\", "\\\\").replace("'", "''") + "'")
-    return " ".join(parts)
+        sql += " COMMENT '" + col.comment.replace("\\", "\\\\").replace("'", "''") + "'"
+    return sql
 
 
 def _modify_column_sql(table_sql: str, col: Column) -> str:
