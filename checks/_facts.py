@@ -64,8 +64,10 @@ def index_part_bytes(table: Table, column_name: str, sub_part: int | None) -> in
 
 def non_bmp(text: str | None) -> list[str]:
     """Characters outside the Basic Multilingual Plane (4-byte UTF-8: emoji etc.), in order, unique."""
+    if not text or text.isascii():  # most comments: decided in C, no character loop
+        return []
     seen: dict[str, None] = {}
-    for ch in text or "":
+    for ch in text:
         if ord(ch) > 0xFFFF:
             seen.setdefault(ch, None)
     return list(seen)

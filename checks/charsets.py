@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import char_name, non_bmp
 from upgrade_cli.checks.registry import Check, Severity, check
-from upgrade_cli.precheck.model import Catalog, Column, Table, normalize_collation
+from upgrade_cli.precheck.model import Catalog, Column, normalize_collation
 from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 
+@lru_cache(maxsize=1024)  # a catalog has a handful of collations and a fix for every utf8mb3 column names one
 def utf8mb4_collation(collation: str | None) -> str:
     """The utf8mb4 twin of a utf8mb3 collation (``utf8mb3_unicode_ci`` → ``utf8mb4_unicode_ci``)."""
     collation = normalize_collation(collation) or "utf8mb3_general_ci"
@@ -21,20 +24,21 @@ _INDEX_CAVEAT = (" Check first that indexed string columns still fit: utf8mb4 ne
 
 def modify_to_utf8mb4(col: Column) -> str:
     """``MODIFY `c` <type> CHARACTER SET utf8mb4 ...`` keeping the column's type, nullability, default and comment."""
-    parts = [f"MODIFY {quote_ident(col.name)}", col.column_type,
-             f"CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(col.collation)}", "NULL" if col.nullable else "NOT NULL"]
+    sql = (f"MODIFY {quote_ident(col.name)} {col.column_type} CHARACTER SET utf8mb4 "
+           f"COLLATE {utf8mb4_collation(col.collation)} {'NULL' if col.nullable else 'NOT NULL'}")
     if col.default is not None:
-        parts.append("DEFAULT " + (col.default if col.default_is_expression else "'" + col.default.replace("'", "''") + "'"))
+        sql += " DEFAULT " + (col.default if col.default_is_expression else "'" + col.default.replace("'", "''") + "'")
     if col.comment:
-        parts.append("COMMENT '" + col.comment.replace("\\", "\\\\").replace("'", "''") + "'")
-    return " ".join(parts)
+        sql += " COMMENT '" + col.comment.replace("\\", "\\\\").replace("'", "''") + "'"
+    return sql
 
 
-def _modify_column_sql(t: Table, col: Column) -> str:
+def _modify_column_sql(table_sql: str, col: Column) -> str:
+    """The fix for one utf8mb3 column of the table ``table_sql`` (quoted) names."""
     if col.generation_expression:
         return (f"Re-create the generated column {quote_ident(col.name)} with CHARACTER SET utf8mb4 "
                 f"(MODIFY must repeat its expression: {col.generation_expression}).")
-    return f"ALTER TABLE {quote_qualified(t.schema, t.name)} {modify_to_utf8mb4(col)};"
+    return f"ALTER TABLE {table_sql} {modify_to_utf8mb4(col)};"
 
 
 @check(
@@ -65,14 +69,17 @@ def utf8mb3(c: Check, catalog: Catalog):
                             fix=f"ALTER DATABASE {quote_ident(s.name)} CHARACTER SET utf8mb4 "
                                 f"COLLATE {utf8mb4_collation(s.collation)};")
     for t in catalog.tables:
+        table_sql = whole = ""  # the table's part of its columns' fixes, made once for them all
         for col in t.columns:
             if col.charset == "utf8mb3":
-                whole = (f" Or convert the whole table: ALTER TABLE {quote_qualified(t.schema, t.name)} "
-                         f"CONVERT TO CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(t.collation)};"
-                         if t.charset == "utf8mb3" else "")
+                if not table_sql:
+                    table_sql = quote_qualified(t.schema, t.name)
+                    whole = (f" Or convert the whole table: ALTER TABLE {table_sql} "
+                             f"CONVERT TO CHARACTER SET utf8mb4 COLLATE {utf8mb4_collation(t.collation)};"
+                             if t.charset == "utf8mb3" else "")
                 yield c.finding("column", "column's default character set: utf8mb3", schema=t.schema,
                                 object_name=t.name, column=col.name,
-                                fix=_modify_column_sql(t, col) + whole + _INDEX_CAVEAT)
+                                fix=_modify_column_sql(table_sql, col) + whole + _INDEX_CAVEAT)
     for v in catalog.views:  # information_schema.COLUMNS lists view columns too: so does the Shell's query
         for name in v.columns:
             if v.column_charsets.get(name) == "utf8mb3":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from upgrade_cli import doc_links
 from upgrade_cli.checks._facts import live_facts, same_value, variable
@@ -85,6 +86,7 @@ _DEFAULT_WIDTH = {"tinyint": (4, 3), "smallint": (6, 5), "mediumint": (9, 8), "i
 _WIDTH = re.compile(r"^(tinyint|smallint|mediumint|int|integer|bigint)\((\d+)\)( unsigned)?( zerofill)?")
 
 
+@lru_cache(maxsize=4096)  # a catalog repeats a few dozen column types over every table
 def _declared_width(column_type: str) -> int | None:
     """The display width a column was declared with, when it is not 5.7's default for its type, not
     TINYINT(1) and not ZEROFILL: the widths 8.0.19+ stops keeping."""
@@ -171,6 +173,10 @@ _OLD_TEMPORAL_MARKERS = ("5.5 binary format", "mariadb-5.3")
 def old_temporal(c, catalog: Catalog):
     found = False
     for t in catalog.tables:
+        # the markers are rare: one search of the table's types passes over most tables (no marker spans a newline)
+        types = "\n".join(col.column_type or "" for col in t.columns).lower()
+        if not any(m in types for m in _OLD_TEMPORAL_MARKERS):
+            continue
         for col in t.columns:
             if any(m in (col.column_type or "").lower() for m in _OLD_TEMPORAL_MARKERS):
                 found = True
@@ -207,8 +213,11 @@ def old_temporal(c, catalog: Catalog):
 def changed_functions_in_generated_columns(c: Check, catalog: Catalog):
     cache = catalog.token_cache()
     for t in catalog.tables:
+        generated = [col for col in t.columns if col.generation_expression]
+        if not generated:  # most tables: no need to collect what their indexes cover
+            continue
         indexed = {p.column.lower() for ix in t.indexes for p in ix.parts}
-        for col in t.columns:
+        for col in generated:
             if (col.generation_expression and col.name.lower() in indexed
                     and calls_in(StoredCode("column", "COLUMN", t.schema, t.name, col.generation_expression, col.name,
                                             cache), _CHANGED_FUNCTIONS)[0]):

@@ -73,8 +73,10 @@ def geometry_prefix_index(c, catalog: Catalog):
             if ix.index_type.upper() == "SPATIAL":
                 continue
             for part in ix.parts:
+                if part.sub_part is None:  # a whole-column part (most are): no need to look the column up
+                    continue
                 col = t.column(part.column)
-                if col and col.data_type in GEOMETRY_TYPES and part.sub_part is not None:
+                if col and col.data_type in GEOMETRY_TYPES:
                     yield c.finding("index", f"index {ix.name} uses a prefix ({part.sub_part}) on geometry column "
                                     f"{col.name}", schema=t.schema, object_name=t.name, column=ix.name,
                                     fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} DROP INDEX "
@@ -98,8 +100,10 @@ def tiny_column_prefix(c, catalog: Catalog):
     for t in catalog.tables:
         for ix in t.indexes:
             for part in ix.parts:
+                if part.sub_part is None:  # a whole-column part (most are): no need to look the column up
+                    continue
                 col = t.column(part.column)
-                if not col or col.data_type not in ("tinytext", "tinyblob") or part.sub_part is None:
+                if not col or col.data_type not in ("tinytext", "tinyblob"):
                     continue
                 per_char = 1 if col.data_type == "tinyblob" else max_bytes_per_char(col.charset)
                 size = part.sub_part * per_char
@@ -128,11 +132,9 @@ def tiny_column_prefix(c, catalog: Catalog):
 )
 def dangling_fulltext(c, catalog: Catalog):
     for t in catalog.tables:
-        if any(ix.index_type.upper() == "FULLTEXT" for ix in t.indexes):
-            continue
         leftovers = [f"column {col.name}" for col in t.columns if col.name.upper() == "FTS_DOC_ID"]
         leftovers += [f"index {ix.name}" for ix in t.indexes if ix.name.upper() == "FTS_DOC_ID_INDEX"]
-        if leftovers:
+        if leftovers and not any(ix.index_type.upper() == "FULLTEXT" for ix in t.indexes):
             yield c.finding("table", f"{' and '.join(leftovers)} without a FULLTEXT index", schema=t.schema,
                             object_name=t.name,
                             fix=f"ALTER TABLE {quote_qualified(t.schema, t.name)} ENGINE=InnoDB;  "

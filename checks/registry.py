@@ -14,7 +14,7 @@ import importlib
 import inspect
 import pkgutil
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, TypeVar, cast
 
 from upgrade_cli.inputs import paused_gc
 from upgrade_cli.precheck.model import Catalog
@@ -29,9 +29,9 @@ class Severity(str, enum.Enum):
     warning = "warning"
     notice = "notice"
 
-    @property
-    def rank(self) -> int:
-        return {"notice": 0, "warning": 1, "error": 2}[self.value]
+    def __init__(self, value: str) -> None:
+        # set once per member, a plain attribute: the store reads it for every finding
+        self.rank: int = {"notice": 0, "warning": 1, "error": 2}[value]
 
 
 class Scope(str, enum.Enum):
@@ -40,8 +40,10 @@ class Scope(str, enum.Enum):
     not_checkable = "not_checkable"  # cannot be seen through SQL (on-disk state): documented, reported as not checked
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """One thing a check found (a named tuple, immutable: a big scan makes a million, and a frozen
+    dataclass's ``__init__`` costs four times as much)."""
+
     check_id: str
     severity: Severity
     object_type: str  # schema, table, column, index, foreign_key, view, routine, trigger, event, server, user, ...
@@ -102,8 +104,7 @@ class Check:
                 object_name: str | None = None, column: str | None = None,
                 fix: str | None = None, severity: Severity | None = None) -> Finding:
         """A finding of this check (its default severity unless told otherwise)."""
-        return Finding(check_id=self.id, severity=severity or self.severity, object_type=object_type,
-                       schema=schema, object_name=object_name, column=column, message=message, fix=fix)
+        return Finding(self.id, severity or self.severity, object_type, schema, object_name, column, message, fix)
 
 
 _REGISTRY: dict[str, Check] = {}

@@ -6,7 +6,7 @@ from upgrade_cli import doc_links
 from upgrade_cli.checks.registry import Check, Severity, check
 from upgrade_cli.precheck.collect.normalize import sql_mode_flags
 from upgrade_cli.precheck.model import Catalog, Routine
-from upgrade_cli.sqltext import quote_ident
+from upgrade_cli.sqltext import quote_ident, quote_qualified
 
 
 @check(
@@ -43,13 +43,14 @@ def zero_dates(c: Check, catalog: Catalog):
                         fix="Find the clients that set such an sql_mode (performance_schema.variables_by_thread) and "
                             "make them keep NO_ZERO_DATE,NO_ZERO_IN_DATE.")
     for t in catalog.tables:
+        table_sql = ""  # quoted once for all its columns' fixes
         for col in t.columns:
             if col.data_type in ("date", "datetime", "timestamp") and (col.default or "").startswith("0000-00-00"):
+                table_sql = table_sql or quote_qualified(t.schema, t.name)
                 yield c.finding("column", f"column has zero default value: {col.default}", schema=t.schema,
                                 object_name=t.name, column=col.name,
-                                fix=f"UPDATE rows holding zero dates, then ALTER TABLE {quote_ident(t.schema)}."
-                                    f"{quote_ident(t.name)} ALTER COLUMN {quote_ident(col.name)} SET DEFAULT <a real "
-                                    f"date> (or MODIFY it NULL DEFAULT NULL).")
+                                fix=f"UPDATE rows holding zero dates, then ALTER TABLE {table_sql} ALTER COLUMN "
+                                    f"{quote_ident(col.name)} SET DEFAULT <a real date> (or MODIFY it NULL DEFAULT NULL).")
 
 
 OBSOLETE_FLAGS = ("DB2", "MSSQL", "MYSQL323", "MYSQL40", "NO_AUTO_CREATE_USER", "NO_FIELD_OPTIONS",

@@ -29,7 +29,7 @@ from upgrade_cli.checks.registry import Finding, Scope, all_checks, get_check
 from upgrade_cli.precheck.model import SNAPSHOT_FORMAT, Catalog, ServerFacts
 
 CASE_DIR = Path(__file__).resolve().parent / "check_cases"
-_FIELDS = set(Finding.__dataclass_fields__)
+_FIELDS = set(Finding._fields)
 _SUBSTRING_FIELDS = {"message", "fix"}
 _CASE_KEYS = {"name", "sql", "catalog", "fires", "live", "live_skip_reason"}
 

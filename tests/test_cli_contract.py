@@ -11,12 +11,11 @@ from typing import Annotated, Optional
 
 import pytest
 import typer
-import typer.main
 from typer.testing import CliRunner
 
 from upgrade_cli.cli_common import ASK, App, Blocked, Command, ExitStatus, OutputFormat, ToolError, format_option, is_guarded
 from upgrade_cli.cli_common import _is_comma_list
-from upgrade_cli.main import app
+from upgrade_cli.main import COMMANDS, GROUPS, app, command_tree, stage_app
 
 PACKAGE = Path(__file__).resolve().parent.parent / "upgrade_cli"
 EXE = Path(sys.executable).parent / "aurora-upgrade"
@@ -31,13 +30,14 @@ def _apps(root: typer.Typer, path: tuple[str, ...] = ()):
 
 def test_every_registered_command_runs_under_the_contract():
     seen = 0
-    for path, sub in _apps(app):
+    stages = [(path, sub) for name in (*COMMANDS, *GROUPS) for path, sub in _apps(stage_app(name))]
+    for path, sub in [*_apps(app), *stages]:
         assert isinstance(sub, App), f"{' '.join(path) or 'aurora-upgrade'} is a bare typer.Typer, not cli_common.App"
         for info in sub.registered_commands:
             assert info.callback is not None and is_guarded(info.callback), (path, info.name)
             seen += 1
     assert seen >= 15
-    leaves = [cmd for _, cmd in _leaves(typer.main.get_command(app))]
+    leaves = [cmd for _, cmd in _leaves(command_tree())]
     assert len(leaves) == seen and all(isinstance(cmd, Command) for cmd in leaves)
 
 
@@ -143,7 +143,7 @@ def _params(group, prefix=()):
 
 @pytest.mark.parametrize("flag", ["--format", "--region", "--profile", "--yes", "--dry-run", "--dry-run-format"])
 def test_shared_options_have_one_spelling_and_one_help(flag):
-    found = [(where, p) for where, p in _params(typer.main.get_command(app)) if flag in p.opts]
+    found = [(where, p) for where, p in _params(command_tree()) if flag in p.opts]
     assert len(found) >= 2, flag
     spellings = {tuple(sorted(p.opts + p.secondary_opts)) for _, p in found}
     assert len(spellings) == 1, spellings
@@ -158,7 +158,7 @@ def test_shared_options_have_one_spelling_and_one_help(flag):
 def test_every_dry_run_has_the_one_dry_run_format():
     """upgrade_cli/dryrun.py: each command with --dry-run prints its calls as JSON or, asked, as aws CLI lines."""
     commands = {}
-    for where, p in _params(typer.main.get_command(app)):
+    for where, p in _params(command_tree()):
         commands.setdefault(where, set()).update(p.opts)
     dry = sorted(where for where, opts in commands.items() if "--dry-run" in opts)
     assert len(dry) >= 4, dry
@@ -220,7 +220,7 @@ def test_precheck_runs_the_checks_of_a_comma_list():
 
 
 def test_every_repeatable_name_option_says_it_takes_a_comma_list():
-    found = [(where, p) for where, p in _params(typer.main.get_command(app)) if _is_comma_list(p)]
+    found = [(where, p) for where, p in _params(command_tree()) if _is_comma_list(p)]
     assert {p.opts[0] for _, p in found} >= {"--only", "--skip", "--schema", "--instance-class", "--override"}
     assert not [(where, p.opts[0]) for where, p in found if "comma list" not in (p.help or "")]
 
@@ -267,7 +267,7 @@ def test_a_bare_command_line_names_what_is_missing_before_any_aws_setup(tmp_path
     env.update(HOME=str(tmp_path), AWS_CONFIG_FILE=str(tmp_path / "none"),
                AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
     seen = []
-    for path, _ in _leaves(typer.main.get_command(app)):
+    for path, _ in _leaves(command_tree()):
         if path in needs_nothing:
             continue
         res = subprocess.run([str(EXE), *path], capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
@@ -284,3 +284,43 @@ def test_a_usage_error_is_one_line_also_in_process():
     assert res.exit_code == 2 and res.stdout == ""
     assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: Invalid value for '--size'")
     assert res.stderr.rstrip().endswith("(see 'root need --help')")
+
+
+def test_option_values_convert_as_typer_converts_them_without_pydantic(tmp_path):
+    """cli_common._Conversion (start-up: typer's converters import pydantic, ~50 ms): for every option of every
+    command and values good and bad, the same value, or the same error word for word, as typer's own."""
+    from typer._coercion import build_runtime_param
+
+    from upgrade_cli.cli_common import _Conversion
+
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "file").write_text("")
+    values = [None, "", "5", "007", "-3", "+4", " 5", "1.5", "1.", ".5", "1e3", "nan", "abc", "json", "JSON", "md",
+              "aws-cli", "error", "WARNING", "29", "30", "3600", "3601", "99999999999999999999", str(tmp_path / "file"),
+              str(tmp_path / "dir"), str(tmp_path / "missing"), "a//b/", "~/x", "a\x00b", "-", "٣", 5, 1.5, True,
+              Path("x"), ("a", "b,c"), [str(tmp_path / "file"), "x"], ("5",), (), b"bytes"]
+
+    def outcome(convert):
+        try:
+            value = convert()
+            return type(value), repr(value)
+        except Exception as exc:  # noqa: BLE001 - the error is the outcome compared
+            return type(exc), str(getattr(exc, "message", exc))
+
+    compared, tree = 0, command_tree()
+    ctx = typer.Context(tree)
+    for where, p in _params(tree):
+        for value in [*values, p.default]:
+            ours = outcome(lambda: _Conversion().coerce(value, param=p, ctx=ctx))
+            assert ours == outcome(lambda: build_runtime_param(p.type_descriptor).coerce(value, param=p, ctx=ctx)), \
+                (where, p.name, value)
+            compared += 1
+    assert compared > 5000
+
+
+def test_the_top_level_lists_each_stage_command_by_the_help_it_shows():
+    """main.Stages lists a stage's command without importing it, by its package's HELP: the command, once
+    imported, shows that same help."""
+    listed = {name: cmd.help for name, cmd in typer.main.get_command(app).commands.items()}
+    loaded = {name: cmd.help for name, cmd in command_tree().commands.items()}
+    assert listed == loaded and len(listed) >= 9

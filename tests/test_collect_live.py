@@ -185,23 +185,53 @@ def _general_log_statements(path: Path, thread_id: int) -> list[str]:
 
 
 def test_scan_sends_no_write(mariadb, fresh_db, tmp_path):
+    """Nor do its spare sessions: each is read-only before its one read."""
     mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
     log = tmp_path / "general.log"
+    spares: list[int] = []
+
+    def spare():
+        conn = mariadb.connect()
+        spares.append(conn.thread_id())
+        return conn
+
     with mariadb.connect() as admin, admin.cursor() as cur, mariadb.connect() as conn:
         cur.execute("SET GLOBAL general_log_file = %s", (str(log),))
         cur.execute("SET GLOBAL general_log = ON")
         try:
-            cat = collect_live(conn, [fresh_db])
+            cat = collect_live(conn, [fresh_db], spare=spare)
         finally:
             cur.execute("SET GLOBAL general_log = OFF")
         thread_id = conn.thread_id()
-    assert cat.complete and cat.tables
-    sent = _general_log_statements(log, thread_id)
-    assert len(sent) >= 15  # the filter really found the scan's statements
-    allowed = ("SELECT", "SHOW", "SET SESSION", "XA RECOVER")
-    offending = [s for s in sent if not s.lstrip().upper().startswith(allowed)]
-    assert offending == []
-    assert sent[0].upper().startswith("SET SESSION TRANSACTION READ ONLY")
+    assert cat.complete and cat.tables and len(spares) == 4  # columns, indexes, views, triggers
+    for session in (thread_id, *spares):
+        sent = [s for s in _general_log_statements(log, session) if s != "SET NAMES utf8mb4"]  # the driver's
+        assert len(sent) >= (15 if session == thread_id else 2)  # the filter really found the scan's statements
+        allowed = ("SELECT", "SHOW", "SET SESSION", "XA RECOVER")
+        offending = [s for s in sent if not s.lstrip().upper().startswith(allowed)]
+        assert offending == []
+        assert sent[0].upper().startswith("SET SESSION TRANSACTION READ ONLY")
+
+
+def test_spare_sessions_read_what_the_scan_session_would(mariadb, fresh_db):
+    """Issue 23: the biggest reads start on spare sessions while the rows before them are read. The catalog
+    is the one a single session reads; a spare that cannot connect leaves its statement to the scan's own
+    session."""
+    mariadb.execute_script(HANDWRITTEN.read_text(), fresh_db)
+    with mariadb.connect() as conn:
+        alone = collect_live(conn, [fresh_db])
+    with mariadb.connect() as conn:
+        spared = collect_live(conn, [fresh_db], spare=mariadb.connect)
+
+    def refused():
+        raise OSError("too many connections")
+
+    with mariadb.connect() as conn:
+        no_spare = collect_live(conn, [fresh_db], spare=refused)
+    for cat in (spared, no_spare):
+        cat.source, cat.server = alone.source, alone.server
+        assert cat.to_json() == alone.to_json()
+
 
 
 def test_lost_connection_returns_a_partial_catalog(mariadb, fresh_db):
@@ -402,6 +432,7 @@ def test_foreign_keys_and_partitions_read_below_the_floor_give_the_same_catalog(
             now = collect_live(conn, schemas)
         monkeypatch.setattr(live._Scan, "stream", stream)
         monkeypatch.setattr(live, "_innodb_foreign_keys", lambda scan, ctx: None)  # KEY_COLUMN_USAGE, as before
+        monkeypatch.setattr(live, "_packs_tables", lambda scan: False)  # COLUMNS and STATISTICS row by row
         with mariadb.connect() as conn:
             before = collect_live(conn, schemas)
             with conn.cursor() as cur:  # every partitioned table, as the unfiltered query read them
@@ -414,6 +445,7 @@ def test_foreign_keys_and_partitions_read_below_the_floor_give_the_same_catalog(
             for name in schemas:
                 cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
     assert not any("KEY_COLUMN_USAGE" in sql for sql in sent)  # the dictionary was read, not the fallback
+    assert sum("GROUP_CONCAT" in sql for sql in sent) == 2  # COLUMNS and STATISTICS, a table per row
     assert sum("information_schema.PARTITIONS" in sql for sql in sent) == (len(partitioned) + 1) // 2
     assert sum(len(t.foreign_keys) for t in now.tables) >= 5 and len(partitioned) >= 3  # the test has work to do
     assert {(t.schema, t.name) for t in now.tables if t.partitions} == partitioned
@@ -421,3 +453,75 @@ def test_foreign_keys_and_partitions_read_below_the_floor_give_the_same_catalog(
     assert now.to_json() == before.to_json()
     key = lambda f: (f.check_id, f.location, f.message)  # noqa: E731
     assert sorted(map(key, run_checks(now).findings)) == sorted(map(key, run_checks(before).findings))
+
+
+# Values a packed read must not take for its separators or its NULLs: ASCII unit and record separators in
+# comments and defaults, '=' where NULL travels as '=value', empty strings beside NULLs, and two tables
+# whose names differ only in case (MariaDB on Linux keeps both; the server's IN and ORDER BY fold case).
+PACKING_TRAPS = """
+CREATE TABLE t (
+  a INT NOT NULL COMMENT 'unit \x1f and record \x1e inside',
+  b VARCHAR(20) DEFAULT '\x1e\x1f' COMMENT '',
+  c VARCHAR(20) DEFAULT '=' ,
+  d VARCHAR(20) DEFAULT '',
+  e VARCHAR(20) NULL,
+  f TEXT CHARACTER SET latin1 COMMENT '=x',
+  KEY k_b (b(3)) COMMENT 'index \x1e comment',
+  KEY k_cd (c, d)
+) COMMENT 'table';
+CREATE TABLE T (x INT PRIMARY KEY, y INT GENERATED ALWAYS AS (x + 1) VIRTUAL, z POINT NOT NULL, SPATIAL KEY (z));
+CREATE TABLE wide (%s);
+CREATE VIEW v AS SELECT a, b FROM t;
+"""
+
+
+def test_tables_read_one_per_row_give_the_catalog_read_row_by_row(mariadb, monkeypatch):
+    """Issue 23: COLUMNS and STATISTICS packed one table per row (GROUP_CONCAT) give the catalog the rows
+    gave, on every live test schema and on values built to break the packing; a table whose packed value
+    does not add up (here: cut short by a small group_concat_max_len) is read again row by row."""
+    import upgrade_cli.precheck.collect.live as live
+
+    schemas = _live_test_schemas(mariadb)
+    traps = f"t_{uuid.uuid4().hex[:10]}"
+    with mariadb.connect() as admin, admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE `{traps}`")
+    wide = ", ".join(f"c{i} INT COMMENT 'column {i}'" for i in range(300))
+    mariadb.execute_script(PACKING_TRAPS % wide, database=traps)
+    schemas.append(traps)
+    sent: list[tuple[str, list[str]]] = []
+    stream = live._Scan.stream
+
+    def read_again() -> list[list[str]]:
+        """The (schema, table) names read again row by row, from the statements sent."""
+        found = [args for sql, args in sent if "GROUP_CONCAT" not in sql and "information_schema.COLUMNS" in sql]
+        sent.clear()
+        return found
+
+    try:
+        monkeypatch.setattr(live._Scan, "stream", lambda self, sql, args=None: sent.append((sql, args)) or
+                            stream(self, sql, args))
+        with mariadb.connect() as conn:
+            packed = collect_live(conn, schemas, spare=mariadb.connect)  # and the two big reads on spares
+        again_packed = read_again()
+        monkeypatch.setattr(live, "_packs_tables", lambda scan: scan.query("SET SESSION group_concat_max_len = 400")
+                            is not None)
+        with mariadb.connect() as conn:
+            cut_short = collect_live(conn, schemas)
+        again_cut_short = read_again()
+        monkeypatch.setattr(live._Scan, "stream", stream)
+        monkeypatch.setattr(live, "_packs_tables", lambda scan: False)
+        with mariadb.connect() as conn:
+            by_rows = collect_live(conn, schemas)
+    finally:
+        with mariadb.connect() as admin, admin.cursor() as cur:
+            for name in schemas:
+                cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    trap = {t.name: t for t in by_rows.tables if t.schema == traps}
+    assert set(trap) == {"t", "T", "wide"} and len(trap["wide"].columns) == 300
+    assert trap["t"].columns[0].comment == "unit \x1f and record \x1e inside"
+    assert [c.default for c in trap["t"].columns[1:5]] == ["\x1e\x1f", "=", "", None]
+    assert again_packed == [[traps, "t", "v"]]  # separators in a comment and a default: read again by name
+    assert len(again_cut_short) == 1 and {traps, "wide", "t"} <= set(again_cut_short[0])  # cut short, read again
+    for cat in (packed, cut_short):
+        cat.source, cat.server = by_rows.source, by_rows.server  # when it ran and the server's live counters
+        assert cat.to_json() == by_rows.to_json()

@@ -15,11 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer.main
 from rich.cells import cell_len
 
 from tests.test_params_offline import exports  # noqa: F401 - the offline parameter exports, as a fixture
-from upgrade_cli.main import app
+from upgrade_cli.main import command_tree
 
 EXE = Path(sys.executable).parent / "aurora-upgrade"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "legacy_app_57.sql"
@@ -339,7 +338,7 @@ def _commands(group, prefix=()):
         yield from _commands(cmd, (*prefix, name))
 
 
-COMMANDS = list(_commands(typer.main.get_command(app)))
+COMMANDS = list(_commands(command_tree()))
 
 
 def test_the_help_walk_sees_every_command():

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.sqltext_reference import reference_split, reference_tokenize
+from upgrade_cli import sqltext
 from upgrade_cli.sqltext import DDL_VERBS, is_ddl, split_statements, tokenize
 
 REPO = Path(__file__).resolve().parent.parent
@@ -140,3 +142,13 @@ def test_body_tokens_at_the_edges_of_a_version_comment():
     assert _bodies(cat)
     for body in _bodies(cat):
         assert cat.token_cache().tokens(body) == tuple(tokenize(body)), body
+
+
+@pytest.mark.parametrize("name, meant", [
+    ("_W", r"[\w$\u0080-\U0010ffff]"), ("_W_START", r"[A-Za-z_$\u0080-\U0010ffff]"),
+    ("_W_DOT", r"[\w$.\u0080-\U0010ffff]"), ("_PUNCT", r"""[^\w$\u0080-\U0010ffff\s'"`@\#\-/*.]""")])
+def test_the_cheap_character_classes_hold_what_they_stand_for(name, meant):
+    """sqltext spells its classes by the ASCII characters they leave out (start-up): the same characters,
+    every code point."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert re.sub(getattr(sqltext, name), "", every) == re.sub(meant, "", every)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import re
 from dataclasses import dataclass
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional, ParamSpec, Sequence, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional, ParamSpec, Sequence, TypeVar, get_args, get_origin
 
 import typer
 import typer.core
@@ -276,9 +277,12 @@ class Command(typer.core.TyperCommand):
     - Every missing required option and argument is named first, in one error, before any value is
       converted or checked: a user fixes what is missing before what is wrong.
     - A repeatable string option also takes comma lists (:func:`comma_list`).
+    - Option values are converted without pydantic where typer's conversion is plain
+      (:func:`convert_without_pydantic`).
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        convert_without_pydantic(self.get_params(ctx))
         try:
             args = self._ask_when_bare(list(args))
             if not ctx.resilient_parsing:
@@ -335,6 +339,94 @@ class Command(typer.core.TyperCommand):
                                                      for kind, ps in kinds if ps), ctx=ctx)
 
 
+# --------------------------------------------------------------------------------------------
+# Option values without pydantic (start-up: benchmarks/startup.py)
+# --------------------------------------------------------------------------------------------
+
+try:  # typer 0.2x converts option values with pydantic (~50 ms to import); these parts of it need none
+    from typer._coercion import build_runtime_param as _typer_conversion
+    from typer._param_types import coerce_cli_choice as _choice, coerce_cli_path as _path
+except ImportError:  # pragma: no cover - an older typer converts with click's types: nothing to replace
+    pass
+
+_UNSURE = object()  # a value _converted leaves to typer
+_DIGITS = {int: re.compile(r"-?[0-9]{1,18}"), float: re.compile(r"-?[0-9]{1,18}(?:\.[0-9]{1,18})?")}
+
+
+def convert_without_pydantic(params: Sequence[Any]) -> None:
+    """Have typer's options convert their values with :class:`_Conversion` (:class:`Command`'s and
+    :class:`Group`'s, ``--help`` included)."""
+    for param in params:
+        if getattr(param, "_runtime_param", False) is None:  # typer makes its pydantic converter on first use
+            setattr(param, "_runtime_param", _Conversion())
+
+
+class _Conversion:
+    """An option's value converted as typer converts it, without importing pydantic: nothing given, strings,
+    plain numbers in range, an enum's choice, paths, lists of these and ``parser=`` options come out exactly
+    as typer makes them; any other value, and every value typer refuses, goes to typer's own conversion, so
+    its errors are typer's word for word (tests/test_cli_contract.py compares the two on every option)."""
+
+    def __init__(self) -> None:
+        self._typer: Any = None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        many = param.multiple or param.nargs == -1
+        if value is None:  # typer's answer for nothing given
+            return () if many else None
+        if not (many and isinstance(value, str)):  # typer refuses that one
+            try:
+                converted = _converted(value, param.type_descriptor.annotation, param.type_descriptor.parameter_info,
+                                       param, ctx)
+            except Exception:  # noqa: BLE001 - typer's conversion says what is wrong, in its words
+                converted = _UNSURE
+            if converted is not _UNSURE:
+                return converted
+        if self._typer is None:
+            self._typer = _typer_conversion(param.type_descriptor)
+        return self._typer.coerce(value, param=param, ctx=ctx)
+
+
+def _converted(value: Any, annotation: Any, info: Any, param: Any, ctx: Any) -> Any:
+    """``value`` as typer's pydantic adapters make it (``typer._adapters.build_adapter``, in its order), or
+    _UNSURE."""
+    if get_origin(annotation) is list:
+        if not isinstance(value, (list, tuple)):
+            return _UNSURE
+        items = [_converted(v, get_args(annotation)[0], info, param, ctx) for v in value]
+        return _UNSURE if any(item is _UNSURE for item in items) else items
+    if info.parser is not None:
+        return info.parser(value)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return _choice(value, choices=tuple(annotation), case_sensitive=info.case_sensitive, ctx=ctx)
+    if annotation in _DIGITS and not info.clamp:
+        if type(value) is annotation:
+            number = value
+        elif isinstance(value, str) and _DIGITS[annotation].fullmatch(value):
+            number = annotation(value)
+        else:
+            return _UNSURE
+        in_range = (info.min is None or number >= info.min) and (info.max is None or number <= info.max)
+        return number if in_range else _UNSURE
+    if annotation is str:
+        return value if type(value) is str else _UNSURE
+    path_type = info.path_type or annotation
+    if isinstance(path_type, type) and issubclass(path_type, Path) and isinstance(value, (str, Path)):
+        # pydantic's path of a string is path_type(value); typer checks it (exists, file_okay, ...) from there
+        return _path(value if isinstance(value, path_type) else path_type(value), info, path_type=path_type,
+                     param=param, ctx=ctx)
+    return _UNSURE
+
+
+class Group(typer.core.TyperGroup):
+    """How every group reads its command line: its options (``--help``, the top level's ``--version``)
+    converted as a command's are (:func:`convert_without_pydantic`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        convert_without_pydantic(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
 class _OneLineUsageError(_UsageError):
     """A usage error that shows itself as the contract's one ``error:`` line, also when click's own
     ``main`` (standalone mode: ``CliRunner``) shows it rather than ``main.run``."""
@@ -359,6 +451,7 @@ class App(typer.Typer):
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("no_args_is_help", True)
+        kwargs.setdefault("cls", Group)
         kwargs.setdefault("rich_markup_mode", None)
         kwargs.setdefault("pretty_exceptions_enable", False)  # errors are one line; never dump locals
         super().__init__(**kwargs)

@@ -37,17 +37,25 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "_$" or ord(ch) > 127
 
 
+# Character classes spelled by the ASCII characters they leave out (or hold): each class spanning
+# U+0080..U+10FFFF costs `re` ~3 ms to compile (it walks the whole BMP), ~25 ms at the start of every
+# scan; these match the same characters (tests/test_lexer_differential.py checks every code point).
+_W = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"  # [\w$\u0080-\U0010ffff]: a word character
+_W_START = r"[^\x00-\x23\x25-\x40\x5b-\x5e\x60\x7b-\x7f]"  # [A-Za-z_$\u0080-\U0010ffff]: one, not a digit
+_W_DOT = r"[^\x00-\x23\x25-\x2d\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"  # [\w$.\u0080-\U0010ffff]: one, or a dot
+_PUNCT = r"[\x00-\x08\x0e-\x1b!%&()+,:;<=>?\[\\\]^{|}~\x7f]"  # [^\w$\u0080-\U0010ffff\s'"`@\#\-/*.]: other ASCII
+
 # One pattern per token, after any whitespace (group 1), tried in this order; the lexer below acts
 # on the group that matched. Words (any run of letters, digits, _ and $ and every non-ASCII
 # character, not starting with a digit), terminated quoted values, punctuation and plain integers —
 # nearly every token — are matched whole here; the rest (other numbers, variables, comments,
 # version-comment markers, an unterminated quote) go to the helpers below. A quoted value runs to its closing quote:
 # backslash escapes (not in `identifiers`) and doubled quotes.
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(rf"""
     (\s*+)
     (?:
-      (?P<word>(?!\d)[\w$\u0080-\U0010ffff]+)
-    | (?P<punct><=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|[^\w$\u0080-\U0010ffff\s'"`@\#\-/*.])
+      (?P<word>(?!\d){_W}+)
+    | (?P<punct><=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|{_PUNCT})
     | (?P<number>\d+(?![^\W_]|\.))
     | (?P<ident>`(?P<identv>(?:[^`]|``)*)`)
     | (?P<sq>'(?P<sqv>(?:[^'\\]|\\.|'')*)')
@@ -62,7 +70,7 @@ _TOKEN = re.compile(r"""
     | (?P<punct2>.)
     )
 """, re.VERBOSE | re.DOTALL)
-_WORD_RUN = re.compile(r"[\w$\u0080-\U0010ffff]*")
+_WORD_RUN = re.compile(_W + "*")
 _QUOTED = {q: re.compile(q + r"((?:[^" + q + r"\\]|\\.|" + q + q + r")*)" + q, re.DOTALL) for q in "'\""}
 _QUOTED["`"] = re.compile(r"`((?:[^`]|``)*)`", re.DOTALL)
 _UNESCAPE = re.compile(r"\\(.)|''|\"\"", re.DOTALL)
@@ -84,19 +92,19 @@ def _unescape(body: str, quote: str) -> str:
 # values that close, plain and decimal numbers, variables); the special is a version-comment marker,
 # the end of the text, or one character where the slow path must take over (an unterminated quote or
 # comment, 1e5, 0x1F, 1abc, a stray */ ...). The commonest first: ASCII words, ( ) , ; =, `names`.
-_FAST = re.compile(r"""
+_FAST = re.compile(rf"""
     ((?:[ \t\n\r]++|\s++|/\*(?!M?!)(?:[^*]++|\*(?!/))*+\*/|(?:\#|--(?=\s|\Z))[^\n]*+)*+)
     (?:
-      ( [a-zA-Z_][\w$\u0080-\U0010ffff]*+
+      ( [a-zA-Z_]{_W}*+
       | [(),;=]
       | `(?:[^`]++|``)*+`
-      | (?!\d)[\w$\u0080-\U0010ffff]++
+      | (?!\d){_W}++
       | '(?:[^'\\]++|\\.|'')*+'
-      | <=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|[^\w$\u0080-\U0010ffff\s'"`@\#\-/*.]
+      | <=>|->>|<=|>=|<>|!=|:=|\|\||&&|->|<<|>>|{_PUNCT}
       | -(?!-(?:\s|\Z))|/(?!\*)|\*(?!/)|\.(?!\d)
       | (?:\d++(?:\.\d++)?|\.\d++)(?![^\W_]|\.)
       | "(?:[^"\\]++|\\.|"")*+"
-      | @++(?:'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`(?:[^`]++|``)*+`|(?!['"`])[\w$.\u0080-\U0010ffff]*+)
+      | @++(?:'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`(?:[^`]++|``)*+`|(?!['"`]){_W_DOT}*+)
       )
     | (/\*M?!\d*+|\*/|.|\Z)
     )
@@ -106,7 +114,7 @@ _FAST = re.compile(r"""
 _KIND_OF = {c: "word" if c.isalpha() or c in "_$" else "number" if c.isdigit()
             else {"`": "ident", "'": "string", '"': "string", "@": "variable", ".": "dot"}.get(c, "punct")
             for c in map(chr, range(128))}
-_HOST_WORD = re.compile(r"(?!\d)[\w$\u0080-\U0010ffff]+").fullmatch
+_HOST_WORD = re.compile(r"(?!\d)" + _W + "+").fullmatch
 
 
 def tokenize(sql: str) -> list[Token]:
@@ -308,7 +316,7 @@ class TokenCache:
         return fn(self.tokens(text))
 
 
-_WORD = re.compile(r"[A-Za-z_$\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*")
+_WORD = re.compile(_W_START + _W + "*")
 
 
 def _moved(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

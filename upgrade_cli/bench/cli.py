@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from upgrade_cli.bench import HELP
 from upgrade_cli.bench import capture as capture_mod
 from upgrade_cli.bench.compare import CompareOptions, compare as compare_results, inconclusive_shapes
 from upgrade_cli.bench.render import COMPARISON, WORKLOAD
@@ -27,7 +28,7 @@ from upgrade_cli.connect_options import (DefaultsFileOpt, DsnOpt, HostOpt, IamOp
                                          SslCaOpt, UserOpt, resolve)
 from upgrade_cli.emit import emit
 
-app = App(help="Capture slow queries, replay them on blue and green, compare.")
+app = App(help=HELP)
 FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)]
 
 

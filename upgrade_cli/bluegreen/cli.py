@@ -13,6 +13,7 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from upgrade_cli import aws, connect, connect_options
+from upgrade_cli.bluegreen import HELP
 from upgrade_cli.bluegreen import cleanup as cleanup_steps
 from upgrade_cli.bluegreen import orchestrator as orch
 from upgrade_cli.bluegreen import render
@@ -23,7 +24,7 @@ from upgrade_cli.cli_common import (CALLS, App, CallListing, ConsoleNarrator, Dr
 from upgrade_cli.emit import emit
 from upgrade_cli.handoffs import journal_dir
 
-app = App(help="Create, watch, gate, switch over and clean up an RDS blue/green deployment.")
+app = App(help=HELP)
 FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json)]
 
 PollOpt = Annotated[float, typer.Option("--poll-interval", min=0, help="Seconds between status polls.")]

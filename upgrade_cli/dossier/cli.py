@@ -27,8 +27,7 @@ def dossier(
     profile: ProfileOpt = None,
     jdir: JournalOpt = None,
 ) -> ExitStatus:
-    """Join precheck, parameter plan, blue/green timeline, bench and metrics into one GO / NO-GO / GO WITH
-    RISKS document. Missing inputs are shown as missing. Exit 0 on GO, 1 otherwise."""
+    """`aurora-upgrade dossier` (its help, with the exit codes: ``upgrade_cli.dossier.HELP``)."""
     doc = build(precheck, params, bench, metrics, deployment, journal_dir(jdir), region, profile,
                 use_aws=not offline)
     for name, fmt in FILES.items():

@@ -18,8 +18,9 @@ from upgrade_cli import connect_options
 from upgrade_cli.cli_common import (App, ExitStatus, OutputFormat, ProfilesOpt, RegionsOpt, ToolError, err_console,
                                     format_option)
 from upgrade_cli.emit import emit
+from upgrade_cli.fleet import HELP
 
-app = App(help="Every Aurora MySQL cluster across accounts and Regions: deadline, cost, readiness, waves.")
+app = App(help=HELP)
 
 FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json, OutputFormat.csv, OutputFormat.html)]
 AccountsOpt = Annotated[Optional[Path], typer.Option(

@@ -14,11 +14,11 @@ from upgrade_cli.cli_common import (App, ExitStatus, JournalOpt, OutputFormat, P
                                     err_console, format_option)
 from upgrade_cli.emit import emit
 from upgrade_cli.handoffs import journal_dir, read_journal
-from upgrade_cli.metrics import fetch
+from upgrade_cli.metrics import HELP, fetch
 from upgrade_cli.metrics.compare import DEFAULT_BAND, TAIL, WORSE, Window, compare
 from upgrade_cli.metrics.render import COMPARISON
 
-app = App(help="Compare blue's and green's server metrics (CloudWatch AWS/RDS).")
+app = App(help=HELP)
 FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md, OutputFormat.html)]
 
 DAY = dt.timedelta(days=1)

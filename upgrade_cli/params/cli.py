@@ -13,12 +13,12 @@ from upgrade_cli.cli_common import (CALLS, App, Blocked, CallListing, DryRunForm
                                     ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, YesOpt, dry_run_block,
                                     err_console, format_option)
 from upgrade_cli.emit import emit
-from upgrade_cli.params import groups, profiles, versions
+from upgrade_cli.params import HELP, groups, profiles, versions
 from upgrade_cli.params.diff import build_report
 from upgrade_cli.params.plan import SETTLE_NOTE, after_switchover_call, build_plan, execute, plan_calls, tag_calls
 from upgrade_cli.params.render import DIFF, PLAN, TARGETS, PlanShown, Targets
 
-app = App(help="Diff aurora-mysql5.7 and aurora-mysql8.0 parameter groups and plan the 8.0 groups.")
+app = App(help=HELP)
 
 ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", help="DB cluster identifier (Aurora MySQL 2).")]
 FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json, OutputFormat.md)]

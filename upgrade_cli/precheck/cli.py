@@ -14,19 +14,18 @@ from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from upgrade_cli import connect_options
 from upgrade_cli.checks.registry import all_checks, get_check
 from upgrade_cli.cli_common import (App, Blocked, ExitStatus, OutputFormat, ProfileOpt, RegionOpt, ToolError, err_console,
                                     format_option)
 from upgrade_cli.emit import emit
-from upgrade_cli.precheck import run
+from upgrade_cli.precheck import CHECKS_HELP, run
 from upgrade_cli.precheck.render import (CHECK, CHECK_LIST, DOC_SECTIONS, REPORT, Shown, check_sections,  # noqa: F401
                                          missing_sections, render_check_docs)
 from upgrade_cli.precheck.report import FAIL_ON_LEVELS
 
-checks_app = App(help="List and explain the upgrade checks.")
+checks_app = App(help=CHECKS_HELP)
 
 FormatOpt = Annotated[OutputFormat, format_option(OutputFormat.console, OutputFormat.json)]
 DEFAULT_STATEMENT_TIMEOUT_S = 60
@@ -96,12 +95,7 @@ def precheck(
                                                    "scan is incomplete (a truncated dump, unreadable objects, a "
                                                    "lost connection); the report still says complete: false.")] = False,
 ) -> ExitStatus:
-    """Scan a live server, a mysqldump file or a snapshot for 5.7 → 8.0 incompatibilities.
-
-    Exit codes: 0 no findings at or above --fail-on; 1 findings at or above --fail-on;
-    2 usage, input or connection error, a crashed check, or an incomplete scan (unless
-    --allow-incomplete; an incomplete report never passes a bluegreen gate).
-    """
+    """`aurora-upgrade precheck` (its help, with the exit codes: ``upgrade_cli.precheck.HELP``)."""
     live = any(v is not None for v in (host, socket, dsn, defaults_file)) or iam
     conn_only = [flag for flag, v in (("--port", port), ("--user", user), ("--password", password),
                                       ("--ssl-ca", ssl_ca), ("--region", None if cluster else region)) if v is not None]
@@ -140,6 +134,8 @@ def _phases(address: str | None) -> Iterator[Optional[run.Progress]]:
     if address is None:
         yield None
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # start-up: live scans only
+
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
         task = bar.add_task(f"{address}: connecting", total=None)  # phases vary: a pulsing bar

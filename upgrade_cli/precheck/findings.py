@@ -7,9 +7,11 @@ file; it keeps beside it only what the reports need without reading them back: c
 severity, and the tallies of a roll-up line (:class:`Tally`). The report files read the findings back one
 check at a time (:class:`CheckFindings`), the first few or all of them, so no report needs them all at once.
 
-Order: one batch per check, sorted by the full key, then the batches merged per (severity, check) in the
-order they came (``heapq.merge`` keeps earlier batches first on equal keys): exactly the order of one stable
-sort of every finding by :func:`report_order`, which is what ``report.json`` has always listed.
+Order: each batch split by (severity, check) and each part sorted stably within the check, then a group's
+parts merged in the order they came (``heapq.merge`` keeps earlier parts first on equal keys), the groups
+taken by severity and check: exactly the order of one stable sort of every finding by :func:`report_order`,
+which is what ``report.json`` has always listed. A chunk holds a finding's fields less its check and severity,
+which its group gives.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import heapq
 import itertools
 import pickle
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Iterable, Iterator, Mapping, Sequence, overload
 
 from upgrade_cli.checks.registry import Finding, Severity  # registry imports this module only inside run_checks
@@ -28,6 +32,11 @@ BATCH = 20_000  # findings of one check held at once before they are sorted and 
 # object types that name a part of a table: a roll-up line counts the tables they are in
 TABLE_PARTS = frozenset({"table", "column", "index", "foreign_key", "partition", "constraint"})
 _SEVERITY_OF_RANK = {s.rank: s.value for s in Severity}
+_SEVERITY_BY_RANK = {s.rank: s for s in Severity}
+# what groups a finding in the store (attrgetter reads it in C, which counts at a million findings)
+_GROUP_KEY = attrgetter("severity.rank", "check_id")
+_RANK = attrgetter("severity.rank")
+_KIND = attrgetter("object_type")
 
 
 def _severity_counts(groups: Mapping[tuple[int, str], Sequence[_Segment]],
@@ -48,6 +57,16 @@ def _within_check(f: Finding) -> tuple[str, str, str, str]:
     return (f.schema or "", f.object_name or "", f.column or "", f.origin)
 
 
+# a finding as stored: its fields after the check and severity (its group gives them), in this order
+ROW_FIELDS = Finding._fields[2:]
+Row = tuple[str, str | None, str | None, str | None, str, str | None, str]
+
+
+def _row_within_check(row: Row) -> tuple[str, str, str, str]:
+    """:func:`_within_check` of a stored row."""
+    return (row[1] or "", row[2] or "", row[3] or "", row[6])
+
+
 @dataclass
 class Tally:
     """What a roll-up line says about some findings: how many of each severity and object type, in how many
@@ -59,12 +78,12 @@ class Tally:
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Tally:
+        found = findings if isinstance(findings, list) else list(findings)  # read three times below
         tally = cls()
-        for f in findings:
-            tally.by_severity[f.severity.value] += 1
-            tally.kinds[f.object_type] = tally.kinds.get(f.object_type, 0) + 1
-            if f.object_type in TABLE_PARTS and f.object_name:
-                tally.tables.add((f.schema, f.object_name))
+        for rank, n in Counter(map(_RANK, found)).items():
+            tally.by_severity[_SEVERITY_OF_RANK[rank]] += n
+        tally.kinds = dict(Counter(map(_KIND, found)))  # in the order each kind first comes, as a roll-up lists ties
+        tally.tables = {(f.schema, f.object_name) for f in found if f.object_type in TABLE_PARTS and f.object_name}
         return tally
 
     def merged(self, other: Tally) -> Tally:
@@ -86,20 +105,6 @@ class _Segment:
     last: tuple[str, str, str, str]
 
 
-# a finding as it is stored: these fields of it, in this order (severity as its value)
-PACKED_FIELDS = ("check_id", "severity", "object_type", "schema", "object_name", "column", "message", "fix", "origin")
-Packed = tuple[str, str, str, str | None, str | None, str | None, str, str | None, str]
-
-
-def _pack(f: Finding) -> Packed:
-    return (f.check_id, f.severity.value, f.object_type, f.schema, f.object_name, f.column, f.message, f.fix,
-            f.origin)
-
-
-def _packed_within_check(p: Packed) -> tuple[str, str, str, str]:
-    return (p[3] or "", p[4] or "", p[5] or "", p[8])
-
-
 class FindingStore:
     """Every finding of a run, on disk; iterating gives them in the report's order."""
 
@@ -109,30 +114,38 @@ class FindingStore:
         self.add(findings)
 
     def add(self, findings: Iterable[Finding]) -> None:
-        """One batch (a check's findings, Aurora's log): sorted, then written chunk by chunk."""
-        batch = sorted(findings, key=report_order)
-        for (rank, check_id), run in itertools.groupby(batch, key=lambda f: (f.severity.rank, f.check_id)):
-            found = list(run)
+        """One batch (a check's findings, Aurora's log): split by (severity, check), each part sorted (a stable
+        sort, as :func:`report_order` within one check), then written chunk by chunk."""
+        parts: dict[tuple[int, str], list[Finding]] = {}
+        for key, run in itertools.groupby(findings, key=_GROUP_KEY):  # a check's findings: mostly one run
+            parts.setdefault(key, []).extend(run)
+        for key, part in parts.items():
+            found = sorted(part, key=_within_check)
             chunks = []
             for start in range(0, len(found), CHUNK):
-                data = pickle.dumps([_pack(f) for f in found[start:start + CHUNK]], pickle.HIGHEST_PROTOCOL)
+                # a finding less its first two fields, the check and severity its group gives
+                data = pickle.dumps([f[2:] for f in found[start:start + CHUNK]], pickle.HIGHEST_PROTOCOL)
                 offset = self._file.seek(0, 2)
                 self._file.write(data)
                 chunks.append((offset, len(data)))
-            self._groups.setdefault((rank, check_id), []).append(
+            self._groups.setdefault(key, []).append(
                 _Segment(chunks, len(found), Tally.of(found), _within_check(found[0]), _within_check(found[-1])))
 
     def add_stream(self, findings: Iterable[Finding]) -> None:
         """A check's findings as it yields them, in batches of about BATCH that never split one object's
         findings: a check that goes object by object in the catalog's order gives batches that follow each
         other, read back one after the other instead of merged."""
-        batch: list[Finding] = []
-        for f in findings:
-            if len(batch) >= BATCH and (f.object_name != batch[-1].object_name or f.schema != batch[-1].schema):
-                self.add(batch)
-                batch = []
-            batch.append(f)
-        self.add(batch)
+        found = iter(findings)
+        batch = list(itertools.islice(found, BATCH))
+        while batch:
+            last, following = batch[-1], None
+            for f in found:  # the rest of the last object's findings join its batch
+                if f.object_name != last.object_name or f.schema != last.schema:
+                    following = f
+                    break
+                batch.append(f)
+            self.add(batch)
+            batch = [] if following is None else [following, *itertools.islice(found, BATCH - 1)]
 
     def mark(self) -> list[tuple[tuple[int, str], int]]:
         """Where the store is now, for :meth:`rollback`."""
@@ -153,18 +166,17 @@ class FindingStore:
     def _keys(self) -> list[tuple[int, str]]:
         return sorted(self._groups, key=lambda k: (-k[0], k[1].lower(), k[1]))
 
-    def _read(self, segment: _Segment) -> Iterator[list[Packed]]:
+    def _read(self, segment: _Segment) -> Iterator[list[Row]]:
         for offset, length in segment.chunks:
             self._file.seek(offset)
             yield pickle.loads(self._file.read(length))
 
-    def _group(self, key: tuple[int, str]) -> Iterator[list[Packed]]:
-        """One (severity, check) group's findings in order, packed, a chunk (about CHUNK) at a time."""
+    def _group(self, key: tuple[int, str]) -> Iterator[list[Row]]:
+        """One (severity, check) group's stored rows in order, a chunk (about CHUNK) at a time."""
         segments = self._groups[key]
         if all(a.last <= b.first for a, b in itertools.pairwise(segments)):  # a check's batches, in order
             return itertools.chain.from_iterable(self._read(s) for s in segments)
-        merged = heapq.merge(*(itertools.chain.from_iterable(self._read(s)) for s in segments),
-                             key=_packed_within_check)
+        merged = heapq.merge(*(itertools.chain.from_iterable(self._read(s)) for s in segments), key=_row_within_check)
         return iter(lambda: list(itertools.islice(merged, CHUNK)), [])
 
     def _view(self, keys: list[tuple[int, str]]) -> CheckFindings:
@@ -173,9 +185,9 @@ class FindingStore:
     def __iter__(self) -> Iterator[Finding]:
         return iter(self._view(self._keys()))
 
-    def packed(self) -> Iterator[list[Packed]]:
-        """Every finding in order, packed (:meth:`CheckFindings.packed`)."""
-        return self._view(self._keys()).packed()
+    def rows(self) -> Iterator[tuple[str, Severity, list[Row]]]:
+        """Every finding in order, as stored (:meth:`CheckFindings.rows`)."""
+        return self._view(self._keys()).rows()
 
     def __len__(self) -> int:
         return sum(s.count for segments in self._groups.values() for s in segments)
@@ -213,16 +225,16 @@ class CheckFindings(Sequence["Finding"]):
         return NotImplemented
 
     def __iter__(self) -> Iterator[Finding]:
-        severity = {s.value: s for s in Severity}
-        for packed in self.packed():
-            for check_id, sev, object_type, schema, object_name, column, message, fix, origin in packed:
-                yield Finding(check_id, severity[sev], object_type, schema, object_name, column, message, fix, origin)
+        for check_id, severity, rows in self.rows():
+            for row in rows:
+                yield Finding(check_id, severity, *row)
 
-    def packed(self) -> Iterator[list[Packed]]:
-        """These findings in order as they are stored (:data:`PACKED_FIELDS`), a chunk at a time: for a writer
-        that needs no :class:`Finding` objects (report.json's 187k findings at 20k tables)."""
+    def rows(self) -> Iterator[tuple[str, Severity, list[Row]]]:
+        """These findings in order as they are stored, a chunk at a time: (check, severity, each finding's
+        :data:`ROW_FIELDS`), for a writer that needs no Finding objects (report.json: 187k at 20k tables)."""
         for key in self._keys:
-            yield from self._store._group(key)
+            for rows in self._store._group(key):
+                yield key[1], _SEVERITY_BY_RANK[key[0]], rows
 
     @overload
     def __getitem__(self, index: int) -> Finding: ...

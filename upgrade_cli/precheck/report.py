@@ -30,7 +30,7 @@ from upgrade_cli.checks.registry import MANUAL_REVIEW_ID, Check, CheckRun, Findi
 from upgrade_cli import __version__, formats
 from upgrade_cli.formats import md_text
 from upgrade_cli.outcome import ToolError
-from upgrade_cli.precheck.findings import PACKED_FIELDS, CheckFindings, FindingStore, Packed, Tally
+from upgrade_cli.precheck.findings import ROW_FIELDS, CheckFindings, FindingStore, Row, Tally
 
 REPORT_FORMAT = 1
 FAIL_ON_LEVELS = ("error", "warning", "notice", "never")
@@ -320,12 +320,12 @@ def _around_findings(report: Report) -> tuple[str, str]:
 def _encode_findings(report: Report, out: IO[bytes], strict: bool = False) -> _Encoded:
     """The findings list as json.dumps(indent=2) lays it out one level down, UTF-8 into ``out`` (rewound when it
     is read back) and kept with the report. The findings are encoded as they are stored, a chunk at a time
-    (:func:`_packed_json`), never as Finding objects. ``strict``: a lone surrogate is an error, as it is for a
+    (:func:`_rows_json`), never as Finding objects. ``strict``: a lone surrogate is an error, as it is for a
     UTF-8 text file."""
     encoded = report.findings_json = _Encoded(out, out.tell())
     sep = "[\n    "
-    for packed in report.findings.packed():
-        text = sep + _packed_json(packed)
+    for check_id, severity, rows in report.findings.rows():
+        text = sep + _rows_json(check_id, severity.value, rows)
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
@@ -376,55 +376,57 @@ def _is_utf8(encoding: str | None) -> bool:
 
 
 # Finding.to_dict()'s keys in its order (a test holds the two together)
-_FINDING_KEYS = (*PACKED_FIELDS[:6], "location", *PACKED_FIELDS[6:])
+_FINDING_KEYS = ("check_id", "severity", *ROW_FIELDS[:4], "location", *ROW_FIELDS[4:])
 # Two control characters stand for "next value" and "null" in a chunk's text, the encoder writes them as these
-# escapes (_packed_json checks that no value holds them)
+# escapes (_rows_json checks that no value holds them)
 _SEP, _NULL = "\x1f", "\x1e"
 _SEP_JSON, _NULL_JSON = "\\u001f", '"\\u001e"'
 
 
-def _packed_json(chunk: list[Packed]) -> str:
-    """Stored findings as json.dumps(indent=2) lays out their ``Finding.to_dict()`` two levels down, joined as in
-    a list: every value of the chunk goes through the C string encoder in one call, as one text whose values
-    are cut by ``_SEP`` (``_NULL`` for None), then laid into the chunk's template. A chunk is one check's
-    findings of one severity, most often of one object type and origin: those four are then written into the
-    template once, not cut from the text. A value holding either character takes the exact path one value at a
-    time: it would cut one value too many (``_SEP``), or be taken for a None (``_NULL``). A value holding their
-    escapes' text is encoded as ``\\u001f``, the escape with its backslash escaped: it too cuts one more value."""
+def _rows_json(check_id: str, severity: str, rows: list[Row]) -> str:
+    """Stored findings of one check and severity as json.dumps(indent=2) lays out their ``Finding.to_dict()`` two
+    levels down, joined as in a list: every value of the chunk goes through the C string encoder in one call,
+    as one text whose values are cut by ``_SEP`` (``_NULL`` for None), then laid into the chunk's template, which
+    holds the check and severity, and the object type and origin when all the rows share them. A value holding
+    either character takes the exact path one value at a time: it would cut one value too many (``_SEP``), or
+    be taken for a None (``_NULL``). A value holding their escapes' text is encoded as ``\\u001f``, the escape
+    with its backslash escaped: it too cuts one more value."""
     s, n = _SEP, _NULL
-    constant = tuple(_one_value(chunk, i) for i in (0, 1, 2, 8))
-    if None in constant:
-        per_finding = 10
+    kind, origin = _one_value(rows, 0), _one_value(rows, 6)
+    if kind is None or origin is None:
+        per_finding = 8
         text = s.join([
-            f"{c}{s}{sev}{s}{o}{s}{n if sc is None else sc}{s}{n if nm is None else nm}{s}"
-            f"{n if col is None else col}{s}"
+            f"{o}{s}{n if sc is None else sc}{s}{n if nm is None else nm}{s}{n if col is None else col}{s}"
             f"{(f'{sc}.{nm}.{col}' if col else f'{sc}.{nm}') if sc and nm else _location(sc, nm, col)}{s}"
-            f"{m}{s}{n if fx is None else fx}{s}{orig}" for c, sev, o, sc, nm, col, m, fx, orig in chunk])
+            f"{m}{s}{n if fx is None else fx}{s}{orig}" for o, sc, nm, col, m, fx, orig in rows])
     else:
         per_finding = 6
         text = s.join([
             f"{n if sc is None else sc}{s}{n if nm is None else nm}{s}{n if col is None else col}{s}"
             f"{(f'{sc}.{nm}.{col}' if col else f'{sc}.{nm}') if sc and nm else _location(sc, nm, col)}{s}"
-            f"{m}{s}{n if fx is None else fx}" for _, _, _, sc, nm, col, m, fx, _ in chunk])
+            f"{m}{s}{n if fx is None else fx}" for _, sc, nm, col, m, fx, _ in rows])
     values = _json_string(text)[1:-1].split(_SEP_JSON)
-    nones = sum(map(tuple.count, chunk, itertools.repeat(None)))
-    if len(values) != per_finding * len(chunk) or text.count(n) != nones:
-        return ",\n    ".join(_FINDING_JSON % _encoded(p) for p in chunk)
-    out = _chunk_template(len(chunk), None if per_finding == 10 else constant) % tuple(values)
+    nones = sum(map(tuple.count, rows, itertools.repeat(None)))
+    if len(values) != per_finding * len(rows) or text.count(n) != nones:
+        return ",\n    ".join(_FINDING_JSON % _encoded(check_id, severity, row) for row in rows)
+    given = {"check_id": check_id, "severity": severity}
+    if per_finding == 6:
+        given.update(object_type=kind, origin=origin)
+    out = _chunk_template(len(rows), tuple(given.items())) % tuple(values)
     return out.replace(_NULL_JSON, "null") if nones else out
 
 
-def _one_value(chunk: list[Packed], i: int) -> str | None:
-    """The value every finding of ``chunk`` has at position ``i``, if they all have the same."""
-    found = set(map(operator.itemgetter(i), chunk))
+def _one_value(rows: list[Row], i: int) -> Any:
+    """The value every row has at position ``i``, if they all have the same (else None)."""
+    found = set(map(operator.itemgetter(i), rows))
     return next(iter(found)) if len(found) == 1 else None
 
 
-def _encoded(p: Packed) -> tuple[str, ...]:
+def _encoded(check_id: str, severity: str, row: Row) -> tuple[str, ...]:
     """One stored finding's values as JSON, in ``_FINDING_KEYS``' order."""
-    c, sev, o, sc, nm, col, m, fx, orig = p
+    o, sc, nm, col, m, fx, orig = row
     return tuple("null" if v is None else _json_string(v)
-                 for v in (c, sev, o, sc, nm, col, _location(sc, nm, col), m, fx, orig))
+                 for v in (check_id, severity, o, sc, nm, col, _location(sc, nm, col), m, fx, orig))
 
 
 def _location(schema: str | None, object_name: str | None, column: str | None) -> str:
@@ -435,19 +437,15 @@ def _location(schema: str | None, object_name: str | None, column: str | None) -
 _json_string = json.encoder.encode_basestring  # the C one json.dumps(ensure_ascii=False) uses
 # one finding laid out as json.dumps(indent=2) does, two levels down: its values as JSON, or all quoted text
 _FINDING_JSON = "{\n      " + ",\n      ".join(f'"{key}": %s' for key in _FINDING_KEYS) + "\n    }"
-_FINDING_TEXTS = _FINDING_JSON.replace("%s", '"%s"')
 
 
 @functools.lru_cache(maxsize=32)
-def _chunk_template(n: int, constant: tuple[str, str, str, str] | None) -> str:
-    """The layout of ``n`` findings, the values of check_id, severity, object_type and origin written in when
-    ``constant`` gives them."""
-    one = _FINDING_TEXTS
-    if constant is not None:
-        keys = dict(zip(("check_id", "severity", "object_type", "origin"), constant))
-        one = "{\n      " + ",\n      ".join(
-            f'"{key}": ' + (_json_string(keys[key]).replace("%", "%%") if key in keys else '"%s"')
-            for key in _FINDING_KEYS) + "\n    }"
+def _chunk_template(n: int, given: tuple[tuple[str, str], ...]) -> str:
+    """The layout of ``n`` findings, the values ``given`` (key, value) written in, the others left to fill."""
+    values = dict(given)
+    one = "{\n      " + ",\n      ".join(
+        f'"{key}": ' + (_json_string(values[key]).replace("%", "%%") if key in values else '"%s"')
+        for key in _FINDING_KEYS) + "\n    }"
     return ",\n    ".join([one] * n)
 
 

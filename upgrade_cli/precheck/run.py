@@ -183,7 +183,8 @@ def collect_live_catalog(live: Live, schemas: list[str] | None, statement_timeou
     conn = connect.open_connection(live.opts, read_only=True, read_timeout=deadline)
     try:
         return collect_live(conn, schemas=schemas, progress=(lambda phase: progress(f"reading {phase}")) if progress
-                            else None, statement_timeout_s=statement_timeout, check_table=check_table)
+                            else None, statement_timeout_s=statement_timeout, check_table=check_table,
+                            spare=lambda: connect.open_connection(live.opts, read_only=True, read_timeout=deadline))
     finally:
         try:
             conn.close()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+import threading
 from sys import intern
 from collections import defaultdict
 from contextlib import contextmanager
@@ -67,40 +68,141 @@ class ConnectionLost(Exception):
     """Internal: the scan's connection died; unwinds to collect_live, which returns the partial catalog."""
 
 
+Spare = Callable[[], pymysql.connections.Connection]  # opens one more session to the same server
+
+
 class _Scan:
-    def __init__(self, conn: pymysql.connections.Connection, progress: Progress | None):
+    def __init__(self, conn: pymysql.connections.Connection, progress: Progress | None, spare: Spare | None = None):
         self.conn = conn
         self.progress = progress or (lambda phase: None)
         self.unavailable: dict[str, str] = {}
         self.blind: dict[str, str] = {}  # catalog path -> why a failed fact query leaves it unknown
         self.round_trips = 0
+        self.spare = spare
+        self.settings: list[tuple[str, Any]] = []  # this session's SET SESSIONs, taken by every spare too
+        self.started: dict[tuple[str, str], _Started] = {}
 
     def query(self, sql: str, args: Any = None) -> list[tuple]:
         """One round trip; a dead connection becomes ConnectionLost, other errors propagate."""
-        self.round_trips += 1
-        with _lost_connection():
-            with self.conn.cursor(pymysql.cursors.Cursor) as cur:
-                cur.execute(sql, args)
-                return list(cur.fetchall())
+        return list(self.stream(sql, args))
+
+    def setting(self, sql: str, args: Any = None) -> None:
+        """A ``SET SESSION`` the scan's reads depend on: taken now, and by each spare session before its read."""
+        self.query(sql, args)
+        self.settings.append((sql, args))
 
     def stream(self, sql: str, args: Any = None) -> Iterator[tuple]:
         """Like :meth:`query`, the rows read one by one through an unbuffered cursor as the caller consumes
-        them (the connection serves nothing else until the last row is read)."""
+        them (the connection serves nothing else until the last row is read). A statement :meth:`ahead`
+        started is read from its spare session; one whose spare failed runs here, where its error counts."""
         self.round_trips += 1
+        started = self.started.pop(_statement_key(sql, args), None)
+        spare = started.get() if started is not None else None
         with _lost_connection():
+            if spare is not None:
+                try:
+                    yield from _text_rows(spare[1])
+                finally:
+                    _close(*spare)
+                return
             with self.conn.cursor(pymysql.cursors.SSCursor) as cur:
                 cur.execute(sql, args)
                 yield from _text_rows(cur)
 
-    def best_effort(self, fact: str, sql: str, args: Any = None) -> list[tuple] | None:
+    def ahead(self, sql: str, args: Any = None) -> None:
+        """Start ``sql`` now on a spare session, so the server works on it while this session's rows are read
+        (it runs every statement's ``information_schema`` fill on a thread of its own); :meth:`stream` of the
+        same statement reads its rows from there. Without a spare: nothing, the statement runs in its turn."""
+        if self.spare is not None:
+            self.started[_statement_key(sql, args)] = _Started(lambda: self._start_on_spare(sql, args))
+
+    def _start_on_spare(self, sql: str, args: Any) -> tuple[pymysql.connections.Connection, Any]:
+        assert self.spare is not None
+        conn = self.spare()
+        try:
+            with conn.cursor() as cur:
+                for setting, setting_args in self.settings:
+                    cur.execute(setting, setting_args)
+                # the spare's answer waits in its socket while the rows before it are read: not a stalled client
+                cur.execute("SET SESSION net_write_timeout = 3600")
+            cursor = conn.cursor(pymysql.cursors.SSCursor)
+            cursor.execute(sql, args)
+            return conn, cursor
+        except BaseException:
+            _close(conn, None)
+            raise
+
+    def close(self) -> None:
+        """Spare sessions whose rows were never read (the scan stopped early) are closed once started."""
+        for started in self.started.values():
+            started.on_done(lambda spare: _close(*spare))
+        self.started.clear()
+
+    def best_effort(self, fact: str, sql: str, args: Any = None, setting: bool = False) -> list[tuple] | None:
         """A server fact that may be missing (privilege, table, engine): record why and go on."""
         try:
-            return self.query(sql, args)
+            rows = self.query(sql, args)
         except pymysql.err.MySQLError as exc:
             self.unavailable[fact] = _one_line(exc)
             code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
             self.blind.update(blind_fields(fact, code, self.unavailable[fact]))
             return None
+        if setting:
+            self.settings.append((sql, args))
+        return rows
+
+
+def _statement_key(sql: str, args: Any) -> tuple[str, str]:
+    return sql, repr(args)
+
+
+class _Started:
+    """A statement a spare session is starting on a daemon thread (a stuck one never holds the exit up)."""
+
+    def __init__(self, start: Callable[[], Any]):
+        self.result: Any = None
+        self.finished = False
+        self.done: list[Callable[[Any], None]] = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run, args=(start,), daemon=True)
+        self.thread.start()
+
+    def _run(self, start: Callable[[], Any]) -> None:
+        try:
+            result = start()
+        except Exception:  # noqa: BLE001 - any failure: the statement runs on the scan's own session instead
+            result = None
+        with self.lock:
+            self.result, self.finished = result, True
+            callbacks, self.done = self.done, []
+        for callback in callbacks:
+            if result is not None:
+                callback(result)
+
+    def get(self) -> Any:
+        """(connection, cursor) once the statement is under way; None where the spare failed."""
+        self.thread.join()
+        return self.result
+
+    def on_done(self, callback: Callable[[Any], None]) -> None:
+        with self.lock:
+            if not self.finished:
+                self.done.append(callback)
+                return
+        if self.result is not None:
+            callback(self.result)
+
+
+def _close(conn: pymysql.connections.Connection, cursor: Any) -> None:
+    """Close a spare session, its result unread or not (PyMySQL would otherwise try to drain an unread result
+    from the closed socket when it is collected, and print that it could not)."""
+    result = getattr(cursor, "_result", None)
+    if result is not None:
+        result.unbuffered_active = False
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - a spare that is gone already
+        pass
 
 
 def _text_rows(cur: pymysql.cursors.SSCursor) -> Iterator[tuple]:
@@ -167,14 +269,18 @@ def _one_line(exc: BaseException) -> str:
 
 
 def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None = None,
-                 progress: Progress | None = None, statement_timeout_s: int = 60, check_table: bool = False) -> Catalog:
+                 progress: Progress | None = None, statement_timeout_s: int = 60, check_table: bool = False,
+                 spare: Spare | None = None) -> Catalog:
     """Scan the server behind ``conn`` into a Catalog; see the module docstring for the failure contract.
 
     ``schemas``: only these (system schemas included only if named); ``None`` = every user schema.
     ``progress`` is called with the name of each phase as it starts. ``check_table`` (an explicit opt-in)
     adds ``CHECK TABLE ... FOR UPGRADE`` of every table: one statement per table, and on 5.7 not a pure read.
+    ``spare`` opens one more session like ``conn``: the biggest reads then start on spares while the rows
+    before them are read (:meth:`_Scan.ahead`); each spare takes this session's settings first (read-only,
+    statement timeout) and is closed after its one read.
     """
-    scan = _Scan(conn, progress)
+    scan = _Scan(conn, progress, spare)
     host = getattr(conn, "unix_socket", None) or f"{getattr(conn, 'host', '?')}:{getattr(conn, 'port', '?')}"
     cat = Catalog(source=Source("live", str(host), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                                 __version__))
@@ -184,6 +290,7 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
             scan.progress(phase)
             ctx = _Ctx(mariadb=_make_session_safe(scan, cat, statement_timeout_s), requested=schemas)
             ctx.old_temporals_shown = _show_old_temporals(scan)
+            ctx.packed = _packs_tables(scan)
             for phase, step in PHASES + ((("CHECK TABLE ... FOR UPGRADE", _check_tables),) if check_table else ()):
                 scan.progress(phase)
                 step(scan, cat, ctx)
@@ -193,6 +300,8 @@ def collect_live(conn: pymysql.connections.Connection, schemas: list[str] | None
         except pymysql.err.MySQLError as exc:
             cat.complete = False
             cat.incomplete_reason = f"reading {phase} failed: {_one_line(exc)}"
+        finally:
+            scan.close()
     for path, why in scan.blind.items():
         cat.unreadable.setdefault(path, why)
     if scan.unavailable:
@@ -213,6 +322,7 @@ class _Ctx:
     mariadb: bool
     requested: list[str] | None
     old_temporals_shown: bool = False
+    packed: bool = False  # a table's rows can come as one value (:func:`_rows_by_table`)
     wanted: list[str] = field(default_factory=list)
     by_name: dict[tuple[str, str], Table] = field(default_factory=dict)
     partitioned: list[tuple[str, str]] = field(default_factory=list)  # CREATE_OPTIONS says "partitioned"
@@ -222,7 +332,7 @@ class _Ctx:
 
 def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
     """Read-only transactions and a per-statement time limit, before anything else is sent."""
-    scan.query("SET SESSION TRANSACTION READ ONLY")
+    scan.setting("SET SESSION TRANSACTION READ ONLY")
     rows = scan.query("SELECT VERSION(), @@version_comment, @@GLOBAL.sql_mode")
     version, comment, sql_mode = rows[0]
     cat.server.version, cat.server.version_comment, cat.server.sql_mode = version, comment, sql_mode
@@ -230,10 +340,10 @@ def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
     names = {r[0].lower() for r in scan.query(
         "SHOW SESSION VARIABLES WHERE Variable_name IN ('max_execution_time', 'max_statement_time')")}
     if "max_statement_time" in names:  # MariaDB: seconds, every statement
-        scan.query("SET SESSION max_statement_time = %s", (float(timeout_s),))
+        scan.setting("SET SESSION max_statement_time = %s", (float(timeout_s),))
         cat.server.extra["statement_timeout"] = f"max_statement_time={timeout_s}s"
     elif "max_execution_time" in names:  # MySQL 5.7.8+: milliseconds, SELECTs only
-        scan.query("SET SESSION max_execution_time = %s", (int(timeout_s * 1000),))
+        scan.setting("SET SESSION max_execution_time = %s", (int(timeout_s * 1000),))
         cat.server.extra["statement_timeout"] = f"max_execution_time={timeout_s * 1000}ms"
     else:
         scan.unavailable["statement_timeout"] = "server has neither max_execution_time nor max_statement_time"
@@ -242,7 +352,17 @@ def _make_session_safe(scan: _Scan, cat: Catalog, timeout_s: int) -> bool:
 
 def _show_old_temporals(scan: _Scan) -> bool:
     """MySQL 5.7 marks pre-5.6.4 temporal columns in COLUMN_TYPE only with this session setting on."""
-    return scan.best_effort("show_old_temporals", "SET SESSION show_old_temporals = ON") is not None
+    return scan.best_effort("show_old_temporals", "SET SESSION show_old_temporals = ON", setting=True) is not None
+
+
+def _packs_tables(scan: _Scan) -> bool:
+    """Let one value carry a table's rows (:func:`_rows_by_table`): ``group_concat_max_len`` (1,024 by default)
+    raised, for this session only, to the largest packet the server sends."""
+    try:
+        scan.setting("SET SESSION group_concat_max_len = @@max_allowed_packet")
+    except pymysql.err.MySQLError:
+        return False
+    return True
 
 
 def _in(values: list[str]) -> str:
@@ -287,6 +407,8 @@ def _privileges(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     wanted = ctx.wanted
+    for read in (COLUMNS_READ, INDEXES_READ):  # each opens every table again: the server starts on them now
+        scan.ahead(*_by_table_statement(ctx, read))
     rows = scan.stream(
         "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, CREATE_OPTIONS, TABLE_COLLATION, TABLE_COMMENT "
         f"FROM information_schema.TABLES WHERE TABLE_SCHEMA IN {_in(wanted)}", wanted)
@@ -309,32 +431,154 @@ def _tables(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 
 def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    wanted = ctx.wanted
-    rows = scan.stream(
-        "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, "
-        "COLUMN_DEFAULT, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION, COLUMN_COMMENT "
-        f"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN {_in(wanted)} "
-        "ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION", wanted)
     by_name = ctx.by_name
     view_cols = ctx.view_cols
     mariadb = ctx.mariadb
-    for (schema, tname, name, ordinal, data_type, column_type, nullable, default, charset, collation, extra,
-         gen_expr, comment) in rows:
+    # A big schema repeats a few column shapes endlessly: each distinct one is normalised once, and its
+    # values are shared by every column of that shape (one copy of each string).
+    shapes: dict[tuple, ColumnShape] = {}
+    for schema, tname, rows in _rows_by_table(scan, ctx, COLUMNS_READ):
         table = by_name.get((schema, tname))
         if table is None:
-            view_cols[(schema, tname)].append(name)
-            if view_charset := _charset(charset):
-                ctx.view_charsets[(schema, tname)][name] = view_charset
+            for row in rows:
+                view_cols[(schema, tname)].append(row[0])
+                if view_charset := _charset(row[6]):
+                    ctx.view_charsets[(schema, tname)][row[0]] = view_charset
             continue
-        data_type, column_type, value, is_expr, extra = _column_values(
-            data_type, column_type, default, extra or "", bool(gen_expr), mariadb)
-        string = data_type in STRING_TYPES
-        table.columns.append(Column(
-            name=intern(name), ordinal=int(ordinal), data_type=data_type, column_type=column_type,
-            nullable=nullable == "YES", default=value, default_is_expression=is_expr,
-            charset=_charset(charset) if string else None, collation=_collation(collation) if string else None,
-            extra=extra, generation_expression=strip_outer_parens(gen_expr) if gen_expr else None,
-            comment=comment or ""))
+        append = table.columns.append
+        for row in rows:
+            shape = tuple(row[2:10])
+            values = shapes.get(shape)
+            if values is None:
+                if len(shapes) >= 65536:
+                    shapes.clear()
+                values = shapes[shape] = _column_shape(shape, mariadb)
+            append(Column(intern(row[0]), int(row[1]), *values, row[10] or ""))
+
+
+# Column's fields from data_type to generation_expression
+ColumnShape = tuple[str, str, bool, "str | None", bool, "str | None", "str | None", str, "str | None"]
+
+
+def _column_shape(shape: tuple, mariadb: bool) -> ColumnShape:
+    """A column's values after its name and position, before its comment, in the catalog's normal form, from
+    ``COLUMNS``' DATA_TYPE to GENERATION_EXPRESSION."""
+    data_type, column_type, nullable, default, charset, collation, extra, gen_expr = shape
+    data_type, column_type = data_type.lower(), column_type.lower()
+    extra = extra or ""
+    value, is_expr = (None, False) if gen_expr else live_default(default, mariadb, extra)
+    if value is not None and not is_expr:
+        value = decimal_literal(value, column_type)
+    string = data_type in STRING_TYPES
+    return (intern(data_type), intern(column_type), nullable == "YES", value, is_expr,
+            _charset(charset) if string else None, _collation(collation) if string else None,
+            canonical_extra(_extra_parts(extra)), strip_outer_parens(gen_expr) if gen_expr else None)
+
+
+@dataclass(frozen=True)
+class TableRead:
+    """``SELECT TABLE_SCHEMA, TABLE_NAME, <fields> FROM information_schema.<source>``, each table's rows in
+    ``order``: see :func:`_rows_by_table` for the field marks."""
+
+    source: str
+    fields: tuple[str, ...]
+    order: str
+
+    @property
+    def by_rows(self) -> str:
+        names = ", ".join(f.rstrip("?*") for f in self.fields)
+        return f"SELECT TABLE_SCHEMA, TABLE_NAME, {names} FROM information_schema.{self.source} WHERE "
+
+
+COLUMNS_READ = TableRead("COLUMNS", (
+    "COLUMN_NAME", "ORDINAL_POSITION", "DATA_TYPE", "COLUMN_TYPE", "IS_NULLABLE", "COLUMN_DEFAULT?",
+    "CHARACTER_SET_NAME*", "COLLATION_NAME*", "EXTRA*", "GENERATION_EXPRESSION*", "COLUMN_COMMENT*"),
+    "ORDINAL_POSITION")
+INDEXES_READ = TableRead("STATISTICS", (
+    "INDEX_NAME", "NON_UNIQUE", "SEQ_IN_INDEX", "COLUMN_NAME?", "SUB_PART?", "INDEX_TYPE*", "INDEX_COMMENT*"),
+    "INDEX_NAME, SEQ_IN_INDEX")
+
+
+def _by_table_statement(ctx: _Ctx, read: TableRead) -> tuple[str, list[str]]:
+    """The one statement of ``read`` for the schemas in scope: packed a table per row where the session allows."""
+    wanted = ctx.wanted
+    if not ctx.packed:
+        return f"{read.by_rows}TABLE_SCHEMA IN {_in(wanted)} ORDER BY TABLE_SCHEMA, TABLE_NAME, {read.order}", wanted
+    packed = ", ".join(f"IFNULL(CONCAT('=', {f[:-1]}), '')" if f.endswith("?") else
+                       f"IFNULL({f[:-1]}, '')" if f.endswith("*") else f for f in read.fields)
+    return (f"SELECT MIN(TABLE_SCHEMA), MIN(TABLE_NAME), COUNT(*), GROUP_CONCAT(CONCAT_WS(X'1f', {packed}, '') "
+            f"ORDER BY {read.order} SEPARATOR X'1e') FROM information_schema.{read.source} WHERE TABLE_SCHEMA IN "
+            f"{_in(wanted)} GROUP BY CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)", wanted)
+
+
+def _rows_by_table(scan: _Scan, ctx: _Ctx, read: TableRead) -> Iterator[tuple[str, str, list]]:
+    """The rows of ``read`` for the schemas in scope as ``(schema, table, rows)``, each row its fields: read one
+    TABLE per row where the session allows (``ctx.packed``), the server's rows one by one where not.
+
+    1.4M ``COLUMNS`` rows at 100k tables cost Python a packet read and a value split each, more than the
+    server's whole answer; packed by the server (``GROUP_CONCAT`` of each row's ``CONCAT_WS``, the ASCII unit
+    and record separators between them) a table is one value that ``str.split`` takes apart. ``CONCAT_WS``
+    drops a NULL, so a field that may be NULL is marked: ``NAME?`` travels as ``=value`` or empty and arrives
+    as the value or None; ``NAME*`` arrives as ``''`` for NULL (for readers that take both alike); an unmarked
+    field that is NULL after all leaves its table a field short. Nothing is trusted: a table whose value does
+    not split into exactly ``COUNT(*)`` records of exactly the fields, each closed by an empty last field (a
+    separator inside a comment, a value cut short at the session's ``group_concat_max_len``, anything
+    unforeseen), is read again by name, row by row. Packed values come as text (``ORDINAL_POSITION`` ``"3"``):
+    the readers convert them as they do the row-wise integers. Row by row, one table's rows can come in more
+    than one group (the server orders names case-insensitively: ``T`` and ``t`` interleave)."""
+    rows = scan.stream(*_by_table_statement(ctx, read))
+    if not ctx.packed:
+        yield from _grouped(rows)
+        return
+    nullable = [i for i, f in enumerate(read.fields) if f.endswith("?")]
+    width = len(read.fields) + 1
+    again: set[tuple[str, str]] = set()
+    for schema, table, count, value in rows:
+        records = _unpacked(value, int(count), width)
+        if records is None:
+            again.add((schema, table))
+            continue
+        for parts in records:
+            parts.pop()  # the empty field closing each record
+            for i in nullable:
+                parts[i] = parts[i][1:] if parts[i] else None
+        yield schema, table, records
+    tables = sorted(again)
+    for start in range(0, len(tables), _NAMES_PER_QUERY):
+        chunk = tables[start:start + _NAMES_PER_QUERY]
+        rows = scan.stream(f"{read.by_rows}({_names_in(chunk)}) ORDER BY TABLE_SCHEMA, TABLE_NAME, {read.order}",
+                           _names_args(chunk))
+        # the server's case-insensitive IN also matches `T` beside `t`
+        yield from ((schema, table, group) for schema, table, group in _grouped(rows) if (schema, table) in again)
+
+
+def _grouped(rows: Iterator[tuple]) -> Iterator[tuple[str, str, list]]:
+    """Row-wise ``(schema, table, *fields)`` rows as ``(schema, table, [fields, ...])``, a group per run of one table."""
+    key: tuple[str, str] | None = None
+    group: list[tuple] = []
+    for row in rows:
+        if (row[0], row[1]) != key:
+            if key is not None:
+                yield key[0], key[1], group
+            key, group = (row[0], row[1]), []
+        group.append(row[2:])
+    if key is not None:
+        yield key[0], key[1], group
+
+
+def _unpacked(value: str | bytes | None, count: int, width: int) -> list[list[Any]] | None:
+    """A table's packed rows, each split into its ``width`` fields; None where they do not add up."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):  # a 5.7 server calls a concatenation with a binary separator binary
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    records = [record.split("\x1f") for record in value.split("\x1e")]
+    if len(records) != count or any(len(parts) != width or parts[-1] for parts in records):
+        return None
+    return records
 
 
 # Attribute values repeat endlessly across a big schema: normalise each distinct one once (and hold one
@@ -342,17 +586,6 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 _charset = functools.lru_cache(maxsize=4096)(normalize_charset)
 _collation = functools.lru_cache(maxsize=4096)(normalize_collation)
 _charset_of = functools.lru_cache(maxsize=4096)(charset_of_collation)
-
-
-@functools.lru_cache(maxsize=65536)
-def _column_values(data_type: str, column_type: str, default: str | None, extra: str, generated: bool,
-                   mariadb: bool) -> tuple[str, str, str | None, bool, str]:
-    """(data_type, column_type, default, default_is_expression, extra) in the catalog's normal form."""
-    data_type, column_type = data_type.lower(), column_type.lower()
-    value, is_expr = (None, False) if generated else live_default(default, mariadb, extra)
-    if value is not None and not is_expr:
-        value = decimal_literal(value, column_type)
-    return data_type, column_type, value, is_expr, canonical_extra(_extra_parts(extra))
 
 
 def _extra_parts(extra: str) -> list[str]:
@@ -371,26 +604,25 @@ def _extra_parts(extra: str) -> list[str]:
 
 
 def _indexes(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    wanted = ctx.wanted
-    rows = scan.stream(
-        "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE, "
-        f"INDEX_COMMENT FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN {_in(wanted)} "
-        "ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX", wanted)
+    # the last of the table reads: what the server answers slowest after them starts now, on the spares
+    for statement in (_views_statement(ctx), _triggers_statement(ctx)):
+        scan.ahead(*statement)
     by_name = ctx.by_name
     current: dict[tuple[str, str, str], Index] = {}
-    for schema, tname, iname, non_unique, _seq, column, sub_part, itype, comment in rows:
+    for schema, tname, rows in _rows_by_table(scan, ctx, INDEXES_READ):
         table = by_name.get((schema, tname))
         if table is None:
             continue
-        key = (schema, tname, iname)
-        idx = current.get(key)
-        if idx is None:
-            idx = current[key] = Index(intern(iname), [], unique=int(non_unique) == 0, index_type=(itype or "BTREE").upper(),
-                                       comment=comment or "")
-            table.indexes.append(idx)
-        if idx.index_type == "SPATIAL":
-            sub_part = None  # SHOW INDEX reports 32 for every SPATIAL key: not a prefix anyone declared
-        idx.parts.append(IndexPart(intern(column), int(sub_part) if sub_part is not None else None))
+        for iname, non_unique, _seq, column, sub_part, itype, comment in rows:
+            key = (schema, tname, iname)
+            idx = current.get(key)
+            if idx is None:
+                idx = current[key] = Index(intern(iname), [], unique=int(non_unique) == 0,
+                                           index_type=(itype or "BTREE").upper(), comment=comment or "")
+                table.indexes.append(idx)
+            if idx.index_type == "SPATIAL":
+                sub_part = None  # SHOW INDEX reports 32 for every SPATIAL key: not a prefix anyone declared
+            idx.parts.append(IndexPart(intern(column), int(sub_part) if sub_part is not None else None))
     for table in cat.tables:
         table.indexes.sort(key=index_order)
 
@@ -470,16 +702,13 @@ def _partitions(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     so naming the partitioned ones makes it cost what they cost. No partitioned table: no query."""
     by_name = ctx.by_name
     for start in range(0, len(ctx.partitioned), _NAMES_PER_QUERY):
-        by_schema: dict[str, list[str]] = defaultdict(list)
-        for schema, name in ctx.partitioned[start:start + _NAMES_PER_QUERY]:
-            by_schema[schema].append(name)
-        where = " OR ".join(f"(TABLE_SCHEMA = %s AND TABLE_NAME IN {_in(names)})" for names in by_schema.values())
+        chunk = ctx.partitioned[start:start + _NAMES_PER_QUERY]
         rows = scan.stream(
             "SELECT TABLE_SCHEMA, TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, "
             "SUBPARTITION_METHOD, PARTITION_EXPRESSION, TABLESPACE_NAME, PARTITION_DESCRIPTION "
-            f"FROM information_schema.PARTITIONS WHERE ({where}) AND PARTITION_NAME IS NOT NULL "
+            f"FROM information_schema.PARTITIONS WHERE ({_names_in(chunk)}) AND PARTITION_NAME IS NOT NULL "
             "ORDER BY TABLE_SCHEMA, TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION",
-            [value for schema, names in by_schema.items() for value in (schema, *names)])
+            _names_args(chunk))
         for schema, tname, pname, spname, method, sub_method, expr, tablespace, description in rows:
             table = by_name.get((schema, tname))
             if table is None:
@@ -493,7 +722,24 @@ def _partitions(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
                 table.partitions[-1].tablespace = table.partitions[-1].tablespace or _shared_tablespace(tablespace)
 
 
-_NAMES_PER_QUERY = 1000  # table names per PARTITIONS query: well inside 5.7's 4 MB max_allowed_packet
+_NAMES_PER_QUERY = 1000  # table names per query: well inside 5.7's 4 MB max_allowed_packet
+
+
+def _by_schema(tables: list[tuple[str, str]]) -> dict[str, list[str]]:
+    by_schema: dict[str, list[str]] = defaultdict(list)
+    for schema, name in tables:
+        by_schema[schema].append(name)
+    return by_schema
+
+
+def _names_in(tables: list[tuple[str, str]]) -> str:
+    """A condition naming these tables by schema and name alone: the server tests it before it opens a table
+    (MySQL's and MariaDB's ``get_all_tables``), so the query costs what the named tables cost."""
+    return " OR ".join(f"(TABLE_SCHEMA = %s AND TABLE_NAME IN {_in(names)})" for names in _by_schema(tables).values())
+
+
+def _names_args(tables: list[tuple[str, str]]) -> list[str]:
+    return [value for schema, names in _by_schema(tables).items() for value in (schema, *names)]
 
 
 def _shared_tablespace(name: str | None) -> str | None:
@@ -509,9 +755,12 @@ def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     spaces = scan.best_effort("tablespaces", "SELECT SPACE, NAME FROM information_schema.INNODB_SYS_TABLESPACES")
     rows = scan.best_effort("tablespaces", "SELECT NAME, SPACE, ROW_FORMAT, TABLE_ID FROM "
                                            "information_schema.INNODB_SYS_TABLES")
-    # columns InnoDB stores as DATA_BLOB (mtype 5): a geometry column among them is in the pre-5.7.5 format
+    # columns InnoDB stores as DATA_BLOB (mtype 5): a geometry column among them is in the pre-5.7.5 format.
+    # Only the names of the spatial columns in scope are asked for (every BLOB and TEXT column is one too),
+    # and without a spatial column there is nothing to ask.
+    spatial = sorted({c.name for t in cat.tables for c in t.columns if c.data_type in GEOMETRY_TYPES})
     blobs = scan.best_effort("tablespaces", "SELECT TABLE_ID, NAME FROM information_schema.INNODB_SYS_COLUMNS "
-                                            "WHERE MTYPE = 5")
+                                            f"WHERE MTYPE = 5 AND NAME IN {_in(spatial)}", spatial) if spatial else []
     files = scan.best_effort("tablespaces", "SELECT TABLESPACE_NAME, FILE_NAME, ENGINE FROM information_schema.FILES "
                                             "WHERE FILE_TYPE = 'TABLESPACE'")
     cat.tablespaces = [Tablespace(name, file_name, engine) for name, file_name, engine in files or [] if name]
@@ -524,7 +773,7 @@ def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     for full, space, row_format, table_id in rows or []:
         space_name = space_names.get(space)
         schema, _, name = full.partition("/")
-        base = re.split(r"#[Pp]#", name)[0]
+        base = re.split(r"#[Pp]#", name)[0] if "#" in name else name
         if schema in wanted or _decode_fs_name(schema) in wanted:
             if not base.startswith(("FTS_0", "#sql")) and "@" not in schema + base:  # as the Shell's query
                 known.add((schema, base))
@@ -548,14 +797,18 @@ def _tablespaces(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 def _decode_fs_name(name: str) -> str:
     """InnoDB stores ``my-db`` as ``my@002ddb``: decode the @XXXX escapes (plain names unchanged)."""
+    if "@" not in name:
+        return name
     return re.sub(r"@([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), name)
 
 
+def _views_statement(ctx: _Ctx) -> tuple[str, list[str]]:
+    return ("SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, DEFINER, SECURITY_TYPE "
+            f"FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN {_in(ctx.wanted)}", ctx.wanted)
+
+
 def _views(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    wanted = ctx.wanted
-    rows = scan.query(
-        "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, DEFINER, SECURITY_TYPE "
-        f"FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN {_in(wanted)}", wanted)
+    rows = scan.query(*_views_statement(ctx))
     view_cols = ctx.view_cols
     for schema, name, definition, check_option, definer, security in rows:
         cat.views.append(View(schema, name, definition or "", list(view_cols.get((schema, name), [])),
@@ -647,12 +900,14 @@ def _dtd(dtd: str | None) -> str:
     return re.split(r"\s+(charset|character set|collate)\s", text)[0].strip()
 
 
+def _triggers_statement(ctx: _Ctx) -> tuple[str, list[str]]:
+    return ("SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, "
+            "ACTION_STATEMENT, SQL_MODE, DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN "
+            f"{_in(ctx.wanted)}", ctx.wanted)
+
+
 def _triggers(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
-    wanted = ctx.wanted
-    rows = scan.query(
-        "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, "
-        f"ACTION_STATEMENT, SQL_MODE, DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN {_in(wanted)}",
-        wanted)
+    rows = scan.query(*_triggers_statement(ctx))
     for schema, name, table, timing, event, body, sql_mode, definer in rows:
         cat.triggers.append(Trigger(schema, name, table, timing, event, body or "", sql_mode or "", definer))
 
