@@ -299,3 +299,19 @@ def test_json_findings_whatever_their_text(odd):
                           registry.CheckRun(findings=FindingStore(found), failed={}, skipped={}))
     assert render_json(report) == json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
     assert [f.location for f in found] == [report_module._location(f.schema, f.object_name, f.column) for f in found]
+
+
+def test_reports_written_twice_in_one_place_stay_whole(tmp_path):
+    """report.json's findings are copied from the first report.json written (stdout's copy): writing the reports
+    again over it, or elsewhere, still gives every finding."""
+    from upgrade_cli.precheck.findings import FindingStore
+    from upgrade_cli.precheck.report import write_reports
+
+    store = FindingStore(Finding("aCheck", Severity.warning, "table", "s", f"t{i:05}", message="m") for i in range(2500))
+    report = build_report({"kind": "dump", "name": "x"}, [_check("aCheck")],
+                          registry.CheckRun(findings=store, failed={}, skipped={}))
+    expected = json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+    for out in (tmp_path, tmp_path, tmp_path / "other"):
+        write_reports(report, out)
+        assert (out / "report.json").read_text(encoding="utf-8") == expected
+    assert render_json(report) == expected

@@ -299,6 +299,9 @@ def write_json(report: Report, fh: TextIO) -> None:
 
 def _write_report_json(report: Report, path: Path) -> None:
     """report.json, its findings encoded straight into it the first time; stdout's copy is then read from it."""
+    encoded = report.findings_json
+    if encoded is not None and path.exists() and os.path.samestat(os.fstat(encoded.file.fileno()), path.stat()):
+        report.findings_json = _respooled(encoded)  # written again where they are read from: moved out first
     with path.open("w", encoding="utf-8") as fh:
         if report.findings_json is not None or os.linesep != "\n":
             write_json(report, fh)
@@ -306,9 +309,20 @@ def _write_report_json(report: Report, path: Path) -> None:
         head, tail = _around_findings(report)
         fh.write(head)
         fh.flush()
-        encoded = _encode_findings(report, typing.cast(IO[bytes], fh.buffer), strict=True)
+        try:
+            encoded = _encode_findings(report, typing.cast(IO[bytes], fh.buffer), strict=True)
+        except BaseException:
+            report.findings_json = None  # a part written: nothing to copy from
+            raise
         fh.write(tail)
     encoded.file = path.open("rb")
+
+
+def _respooled(encoded: _Encoded) -> _Encoded:
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - kept with the report
+    for data in _chunks_of(encoded):
+        spool.write(data)
+    return _Encoded(spool, 0, encoded.length, encoded.strict)
 
 
 def _around_findings(report: Report) -> tuple[str, str]:
