@@ -457,7 +457,7 @@ def _columns(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 
 
 # Column's fields from data_type to generation_expression
-ColumnShape = tuple[str, str, bool, "str | None", bool, "str | None", "str | None", str, "str | None"]
+ColumnShape = tuple[str, str, bool, str | None, bool, str | None, str | None, str, str | None]
 
 
 def _column_shape(shape: tuple, mariadb: bool) -> ColumnShape:
@@ -545,9 +545,8 @@ def _rows_by_table(scan: _Scan, ctx: _Ctx, read: TableRead) -> Iterator[tuple[st
         yield schema, table, records
     tables = sorted(again)
     for start in range(0, len(tables), _NAMES_PER_QUERY):
-        chunk = tables[start:start + _NAMES_PER_QUERY]
-        rows = scan.stream(f"{read.by_rows}({_names_in(chunk)}) ORDER BY TABLE_SCHEMA, TABLE_NAME, {read.order}",
-                           _names_args(chunk))
+        where, args = _names_in(tables[start:start + _NAMES_PER_QUERY])
+        rows = scan.stream(f"{read.by_rows}({where}) ORDER BY TABLE_SCHEMA, TABLE_NAME, {read.order}", args)
         # the server's case-insensitive IN also matches `T` beside `t`
         yield from ((schema, table, group) for schema, table, group in _grouped(rows) if (schema, table) in again)
 
@@ -702,13 +701,12 @@ def _partitions(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
     so naming the partitioned ones makes it cost what they cost. No partitioned table: no query."""
     by_name = ctx.by_name
     for start in range(0, len(ctx.partitioned), _NAMES_PER_QUERY):
-        chunk = ctx.partitioned[start:start + _NAMES_PER_QUERY]
+        where, args = _names_in(ctx.partitioned[start:start + _NAMES_PER_QUERY])
         rows = scan.stream(
             "SELECT TABLE_SCHEMA, TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, "
             "SUBPARTITION_METHOD, PARTITION_EXPRESSION, TABLESPACE_NAME, PARTITION_DESCRIPTION "
-            f"FROM information_schema.PARTITIONS WHERE ({_names_in(chunk)}) AND PARTITION_NAME IS NOT NULL "
-            "ORDER BY TABLE_SCHEMA, TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION",
-            _names_args(chunk))
+            f"FROM information_schema.PARTITIONS WHERE ({where}) AND PARTITION_NAME IS NOT NULL "
+            "ORDER BY TABLE_SCHEMA, TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION", args)
         for schema, tname, pname, spname, method, sub_method, expr, tablespace, description in rows:
             table = by_name.get((schema, tname))
             if table is None:
@@ -725,21 +723,14 @@ def _partitions(scan: _Scan, cat: Catalog, ctx: _Ctx) -> None:
 _NAMES_PER_QUERY = 1000  # table names per query: well inside 5.7's 4 MB max_allowed_packet
 
 
-def _by_schema(tables: list[tuple[str, str]]) -> dict[str, list[str]]:
+def _names_in(tables: list[tuple[str, str]]) -> tuple[str, list[str]]:
+    """A condition naming these tables by schema and name alone, and its arguments: the server tests it before
+    it opens a table (MySQL's and MariaDB's ``get_all_tables``), so the query costs what the named tables cost."""
     by_schema: dict[str, list[str]] = defaultdict(list)
     for schema, name in tables:
         by_schema[schema].append(name)
-    return by_schema
-
-
-def _names_in(tables: list[tuple[str, str]]) -> str:
-    """A condition naming these tables by schema and name alone: the server tests it before it opens a table
-    (MySQL's and MariaDB's ``get_all_tables``), so the query costs what the named tables cost."""
-    return " OR ".join(f"(TABLE_SCHEMA = %s AND TABLE_NAME IN {_in(names)})" for names in _by_schema(tables).values())
-
-
-def _names_args(tables: list[tuple[str, str]]) -> list[str]:
-    return [value for schema, names in _by_schema(tables).items() for value in (schema, *names)]
+    return (" OR ".join(f"(TABLE_SCHEMA = %s AND TABLE_NAME IN {_in(names)})" for names in by_schema.values()),
+            [value for schema, names in by_schema.items() for value in (schema, *names)])
 
 
 def _shared_tablespace(name: str | None) -> str | None:
