@@ -31,7 +31,6 @@ CHUNK = 1000  # findings per pickled chunk: reading the first few of a check rea
 BATCH = 20_000  # findings of one check held at once before they are sorted and written
 # object types that name a part of a table: a roll-up line counts the tables they are in
 TABLE_PARTS = frozenset({"table", "column", "index", "foreign_key", "partition", "constraint"})
-_SEVERITY_OF_RANK = {s.rank: s.value for s in Severity}
 _SEVERITY_BY_RANK = {s.rank: s for s in Severity}
 # what groups a finding in the store (attrgetter reads it in C, which counts at a million findings)
 _GROUP_KEY = attrgetter("severity.rank", "check_id")
@@ -44,7 +43,7 @@ def _severity_counts(groups: Mapping[tuple[int, str], Sequence[_Segment]],
     """How many findings of each severity the (rank, check) groups named by ``keys`` hold."""
     out = {s.value: 0 for s in Severity}
     for rank, check_id in keys:
-        out[_SEVERITY_OF_RANK[rank]] += sum(seg.count for seg in groups[(rank, check_id)])
+        out[_SEVERITY_BY_RANK[rank].value] += sum(seg.count for seg in groups[(rank, check_id)])
     return out
 
 
@@ -81,7 +80,7 @@ class Tally:
         found = findings if isinstance(findings, list) else list(findings)  # read three times below
         tally = cls()
         for rank, n in Counter(map(_RANK, found)).items():
-            tally.by_severity[_SEVERITY_OF_RANK[rank]] += n
+            tally.by_severity[_SEVERITY_BY_RANK[rank].value] += n
         tally.kinds = dict(Counter(map(_KIND, found)))  # in the order each kind first comes, as a roll-up lists ties
         tally.tables = {(f.schema, f.object_name) for f in found if f.object_type in TABLE_PARTS and f.object_name}
         return tally
