@@ -180,11 +180,13 @@ def collect_live_catalog(live: Live, schemas: list[str] | None, statement_timeou
     # a read-only session whose network reads time out a little after the server's statement timeout
     deadline = connect.io_timeout_for(statement_timeout)
     live.opts.connect_timeout = min(live.opts.connect_timeout, deadline)
-    conn = connect.open_connection(live.opts, read_only=True, read_timeout=deadline)
+    def session() -> Any:  # the scan's own, and each spare the scan opens like it
+        return connect.open_connection(live.opts, read_only=True, read_timeout=deadline)
+
+    conn = session()
     try:
         return collect_live(conn, schemas=schemas, progress=(lambda phase: progress(f"reading {phase}")) if progress
-                            else None, statement_timeout_s=statement_timeout, check_table=check_table,
-                            spare=lambda: connect.open_connection(live.opts, read_only=True, read_timeout=deadline))
+                            else None, statement_timeout_s=statement_timeout, check_table=check_table, spare=session)
     finally:
         try:
             conn.close()
